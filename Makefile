@@ -1,0 +1,52 @@
+# The two commands of the README: `make up` and `make test`.
+# Everything they need is installed by them; nothing is assumed on the machine but python3.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JS_DIR := tests/interop/js
+
+.PHONY: up test install install-test lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make up: create the virtual environment if missing, install, start the services (Ctrl-C stops them)
+up: install
+	$(BIN)/ler up
+
+## make test: install what the tests need (pip, npm, Debian packages), then the one quality gate
+test: install-test lint typecheck pytest
+
+install-test: install
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  echo "installing Node.js and npm (Debian packages) for the interoperability tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	@if [ ! -d $(JS_DIR)/node_modules ] || [ $(JS_DIR)/package-lock.json -nt $(JS_DIR)/node_modules ]; then \
+	  echo "installing the independent JavaScript implementations (npm ci)"; \
+	  cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy vckit issuer wallet verifier
+
+pytest: install
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(JS_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// Data Integrity (eddsa-rdfc-2022, ecdsa-rdfc-2019) signing and verification with Digital
+// Bazaar's libraries, as an independent check of vckit. Batch protocol: see batch.mjs.
+//
+// ops
+//   sign-credential     {credential, cryptosuite, key: {publicKeyMultibase, secretKeyMultibase},
+//                        created}                                   -> {document}
+//   sign-presentation   {presentation, cryptosuite, key, created, challenge, domain?}
+//                                                                   -> {document}
+//   verify-credential   {credential, now?, purpose?: "credential-issuance" | "assertion-method"}
+//                                                                   -> {verified, errors}
+//   verify-presentation {presentation, challenge, domain?, now?}
+//                                                    -> {verified, presentationVerified,
+//                                                        credentialsVerified, errors}
+//   canonize            {document}                                  -> {nquads}
+// The issuer key is always a did:key: verification method did:key:<mb>#<mb>.
+
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as vc from '@digitalbazaar/vc';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import jsigs from 'jsonld-signatures';
+
+import {errorMessages, runBatch} from './batch.mjs';
+import {makeDocumentLoader} from './loader.mjs';
+
+const CRYPTOSUITES = {
+  'eddsa-rdfc-2022': {suite: eddsaRdfc2022, keys: Ed25519Multikey},
+  'ecdsa-rdfc-2019': {suite: ecdsaRdfc2019, keys: EcdsaMultikey}
+};
+
+const documentLoader = makeDocumentLoader();
+
+function verificationSuites() {
+  return Object.values(CRYPTOSUITES).map(
+    ({suite}) => new DataIntegrityProof({cryptosuite: suite}));
+}
+
+async function signingSuite({cryptosuite, key, created}) {
+  const entry = CRYPTOSUITES[cryptosuite];
+  if(!entry) {
+    throw new Error(`unsupported cryptosuite: ${cryptosuite}`);
+  }
+  const did = `did:key:${key.publicKeyMultibase}`;
+  const keyPair = await entry.keys.from({
+    type: 'Multikey',
+    id: `${did}#${key.publicKeyMultibase}`,
+    controller: did,
+    publicKeyMultibase: key.publicKeyMultibase,
+    secretKeyMultibase: key.secretKeyMultibase
+  });
+  return new DataIntegrityProof({
+    signer: keyPair.signer(), date: created, cryptosuite: entry.suite
+  });
+}
+
+const handlers = {
+  async 'sign-credential'({credential, cryptosuite, key, created}) {
+    const suite = await signingSuite({cryptosuite, key, created});
+    const document = await vc.issue({
+      credential: structuredClone(credential), suite, documentLoader, now: created
+    });
+    return {document};
+  },
+
+  async 'sign-presentation'({presentation, cryptosuite, key, created, challenge, domain}) {
+    const suite = await signingSuite({cryptosuite, key, created});
+    const document = await vc.signPresentation({
+      presentation: structuredClone(presentation), suite, documentLoader, challenge, domain
+    });
+    return {document};
+  },
+
+  async 'verify-credential'({credential, now, purpose = 'credential-issuance'}) {
+    let result;
+    if(purpose === 'credential-issuance') {
+      // issuer must equal the verification method's controller (VC Data Model check)
+      result = await vc.verifyCredential({
+        credential, suite: verificationSuites(), documentLoader, now
+      });
+    } else if(purpose === 'assertion-method') {
+      // proof only (for W3C vectors whose issuer is not the did:key controller)
+      result = await jsigs.verify(credential, {
+        suite: verificationSuites(),
+        purpose: new jsigs.purposes.AssertionProofPurpose(),
+        documentLoader
+      });
+    } else {
+      throw new Error(`unknown purpose: ${purpose}`);
+    }
+    return {verified: result.verified === true, errors: errorMessages(result.error)};
+  },
+
+  async 'verify-presentation'({presentation, challenge, domain, now}) {
+    const result = await vc.verify({
+      presentation, suite: verificationSuites(), documentLoader, challenge, domain, now
+    });
+    const credentialsVerified = (result.credentialResults || []).map(r => r.verified === true);
+    const credentialErrors = (result.credentialResults || []).flatMap(
+      r => errorMessages(r.error));
+    return {
+      verified: result.verified === true,
+      presentationVerified: result.presentationResult?.verified === true,
+      credentialsVerified,
+      errors: [...errorMessages(result.error), ...credentialErrors]
+    };
+  },
+
+  async canonize({document}) {
+    // the same canonize call the cryptosuites make (RDFC-1.0, safe mode)
+    const nquads = await eddsaRdfc2022.canonize(document, {documentLoader});
+    return {nquads};
+  }
+};
+
+await runBatch(handlers);

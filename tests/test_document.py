@@ -1,0 +1,71 @@
+"""Untrusted input is bounded and classified before anything else reads it."""
+
+from __future__ import annotations
+
+import pytest
+
+from vckit.document import read_input
+from vckit.errors import (
+    DocumentTooDeepError,
+    DocumentTooLargeError,
+    MalformedJsonError,
+    UnsupportedFormatError,
+    VckitError,
+)
+
+JWT = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6ZXhhbXBsZToxIn0.c2lnbmF0dXJl"
+
+
+def test_json_object_is_read() -> None:
+    parsed = read_input(b'  {"type": ["VerifiableCredential"]}\n')
+    assert parsed.format == "json"
+    assert parsed.json == {"type": ["VerifiableCredential"]}
+
+
+def test_compact_jwt_is_recognised() -> None:
+    parsed = read_input(JWT + "\n")
+    assert (parsed.format, parsed.text) == ("jwt", JWT)
+
+
+def test_sd_jwt_is_recognised() -> None:
+    assert read_input(JWT + "~WyJhIiwiYiIsImMiXQ~").format == "sd-jwt"
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        pytest.param(b"", UnsupportedFormatError, id="empty"),
+        pytest.param(b"{not json", MalformedJsonError, id="malformed-json"),
+        pytest.param(b'{"a": 1, "a": 2}', MalformedJsonError, id="duplicate-key"),
+        pytest.param(b'{"a": NaN}', MalformedJsonError, id="nan"),
+        pytest.param(b"\xff\xfe{}", MalformedJsonError, id="not-utf8"),
+        pytest.param(b"[1, 2]", UnsupportedFormatError, id="array"),
+        pytest.param(b"hello world", UnsupportedFormatError, id="plain-text"),
+        pytest.param(b"a.b", UnsupportedFormatError, id="two-part-token"),
+        pytest.param(b'{"a":' * 100 + b"1" + b"}" * 100, DocumentTooDeepError, id="too-deep"),
+        pytest.param(b"[" * 100000, UnsupportedFormatError, id="deep-array-not-object"),
+    ],
+)
+def test_bad_input_is_refused_with_a_named_error(data: bytes, error: type[VckitError]) -> None:
+    with pytest.raises(error):
+        read_input(data)
+
+
+def test_brackets_inside_strings_do_not_count_as_depth() -> None:
+    text = '{"note": "' + "[{" * 500 + '"}'
+    assert read_input(text).json == {"note": "[{" * 500}
+
+
+def test_escaped_quote_does_not_end_a_string() -> None:
+    text = '{"note": "a \\" [[[[ still text"}'
+    assert read_input(text, max_depth=2).json == {"note": 'a " [[[[ still text'}
+
+
+def test_oversized_input_is_refused_before_parsing() -> None:
+    with pytest.raises(DocumentTooLargeError):
+        read_input(b"{" + b" " * 100 + b"}", max_bytes=50)
+
+
+def test_deep_object_inside_limit_parses() -> None:
+    text = '{"a":' * 60 + "1" + "}" * 60
+    assert read_input(text).format == "json"

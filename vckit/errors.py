@@ -1,0 +1,229 @@
+"""One error tree for the credential core.
+
+Every error carries a stable ``code`` (kebab-case, safe to show to machines and to
+match in tests) and a message that says what failed and where.  Nothing in
+``vckit`` raises a bare ``ValueError`` or uses ``assert`` for validation.
+
+::
+
+    VckitError                          code
+    ├── InputError                      bad-input            unusable input
+    │   ├── MalformedJsonError          malformed-json
+    │   ├── DocumentTooLargeError       document-too-large
+    │   ├── DocumentTooDeepError        document-too-deep
+    │   └── UnsupportedFormatError      unsupported-format
+    ├── JsonLdError                     jsonld-error
+    │   ├── UnknownContextError         unknown-context      a context outside the sealed set
+    │   ├── UndefinedTermError          undefined-term       a term that vanishes on expansion
+    │   ├── RelativeIriError            relative-iri         an id/type that is not an absolute IRI
+    │   └── CanonicalizationLimitError  canonicalization-limit  RDFC-1.0 work bound exceeded
+    ├── KeyFormatError                  key-format           a key that cannot be read or used
+    ├── DidError                        did-error
+    │   ├── UnsupportedDidMethodError   unsupported-did-method
+    │   ├── InvalidDidError             invalid-did
+    │   ├── DidFetchNotAllowedError     did-fetch-not-allowed  did:web with no fetch passed in
+    │   ├── DidResolutionError          did-resolution-failed
+    │   └── VerificationMethodNotFoundError  verification-method-not-found
+    ├── ProofError                      proof-error
+    │   ├── UnsupportedCryptosuiteError unsupported-cryptosuite
+    │   ├── MalformedProofError         malformed-proof
+    │   ├── ProofPurposeError           proof-purpose-mismatch
+    │   ├── KeyControlError             key-not-controlled   key not authorized by the issuer's DID
+    │   ├── InvalidSignatureError       invalid-signature
+    │   ├── InvalidChallengeError       invalid-challenge    proof.challenge is not the expected one
+    │   └── InvalidDomainError          invalid-domain       proof.domain is not the expected one
+    ├── JoseError                       jose-error
+    │   ├── JwtFormatError              jwt-malformed
+    │   ├── JwtAlgorithmError           jwt-algorithm-rejected  none, HMAC, not the key's alg
+    │   ├── JwtKeyError                 jwt-key-rejected        kid missing, not the issuer's
+    │   ├── JwtIssuerMismatchError      jwt-issuer-mismatch
+    │   └── JwtClaimsError              jwt-claims-invalid
+    ├── SchemaError                     schema-invalid       carries field-level ``problems``
+    └── StatusListError                 status-list-error
+        ├── StatusListFormatError       status-list-malformed
+        ├── StatusIndexError            status-index-out-of-range
+        └── StatusPurposeError          status-purpose-mismatch  entry and list disagree on purpose
+"""
+
+from __future__ import annotations
+
+
+class VckitError(Exception):
+    """Root of every error raised by ``vckit``."""
+
+    code = "vckit-error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+class InputError(VckitError):
+    code = "bad-input"
+
+
+class MalformedJsonError(InputError):
+    code = "malformed-json"
+
+
+class DocumentTooLargeError(InputError):
+    code = "document-too-large"
+
+
+class DocumentTooDeepError(InputError):
+    code = "document-too-deep"
+
+
+class UnsupportedFormatError(InputError):
+    code = "unsupported-format"
+
+
+# --- JSON-LD ------------------------------------------------------------------------------
+
+
+class JsonLdError(VckitError):
+    code = "jsonld-error"
+
+
+class UnknownContextError(JsonLdError):
+    code = "unknown-context"
+
+
+class UndefinedTermError(JsonLdError):
+    code = "undefined-term"
+
+
+class RelativeIriError(JsonLdError):
+    code = "relative-iri"
+
+
+class CanonicalizationLimitError(JsonLdError):
+    code = "canonicalization-limit"
+
+
+# --- keys and DIDs --------------------------------------------------------------------------
+
+
+class KeyFormatError(VckitError):
+    code = "key-format"
+
+
+class DidError(VckitError):
+    code = "did-error"
+
+
+class UnsupportedDidMethodError(DidError):
+    code = "unsupported-did-method"
+
+
+class InvalidDidError(DidError):
+    code = "invalid-did"
+
+
+class DidFetchNotAllowedError(DidError):
+    code = "did-fetch-not-allowed"
+
+
+class DidResolutionError(DidError):
+    code = "did-resolution-failed"
+
+
+class VerificationMethodNotFoundError(DidError):
+    code = "verification-method-not-found"
+
+
+# --- proofs ---------------------------------------------------------------------------------
+
+
+class ProofError(VckitError):
+    code = "proof-error"
+
+
+class UnsupportedCryptosuiteError(ProofError):
+    code = "unsupported-cryptosuite"
+
+
+class MalformedProofError(ProofError):
+    code = "malformed-proof"
+
+
+class ProofPurposeError(ProofError):
+    code = "proof-purpose-mismatch"
+
+
+class KeyControlError(ProofError):
+    code = "key-not-controlled"
+
+
+class InvalidSignatureError(ProofError):
+    code = "invalid-signature"
+
+
+class InvalidChallengeError(ProofError):
+    code = "invalid-challenge"
+
+
+class InvalidDomainError(ProofError):
+    code = "invalid-domain"
+
+
+# --- JOSE -----------------------------------------------------------------------------------
+
+
+class JoseError(VckitError):
+    code = "jose-error"
+
+
+class JwtFormatError(JoseError):
+    code = "jwt-malformed"
+
+
+class JwtAlgorithmError(JoseError):
+    code = "jwt-algorithm-rejected"
+
+
+class JwtKeyError(JoseError):
+    code = "jwt-key-rejected"
+
+
+class JwtIssuerMismatchError(JoseError):
+    code = "jwt-issuer-mismatch"
+
+
+class JwtClaimsError(JoseError):
+    code = "jwt-claims-invalid"
+
+
+# --- schema and status ----------------------------------------------------------------------
+
+
+class SchemaError(VckitError):
+    """A document does not match a JSON Schema; ``problems`` lists ``(json_pointer, message)``."""
+
+    code = "schema-invalid"
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[tuple[str, str]] = problems or []
+
+
+class StatusListError(VckitError):
+    code = "status-list-error"
+
+
+class StatusListFormatError(StatusListError):
+    code = "status-list-malformed"
+
+
+class StatusIndexError(StatusListError):
+    code = "status-index-out-of-range"
+
+
+class StatusPurposeError(StatusListError):
+    code = "status-purpose-mismatch"

@@ -1,0 +1,99 @@
+"""The verification report: a log of named checks.
+
+A check is ``pass``, ``fail`` or ``could-not-check``. Nothing that was not actually
+checked is ever reported as ``pass``; an exception while checking means
+``could-not-check`` (or ``fail`` when the exception *is* the finding, such as a bad
+signature).
+
+The verdict of a report:
+
+- ``fail`` if any check failed;
+- ``could-not-check`` if none failed but at least one could not be checked;
+- ``pass`` only if every check passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+CheckStatus = Literal["pass", "fail", "could-not-check"]
+
+PASS: CheckStatus = "pass"
+FAIL: CheckStatus = "fail"
+UNCHECKED: CheckStatus = "could-not-check"
+
+# The named checks, in the order a report shows them, with the words a person reads.
+CHECK_TITLES: dict[str, str] = {
+    "format": "Readable credential or presentation",
+    "proof": "Signature (proof)",
+    "issuer-key": "Issuer controls the signing key",
+    "validity-period": "Validity period",
+    "status": "Not revoked or suspended",
+    "schema": "Open Badges 3.0 schema",
+    "holder-binding": "Presented by its holder",
+    "challenge": "Challenge (nonce) matches",
+    "domain": "Domain matches",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One named check: ``id`` is stable (see ``CHECK_TITLES``), ``detail`` is for people."""
+
+    id: str
+    status: CheckStatus
+    detail: str
+
+    @property
+    def title(self) -> str:
+        return CHECK_TITLES.get(self.id, self.id)
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "status": self.status, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``vckit.verify.verify`` found.
+
+    ``kind`` is ``credential`` or ``presentation``; ``format`` names the securing
+    mechanism (``eddsa-rdfc-2022``, ``vc-jwt`` …); ``credentials`` holds one report per
+    credential inside a presentation.
+    """
+
+    kind: str
+    format: str
+    checks: tuple[Check, ...]
+    document: dict[str, Any] | None = None
+    credentials: tuple[Report, ...] = field(default=())
+
+    @property
+    def verdict(self) -> CheckStatus:
+        statuses = [c.status for c in self.all_checks()]
+        if FAIL in statuses:
+            return FAIL
+        if UNCHECKED in statuses or not statuses:
+            return UNCHECKED
+        return PASS
+
+    def all_checks(self) -> list[Check]:
+        """This report's checks followed by those of every credential inside it."""
+        found = list(self.checks)
+        for inner in self.credentials:
+            found.extend(inner.all_checks())
+        return found
+
+    def check(self, check_id: str) -> Check | None:
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "verdict": self.verdict,
+            "kind": self.kind,
+            "format": self.format,
+            "checks": [c.to_json() for c in self.checks],
+        }
+        if self.credentials:
+            out["credentials"] = [r.to_json() for r in self.credentials]
+        return out

@@ -1,0 +1,435 @@
+"""Verify anything: a credential or presentation, JSON-LD with Data Integrity or a VC-JWT.
+
+``verify(data, options)`` returns a ``Report`` of named checks (see ``vckit.report``):
+
+============== ===========================================================================
+proof          the signature over the document verifies with the key it names
+issuer-key     that key belongs to the issuer (or holder): listed in its DID document
+               for the right purpose (assertionMethod / authentication)
+validity-period validFrom / validUntil (and JWT nbf / exp) hold at ``now``
+status         no status entry says revoked or suspended (status list fetched and verified)
+schema         an OB 3.0 credential matches 1EdTech's JSON Schema
+holder-binding a presentation is signed by its holder, the subject of its credentials
+challenge      a presentation's proof carries the verifier's challenge
+domain         a presentation's proof carries the verifier's domain
+============== ===========================================================================
+
+Network access is never taken: did:web resolution goes through the ``DidResolver``'s
+fetch, status lists through ``options.fetch_status_list``; when they are missing the
+check says *could not check*, never *pass*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from vckit import checks, data_integrity, jose
+from vckit.did import DidResolver
+from vckit.document import read_input
+from vckit.errors import (
+    CanonicalizationLimitError,
+    DidFetchNotAllowedError,
+    DidResolutionError,
+    InputError,
+    InvalidDidError,
+    InvalidSignatureError,
+    JoseError,
+    JsonLdError,
+    KeyControlError,
+    MalformedProofError,
+    ProofError,
+    UndefinedTermError,
+    UnsupportedDidMethodError,
+    UnsupportedFormatError,
+    VckitError,
+    VerificationMethodNotFoundError,
+)
+from vckit.jsonld import SealedLoader
+from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
+
+StatusListFetch = Callable[[str], bytes]
+"""Given a status list credential URL, return the raw response body (or raise)."""
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """What the caller allows and expects. The defaults take nothing from the network."""
+
+    resolver: DidResolver = field(default_factory=DidResolver)
+    fetch_status_list: StatusListFetch | None = None
+    now: datetime | None = None
+    challenge: str | None = None
+    domain: str | None = None
+    loader: SealedLoader | None = None
+    check_status: bool = True
+
+    def clock(self) -> datetime:
+        return self.now or datetime.now(UTC)
+
+
+def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None = None) -> Report:
+    """Verify a credential or presentation in any supported format.
+
+    Raises ``InputError`` subclasses only for input that is not a credential at all
+    (not JSON, too large, too deep); everything else becomes a check in the report.
+    """
+    options = options or VerifyOptions()
+    if isinstance(data, Mapping):
+        return _verify_json(data, options)
+    parsed = read_input(data)
+    if parsed.format == "json" and parsed.json is not None:
+        return _verify_json(parsed.json, options)
+    if parsed.format == "jwt" and parsed.text is not None:
+        return verify_jwt_credential(parsed.text, options)
+    raise UnsupportedFormatError("SD-JWT credentials are not supported yet")
+
+
+def _verify_json(document: Mapping[str, Any], options: VerifyOptions) -> Report:
+    types = checks.types_of(document)
+    if "VerifiablePresentation" in types:
+        return verify_presentation(document, options)
+    if "VerifiableCredential" in types:
+        return verify_credential(document, options)
+    raise UnsupportedFormatError(
+        "the JSON document's type has neither VerifiableCredential nor VerifiablePresentation"
+    )
+
+
+# --- Data Integrity proofs ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProofFinding:
+    proof: Check
+    key: Check
+    signer: str | None
+    suites: str
+
+
+def _signer_did(vm_id: str) -> str:
+    return vm_id.split("#", 1)[0]
+
+
+def check_proofs(
+    document: Mapping[str, Any], *, purpose: str, controller: str | None, options: VerifyOptions
+) -> ProofFinding:
+    """Verify every proof on ``document``; the key must be ``controller``'s, for ``purpose``."""
+    try:
+        proofs = data_integrity.proofs_of(document)
+    except MalformedProofError as exc:
+        return ProofFinding(
+            Check("proof", FAIL, str(exc)), Check("issuer-key", UNCHECKED, str(exc)), None, "?"
+        )
+    if not proofs:
+        return ProofFinding(
+            Check("proof", FAIL, "the document carries no proof"),
+            Check("issuer-key", UNCHECKED, "no proof names a key"),
+            None,
+            "none",
+        )
+    suites = ", ".join(str(p.get("cryptosuite") or p.get("type")) for p in proofs)
+    proof_checks: list[Check] = []
+    key_checks: list[Check] = []
+    signer: str | None = None
+    for proof in proofs:
+        proof_check, key_check, signer = _check_one_proof(
+            document, proof, purpose, controller, options
+        )
+        proof_checks.append(proof_check)
+        key_checks.append(key_check)
+    return ProofFinding(_combine(proof_checks), _combine(key_checks), signer, suites)
+
+
+def _combine(found: list[Check]) -> Check:
+    for status in (FAIL, UNCHECKED):
+        bad = [c for c in found if c.status == status]
+        if bad:
+            return Check(bad[0].id, status, "; ".join(c.detail for c in bad))
+    return Check(found[0].id, PASS, "; ".join(c.detail for c in found))
+
+
+def _check_one_proof(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    purpose: str,
+    controller: str | None,
+    options: VerifyOptions,
+) -> tuple[Check, Check, str | None]:
+    vm_id = proof.get("verificationMethod")
+    if not isinstance(vm_id, str):
+        bad = "the proof names no verificationMethod"
+        return Check("proof", FAIL, bad), Check("issuer-key", FAIL, bad), None
+    try:
+        did_document, method = options.resolver.resolve_method(vm_id)
+    except (DidFetchNotAllowedError, DidResolutionError, UnsupportedDidMethodError) as exc:
+        why = f"key {vm_id} could not be resolved: {exc}"
+        return Check("proof", UNCHECKED, why), Check("issuer-key", UNCHECKED, why), None
+    except (VerificationMethodNotFoundError, InvalidDidError, VckitError) as exc:
+        why = f"key {vm_id}: {exc}"
+        return Check("proof", FAIL, why), Check("issuer-key", FAIL, why), None
+    signer = _signer_did(method.id)
+    proof_check = _signature_check(document, proof, method.public_key, options)
+    key_check = _key_control_check(proof, did_document, method.id, purpose, controller)
+    return proof_check, key_check, signer
+
+
+def _signature_check(
+    document: Mapping[str, Any], proof: Mapping[str, Any], public_key: Any, options: VerifyOptions
+) -> Check:
+    suite = proof.get("cryptosuite") or proof.get("type")
+    try:
+        data_integrity.verify_proof(document, proof, public_key, loader=options.loader)
+    except InvalidSignatureError as exc:
+        return Check("proof", FAIL, f"{suite}: {exc}")
+    except (MalformedProofError, UndefinedTermError, CanonicalizationLimitError) as exc:
+        return Check("proof", FAIL, f"{suite}: {exc}")
+    except (ProofError, JsonLdError) as exc:
+        return Check("proof", UNCHECKED, f"{suite}: {exc}")
+    return Check("proof", PASS, f"{suite} signature verifies")
+
+
+def _key_control_check(
+    proof: Mapping[str, Any],
+    did_document: Any,
+    method_id: str,
+    purpose: str,
+    controller: str | None,
+) -> Check:
+    stated = proof.get("proofPurpose")
+    if stated != purpose:
+        return Check("issuer-key", FAIL, f"proofPurpose is {stated!r}, expected {purpose!r}")
+    if controller is None:
+        return Check("issuer-key", FAIL, "the document names no issuer/holder to own the key")
+    if did_document.id != controller:
+        return Check(
+            "issuer-key", FAIL, f"signed by {did_document.id}, but the document names {controller}"
+        )
+    if not did_document.allows(method_id, purpose):
+        return Check(
+            "issuer-key",
+            FAIL,
+            f"{did_document.id} does not list {method_id} for {purpose}",
+        )
+    return Check("issuer-key", PASS, f"{method_id} is listed by {controller} for {purpose}")
+
+
+# --- credentials ----------------------------------------------------------------------------
+
+
+def verify_credential(credential: Mapping[str, Any], options: VerifyOptions) -> Report:
+    """A JSON-LD credential secured with Data Integrity proofs."""
+    finding = check_proofs(
+        credential,
+        purpose="assertionMethod",
+        controller=checks.issuer_id(credential),
+        options=options,
+    )
+    content = _content_checks(credential, options)
+    return Report(
+        kind="credential",
+        format=finding.suites,
+        checks=(finding.proof, finding.key, *content),
+        document=dict(credential),
+    )
+
+
+def _content_checks(
+    credential: Mapping[str, Any],
+    options: VerifyOptions,
+    jwt_bounds: tuple[datetime | None, datetime | None] = (None, None),
+) -> list[Check]:
+    found = [checks.validity_period(credential, options.clock(), jwt_bounds)]
+    if options.check_status:
+        fetch = _status_fetcher(options) if options.fetch_status_list else None
+        found.append(checks.status(credential, fetch))
+    schema_check = checks.schema(credential)
+    if schema_check is not None:
+        found.append(schema_check)
+    return found
+
+
+def _status_fetcher(options: VerifyOptions) -> checks.StatusFetch:
+    """Fetch a status list credential and accept it only if it verifies itself."""
+    fetch = options.fetch_status_list
+    inner = replace(options, check_status=False)
+
+    def fetch_verified(url: str) -> Mapping[str, Any]:
+        if fetch is None:  # guarded by the caller; kept for the type checker
+            raise DidFetchNotAllowedError("status list fetch not allowed")
+        report = verify(fetch(url), inner)
+        failed = [c for c in report.checks if c.id in ("proof", "issuer-key", "validity-period")]
+        bad = [c for c in failed if c.status != PASS]
+        if bad:
+            raise KeyControlError(
+                "the status list credential does not verify: "
+                + "; ".join(f"{c.id} {c.status}: {c.detail}" for c in bad)
+            )
+        if report.document is None:
+            raise MalformedProofError("the status list credential has no content")
+        return report.document
+
+    return fetch_verified
+
+
+def verify_jwt_credential(token: str, options: VerifyOptions) -> Report:
+    """An OB 3.0 VC-JWT or a VC-JOSE-COSE ``vc+jwt``."""
+    try:
+        header, payload = jose.peek(token)
+        credential = jose.credential_from_jwt(payload)
+    except JoseError as exc:
+        raise UnsupportedFormatError(f"not a usable VC-JWT: {exc}") from None
+    proof, key = _jwt_signature_checks(token, options)
+    bounds = _jwt_bounds(payload)
+    content = _content_checks(credential, options, bounds)
+    return Report(
+        kind="credential",
+        format=f"vc-jwt ({header.get('alg')})",
+        checks=(proof, key, *content),
+        document=dict(credential),
+    )
+
+
+def _jwt_signature_checks(token: str, options: VerifyOptions) -> tuple[Check, Check]:
+    try:
+        result = jose.verify_jwt_vc(token, options.resolver, now=options.clock(), check_time=False)
+    except (DidFetchNotAllowedError, DidResolutionError, UnsupportedDidMethodError) as exc:
+        why = f"issuer key could not be resolved: {exc}"
+        return Check("proof", UNCHECKED, why), Check("issuer-key", UNCHECKED, why)
+    except InvalidSignatureError as exc:
+        return Check("proof", FAIL, str(exc)), Check("issuer-key", UNCHECKED, "signature failed")
+    except VckitError as exc:
+        key_problem = exc.code in ("jwt-key-rejected", "jwt-issuer-mismatch")
+        key_problem = key_problem or isinstance(exc, VerificationMethodNotFoundError)
+        if key_problem:
+            return (
+                Check("proof", UNCHECKED, "not checked: the key is not the issuer's"),
+                Check("issuer-key", FAIL, f"{exc.code}: {exc}"),
+            )
+        return Check("proof", FAIL, f"{exc.code}: {exc}"), Check(
+            "issuer-key", UNCHECKED, "not checked: the token was rejected"
+        )
+    return (
+        Check("proof", PASS, f"{result.header.get('alg')} signature verifies"),
+        Check("issuer-key", PASS, f"{result.kid} is listed by {result.issuer} for assertionMethod"),
+    )
+
+
+def _jwt_bounds(payload: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
+    def when(claim: str) -> datetime | None:
+        value = payload.get(claim)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value, UTC)
+        return None
+
+    return when("nbf"), when("exp")
+
+
+# --- presentations --------------------------------------------------------------------------
+
+
+def verify_presentation(presentation: Mapping[str, Any], options: VerifyOptions) -> Report:
+    """A JSON-LD presentation with an ``authentication`` proof by its holder."""
+    holder = presentation.get("holder")
+    holder_id = holder if isinstance(holder, str) else None
+    if isinstance(holder, Mapping) and isinstance(holder.get("id"), str):
+        holder_id = str(holder["id"])
+    finding = check_proofs(
+        presentation, purpose="authentication", controller=holder_id, options=options
+    )
+    inner = tuple(_inner_reports(presentation, options))
+    own = [
+        finding.proof,
+        Check("issuer-key", finding.key.status, "holder key: " + finding.key.detail),
+        _holder_binding(holder_id, finding, inner),
+        *_binding_checks(presentation, options),
+    ]
+    return Report(
+        kind="presentation",
+        format=finding.suites,
+        checks=tuple(own),
+        document=dict(presentation),
+        credentials=inner,
+    )
+
+
+def _inner_reports(presentation: Mapping[str, Any], options: VerifyOptions) -> list[Report]:
+    value = presentation.get("verifiableCredential", [])
+    items = value if isinstance(value, list) else [value]
+    reports = []
+    for item in items:
+        try:
+            if isinstance(item, str):
+                reports.append(verify(item, options))
+            elif isinstance(item, Mapping) and "EnvelopedVerifiableCredential" in (
+                checks.types_of(item)
+            ):
+                reports.append(_verify_enveloped(item, options))
+            elif isinstance(item, Mapping):
+                reports.append(verify_credential(item, options))
+            else:
+                raise UnsupportedFormatError("a verifiableCredential entry is not an object")
+        except InputError as exc:
+            unreadable = Check("format", FAIL, f"unreadable credential: {exc}")
+            reports.append(Report(kind="credential", format="unknown", checks=(unreadable,)))
+    return reports
+
+
+def _verify_enveloped(item: Mapping[str, Any], options: VerifyOptions) -> Report:
+    data_url = str(item.get("id", ""))
+    media, _, token = data_url.partition(",")
+    if not media.startswith("data:application/vc+jwt") and not media.startswith(
+        "data:application/jwt"
+    ):
+        raise UnsupportedFormatError(f"enveloped credential of type {media!r} is not supported")
+    return verify_jwt_credential(token, options)
+
+
+def _holder_binding(holder: str | None, finding: ProofFinding, inner: tuple[Report, ...]) -> Check:
+    """The holder signed, and every credential's subject is that holder (VC 2.0 §5.8)."""
+    if finding.proof.status != PASS or finding.key.status != PASS:
+        return Check("holder-binding", UNCHECKED, "the holder's proof did not verify")
+    subjects: list[str | None] = []
+    for report in inner:
+        subject = (report.document or {}).get("credentialSubject")
+        subject_id = subject.get("id") if isinstance(subject, Mapping) else None
+        subjects.append(subject_id if isinstance(subject_id, str) else None)
+    strangers = [s for s in subjects if s is not None and s != holder]
+    if strangers:
+        return Check(
+            "holder-binding",
+            FAIL,
+            f"credentials about {', '.join(strangers)}, presented by {holder}",
+        )
+    if None in subjects:
+        return Check(
+            "holder-binding",
+            UNCHECKED,
+            "a credential's subject has no id to bind to the holder",
+        )
+    return Check("holder-binding", PASS, f"signed by {holder}, the subject of every credential")
+
+
+def _binding_checks(presentation: Mapping[str, Any], options: VerifyOptions) -> list[Check]:
+    try:
+        proofs = data_integrity.proofs_of(presentation)
+    except MalformedProofError:
+        proofs = []
+    proof = proofs[0] if proofs else {}
+    return [
+        _expect("challenge", proof.get("challenge"), options.challenge),
+        _expect("domain", proof.get("domain"), options.domain),
+    ]
+
+
+def _expect(name: str, found: object, expected: str | None) -> Check:
+    if expected is None:
+        return Check(
+            name, UNCHECKED, f"no expected {name} was given, so replay cannot be ruled out"
+        )
+    values = found if isinstance(found, list) else [found]
+    if expected in values:
+        return Check(name, PASS, f"{name} is {expected!r} as expected")
+    return Check(name, FAIL, f"{name} is {found!r}, expected {expected!r}")

@@ -1,0 +1,77 @@
+"""W3C VC-API verification routes: parse the body, call the use case, answer JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from vckit.document import MAX_DEPTH, check_depth
+from vckit.errors import InputError
+from verifier.deps import SettingsDep
+from verifier.problems import problem
+from verifier.verification import verify_submission
+
+router = APIRouter(tags=["VC-API"])
+
+
+async def _json_body(request: Request) -> dict[str, Any] | Response:
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8")
+        check_depth(text, MAX_DEPTH)
+        body = json.loads(text)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return problem(400, "Malformed request", "the body is not JSON", "malformed-json")
+    except InputError as exc:
+        return problem(400, "Malformed request", str(exc), exc.code)
+    if not isinstance(body, dict):
+        return problem(400, "Malformed request", "the body must be a JSON object", "bad-input")
+    return body
+
+
+async def _verify(request: Request, settings: Any, field: str) -> Response:
+    body = await _json_body(request)
+    if isinstance(body, Response):
+        return body
+    item = body.get(field)
+    if not isinstance(item, dict | str):
+        return problem(422, "Missing input", f"'{field}' must be an object or a JWT", "bad-input")
+    options = body.get("options") or {}
+    if not isinstance(options, dict):
+        return problem(422, "Bad options", "'options' must be an object", "bad-input")
+    try:
+        report = verify_submission(
+            item, settings, challenge=options.get("challenge"), domain=options.get("domain")
+        )
+    except InputError as exc:
+        return problem(422, "Unusable input", str(exc), exc.code)
+    result = {
+        "verified": report.verdict == "pass",
+        "checks": [c.id for c in report.all_checks() if c.status == "pass"],
+        "warnings": [c.to_json() for c in report.all_checks() if c.status == "could-not-check"],
+        "errors": [c.to_json() for c in report.all_checks() if c.status == "fail"],
+        "report": report.to_json(),
+    }
+    if report.verdict == "fail":
+        return problem(
+            422, "Verification failed", _first_failure(result), "verification-failed", **result
+        )
+    return JSONResponse(result)
+
+
+def _first_failure(result: dict[str, Any]) -> str:
+    errors = result["errors"]
+    return f"{errors[0]['id']}: {errors[0]['detail']}" if errors else "verification failed"
+
+
+@router.post("/credentials/verify", summary="Verify a credential (W3C VC-API)")
+async def credentials_verify(request: Request, settings: SettingsDep) -> Response:
+    return await _verify(request, settings, "verifiableCredential")
+
+
+@router.post("/presentations/verify", summary="Verify a presentation (W3C VC-API)")
+async def presentations_verify(request: Request, settings: SettingsDep) -> Response:
+    return await _verify(request, settings, "verifiablePresentation")

@@ -1,0 +1,1 @@
+"""The learner's wallet: keeps, curates and shares the learner's own records."""
