@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vckit.document import read_input
+from vckit.document import check_object_depth, read_input
 from vckit.errors import (
     DocumentTooDeepError,
     DocumentTooLargeError,
@@ -69,3 +69,16 @@ def test_oversized_input_is_refused_before_parsing() -> None:
 def test_deep_object_inside_limit_parses() -> None:
     text = '{"a":' * 60 + "1" + "}" * 60
     assert read_input(text).format == "json"
+
+
+def test_parsed_documents_get_the_same_depth_limit() -> None:
+    deep: dict[str, object] = {}
+    node = deep
+    for _ in range(100):
+        node["a"] = {}
+        node = node["a"]  # type: ignore[assignment]
+    with pytest.raises(DocumentTooDeepError):
+        check_object_depth(deep)
+    check_object_depth({"a": [{"b": [1, 2, {"c": 3}]}]}, max_depth=5)
+    with pytest.raises(DocumentTooDeepError):
+        check_object_depth({"a": [{"b": [1, 2, {"c": [3]}]}]}, max_depth=5)

@@ -282,3 +282,29 @@ def test_poison_graph_in_json_ld_is_refused() -> None:
     ]
     with pytest.raises(CanonicalizationLimitError):
         jsonld.canonicalize({"@graph": graph})
+
+
+def test_contexts_dir_prefers_the_installed_copy(tmp_path: Path, monkeypatch: Any) -> None:
+    """In a wheel, pyproject's force-include puts contexts/ at vckit/_contexts."""
+    package = tmp_path / "vckit"
+    (package / "_contexts").mkdir(parents=True)
+    monkeypatch.setattr(jsonld, "__file__", str(package / "jsonld.py"))
+    assert jsonld.contexts_dir() == tmp_path / "contexts"  # no index.json yet: the repo layout
+    (package / "_contexts" / "index.json").write_text("{}", encoding="utf-8")
+    assert jsonld.contexts_dir() == package / "_contexts"
+
+
+def test_deeply_nested_document_is_refused_not_a_recursion_error() -> None:
+    from vckit.errors import DocumentTooDeepError
+
+    document: dict[str, Any] = {
+        "@context": "https://www.w3.org/ns/credentials/v2",
+        "type": "VerifiableCredential",
+        "credentialSubject": {},
+    }
+    node = document["credentialSubject"]
+    for _ in range(5000):
+        node["name"] = {}
+        node = node["name"]
+    with pytest.raises(DocumentTooDeepError):
+        jsonld.canonicalize(document)

@@ -30,6 +30,7 @@ from vckit.did_document import (
     VerificationMethod,
     parse_did_document,
 )
+from vckit.document import parse_json
 from vckit.errors import (
     DidFetchNotAllowedError,
     DidResolutionError,
@@ -182,15 +183,6 @@ def did_web_url(did: str) -> str:
     return f"https://{authority}/{location}/did.json"
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate member {key!r}")
-        result[key] = value
-    return result
-
-
 def _load_web_document(did: str, url: str, body: object, limit: int) -> dict[str, Any]:
     """Check the fetched body: bytes, at most ``limit`` long, one JSON object whose ``id``
     is the DID itself (DID Core 7.1: the resolved document's id must match)."""
@@ -199,8 +191,8 @@ def _load_web_document(did: str, url: str, body: object, limit: int) -> dict[str
     if len(body) > limit:
         raise DidResolutionError(f"the DID document at {url} is larger than {limit} bytes")
     try:
-        document = json.loads(bytes(body), object_pairs_hook=_no_duplicate_keys)
-    except (ValueError, RecursionError) as exc:
+        document = parse_json(bytes(body).decode("utf-8"))
+    except (UnicodeDecodeError, InputError) as exc:
         raise DidResolutionError(f"the DID document at {url} is not JSON: {exc}") from exc
     if not isinstance(document, dict):
         raise DidResolutionError(f"the DID document at {url} is not a JSON object")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -65,6 +66,23 @@ def check_depth(text: str, max_depth: int = MAX_DEPTH) -> None:
                 raise DocumentTooDeepError(f"JSON nested deeper than {max_depth} levels")
         elif ch in "]}":
             depth -= 1
+
+
+def check_object_depth(value: object, max_depth: int = MAX_DEPTH) -> None:
+    """The same limit for a document that arrives already parsed (iteratively: no recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children: Iterable[object]
+        if isinstance(item, Mapping):
+            children = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth > max_depth:
+            raise DocumentTooDeepError(f"document nested deeper than {max_depth} levels")
+        stack.extend((child, depth + 1) for child in children)
 
 
 def parse_json(text: str, *, max_depth: int = MAX_DEPTH) -> Any:

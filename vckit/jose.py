@@ -47,6 +47,7 @@ from jwcrypto.common import JWException
 
 from vckit import multibase
 from vckit.did import DidResolver
+from vckit.document import parse_json
 from vckit.errors import (
     InputError,
     InvalidSignatureError,
@@ -118,33 +119,18 @@ def _json_bytes(value: Mapping[str, Any], what: str) -> bytes:
     return text.encode("utf-8")
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """RFC 7515 §5.2 step 3 / RFC 7519 §7.2 step 4: duplicate member names are rejected."""
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise JwtFormatError(f"duplicate JSON member name {name!r}")
-        result[name] = value
-    return result
-
-
-def _refuse_constant(name: str) -> Any:
-    raise JwtFormatError(f"{name} is not JSON (RFC 8259)")
-
-
 def _json_object(segment: str, what: str) -> dict[str, Any]:
     """Decode one base64url segment into a JSON object (RFC 7519 §7.2 steps 3-4 and 10)."""
     try:
         raw = multibase.base64url_nopad_decode(segment)
-        value = json.loads(
-            raw.decode("utf-8"),
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_refuse_constant,
-        )
     except InputError as exc:
         raise JwtFormatError(f"the {what} is not base64url: {exc}") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise JwtFormatError(f"the {what} is not UTF-8 JSON: {exc}") from exc
+    try:
+        value = parse_json(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise JwtFormatError(f"the {what} is not UTF-8: {exc}") from exc
+    except InputError as exc:
+        raise JwtFormatError(f"the {what} is not JSON: {exc}") from exc
     if not isinstance(value, dict):
         raise JwtFormatError(f"the {what} is not a JSON object")
     return value

@@ -28,6 +28,7 @@ CHECK_TITLES: dict[str, str] = {
     "format": "Readable credential or presentation",
     "proof": "Signature (proof)",
     "issuer-key": "Issuer controls the signing key",
+    "holder-key": "Holder controls the signing key",
     "validity-period": "Validity period",
     "status": "Not revoked or suspended",
     "schema": "Open Badges 3.0 schema",

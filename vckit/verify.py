@@ -4,8 +4,8 @@
 
 ============== ===========================================================================
 proof          the signature over the document verifies with the key it names
-issuer-key     that key belongs to the issuer (or holder): listed in its DID document
-               for the right purpose (assertionMethod / authentication)
+issuer-key     that key belongs to the issuer: listed in its DID document for
+               assertionMethod (holder-key: the holder's, for authentication)
 validity-period validFrom / validUntil (and JWT nbf / exp) hold at ``now``
 status         no status entry says revoked or suspended (status list fetched and verified)
 schema         an OB 3.0 credential matches 1EdTech's JSON Schema
@@ -28,26 +28,22 @@ from typing import Any
 
 from vckit import checks, data_integrity, jose
 from vckit.did import DidResolver
-from vckit.document import read_input
+from vckit.document import check_object_depth, read_input
 from vckit.errors import (
-    CanonicalizationLimitError,
     DidFetchNotAllowedError,
     DidResolutionError,
     InputError,
-    InvalidDidError,
     InvalidSignatureError,
     JoseError,
-    JsonLdError,
     KeyControlError,
     MalformedProofError,
-    ProofError,
-    UndefinedTermError,
     UnsupportedDidMethodError,
     UnsupportedFormatError,
     VckitError,
     VerificationMethodNotFoundError,
 )
 from vckit.jsonld import SealedLoader
+from vckit.proof_checks import ProofFinding, check_proofs
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
 
 StatusListFetch = Callable[[str], bytes]
@@ -78,6 +74,7 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
     """
     options = options or VerifyOptions()
     if isinstance(data, Mapping):
+        check_object_depth(data)
         return _verify_json(data, options)
     parsed = read_input(data)
     if parsed.format == "json" and parsed.json is not None:
@@ -98,124 +95,6 @@ def _verify_json(document: Mapping[str, Any], options: VerifyOptions) -> Report:
     )
 
 
-# --- Data Integrity proofs ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProofFinding:
-    proof: Check
-    key: Check
-    signer: str | None
-    suites: str
-
-
-def _signer_did(vm_id: str) -> str:
-    return vm_id.split("#", 1)[0]
-
-
-def check_proofs(
-    document: Mapping[str, Any], *, purpose: str, controller: str | None, options: VerifyOptions
-) -> ProofFinding:
-    """Verify every proof on ``document``; the key must be ``controller``'s, for ``purpose``."""
-    try:
-        proofs = data_integrity.proofs_of(document)
-    except MalformedProofError as exc:
-        return ProofFinding(
-            Check("proof", FAIL, str(exc)), Check("issuer-key", UNCHECKED, str(exc)), None, "?"
-        )
-    if not proofs:
-        return ProofFinding(
-            Check("proof", FAIL, "the document carries no proof"),
-            Check("issuer-key", UNCHECKED, "no proof names a key"),
-            None,
-            "none",
-        )
-    suites = ", ".join(str(p.get("cryptosuite") or p.get("type")) for p in proofs)
-    proof_checks: list[Check] = []
-    key_checks: list[Check] = []
-    signer: str | None = None
-    for proof in proofs:
-        proof_check, key_check, signer = _check_one_proof(
-            document, proof, purpose, controller, options
-        )
-        proof_checks.append(proof_check)
-        key_checks.append(key_check)
-    return ProofFinding(_combine(proof_checks), _combine(key_checks), signer, suites)
-
-
-def _combine(found: list[Check]) -> Check:
-    for status in (FAIL, UNCHECKED):
-        bad = [c for c in found if c.status == status]
-        if bad:
-            return Check(bad[0].id, status, "; ".join(c.detail for c in bad))
-    return Check(found[0].id, PASS, "; ".join(c.detail for c in found))
-
-
-def _check_one_proof(
-    document: Mapping[str, Any],
-    proof: Mapping[str, Any],
-    purpose: str,
-    controller: str | None,
-    options: VerifyOptions,
-) -> tuple[Check, Check, str | None]:
-    vm_id = proof.get("verificationMethod")
-    if not isinstance(vm_id, str):
-        bad = "the proof names no verificationMethod"
-        return Check("proof", FAIL, bad), Check("issuer-key", FAIL, bad), None
-    try:
-        did_document, method = options.resolver.resolve_method(vm_id)
-    except (DidFetchNotAllowedError, DidResolutionError, UnsupportedDidMethodError) as exc:
-        why = f"key {vm_id} could not be resolved: {exc}"
-        return Check("proof", UNCHECKED, why), Check("issuer-key", UNCHECKED, why), None
-    except (VerificationMethodNotFoundError, InvalidDidError, VckitError) as exc:
-        why = f"key {vm_id}: {exc}"
-        return Check("proof", FAIL, why), Check("issuer-key", FAIL, why), None
-    signer = _signer_did(method.id)
-    proof_check = _signature_check(document, proof, method.public_key, options)
-    key_check = _key_control_check(proof, did_document, method.id, purpose, controller)
-    return proof_check, key_check, signer
-
-
-def _signature_check(
-    document: Mapping[str, Any], proof: Mapping[str, Any], public_key: Any, options: VerifyOptions
-) -> Check:
-    suite = proof.get("cryptosuite") or proof.get("type")
-    try:
-        data_integrity.verify_proof(document, proof, public_key, loader=options.loader)
-    except InvalidSignatureError as exc:
-        return Check("proof", FAIL, f"{suite}: {exc}")
-    except (MalformedProofError, UndefinedTermError, CanonicalizationLimitError) as exc:
-        return Check("proof", FAIL, f"{suite}: {exc}")
-    except (ProofError, JsonLdError) as exc:
-        return Check("proof", UNCHECKED, f"{suite}: {exc}")
-    return Check("proof", PASS, f"{suite} signature verifies")
-
-
-def _key_control_check(
-    proof: Mapping[str, Any],
-    did_document: Any,
-    method_id: str,
-    purpose: str,
-    controller: str | None,
-) -> Check:
-    stated = proof.get("proofPurpose")
-    if stated != purpose:
-        return Check("issuer-key", FAIL, f"proofPurpose is {stated!r}, expected {purpose!r}")
-    if controller is None:
-        return Check("issuer-key", FAIL, "the document names no issuer/holder to own the key")
-    if did_document.id != controller:
-        return Check(
-            "issuer-key", FAIL, f"signed by {did_document.id}, but the document names {controller}"
-        )
-    if not did_document.allows(method_id, purpose):
-        return Check(
-            "issuer-key",
-            FAIL,
-            f"{did_document.id} does not list {method_id} for {purpose}",
-        )
-    return Check("issuer-key", PASS, f"{method_id} is listed by {controller} for {purpose}")
-
-
 # --- credentials ----------------------------------------------------------------------------
 
 
@@ -225,7 +104,8 @@ def verify_credential(credential: Mapping[str, Any], options: VerifyOptions) -> 
         credential,
         purpose="assertionMethod",
         controller=checks.issuer_id(credential),
-        options=options,
+        resolver=options.resolver,
+        loader=options.loader,
     )
     content = _content_checks(credential, options)
     return Report(
@@ -337,12 +217,16 @@ def verify_presentation(presentation: Mapping[str, Any], options: VerifyOptions)
     if isinstance(holder, Mapping) and isinstance(holder.get("id"), str):
         holder_id = str(holder["id"])
     finding = check_proofs(
-        presentation, purpose="authentication", controller=holder_id, options=options
+        presentation,
+        purpose="authentication",
+        controller=holder_id,
+        resolver=options.resolver,
+        loader=options.loader,
     )
     inner = tuple(_inner_reports(presentation, options))
     own = [
         finding.proof,
-        Check("issuer-key", finding.key.status, "holder key: " + finding.key.detail),
+        Check("holder-key", finding.key.status, finding.key.detail),
         _holder_binding(holder_id, finding, inner),
         *_binding_checks(presentation, options),
     ]

@@ -1,0 +1,206 @@
+"""Strict JSON-LD expansion on pyld: nothing may vanish, every id and type is absolute.
+
+JSON-LD processors silently drop a property whose term no context defines (JSON-LD 1.1 API
+§ 19.3 Expansion Algorithm step 13.2; § 13.9 IRI Expansion) and an RDF conversion silently
+skips triples whose subject, predicate, object or type is not an absolute IRI (§ 8.2 Object
+to RDF). For a signed credential both mean "signed data that nobody sees". This module makes
+them errors, like Digital Bazaar's ``jsonld.js`` "safe mode" that its Data Integrity
+libraries use:
+
+- pyld 3.3's ``on_property_dropped`` hook raises; the key and a JSON pointer into the input
+  are found from the object being expanded (:class:`StrictProcessor` remembers it);
+- :func:`check_absolute` walks the expanded document for ``@id``/``@type``/datatype values.
+
+:class:`StrictProcessor` also memoizes processed contexts (see its docstring). It overrides
+pyld private methods (``_process_context``, ``_expand_object``), so pyld is pinned to 3.3.x.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pyld import jsonld as pyld_jsonld
+
+from vckit.document import check_object_depth
+from vckit.errors import JsonLdError, RelativeIriError, UndefinedTermError
+
+ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:\S*$")
+"""Absolute IRI as pyld tests it before writing RDF (anything else it silently skips)."""
+
+
+class StrictProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor that names dropped terms and memoizes processed contexts.
+
+    Memo: pyld re-processes a type-scoped context every time a node of that type is met
+    (its per-context cache is keyed by a fresh active-context id), which was most of the time
+    of a canonicalization. Here the result of ``_process_context`` is kept per loader, keyed by
+    the identity of the active context (kept alive in the entry, so the identity cannot be
+    reused) and by the local context: context URLs by value, scoped contexts by the identity of
+    the sealed object they are (the loader holds them for its lifetime). Contexts written inside
+    a document are not memoized. Sealed contexts are never mutated (a test checks), so a hit
+    is exact.
+    """
+
+    def __init__(
+        self, memo: dict[tuple[Any, ...], tuple[Any, Any, Any]], sealed_objects: frozenset[int]
+    ) -> None:
+        super().__init__(on_property_dropped=self._dropped)
+        self._objects: list[tuple[Any, Mapping[str, Any]]] = []
+        self._memo = memo
+        self._sealed_objects = sealed_objects
+
+    def _process_context(
+        self,
+        active_ctx: Any,
+        local_ctx: Any,
+        options: Any,
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: Any = None,
+    ) -> Any:
+        local_key = self._memo_key(local_ctx)
+        if local_key is None or cycles is not None:
+            return super()._process_context(
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected,
+                propagate,
+                validate_scoped,
+                cycles,
+            )
+        key = (id(active_ctx), local_key, override_protected, propagate, validate_scoped)
+        entry = self._memo.get(key)
+        if entry is not None and entry[0] is active_ctx:
+            return entry[2]
+        result = super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped
+        )
+        self._memo[key] = (active_ctx, local_ctx, result)
+        return result
+
+    def _memo_key(self, local_ctx: Any) -> Any:
+        """URLs by value, sealed context objects by identity; None for a document's own context."""
+        if isinstance(local_ctx, str):
+            return local_ctx
+        if isinstance(local_ctx, list) and all(isinstance(c, str) for c in local_ctx):
+            return tuple(local_ctx)
+        if id(local_ctx) in self._sealed_objects:
+            return id(local_ctx)
+        return None
+
+    def _expand_object(
+        self,
+        active_ctx: Any,
+        active_property: Any,
+        expanded_active_property: Any,
+        element: Mapping[str, Any],
+        *args: Any,
+        **kw: Any,
+    ) -> Any:
+        """pyld's step over one object's keys; the object is remembered for :meth:`_dropped`."""
+        self._objects.append((active_ctx, element))
+        try:
+            return super()._expand_object(
+                active_ctx, active_property, expanded_active_property, element, *args, **kw
+            )
+        finally:
+            self._objects.pop()
+
+    def _dropped(self, expanded: str | None) -> None:
+        active_ctx, element = self._objects[-1]
+        for key in sorted(element):  # pyld walks keys in this order; name the first it dropped
+            if key == "@context":
+                continue
+            iri = self._expand_iri(active_ctx, key, vocab=True)
+            if iri is None or not (ABSOLUTE_IRI.match(iri) or iri.startswith("@")):
+                raise _Dropped(key, element)
+        raise _Dropped(str(expanded), element)
+
+
+class _Dropped(Exception):
+    def __init__(self, key: str, element: Mapping[str, Any]) -> None:
+        super().__init__(key)
+        self.key = key
+        self.element = element
+
+
+def _pointer_to(document: Any, element: Mapping[str, Any], key: str) -> str:
+    """JSON pointer of the first object equal to ``element`` (pyld works on a deep copy)."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, Mapping):
+            if value == element:
+                return path + _segment(key)
+            stack.extend(reversed([(path + _segment(k), v) for k, v in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([(f"{path}/{i}", v) for i, v in enumerate(value)]))
+    return _segment(key)
+
+
+def strict_expand(
+    processor: StrictProcessor, document: Mapping[str, Any], options: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """JSON-LD 1.1 API § 5.1 Expansion, refusing dropped terms and non-absolute ids/types.
+
+    The nesting limit of :mod:`vckit.document` applies first: pyld recurses per level.
+    """
+    check_object_depth(document)
+    try:
+        expanded: list[dict[str, Any]] = processor.expand(dict(document), options)
+    except _Dropped as dropped:
+        pointer = _pointer_to(document, dropped.element, dropped.key)
+        raise UndefinedTermError(
+            f"term {dropped.key!r} at {pointer} is not defined by any context "
+            "and would be dropped by JSON-LD expansion"
+        ) from None
+    except pyld_jsonld.JsonLdError as error:
+        raise _translate(error) from error
+    check_absolute(expanded, "")
+    return expanded
+
+
+def _translate(error: Exception) -> JsonLdError:
+    """Surface our own errors raised inside pyld (it wraps them), else a JsonLdError."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, JsonLdError):
+            return cause
+        cause = cause.__cause__
+    return JsonLdError(f"JSON-LD processing failed: {error}")
+
+
+def _segment(key: str) -> str:
+    return "/" + key.replace("~", "~0").replace("/", "~1")
+
+
+def check_absolute(value: Any, path: str) -> None:
+    """Refuse ``@id`` and ``@type`` values that RDF conversion would silently skip.
+
+    ``path`` is a JSON pointer into the *expanded* document (property IRIs as keys).
+    """
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            check_absolute(item, f"{path}/{i}")
+        return
+    if not isinstance(value, dict):
+        return
+    is_value = "@value" in value
+    for key, item in value.items():
+        if key == "@id" or (key == "@type" and not is_value):
+            for iri in item if isinstance(item, list) else [item]:
+                if not (isinstance(iri, str) and (iri.startswith("_:") or ABSOLUTE_IRI.match(iri))):
+                    raise RelativeIriError(
+                        f"{key} value {iri!r} is not an absolute IRI "
+                        f"(expanded document, at {path}{_segment(key)})"
+                    )
+        elif key == "@type" and item != "@json" and not ABSOLUTE_IRI.match(item):
+            raise RelativeIriError(
+                f"datatype {item!r} is not an absolute IRI (expanded document, at {path}/@type)"
+            )
+        elif not key.startswith("@") or key in ("@graph", "@list", "@set", "@reverse", "@included"):
+            check_absolute(item, path + _segment(key))

@@ -1,0 +1,158 @@
+"""The proof checks of a Data Integrity secured document: ``proof`` and key control.
+
+``check_proofs`` verifies every proof on a document (a proof set must hold as a whole)
+and says, separately, whether the key that signed belongs to the party the document names
+(the issuer of a credential, the holder of a presentation) for the proof's purpose.
+A key that cannot be resolved (did:web without a fetch, an unsupported method) makes both
+checks *could not check*; a key that resolves but is not listed makes them *fail*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from vckit import data_integrity
+from vckit.did import DidDocument, DidResolver
+from vckit.errors import (
+    CanonicalizationLimitError,
+    DidFetchNotAllowedError,
+    DidResolutionError,
+    InvalidDidError,
+    InvalidSignatureError,
+    JsonLdError,
+    MalformedProofError,
+    ProofError,
+    UndefinedTermError,
+    UnsupportedDidMethodError,
+    VckitError,
+    VerificationMethodNotFoundError,
+)
+from vckit.jsonld import SealedLoader
+from vckit.keys import PublicKey
+from vckit.report import FAIL, PASS, UNCHECKED, Check
+
+
+@dataclass(frozen=True)
+class ProofFinding:
+    proof: Check
+    key: Check
+    signer: str | None
+    suites: str
+
+
+def _signer_did(vm_id: str) -> str:
+    return vm_id.split("#", 1)[0]
+
+
+def check_proofs(
+    document: Mapping[str, Any],
+    *,
+    purpose: str,
+    controller: str | None,
+    resolver: DidResolver,
+    loader: SealedLoader | None = None,
+) -> ProofFinding:
+    """Verify every proof on ``document``; the key must be ``controller``'s, for ``purpose``."""
+    try:
+        proofs = data_integrity.proofs_of(document)
+    except MalformedProofError as exc:
+        return ProofFinding(
+            Check("proof", FAIL, str(exc)), Check("issuer-key", UNCHECKED, str(exc)), None, "?"
+        )
+    if not proofs:
+        return ProofFinding(
+            Check("proof", FAIL, "the document carries no proof"),
+            Check("issuer-key", UNCHECKED, "no proof names a key"),
+            None,
+            "none",
+        )
+    suites = ", ".join(str(p.get("cryptosuite") or p.get("type")) for p in proofs)
+    proof_checks: list[Check] = []
+    key_checks: list[Check] = []
+    signer: str | None = None
+    for proof in proofs:
+        proof_check, key_check, signer = _check_one_proof(
+            document, proof, purpose, controller, resolver, loader
+        )
+        proof_checks.append(proof_check)
+        key_checks.append(key_check)
+    return ProofFinding(_combine(proof_checks), _combine(key_checks), signer, suites)
+
+
+def _combine(found: list[Check]) -> Check:
+    for status in (FAIL, UNCHECKED):
+        bad = [c for c in found if c.status == status]
+        if bad:
+            return Check(bad[0].id, status, "; ".join(c.detail for c in bad))
+    return Check(found[0].id, PASS, "; ".join(c.detail for c in found))
+
+
+def _check_one_proof(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    purpose: str,
+    controller: str | None,
+    resolver: DidResolver,
+    loader: SealedLoader | None,
+) -> tuple[Check, Check, str | None]:
+    vm_id = proof.get("verificationMethod")
+    if not isinstance(vm_id, str):
+        bad = "the proof names no verificationMethod"
+        return Check("proof", FAIL, bad), Check("issuer-key", FAIL, bad), None
+    try:
+        did_document, method = resolver.resolve_method(vm_id)
+    except (DidFetchNotAllowedError, DidResolutionError, UnsupportedDidMethodError) as exc:
+        why = f"key {vm_id} could not be resolved: {exc}"
+        return Check("proof", UNCHECKED, why), Check("issuer-key", UNCHECKED, why), None
+    except (VerificationMethodNotFoundError, InvalidDidError, VckitError) as exc:
+        why = f"key {vm_id}: {exc}"
+        return Check("proof", FAIL, why), Check("issuer-key", FAIL, why), None
+    signer = _signer_did(method.id)
+    proof_check = _signature_check(document, proof, method.public_key, loader)
+    key_check = _key_control_check(proof, did_document, method.id, purpose, controller)
+    return proof_check, key_check, signer
+
+
+def _signature_check(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    public_key: PublicKey,
+    loader: SealedLoader | None,
+) -> Check:
+    suite = proof.get("cryptosuite") or proof.get("type")
+    try:
+        data_integrity.verify_proof(document, proof, public_key, loader=loader)
+    except InvalidSignatureError as exc:
+        return Check("proof", FAIL, f"{suite}: {exc}")
+    except (MalformedProofError, UndefinedTermError, CanonicalizationLimitError) as exc:
+        return Check("proof", FAIL, f"{suite}: {exc}")
+    except (ProofError, JsonLdError) as exc:
+        return Check("proof", UNCHECKED, f"{suite}: {exc}")
+    return Check("proof", PASS, f"{suite} signature verifies")
+
+
+def _key_control_check(
+    proof: Mapping[str, Any],
+    did_document: DidDocument,
+    method_id: str,
+    purpose: str,
+    controller: str | None,
+) -> Check:
+    stated = proof.get("proofPurpose")
+    if stated != purpose:
+        return Check("issuer-key", FAIL, f"proofPurpose is {stated!r}, expected {purpose!r}")
+    if controller is None:
+        return Check("issuer-key", FAIL, "the document names no issuer/holder to own the key")
+    if did_document.id != controller:
+        return Check(
+            "issuer-key", FAIL, f"signed by {did_document.id}, but the document names {controller}"
+        )
+    if not did_document.allows(method_id, purpose):
+        return Check(
+            "issuer-key",
+            FAIL,
+            f"{did_document.id} does not list {method_id} for {purpose}",
+        )
+    return Check("issuer-key", PASS, f"{method_id} is listed by {controller} for {purpose}")
