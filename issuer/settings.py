@@ -9,7 +9,7 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Settings:
-    base_url: str = "http://127.0.0.1:8001"
+    base_url: str = "http://localhost:8001"
     data_dir: Path = Path("var/issuer")
     name: str = "Demo Community College"
 

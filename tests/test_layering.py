@@ -16,7 +16,14 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("issuer", "wallet", "verifier")
-VCKIT_THIRD_PARTY = {"cryptography", "jwcrypto", "pyld", "jsonschema", "referencing"}
+VCKIT_THIRD_PARTY = {
+    "cryptography",
+    "jwcrypto",
+    "pyld",
+    "jsonschema",
+    "jsonschema_rs",
+    "referencing",
+}
 NETWORK_STDLIB = {"urllib.request", "http.client", "socket", "ssl", "ftplib", "smtplib"}
 WEB_LAYER = {"app", "api", "pages", "deps", "problems", "limits"}
 WEB_PACKAGES = {"fastapi", "starlette"}

@@ -11,6 +11,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
+
+from vckit.did import DidResolver
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,7 +41,8 @@ def wait_until_up(url: str, deadline: float) -> httpx.Response:
             time.sleep(0.2)
 
 
-def test_ler_up_serves_all_three_and_stops_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
+def test_ler_up_serves_all_three_and_stops_cleanly(tmp_path: Path, stop_signal: int) -> None:
     base = free_base_port()
     env = {**os.environ, "LER_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
@@ -55,11 +59,16 @@ def test_ler_up_serves_all_three_and_stops_cleanly(tmp_path: Path) -> None:
             response = wait_until_up(f"http://127.0.0.1:{base + offset}/healthz", deadline)
             assert response.json() == {"status": "ok"}
         did = httpx.get(f"http://127.0.0.1:{base + 1}/.well-known/did.json", timeout=5).json()
-        assert did["id"] == f"did:web:127.0.0.1%3A{base + 1}"
+        assert did["id"] == f"did:web:localhost%3A{base + 1}"
+        # the issuer's DID document resolves with vckit (https mapped to the local http server)
+        resolver = DidResolver(lambda url: httpx.get(url.replace("https:", "http:", 1)).content)
+        document, method = resolver.resolve_method(did["assertionMethod"][0])
+        assert document.allows(method.id, "assertionMethod")
+        assert method.public_key.kind == "Ed25519"
         assert (tmp_path / "issuer" / "issuer-key.jwk").stat().st_mode & 0o777 == 0o600
         assert "Verify a credential" in httpx.get(f"http://127.0.0.1:{base + 3}/", timeout=5).text
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop_signal)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
-    assert f"verifier  http://127.0.0.1:{base + 3}/" in out
+    assert f"verifier  http://localhost:{base + 3}/" in out

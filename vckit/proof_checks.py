@@ -155,4 +155,5 @@ def _key_control_check(
             FAIL,
             f"{did_document.id} does not list {method_id} for {purpose}",
         )
-    return Check("issuer-key", PASS, f"{method_id} is listed by {controller} for {purpose}")
+    fragment = method_id.partition("#")[2]
+    return Check("issuer-key", PASS, f"key #{fragment} is listed by {controller} for {purpose}")

@@ -20,11 +20,19 @@ What is checked:
 
 Each problem is a :class:`SchemaProblem` with a JSON Pointer (RFC 6901) to the offending
 field, e.g. ``/credentialSubject/achievement/name: 'name' is a required property``.
+
+Speed: the schema check first asks the Rust validator ``jsonschema_rs`` only whether the
+document is valid, with the same semantics as the Python path (the same ``date-time`` and
+``date`` checkers, ``pattern`` matched by Python's ``re.search`` as ``jsonschema`` does, plain
+JSON values only, no retrieval). Only a document it rejects goes through the Python
+``jsonschema`` validator, which produces the field-level problems. The result is the same
+either way; ``tests/test_schema_fast_path.py`` checks that the two agree.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
@@ -32,6 +40,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+import jsonschema_rs
 from jsonschema import Draft201909Validator, FormatChecker
 from referencing import Registry
 from referencing.exceptions import Unresolvable
@@ -141,6 +150,115 @@ def _validator(kind: str) -> Draft201909Validator:
     return Draft201909Validator(schema, registry=_registry(), format_checker=_format_checker())
 
 
+# --- the fast path -------------------------------------------------------------------------
+
+_PATTERN_KEYWORD = "x-vckit-python-pattern"
+# schema members whose values are maps of names to schemas (not keywords themselves)
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+_I64 = range(-(2**63), 2**63)
+
+
+class _PythonPattern:
+    """``pattern`` as ``jsonschema`` evaluates it: ``re.search`` with Python's ``re``.
+
+    The Rust validator's own regex engine differs from ``re`` in corner cases (``$`` before
+    a final newline, what ``\\d`` matches), and inside ``oneOf`` any difference can flip
+    the result either way, so the fast path uses the very same matching.
+    """
+
+    def __init__(self, parent_schema: object, value: str, schema_path: object) -> None:
+        self._search = re.compile(value).search
+        self._pattern = value
+
+    def validate(self, instance: object) -> None:
+        if isinstance(instance, str) and self._search(instance) is None:
+            raise ValueError(f"{instance!r} does not match {self._pattern!r}")
+
+
+def _with_python_patterns(node: Any, *, names: bool = False) -> Any:
+    """A copy of a schema with every ``pattern`` keyword renamed to :data:`_PATTERN_KEYWORD`
+    (``names``: ``node`` maps property names to schemas, so its keys are not keywords)."""
+    if isinstance(node, dict):
+        if names:
+            return {key: _with_python_patterns(value) for key, value in node.items()}
+        return {
+            (_PATTERN_KEYWORD if key == "pattern" else key): _with_python_patterns(
+                value, names=key in _SCHEMA_MAPS
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_with_python_patterns(item) for item in node]
+    return node
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    """Retriever for the Rust registry: both schema files are local; nothing is fetched."""
+    raise SchemaError(f"schema retrieval is disabled, refusing {uri!r}")
+
+
+@cache
+def _fast_validator(kind: str) -> jsonschema_rs.Validator:
+    """The Rust validator for ``kind``, configured like :func:`_validator`: draft 2019-09,
+    the local schema files only (``offline``; the registry's retriever refuses), ``format``
+    asserted for ``date-time`` and ``date`` by this module's own checkers."""
+    copies = {schema_id: _with_python_patterns(_schema(schema_id)) for schema_id in _FILES}
+    registry = jsonschema_rs.Registry(
+        copies.items(), draft=jsonschema_rs.Draft201909, retriever=_refuse_retrieval
+    )
+    root = _ROOTS[kind]
+    schema: dict[str, Any] = {"$ref": root} if "#" in root else copies[root]
+    return jsonschema_rs.Draft201909Validator(
+        schema,
+        registry=registry,
+        offline=True,
+        validate_formats=True,
+        ignore_unknown_formats=True,
+        formats={"date-time": _is_date_time, "date": _is_date},
+        keywords={_PATTERN_KEYWORD: _PythonPattern},
+    )
+
+
+def _plain_json(node: object) -> bool:
+    """Whether ``node`` holds only values both validators see alike: ``dict`` with ``str``
+    keys, ``list``, ``str``, ``bool``, ``None``, 64-bit ``int`` and finite ``float`` (exact
+    types; ``jsonschema`` treats e.g. a tuple or a non-``dict`` mapping differently)."""
+    if type(node) is dict:
+        return all(type(key) is str and _plain_json(value) for key, value in node.items())
+    if type(node) is list:
+        return all(_plain_json(item) for item in node)
+    if type(node) is str or type(node) is bool or node is None:
+        return True
+    if type(node) is int:
+        return node in _I64
+    if type(node) is float:
+        return math.isfinite(node)
+    return False
+
+
+def _fast_is_valid(credential: object, kind: str) -> bool | None:
+    """The Rust validator's verdict on ``credential`` against ``kind``'s schema (the same
+    verdict as the Python validator's), or ``None`` when the document holds values outside
+    plain JSON and only the Python validator may judge it."""
+    if not _plain_json(credential):
+        return None
+    return _fast_validator(kind).is_valid(credential)
+
+
+def _schema_problems(credential: Mapping[str, Any], kind: str) -> list[SchemaProblem]:
+    """The JSON Schema problems in ``credential``: none if the fast validator accepts it,
+    else the Python validator's errors, each explained by :func:`describe`."""
+    if _fast_is_valid(credential, kind):
+        return []
+    problems: list[SchemaProblem] = []
+    try:
+        for error in _validator(kind).iter_errors(credential):
+            problems.extend(describe(error))
+    except Unresolvable as exc:  # pragma: no cover - the copied schemas only use local refs
+        raise SchemaError(f"schema reference could not be resolved: {exc}") from exc
+    return problems
+
+
 # --- public API ---------------------------------------------------------------------------
 
 
@@ -166,13 +284,7 @@ def validate(credential: Mapping[str, Any], *, kind: SchemaKind = "auto") -> lis
     chosen = schema_kind(credential) if kind == "auto" else kind
     if chosen not in _ROOTS:
         raise InputError(f"unknown schema kind {kind!r}")
-    validator = _validator(chosen)
-    problems: list[SchemaProblem] = []
-    try:
-        for error in validator.iter_errors(credential):
-            problems.extend(describe(error))
-    except Unresolvable as exc:  # pragma: no cover - the copied schemas only use local refs
-        raise SchemaError(f"schema reference could not be resolved: {exc}") from exc
+    problems = _schema_problems(credential, chosen)
     endorsement = chosen.startswith("Endorsement")
     problems.extend(_type_rules(credential, endorsement=endorsement))
     problems.extend(_uri_rules(credential, ""))

@@ -193,7 +193,11 @@ def _jwt_signature_checks(token: str, options: VerifyOptions) -> tuple[Check, Ch
         )
     return (
         Check("proof", PASS, f"{result.header.get('alg')} signature verifies"),
-        Check("issuer-key", PASS, f"{result.kid} is listed by {result.issuer} for assertionMethod"),
+        Check(
+            "issuer-key",
+            PASS,
+            f"key #{result.kid.partition('#')[2]} is listed by {result.issuer} for assertionMethod",
+        ),
     )
 
 

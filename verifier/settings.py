@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Settings:
-    base_url: str = "http://127.0.0.1:8003"
+    base_url: str = "http://localhost:8003"
     allow_did_web: bool = True
     allow_status_fetch: bool = True
     allow_http_localhost: bool = True

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Settings:
-    base_url: str = "http://127.0.0.1:8002"
+    base_url: str = "http://localhost:8002"
 
     @classmethod
     def from_env(cls) -> Settings:
