@@ -50,6 +50,8 @@ class StrictProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
         self._objects: list[tuple[Any, Mapping[str, Any]]] = []
         self._memo = memo
         self._sealed_objects = sealed_objects
+        self._iris: dict[tuple[int, str, bool, Any], tuple[Any, Any]] = {}
+        self._processing = 0
 
     def _process_context(
         self,
@@ -63,7 +65,7 @@ class StrictProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
     ) -> Any:
         local_key = self._memo_key(local_ctx)
         if local_key is None or cycles is not None:
-            return super()._process_context(
+            return self._processed(
                 active_ctx,
                 local_ctx,
                 options,
@@ -76,10 +78,45 @@ class StrictProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
         entry = self._memo.get(key)
         if entry is not None and entry[0] is active_ctx:
             return entry[2]
-        result = super()._process_context(
+        result = self._processed(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped
         )
         self._memo[key] = (active_ctx, local_ctx, result)
+        return result
+
+    def _processed(self, *args: Any) -> Any:
+        """pyld's context processing; IRIs expanded meanwhile are not memoized (see below)."""
+        self._processing += 1
+        try:
+            return super()._process_context(*args)
+        finally:
+            self._processing -= 1
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        """pyld's IRI expansion (§ 4.2 IRI Expansion), memoized for this one call.
+
+        Outside context processing an active context is finished: pyld never changes one
+        after ``_process_context`` returns it (it clones before defining terms, and caches
+        processed contexts on that premise). So the result depends only on the context
+        and the arguments. The memo lives as long as this processor (one expansion) and
+        holds the context, so its identity cannot be reused meanwhile.
+        """
+        if local_ctx is not None or self._processing or type(value) is not str:
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (id(active_ctx), value, vocab, base)
+        entry = self._iris.get(key)
+        if entry is not None and entry[0] is active_ctx:
+            return entry[1]
+        result = super()._expand_iri(active_ctx, value, base, vocab)
+        self._iris[key] = (active_ctx, result)
         return result
 
     def _memo_key(self, local_ctx: Any) -> Any:
@@ -160,6 +197,10 @@ def strict_expand(
         ) from None
     except pyld_jsonld.JsonLdError as error:
         raise _translate(error) from error
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        # pyld answers some malformed input (an @context of "" or "x") with a bare error
+        kind = RelativeIriError if "IRI" in str(error) else JsonLdError
+        raise kind(f"the document cannot be expanded: {error}") from error
     check_absolute(expanded, "")
     return expanded
 
@@ -178,14 +219,44 @@ def _segment(key: str) -> str:
     return "/" + key.replace("~", "~0").replace("/", "~1")
 
 
+_NESTED = frozenset(("@graph", "@list", "@set", "@reverse", "@included"))
+
+
 def check_absolute(value: Any, path: str) -> None:
     """Refuse ``@id`` and ``@type`` values that RDF conversion would silently skip.
 
-    ``path`` is a JSON pointer into the *expanded* document (property IRIs as keys).
+    ``path`` is a JSON pointer into the *expanded* document (property IRIs as keys). The
+    document is first checked without building pointers; they are only needed for the error.
     """
+    if not _all_absolute(value):
+        _check_absolute_at(value, path)
+
+
+def _all_absolute(value: Any) -> bool:
+    """:func:`check_absolute`'s test alone: True only if it would not raise."""
+    if isinstance(value, list):
+        return all(map(_all_absolute, value))
+    if not isinstance(value, dict):
+        return True
+    is_value = "@value" in value
+    for key, item in value.items():
+        if key == "@id" or (key == "@type" and not is_value):
+            for iri in item if isinstance(item, list) else (item,):
+                if not (isinstance(iri, str) and (iri.startswith("_:") or ABSOLUTE_IRI.match(iri))):
+                    return False
+        elif key == "@type":
+            if item != "@json" and not (isinstance(item, str) and ABSOLUTE_IRI.match(item)):
+                return False
+        elif (not key.startswith("@") or key in _NESTED) and not _all_absolute(item):
+            return False
+    return True
+
+
+def _check_absolute_at(value: Any, path: str) -> None:
+    """The walk that names the JSON pointer of the first non-absolute IRI."""
     if isinstance(value, list):
         for i, item in enumerate(value):
-            check_absolute(item, f"{path}/{i}")
+            _check_absolute_at(item, f"{path}/{i}")
         return
     if not isinstance(value, dict):
         return
@@ -202,5 +273,5 @@ def check_absolute(value: Any, path: str) -> None:
             raise RelativeIriError(
                 f"datatype {item!r} is not an absolute IRI (expanded document, at {path}/@type)"
             )
-        elif not key.startswith("@") or key in ("@graph", "@list", "@set", "@reverse", "@included"):
-            check_absolute(item, path + _segment(key))
+        elif not key.startswith("@") or key in _NESTED:
+            _check_absolute_at(item, path + _segment(key))
