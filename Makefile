@@ -30,6 +30,9 @@ install-test: install
 	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
 	  echo "installing Node.js and npm (Debian packages) for the interoperability tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	@test -x /usr/lib/postgresql/15/bin/initdb || { \
+	  echo "installing PostgreSQL 15 (Debian package) for the issuer's PostgreSQL store tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
 	@if [ ! -d $(JS_DIR)/node_modules ] || [ $(JS_DIR)/package-lock.json -nt $(JS_DIR)/node_modules ]; then \
 	  echo "installing the independent JavaScript implementations (npm ci)"; \
 	  cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules; \

@@ -1,4 +1,17 @@
-"""Issuer settings, read from the environment by ``from_env`` (never at import time)."""
+"""Issuer settings, read from the environment by ``from_env`` (never at import time).
+
+=========================  ==========================================================
+``LER_ISSUER_URL``         public base URL (its host names every issuer's did:web)
+``LER_DATA_DIR``           data folder root; the issuer uses ``<dir>/issuer``
+``LER_ISSUER_DATABASE_URL`` ``sqlite:///path.db`` (default ``<data>/issuer.db``) or
+                           ``postgresql://user@host/db``
+``LER_ISSUER_TOKEN``       the API token for write routes; when unset, one is generated
+                           once into ``<data>/api-token`` (mode 600)
+``LER_ISSUER_DEMO``        the demo issuers file (default ``examples/issuers.json``;
+                           empty: load nothing)
+``LER_ISSUER_MAX_BODY``    request body limit in bytes (default 2 MiB)
+=========================  ==========================================================
+"""
 
 from __future__ import annotations
 
@@ -6,17 +19,32 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
 
 @dataclass(frozen=True)
 class Settings:
     base_url: str = "http://localhost:8001"
     data_dir: Path = Path("var/issuer")
-    name: str = "Demo Community College"
+    name: str = "LER issuer"
+    database_url: str | None = None  # None: SQLite in data_dir
+    api_token: str | None = None  # None: generated into data_dir on first start
+    max_body_bytes: int = 2 * 1024 * 1024
+    demo_file: Path | None = EXAMPLES / "issuers.json"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'issuer.db'}"
 
     @classmethod
     def from_env(cls) -> Settings:
+        demo = os.environ.get("LER_ISSUER_DEMO")
         return cls(
             base_url=os.environ.get("LER_ISSUER_URL", cls.base_url),
             data_dir=Path(os.environ.get("LER_DATA_DIR", "var")) / "issuer",
             name=os.environ.get("LER_ISSUER_NAME", cls.name),
+            database_url=os.environ.get("LER_ISSUER_DATABASE_URL") or None,
+            api_token=os.environ.get("LER_ISSUER_TOKEN") or None,
+            max_body_bytes=int(os.environ.get("LER_ISSUER_MAX_BODY", cls.max_body_bytes)),
+            demo_file=cls.demo_file if demo is None else (Path(demo) if demo else None),
         )

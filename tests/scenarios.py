@@ -95,14 +95,17 @@ def with_status(purpose: str, index: int = 7) -> dict[str, Any]:
 
 
 def status_fetch(
-    set_indexes: tuple[int, ...] = (), purpose: str = "revocation", key: KeyPair = ISSUER
+    set_indexes: tuple[int, ...] = (),
+    purpose: str = "revocation",
+    key: KeyPair = ISSUER,
+    list_issuer: KeyPair = ISSUER,
 ) -> Callable[[str], bytes]:
     """A fetch callback serving one signed status list credential at ``STATUS_URL``."""
     bits = status_list.StatusList.new()
     for index in set_indexes:
         bits.set(index, True)
     unsigned = status_list.status_list_credential(
-        STATUS_URL, did_of(ISSUER), bits, valid_from=ISSUED, purpose=purpose
+        STATUS_URL, did_of(list_issuer), bits, valid_from=ISSUED, purpose=purpose
     )
     body = json.dumps(sign(unsigned, key, vm_of(key) if key is not ISSUER else None)).encode()
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests import scenarios as s
+from vckit import baking
 from verifier.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,10 +112,11 @@ def test_sign_presentation_as_holder(tmp_path: Path, capsys: pytest.CaptureFixtu
     key = tmp_path / "holder.jwk"
     main(["keys", "new", "--out", str(key)])
     holder_did = json.loads(key.read_text())["kid"].split("#")[0]
+    credential = s.sign(s.ob3_credential(s.did_of(s.ISSUER), holder_did), s.ISSUER)
     vp = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiablePresentation"],
-        "verifiableCredential": [],
+        "verifiableCredential": [credential],
     }
     capsys.readouterr()
     args = ["sign", write(tmp_path / "vp.json", vp), "--key", str(key), "--presentation"]
@@ -123,7 +125,8 @@ def test_sign_presentation_as_holder(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert signed["holder"] == holder_did
     assert signed["proof"]["proofPurpose"] == "authentication"
     verified = write(tmp_path / "signed.json", signed)
-    assert main(["verify", verified, "--challenge", "n-1", "--domain", "https://x.example"]) == 0
+    expected = ["--challenge", "n-1", "--domain", "https://x.example", *NOW]
+    assert main(["verify", verified, *expected]) == 0
 
 
 @pytest.mark.parametrize(
@@ -174,3 +177,75 @@ def test_sign_warns_when_issuer_is_not_the_key(
     path = write(tmp_path / "vc.json", unsigned(issuer="did:example:someone-else"))
     assert main(["sign", path, "--key", str(key)]) == 0
     assert "warning: issuer is did:example:someone-else" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["png", "svg"])
+@pytest.mark.parametrize("form", ["json-ld", "vc-jwt"])
+def test_verify_reads_the_credential_baked_into_a_badge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, form: str
+) -> None:
+    credential = s.good_credential() if form == "json-ld" else s.jwt_credential()
+    if kind == "png":
+        image = baking.bake_png(baking.default_badge_png(), credential)
+    else:
+        image = baking.bake_svg(baking.default_badge_svg("Nursing", "College"), credential).encode()
+    path = tmp_path / f"badge.{kind}"
+    path.write_bytes(image)
+    assert main(["verify", str(path), *NOW]) == 0
+    assert ": PASS" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("image", "message"),
+    [
+        pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00", "truncated PNG", id="broken-png"),
+        pytest.param(
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>", "no <openbadges", id="unbaked-svg"
+        ),
+    ],
+)
+def test_an_unusable_badge_image_is_exit_2(tmp_path: Path, image: bytes, message: str) -> None:
+    path = tmp_path / "badge.img"
+    path.write_bytes(image)
+    result = ler("verify", str(path))
+    assert (result.returncode, "Traceback" in result.stderr) == (2, False)
+    assert message in result.stderr
+
+
+def test_a_tampered_credential_in_a_badge_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    credential = s.good_credential()
+    credential["name"] = "Something else entirely"
+    path = tmp_path / "badge.png"
+    path.write_bytes(baking.bake_png(baking.default_badge_png(), credential))
+    assert main(["verify", str(path), *NOW]) == 1
+    assert "FAIL" in capsys.readouterr().out
+
+
+def test_keys_new_refuses_to_overwrite(tmp_path: Path) -> None:
+    key = tmp_path / "k.jwk"
+    assert main(["keys", "new", "--out", str(key)]) == 0
+    before = key.read_text()
+    assert main(["keys", "new", "--out", str(key)]) == 2
+    assert key.read_text() == before
+
+
+def test_key_file_whose_kid_names_another_key_is_refused(tmp_path: Path) -> None:
+    key = tmp_path / "k.jwk"
+    main(["keys", "new", "--out", str(key)])
+    jwk = json.loads(key.read_text())
+    jwk["kid"] = s.vm_of(s.OTHER)
+    forged = write(tmp_path / "forged.jwk", jwk)
+    result = ler("sign", write(tmp_path / "vc.json", unsigned()), "--key", forged)
+    assert result.returncode == 2
+    assert "names another key" in result.stderr
+
+
+def test_issuer_object_without_id_is_no_traceback(tmp_path: Path) -> None:
+    key = tmp_path / "k.jwk"
+    main(["keys", "new", "--out", str(key)])
+    vc = unsigned()
+    vc["issuer"] = {"name": "No id"}
+    result = ler("sign", write(tmp_path / "vc.json", vc), "--key", str(key))
+    assert "Traceback" not in result.stderr

@@ -190,7 +190,20 @@ BAD_DID_JWKS: dict[str, Callable[[], str]] = {
     "json-array": lambda: encode_did_jwk([pair("P-256").public.to_jwk()]),
     "x25519-key": lambda: encode_did_jwk({"kty": "OKP", "crv": "X25519", "x": "A" * 43}),
     "use-enc": lambda: encode_did_jwk(pair("P-256").public.to_jwk() | {"use": "enc"}),
+    "duplicate-member": lambda: duplicate_crv_did_jwk(),
 }
+
+
+def duplicate_crv_did_jwk() -> str:
+    """``crv`` twice; a lax parser keeps the last one and reads a valid Ed25519 key."""
+    x = pair("Ed25519").public.to_jwk()["x"]
+    text = f'{{"kty":"OKP","crv":"X25519","crv":"Ed25519","x":"{x}"}}'
+    return "did:jwk:" + multibase.base64url_nopad_encode(text.encode())
+
+
+def test_duplicate_member_did_jwk_is_refused_by_name() -> None:
+    with pytest.raises(InvalidDidError, match="duplicate key 'crv'"):
+        DidResolver().resolve(duplicate_crv_did_jwk())
 
 
 @pytest.mark.parametrize("case", BAD_DID_JWKS)
@@ -359,16 +372,27 @@ def test_embedded_verification_method() -> None:
     assert not resolved.allows("#embedded", "authentication")
 
 
-def test_foreign_controller_is_allowed_only_when_listed() -> None:
+def test_method_controlled_by_another_did_is_not_usable() -> None:
+    """CID 1.0 §3.3: a method whose controller is not the document id is not this DID's key,
+    even when a relationship lists it."""
     controller = "did:web:other.example"
     document = doc(
         verificationMethod=[vm("k", pair("Ed25519").public, controller=controller)],
         assertionMethod=[f"{EXAMPLE_DID}#k"],
     )
     resolved = web_resolver(EXAMPLE_DID, document).resolve(EXAMPLE_DID)
-    assert resolved.find("#k").controller == controller
-    assert resolved.allows("#k", "assertionMethod")
-    assert not resolved.allows("#k", "authentication")
+    with pytest.raises(VerificationMethodNotFoundError, match=f"controller {controller} is not"):
+        resolved.find("#k")
+    assert resolved.unusable == (
+        (f"{EXAMPLE_DID}#k", f"controller {controller} is not {EXAMPLE_DID}"),
+    )
+
+
+def test_embedded_method_controlled_by_another_did_is_not_usable() -> None:
+    foreign = vm("k", pair("P-256").public, controller="did:web:other.example")
+    document = doc(assertionMethod=[foreign])
+    with pytest.raises(VerificationMethodNotFoundError, match="controller"):
+        web_resolver(EXAMPLE_DID, document).resolve_method(f"{EXAMPLE_DID}#k")
 
 
 def test_method_with_id_under_another_did_is_not_usable() -> None:

@@ -25,7 +25,20 @@ VCKIT_THIRD_PARTY = {
     "referencing",
 }
 NETWORK_STDLIB = {"urllib.request", "http.client", "socket", "ssl", "ftplib", "smtplib"}
-WEB_LAYER = {"app", "api", "pages", "deps", "problems", "limits"}
+WEB_LAYER = {
+    "app",
+    "api",
+    "pages",
+    "deps",
+    "problems",
+    "limits",
+    "oid4vci_api",
+    "batch_api",
+    "page_base",
+    "catalogue_pages",
+    "issue_pages",
+    "batch_pages",
+}
 WEB_PACKAGES = {"fastapi", "starlette"}
 
 

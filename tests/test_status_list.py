@@ -191,7 +191,6 @@ def test_statuslist2021_tolerates_padding() -> None:
 def test_spec_example_entry_is_not_revoked() -> None:
     result = check_entry(load("bitstring-entry.json"), load("bitstring-list-credential.json"))
     assert (result.purpose, result.index, result.is_set) == ("revocation", 94_567, False)
-    assert result.set is False  # contract alias
 
 
 def test_statuslist2021_example_entry_is_not_revoked() -> None:
@@ -242,6 +241,10 @@ def broken(change: str) -> tuple[dict[str, Any], dict[str, Any]]:
             type=["VerifiableCredential", "StatusList2021Credential"]
         ),
         "list-credential-id-differs": lambda: bad_list.update(id=LIST_URL + "0"),
+        "list-credential-id-missing": lambda: bad_list.pop("id"),
+        "index-13-digits": lambda: bad_entry.update(statusListIndex="1" * 13),
+        "index-5000-digits": lambda: bad_entry.update(statusListIndex="9" * 5000),
+        "index-with-newline": lambda: bad_entry.update(statusListIndex="7\n"),
         "wrong-subject-type": lambda: subject.update(type="StatusList2021"),
         "no-encoded-list": lambda: subject.pop("encodedList"),
         "encoded-list-not-a-string": lambda: subject.update(encodedList=["u"]),
@@ -262,6 +265,10 @@ def broken(change: str) -> tuple[dict[str, Any], dict[str, Any]]:
         "list-url-not-a-url",
         "wrong-list-credential-type",
         "list-credential-id-differs",
+        "list-credential-id-missing",
+        "index-13-digits",
+        "index-5000-digits",
+        "index-with-newline",
         "wrong-subject-type",
         "no-encoded-list",
         "encoded-list-not-a-string",
@@ -271,6 +278,23 @@ def test_malformed_entry_or_list_is_refused(change: str) -> None:
     bad_entry, bad_list = broken(change)
     with pytest.raises(StatusListFormatError):
         check_entry(bad_entry, bad_list)
+
+
+def test_list_credential_without_id_matches_no_entry() -> None:
+    """A list credential with no ``id`` cannot be tied to the entry's URL: refused, by name."""
+    bad_entry, bad_list = broken("list-credential-id-missing")
+    with pytest.raises(StatusListFormatError, match="has no id"):
+        check_entry(bad_entry, bad_list)
+
+
+def test_twelve_digit_index_is_read_and_thirteen_are_refused() -> None:
+    """A 12-digit index is well-formed (and beyond this list: a range error, not a format
+    error); 13 digits are refused before ``int()``."""
+    credential = list_credential(StatusList.new())
+    with pytest.raises(StatusIndexError):
+        check_entry(entry(7) | {"statusListIndex": "9" * 12}, credential)
+    with pytest.raises(StatusListFormatError, match="at most 12 digits"):
+        check_entry(entry(7) | {"statusListIndex": "9" * 13}, credential)
 
 
 def test_status_message_of_a_message_entry() -> None:

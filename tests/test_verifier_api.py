@@ -149,3 +149,32 @@ def test_oversized_chunked_body_without_length_is_413(client: TestClient) -> Non
         "/credentials/verify", content=chunks(), headers={"content-type": "application/json"}
     )
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        pytest.param(
+            b'{"verifiableCredential": {}, "verifiableCredential": "x"}',
+            "malformed-json",
+            id="duplicate-member",
+        ),
+        pytest.param(b'{"verifiableCredential": NaN}', "malformed-json", id="nan"),
+        pytest.param(b'{"options": {"challenge": Infinity}}', "malformed-json", id="infinity"),
+        pytest.param(b'{"a":' * 65 + b"1" + b"}" * 65, "document-too-deep", id="depth-65"),
+        pytest.param(b"\xff\xfe", "malformed-json", id="not-utf8"),
+        pytest.param(b"[{}]", "unsupported-format", id="array-body"),
+        pytest.param(b"", "unsupported-format", id="empty-body"),
+    ],
+)
+def test_body_is_read_as_strictly_as_the_cli_reads_a_file(
+    client: TestClient, body: bytes, code: str
+) -> None:
+    """The API and ``ler verify`` share vckit.document.read_input: the same input, the same
+    refusal (named by its error code)."""
+    response = client.post(
+        "/credentials/verify", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert response.json()["type"] == f"urn:ler:problem:{code}"

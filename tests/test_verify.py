@@ -33,6 +33,7 @@ def test_good_credential_passes_every_check() -> None:
     assert statuses(report) == {
         "proof": PASS,
         "issuer-key": PASS,
+        "format": PASS,
         "validity-period": PASS,
         "status": PASS,
         "schema": PASS,

@@ -8,44 +8,49 @@ that stopped us from looking is ``could-not-check`` with the reason.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from vckit import openbadges, status_list
-from vckit.errors import VckitError
+from vckit.contexts import VC_V1_CONTEXT, VC_V2_CONTEXT
+from vckit.credential import issuer_id, types_of
+from vckit.datetimes import parse_xsd_datetime
+from vckit.errors import DateTimeError, VckitError
 from vckit.report import FAIL, PASS, UNCHECKED, Check
 
 StatusFetch = Callable[[str], Mapping[str, Any]]
 """Given a status list credential URL, return that credential *verified* (or raise)."""
 
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+REVOKING_PURPOSES = frozenset({"revocation", "suspension"})
+"""Purposes whose set bit makes a credential fail; a ``message`` bit only informs."""
 
 
-def types_of(document: Mapping[str, Any]) -> list[str]:
-    value = document.get("type", [])
-    if isinstance(value, str):
-        return [value]
-    return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
+def _subjects_ok(subject: object) -> bool:
+    if isinstance(subject, list):
+        return bool(subject) and all(isinstance(item, Mapping) and item for item in subject)
+    return isinstance(subject, Mapping) and bool(subject)
 
 
-def issuer_id(credential: Mapping[str, Any]) -> str | None:
-    issuer = credential.get("issuer")
-    if isinstance(issuer, str):
-        return issuer
-    if isinstance(issuer, Mapping) and isinstance(issuer.get("id"), str):
-        return str(issuer["id"])
-    return None
-
-
-def parse_datetime(value: object, field: str) -> datetime:
-    """An XML Schema dateTime; a value without a time zone is read as UTC (VC 1.1 allows it)."""
-    if not isinstance(value, str):
-        raise ValueError(f"{field} is not a date-time string")
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{field} {value!r} is not an XML Schema date-time") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+def data_model(credential: Mapping[str, Any]) -> Check:
+    """What every credential must have (VC DM 2.0 §4.3 contexts, §4.5 types, §4.7 issuer,
+    §4.8 credentialSubject; the same in VC 1.1), whatever its securing mechanism."""
+    problems = []
+    contexts = credential.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    if first not in (VC_V2_CONTEXT, VC_V1_CONTEXT):
+        problems.append("@context does not start with the VC 2.0 (or 1.1) context")
+    if "VerifiableCredential" not in types_of(credential):
+        problems.append("type does not include VerifiableCredential")
+    issuer = issuer_id(credential)
+    if issuer is None or ":" not in issuer:
+        problems.append("issuer is not a URL (or an object whose id is a URL)")
+    if not _subjects_ok(credential.get("credentialSubject")):
+        problems.append("credentialSubject is missing or not an object")
+    if problems:
+        return Check("format", FAIL, "; ".join(problems))
+    version = "2.0" if first == VC_V2_CONTEXT else "1.1"
+    return Check("format", PASS, f"a VC {version} credential with an issuer and a subject")
 
 
 def validity_period(
@@ -54,16 +59,19 @@ def validity_period(
     extra_bounds: tuple[datetime | None, datetime | None] = (None, None),
 ) -> Check:
     """VC 2.0 §4.9 validFrom/validUntil (VC 1.1 issuanceDate/expirationDate), plus JWT nbf/exp."""
+    v2 = "validFrom" in credential or "validUntil" in credential
+    start_field, end_field = (
+        ("validFrom", "validUntil") if v2 else ("issuanceDate", "expirationDate")
+    )
+
+    def read(name: str) -> datetime | None:
+        if name not in credential:
+            return None
+        return parse_xsd_datetime(credential[name], name, require_timezone=v2)
+
     try:
-        start_field = "validFrom" if "validFrom" in credential else "issuanceDate"
-        end_field = "validUntil" if "validUntil" in credential else "expirationDate"
-        start = (
-            parse_datetime(credential[start_field], start_field)
-            if start_field in credential
-            else None
-        )
-        end = parse_datetime(credential[end_field], end_field) if end_field in credential else None
-    except ValueError as exc:
+        start, end = read(start_field), read(end_field)
+    except DateTimeError as exc:
         return Check("validity-period", FAIL, str(exc))
     jwt_start, jwt_end = extra_bounds
     if start is not None and now < start:
@@ -98,8 +106,9 @@ def status(credential: Mapping[str, Any], fetch: StatusFetch | None) -> Check:
     """Bitstring Status List v1.0 §3.2 validate algorithm (and StatusList2021), every entry.
 
     A revoked or suspended entry fails. An entry we cannot check — no fetch allowed, an
-    unknown status type, a list that cannot be fetched or does not verify — makes the
-    check ``could-not-check``; it is never passed over.
+    unknown status type, a list that cannot be fetched or does not verify, a list issued by
+    someone other than the credential's issuer — makes the check ``could-not-check``; it is
+    never passed over.
     """
     if "credentialStatus" not in credential:
         return Check("status", PASS, "no credentialStatus: the issuer offers no revocation")
@@ -109,9 +118,9 @@ def status(credential: Mapping[str, Any], fetch: StatusFetch | None) -> Check:
     found: list[str] = []
     unchecked: list[str] = []
     for entry in entries:
-        entry_type = entry.get("type")
-        if entry_type not in status_list.ENTRY_TYPES:
-            unchecked.append(f"status type {entry_type!r} is not supported")
+        entry_types = types_of(entry)
+        if not status_list.ENTRY_TYPES.intersection(entry_types):
+            unchecked.append(f"status type {entry.get('type')!r} is not supported")
             continue
         url = entry.get("statusListCredential")
         if fetch is None:
@@ -119,6 +128,13 @@ def status(credential: Mapping[str, Any], fetch: StatusFetch | None) -> Check:
             continue
         try:
             list_credential = fetch(str(url))
+            list_issuer = issuer_id(list_credential)
+            if list_issuer != issuer_id(credential):
+                unchecked.append(
+                    f"the status list {url} is issued by {list_issuer}, "
+                    f"not by the credential's issuer {issuer_id(credential)}"
+                )
+                continue
             result = status_list.check_entry(entry, list_credential)
         except VckitError as exc:
             unchecked.append(f"status list {url}: {exc}")
@@ -126,13 +142,15 @@ def status(credential: Mapping[str, Any], fetch: StatusFetch | None) -> Check:
         except Exception as exc:  # a fetch callback may raise anything
             unchecked.append(f"status list {url} could not be fetched: {exc}")
             continue
-        if result.is_set:
+        if result.is_set and result.purpose in REVOKING_PURPOSES:
             return Check(
                 "status",
                 FAIL,
                 f"{result.purpose}: the issuer set index {result.index} in {url}",
             )
-        found.append(f"{result.purpose} bit {result.index} not set")
+        state = "set" if result.is_set else "not set"
+        message = f" ({result.message})" if result.message else ""
+        found.append(f"{result.purpose} bit {result.index} {state}{message}")
     if unchecked:
         return Check("status", UNCHECKED, "; ".join(unchecked))
     return Check("status", PASS, "; ".join(found))

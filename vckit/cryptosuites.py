@@ -24,14 +24,14 @@ The steps, in the order Create Proof / Verify Proof run them:
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Literal
 
 from vckit import jsonld, rdfc10
+from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import (
+    DateTimeError,
     InvalidSignatureError,
     KeyFormatError,
     MalformedProofError,
@@ -110,24 +110,15 @@ def suite_for(proof_type: object, cryptosuite: object) -> Cryptosuite:
     raise UnsupportedCryptosuiteError(f"proof.type {proof_type!r} is not supported")
 
 
-_XML_DATETIME = re.compile(
-    r"-?(?P<y>[1-9][0-9]{3,}|0[0-9]{3})-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12][0-9]|3[01])"
-    r"T(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)"
-    r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
-)
-
-
 def is_xml_datetime(value: object) -> bool:
-    """True for a valid XML Schema 1.1 ``dateTime`` lexical form (XMLSCHEMA11-2 §3.3.7)."""
-    if not isinstance(value, str):
-        return False
-    match = _XML_DATETIME.fullmatch(value)
-    if match is None:
-        return False
-    year, month, day = (int(match[k]) for k in ("y", "m", "d"))
-    try:  # day-of-month check (February, 30-day months); years past 9999 are not checked
-        date(2000 if not 1 <= year <= 9999 else year, month, day)
-    except ValueError:
+    """True for an XML Schema ``dateTime`` (XMLSCHEMA11-2 §3.3.7) with a real calendar date,
+    the time zone optional (VC Data Integrity 1.0 §2.1: a ``created`` without one is read as
+    UTC). Read by :func:`vckit.datetimes.parse_xsd_datetime`, so a proof's dates and a
+    credential's are judged alike; hour ``24:00:00`` and years outside 0001-9999, which
+    Python's ``datetime`` cannot hold, are refused."""
+    try:
+        parse_xsd_datetime(value, "proof date", require_timezone=False)
+    except DateTimeError:
         return False
     return True
 

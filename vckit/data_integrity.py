@@ -21,7 +21,6 @@ nothing about who controls it.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -37,10 +36,9 @@ from vckit.cryptosuites import (
     transform,
     verify_signature,
 )
+from vckit.datetimes import format_xsd_datetime
 from vckit.errors import (
-    InputError,
     KeyFormatError,
-    UndefinedTermError,
     UnsupportedCryptosuiteError,
 )
 from vckit.jsonld import SealedLoader
@@ -80,8 +78,6 @@ _DEFAULT_SUITE = {
     "P-256": "ecdsa-rdfc-2019",
     "P-384": "ecdsa-rdfc-2019",
 }
-ISSUER_DEPENDENT = "https://www.w3.org/ns/credentials/issuer-dependent#"
-_ISSUER_DEPENDENT_TERM = re.compile("<" + re.escape(ISSUER_DEPENDENT) + r"([^>]*)>")
 
 
 def with_data_integrity_context(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -108,12 +104,6 @@ def with_data_integrity_context(document: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _xml_datetime(value: datetime, name: str) -> str:
-    if value.tzinfo is None:
-        raise InputError(f"{name} must be a timezone-aware datetime")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def proof_options(
     suite: Cryptosuite,
     *,
@@ -132,9 +122,9 @@ def proof_options(
         options["id"] = proof_id
     if suite.name is not None:
         options["cryptosuite"] = suite.name
-    options["created"] = _xml_datetime(created, "created")
+    options["created"] = format_xsd_datetime(created)
     if expires is not None:
-        options["expires"] = _xml_datetime(expires, "expires")
+        options["expires"] = format_xsd_datetime(expires)
     options["verificationMethod"] = verification_method
     options["proofPurpose"] = proof_purpose
     if challenge is not None:
@@ -147,22 +137,6 @@ def proof_options(
         )
     check_proof(options, require_value=False)
     return options
-
-
-def refuse_issuer_dependent_terms(canonical_document: str) -> None:
-    """Signer policy: refuse terms that only the credentials v2 ``@vocab`` defines.
-
-    VC Data Model 2.0 §5.2 maps every undefined term of a v2 credential to
-    ``https://www.w3.org/ns/credentials/issuer-dependent#<term>``, so JSON-LD expansion drops
-    nothing and ``jsonld`` lets them through. An issuer should define its terms, so signing
-    refuses them (UndefinedTermError); verifying does not, as the spec allows them.
-    """
-    terms = sorted(set(_ISSUER_DEPENDENT_TERM.findall(canonical_document)))
-    if terms:
-        raise UndefinedTermError(
-            f"term(s) {', '.join(terms)} are defined by no context (only by the credentials v2 "
-            "@vocab as issuer-dependent); define them in a context before signing"
-        )
 
 
 def _signing_suite(cryptosuite: str | None, key: KeyPair) -> Cryptosuite:
@@ -195,8 +169,9 @@ def create_proof(
     for P-256 / P-384. ``created`` defaults to now. ``document`` must already map the Data
     Integrity terms (see :func:`with_data_integrity_context`; :func:`sign` does this). Any
     proof already in ``document`` is left out of what is signed unless ``previous_proof``
-    names it (#add-proof-set-chain). Undefined terms are refused (UndefinedTermError), also
-    those only the credentials v2 ``@vocab`` would map (:func:`refuse_issuer_dependent_terms`).
+    names it (#add-proof-set-chain). Undefined terms are refused (UndefinedTermError) by
+    the strict expansion in :func:`vckit.cryptosuites.transform`: the sealed credentials v2
+    context has no ``@vocab``, so a term no context defines is never signed.
     """
     suite = _signing_suite(cryptosuite, key)
     options = proof_options(
@@ -215,7 +190,6 @@ def create_proof(
     context = unsecured.get("@context")
     canonical_proof_config = configure_proof(options, context, suite, loader, hash_name)
     transformed = transform(unsecured, suite, loader, hash_name)
-    refuse_issuer_dependent_terms(transformed)
     data = hash_data(transformed, canonical_proof_config, hash_name)
     proof_bytes = serialize_proof(data, key, suite)
     return {**options, "proofValue": multibase.encode(proof_bytes, "base58btc")}

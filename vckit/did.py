@@ -52,6 +52,7 @@ __all__ = [
     "did_key",
     "did_web_url",
     "parse_did_document",
+    "split_did_url",
 ]
 
 Fetch = Callable[[str], bytes]
@@ -83,6 +84,17 @@ def _parse_did(did: str) -> tuple[str, str]:
     if match is None:
         raise InvalidDidError(f"{did[:80]!r} is not a DID (DID Core 3.1 syntax)")
     return match.group(1), match.group(2)
+
+
+def split_did_url(url: str) -> tuple[str, str]:
+    """Split a DID URL at its ``#`` (DID Core 3.2): ``did:example:1#key-1`` ->
+    ``("did:example:1", "key-1")``. The fragment is ``""`` when there is none; the first
+    part is everything before the ``#`` (the DID itself when the URL has no path or query,
+    which the caller checks by comparing it with the DID it expects)."""
+    if not isinstance(url, str):
+        raise InvalidDidError("a DID URL must be a string")
+    did, _, fragment = url.partition("#")
+    return did, fragment
 
 
 def did_key(public: PublicKey) -> str:
@@ -135,10 +147,11 @@ def _did_key_document(did: str, value: str) -> dict[str, Any]:
 
 
 def _did_jwk_document(did: str, value: str) -> dict[str, Any]:
-    """did:jwk "Read": base64url-decode, parse UTF-8 JSON, validate the JWK, build ``#0``."""
+    """did:jwk "Read": base64url-decode, parse UTF-8 JSON (strictly: a duplicate member or NaN
+    is refused, RFC 7517 §4 "member names MUST be unique"), validate the JWK, build ``#0``."""
     try:
-        jwk = json.loads(multibase.base64url_nopad_decode(value).decode("utf-8"))
-    except (InputError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        jwk = parse_json(multibase.base64url_nopad_decode(value).decode("utf-8"))
+    except (InputError, UnicodeDecodeError) as exc:
         raise InvalidDidError(f"did:jwk value is not base64url-encoded JSON: {exc}") from exc
     if not isinstance(jwk, dict):
         raise InvalidDidError("did:jwk value is not a JSON object")
@@ -237,8 +250,8 @@ class DidResolver:
         """Dereference ``did:...#fragment`` (DID Core 7.2) to its document and method."""
         if not isinstance(vm_url, str):
             raise InvalidDidError("a verification method URL must be a string")
-        did, hash_sign, fragment = vm_url.partition("#")
-        if not hash_sign or not fragment:
+        did, fragment = split_did_url(vm_url)
+        if not fragment:
             raise InvalidDidError(f"{vm_url[:120]!r} has no #fragment naming a method")
         document = self.resolve(did)
         return document, document.find(vm_url)

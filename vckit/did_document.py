@@ -8,7 +8,9 @@ CCG suite types Ed25519VerificationKey2020 (publicKeyMultibase), Ed25519Verifica
 
 Key control is strict and simple: :meth:`DidDocument.allows` is true iff the relationship
 lists (references or embeds) the method id. A document may only define methods whose id is
-under its own DID, and may never publish a private key.
+under its own DID and whose ``controller`` is that DID (Controlled Identifiers 1.0, 3.3
+"Retrieve Verification Method": a method whose ``controller`` is not the document's ``id``
+is an invalid verification method), and may never publish a private key.
 """
 
 from __future__ import annotations
@@ -152,6 +154,8 @@ def parse_did_document(did: str, document: dict[str, Any]) -> DidDocument:
             unusable.append((vm_id, f"its id is not under {did}"))
         elif not isinstance(controller, str) or not isinstance(kind, str):
             unusable.append((vm_id, "type and controller must be strings"))
+        elif controller != did:
+            unusable.append((vm_id, f"controller {controller[:100]} is not {did}"))
         else:
             try:
                 usable.append(VerificationMethod(vm_id, kind, controller, _method_key(method)))

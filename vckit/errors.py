@@ -11,7 +11,10 @@ match in tests) and a message that says what failed and where.  Nothing in
     │   ├── MalformedJsonError          malformed-json
     │   ├── DocumentTooLargeError       document-too-large
     │   ├── DocumentTooDeepError        document-too-deep
-    │   └── UnsupportedFormatError      unsupported-format
+    │   ├── UnsupportedFormatError      unsupported-format
+    │   ├── DateTimeError               bad-datetime         not an XML Schema date-time
+    │   └── BakingError                 baking-failed        an image that cannot be baked / read
+    │       └── NotBakedError           not-baked            an image with no baked credential
     ├── JsonLdError                     jsonld-error
     │   ├── UnknownContextError         unknown-context      a context outside the sealed set
     │   ├── UndefinedTermError          undefined-term       a term that vanishes on expansion
@@ -42,7 +45,8 @@ match in tests) and a message that says what failed and where.  Nothing in
     └── StatusListError                 status-list-error
         ├── StatusListFormatError       status-list-malformed
         ├── StatusIndexError            status-index-out-of-range
-        └── StatusPurposeError          status-purpose-mismatch  entry and list disagree on purpose
+        ├── StatusPurposeError          status-purpose-mismatch  entry and list disagree on purpose
+        └── StatusListUnverifiedError   status-list-unverified   the list credential did not verify
 """
 
 from __future__ import annotations
@@ -82,6 +86,22 @@ class DocumentTooDeepError(InputError):
 
 class UnsupportedFormatError(InputError):
     code = "unsupported-format"
+
+
+class DateTimeError(InputError):
+    code = "bad-datetime"
+
+
+class BakingError(InputError):
+    """A PNG or SVG badge image that is malformed, hostile, or cannot carry a credential."""
+
+    code = "baking-failed"
+
+
+class NotBakedError(BakingError):
+    """A well-formed image with no ``openbadgecredential`` in it (OB 3.0 §5.3)."""
+
+    code = "not-baked"
 
 
 # --- JSON-LD ------------------------------------------------------------------------------
@@ -227,3 +247,7 @@ class StatusIndexError(StatusListError):
 
 class StatusPurposeError(StatusListError):
     code = "status-purpose-mismatch"
+
+
+class StatusListUnverifiedError(StatusListError):
+    code = "status-list-unverified"

@@ -46,7 +46,7 @@ from jwcrypto import jws as jwcrypto_jws
 from jwcrypto.common import JWException
 
 from vckit import multibase
-from vckit.did import DidResolver
+from vckit.did import DidResolver, split_did_url
 from vckit.document import parse_json
 from vckit.errors import (
     InputError,
@@ -71,7 +71,7 @@ from vckit.jwt_claims import (
     subject_id,
     time_window,
 )
-from vckit.keys import KeyPair, PublicKey
+from vckit.keys import JWS_ALG, KeyPair, PublicKey
 
 __all__ = [
     "SUPPORTED_ALGS",
@@ -85,8 +85,7 @@ __all__ = [
     "verify_jwt_vc",
 ]
 
-SUPPORTED_ALGS = ("EdDSA", "ES256", "ES384", "RS256")
-_ALG_FOR_KIND = {"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384", "RSA": "RS256"}
+SUPPORTED_ALGS = tuple(JWS_ALG.values())  # EdDSA, ES256, ES384, RS256
 MAX_TOKEN_CHARS = 1_000_000
 
 
@@ -168,9 +167,9 @@ def sign_jwt_vc(
     kind (EdDSA, ES256, ES384, RS256). ``kid`` names the issuer's verification method.
     ``vc_claim`` (ob3 only) picks the ``vc`` claim form; ``issued_at`` adds ``iat``."""
     issuer = issuer_id(credential)
-    if kid.startswith("did:") and kid.partition("#")[0] != issuer:
+    if kid.startswith("did:") and split_did_url(kid)[0] != issuer:
         raise JwtIssuerMismatchError(f"kid {kid} is not a key of the issuer {issuer}")
-    alg = _ALG_FOR_KIND[key.public.kind]
+    alg = JWS_ALG[key.public.kind]
     if profile == "ob3":
         header: dict[str, Any] = {"alg": alg, "kid": kid, "typ": "JWT"}
         claims = ob3_claims(credential)
@@ -262,7 +261,7 @@ def kid_url(header: Mapping[str, Any], issuer: str) -> str:
         raise JwtKeyError(f"kid {kid!r} is not a DID URL; only DID keys are supported")
     if "#" not in kid or kid.endswith("#"):
         raise JwtKeyError(f"kid {kid!r} names a DID, not one of its verification methods")
-    did = kid.partition("#")[0]
+    did, _ = split_did_url(kid)
     if did != issuer:
         raise JwtIssuerMismatchError(f"kid {kid} is a key of {did}, not of {issuer}")
     return kid
@@ -313,7 +312,7 @@ def check_embedded_keys(header: Mapping[str, Any], public: PublicKey) -> None:
 
 def check_alg_fits_key(alg: str, public: PublicKey) -> None:
     """RFC 8725 §3.1: the algorithm must be the one for the resolved key's type."""
-    if _ALG_FOR_KIND[public.kind] != alg:
+    if JWS_ALG[public.kind] != alg:
         raise JwtAlgorithmError(f"alg {alg!r} does not fit the issuer's {public.kind} key")
 
 

@@ -17,17 +17,22 @@ it falls in (``floor``), and a dateTime without a time zone is read as UTC.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from vckit.errors import InputError, JwtClaimsError, JwtFormatError, JwtIssuerMismatchError
+from vckit.datetimes import parse_xsd_datetime
+from vckit.errors import (
+    DateTimeError,
+    InputError,
+    JwtClaimsError,
+    JwtFormatError,
+    JwtIssuerMismatchError,
+)
 
 Profile = Literal["ob3", "vc-jose-cose"]
 JWT_LAYER_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "cnf")  # RFC 7519, 7800
-_XSD_DATETIME = re.compile(r"-?\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
 
 
 @dataclass(frozen=True)
@@ -76,13 +81,10 @@ def subject_id(credential: Mapping[str, Any]) -> str | None:
 
 def _datetime(value: object, field: str) -> datetime:
     """An XML Schema dateTime (VC 2.0 §4.9); one without a time zone is read as UTC."""
-    if not isinstance(value, str) or _XSD_DATETIME.fullmatch(value) is None:
-        raise JwtClaimsError(f"credential {field} {value!r} is not an XML Schema dateTime")
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise JwtClaimsError(f"credential {field} {value!r}: {exc}") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return parse_xsd_datetime(value, f"credential {field}", require_timezone=False)
+    except DateTimeError as exc:
+        raise JwtClaimsError(str(exc)) from exc
 
 
 def numeric_date(moment: datetime) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from vckit.did import did_jwk, did_key
+from vckit.did import DidResolver, did_jwk, did_key
 from vckit.errors import KeyFormatError
 from vckit.keys import KeyKind, KeyPair, PublicKey
 
@@ -45,4 +45,10 @@ def load_key(data: bytes | str) -> tuple[KeyPair, str]:
         raise KeyFormatError("the key file is not a JSON object (expected a private JWK)")
     pair = KeyPair.from_private_jwk(jwk)
     kid = jwk.get("kid")
-    return pair, kid if isinstance(kid, str) and kid.startswith("did:") else key_id(pair.public)
+    if not isinstance(kid, str) or not kid.startswith("did:"):
+        return pair, key_id(pair.public)
+    if kid.startswith(("did:key:", "did:jwk:")):  # self-describing: the kid must be this key
+        _, method = DidResolver().resolve_method(kid)
+        if method.public_key != pair.public:
+            raise KeyFormatError(f"the key file's kid {kid[:60]}... names another key")
+    return pair, kid

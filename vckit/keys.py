@@ -47,19 +47,23 @@ class _Curve:
     curve: type[ec.EllipticCurve]
     size: int  # bytes per coordinate / scalar
     hash: type[hashes.HashAlgorithm]
-    alg: str
 
 
 _CURVES: dict[str, _Curve] = {
-    "P-256": _Curve(ec.SECP256R1, 32, hashes.SHA256, "ES256"),
-    "P-384": _Curve(ec.SECP384R1, 48, hashes.SHA384, "ES384"),
+    "P-256": _Curve(ec.SECP256R1, 32, hashes.SHA256),
+    "P-384": _Curve(ec.SECP384R1, 48, hashes.SHA384),
 }
-_JWS_ALGS: dict[str, frozenset[str]] = {  # a JWK "alg" member must be one of these (RFC 7517 4.4)
-    "Ed25519": frozenset({"EdDSA", "Ed25519"}),
-    "P-256": frozenset({"ES256"}),
-    "P-384": frozenset({"ES384"}),
-    "RSA": frozenset({"RS256"}),
+JWS_ALG: dict[KeyKind, str] = {
+    "Ed25519": "EdDSA",  # RFC 8037 §3.1
+    "P-256": "ES256",  # RFC 7518 §3.4
+    "P-384": "ES384",
+    "RSA": "RS256",  # RFC 7518 §3.3
 }
+"""The one JWS ``alg`` vckit signs and verifies with for each key kind."""
+# A JWK "alg" member must be one of these (RFC 7517 4.4); for Ed25519 also the
+# fully-specified name "Ed25519".
+_JWK_ALGS: dict[KeyKind, frozenset[str]] = {kind: frozenset({alg}) for kind, alg in JWS_ALG.items()}
+_JWK_ALGS["Ed25519"] = frozenset({"EdDSA", "Ed25519"})
 _PUBLIC_CODECS: dict[int, KeyKind] = {
     multicodec.ED25519_PUB: "Ed25519",
     multicodec.P256_PUB: "P-256",
@@ -122,7 +126,7 @@ def _check_use(jwk: Mapping[str, Any], kind: KeyKind) -> None:
     """RFC 7517 4.2/4.4: a signing key must not be marked for encryption or another alg."""
     if "use" in jwk and jwk["use"] != "sig":
         raise KeyFormatError(f"JWK 'use' is {jwk['use']!r}; only 'sig' keys are accepted")
-    if "alg" in jwk and jwk["alg"] not in _JWS_ALGS[kind]:
+    if "alg" in jwk and jwk["alg"] not in _JWK_ALGS[kind]:
         raise KeyFormatError(f"JWK 'alg' {jwk['alg']!r} does not fit a {kind} key")
 
 
@@ -164,7 +168,7 @@ class PublicKey:
     @property
     def default_jws_alg(self) -> str:
         """The JWS ``alg`` for this key (RFC 7518 section 3.1, RFC 8037 section 3.1)."""
-        return {"Ed25519": "EdDSA", "P-256": "ES256", "P-384": "ES384", "RSA": "RS256"}[self.kind]
+        return JWS_ALG[self.kind]
 
     def verify(self, signature: bytes, message: bytes) -> bool:
         """True iff ``signature`` (format in the module docstring) is valid for ``message``.

@@ -14,9 +14,12 @@ This module is the public face of Open Badges in vckit: it re-exports the shared
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from vckit.contexts import STATUS_LIST_2021_CONTEXT, VC_V2_CONTEXT
+from vckit.credential import types_of
+from vckit.datetimes import format_xsd_datetime
 from vckit.errors import InputError
 from vckit.ob_models import (
     achievement,
@@ -59,9 +62,11 @@ __all__ = [
     "validate",
 ]
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+date_time = format_xsd_datetime
+"""OB 3.0 ``DateTimeZ`` / VC 2.0 §4.9 as builders write it: ``2024-01-01T00:00:00Z`` (UTC,
+whole seconds); the name the issuer uses (:func:`vckit.datetimes.format_xsd_datetime`)."""
+
 OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
-STATUS_LIST_2021_CONTEXT = "https://w3id.org/vc/status-list/2021/v1"
 SCHEMA_VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
 _SCHEMA_BASE = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
 ACHIEVEMENT_CREDENTIAL_SCHEMA = _SCHEMA_BASE + "ob_v3p0_achievementcredential_schema.json"
@@ -81,30 +86,15 @@ def ob_context(version: str = "3.0.3") -> str:
     return f"https://purl.imsglobal.org/spec/ob/v3p0/context-{version}.json"
 
 
-def date_time(value: datetime) -> str:
-    """OB 3.0 ``DateTimeZ`` / VC 2.0 §4.9: UTC, whole seconds, ``Z``
-    (``2024-01-01T00:00:00Z``). Sub-second digits are dropped."""
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise InputError(f"expected a timezone-aware datetime, got {value!r}")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
-
-
 def _contexts(version: str, *, uses: Iterable[object], extra: Sequence[str]) -> list[str]:
     contexts = [VC_V2_CONTEXT, ob_context(version)]
-    types = {_type for item in uses if isinstance(item, Mapping) for _type in _types(item)}
+    types = {_type for item in uses if isinstance(item, Mapping) for _type in types_of(item)}
     if types & _EXTENSION_TERMS:
         contexts.append(OB_EXTENSIONS_CONTEXT)
     if "StatusList2021Entry" in types:
         contexts.append(STATUS_LIST_2021_CONTEXT)
     contexts.extend(url for url in extra if url not in contexts)
     return contexts
-
-
-def _types(item: Mapping[str, Any]) -> list[str]:
-    value = item.get("type")
-    if isinstance(value, str):
-        return [value]
-    return [entry for entry in value if isinstance(entry, str)] if isinstance(value, list) else []
 
 
 def _schema_refs(credential_schema: bool | Sequence[Mapping[str, Any]], url: str) -> list[Any]:

@@ -13,16 +13,15 @@ from datetime import datetime
 from typing import Any
 
 from vckit import data_integrity
+from vckit.contexts import VC_V2_CONTEXT
 from vckit.jsonld import SealedLoader
 from vckit.keys import KeyPair
-
-VC_V2 = "https://www.w3.org/ns/credentials/v2"
 
 
 def enveloped(token: str, media_type: str = "application/vc+jwt") -> dict[str, Any]:
     """Wrap a JWT-secured credential for a JSON-LD presentation (VC 2.0 §4.13.1)."""
     return {
-        "@context": VC_V2,
+        "@context": VC_V2_CONTEXT,
         "id": f"data:{media_type},{token}",
         "type": "EnvelopedVerifiableCredential",
     }
@@ -37,7 +36,7 @@ def build_presentation(
 ) -> dict[str, Any]:
     """An unsigned VC 2.0 presentation; JWT credentials (strings) are enveloped."""
     vp: dict[str, Any] = {
-        "@context": [VC_V2, *contexts],
+        "@context": [VC_V2_CONTEXT, *contexts],
         "type": ["VerifiablePresentation"],
         "holder": holder,
         "verifiableCredential": [

@@ -4,19 +4,23 @@
 and says, separately, whether the key that signed belongs to the party the document names
 (the issuer of a credential, the holder of a presentation) for the proof's purpose.
 A key that cannot be resolved (did:web without a fetch, an unsupported method) makes both
-checks *could not check*; a key that resolves but is not listed makes them *fail*.
+checks *could not check*; a key that resolves but is not listed makes them *fail*. A proof
+past its ``expires`` fails.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from vckit import data_integrity
+from vckit.datetimes import parse_xsd_datetime
 from vckit.did import DidDocument, DidResolver
 from vckit.errors import (
     CanonicalizationLimitError,
+    DateTimeError,
     DidFetchNotAllowedError,
     DidResolutionError,
     InvalidDidError,
@@ -33,17 +37,23 @@ from vckit.jsonld import SealedLoader
 from vckit.keys import PublicKey
 from vckit.report import FAIL, PASS, UNCHECKED, Check
 
+MAX_PROOFS = 8
+"""More proofs than this on one document is refused: each one costs a canonicalization and
+possibly a did:web fetch, and no credential or presentation in practice carries more."""
+
 
 @dataclass(frozen=True)
 class ProofFinding:
+    """The ``proof`` and key-control checks, the proofs they judged, the suites used."""
+
     proof: Check
     key: Check
-    signer: str | None
     suites: str
+    proofs: tuple[Mapping[str, Any], ...] = ()
 
 
-def _signer_did(vm_id: str) -> str:
-    return vm_id.split("#", 1)[0]
+def _refused(proof: Check, suites: str) -> ProofFinding:
+    return ProofFinding(proof, Check("issuer-key", UNCHECKED, proof.detail), suites)
 
 
 def check_proofs(
@@ -52,33 +62,41 @@ def check_proofs(
     purpose: str,
     controller: str | None,
     resolver: DidResolver,
+    now: datetime,
     loader: SealedLoader | None = None,
 ) -> ProofFinding:
     """Verify every proof on ``document``; the key must be ``controller``'s, for ``purpose``."""
     try:
         proofs = data_integrity.proofs_of(document)
     except MalformedProofError as exc:
-        return ProofFinding(
-            Check("proof", FAIL, str(exc)), Check("issuer-key", UNCHECKED, str(exc)), None, "?"
-        )
+        return _refused(Check("proof", FAIL, str(exc)), "?")
     if not proofs:
-        return ProofFinding(
-            Check("proof", FAIL, "the document carries no proof"),
-            Check("issuer-key", UNCHECKED, "no proof names a key"),
-            None,
-            "none",
-        )
+        return _refused(Check("proof", FAIL, "the document carries no proof"), "none")
+    if len(proofs) > MAX_PROOFS:
+        return _refused(Check("proof", FAIL, f"more than {MAX_PROOFS} proofs"), "?")
     suites = ", ".join(str(p.get("cryptosuite") or p.get("type")) for p in proofs)
     proof_checks: list[Check] = []
     key_checks: list[Check] = []
-    signer: str | None = None
     for proof in proofs:
-        proof_check, key_check, signer = _check_one_proof(
+        proof_check, key_check = _check_one_proof(
             document, proof, purpose, controller, resolver, loader
         )
-        proof_checks.append(proof_check)
+        proof_checks.append(_expiry_check(proof, now) or proof_check)
         key_checks.append(key_check)
-    return ProofFinding(_combine(proof_checks), _combine(key_checks), signer, suites)
+    return ProofFinding(_combine(proof_checks), _combine(key_checks), suites, tuple(proofs))
+
+
+def _expiry_check(proof: Mapping[str, Any], now: datetime) -> Check | None:
+    """VC Data Integrity 1.0 §2.1 ``expires``: a proof past it no longer proves anything."""
+    if "expires" not in proof:
+        return None
+    try:
+        expires = parse_xsd_datetime(proof["expires"], "proof.expires")
+    except DateTimeError as exc:
+        return Check("proof", FAIL, str(exc))
+    if now >= expires:
+        return Check("proof", FAIL, f"the proof expired at {expires.isoformat()}")
+    return None
 
 
 def _combine(found: list[Check]) -> Check:
@@ -96,23 +114,22 @@ def _check_one_proof(
     controller: str | None,
     resolver: DidResolver,
     loader: SealedLoader | None,
-) -> tuple[Check, Check, str | None]:
+) -> tuple[Check, Check]:
     vm_id = proof.get("verificationMethod")
     if not isinstance(vm_id, str):
         bad = "the proof names no verificationMethod"
-        return Check("proof", FAIL, bad), Check("issuer-key", FAIL, bad), None
+        return Check("proof", FAIL, bad), Check("issuer-key", FAIL, bad)
     try:
         did_document, method = resolver.resolve_method(vm_id)
     except (DidFetchNotAllowedError, DidResolutionError, UnsupportedDidMethodError) as exc:
         why = f"key {vm_id} could not be resolved: {exc}"
-        return Check("proof", UNCHECKED, why), Check("issuer-key", UNCHECKED, why), None
+        return Check("proof", UNCHECKED, why), Check("issuer-key", UNCHECKED, why)
     except (VerificationMethodNotFoundError, InvalidDidError, VckitError) as exc:
         why = f"key {vm_id}: {exc}"
-        return Check("proof", FAIL, why), Check("issuer-key", FAIL, why), None
-    signer = _signer_did(method.id)
+        return Check("proof", FAIL, why), Check("issuer-key", FAIL, why)
     proof_check = _signature_check(document, proof, method.public_key, loader)
     key_check = _key_control_check(proof, did_document, method.id, purpose, controller)
-    return proof_check, key_check, signer
+    return proof_check, key_check
 
 
 def _signature_check(

@@ -25,7 +25,7 @@ UNCHECKED: CheckStatus = "could-not-check"
 
 # The named checks, in the order a report shows them, with the words a person reads.
 CHECK_TITLES: dict[str, str] = {
-    "format": "Readable credential or presentation",
+    "format": "Well-formed credential",
     "proof": "Signature (proof)",
     "issuer-key": "Issuer controls the signing key",
     "holder-key": "Holder controls the signing key",

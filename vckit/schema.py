@@ -46,6 +46,8 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT201909
 
+from vckit.contexts import VC_V1_CONTEXT
+from vckit.credential import types_of
 from vckit.errors import InputError, SchemaError
 from vckit.schema_errors import SchemaProblem, describe, pointer, short
 
@@ -79,7 +81,6 @@ _ROOTS: dict[str, str] = {
     "Endorsement": ACHIEVEMENT_SCHEMA_ID + "#/$defs/EndorsementCredential",
     "Endorsementv1p1": ANY_ACHIEVEMENT_SCHEMA_ID + "#/$defs/EndorsementCredentialv1p1",
 }
-VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 
 # RFC 3339 §5.6 date-time (offset required); "T"/"Z" may be lower case (§5.6 NOTE).
 _DATE_TIME = re.compile(
@@ -264,7 +265,7 @@ def _schema_problems(credential: Mapping[str, Any], kind: str) -> list[SchemaPro
 
 def schema_kind(credential: Mapping[str, Any]) -> str:
     """The schema that fits ``credential``: endorsement or achievement, VC 2.0 or VC 1.1."""
-    types = _types(credential.get("type"))
+    types = types_of(credential)
     contexts = credential.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
     legacy = first == VC_V1_CONTEXT
@@ -326,20 +327,12 @@ def enumeration(definition: str, member: str) -> frozenset[str]:
 # --- rules the schema copy does not express ----------------------------------------------
 
 
-def _types(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [item for item in value if isinstance(item, str)]
-    return []
-
-
 def _require_types(
     document: object, path: list[str], required: Sequence[Sequence[str]]
 ) -> Iterator[SchemaProblem]:
     if not isinstance(document, Mapping) or "type" not in document:
         return
-    present = _types(document["type"])
+    present = types_of(document)
     for choices in required:
         if not any(choice in present for choice in choices):
             wanted = " or ".join(repr(choice) for choice in choices)

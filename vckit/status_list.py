@@ -32,8 +32,10 @@ from vckit.bitstring import (
     gzip_compress,
     gzip_decompress,
 )
+from vckit.contexts import STATUS_LIST_2021_CONTEXT, VC_V1_CONTEXT, VC_V2_CONTEXT
+from vckit.credential import types_of
+from vckit.datetimes import format_xsd_datetime
 from vckit.errors import InputError, StatusListFormatError, StatusPurposeError
-from vckit.openbadges import date_time
 
 __all__ = [
     "ENTRY_TYPES",
@@ -49,9 +51,6 @@ __all__ = [
     "status_list_entry",
 ]
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-STATUS_LIST_2021_CONTEXT = "https://w3id.org/vc/status-list/2021/v1"
 ENTRY_TYPES = frozenset({"BitstringStatusListEntry", "StatusList2021Entry"})
 _NAMES: dict[Flavor, tuple[str, str, str]] = {
     # entry type, list credential type, list (credential subject) type
@@ -63,7 +62,10 @@ _NAMES: dict[Flavor, tuple[str, str, str]] = {
     "statuslist2021": ("StatusList2021Entry", "StatusList2021Credential", "StatusList2021"),
 }
 _PURPOSES = frozenset({"revocation", "suspension"})
-_INDEX = re.compile(r"^[0-9]+$")
+MAX_INDEX_DIGITS = 12
+"""statusListIndex digits read: ample for any list this module decodes (at most
+``MAX_DECOMPRESSED_BYTES`` * 8 bits), and ``int()`` never sees a 5,000-digit string."""
+_INDEX = re.compile(rf"[0-9]{{1,{MAX_INDEX_DIGITS}}}")
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,6 @@ class StatusResult:
     is_set: bool
     message: str | None = None
     """For ``statusPurpose`` ``message``: the entry's ``statusMessage`` text for the value."""
-
-    @property
-    def set(self) -> bool:
-        """Alias of :attr:`is_set` (the name used in the module contract)."""
-        return self.is_set
 
 
 # --- entries and list credentials ---------------------------------------------------------
@@ -131,10 +128,12 @@ def status_list_credential(
         "id": id,
         "type": ["VerifiableCredential", credential_type],
         "issuer": issuer if isinstance(issuer, str) else dict(issuer),
-        ("validFrom" if bitstring else "issuanceDate"): date_time(valid_from),
+        ("validFrom" if bitstring else "issuanceDate"): format_xsd_datetime(valid_from),
     }
     if valid_until is not None:
-        credential["validUntil" if bitstring else "expirationDate"] = date_time(valid_until)
+        credential["validUntil" if bitstring else "expirationDate"] = format_xsd_datetime(
+            valid_until
+        )
     credential["credentialSubject"] = {
         "id": f"{id}#list",
         "type": list_type,
@@ -197,9 +196,11 @@ def _read_entry(entry: Mapping[str, Any], flavor: Flavor) -> tuple[str, int, str
     if not isinstance(purpose, str) or not purpose:
         raise StatusListFormatError("the status entry has no statusPurpose string")
     raw_index = entry.get("statusListIndex")
-    if not isinstance(raw_index, str) or not _INDEX.match(raw_index):
+    if not isinstance(raw_index, str) or not _INDEX.fullmatch(raw_index):
+        shown = repr(raw_index)[:40]
         raise StatusListFormatError(
-            f"statusListIndex must be a base-10 integer string, not {raw_index!r}"
+            f"statusListIndex must be a base-10 integer string of at most {MAX_INDEX_DIGITS} "
+            f"digits, not {shown}"
         )
     url = entry.get("statusListCredential")
     if not isinstance(url, str) or ":" not in url:
@@ -213,25 +214,30 @@ def _read_entry(entry: Mapping[str, Any], flavor: Flavor) -> tuple[str, int, str
 def _read_list_credential(
     credential: Mapping[str, Any], flavor: Flavor, url: str
 ) -> Mapping[str, Any]:
-    """§2.2: the list credential's ``type`` and ``id``, and its subject's ``type``."""
+    """§2.2: the list credential's ``type`` and ``id``, and its subject's ``type``.
+
+    The ``id`` is required and must be the entry's ``statusListCredential`` URL: a list
+    credential without one, or with another, could be any list (a verifier must not read
+    a status from a list it cannot tie to the entry).
+    """
     _, credential_type, list_type = _NAMES[flavor]
-    if not isinstance(credential, Mapping) or credential_type not in _types(credential):
+    if not isinstance(credential, Mapping) or credential_type not in types_of(credential):
         raise StatusListFormatError(f"the status list credential is not a {credential_type}")
-    if "id" in credential and credential["id"] != url:
+    if "id" not in credential:
         raise StatusListFormatError(
-            f"the entry points to {url} but the status list credential is {credential['id']!r}"
+            f"the status list credential has no id; it must be {url} (statusListCredential)"
+        )
+    if credential["id"] != url:
+        raise StatusListFormatError(
+            f"the entry points to {url} but the status list credential is "
+            f"{str(credential['id'])[:200]!r}"
         )
     subject = credential.get("credentialSubject")
     if isinstance(subject, list) and len(subject) == 1:
         subject = subject[0]
-    if not isinstance(subject, Mapping) or list_type not in _types(subject):
+    if not isinstance(subject, Mapping) or list_type not in types_of(subject):
         raise StatusListFormatError(f"the status list credential's subject is not a {list_type}")
     return subject
-
-
-def _types(document: Mapping[str, Any]) -> list[Any]:
-    value = document.get("type")
-    return value if isinstance(value, list) else [value]
 
 
 def _message(entry: Mapping[str, Any], is_set: bool) -> str | None:

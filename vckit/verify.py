@@ -3,11 +3,13 @@
 ``verify(data, options)`` returns a ``Report`` of named checks (see ``vckit.report``):
 
 ============== ===========================================================================
-proof          the signature over the document verifies with the key it names
+proof          the signature over the document verifies with the key it names, unexpired
 issuer-key     that key belongs to the issuer: listed in its DID document for
                assertionMethod (holder-key: the holder's, for authentication)
+format         the VC data model's required parts: VC context, type, issuer, subject
 validity-period validFrom / validUntil (and JWT nbf / exp) hold at ``now``
-status         no status entry says revoked or suspended (status list fetched and verified)
+status         no status entry says revoked or suspended (the list fetched, verified and
+               issued by the credential's own issuer)
 schema         an OB 3.0 credential matches 1EdTech's JSON Schema
 holder-binding a presentation is signed by its holder, the subject of its credentials
 challenge      a presentation's proof carries the verifier's challenge
@@ -26,7 +28,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from vckit import checks, data_integrity, jose
+from vckit import checks, jose, jwt_claims, presentation_checks
+from vckit.credential import issuer_id, types_of
 from vckit.did import DidResolver
 from vckit.document import check_object_depth, read_input
 from vckit.errors import (
@@ -35,16 +38,19 @@ from vckit.errors import (
     InputError,
     InvalidSignatureError,
     JoseError,
-    KeyControlError,
-    MalformedProofError,
+    JwtClaimsError,
+    StatusListUnverifiedError,
     UnsupportedDidMethodError,
     UnsupportedFormatError,
     VckitError,
     VerificationMethodNotFoundError,
 )
 from vckit.jsonld import SealedLoader
-from vckit.proof_checks import ProofFinding, check_proofs
+from vckit.proof_checks import check_proofs
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
+
+MAX_CREDENTIALS = 50
+"""A presentation with more credentials than this is refused (each is verified in full)."""
 
 StatusListFetch = Callable[[str], bytes]
 """Given a status list credential URL, return the raw response body (or raise)."""
@@ -62,6 +68,10 @@ class VerifyOptions:
     loader: SealedLoader | None = None
     check_status: bool = True
 
+    def __post_init__(self) -> None:
+        if self.now is not None and self.now.tzinfo is None:
+            raise InputError("VerifyOptions.now must carry a time zone")
+
     def clock(self) -> datetime:
         return self.now or datetime.now(UTC)
 
@@ -69,8 +79,8 @@ class VerifyOptions:
 def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None = None) -> Report:
     """Verify a credential or presentation in any supported format.
 
-    Raises ``InputError`` subclasses only for input that is not a credential at all
-    (not JSON, too large, too deep); everything else becomes a check in the report.
+    Raises ``InputError`` subclasses for input that is not a credential at all (not
+    JSON, too large, too deep, no VC type); everything else becomes a check in the report.
     """
     options = options or VerifyOptions()
     if isinstance(data, Mapping):
@@ -85,7 +95,7 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
 
 
 def _verify_json(document: Mapping[str, Any], options: VerifyOptions) -> Report:
-    types = checks.types_of(document)
+    types = types_of(document)
     if "VerifiablePresentation" in types:
         return verify_presentation(document, options)
     if "VerifiableCredential" in types:
@@ -103,8 +113,9 @@ def verify_credential(credential: Mapping[str, Any], options: VerifyOptions) -> 
     finding = check_proofs(
         credential,
         purpose="assertionMethod",
-        controller=checks.issuer_id(credential),
+        controller=issuer_id(credential),
         resolver=options.resolver,
+        now=options.clock(),
         loader=options.loader,
     )
     content = _content_checks(credential, options)
@@ -121,7 +132,10 @@ def _content_checks(
     options: VerifyOptions,
     jwt_bounds: tuple[datetime | None, datetime | None] = (None, None),
 ) -> list[Check]:
-    found = [checks.validity_period(credential, options.clock(), jwt_bounds)]
+    found = [
+        checks.data_model(credential),
+        checks.validity_period(credential, options.clock(), jwt_bounds),
+    ]
     if options.check_status:
         fetch = _status_fetcher(options) if options.fetch_status_list else None
         found.append(checks.status(credential, fetch))
@@ -140,15 +154,14 @@ def _status_fetcher(options: VerifyOptions) -> checks.StatusFetch:
         if fetch is None:  # guarded by the caller; kept for the type checker
             raise DidFetchNotAllowedError("status list fetch not allowed")
         report = verify(fetch(url), inner)
-        failed = [c for c in report.checks if c.id in ("proof", "issuer-key", "validity-period")]
-        bad = [c for c in failed if c.status != PASS]
-        if bad:
-            raise KeyControlError(
+        required = ("format", "proof", "issuer-key", "validity-period")
+        bad = [c for c in report.checks if c.id in required and c.status != PASS]
+        missing = set(required) - {c.id for c in report.checks}
+        if report.kind != "credential" or bad or missing or report.document is None:
+            raise StatusListUnverifiedError(
                 "the status list credential does not verify: "
                 + "; ".join(f"{c.id} {c.status}: {c.detail}" for c in bad)
             )
-        if report.document is None:
-            raise MalformedProofError("the status list credential has no content")
         return report.document
 
     return fetch_verified
@@ -162,8 +175,12 @@ def verify_jwt_credential(token: str, options: VerifyOptions) -> Report:
     except JoseError as exc:
         raise UnsupportedFormatError(f"not a usable VC-JWT: {exc}") from None
     proof, key = _jwt_signature_checks(token, options)
-    bounds = _jwt_bounds(payload)
-    content = _content_checks(credential, options, bounds)
+    try:
+        bounds = (jwt_claims.claim_date(payload, "nbf"), jwt_claims.claim_date(payload, "exp"))
+    except JwtClaimsError as exc:
+        content = [Check("validity-period", FAIL, str(exc))]
+    else:
+        content = _content_checks(credential, options, bounds)
     return Report(
         kind="credential",
         format=f"vc-jwt ({header.get('alg')})",
@@ -201,16 +218,6 @@ def _jwt_signature_checks(token: str, options: VerifyOptions) -> tuple[Check, Ch
     )
 
 
-def _jwt_bounds(payload: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
-    def when(claim: str) -> datetime | None:
-        value = payload.get(claim)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return datetime.fromtimestamp(value, UTC)
-        return None
-
-    return when("nbf"), when("exp")
-
-
 # --- presentations --------------------------------------------------------------------------
 
 
@@ -225,14 +232,15 @@ def verify_presentation(presentation: Mapping[str, Any], options: VerifyOptions)
         purpose="authentication",
         controller=holder_id,
         resolver=options.resolver,
+        now=options.clock(),
         loader=options.loader,
     )
     inner = tuple(_inner_reports(presentation, options))
     own = [
         finding.proof,
         Check("holder-key", finding.key.status, finding.key.detail),
-        _holder_binding(holder_id, finding, inner),
-        *_binding_checks(presentation, options),
+        presentation_checks.holder_binding(holder_id, finding, inner),
+        *presentation_checks.binding_checks(finding, options.challenge, options.domain),
     ]
     return Report(
         kind="presentation",
@@ -246,14 +254,17 @@ def verify_presentation(presentation: Mapping[str, Any], options: VerifyOptions)
 def _inner_reports(presentation: Mapping[str, Any], options: VerifyOptions) -> list[Report]:
     value = presentation.get("verifiableCredential", [])
     items = value if isinstance(value, list) else [value]
+    if len(items) > MAX_CREDENTIALS:
+        refused = Check(
+            "format", FAIL, f"more than {MAX_CREDENTIALS} credentials in one presentation"
+        )
+        return [Report(kind="credential", format="unknown", checks=(refused,))]
     reports = []
     for item in items:
         try:
             if isinstance(item, str):
-                reports.append(verify(item, options))
-            elif isinstance(item, Mapping) and "EnvelopedVerifiableCredential" in (
-                checks.types_of(item)
-            ):
+                reports.append(_credential_only(verify(item, options)))
+            elif isinstance(item, Mapping) and "EnvelopedVerifiableCredential" in (types_of(item)):
                 reports.append(_verify_enveloped(item, options))
             elif isinstance(item, Mapping):
                 reports.append(verify_credential(item, options))
@@ -265,59 +276,20 @@ def _inner_reports(presentation: Mapping[str, Any], options: VerifyOptions) -> l
     return reports
 
 
+def _credential_only(report: Report) -> Report:
+    if report.kind != "credential":
+        raise UnsupportedFormatError("a presentation inside a presentation is not a credential")
+    return report
+
+
+ENVELOPED_MEDIA_TYPES = frozenset({"application/vc+jwt", "application/jwt"})
+
+
 def _verify_enveloped(item: Mapping[str, Any], options: VerifyOptions) -> Report:
+    """VC 2.0 §4.13.1: a ``data:`` URL holding a JWT-secured credential."""
     data_url = str(item.get("id", ""))
-    media, _, token = data_url.partition(",")
-    if not media.startswith("data:application/vc+jwt") and not media.startswith(
-        "data:application/jwt"
-    ):
-        raise UnsupportedFormatError(f"enveloped credential of type {media!r} is not supported")
+    header, _, token = data_url.partition(",")
+    media = header.removeprefix("data:").split(";", 1)[0]
+    if not header.startswith("data:") or media not in ENVELOPED_MEDIA_TYPES:
+        raise UnsupportedFormatError(f"enveloped credential of type {header!r} is not supported")
     return verify_jwt_credential(token, options)
-
-
-def _holder_binding(holder: str | None, finding: ProofFinding, inner: tuple[Report, ...]) -> Check:
-    """The holder signed, and every credential's subject is that holder (VC 2.0 §5.8)."""
-    if finding.proof.status != PASS or finding.key.status != PASS:
-        return Check("holder-binding", UNCHECKED, "the holder's proof did not verify")
-    subjects: list[str | None] = []
-    for report in inner:
-        subject = (report.document or {}).get("credentialSubject")
-        subject_id = subject.get("id") if isinstance(subject, Mapping) else None
-        subjects.append(subject_id if isinstance(subject_id, str) else None)
-    strangers = [s for s in subjects if s is not None and s != holder]
-    if strangers:
-        return Check(
-            "holder-binding",
-            FAIL,
-            f"credentials about {', '.join(strangers)}, presented by {holder}",
-        )
-    if None in subjects:
-        return Check(
-            "holder-binding",
-            UNCHECKED,
-            "a credential's subject has no id to bind to the holder",
-        )
-    return Check("holder-binding", PASS, f"signed by {holder}, the subject of every credential")
-
-
-def _binding_checks(presentation: Mapping[str, Any], options: VerifyOptions) -> list[Check]:
-    try:
-        proofs = data_integrity.proofs_of(presentation)
-    except MalformedProofError:
-        proofs = []
-    proof = proofs[0] if proofs else {}
-    return [
-        _expect("challenge", proof.get("challenge"), options.challenge),
-        _expect("domain", proof.get("domain"), options.domain),
-    ]
-
-
-def _expect(name: str, found: object, expected: str | None) -> Check:
-    if expected is None:
-        return Check(
-            name, UNCHECKED, f"no expected {name} was given, so replay cannot be ruled out"
-        )
-    values = found if isinstance(found, list) else [found]
-    if expected in values:
-        return Check(name, PASS, f"{name} is {expected!r} as expected")
-    return Check(name, FAIL, f"{name} is {found!r}, expected {expected!r}")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from vckit.document import MAX_DEPTH, check_depth
+from vckit.document import MAX_BYTES, read_input
 from vckit.errors import InputError
 from verifier.deps import SettingsDep
 from verifier.problems import problem
@@ -18,18 +17,17 @@ router = APIRouter(tags=["VC-API"])
 
 
 async def _json_body(request: Request) -> dict[str, Any] | Response:
+    """The body as one JSON object, read exactly as the CLI reads a file
+    (``vckit.document.read_input``: UTF-8, depth limit, no duplicate member names, no NaN).
+    The size limit is the app's ``BodyLimit`` middleware, which ran before."""
     raw = await request.body()
     try:
-        text = raw.decode("utf-8")
-        check_depth(text, MAX_DEPTH)
-        body = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return problem(400, "Malformed request", "the body is not JSON", "malformed-json")
+        parsed = read_input(raw, max_bytes=max(len(raw), MAX_BYTES))
     except InputError as exc:
         return problem(400, "Malformed request", str(exc), exc.code)
-    if not isinstance(body, dict):
+    if parsed.json is None:
         return problem(400, "Malformed request", "the body must be a JSON object", "bad-input")
-    return body
+    return parsed.json
 
 
 async def _verify(request: Request, settings: Any, field: str) -> Response:

@@ -5,7 +5,9 @@
     ler keys new [--type ed25519|p256|p384|rsa] [--out FILE]
     ler sign FILE --key KEYFILE [--format eddsa-rdfc-2022|ecdsa-rdfc-2019|vc-jwt|ob3-jwt]
     ler up
+    ler batch FILE.csv --issuer SLUG --achievement ID [--issuer-url URL] [--token T]
 
+``verify`` reads JSON-LD, a VC-JWT, or a baked PNG/SVG badge (the credential inside it).
 Exit codes of ``verify``: 0 every check passed, 1 a check failed, 3 nothing failed but
 something could not be checked, 2 unusable input (one line on stderr, no traceback).
 """
@@ -14,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vckit import data_integrity, jose
+from vckit import baking, data_integrity, jose
 from vckit.did import DidResolver
 from vckit.document import read_input
 from vckit.errors import VckitError
@@ -29,6 +32,7 @@ from vckit.keys import KeyPair
 from vckit.presentation import sign_presentation
 from vckit.report import FAIL, PASS, Report
 from vckit.verify import VerifyOptions, verify
+from verifier import batch_client
 from verifier.fetch import FetchPolicy, fetcher
 
 EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_UNCHECKED = 0, 1, 2, 3
@@ -46,6 +50,13 @@ def _read(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _unbake(data: bytes) -> bytes | str | dict[str, Any]:
+    """A baked PNG or SVG badge (OB 3.0 §5.3) gives up its credential; other input is unchanged."""
+    if baking.image_kind(data) is None:
+        return data
+    return baking.extract(data)
 
 
 def _parse_now(value: str | None) -> datetime | None:
@@ -77,7 +88,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         challenge=args.challenge,
         domain=args.domain,
     )
-    report = verify(_read(args.file), options)
+    report = verify(_unbake(_read(args.file)), options)
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -89,10 +100,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_keys_new(args: argparse.Namespace) -> int:
     text = json.dumps(new_key_file(args.type), indent=2) + "\n"
     if args.out:
-        path = Path(args.out)
-        path.write_text(text)
-        path.chmod(0o600)
-        print(f"wrote {args.type} key to {path}", file=sys.stderr)
+        try:  # created with mode 600 from the start: the private key is never world-readable
+            descriptor = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        print(f"wrote {args.type} key to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_PASS
@@ -119,7 +133,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
     signer = kid.split("#", 1)[0]
     field = "holder" if args.presentation else "issuer"
     document.setdefault(field, signer)
-    named = document[field]["id"] if isinstance(document[field], dict) else document[field]
+    named = document[field].get("id") if isinstance(document[field], dict) else document[field]
     if named != signer:
         print(f"warning: {field} is {named}, but the key belongs to {signer}", file=sys.stderr)
     form = args.format or _default_format(key)
@@ -153,7 +167,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
 
     v = sub.add_parser("verify", help="verify a credential or presentation")
-    v.add_argument("file", help="a JSON-LD credential/presentation or a VC-JWT; - for stdin")
+    v.add_argument("file", help="JSON-LD, a VC-JWT or a baked PNG/SVG badge; - for stdin")
     v.add_argument("--json", action="store_true", help="print the report as JSON")
     v.add_argument("--allow-did-web", action="store_true", help="fetch did:web documents")
     v.add_argument("--allow-status-fetch", action="store_true", help="fetch status lists")
@@ -184,6 +198,8 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port", type=int, default=8000, help="landing port; services follow it")
     up.set_defaults(run=cmd_up)
+
+    batch_client.add_parser(sub)
     return top
 
 
@@ -196,6 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # never a traceback: one line, and "unusable input"
+        print(f"ler: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INPUT
     return code
 
 

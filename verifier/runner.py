@@ -40,6 +40,9 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
         ]
         processes.append(subprocess.Popen(command, env=env))
         print(f"{name:9} http://{public_host}:{port}/")
+    token_file = os.path.join(env["LER_DATA_DIR"], "issuer", "api-token")
+    if "LER_ISSUER_TOKEN" not in env:
+        print(f"issuer API token (Authorization: Bearer): in {token_file}")
     print("Ctrl-C stops all services.")
     stopping: list[int] = []
 

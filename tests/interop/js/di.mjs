@@ -12,8 +12,18 @@
 //   verify-presentation {presentation, challenge, domain?, now?}
 //                                                    -> {verified, presentationVerified,
 //                                                        credentialsVerified, errors}
+//   verify-issued-credential {credential, documents: {url: JSON}, now?}
+//                                    -> {verified, proofVerified, statusVerified,
+//                                        statuses: [{statusPurpose, statusListIndex, set}],
+//                                        errors}
 //   canonize            {document}                                  -> {nquads}
-// The issuer key is always a did:key: verification method did:key:<mb>#<mb>.
+// The signing ops use a did:key: verification method did:key:<mb>#<mb>.
+// verify-issued-credential checks a credential of a did:web issuer: `documents` holds the
+// issuer's DID document (under its DID) and its status list credentials (under their URLs),
+// fetched by the caller; the document loader serves those and nothing more (loader.mjs).
+// The status check is Digital Bazaar's @digitalbazaar/vc-bitstring-status-list `checkStatus`
+// (it loads and verifies the status list credential, requires the same issuer, and reads the
+// bit); a set bit (revoked / suspended) makes the credential fail.
 
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
@@ -21,6 +31,7 @@ import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import jsigs from 'jsonld-signatures';
 
 import {errorMessages, runBatch} from './batch.mjs';
@@ -54,6 +65,24 @@ async function signingSuite({cryptosuite, key, created}) {
   return new DataIntegrityProof({
     signer: keyPair.signer(), date: created, cryptosuite: entry.suite
   });
+}
+
+/** vc.verifyCredential's `checkStatus`: the library's check, failing on any set bit (the
+ * library itself reports a set bit as `status: true` with `verified: true`). */
+async function checkBitstringStatus(options) {
+  const result = await checkStatus({
+    ...options, verifyBitstringStatusListCredential: true, verifyMatchingIssuers: true
+  });
+  if(!result.verified) {
+    return result;
+  }
+  const set = result.results.filter(r => r.status === true);
+  if(set.length > 0) {
+    const which = set.map(
+      r => `${r.credentialStatus.statusPurpose} bit ${r.credentialStatus.statusListIndex}`);
+    return {...result, verified: false, error: new Error(`status set: ${which.join(', ')}`)};
+  }
+  return result;
 }
 
 const handlers = {
@@ -91,6 +120,31 @@ const handlers = {
       throw new Error(`unknown purpose: ${purpose}`);
     }
     return {verified: result.verified === true, errors: errorMessages(result.error)};
+  },
+
+  async 'verify-issued-credential'({credential, documents, now}) {
+    const loader = makeDocumentLoader({documents});
+    const result = await vc.verifyCredential({
+      credential,
+      suite: verificationSuites(),
+      documentLoader: loader,
+      checkStatus: checkBitstringStatus,
+      now
+    });
+    const statusResult = result.statusResult;
+    const statuses = (statusResult?.results || []).map(r => ({
+      statusPurpose: r.credentialStatus.statusPurpose,
+      statusListIndex: r.credentialStatus.statusListIndex,
+      set: r.status === true
+    }));
+    return {
+      verified: result.verified === true,
+      proofVerified: (result.results || []).length > 0 &&
+        result.results.every(r => r.verified === true),
+      statusVerified: statusResult?.verified === true,
+      statuses,
+      errors: [...errorMessages(result.error), ...errorMessages(statusResult?.error)]
+    };
   },
 
   async 'verify-presentation'({presentation, challenge, domain, now}) {

@@ -1,0 +1,140 @@
+"""Batch issuance routes: upload a CSV, follow its progress.
+
+    POST /issuers/{slug}/batches?achievement=ID[&format=F]   body: the CSV (text/csv)
+         202 {id, total, done, state, errors, ...} + Location; 413 too large; 422 with
+         ``problems: [{row, column, message}]`` listing every bad row (nothing issued)
+    GET  /issuers/{slug}/batches                  the issuer's batches (API token)
+    GET  /issuers/{slug}/batches/{id}             {total, done, state, errors, ...}
+
+The batch id is a random UUID; its progress (counts only, no learner data) is readable
+without the token so a page can poll it. The router's lifespan starts the one
+:class:`issuer.batch.BatchWorker` and resumes every batch left ``running``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from issuer import batch, batch_csv
+from issuer.deps import InstallationDep, TokenDep
+from issuer.errors import IssuerError
+from issuer.problems import from_error, problem
+
+CSV_TYPES = ("text/csv", "application/csv", "text/plain")
+
+
+def worker_of(app: FastAPI) -> batch.BatchWorker:
+    """The app's batch worker (made on first use when the lifespan did not run)."""
+    worker: batch.BatchWorker | None = getattr(app.state, "batch_worker", None)
+    if worker is None:
+        worker = batch.BatchWorker(app.state.inst)
+        app.state.batch_worker = worker
+    return worker
+
+
+def limits_of(app: FastAPI) -> batch_csv.Limits:
+    """``app.state.batch_limits`` when set (tests), else the defaults."""
+    limits: batch_csv.Limits = getattr(app.state, "batch_limits", None) or batch_csv.Limits()
+    return limits
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """At startup, resume every batch a crash or a stop left ``running``."""
+    worker = batch.BatchWorker(app.state.inst)  # a fresh one each start (a closed one stays closed)
+    app.state.batch_worker = worker
+    worker.resume()
+    yield
+    worker.close()
+
+
+def _worker(request: Request) -> batch.BatchWorker:
+    return worker_of(request.app)
+
+
+WorkerDep = Annotated[batch.BatchWorker, Depends(_worker)]
+router = APIRouter(tags=["Batches"], lifespan=lifespan)
+
+
+async def _read_limited(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _rejected(exc: IssuerError) -> Response:
+    if isinstance(exc, batch_csv.BatchTooLarge):
+        return problem(413, "Request too large", str(exc), exc.code)
+    if isinstance(exc, batch_csv.BatchRejected):
+        return problem(
+            422,
+            "Invalid rows",
+            str(exc),
+            exc.code,
+            problems=[p.to_json() for p in exc.problems],
+            count=exc.total,
+        )
+    return from_error(exc)
+
+
+@router.post(
+    "/issuers/{slug}/batches",
+    status_code=202,
+    summary="Issue one credential per CSV row (checked first, then issued in the background)",
+)
+async def create(
+    slug: str,
+    request: Request,
+    inst: InstallationDep,
+    worker: WorkerDep,
+    _: TokenDep,
+    achievement: Annotated[str, Query(min_length=1, max_length=500)],
+    format: Annotated[str, Query(max_length=40)] = "eddsa-rdfc-2022",
+) -> Response:
+    media = request.headers.get("content-type", "text/csv").split(";")[0].strip().lower()
+    if media not in CSV_TYPES:
+        return problem(415, "Unsupported media type", "send the CSV as text/csv", "media-type")
+    limits = limits_of(request.app)
+    data = await _read_limited(request, limits.max_bytes)
+    if data is None:
+        detail = f"the CSV is over the limit of {limits.max_bytes} bytes"
+        return problem(413, "Request too large", detail, "too-large")
+    try:
+        record = batch.create_batch(inst, slug, achievement, data, format=format, limits=limits)
+    except IssuerError as exc:
+        return _rejected(exc)
+    worker.submit(record.id)
+    location = f"/issuers/{slug}/batches/{record.id}"
+    return JSONResponse(batch.status_json(record), status_code=202, headers={"Location": location})
+
+
+@router.get("/issuers/{slug}/batches", summary="The issuer's batches, newest first")
+def list_all(slug: str, inst: InstallationDep, _: TokenDep) -> Response:
+    try:
+        found = batch.list_batches(inst, slug)
+    except IssuerError as exc:
+        return from_error(exc)
+    return JSONResponse([batch.status_json(record) for record in found])
+
+
+@router.get("/issuers/{slug}/batches/{batch_id}", summary="A batch's progress")
+def progress(slug: str, batch_id: str, inst: InstallationDep) -> Response:
+    try:
+        record = batch.get_batch(inst, slug, batch_id)
+    except IssuerError as exc:
+        return from_error(exc)
+    return JSONResponse(batch.status_json(record), headers={"Cache-Control": "no-store"})

@@ -1,0 +1,165 @@
+"""One small database layer over SQLite (the default) and PostgreSQL (by URL).
+
+``Database.connect(url)`` takes ``sqlite:///relative/path.db``, ``sqlite:////absolute/path.db``
+or ``postgresql://...`` (psycopg 3). Every statement runs inside a transaction::
+
+    with db.transaction() as tx:
+        tx.execute("INSERT INTO t (a, b) VALUES (?, ?)", (1, "x"))   # -> rows changed
+        row = tx.one("SELECT * FROM t WHERE a = ?", (1,))            # -> dict or None
+        rows = tx.all("SELECT * FROM t")                             # -> list of dicts
+
+SQL is written once, with ``?`` placeholders, and translated to ``%s`` for psycopg.
+The transaction commits when the block ends and rolls back on any exception, so a bad
+request leaves nothing half-written. A unique or foreign-key violation raises
+:class:`ConflictError` (the same class for both engines).
+
+SQLite: WAL journal, foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` so two
+writers queue instead of deadlocking on a lock upgrade. Each thread gets its own
+connection (SQLite connections must not be shared across threads; psycopg ones need not
+be, but one per thread keeps the two engines alike).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+Dialect = Literal["sqlite", "postgresql"]
+Params = Sequence[Any]
+BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(Exception):
+    """A database URL that cannot be used."""
+
+
+class ConflictError(Exception):
+    """A unique, primary-key or foreign-key constraint refused a write."""
+
+
+class Tx:
+    """One open transaction; rows come back as dicts."""
+
+    def __init__(self, connection: Any, dialect: Dialect) -> None:
+        self._connection = connection
+        self.dialect: Dialect = dialect
+
+    def _sql(self, sql: str) -> str:
+        if self.dialect == "postgresql":
+            return sql.replace("%", "%%").replace("?", "%s")
+        return sql
+
+    def _run(self, sql: str, params: Params) -> Any:
+        try:
+            return self._connection.execute(self._sql(sql), tuple(params))
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(str(exc)) from exc
+        except Exception as exc:
+            if _is_pg_integrity_error(exc):
+                raise ConflictError(str(exc).splitlines()[0]) from exc
+            raise
+
+    def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement; returns the number of rows it changed."""
+        cursor = self._run(sql, params)
+        return int(cursor.rowcount)
+
+    def one(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
+        """The first row, or None."""
+        row = self._run(sql, params).fetchone()
+        return None if row is None else dict(row)
+
+    def all(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+        """Every row."""
+        return [dict(row) for row in self._run(sql, params).fetchall()]
+
+    def script(self, sql: str) -> None:
+        """Several statements separated by ``;`` (migrations); no parameters."""
+        for statement in (part.strip() for part in sql.split(";")):
+            if statement:
+                self._run(statement, ())
+
+
+def _is_pg_integrity_error(exc: Exception) -> bool:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency
+        return False
+    return isinstance(exc, psycopg.errors.IntegrityError)
+
+
+class Database:
+    """A database URL and one connection per thread, opened on first use."""
+
+    def __init__(self, url: str, dialect: Dialect, target: str) -> None:
+        self.url = url
+        self.dialect: Dialect = dialect
+        self._target = target
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    @classmethod
+    def connect(cls, url: str) -> Database:
+        """Parse the URL (nothing is opened until the first transaction)."""
+        if url.startswith("sqlite:///"):
+            path = url.removeprefix("sqlite:///")
+            if not path or path == ":memory:":
+                raise DatabaseError("SQLite needs a file (one connection per thread)")
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            return cls(url, "sqlite", path)
+        if url.startswith(("postgresql://", "postgres://")):
+            return cls(url, "postgresql", url)
+        scheme = url.split(":", 1)[0]
+        raise DatabaseError(f"unsupported database URL {scheme}: (sqlite, postgresql)")
+
+    def _open(self) -> Any:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            return connection
+        if self.dialect == "sqlite":
+            connection = sqlite3.connect(
+                self._target, isolation_level=None, check_same_thread=False
+            )
+            connection.row_factory = sqlite3.Row
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA synchronous = NORMAL")
+        else:
+            import psycopg
+            from psycopg.rows import dict_row
+
+            connection = psycopg.connect(self._target, autocommit=True, row_factory=dict_row)
+        self._local.connection = connection
+        with self._lock:
+            self._all.append(connection)
+        return connection
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A transaction: commit at the end of the block, roll back on an exception."""
+        connection = self._open()
+        if self.dialect == "sqlite":
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(connection, "sqlite")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        else:
+            with connection.transaction():
+                yield Tx(connection, "postgresql")
+
+    def close(self) -> None:
+        """Close every connection this database opened (in any thread)."""
+        with self._lock:
+            connections, self._all = self._all, []
+        for connection in connections:
+            connection.close()
+        self._local = threading.local()

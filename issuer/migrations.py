@@ -1,0 +1,164 @@
+"""Schema migrations: an ordered list of portable SQL scripts and a ``schema_version`` table.
+
+:func:`migrate` applies, each in its own transaction, every migration not yet recorded; it
+runs at startup and is idempotent. The SQL is the common subset of SQLite and PostgreSQL:
+TEXT for ids, JSON and ISO 8601 UTC timestamps, INTEGER for counters and 0/1 flags.
+To change the schema, append a migration; never edit one that has shipped.
+
+Tables (owner module in brackets; all SQL lives in :mod:`issuer.store`):
+
+* ``issuers``        one row per issuing organization of this installation
+* ``issuer_keys``    its key pairs; ``retired`` set once rotated out (still published)
+* ``achievements``   the catalogue: OB 3.0 Achievement JSON per issuer
+* ``credentials``    every issued credential, JSON-LD or JWT, as sent
+* ``status_lists``   one Bitstring Status List per issuer + purpose (+ flavor, + seq when full),
+                     with its current signed list credential
+* ``status_entries`` which list index belongs to which credential, and whether the bit is set
+* ``batches``, ``batch_rows``  CSV batch issuance; a row is issued at most once
+* ``offers``         OpenID4VCI credential offers (pre-authorized code flow)
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from issuer.db import Database
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "issuers, keys, catalogue, credentials, status lists",
+        """
+        CREATE TABLE issuers (
+            slug TEXT PRIMARY KEY,
+            did TEXT NOT NULL UNIQUE,
+            profile_json TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE issuer_keys (
+            id TEXT PRIMARY KEY,
+            issuer TEXT NOT NULL REFERENCES issuers (slug),
+            kind TEXT NOT NULL,
+            private_jwk TEXT NOT NULL,
+            created TEXT NOT NULL,
+            retired TEXT
+        );
+        CREATE INDEX issuer_keys_by_issuer ON issuer_keys (issuer, kind);
+        CREATE TABLE achievements (
+            id TEXT PRIMARY KEY,
+            issuer TEXT NOT NULL REFERENCES issuers (slug),
+            slug TEXT NOT NULL,
+            achievement_json TEXT NOT NULL,
+            created TEXT NOT NULL,
+            UNIQUE (issuer, slug)
+        );
+        CREATE TABLE credentials (
+            id TEXT PRIMARY KEY,
+            token TEXT NOT NULL UNIQUE,
+            issuer TEXT NOT NULL REFERENCES issuers (slug),
+            achievement TEXT REFERENCES achievements (id),
+            format TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            document TEXT NOT NULL,
+            issued TEXT NOT NULL,
+            revoked TEXT
+        );
+        CREATE INDEX credentials_by_issuer ON credentials (issuer, issued);
+        CREATE TABLE status_lists (
+            id TEXT PRIMARY KEY,
+            issuer TEXT NOT NULL REFERENCES issuers (slug),
+            purpose TEXT NOT NULL,
+            flavor TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            stride INTEGER NOT NULL,
+            next_index INTEGER NOT NULL,
+            credential_json TEXT,
+            updated TEXT NOT NULL,
+            UNIQUE (issuer, purpose, flavor, seq)
+        );
+        CREATE TABLE status_entries (
+            list_id TEXT NOT NULL REFERENCES status_lists (id),
+            idx INTEGER NOT NULL,
+            credential_id TEXT NOT NULL REFERENCES credentials (id),
+            purpose TEXT NOT NULL,
+            is_set INTEGER NOT NULL DEFAULT 0,
+            changed TEXT,
+            PRIMARY KEY (list_id, idx),
+            UNIQUE (credential_id, purpose)
+        )
+        """,
+    ),
+    (
+        2,
+        "batches and OpenID4VCI offers",
+        """
+        CREATE TABLE batches (
+            id TEXT PRIMARY KEY,
+            issuer TEXT NOT NULL REFERENCES issuers (slug),
+            achievement TEXT NOT NULL REFERENCES achievements (id),
+            format TEXT NOT NULL,
+            total INTEGER NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL,
+            error TEXT,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE batch_rows (
+            batch_id TEXT NOT NULL REFERENCES batches (id),
+            row_number INTEGER NOT NULL,
+            row_json TEXT NOT NULL,
+            credential_id TEXT REFERENCES credentials (id),
+            UNIQUE (batch_id, row_number)
+        );
+        CREATE TABLE offers (
+            pre_authorized_code TEXT PRIMARY KEY,
+            issuer TEXT NOT NULL REFERENCES issuers (slug),
+            tx_code_hash TEXT,
+            tx_code_attempts INTEGER NOT NULL DEFAULT 0,
+            request_json TEXT NOT NULL,
+            access_token_hash TEXT UNIQUE,
+            c_nonce TEXT,
+            created TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            redeemed_at TEXT,
+            credential_id TEXT REFERENCES credentials (id)
+        )
+        """,
+    ),
+    (
+        3,
+        "a c_nonce is spent once, also under concurrent PostgreSQL transactions",
+        """
+        CREATE UNIQUE INDEX offers_c_nonce ON offers (c_nonce)
+        """,
+    ),
+)
+
+
+def migrate(db: Database) -> list[int]:
+    """Apply every migration not yet recorded, in order; returns the versions applied."""
+    with db.transaction() as tx:
+        tx.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied TEXT NOT NULL)"
+        )
+    applied: list[int] = []
+    for version, description, sql in MIGRATIONS:
+        with db.transaction() as tx:
+            if tx.one("SELECT version FROM schema_version WHERE version = ?", (version,)):
+                continue
+            tx.script(sql)
+            tx.execute(
+                "INSERT INTO schema_version (version, description, applied) VALUES (?, ?, ?)",
+                (version, description, datetime.now(UTC).isoformat()),
+            )
+            applied.append(version)
+    return applied
+
+
+def current_version(db: Database) -> int:
+    """The highest applied migration (0 for an empty database)."""
+    with db.transaction() as tx:
+        row = tx.one("SELECT MAX(version) AS v FROM schema_version")
+    return int(row["v"]) if row and row["v"] is not None else 0

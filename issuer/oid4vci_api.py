@@ -1,0 +1,189 @@
+"""OpenID4VCI 1.0 endpoints of every issuer. The protocol lives in :mod:`issuer.oid4vci`
+(offers, token) and :mod:`issuer.oid4vci_credential` (nonce, credential).
+
+For the issuer ``<base>/issuers/<slug>`` (its Credential Issuer Identifier, §12.2.1):
+
+==========================================================  ===================================
+``GET  /.well-known/openid-credential-issuer/issuers/<slug>``   §12.2.2 Credential Issuer Metadata
+``GET  /.well-known/oauth-authorization-server/issuers/<slug>`` RFC 8414 §3 AS Metadata (§12.3)
+``POST /issuers/<slug>/offers``   (API token)               make an offer (pre-authorized code)
+``GET  /issuers/<slug>/offers/<id>``                        §4.1.3 the offer, by reference
+``POST /issuers/<slug>/token``                              §6 Token Endpoint (form-encoded)
+``POST /issuers/<slug>/nonce``                              §7 Nonce Endpoint
+``POST /issuers/<slug>/credential``  (Bearer access token)  §8 Credential Endpoint
+==========================================================  ===================================
+
+Protocol errors are the protocol's JSON (``{"error", "error_description"}``, RFC 6749 §5.2,
+RFC 6750 §3, §8.3.1); operator errors are problem+json like the rest of the API.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from issuer import oid4vci, oid4vci_credential
+from issuer.deps import InstallationDep as InstDep
+from issuer.deps import TokenDep
+from issuer.errors import NotFoundError
+from issuer.problems import from_error
+
+MAX_FORM_BYTES = 16_384
+MAX_REQUEST_BYTES = 65_536
+NO_STORE = {"Cache-Control": "no-store"}
+FORM = "application/x-www-form-urlencoded"
+
+router = APIRouter(tags=["OpenID4VCI"])
+
+
+def _nonces(request: Request) -> oid4vci_credential.Nonces:
+    """The c_nonce key, derived from the app's API token (:class:`oid4vci_credential.Nonces`)."""
+    return oid4vci_credential.Nonces.from_secret(request.app.state.api_token)
+
+
+NoncesDep = Annotated[oid4vci_credential.Nonces, Depends(_nonces)]
+
+
+def _oauth_error(error: oid4vci.OAuthError) -> JSONResponse:
+    headers = dict(NO_STORE)
+    if error.status in (401, 403):  # RFC 6750 §3
+        headers["WWW-Authenticate"] = f'Bearer error="{error.error}"'
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+def _not_found(error: NotFoundError) -> JSONResponse:
+    return from_error(error)
+
+
+# --- metadata ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/.well-known/openid-credential-issuer/issuers/{slug}",
+    summary="Credential Issuer Metadata (OID4VCI §12.2)",
+)
+def issuer_metadata(slug: str, inst: InstDep) -> Response:
+    try:
+        return JSONResponse(oid4vci.issuer_metadata(inst, slug))
+    except NotFoundError as exc:
+        return _not_found(exc)
+
+
+@router.get(
+    "/.well-known/oauth-authorization-server/issuers/{slug}",
+    summary="OAuth 2.0 Authorization Server Metadata (RFC 8414, OID4VCI §12.3)",
+)
+def authorization_server_metadata(slug: str, inst: InstDep) -> Response:
+    try:
+        return JSONResponse(oid4vci.authorization_server_metadata(inst, slug))
+    except NotFoundError as exc:
+        return _not_found(exc)
+
+
+# --- offers ----------------------------------------------------------------------------------
+
+
+class OfferIn(BaseModel):
+    achievement: str = Field(min_length=1, max_length=500, description="slug or id")
+    tx_code: bool = Field(False, description="require a Transaction Code, shown once")
+
+
+def offer_json(offer: oid4vci.Offer) -> dict[str, Any]:
+    body = {
+        "id": offer.id,
+        "credential_offer": offer.offer,
+        "credential_offer_uri": offer.url,
+        "offer_uri": offer.by_reference,
+        "offer_uri_by_value": offer.by_value,
+        "expires_at": offer.expires_at,
+    }
+    if offer.tx_code is not None:
+        body["tx_code"] = offer.tx_code
+    return body
+
+
+@router.post(
+    "/issuers/{slug}/offers",
+    status_code=201,
+    summary="Offer an achievement to a wallet (pre-authorized code)",
+)
+def create_offer(slug: str, body: OfferIn, inst: InstDep, _: TokenDep) -> Response:
+    try:
+        offer = oid4vci.create_offer(inst, slug, body.achievement, tx_code=body.tx_code)
+    except NotFoundError as exc:
+        return _not_found(exc)
+    return JSONResponse(offer_json(offer), status_code=201, headers=NO_STORE)
+
+
+@router.get("/issuers/{slug}/offers/{offer_id}", summary="Credential Offer by reference (§4.1.3)")
+def offer_by_reference(slug: str, offer_id: str, inst: InstDep) -> Response:
+    try:
+        offer = oid4vci.get_offer(inst, slug, offer_id)
+    except NotFoundError as exc:
+        return _not_found(exc)
+    return JSONResponse(offer.offer, headers=NO_STORE)
+
+
+# --- Token, Nonce and Credential Endpoints -----------------------------------------------------
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+@router.post("/issuers/{slug}/token", summary="Token Endpoint (§6, pre-authorized code)")
+async def token(slug: str, request: Request, inst: InstDep) -> Response:
+    raw = await request.body()
+    try:
+        if _media_type(request) != FORM:
+            raise oid4vci.OAuthError("invalid_request", f"the Token Request is {FORM}")
+        if len(raw) > MAX_FORM_BYTES:
+            raise oid4vci.OAuthError("invalid_request", "the Token Request is too large")
+        try:
+            form = parse_qs(raw.decode("ascii"), strict_parsing=bool(raw))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise oid4vci.OAuthError("invalid_request", "the form is not URL-encoded") from exc
+        return JSONResponse(oid4vci.redeem(inst, slug, form), headers=NO_STORE)
+    except oid4vci.OAuthError as exc:
+        return _oauth_error(exc)
+
+
+@router.post("/issuers/{slug}/nonce", summary="Nonce Endpoint (§7)")
+def nonce(slug: str, inst: InstDep, nonces: NoncesDep) -> Response:
+    try:
+        return JSONResponse(oid4vci_credential.new_nonce(inst, nonces, slug), headers=NO_STORE)
+    except NotFoundError as exc:
+        return _not_found(exc)
+
+
+def _bearer(authorization: str | None) -> str | None:
+    """RFC 6750 §2.1 ``Authorization: Bearer <token>`` (scheme case-insensitive)."""
+    scheme, _, value = (authorization or "").partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None
+
+
+@router.post("/issuers/{slug}/credential", summary="Credential Endpoint (§8)")
+async def credential(
+    slug: str,
+    request: Request,
+    inst: InstDep,
+    nonces: NoncesDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Response:
+    raw = await request.body()
+    body: object = None
+    if _media_type(request) == "application/json" and len(raw) <= MAX_REQUEST_BYTES:
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            body = None
+    try:
+        issued = oid4vci_credential.issue(inst, nonces, slug, _bearer(authorization), body)
+    except oid4vci.OAuthError as exc:
+        return _oauth_error(exc)
+    return JSONResponse(issued, headers=NO_STORE)

@@ -1,0 +1,202 @@
+"""Issuer test fixtures: an app factory with fixed keys and a frozen clock, an authorized
+client, resolvers that reach the app through its TestClient, and a real PostgreSQL 15.
+
+``postgres_url`` starts one PostgreSQL server per test session (initdb + pg_ctl from
+/usr/lib/postgresql/15/bin, as the ``postgres`` user when run as root, listening on a unix
+socket only) and gives each test a fresh database. If the binaries are missing the test
+fails: ``make test`` installs them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from issuer.app import create_app
+from issuer.settings import EXAMPLES, Settings
+from vckit.did import DidResolver
+from vckit.keys import KeyKind, KeyPair
+from vckit.verify import VerifyOptions
+
+BASE_URL = "http://issuer.test"
+TOKEN = "test-token-0123456789"
+FROZEN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+LATER = FROZEN + timedelta(hours=1)
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+KEYS_PER_KIND = 6
+
+AppFactory = Callable[..., FastAPI]
+
+
+@pytest.fixture(scope="session")
+def key_pool() -> dict[KeyKind, list[KeyPair]]:
+    """Keys generated once per session (RSA is slow to generate)."""
+    kinds: tuple[KeyKind, ...] = ("Ed25519", "P-256", "RSA")
+    return {kind: [KeyPair.generate(kind) for _ in range(KEYS_PER_KIND)] for kind in kinds}
+
+
+@pytest.fixture
+def issuer_app(tmp_path: Path, key_pool: dict[KeyKind, list[KeyPair]]) -> Iterator[AppFactory]:
+    """``issuer_app(database_url=None, **settings)``: a fresh app on ``tmp_path``, its
+    clock frozen at FROZEN and its keys taken in turn from the session's pool."""
+    apps: list[FastAPI] = []
+
+    def factory(database_url: str | None = None, **overrides: Any) -> FastAPI:
+        counters = {kind: itertools.count() for kind in key_pool}
+
+        def new_key(kind: KeyKind) -> KeyPair:
+            return key_pool[kind][next(counters[kind]) % KEYS_PER_KIND]
+
+        values: dict[str, Any] = {
+            "base_url": BASE_URL,
+            "data_dir": tmp_path / f"issuer-{len(apps)}",
+            "database_url": database_url,
+            "api_token": TOKEN,
+            "max_body_bytes": 100_000,
+            "demo_file": EXAMPLES / "issuers.json",
+        }
+        values.update(overrides)
+        app = create_app(Settings(**values), clock=lambda: FROZEN, new_key=new_key)
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        app.state.inst.db.close()
+
+
+def authorized(app: FastAPI) -> TestClient:
+    return TestClient(app, base_url=BASE_URL, headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+@pytest.fixture
+def client(issuer_app: AppFactory) -> TestClient:
+    """A client of a fresh SQLite-backed issuer (demo loaded), sending the API token."""
+    return authorized(issuer_app())
+
+
+def https_to_client(client: TestClient) -> Callable[[str], bytes]:
+    """A fetch callback for vckit: https://issuer.test/... is served by the TestClient."""
+
+    def fetch(url: str) -> bytes:
+        path = url.split("://", 1)[1].partition("/")[2]
+        response = client.get("/" + path)
+        if response.status_code != 200:
+            raise OSError(f"GET {url}: {response.status_code}")
+        return response.content
+
+    return fetch
+
+
+def verify_options(client: TestClient, now: datetime = LATER) -> VerifyOptions:
+    fetch = https_to_client(client)
+    return VerifyOptions(resolver=DidResolver(fetch), fetch_status_list=fetch, now=now)
+
+
+def checks_by_id(report: Any) -> dict[str, str]:
+    return {check.id: check.status for check in report.all_checks()}
+
+
+# --- a real PostgreSQL ----------------------------------------------------------------------
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL 15 server on a unix socket in a private temporary folder."""
+    if not (PG_BIN / "initdb").exists():
+        pytest.fail(f"PostgreSQL 15 is not installed ({PG_BIN}); `make test` installs it")
+    root = Path(tempfile.mkdtemp(prefix="ler-pg-"))
+    data, socket_dir = root / "data", root / "run"
+    socket_dir.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+        shutil.chown(socket_dir, "postgres")
+    subprocess.run(
+        _as_postgres(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-instructions",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = f"-k {socket_dir} -c listen_addresses='' -F"
+    subprocess.run(
+        _as_postgres(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(root / "log"),
+                "-w",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    try:
+        yield f"postgresql://postgres@/postgres?host={socket_dir}"
+    finally:
+        subprocess.run(
+            _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+            capture_output=True,
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """A fresh, empty database on the session's server."""
+    import psycopg
+
+    name = f"issuer_test_{next(_databases)}"
+    with psycopg.connect(postgres_server, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    return postgres_server.replace("/postgres?", f"/{name}?")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store URL, once for SQLite and once for a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def document_of(response_json: dict[str, Any]) -> Any:
+    """The credential in an issue response (project route or VC-API)."""
+    found = response_json.get("credential", response_json.get("verifiableCredential"))
+    return json.loads(json.dumps(found))
