@@ -11,20 +11,20 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from issuer import catalogue, identity, issuance, status
+from issuer import baking, catalogue, identity, issuance, status
 from issuer.deps import InstallationDep, TokenDep, check_token
 from issuer.errors import IssuerError, NotFoundError
 from issuer.installation import Installation
 from issuer.problems import from_error, problem
 from issuer.store import CredentialRecord
 from vckit.document import MAX_DEPTH, check_depth
-from vckit.errors import InputError
+from vckit.errors import BakingError, InputError
 
 router = APIRouter()
 JSON_LD = "application/ld+json"
@@ -352,6 +352,28 @@ async def download(key: str, request: Request, inst: InstallationDep) -> Respons
         media_type=JSON_LD,
         headers={"Content-Disposition": f'attachment; filename="{name}.json"'},
     )
+
+
+@router.get(
+    "/credentials/{token}/baked.{kind}",
+    tags=["Credentials"],
+    summary="Download a credential baked into a badge image (OB 3.0 §5.3): png or svg",
+    responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}},
+)
+def download_baked(token: str, kind: str, inst: InstallationDep) -> Response:
+    if kind not in baking.MEDIA_TYPES:
+        return problem(404, "Not found", f"a baked badge is .png or .svg, not .{kind}", "not-found")
+    try:
+        record = issuance.by_token(inst, token)
+        data, media_type, filename = baking.baked_download(
+            record.document, None, cast(baking.Kind, kind)
+        )
+    except IssuerError as exc:
+        return from_error(exc)
+    except BakingError as exc:
+        return problem(422, "Cannot bake", str(exc), exc.code)
+    disposition = f'attachment; filename="{filename}"'
+    return Response(data, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 # --- status lists -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.issuer.conftest import BASE_URL, FROZEN, TOKEN, AppFactory
+from vckit import baking as vckit_baking
 
 PROBLEM = "application/problem+json"
 COLLEGE = "did:web:issuer.test:issuers:community-college"
@@ -261,6 +262,23 @@ def test_download_json_and_jwt(client: TestClient) -> None:
         expected = issued["credential"]
         assert (response.json() if isinstance(expected, dict) else response.text) == expected
     assert_problem(client.get("/credentials/not-a-token"), 404)
+
+
+@pytest.mark.parametrize("format", ["eddsa-rdfc-2022", "ob3-jwt"])
+@pytest.mark.parametrize("kind", ["png", "svg"])
+def test_download_baked_badge(client: TestClient, format: str, kind: str) -> None:
+    issued = client.post(
+        "/issuers/community-college/credentials",
+        json={"achievement": NURSING_1, "recipient": {"did": "did:example:a"}, "format": format},
+    ).json()
+    url = issued["download"].removeprefix(BASE_URL) + f"/baked.{kind}"
+    response = client.get(url, headers={"Authorization": ""})  # public: the URL is the capability
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(f"image/{kind}")
+    assert "attachment" in response.headers["content-disposition"]
+    assert vckit_baking.extract(response.content) == issued["credential"]
+    assert_problem(client.get(url.replace(f"baked.{kind}", "baked.gif")), 404)
+    assert_problem(client.get(f"/credentials/not-a-token/baked.{kind}"), 404)
 
 
 def test_download_by_id_needs_the_token(client: TestClient) -> None:
