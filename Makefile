@@ -43,7 +43,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy vckit issuer wallet verifier
+	$(BIN)/mypy vckit servicekit issuer wallet verifier
 
 pytest: install
 	$(BIN)/pytest -q

@@ -20,15 +20,15 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from issuer import api, batch_api, catalogue, oid4vci_api, pages
-from issuer.db import ConflictError, Database
 from issuer.deps import TokenRefused
 from issuer.errors import IssuerError
 from issuer.identity import load_or_create
 from issuer.installation import Installation
-from issuer.limits import BodyLimit
 from issuer.migrations import migrate
 from issuer.problems import from_error, problem
 from issuer.settings import Settings
+from servicekit.db import ConflictError, Database
+from servicekit.limits import BodyLimit
 from vckit.keys import KeyKind, KeyPair
 
 TEMPLATES = Path(__file__).parent / "templates"

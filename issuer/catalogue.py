@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from issuer import identity, store
-from issuer.db import ConflictError as DbConflict
 from issuer.errors import ConflictError, InvalidRequestError, NotFoundError
 from issuer.installation import Installation
+from servicekit.db import ConflictError as DbConflict
 from vckit import openbadges
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")

@@ -24,9 +24,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from issuer import store
-from issuer.db import Tx
 from issuer.errors import NotFoundError
 from issuer.installation import Installation
+from servicekit.db import Tx
 from vckit.did import did_document_for_key
 from vckit.keys import KeyKind, KeyPair
 

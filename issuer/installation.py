@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from issuer.db import Database
+from servicekit.db import Database
 from vckit.keys import KeyKind, KeyPair
 
 

@@ -38,8 +38,6 @@ from datetime import datetime
 from typing import Any
 
 from issuer import identity, status, store
-from issuer.db import ConflictError as DbConflict
-from issuer.db import Tx
 from issuer.errors import (
     ConflictError,
     InvalidRequestError,
@@ -47,6 +45,8 @@ from issuer.errors import (
     NotFoundError,
 )
 from issuer.installation import Installation
+from servicekit.db import ConflictError as DbConflict
+from servicekit.db import Tx
 from vckit import data_integrity, jose, openbadges
 from vckit.bitstring import Flavor
 from vckit.errors import SchemaError, VckitError

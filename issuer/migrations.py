@@ -20,9 +20,8 @@ Tables (owner module in brackets; all SQL lives in :mod:`issuer.store`):
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from issuer.db import Database
+from servicekit.db import Database
+from servicekit.migrations import applied_version, apply_migrations
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
@@ -137,28 +136,10 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
 
 
 def migrate(db: Database) -> list[int]:
-    """Apply every migration not yet recorded, in order; returns the versions applied."""
-    with db.transaction() as tx:
-        tx.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied TEXT NOT NULL)"
-        )
-    applied: list[int] = []
-    for version, description, sql in MIGRATIONS:
-        with db.transaction() as tx:
-            if tx.one("SELECT version FROM schema_version WHERE version = ?", (version,)):
-                continue
-            tx.script(sql)
-            tx.execute(
-                "INSERT INTO schema_version (version, description, applied) VALUES (?, ?, ?)",
-                (version, description, datetime.now(UTC).isoformat()),
-            )
-            applied.append(version)
-    return applied
+    """Apply the issuer's migrations not yet recorded; returns the versions applied."""
+    return apply_migrations(db, MIGRATIONS)
 
 
 def current_version(db: Database) -> int:
     """The highest applied migration (0 for an empty database)."""
-    with db.transaction() as tx:
-        row = tx.one("SELECT MAX(version) AS v FROM schema_version")
-    return int(row["v"]) if row and row["v"] is not None else 0
+    return applied_version(db)

@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from issuer import issuance, store
-from issuer.db import ConflictError, Tx
 from issuer.errors import IssuerError
 from issuer.installation import Installation
 from issuer.oid4vci import (
@@ -37,6 +36,7 @@ from issuer.oid4vci import (
     sha256_b64,
     stamp_time,
 )
+from servicekit.db import ConflictError, Tx
 from vckit import oid4vci
 from vckit.errors import VckitError
 

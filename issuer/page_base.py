@@ -22,7 +22,7 @@ from issuer import catalogue
 from issuer.deps import InstallationDep
 from issuer.errors import ConflictError, IssuerError, NotFoundError
 from issuer.installation import Installation
-from issuer.sessions import COOKIE, Session, Sessions
+from servicekit.sessions import COOKIE, Session, Sessions
 
 MAX_FIELDS = 100
 FORMAT_NAMES = {

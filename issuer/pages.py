@@ -35,8 +35,8 @@ from issuer.page_base import (
     render,
     sessions_of,
 )
-from issuer.sessions import COOKIE, Sessions, load_or_create_secret
 from issuer.settings import Settings
+from servicekit.sessions import COOKIE, Sessions, load_or_create_secret
 
 router = APIRouter(include_in_schema=False)
 

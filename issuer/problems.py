@@ -1,20 +1,15 @@
-"""RFC 9457 problem details: every error a client caused gets one, never a 500."""
+"""The issuer's use-case errors as RFC 9457 problem details (see servicekit.problems)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from fastapi.responses import JSONResponse
 
 from issuer.errors import ConflictError, IssuerError, MalformedCredentialError, NotFoundError
+from servicekit.problems import PROBLEM, problem
 
-PROBLEM = "application/problem+json"
+__all__ = ["PROBLEM", "from_error", "problem"]
+
 _STATUS = {NotFoundError: 404, ConflictError: 409, MalformedCredentialError: 400}
-
-
-def problem(status: int, title: str, detail: str, code: str, **extra: Any) -> JSONResponse:
-    body = {"type": f"urn:ler:problem:{code}", "title": title, "status": status, "detail": detail}
-    return JSONResponse({**body, **extra}, status_code=status, media_type=PROBLEM)
 
 
 def from_error(exc: IssuerError) -> JSONResponse:

@@ -15,9 +15,9 @@ import secrets
 from typing import Any, Literal
 
 from issuer import identity, store
-from issuer.db import Tx
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
+from servicekit.db import Tx
 from vckit import data_integrity
 from vckit.bitstring import Flavor, StatusList
 from vckit.status_list import status_list_credential, status_list_entry

@@ -30,7 +30,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from issuer.db import Tx
+from servicekit.db import Tx
 
 
 def _dump(value: Any) -> str:

@@ -2,8 +2,10 @@
 
 1. vckit imports the standard library, the crypto / JSON-LD / schema packages and itself;
    never a web framework, a template engine, an HTTP client or a service.
-2. issuer, wallet and verifier import vckit, never each other.
-3. Inside a service, only the web layer (app, api, pages, deps, problems) imports FastAPI.
+2. issuer, wallet and verifier import vckit and servicekit, never each other; servicekit
+   (database, problem details, body limit, sessions) imports no service.
+3. Inside a service, only the web layer (app, api, pages, deps, problems, page_base and
+   ``*_api`` / ``*_pages`` modules) imports FastAPI; use-case modules never do.
 """
 
 from __future__ import annotations
@@ -25,20 +27,8 @@ VCKIT_THIRD_PARTY = {
     "referencing",
 }
 NETWORK_STDLIB = {"urllib.request", "http.client", "socket", "ssl", "ftplib", "smtplib"}
-WEB_LAYER = {
-    "app",
-    "api",
-    "pages",
-    "deps",
-    "problems",
-    "limits",
-    "oid4vci_api",
-    "batch_api",
-    "page_base",
-    "catalogue_pages",
-    "issue_pages",
-    "batch_pages",
-}
+WEB_MODULES = {"app", "api", "pages", "deps", "problems", "page_base"}
+"""The web layer of a service: these names, and any ``*_api`` or ``*_pages`` module."""
 WEB_PACKAGES = {"fastapi", "starlette"}
 
 
@@ -51,6 +41,10 @@ def imports_of(path: Path) -> set[str]:
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def is_web_module(path: Path) -> bool:
+    return path.stem in WEB_MODULES or path.stem.endswith(("_api", "_pages"))
 
 
 def modules(package: str) -> list[Path]:
@@ -77,10 +71,16 @@ def test_services_never_import_each_other(service: str) -> None:
         assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
+@pytest.mark.parametrize("path", modules("servicekit"), ids=lambda p: p.name)
+def test_servicekit_imports_no_service(path: Path) -> None:
+    bad = {top(n) for n in imports_of(path)} & set(SERVICES)
+    assert not bad, f"servicekit/{path.name} imports {bad}"
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_only_the_web_layer_imports_fastapi(service: str) -> None:
     for path in modules(service):
-        if path.stem in WEB_LAYER:
+        if is_web_module(path):
             continue
         bad = {top(n) for n in imports_of(path)} & WEB_PACKAGES
         assert not bad, f"{path.relative_to(ROOT)} is a use-case module but imports {bad}"

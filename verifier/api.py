@@ -7,10 +7,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
+from servicekit.problems import problem
 from vckit.document import MAX_BYTES, read_input
 from vckit.errors import InputError
 from verifier.deps import SettingsDep
-from verifier.problems import problem
 from verifier.verification import verify_submission
 
 router = APIRouter(tags=["VC-API"])

@@ -7,8 +7,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.templating import Jinja2Templates
 
+from servicekit.limits import BodyLimit
 from verifier import api, pages
-from verifier.limits import BodyLimit
 from verifier.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"

@@ -26,7 +26,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from issuer import batch, batch_csv, store
-from issuer.db import Database
+from servicekit.db import Database
 from tests.issuer.conftest import TOKEN, AppFactory, authorized, checks_by_id, verify_options
 from vckit import verify
 from vckit.did import DidResolver

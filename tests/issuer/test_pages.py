@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from issuer import batch, status
-from issuer.sessions import COOKIE, Sessions
+from servicekit.sessions import COOKIE, Sessions
 from tests.issuer.conftest import FROZEN, TOKEN, AppFactory
 
 SITE = "https://issuer.test"  # the session cookie is Secure: the browser sends it over https only

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from issuer import catalogue, identity, status, store
-from issuer.db import ConflictError, Database, DatabaseError
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from issuer.issuance import IssueRequest, issue_credential
 from issuer.migrations import MIGRATIONS, current_version, migrate
 from issuer.settings import EXAMPLES
+from servicekit.db import ConflictError, Database, DatabaseError
 from tests.issuer.conftest import FROZEN
 from vckit import openbadges
 from vckit.keys import KeyKind, KeyPair

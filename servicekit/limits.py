@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from issuer.problems import problem
+from servicekit.problems import problem
 
 
 class _TooLarge(Exception):
