@@ -41,6 +41,69 @@ def test_verify_jwt_credential(client: TestClient) -> None:
     assert response.status_code == 200, response.text
 
 
+def _enveloped(id_: str) -> dict[str, Any]:
+    return {
+        "@context": "https://www.w3.org/ns/credentials/v2",
+        "id": id_,
+        "type": "EnvelopedVerifiableCredential",
+    }
+
+
+def test_verify_enveloped_jwt_credential(client: TestClient) -> None:
+    """VC-API VerifyEnvelopedCredentialRequest: what /credentials/issue returns for a JWT."""
+    vc = _enveloped(f"data:application/vc+jwt,{s.jwt_credential()}")
+    response = client.post("/credentials/verify", json={"verifiableCredential": vc})
+    assert response.status_code == 200, response.text
+    assert response.json()["verified"] is True
+
+
+@pytest.mark.parametrize(
+    ("make_id", "error"),
+    [
+        pytest.param(
+            lambda jwt: f"data:application/vc+jwt,{jwt[:-2]}AA", "proof", id="tampered-signature"
+        ),
+        pytest.param(lambda jwt: f"data:text/plain,{jwt}", None, id="wrong-media-type"),
+        pytest.param(lambda jwt: f"application/vc+jwt,{jwt}", None, id="not-a-data-url"),
+        pytest.param(lambda jwt: "data:application/vc+jwt,", None, id="empty-token"),
+    ],
+)
+def test_bad_enveloped_credential_is_422(
+    client: TestClient, make_id: Any, error: str | None
+) -> None:
+    vc = _enveloped(make_id(s.jwt_credential()))
+    response = client.post("/credentials/verify", json={"verifiableCredential": vc})
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    if error is None:
+        assert body["type"].endswith("unsupported-format")
+    else:
+        assert body["verified"] is False
+        assert error in [e["id"] for e in body["errors"]]
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        pytest.param(None, id="missing-context"),
+        pytest.param("https://www.w3.org/2018/credentials/v1", id="v1-context"),
+        pytest.param([10], id="context-item-not-string"),
+        pytest.param(["https://www.w3.org/ns/credentials/v2", None], id="context-item-null"),
+    ],
+)
+def test_enveloped_credential_needs_the_v2_context(client: TestClient, context: Any) -> None:
+    """VC 2.0 §4.13.1: the envelope's @context MUST be present and include the base context."""
+    vc = _enveloped(f"data:application/vc+jwt,{s.jwt_credential()}")
+    if context is None:
+        del vc["@context"]
+    else:
+        vc["@context"] = context
+    response = client.post("/credentials/verify", json={"verifiableCredential": vc})
+    assert response.status_code == 422, response.text
+    assert "@context" in response.json()["detail"]
+
+
 def test_tampered_credential_is_422_problem(client: TestClient) -> None:
     vc = s.good_credential()
     vc["credentialSubject"]["achievement"]["name"] = "Anything"

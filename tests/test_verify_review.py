@@ -147,3 +147,12 @@ def test_too_many_credentials_are_refused() -> None:
     vp["verifiableCredential"] = [{"type": "VerifiableCredential"}] * (MAX_CREDENTIALS + 1)
     report = verify(vp, OPTIONS)
     assert [status_of(r, "format") for r in report.credentials] == [FAIL]
+
+
+def test_issuer_that_is_not_a_did_cannot_be_tied_to_the_key() -> None:
+    """An https issuer signed by a did:key: not a forgery we can prove, not a pass either."""
+    credential = s.ob3_credential("https://college.example/issuers/1", s.did_of(s.HOLDER))
+    report = verify(s.sign(credential, s.ISSUER), OPTIONS)
+    assert status_of(report, "proof") == PASS
+    assert status_of(report, "issuer-key") == UNCHECKED
+    assert report.verdict == UNCHECKED

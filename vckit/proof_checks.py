@@ -164,6 +164,13 @@ def _key_control_check(
         return Check("issuer-key", FAIL, f"proofPurpose is {stated!r}, expected {purpose!r}")
     if controller is None:
         return Check("issuer-key", FAIL, "the document names no issuer/holder to own the key")
+    if not controller.startswith("did:"):
+        return Check(
+            "issuer-key",
+            UNCHECKED,
+            f"{controller} is not a DID, so whether it controls {did_document.id}'s key "
+            "cannot be established",
+        )
     if did_document.id != controller:
         return Check(
             "issuer-key", FAIL, f"signed by {did_document.id}, but the document names {controller}"

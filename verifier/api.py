@@ -10,10 +10,12 @@ from fastapi.responses import JSONResponse, Response
 from servicekit.problems import problem
 from vckit.document import MAX_BYTES, read_input
 from vckit.errors import InputError
+from vckit.verify import ENVELOPED_MEDIA_TYPES
 from verifier.deps import SettingsDep
 from verifier.verification import verify_submission
 
 router = APIRouter(tags=["VC-API"])
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
 
 
 async def _json_body(request: Request) -> dict[str, Any] | Response:
@@ -37,6 +39,10 @@ async def _verify(request: Request, settings: Any, field: str) -> Response:
     item = body.get(field)
     if not isinstance(item, dict | str):
         return problem(422, "Missing input", f"'{field}' must be an object or a JWT", "bad-input")
+    if field == "verifiableCredential" and isinstance(item, dict):
+        item = _unwrap_enveloped(item)
+        if isinstance(item, Response):
+            return item
     options = body.get("options") or {}
     if not isinstance(options, dict):
         return problem(422, "Bad options", "'options' must be an object", "bad-input")
@@ -58,6 +64,27 @@ async def _verify(request: Request, settings: Any, field: str) -> Response:
             422, "Verification failed", _first_failure(result), "verification-failed", **result
         )
     return JSONResponse(result)
+
+
+def _unwrap_enveloped(item: dict[str, Any]) -> dict[str, Any] | str | Response:
+    """VC-API ``VerifyEnvelopedCredentialRequest``: an ``EnvelopedVerifiableCredential``
+    (VC 2.0 §4.13.1: its ``@context`` MUST be present and include the base context; its
+    ``id`` is ``data:application/vc+jwt,<JWT>`` or ``data:application/jwt,<JWT>``) is
+    verified as that JWT; other objects pass through."""
+    kinds = item.get("type")
+    if "EnvelopedVerifiableCredential" not in (kinds if isinstance(kinds, list) else [kinds]):
+        return item
+    context = item.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    if VC_V2 not in contexts or not all(isinstance(c, str | dict) for c in contexts):
+        detail = f"an EnvelopedVerifiableCredential's @context must include {VC_V2}"
+        return problem(422, "Unusable input", detail, "bad-input")
+    header, comma, token = str(item.get("id", "")).partition(",")
+    media = header.removeprefix("data:") if header.startswith("data:") else None
+    if not comma or media not in ENVELOPED_MEDIA_TYPES or not token:
+        detail = "an EnvelopedVerifiableCredential id must be data:application/vc+jwt,<JWT>"
+        return problem(422, "Unusable input", detail, "unsupported-format")
+    return token
 
 
 def _first_failure(result: dict[str, Any]) -> str:
