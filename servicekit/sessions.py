@@ -1,16 +1,17 @@
-"""Staff sign-in for the issuer's pages: a signed session cookie and its CSRF token.
+"""Signed session cookies and their CSRF tokens, for the issuer's staff and the wallet's learners.
 
-The pages that change things (issue, revoke, create an achievement, upload a batch) are for
-the issuer's staff, who sign in once with the installation's API token. The browser then
-holds a session cookie (``Secure; HttpOnly; SameSite=Strict``), whose value is::
+A session names a *subject*: ``anonymous`` (a visitor who opened a sign-in or sign-up form,
+so that form too carries a CSRF token), ``staff`` (the issuer's staff, signed in with the
+installation's API token) or ``account:<id>:<epoch>`` (a wallet learner; the epoch lets the
+wallet end every session of an account by counting it up). The browser holds a cookie
+(``Secure; HttpOnly; SameSite=Strict``; its name is per service) whose value is::
 
-    <expires, unix seconds>.<session id>.<role>.<HMAC-SHA256 of the first three, base64url>
+    <expires, unix seconds>.<session id>.<subject>.<HMAC-SHA256 of the first three, base64url>
 
 signed with a per-installation secret kept in ``<data>/session-secret`` (created once,
 mode 600). Nothing is stored on the server: a forged, altered or expired cookie fails the
-MAC or the time check. A visitor who opens the sign-in page gets an ``anonymous`` session
-first, so even the sign-in form carries a CSRF token; signing in replaces it with a new
-``staff`` session (a new id: no session fixation).
+MAC or the time check. Signing in replaces the anonymous session with a new one (a new
+id: no session fixation).
 
 Every form that POSTs carries the session's CSRF token, ``HMAC(secret, "csrf|" + id)``
 (OWASP CSRF Cheat Sheet, "Synchronizer token pattern", stateless variant): an attacker's
@@ -23,6 +24,7 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,7 +35,8 @@ COOKIE = "ler_issuer_session"
 SESSION_TTL = timedelta(hours=8)
 SECRET_FILE = "session-secret"
 Role = Literal["anonymous", "staff"]
-_ROLES: tuple[Role, ...] = ("anonymous", "staff")
+ACCOUNT = "account:"
+_SUBJECT = re.compile(r"anonymous|staff|account:[A-Za-z0-9_-]{1,64}:[0-9]{1,9}")
 
 
 def load_or_create_secret(data_dir: Path) -> bytes:
@@ -58,25 +61,46 @@ def _b64(data: bytes) -> str:
 @dataclass(frozen=True)
 class Session:
     id: str
-    role: Role
+    subject: str  # "anonymous", "staff" or "account:<id>:<epoch>"
     expires: int
 
     @property
+    def role(self) -> str:
+        """``anonymous``, ``staff`` or ``account``."""
+        return "account" if self.subject.startswith(ACCOUNT) else self.subject
+
+    @property
     def staff(self) -> bool:
-        return self.role == "staff"
+        return self.subject == "staff"
+
+    @property
+    def account(self) -> tuple[str, int] | None:
+        """The wallet account id and session epoch this session names, or None."""
+        if not self.subject.startswith(ACCOUNT):
+            return None
+        account_id, _, epoch = self.subject.removeprefix(ACCOUNT).rpartition(":")
+        return account_id, int(epoch)
+
+
+def account_subject(account_id: str, epoch: int) -> str:
+    """The subject of a wallet learner's session."""
+    return f"{ACCOUNT}{account_id}:{epoch}"
 
 
 @dataclass(frozen=True)
 class Sessions:
     secret: bytes
+    cookie: str = COOKIE  # the cookie's name: one per service
 
     def _mac(self, purpose: str, text: str) -> str:
         return _b64(hmac.new(self.secret, f"{purpose}|{text}".encode(), hashlib.sha256).digest())
 
-    def new(self, role: Role, now: datetime) -> tuple[Session, str]:
-        """A fresh session and its cookie value."""
-        session = Session(secrets.token_urlsafe(18), role, int((now + SESSION_TTL).timestamp()))
-        payload = f"{session.expires}.{session.id}.{role}"
+    def new(self, subject: str, now: datetime) -> tuple[Session, str]:
+        """A fresh session for ``subject`` (see the module docstring) and its cookie value."""
+        if not _SUBJECT.fullmatch(subject):
+            raise ValueError(f"not a session subject: {subject!r}")
+        session = Session(secrets.token_urlsafe(18), subject, int((now + SESSION_TTL).timestamp()))
+        payload = f"{session.expires}.{session.id}.{subject}"
         return session, f"{payload}.{self._mac('session', payload)}"
 
     def read(self, cookie: str | None, now: datetime) -> Session | None:
@@ -87,10 +111,12 @@ class Sessions:
         if not hmac.compare_digest(mac.encode(), self._mac("session", payload).encode()):
             return None
         expires, _, rest = payload.partition(".")
-        session_id, _, role = rest.partition(".")
-        if not expires.isdigit() or int(expires) <= now.timestamp() or role not in _ROLES:
+        session_id, _, subject = rest.partition(".")
+        if not expires.isdigit() or int(expires) <= now.timestamp():
             return None
-        return Session(session_id, "staff" if role == "staff" else "anonymous", int(expires))
+        if not _SUBJECT.fullmatch(subject):
+            return None
+        return Session(session_id, subject, int(expires))
 
     def csrf_token(self, session: Session) -> str:
         """The CSRF token every POST form of this session carries."""

@@ -67,6 +67,10 @@ def test_ler_up_serves_all_three_and_stops_cleanly(tmp_path: Path, stop_signal: 
         assert method.public_key.kind == "Ed25519"
         assert (tmp_path / "issuer" / "issuer-key.jwk").stat().st_mode & 0o777 == 0o600
         assert "Verify a credential" in httpx.get(f"http://127.0.0.1:{base + 3}/", timeout=5).text
+        sign_up = httpx.get(f"http://127.0.0.1:{base + 2}/sign-up", timeout=5)
+        assert "Create an account" in sign_up.text  # the wallet, with its database
+        assert (tmp_path / "wallet" / "wallet.db").exists()
+        assert (tmp_path / "wallet" / "session-secret").stat().st_mode & 0o777 == 0o600
     finally:
         process.send_signal(stop_signal)
         out, err = process.communicate(timeout=30)

@@ -13,8 +13,10 @@ match in tests) and a message that says what failed and where.  Nothing in
     │   ├── DocumentTooDeepError        document-too-deep
     │   ├── UnsupportedFormatError      unsupported-format
     │   ├── DateTimeError               bad-datetime         not an XML Schema date-time
-    │   └── BakingError                 baking-failed        an image that cannot be baked / read
-    │       └── NotBakedError           not-baked            an image with no baked credential
+    │   ├── BakingError                 baking-failed        an image that cannot be baked / read
+    │   │   └── NotBakedError           not-baked            an image with no baked credential
+    │   ├── DcqlQueryError              dcql-invalid         not a DCQL query (OpenID4VP 1.0 §6)
+    │   └── AuthorizationRequestError   oid4vp-request-invalid  a refused OpenID4VP request
     ├── JsonLdError                     jsonld-error
     │   ├── UnknownContextError         unknown-context      a context outside the sealed set
     │   ├── UndefinedTermError          undefined-term       a term that vanishes on expansion
@@ -251,3 +253,19 @@ class StatusPurposeError(StatusListError):
 
 class StatusListUnverifiedError(StatusListError):
     code = "status-list-unverified"
+
+
+# --- OpenID4VP (appended) ------------------------------------------------------------------
+
+
+class DcqlQueryError(InputError):
+    """Not a DCQL query: OpenID4VP 1.0 §6 structure broken (names the JSON path)."""
+
+    code = "dcql-invalid"
+
+
+class AuthorizationRequestError(InputError):
+    """An OpenID4VP authorization request the wallet refuses (OpenID4VP 1.0 §5, §8.5
+    ``invalid_request``); the message says which parameter and why."""
+
+    code = "oid4vp-request-invalid"

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from vckit import jose
+from vckit import jose, multibase
 from vckit.did import DidResolver, did_jwk
 from vckit.errors import (
     DidError,
@@ -38,7 +38,7 @@ from vckit.errors import (
     KeyFormatError,
     MalformedJsonError,
 )
-from vckit.keys import PublicKey
+from vckit.keys import JWS_ALG, KeyPair, PublicKey
 
 __all__ = [
     "OFFER_SCHEME",
@@ -50,6 +50,7 @@ __all__ = [
     "authorization_server_metadata",
     "credential_offer",
     "issuer_metadata",
+    "key_proof",
     "metadata_url",
     "ob3_configurations",
     "offer_uri",
@@ -335,3 +336,31 @@ def verify_key_proof(
         max_skew=max_skew,
     )
     return KeyProof(public, holder, nonce, iat, alg)
+
+
+def key_proof(
+    key: KeyPair,
+    *,
+    kid: str,
+    audience: str,
+    issued_at: datetime,
+    nonce: str | None = None,
+    client_id: str | None = None,
+) -> str:
+    """F.1 ``jwt`` proof, the Wallet's side: a compact JWS typed ``openid4vci-proof+jwt``,
+    signed by the holder's ``key`` with the JWS ``alg`` of its kind; ``kid`` the DID URL of
+    that key; claims ``aud`` (the Credential Issuer Identifier), ``iat``, the ``c_nonce`` when
+    the issuer gave one, and ``iss`` only for a client_id (omitted for anonymous access with a
+    Pre-Authorized Code). :func:`verify_key_proof` is the issuer's side."""
+    header = {"typ": PROOF_TYP, "alg": JWS_ALG[key.public.kind], "kid": kid}
+    claims: dict[str, Any] = {"aud": audience, "iat": int(issued_at.timestamp())}
+    if nonce is not None:
+        claims["nonce"] = nonce
+    if client_id is not None:
+        claims["iss"] = client_id
+    signing_input = ".".join(
+        multibase.base64url_nopad_encode(json.dumps(part, separators=(",", ":")).encode())
+        for part in (header, claims)
+    )
+    signature = multibase.base64url_nopad_encode(key.sign(signing_input.encode("ascii")))
+    return f"{signing_input}.{signature}"

@@ -1,27 +1,135 @@
-"""The wallet's web app: ``create_app(settings)`` wires everything; nothing runs at import."""
+"""The wallet's web app: ``create_app(settings)`` wires everything; nothing runs at import.
+
+Routes under ``/api/`` are JSON (errors as problem+json); every other route is a page
+(errors as error pages). Each module adds its router below with one line.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
+import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 
+from servicekit.db import ConflictError, Database
+from servicekit.limits import BodyLimit
+from servicekit.sessions import Sessions, load_or_create_secret
+from vckit.keys import KeyKind, KeyPair
+from wallet import credentials_pages, pages, present_api, present_pages, receive_api, receive_pages
+from wallet.deps import COOKIE, NotSignedIn, visitor_of
+from wallet.errors import WalletError
+from wallet.http import Outbound, Policy
+from wallet.installation import Installation
+from wallet.migrations import migrate
+from wallet.page_base import FormRefused, error_page, from_error, local_path
+from wallet.problems import from_error as problem_from_error
+from wallet.problems import problem
 from wallet.settings import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
-    templates = Jinja2Templates(directory=str(TEMPLATES))
-    app = FastAPI(title="LER wallet", version="0.1.0")
-    app.state.settings = settings
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> Response:
-        response: Response = templates.TemplateResponse(request, "home.html", {})
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    new_key: Callable[[KeyKind], KeyPair] | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> FastAPI:
+    """The wallet app. Tests pass a frozen ``clock``, fixed keys (``new_key``) and an httpx
+    ``transport`` that routes outbound requests to in-process apps."""
+    settings = settings or Settings.from_env()
+    db = Database.connect(settings.database)
+    migrate(db)
+    policy = Policy(
+        allow_http_localhost=settings.allow_http_localhost,
+        allow_private=settings.allow_private,
+        max_bytes=settings.fetch_max_bytes,
+        timeout=settings.fetch_timeout,
+    )
+    extra: dict[str, Any] = {}
+    if clock is not None:
+        extra["clock"] = clock
+    if new_key is not None:
+        extra["new_key"] = new_key
+    inst = Installation(db=db, settings=settings, http=Outbound(policy, transport), **extra)
+    app = FastAPI(
+        title="LER wallet",
+        version="0.1.0",
+        description="A learner's wallet: keep, understand, curate and share one's own records.",
+    )
+    app.state.settings = settings
+    app.state.inst = inst
+    app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
+    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir), cookie=COOKIE)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    # --- routers: one line per module (re-read this file right before editing) -------------
+    app.include_router(credentials_pages.router)  # before pages: its /credentials wins
+    app.include_router(pages.router)
+    app.include_router(receive_api.router)
+    app.include_router(receive_pages.router)  # + its lifespan: the background re-check
+    app.include_router(present_pages.router)
+    app.include_router(present_api.router)
+
+    @app.exception_handler(NotSignedIn)
+    def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if _is_api(request):
+            return problem(401, "Sign in first", "this route needs a signed-in learner", "sign-in")
+        target = "/sign-in?" + urlencode({"next": local_path(request.url.path)})
+        return RedirectResponse(target, status_code=303)
+
+    @app.exception_handler(FormRefused)
+    def form_refused(request: Request, exc: FormRefused) -> Response:
+        detail = "The form's security token is missing or out of date. Reload the page and retry."
+        visitor = visitor_of(request, inst)
+        return error_page(request, visitor, 403, "Form refused", detail)
+
+    @app.exception_handler(WalletError)
+    def wallet_error(request: Request, exc: WalletError) -> Response:
+        if _is_api(request):
+            return problem_from_error(exc)
+        return from_error(request, visitor_of(request, inst), exc)
+
+    @app.exception_handler(ConflictError)
+    def conflict(request: Request, exc: ConflictError) -> Response:
+        detail = "a record with this key exists already"
+        if _is_api(request):
+            return problem(409, "Conflict", detail, "conflict")
+        return error_page(request, visitor_of(request, inst), 409, "Already there", detail)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        detail = f"{where}: {first.get('msg')}"
+        if _is_api(request):
+            return problem(422, "Invalid request", detail, "invalid-request")
+        return error_page(request, visitor_of(request, inst), 422, "Invalid request", detail)
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> Response:
+        """Unknown paths and wrong methods: problem+json under /api/, else an error page."""
+        title = "Not found" if exc.status_code == 404 else "Cannot do that"
+        detail = "there is no such page" if exc.status_code == 404 else str(exc.detail)
+        if _is_api(request):
+            response: Response = problem(exc.status_code, title, detail, "http-error")
+        else:
+            visitor = visitor_of(request, inst)
+            response = error_page(request, visitor, exc.status_code, title, detail)
+        response.headers.update(exc.headers or {})
         return response
 
     @app.get("/healthz", include_in_schema=False)

@@ -1,15 +1,57 @@
-"""Wallet settings, read from the environment by ``from_env`` (never at import time)."""
+"""Wallet settings, read from the environment by ``from_env`` (never at import time).
+
+=================================  ==================================================
+``LER_WALLET_URL``                 public base URL (default http://localhost:8002)
+``LER_DATA_DIR``                   data folder root; the wallet uses ``<dir>/wallet``
+``LER_WALLET_DATABASE_URL``        ``sqlite:///path.db`` (default ``<data>/wallet/wallet.db``)
+                                   or ``postgresql://user@host/db``
+``LER_WALLET_ALLOW_HTTP_LOCALHOST`` ``1`` (default) lets the wallet reach issuers and
+                                   verifiers over plain http on localhost (the local demo);
+                                   ``0`` means https only
+``LER_WALLET_ALLOW_PRIVATE``       ``1`` lets outbound requests reach private addresses
+                                   (default ``0``)
+``LER_WALLET_MAX_BODY``            request body limit in bytes (default 2 MiB)
+=================================  ==================================================
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
 class Settings:
     base_url: str = "http://localhost:8002"
+    data_dir: Path = Path("var/wallet")
+    name: str = "LER wallet"
+    database_url: str | None = None  # None: SQLite in data_dir
+    allow_http_localhost: bool = True  # the local demo: issuer and verifier on http://localhost
+    allow_private: bool = False
+    max_body_bytes: int = 2 * 1024 * 1024
+    fetch_max_bytes: int = 2 * 1024 * 1024  # one answer from an issuer or verifier
+    fetch_timeout: float = 10.0  # seconds, for one outbound request in all
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'wallet.db'}"
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(base_url=os.environ.get("LER_WALLET_URL", cls.base_url))
+        return cls(
+            base_url=os.environ.get("LER_WALLET_URL", cls.base_url),
+            data_dir=Path(os.environ.get("LER_DATA_DIR", "var")) / "wallet",
+            name=os.environ.get("LER_WALLET_NAME", cls.name),
+            database_url=os.environ.get("LER_WALLET_DATABASE_URL") or None,
+            allow_http_localhost=_flag("LER_WALLET_ALLOW_HTTP_LOCALHOST", True),
+            allow_private=_flag("LER_WALLET_ALLOW_PRIVATE", False),
+            max_body_bytes=int(os.environ.get("LER_WALLET_MAX_BODY", cls.max_body_bytes)),
+        )

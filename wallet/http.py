@@ -1,0 +1,212 @@
+"""The wallet's one road to the network: requests to issuers (OpenID4VCI, did:web,
+status lists) and verifiers (OpenID4VP ``direct_post``, VC-API exchanges).
+
+The operator decides what may be reached (:class:`Policy`); every request:
+
+- uses https only; plain http only to ``localhost`` / ``127.0.0.1`` / ``[::1]`` and only
+  when ``allow_http_localhost`` (the local demo, where ``ler up``'s issuer speaks plain
+  http). With that setting an *https* URL naming one of those hosts is sent over plain
+  http, same host, port and path: did:web always means https, and the demo issuer's DIDs
+  are ``did:web:localhost%3A8001:...``. It never applies to any other host;
+- refuses hosts that resolve to private, loopback, link-local or reserved addresses unless
+  ``allow_private`` (a learner's pasted offer must not turn the wallet into a probe of its
+  own network), and checks the address actually connected to as well (DNS rebinding);
+- follows no redirects, reads at most ``max_bytes`` of the answer and gives up after
+  ``timeout`` seconds in all.
+
+Tests pass an httpx ``transport`` that routes to in-process apps (the real issuer app);
+the URL policy still applies, but there is no socket, so the connected-address check is
+skipped for such a transport.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+_LOCAL_NAMES = {"localhost", "127.0.0.1", "::1"}
+
+
+class OutboundError(Exception):
+    """A request the wallet could not make or whose answer it cannot use."""
+
+
+class OutboundRefused(OutboundError):
+    """The policy does not allow this URL, or the answer broke a limit."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    allow_http_localhost: bool = False
+    allow_private: bool = False
+    max_bytes: int = 2 * 1024 * 1024
+    timeout: float = 10.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer, read whole (within the limit)."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+    def json(self) -> Any:
+        """The body as JSON; OutboundError when it is not JSON."""
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise OutboundError(f"{self.url} did not answer with JSON") from exc
+
+
+def _is_local_name(host: str) -> bool:
+    return host in _LOCAL_NAMES
+
+
+def effective_url(url: str, policy: Policy) -> str:
+    """``url`` as it will be requested: with ``allow_http_localhost`` an https URL on
+    localhost / 127.0.0.1 / [::1] becomes plain http; any other URL is unchanged."""
+    parts = urlsplit(url)
+    local = _is_local_name(parts.hostname or "")
+    if policy.allow_http_localhost and parts.scheme == "https" and local:
+        return parts._replace(scheme="http").geturl()
+    return url
+
+
+def _plain_http_to_loopback(url: str, policy: Policy) -> bool:
+    parts = urlsplit(url)
+    return (
+        parts.scheme == "http"
+        and policy.allow_http_localhost
+        and _is_local_name(parts.hostname or "")
+    )
+
+
+def check_url(url: str, policy: Policy) -> None:
+    """OutboundRefused unless ``policy`` allows a request to ``url`` (already effective)."""
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        raise OutboundRefused(f"URLs with credentials are refused: {url!r}")
+    if _plain_http_to_loopback(url, policy):
+        return
+    if parts.scheme != "https":
+        raise OutboundRefused(f"only https URLs may be reached, not {url!r}")
+    host = parts.hostname or ""
+    if not host:
+        raise OutboundRefused(f"no host in {url!r}")
+    if policy.allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError as exc:
+        raise OutboundRefused(f"cannot resolve host {host!r}: {exc}") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise OutboundRefused(f"host {host!r} resolves to a non-public address ({address})")
+
+
+def check_peer(url: str, peer: object, policy: Policy) -> None:
+    """OutboundRefused unless the address connected to is allowed: public; loopback for
+    plain http to localhost; anything with ``allow_private``."""
+    if policy.allow_private:
+        return
+    host = peer[0] if isinstance(peer, tuple) and peer else None
+    try:
+        address = ipaddress.ip_address(host) if isinstance(host, str) else None
+    except ValueError:
+        address = None
+    if address is None:
+        raise OutboundRefused(f"{url}: the address connected to is unknown")
+    if _plain_http_to_loopback(url, policy):
+        if not address.is_loopback:
+            raise OutboundRefused(f"{url} connected to {address}, not to loopback")
+        return
+    if not address.is_global:
+        raise OutboundRefused(f"{url} connected to a non-public address ({address})")
+
+
+def _peer_of(response: httpx.Response) -> object:
+    stream = response.extensions.get("network_stream")
+    return stream.get_extra_info("server_addr") if stream is not None else None
+
+
+class Outbound:
+    """The outbound client. ``transport``: tests only (an in-process ASGI/WSGI route)."""
+
+    def __init__(self, policy: Policy, transport: httpx.BaseTransport | None = None) -> None:
+        self.policy = policy
+        self._transport = transport
+
+    def get(self, url: str, *, headers: Mapping[str, str] | None = None) -> Answer:
+        return self.request("GET", url, headers=headers)
+
+    def post_form(
+        self, url: str, form: Mapping[str, str], *, headers: Mapping[str, str] | None = None
+    ) -> Answer:
+        """POST ``application/x-www-form-urlencoded`` (OpenID4VCI token, OpenID4VP
+        direct_post)."""
+        return self.request("POST", url, data=dict(form), headers=headers)
+
+    def post_json(self, url: str, body: Any, *, headers: Mapping[str, str] | None = None) -> Answer:
+        return self.request("POST", url, json_body=body, headers=headers)
+
+    def fetch(self, url: str) -> bytes:
+        """``url -> bytes`` for vckit's DidResolver and status list checks: GET, HTTP 200
+        only, else OutboundError."""
+        answer = self.get(url, headers={"Accept": "application/json"})
+        if answer.status != 200:
+            raise OutboundError(f"{answer.url} answered HTTP {answer.status}")
+        return answer.body
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        data: Mapping[str, str] | None = None,
+        json_body: Any = None,
+    ) -> Answer:
+        """One request under the policy; the whole answer (any status) or OutboundError."""
+        policy = self.policy
+        deadline = time.monotonic() + policy.timeout
+        url = effective_url(url, policy)
+        check_url(url, policy)
+        body = bytearray()
+        extra: dict[str, Any] = {}
+        if data is not None:
+            extra["data"] = data
+        if json_body is not None:
+            extra["json"] = json_body
+        try:
+            with (
+                httpx.Client(
+                    timeout=policy.timeout, follow_redirects=False, transport=self._transport
+                ) as client,
+                client.stream(method, url, headers=dict(headers or {}), **extra) as response,
+            ):
+                if self._transport is None:
+                    check_peer(url, _peer_of(response), policy)
+                for chunk in response.iter_bytes():
+                    if time.monotonic() > deadline:
+                        raise OutboundRefused(f"{url} took longer than {policy.timeout} s")
+                    body.extend(chunk)
+                    if len(body) > policy.max_bytes:
+                        raise OutboundRefused(f"{url} sent more than {policy.max_bytes} bytes")
+                return Answer(url, response.status_code, dict(response.headers), bytes(body))
+        except httpx.HTTPError as exc:
+            raise OutboundError(f"{method} {url} failed: {exc}") from exc

@@ -1,0 +1,116 @@
+"""Schema migrations of the wallet: an ordered list of portable SQL scripts.
+
+:func:`migrate` applies, each in its own transaction, every migration not yet recorded; it
+runs at startup and is idempotent. The SQL is the common subset of SQLite and PostgreSQL:
+TEXT for ids, JSON and ISO 8601 UTC timestamps, INTEGER for counters. To change the
+schema, append a migration; never edit one that has shipped.
+
+Every table but ``accounts`` has an ``account_id``: every query of :mod:`wallet.store` is
+scoped by it, and deleting an account deletes every row that names it.
+
+* ``accounts``        a learner: email, argon2id hash, holder key (private JWK) and did:key
+* ``credentials``     what the learner holds (JSON-LD text or a JWT), where it came from,
+                      the last verification report; one row per content hash per account
+* ``presentations``   presentations the learner made (signed JSON or a JWT), for whom
+* ``share_links``     links to a presentation: id = SHA-256 of the link's secret token
+* ``share_log``       what was shared with whom and when
+* ``offers``          OpenID4VCI offers being redeemed (state, error)
+* ``requests``        verifiers' presentation requests being answered (nonce kept once)
+"""
+
+from __future__ import annotations
+
+from servicekit.db import Database
+from servicekit.migrations import applied_version, apply_migrations
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "accounts, credentials, presentations, share links and log, offers, requests",
+        """
+        CREATE TABLE accounts (
+            id TEXT PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            did TEXT NOT NULL,
+            holder_jwk TEXT NOT NULL,
+            session_epoch INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE credentials (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            content_hash TEXT NOT NULL,
+            document TEXT NOT NULL,
+            format TEXT NOT NULL,
+            source TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            report_json TEXT,
+            verdict TEXT,
+            checked_at TEXT,
+            UNIQUE (account_id, content_hash)
+        );
+        CREATE INDEX credentials_by_account ON credentials (account_id, received_at);
+        CREATE TABLE presentations (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            document TEXT NOT NULL,
+            audience TEXT,
+            created TEXT NOT NULL
+        );
+        CREATE INDEX presentations_by_account ON presentations (account_id, created);
+        CREATE TABLE share_links (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            presentation_id TEXT NOT NULL REFERENCES presentations (id),
+            expires_at TEXT NOT NULL,
+            withdrawn_at TEXT,
+            created TEXT NOT NULL
+        );
+        CREATE INDEX share_links_by_account ON share_links (account_id, created);
+        CREATE TABLE share_log (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            kind TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            credential_ids_json TEXT NOT NULL,
+            detail_json TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX share_log_by_account ON share_log (account_id, at);
+        CREATE TABLE offers (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            offer_json TEXT NOT NULL,
+            state TEXT NOT NULL,
+            error TEXT,
+            credential_id TEXT REFERENCES credentials (id),
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE INDEX offers_by_account ON offers (account_id, created);
+        CREATE TABLE requests (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            kind TEXT NOT NULL,
+            request_json TEXT NOT NULL,
+            nonce TEXT,
+            state TEXT NOT NULL,
+            created TEXT NOT NULL,
+            answered_at TEXT,
+            UNIQUE (account_id, kind, nonce)
+        );
+        CREATE INDEX requests_by_account ON requests (account_id, created)
+        """,
+    ),
+)
+
+
+def migrate(db: Database) -> list[int]:
+    """Apply the wallet's migrations not yet recorded; returns the versions applied."""
+    return apply_migrations(db, MIGRATIONS)
+
+
+def current_version(db: Database) -> int:
+    """The highest applied migration (0 for an empty database)."""
+    return applied_version(db)

@@ -1,0 +1,187 @@
+"""Presentations: the learner chooses credentials and signs them with the holder key.
+
+* :func:`build` — a presentation of chosen credentials (VC 2.0 §4.13), signed with the
+  learner's did:key (``authentication``), bound to a challenge and domain when given
+  (vckit.presentation.sign_presentation); kept, and shown before it goes anywhere.
+* :func:`holdings` — the learner's credentials as DCQL candidates (format, JSON, expanded
+  types), the input of request matching (:mod:`wallet.requests`).
+* :func:`credential_ids_in` — which of the learner's credentials a presentation carries
+  (for the share log).
+
+No FastAPI here; the pages are in :mod:`wallet.present_pages`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vckit.dcql import Candidate, expanded_types
+from vckit.errors import VckitError
+from vckit.jose import peek
+from vckit.jwt_claims import credential_from_jwt
+from vckit.presentation import build_presentation, sign_presentation
+from wallet import accounts, store
+from wallet.errors import InvalidInputError, NotFoundError
+from wallet.installation import Installation
+from wallet.store import AccountRecord, CredentialRecord, PresentationRecord
+
+MAX_CREDENTIALS = 50  # in one presentation
+
+
+@dataclass(frozen=True)
+class Held:
+    """One credential of the learner, readable for matching: ``candidate`` is None when
+    its JSON-LD types cannot be worked out (e.g. an unknown context)."""
+
+    record: CredentialRecord
+    name: str
+    credential: dict[str, Any] | None
+    candidate: Candidate | None
+    problem: str | None = None
+
+
+def _credential_json(record: CredentialRecord) -> tuple[str, dict[str, Any] | None]:
+    """(DCQL format, the credential as JSON): ``ldp_vc`` for a JSON-LD credential,
+    ``jwt_vc_json`` for a VC-JWT (the credential inside it)."""
+    if isinstance(record.document, dict):
+        return "ldp_vc", record.document
+    try:
+        _, payload = peek(record.document)
+        return "jwt_vc_json", credential_from_jwt(payload)
+    except VckitError:
+        return "jwt_vc_json", None
+
+
+def display_name(credential: Mapping[str, Any] | None, record: CredentialRecord) -> str:
+    """The credential's name (or its achievement's), else its format and id."""
+    if credential is not None:
+        if isinstance(credential.get("name"), str):
+            return str(credential["name"])
+        subject = credential.get("credentialSubject")
+        achievement = subject.get("achievement") if isinstance(subject, dict) else None
+        if isinstance(achievement, dict) and isinstance(achievement.get("name"), str):
+            return str(achievement["name"])
+    return f"{record.format} credential {record.id[:8]}"
+
+
+def held(record: CredentialRecord) -> Held:
+    fmt, credential = _credential_json(record)
+    name = display_name(credential, record)
+    if credential is None:
+        return Held(record, name, None, None, "the credential cannot be read")
+    try:
+        types = expanded_types(credential)
+    except VckitError as exc:
+        return Held(record, name, credential, None, f"its types cannot be worked out: {exc}")
+    return Held(record, name, credential, Candidate(record.id, fmt, credential, types))
+
+
+def holdings(inst: Installation, account: AccountRecord) -> list[Held]:
+    """Every credential of the learner, newest first, ready for matching."""
+    with inst.db.transaction() as tx:
+        records = store.list_credentials(tx, account.id)
+    return [held(record) for record in records]
+
+
+def chosen_records(
+    inst: Installation, account: AccountRecord, credential_ids: Sequence[str]
+) -> list[CredentialRecord]:
+    """The learner's credentials of these ids, in the order given; NotFoundError for an id
+    that is not the learner's (another learner's id is simply not found)."""
+    ids = list(dict.fromkeys(credential_ids))
+    if len(ids) > MAX_CREDENTIALS:
+        raise InvalidInputError(f"a presentation holds at most {MAX_CREDENTIALS} credentials")
+    found = []
+    with inst.db.transaction() as tx:
+        for credential_id in ids:
+            record = store.get_credential(tx, account.id, credential_id)
+            if record is None:
+                raise NotFoundError("no such credential")
+            found.append(record)
+    return found
+
+
+def sign(
+    inst: Installation,
+    account: AccountRecord,
+    records: Sequence[CredentialRecord],
+    *,
+    challenge: str | None,
+    domain: str | None,
+) -> dict[str, Any]:
+    """A VC 2.0 presentation of ``records`` (JWTs enveloped, §4.13.1) by the learner's
+    did:key, signed eddsa-rdfc-2022 with ``proofPurpose: authentication`` bound to
+    ``challenge`` and ``domain``."""
+    unsigned = build_presentation([r.document for r in records], holder=account.did)
+    return sign_presentation(
+        unsigned,
+        accounts.holder_key(inst, account),
+        verification_method=accounts.holder_method(account),
+        challenge=challenge,
+        domain=domain,
+        created=inst.now(),
+    )
+
+
+def build(
+    inst: Installation,
+    account: AccountRecord,
+    credential_ids: Sequence[str],
+    *,
+    challenge: str | None = None,
+    domain: str | None = None,
+) -> PresentationRecord:
+    """Sign a presentation of the chosen credentials and keep it."""
+    if not credential_ids:
+        raise InvalidInputError("choose at least one credential")
+    records = chosen_records(inst, account, credential_ids)
+    document = sign(inst, account, records, challenge=challenge, domain=domain)
+    with inst.db.transaction() as tx:
+        return store.add_presentation(
+            tx, account.id, document, created=inst.stamp(), audience=domain
+        )
+
+
+def get(inst: Installation, account: AccountRecord, presentation_id: str) -> PresentationRecord:
+    with inst.db.transaction() as tx:
+        record = store.get_presentation(tx, account.id, presentation_id)
+    if record is None:
+        raise NotFoundError("no such presentation")
+    return record
+
+
+def delete(inst: Installation, account: AccountRecord, presentation_id: str) -> None:
+    """Delete a presentation and its share links (the log keeps what was shared)."""
+    with inst.db.transaction() as tx:
+        if not store.delete_presentation(tx, account.id, presentation_id):
+            raise NotFoundError("no such presentation")
+
+
+def _embedded(item: object) -> dict[str, Any] | str | None:
+    """A credential as stored: the JSON object, or the JWT of an enveloped credential."""
+    if not isinstance(item, dict):
+        return None
+    if item.get("type") == "EnvelopedVerifiableCredential" and isinstance(item.get("id"), str):
+        head, comma, token = item["id"].partition(",")
+        return token if comma and head.startswith("data:") else None
+    return item
+
+
+def credential_ids_in(
+    inst: Installation, account: AccountRecord, presentation: Mapping[str, Any]
+) -> list[str]:
+    """The ids of the learner's credentials that ``presentation`` carries."""
+    items = presentation.get("verifiableCredential", [])
+    items = items if isinstance(items, list) else [items]
+    found: list[str] = []
+    with inst.db.transaction() as tx:
+        for item in items:
+            document = _embedded(item)
+            if document is None:
+                continue
+            record = store.find_credential_by_hash(tx, account.id, store.credential_hash(document))
+            if record is not None and record.id not in found:
+                found.append(record.id)
+    return found
