@@ -27,8 +27,6 @@ from wallet.skills import skills_of
 
 router = APIRouter(include_in_schema=False)
 
-NAV = [("/credentials", "My credentials"), ("/skills", "Skills"), ("/account", "Account")]
-
 
 def _card(inst: Installation, account_id: str, credential_id: str) -> Card:
     with inst.db.transaction() as tx:
@@ -51,7 +49,7 @@ def cards_page(
 ) -> Response:
     cards = _cards(inst, account.id)
     deleted = request.query_params.get("deleted") == "1"
-    return render(request, visitor, "cards.html", cards=cards, deleted=deleted, nav_links=NAV)
+    return render(request, visitor, "cards.html", cards=cards, deleted=deleted)
 
 
 @router.get("/credentials/{credential_id}", response_class=HTMLResponse)
@@ -63,7 +61,7 @@ def credential_page(
     visitor: VisitorDep,
 ) -> Response:
     card = _card(inst, account.id, credential_id)
-    return render(request, visitor, "credential.html", card=card, nav_links=NAV)
+    return render(request, visitor, "credential.html", card=card)
 
 
 @router.get("/credentials/{credential_id}/delete", response_class=HTMLResponse)
@@ -75,7 +73,7 @@ def delete_page(
     visitor: VisitorDep,
 ) -> Response:
     card = _card(inst, account.id, credential_id)
-    return render(request, visitor, "credential_delete.html", card=card, nav_links=NAV)
+    return render(request, visitor, "credential_delete.html", card=card)
 
 
 @router.post("/credentials/{credential_id}/delete", response_class=HTMLResponse)
@@ -99,4 +97,4 @@ def skills_page(
 ) -> Response:
     cards = _cards(inst, account.id)
     skills = skills_of(cards)
-    return render(request, visitor, "skills.html", skills=skills, count=len(cards), nav_links=NAV)
+    return render(request, visitor, "skills.html", skills=skills, count=len(cards))

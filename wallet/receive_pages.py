@@ -33,7 +33,6 @@ from wallet.page_base import CheckedForm, local_path, render
 from wallet.problems import status_of
 from wallet.store import AccountRecord
 
-DEFAULT_RECHECK_INTERVAL = 3600.0  # seconds between two runs of the background job
 log = logging.getLogger(__name__)
 
 
@@ -55,7 +54,7 @@ async def rechecking(app: FastAPI) -> AsyncIterator[None]:
     """App lifespan: a daemon thread runs :func:`recheck_loop` while the app is up. The
     interval is ``settings.recheck_interval`` (seconds; 0 turns the job off)."""
     inst: Installation = app.state.inst
-    interval = float(getattr(inst.settings, "recheck_interval", DEFAULT_RECHECK_INTERVAL))
+    interval = inst.settings.recheck_interval
     stop = threading.Event()
     thread = None
     if interval > 0:

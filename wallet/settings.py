@@ -11,6 +11,8 @@
 ``LER_WALLET_ALLOW_PRIVATE``       ``1`` lets outbound requests reach private addresses
                                    (default ``0``)
 ``LER_WALLET_MAX_BODY``            request body limit in bytes (default 2 MiB)
+``LER_WALLET_RECHECK_INTERVAL``    seconds between background re-checks of held
+                                   credentials (default 3600; 0 turns the job off)
 =================================  ==================================================
 """
 
@@ -39,6 +41,7 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024
     fetch_max_bytes: int = 2 * 1024 * 1024  # one answer from an issuer or verifier
     fetch_timeout: float = 10.0  # seconds, for one outbound request in all
+    recheck_interval: float = 3600.0  # seconds between background re-checks; 0: off
 
     @property
     def database(self) -> str:
@@ -54,4 +57,7 @@ class Settings:
             allow_http_localhost=_flag("LER_WALLET_ALLOW_HTTP_LOCALHOST", True),
             allow_private=_flag("LER_WALLET_ALLOW_PRIVATE", False),
             max_body_bytes=int(os.environ.get("LER_WALLET_MAX_BODY", cls.max_body_bytes)),
+            recheck_interval=float(
+                os.environ.get("LER_WALLET_RECHECK_INTERVAL", cls.recheck_interval)
+            ),
         )
