@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +17,13 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def client() -> TestClient:
-    settings = Settings(allow_did_web=False, allow_status_fetch=False, max_body_bytes=200_000)
+def client(tmp_path: Path) -> TestClient:
+    settings = Settings(
+        allow_did_web=False,
+        allow_status_fetch=False,
+        max_body_bytes=200_000,
+        data_dir=tmp_path / "verifier",
+    )
     return TestClient(create_app(settings))
 
 
@@ -49,6 +55,14 @@ def _enveloped(id_: str) -> dict[str, Any]:
     }
 
 
+def _flip_signature(jwt: str) -> str:
+    """Change one character in the middle of the signature (never a no-op)."""
+    head, _, signature = jwt.rpartition(".")
+    middle = len(signature) // 2
+    swapped = "B" if signature[middle] == "A" else "A"
+    return f"{head}.{signature[:middle]}{swapped}{signature[middle + 1 :]}"
+
+
 def test_verify_enveloped_jwt_credential(client: TestClient) -> None:
     """VC-API VerifyEnvelopedCredentialRequest: what /credentials/issue returns for a JWT."""
     vc = _enveloped(f"data:application/vc+jwt,{s.jwt_credential()}")
@@ -61,7 +75,9 @@ def test_verify_enveloped_jwt_credential(client: TestClient) -> None:
     ("make_id", "error"),
     [
         pytest.param(
-            lambda jwt: f"data:application/vc+jwt,{jwt[:-2]}AA", "proof", id="tampered-signature"
+            lambda jwt: f"data:application/vc+jwt,{_flip_signature(jwt)}",
+            "proof",
+            id="tampered-signature",
         ),
         pytest.param(lambda jwt: f"data:text/plain,{jwt}", None, id="wrong-media-type"),
         pytest.param(lambda jwt: f"application/vc+jwt,{jwt}", None, id="not-a-data-url"),

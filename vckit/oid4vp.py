@@ -14,16 +14,20 @@ Holder binding for ``ldp_vc`` (Appendix B.1.3.2.5 and §14.1.2): the presentatio
 carries ``challenge`` = the request's ``nonce`` and ``domain`` = the full ``client_id``
 (prefix included). Pure: fetching ``request_uri`` and POSTing to ``response_uri`` are the
 caller's.
+
+The verifier's side (same prefix, same response mode): :func:`redirect_uri_client_id`,
+:func:`unsigned_request_object` (served at ``request_uri``) and :func:`request_link`.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from vckit.dcql import DcqlQuery, parse_query
 from vckit.errors import AuthorizationRequestError, DcqlQueryError, JoseError
@@ -216,3 +220,34 @@ def direct_post_form(token: str, state: str | None) -> dict[str, str]:
     if state is not None:
         form["state"] = state
     return form
+
+
+# --- the verifier's side: writing a request -----------------------------------------------
+
+
+def redirect_uri_client_id(response_uri: str) -> str:
+    """§5.9.3: the Client Identifier of a verifier using the ``redirect_uri:`` prefix."""
+    return f"{SUPPORTED_PREFIX}:{response_uri}"
+
+
+def unsigned_request_object(claims: Mapping[str, Any]) -> str:
+    """RFC 9101 §4 / OpenID4VP §5.9.3: the Request Object of a ``redirect_uri:`` verifier,
+    which cannot sign it: header ``{"alg": "none", "typ": "oauth-authz-req+jwt"}`` and an
+    empty signature (RFC 7519 §6.1, Unsecured JWT)."""
+    header = {"alg": "none", "typ": REQUEST_OBJECT_TYP}
+
+    def segment(value: Mapping[str, Any]) -> str:
+        text = json.dumps(dict(value), separators=(",", ":"), ensure_ascii=False)
+        return base64.urlsafe_b64encode(text.encode("utf-8")).rstrip(b"=").decode("ascii")
+
+    return f"{segment(header)}.{segment(claims)}."
+
+
+def request_link(parameters: Mapping[str, Any], base: str = "openid4vp://") -> str:
+    """§5.1 / §5.2: the request as a URL; object-valued parameters travel as JSON strings.
+    Pass ``{"client_id": ..., "request_uri": ...}`` for a request by reference."""
+    pairs = {
+        name: value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+        for name, value in parameters.items()
+    }
+    return f"{base}?{urlencode(pairs, quote_via=quote)}"

@@ -35,6 +35,8 @@ CHECK_TITLES: dict[str, str] = {
     "holder-binding": "Presented by its holder",
     "challenge": "Challenge (nonce) matches",
     "domain": "Domain matches",
+    "trusted-issuer": "Issuer accredited for this achievement",
+    "requirements-met": "Meets the job's requirements",
 }
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from servicekit.problems import problem
 from vckit.document import MAX_BYTES, read_input
 from vckit.errors import InputError
 from vckit.verify import ENVELOPED_MEDIA_TYPES
-from verifier.deps import SettingsDep
-from verifier.verification import verify_submission
+from verifier.deps import VerifierDep
+from verifier.verification import Verifier
 
 router = APIRouter(tags=["VC-API"])
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -32,7 +33,7 @@ async def _json_body(request: Request) -> dict[str, Any] | Response:
     return parsed.json
 
 
-async def _verify(request: Request, settings: Any, field: str) -> Response:
+async def _verify(request: Request, verifier: Verifier, field: str) -> Response:
     body = await _json_body(request)
     if isinstance(body, Response):
         return body
@@ -47,8 +48,9 @@ async def _verify(request: Request, settings: Any, field: str) -> Response:
     if not isinstance(options, dict):
         return problem(422, "Bad options", "'options' must be an object", "bad-input")
     try:
-        report = verify_submission(
-            item, settings, challenge=options.get("challenge"), domain=options.get("domain")
+        # CPU-bound (and may fetch): off the event loop, so one request does not stall the rest
+        report = await run_in_threadpool(
+            verifier.verify, item, challenge=options.get("challenge"), domain=options.get("domain")
         )
     except InputError as exc:
         return problem(422, "Unusable input", str(exc), exc.code)
@@ -93,10 +95,10 @@ def _first_failure(result: dict[str, Any]) -> str:
 
 
 @router.post("/credentials/verify", summary="Verify a credential (W3C VC-API)")
-async def credentials_verify(request: Request, settings: SettingsDep) -> Response:
-    return await _verify(request, settings, "verifiableCredential")
+async def credentials_verify(request: Request, verifier: VerifierDep) -> Response:
+    return await _verify(request, verifier, "verifiableCredential")
 
 
 @router.post("/presentations/verify", summary="Verify a presentation (W3C VC-API)")
-async def presentations_verify(request: Request, settings: SettingsDep) -> Response:
-    return await _verify(request, settings, "verifiablePresentation")
+async def presentations_verify(request: Request, verifier: VerifierDep) -> Response:
+    return await _verify(request, verifier, "verifiablePresentation")

@@ -1,20 +1,37 @@
-"""The verifier's web app: ``create_app(settings)`` wires everything; nothing runs at import."""
+"""The verifier's web app: ``create_app(settings)`` wires everything; nothing runs at import.
+
+``fetch`` (url -> bytes), when given, replaces the network fetcher (``verifier.fetch``) for
+did:web documents and status lists: tests pass one that reaches an issuer app in-process.
+``clock`` replaces the wall clock for validity periods and the policy's "issued within".
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.templating import Jinja2Templates
 
+from servicekit.db import Database
 from servicekit.limits import BodyLimit
-from verifier import api, pages
+from verifier import api, job_pages, oid4vp_api, pages, registry_api, registry_pages, webhook_api
+from verifier.migrations import migrate
+from verifier.requests import Requests
 from verifier.settings import Settings
+from verifier.verification import Verifier, load_registry
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    fetch: Callable[[str], bytes] | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> FastAPI:
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="LER verifier",
@@ -22,10 +39,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
     )
     app.state.settings = settings
+    app.state.verifier = Verifier(settings, load_registry(settings), fetch, clock)
+    db = Database.connect(settings.database)
+    migrate(db)
+    lifetime = timedelta(seconds=settings.request_lifetime_seconds)
+    app.state.db = db
+    app.state.requests = Requests(db, settings.base_url, lifetime, app.state.verifier)
+    if clock is not None:
+        app.state.requests = replace(app.state.requests, clock=clock)
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.include_router(api.router)
+    app.include_router(oid4vp_api.router)
+    app.include_router(job_pages.router)
     app.include_router(pages.router)
+    app.include_router(registry_api.router)
+    app.include_router(registry_pages.router)
+    app.include_router(webhook_api.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

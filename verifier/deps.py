@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from verifier.settings import Settings
+from verifier.verification import Verifier
 
 
 def _settings(request: Request) -> Settings:
@@ -15,3 +16,11 @@ def _settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+def _verifier(request: Request) -> Verifier:
+    verifier: Verifier = request.app.state.verifier
+    return verifier
+
+
+VerifierDep = Annotated[Verifier, Depends(_verifier)]

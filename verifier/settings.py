@@ -1,29 +1,72 @@
-"""Verifier settings, read from the environment by ``from_env`` (never at import time)."""
+"""Verifier settings, read from the environment by ``from_env`` (never at import time).
+
+``LER_VERIFIER_URL``          public base URL of this verifier
+``LER_ISSUER_URL``            the demo issuer service: its host names the registry's did:web
+                              issuers (default http://localhost:8001)
+``LER_REGISTRY``              the governance registry file (default examples/registry.json;
+                              empty: no registry, so no trusted-issuer check)
+``LER_DATA_DIR``              data folder (the verifier's SQLite file is <dir>/verifier/)
+``LER_VERIFIER_DATABASE_URL`` sqlite:///… or postgresql://… (default: SQLite in the data dir)
+``LER_REQUEST_LIFETIME``      seconds a presentation request (its nonce) stays usable
+``LER_STATUS_CACHE``          seconds a fetched status list is reused (default 60; 0: never)
+``LER_ALLOW_DID_WEB``         resolve did:web (1/0)
+``LER_ALLOW_STATUS_FETCH``    fetch status lists (1/0)
+``LER_ALLOW_HTTP_LOCALHOST``  plain http to loopback, for the local demo (1/0)
+``LER_ALLOW_PRIVATE``         let fetches reach private addresses (1/0)
+"""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+
+from verifier.registry import REGISTRY_FILE
 
 
 @dataclass(frozen=True)
 class Settings:
     base_url: str = "http://localhost:8003"
+    issuer_url: str = "http://localhost:8001"
+    # None: no governance registry (a bare VC-API verifier): no trusted-issuer check.
+    registry_file: Path | None = None
     allow_did_web: bool = True
     allow_status_fetch: bool = True
     allow_http_localhost: bool = True
     allow_private: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
+    data_dir: Path = Path("var/verifier")
+    database_url: str | None = None  # None: SQLite in data_dir
+    request_lifetime_seconds: int = 300
+    # Seconds a fetched status list is reused (verifier.cache); 0 fetches it every time.
+    status_cache_seconds: float = 0.0
+    # Webhook deliveries (verifier.webhook): waits base, 2×base, 4×base … for max_tries in all.
+    webhook_base_delay: float = 1.0
+    webhook_max_tries: int = 5
+    webhook_poll_interval: float = 2.0
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'verifier.db'}"
 
     @classmethod
     def from_env(cls) -> Settings:
         def flag(name: str, default: bool) -> bool:
             return os.environ.get(name, str(default)).lower() in ("1", "true", "yes")
 
+        registry = os.environ.get("LER_REGISTRY", str(REGISTRY_FILE))
         return cls(
             base_url=os.environ.get("LER_VERIFIER_URL", cls.base_url),
+            issuer_url=os.environ.get("LER_ISSUER_URL", cls.issuer_url),
+            registry_file=Path(registry) if registry else None,
             allow_did_web=flag("LER_ALLOW_DID_WEB", cls.allow_did_web),
             allow_status_fetch=flag("LER_ALLOW_STATUS_FETCH", cls.allow_status_fetch),
             allow_http_localhost=flag("LER_ALLOW_HTTP_LOCALHOST", cls.allow_http_localhost),
             allow_private=flag("LER_ALLOW_PRIVATE", cls.allow_private),
+            data_dir=Path(os.environ.get("LER_DATA_DIR", "var")) / "verifier",
+            database_url=os.environ.get("LER_VERIFIER_DATABASE_URL") or None,
+            request_lifetime_seconds=int(
+                os.environ.get("LER_REQUEST_LIFETIME", cls.request_lifetime_seconds)
+            ),
+            status_cache_seconds=float(os.environ.get("LER_STATUS_CACHE", "60")),
         )

@@ -1,32 +1,116 @@
-"""Use case: verify what was submitted, under the operator's fetch policy."""
+"""Use case: verify what was submitted, under the operator's fetch policy, then apply the
+employer's policy (``verifier.policy``: trusted-issuer, and requirements-met for a job).
+
+``Verifier`` is built once by ``create_app`` (``app.state.verifier``) from the settings, the
+registry and the fetch callable (``verifier.fetch.fetcher`` unless a test injects one).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from vckit.did import DidResolver
 from vckit.report import Report
 from vckit.verify import VerifyOptions, verify
+from verifier import policy
+from verifier.cache import TtlCache
 from verifier.fetch import FetchPolicy, fetcher
+from verifier.registry import Registry, load
 from verifier.settings import Settings
 
+Fetch = Callable[[str], bytes]
 
-def options_for(settings: Settings, **expected: Any) -> VerifyOptions:
-    """Verify options from the settings: what may be fetched, and what the caller expects."""
-    policy = FetchPolicy(
-        allow_http_localhost=settings.allow_http_localhost, allow_private=settings.allow_private
+
+def network_fetch(settings: Settings) -> Fetch:
+    """The fetch the settings allow: ``verifier.fetch`` under the operator's policy."""
+    return fetcher(
+        FetchPolicy(
+            allow_http_localhost=settings.allow_http_localhost,
+            allow_private=settings.allow_private,
+        )
     )
-    fetch = fetcher(policy)
+
+
+def options_for(
+    settings: Settings,
+    fetch: Fetch | None = None,
+    *,
+    challenge: str | None = None,
+    domain: str | None = None,
+    now: datetime | None = None,
+    status_fetch: Fetch | None = None,
+) -> VerifyOptions:
+    """Verify options from the settings: what may be fetched (through ``fetch``, by default
+    the network fetcher), and what the caller expects."""
+    fetch = fetch or network_fetch(settings)
     return VerifyOptions(
         resolver=DidResolver(fetch if settings.allow_did_web else None),
-        fetch_status_list=fetch if settings.allow_status_fetch else None,
-        challenge=expected.get("challenge"),
-        domain=expected.get("domain"),
+        fetch_status_list=(status_fetch or fetch) if settings.allow_status_fetch else None,
+        challenge=challenge,
+        domain=domain,
+        now=now,
     )
+
+
+def load_registry(settings: Settings) -> Registry | None:
+    """The governance registry the settings name, or None when there is none."""
+    if settings.registry_file is None:
+        return None
+    return load(settings.registry_file, settings.issuer_url)
+
+
+@dataclass(frozen=True)
+class Verifier:
+    """Verification with this verifier's settings, fetch and registry."""
+
+    settings: Settings
+    registry: Registry | None = None
+    fetch: Fetch | None = None
+    clock: Callable[[], datetime] | None = None
+    status_fetch: Fetch | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        """Status lists go through a short cache when the settings ask for one."""
+        if self.settings.status_cache_seconds > 0:
+            fetch = self.fetch or network_fetch(self.settings)
+            clock = self.clock or _utc_now
+            cache = TtlCache(fetch, self.settings.status_cache_seconds, lambda: clock().timestamp())
+            object.__setattr__(self, "status_fetch", cache)
+
+    def verify(
+        self,
+        data: str | bytes | dict[str, Any],
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        requirements: policy.Requirements | None = None,
+        now: datetime | None = None,
+    ) -> Report:
+        """Verify a credential or presentation, then add the policy checks: trusted-issuer
+        when there is a registry, requirements-met when ``requirements`` are given.
+        Raises ``vckit.errors.InputError`` if the input is unusable."""
+        now = now or (self.clock or _utc_now)()
+        options = options_for(
+            self.settings,
+            self.fetch,
+            challenge=challenge,
+            domain=domain,
+            now=now,
+            status_fetch=self.status_fetch,
+        )
+        report = verify(data, options)
+        return policy.evaluate(report, requirements, self.registry, now)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def verify_submission(
     data: str | bytes | dict[str, Any], settings: Settings, **expected: Any
 ) -> Report:
-    """Verify a credential or presentation; raises ``vckit.errors.InputError`` if unusable."""
-    return verify(data, options_for(settings, **expected))
+    """Verify with the network fetcher and the settings' registry (no job requirements)."""
+    return Verifier(settings, load_registry(settings)).verify(data, **expected)

@@ -1,0 +1,78 @@
+"""Schema migrations of the verifier: portable SQL (SQLite and PostgreSQL), applied in order
+at startup by :func:`migrate` (idempotent). Append a migration to change the schema; never
+edit one that has shipped. TEXT for ids, JSON and ISO 8601 UTC timestamps.
+
+Tables (all SQL lives in :mod:`verifier.store`):
+
+* ``jobs``          an employer's job: title and requirements (JSON)
+* ``requests``      one presentation request per row (OpenID4VP or a VC-API VPR) for a job:
+                    its nonce (single-use, UNIQUE), client_id (the audience), expiry,
+                    ``used_at`` once answered and the first answer's ``result_json``
+* ``responses``     every answer received, kept with its report, including the refused ones
+                    (unknown state, replayed or expired nonce): nothing is dropped silently
+* ``job_webhooks``  per-job applicant-tracking webhook (URL and HMAC secret)
+* ``webhook_deliveries``  every delivery attempt of a result to a webhook
+"""
+
+from __future__ import annotations
+
+from servicekit.db import Database
+from servicekit.migrations import apply_migrations
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "jobs, presentation requests, responses, webhooks",
+        """
+        CREATE TABLE jobs (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            requirements_json TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE requests (
+            id TEXT PRIMARY KEY,
+            job_id TEXT NOT NULL REFERENCES jobs (id),
+            kind TEXT NOT NULL,
+            nonce TEXT NOT NULL UNIQUE,
+            client_id TEXT NOT NULL,
+            created TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT,
+            result_json TEXT
+        );
+        CREATE INDEX requests_by_job ON requests (job_id, created);
+        CREATE TABLE responses (
+            id TEXT PRIMARY KEY,
+            request_id TEXT REFERENCES requests (id),
+            job_id TEXT REFERENCES jobs (id),
+            received TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            report_json TEXT NOT NULL
+        );
+        CREATE INDEX responses_by_job ON responses (job_id, received);
+        CREATE TABLE job_webhooks (
+            job_id TEXT PRIMARY KEY REFERENCES jobs (id),
+            url TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE webhook_deliveries (
+            id TEXT PRIMARY KEY,
+            job_id TEXT NOT NULL REFERENCES jobs (id),
+            response_id TEXT REFERENCES responses (id),
+            url TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            status INTEGER,
+            detail TEXT NOT NULL
+        );
+        CREATE INDEX webhook_deliveries_by_job ON webhook_deliveries (job_id, at)
+        """,
+    ),
+)
+
+
+def migrate(db: Database) -> list[int]:
+    """Apply every migration not yet applied; returns the versions applied now."""
+    return apply_migrations(db, MIGRATIONS)

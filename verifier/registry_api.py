@@ -1,0 +1,36 @@
+"""The governance registry, read-only, as JSON: ``GET /registry/issuers``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from verifier.deps import VerifierDep
+from verifier.registry import Registry
+
+router = APIRouter(tags=["Registry"])
+
+
+def registry_json(registry: Registry | None) -> dict[str, Any]:
+    """The registry as the API shows it (issuer DIDs and achievement ids fully spelled out)."""
+    if registry is None:
+        return {"name": None, "description": "no governance registry is configured", "issuers": []}
+    return {
+        "name": registry.name,
+        "description": registry.description,
+        "issuers": [
+            {
+                "did": entry.did,
+                "name": entry.name,
+                "accreditor": entry.accreditor,
+                "achievements": list(entry.achievements),
+            }
+            for entry in registry.issuers
+        ],
+    }
+
+
+@router.get("/registry/issuers", summary="The accredited issuers this verifier trusts")
+def registry_issuers(verifier: VerifierDep) -> dict[str, Any]:
+    return registry_json(verifier.registry)
