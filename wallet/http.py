@@ -1,7 +1,8 @@
 """The wallet's one road to the network: requests to issuers (OpenID4VCI, did:web,
 status lists) and verifiers (OpenID4VP ``direct_post``, VC-API exchanges).
 
-The operator decides what may be reached (:class:`Policy`); every request:
+The operator decides what may be reached (:class:`Policy`, the shared
+``servicekit.outbound`` policy with the wallet's limits); every request:
 
 - uses https only; plain http only to ``localhost`` / ``127.0.0.1`` / ``[::1]`` and only
   when ``allow_http_localhost`` (the local demo, where ``ler up``'s issuer speaks plain
@@ -21,18 +22,15 @@ skipped for such a transport.
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import socket
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
-_LOCAL_NAMES = {"localhost", "127.0.0.1", "::1"}
+from servicekit import outbound
 
 
 class OutboundError(Exception):
@@ -44,9 +42,10 @@ class OutboundRefused(OutboundError):
 
 
 @dataclass(frozen=True)
-class Policy:
-    allow_http_localhost: bool = False
-    allow_private: bool = False
+class Policy(outbound.OutboundPolicy):
+    """The shared outbound policy, with the wallet's limits (issuers' answers can be larger
+    and slower than a status list)."""
+
     max_bytes: int = 2 * 1024 * 1024
     timeout: float = 10.0
 
@@ -72,76 +71,25 @@ class Answer:
             raise OutboundError(f"{self.url} did not answer with JSON") from exc
 
 
-def _is_local_name(host: str) -> bool:
-    return host in _LOCAL_NAMES
-
-
 def effective_url(url: str, policy: Policy) -> str:
-    """``url`` as it will be requested: with ``allow_http_localhost`` an https URL on
-    localhost / 127.0.0.1 / [::1] becomes plain http; any other URL is unchanged."""
-    parts = urlsplit(url)
-    local = _is_local_name(parts.hostname or "")
-    if policy.allow_http_localhost and parts.scheme == "https" and local:
-        return parts._replace(scheme="http").geturl()
-    return url
-
-
-def _plain_http_to_loopback(url: str, policy: Policy) -> bool:
-    parts = urlsplit(url)
-    return (
-        parts.scheme == "http"
-        and policy.allow_http_localhost
-        and _is_local_name(parts.hostname or "")
-    )
+    """``url`` as it will be requested (``servicekit.outbound.local_demo_url``)."""
+    return outbound.local_demo_url(url, policy)
 
 
 def check_url(url: str, policy: Policy) -> None:
     """OutboundRefused unless ``policy`` allows a request to ``url`` (already effective)."""
-    parts = urlsplit(url)
-    if parts.username is not None or parts.password is not None:
-        raise OutboundRefused(f"URLs with credentials are refused: {url!r}")
-    if _plain_http_to_loopback(url, policy):
-        return
-    if parts.scheme != "https":
-        raise OutboundRefused(f"only https URLs may be reached, not {url!r}")
-    host = parts.hostname or ""
-    if not host:
-        raise OutboundRefused(f"no host in {url!r}")
-    if policy.allow_private:
-        return
     try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError as exc:
-        raise OutboundRefused(f"cannot resolve host {host!r}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise OutboundRefused(f"host {host!r} resolves to a non-public address ({address})")
+        outbound.check_url(url, policy)
+    except outbound.OutboundRefused as exc:
+        raise OutboundRefused(str(exc)) from None
 
 
 def check_peer(url: str, peer: object, policy: Policy) -> None:
-    """OutboundRefused unless the address connected to is allowed: public; loopback for
-    plain http to localhost; anything with ``allow_private``."""
-    if policy.allow_private:
-        return
-    host = peer[0] if isinstance(peer, tuple) and peer else None
+    """OutboundRefused unless the address connected to is allowed (DNS rebinding)."""
     try:
-        address = ipaddress.ip_address(host) if isinstance(host, str) else None
-    except ValueError:
-        address = None
-    if address is None:
-        raise OutboundRefused(f"{url}: the address connected to is unknown")
-    if _plain_http_to_loopback(url, policy):
-        if not address.is_loopback:
-            raise OutboundRefused(f"{url} connected to {address}, not to loopback")
-        return
-    if not address.is_global:
-        raise OutboundRefused(f"{url} connected to a non-public address ({address})")
-
-
-def _peer_of(response: httpx.Response) -> object:
-    stream = response.extensions.get("network_stream")
-    return stream.get_extra_info("server_addr") if stream is not None else None
+        outbound.check_peer(url, peer, policy)
+    except outbound.OutboundRefused as exc:
+        raise OutboundRefused(str(exc)) from None
 
 
 class Outbound:
@@ -200,7 +148,7 @@ class Outbound:
                 client.stream(method, url, headers=dict(headers or {}), **extra) as response,
             ):
                 if self._transport is None:
-                    check_peer(url, _peer_of(response), policy)
+                    check_peer(url, outbound.peer_of(response), policy)
                 for chunk in response.iter_bytes():
                     if time.monotonic() > deadline:
                         raise OutboundRefused(f"{url} took longer than {policy.timeout} s")
