@@ -32,6 +32,8 @@ match in tests) and a message that says what failed and where.  Nothing in
     ├── ProofError                      proof-error
     │   ├── UnsupportedCryptosuiteError unsupported-cryptosuite
     │   ├── MalformedProofError         malformed-proof
+    │   │   ├── SdProofValueError       sd-proof-value-malformed  ecdsa-sd-2023 proofValue (CBOR)
+    │   │   └── SdPointerError          sd-pointer-invalid   a JSON pointer that selects nothing
     │   ├── ProofPurposeError           proof-purpose-mismatch
     │   ├── KeyControlError             key-not-controlled   key not authorized by the issuer's DID
     │   ├── InvalidSignatureError       invalid-signature
@@ -44,11 +46,25 @@ match in tests) and a message that says what failed and where.  Nothing in
     │   ├── JwtIssuerMismatchError      jwt-issuer-mismatch
     │   └── JwtClaimsError              jwt-claims-invalid
     ├── SchemaError                     schema-invalid       carries field-level ``problems``
-    └── StatusListError                 status-list-error
-        ├── StatusListFormatError       status-list-malformed
-        ├── StatusIndexError            status-index-out-of-range
-        ├── StatusPurposeError          status-purpose-mismatch  entry and list disagree on purpose
-        └── StatusListUnverifiedError   status-list-unverified   the list credential did not verify
+    ├── StatusListError                 status-list-error
+    │   ├── StatusListFormatError       status-list-malformed
+    │   ├── StatusIndexError            status-index-out-of-range
+    │   ├── StatusPurposeError          status-purpose-mismatch  entry and list disagree on purpose
+    │   └── StatusListUnverifiedError   status-list-unverified   the list credential did not verify
+    └── SdJwtError                      sd-jwt-error  RFC 9901 SD-JWT / SD-JWT VC
+        ├── SdJwtFormatError            sd-jwt-malformed
+        ├── SdJwtHashAlgorithmError     sd-jwt-hash-alg-unsupported  ``_sd_alg`` not supported
+        ├── SdJwtDisclosureError        sd-jwt-disclosure-invalid  bad, or names _sd / ...
+        ├── SdJwtDigestRepeatedError    sd-jwt-digest-repeated  a digest referenced twice
+        ├── SdJwtDuplicateDisclosureError  sd-jwt-disclosure-duplicated
+        ├── SdJwtUnreferencedDisclosureError  sd-jwt-disclosure-unreferenced  modified / foreign
+        ├── SdJwtTimeError              sd-jwt-time-invalid  exp / nbf / iat
+        └── KeyBindingError             key-binding-invalid  RFC 9901 §7.3
+            ├── KeyBindingMissingError  key-binding-missing  stripped KB-JWT
+            ├── KeyBindingNonceError    key-binding-nonce-mismatch  replayed KB-JWT
+            ├── KeyBindingAudienceError key-binding-aud-mismatch
+            ├── KeyBindingHashError     key-binding-sd-hash-mismatch
+            └── KeyBindingTimeError     key-binding-stale  iat outside the window
 """
 
 from __future__ import annotations
@@ -175,6 +191,18 @@ class MalformedProofError(ProofError):
     code = "malformed-proof"
 
 
+class SdProofValueError(MalformedProofError):
+    """An ecdsa-sd-2023 proofValue that cannot be read (header, CBOR, label map)."""
+
+    code = "sd-proof-value-malformed"
+
+
+class SdPointerError(MalformedProofError):
+    """A mandatory or selective JSON pointer that is malformed or selects nothing."""
+
+    code = "sd-pointer-invalid"
+
+
 class ProofPurposeError(ProofError):
     code = "proof-purpose-mismatch"
 
@@ -269,3 +297,80 @@ class AuthorizationRequestError(InputError):
     ``invalid_request``); the message says which parameter and why."""
 
     code = "oid4vp-request-invalid"
+
+
+# --- SD-JWT (appended; RFC 9901, SD-JWT VC) ------------------------------------------------
+
+
+class SdJwtError(VckitError):
+    code = "sd-jwt-error"
+
+
+class SdJwtFormatError(SdJwtError):
+    """Not an SD-JWT: bad ``~`` serialization, payload or ``_sd``/``...`` structure (§4, §7.1)."""
+
+    code = "sd-jwt-malformed"
+
+
+class SdJwtHashAlgorithmError(SdJwtError):
+    """``_sd_alg`` names a hash function not supported (RFC 9901 §4.1.1)."""
+
+    code = "sd-jwt-hash-alg-unsupported"
+
+
+class SdJwtDisclosureError(SdJwtError):
+    """A malformed disclosure, a forbidden claim name (``_sd``, ``...``), an array/object
+    disclosure in the wrong place, or a name that already exists (RFC 9901 §4.2, §7.1)."""
+
+    code = "sd-jwt-disclosure-invalid"
+
+
+class SdJwtDigestRepeatedError(SdJwtError):
+    """A digest appears more than once in the payload and disclosures (RFC 9901 §7.1 step 4)."""
+
+    code = "sd-jwt-digest-repeated"
+
+
+class SdJwtDuplicateDisclosureError(SdJwtError):
+    """The same disclosure is presented twice (RFC 9901 §7.1 step 4)."""
+
+    code = "sd-jwt-disclosure-duplicated"
+
+
+class SdJwtUnreferencedDisclosureError(SdJwtError):
+    """A disclosure whose digest is nowhere in the payload: modified, or from another
+    SD-JWT (RFC 9901 §7.1 step 5)."""
+
+    code = "sd-jwt-disclosure-unreferenced"
+
+
+class SdJwtTimeError(SdJwtError):
+    """Expired (``exp``), not yet valid (``nbf``) or issued in the future (``iat``)."""
+
+    code = "sd-jwt-time-invalid"
+
+
+class KeyBindingError(SdJwtError):
+    """The Key Binding JWT fails a check of RFC 9901 §7.3."""
+
+    code = "key-binding-invalid"
+
+
+class KeyBindingMissingError(KeyBindingError):
+    code = "key-binding-missing"
+
+
+class KeyBindingNonceError(KeyBindingError):
+    code = "key-binding-nonce-mismatch"
+
+
+class KeyBindingAudienceError(KeyBindingError):
+    code = "key-binding-aud-mismatch"
+
+
+class KeyBindingHashError(KeyBindingError):
+    code = "key-binding-sd-hash-mismatch"
+
+
+class KeyBindingTimeError(KeyBindingError):
+    code = "key-binding-stale"

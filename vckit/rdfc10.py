@@ -355,3 +355,17 @@ def canonical_lines(
 ) -> list[str]:
     """RDFC-1.0 over ``quads``: the sorted canonical N-Quads lines (each ending in LF)."""
     return Canonicalizer(quads, max_work, hash_name).canonicalize()
+
+
+def canonical_lines_and_map(
+    quads: Iterable[Quad], *, max_work: int = DEFAULT_MAX_WORK, hash_name: HashName = "sha256"
+) -> tuple[list[str], dict[str, str]]:
+    """RDFC-1.0 over ``quads``, with the issued identifiers map (§ 4.4.3 step 6).
+
+    The map takes each input blank node identifier (without ``_:``) to its canonical one
+    (``c14n0``, ...), in issue order: vc-di-ecdsa § 3.4 calls it the canonical bnode
+    identifier map.
+    """
+    canonicalizer = Canonicalizer(quads, max_work, hash_name)
+    lines = canonicalizer.canonicalize()
+    return lines, dict(canonicalizer.canonical_issuer.issued)
