@@ -27,9 +27,9 @@ from issuer.page_base import (
     issuer_page,
     read_multipart,
     refused,
-    render,
     sign_in_first,
 )
+from servicekit.pages import render
 
 router = APIRouter(include_in_schema=False)
 

@@ -26,14 +26,13 @@ from issuer.page_base import (
     FORMAT_NAMES,
     Visitor,
     VisitorDep,
-    error_page,
     from_error,
     issuer_page,
     read_form,
     refused,
-    render,
     sign_in_first,
 )
+from servicekit.pages import error_page, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email import policy
-from email.parser import BytesParser
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -22,21 +20,15 @@ from issuer import catalogue
 from issuer.deps import InstallationDep
 from issuer.errors import ConflictError, IssuerError, NotFoundError
 from issuer.installation import Installation
+from servicekit.forms import parse_multipart, parse_urlencoded
+from servicekit.pages import error_page, render
 from servicekit.sessions import COOKIE, Session, Sessions
 
-MAX_FIELDS = 100
 FORMAT_NAMES = {
     "eddsa-rdfc-2022": "Data Integrity, eddsa-rdfc-2022 (Ed25519)",
     "ecdsa-rdfc-2019": "Data Integrity, ecdsa-rdfc-2019 (P-256)",
     "vc-jwt": "VC-JOSE-COSE JWT (ES256)",
     "ob3-jwt": "Open Badges 3.0 VC-JWT (RS256; DID recipients only)",
-}
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' "
-    "data: https:; script-src 'self'; connect-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
 }
 
 
@@ -64,25 +56,6 @@ def _visitor(request: Request, inst: InstallationDep) -> Visitor:
 
 
 VisitorDep = Annotated[Visitor, Depends(_visitor)]
-
-
-def render(
-    request: Request, visitor: Visitor, name: str, status_code: int = 200, **context: Any
-) -> Response:
-    """The template with the visitor and its CSRF token; never cached once signed in."""
-    templates = request.app.state.templates
-    context.update(visitor=visitor, csrf=visitor.csrf, path=request.url.path)
-    response: Response = templates.TemplateResponse(request, name, context, status_code=status_code)
-    response.headers.update(SECURITY_HEADERS)
-    if visitor.session is not None:
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def error_page(
-    request: Request, visitor: Visitor, status_code: int, title: str, detail: str
-) -> Response:
-    return render(request, visitor, "error.html", status_code, title=title, detail=detail)
 
 
 def from_error(request: Request, visitor: Visitor, exc: IssuerError) -> Response:
@@ -135,30 +108,13 @@ def refused(request: Request, visitor: Visitor, form: Mapping[str, str]) -> Resp
 
 async def read_form(request: Request) -> dict[str, str]:
     """An urlencoded form: the first value of each field, trimmed."""
-    text = (await request.body()).decode("utf-8", "replace")
-    try:
-        fields = parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
-    except ValueError:  # more fields than any form of ours has
-        return {}
-    return {name: values[0].strip() for name, values in fields.items()}
+    return parse_urlencoded(await request.body())
 
 
 async def read_multipart(request: Request) -> tuple[dict[str, str], bytes | None]:
-    """A multipart/form-data body (RFC 7578): its text fields, and the one file's bytes."""
+    """A multipart/form-data body (RFC 7578): its text fields, and the last file's bytes."""
     media = request.headers.get("content-type", "")
-    if not media.lower().startswith("multipart/form-data") or "boundary=" not in media:
+    if not media.lower().startswith("multipart/form-data"):
         return {}, None
-    head = b"Content-Type: " + media.encode("latin-1") + b"\r\n\r\n"
-    message = BytesParser(policy=policy.HTTP).parsebytes(head + await request.body())
-    fields: dict[str, str] = {}
-    upload: bytes | None = None
-    for part in message.iter_parts() if message.is_multipart() else ():
-        name = part.get_param("name", header="content-disposition")
-        data = part.get_payload(decode=True)
-        if not isinstance(name, str) or not isinstance(data, bytes):
-            continue
-        if part.get_filename() is not None:
-            upload = data
-        elif len(fields) < MAX_FIELDS:
-            fields[name] = data.decode("utf-8", "replace").strip()
-    return fields, upload
+    parsed = parse_multipart(await request.body(), media)
+    return parsed.fields, parsed.files[-1][1] if parsed.files else None

@@ -29,13 +29,12 @@ from issuer.errors import IssuerError
 from issuer.page_base import (
     Visitor,
     VisitorDep,
-    error_page,
     from_error,
     read_form,
-    render,
     sessions_of,
 )
 from issuer.settings import Settings
+from servicekit.pages import error_page, render
 from servicekit.sessions import COOKIE, Sessions, load_or_create_secret
 
 router = APIRouter(include_in_schema=False)

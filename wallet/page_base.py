@@ -16,14 +16,14 @@ ones (RFC 7578) with the standard library's MIME parser; the body limit bounds b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from email import policy
-from email.parser import BytesParser
 from typing import Annotated, Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from servicekit.forms import parse_multipart, parse_urlencoded
+from servicekit.pages import error_page, render
 from wallet.deps import COOKIE, Visitor, VisitorDep, sessions_of
 from wallet.errors import WalletError
 from wallet.problems import status_of
@@ -45,15 +45,6 @@ __all__ = [
     "sign_in_first",
 ]
 
-MAX_FIELDS = 100
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' "
-    "data: https:; script-src 'self'; connect-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-}
-
 
 class FormRefused(Exception):
     """A POST form without this session's CSRF token; app.py answers 403."""
@@ -68,25 +59,6 @@ class Form:
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
-
-
-def render(
-    request: Request, visitor: Visitor, name: str, status_code: int = 200, **context: Any
-) -> Response:
-    """The template with the visitor and its CSRF token; never cached once in a session."""
-    templates = request.app.state.templates
-    context.update(visitor=visitor, csrf=visitor.csrf, path=request.url.path)
-    response: Response = templates.TemplateResponse(request, name, context, status_code=status_code)
-    response.headers.update(SECURITY_HEADERS)
-    if visitor.session is not None:
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def error_page(
-    request: Request, visitor: Visitor, status_code: int, title: str, detail: str
-) -> Response:
-    return render(request, visitor, "error.html", status_code, title=title, detail=detail)
 
 
 def from_error(request: Request, visitor: Visitor, exc: WalletError) -> Response:
@@ -117,39 +89,14 @@ def clear_session(response: Response) -> None:
 
 
 async def read_form(request: Request) -> Form:
-    """An urlencoded or multipart form: the first value of each field, trimmed; the file
-    of a multipart form (RFC 7578)."""
-    media = request.headers.get("content-type", "").lower()
-    if media.startswith("multipart/form-data"):
-        return await _read_multipart(request)
-    text = (await request.body()).decode("utf-8", "replace")
-    try:
-        fields = parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
-    except ValueError:  # more fields than any form of ours has
-        return Form({})
-    return Form({name: values[0].strip() for name, values in fields.items()})
-
-
-async def _read_multipart(request: Request) -> Form:
+    """An urlencoded or multipart form: the first value of each field, trimmed; the first
+    file of a multipart form (RFC 7578)."""
     media = request.headers.get("content-type", "")
-    if "boundary=" not in media:
-        return Form({})
-    head = b"Content-Type: " + media.encode("latin-1") + b"\r\n\r\n"
-    message = BytesParser(policy=policy.HTTP).parsebytes(head + await request.body())
-    fields: dict[str, str] = {}
-    upload: bytes | None = None
-    filename: str | None = None
-    for part in message.iter_parts() if message.is_multipart() else ():
-        name = part.get_param("name", header="content-disposition")
-        data = part.get_payload(decode=True)
-        if not isinstance(name, str) or not isinstance(data, bytes):
-            continue
-        if part.get_filename() is not None:
-            if upload is None:
-                upload, filename = data, part.get_filename()
-        elif len(fields) < MAX_FIELDS:
-            fields[name] = data.decode("utf-8", "replace").strip()
-    return Form(fields, upload, filename)
+    if media.lower().startswith("multipart/form-data"):
+        parsed = parse_multipart(await request.body(), media)
+        filename, upload = parsed.files[0] if parsed.files else (None, None)
+        return Form(parsed.fields, upload, filename)
+    return Form(parse_urlencoded(await request.body()))
 
 
 async def _checked_form(request: Request, visitor: VisitorDep) -> Form:

@@ -1,0 +1,50 @@
+"""Server-rendered pages: one way to render a template for a visitor, and the error page.
+
+Each service has its own visitor (staff or learner sessions) and its own templates; what
+they share is here: the visitor and its CSRF token go into every template, the security
+headers on every page, and no caching of a page seen inside a session.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from fastapi import Request
+from fastapi.responses import Response
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' "
+    "data: https:; script-src 'self'; connect-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'",
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+class PageVisitor(Protocol):
+    """What rendering needs of a visitor: its session (or None) and its CSRF token."""
+
+    @property
+    def session(self) -> object: ...
+
+    @property
+    def csrf(self) -> str | None: ...
+
+
+def render(
+    request: Request, visitor: PageVisitor, name: str, status_code: int = 200, **context: Any
+) -> Response:
+    """The template with the visitor and its CSRF token; never cached once in a session."""
+    templates = request.app.state.templates
+    context.update(visitor=visitor, csrf=visitor.csrf, path=request.url.path)
+    response: Response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    response.headers.update(SECURITY_HEADERS)
+    if visitor.session is not None:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def error_page(
+    request: Request, visitor: PageVisitor, status_code: int, title: str, detail: str
+) -> Response:
+    return render(request, visitor, "error.html", status_code, title=title, detail=detail)
