@@ -17,7 +17,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from fastapi.templating import Jinja2Templates
 
 from issuer import api, batch_api, catalogue, oid4vci_api, pages
 from issuer.deps import TokenRefused
@@ -29,6 +28,7 @@ from issuer.problems import from_error, problem
 from issuer.settings import Settings
 from servicekit.db import ConflictError, Database
 from servicekit.limits import BodyLimit
+from servicekit.pages import templates_for
 from vckit.keys import KeyKind, KeyPair
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -68,7 +68,7 @@ def create_app(
     if settings.demo_file is not None and settings.demo_file.exists():
         catalogue.load_demo(inst, settings.demo_file)
     identity = load_or_create(settings.data_dir, settings.base_url)
-    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates = templates_for(TEMPLATES)
     app = FastAPI(
         title="LER issuer",
         version="0.1.0",

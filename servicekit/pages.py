@@ -1,16 +1,22 @@
 """Server-rendered pages: one way to render a template for a visitor, and the error page.
 
-Each service has its own visitor (staff or learner sessions) and its own templates; what
-they share is here: the visitor and its CSRF token go into every template, the security
-headers on every page, and no caching of a page seen inside a session.
+Each service has its own visitor (staff or learner sessions) and its own templates, looked
+up before the shared ones here (``templates_for``). What they share: the visitor and its
+CSRF token go into every template, the security headers onto every page, no caching of a
+page seen inside a session, and one small stylesheet (``templates/_pages.css``).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Protocol
 
 from fastapi import Request
 from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+
+TEMPLATES = Path(__file__).parent / "templates"
+"""Templates every service's pages share (``_pages.css``, the one small stylesheet)."""
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' "
@@ -48,3 +54,8 @@ def error_page(
     request: Request, visitor: PageVisitor, status_code: int, title: str, detail: str
 ) -> Response:
     return render(request, visitor, "error.html", status_code, title=title, detail=detail)
+
+
+def templates_for(service_templates: Path) -> Jinja2Templates:
+    """A service's templates, falling back to the shared ones in ``TEMPLATES``."""
+    return Jinja2Templates(directory=[str(service_templates), str(TEMPLATES)])

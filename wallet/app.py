@@ -16,11 +16,11 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from servicekit.db import ConflictError, Database
 from servicekit.limits import BodyLimit
+from servicekit.pages import templates_for
 from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.keys import KeyKind, KeyPair
 from wallet import credentials_pages, pages, present_api, present_pages, receive_api, receive_pages
@@ -72,7 +72,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
-    app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
+    app.state.templates = templates_for(TEMPLATES)
     app.state.sessions = Sessions(load_or_create_secret(settings.data_dir), cookie=COOKIE)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
