@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,12 +27,16 @@ up: install
 test: install-test lint typecheck pytest
 
 install-test: install
-	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
-	  echo "installing Node.js and npm (Debian packages) for the interoperability tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
-	@test -x /usr/lib/postgresql/15/bin/initdb || { \
-	  echo "installing PostgreSQL 15 (Debian package) for the issuer's PostgreSQL store tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+	@missing=""; \
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  echo "will install Node.js and npm (Debian packages) for the interoperability tests"; missing="$$missing nodejs npm"; }; \
+	test -x /usr/lib/postgresql/15/bin/initdb || { \
+	  echo "will install PostgreSQL 15 (Debian package) for the issuer's PostgreSQL store tests"; missing="$$missing postgresql"; }; \
+	test -x /usr/bin/chromium || { \
+	  echo "will install Chromium (Debian package) for the browser tests; Playwright never downloads one"; missing="$$missing chromium"; }; \
+	if [ -n "$$missing" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
 	@if [ ! -d $(JS_DIR)/node_modules ] || [ $(JS_DIR)/package-lock.json -nt $(JS_DIR)/node_modules ]; then \
 	  echo "installing the independent JavaScript implementations (npm ci)"; \
 	  cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules; \
@@ -43,7 +47,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy vckit servicekit issuer wallet verifier
+	$(BIN)/mypy vckit servicekit issuer wallet verifier landing demo
 
 pytest: install
 	$(BIN)/pytest -q

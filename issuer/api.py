@@ -28,6 +28,7 @@ from vckit.errors import BakingError, InputError
 
 router = APIRouter()
 JSON_LD = "application/ld+json"
+SD_JWT = "application/dc+sd-jwt"
 
 
 async def _json_object(request: Request) -> dict[str, Any] | Response:
@@ -72,12 +73,16 @@ def _credential_json(record: CredentialRecord, inst: Installation) -> dict[str, 
 
 
 class IssueOptions(BaseModel):
-    """VC-API IssueCredentialOptions, plus this issuer's ``format`` and ``suspension``."""
+    """VC-API IssueCredentialOptions (``mandatoryPointers`` with the ``ecdsa-sd-2023``
+    ``cryptosuite``), plus this issuer's ``format`` and ``suspension``."""
 
     model_config = ConfigDict(extra="forbid")
     credentialId: str | None = None
     mandatoryPointers: list[str] | None = None
-    format: Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "vc-jwt", "ob3-jwt"] = "eddsa-rdfc-2022"
+    cryptosuite: Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023"] | None = None
+    format: Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "vc-jwt", "ob3-jwt", "ecdsa-sd-2023"] = (
+        "eddsa-rdfc-2022"
+    )
     suspension: bool = False
 
 
@@ -113,20 +118,24 @@ async def credentials_issue(request: Request, inst: InstallationDep, _: TokenDep
         options = IssueOptions.model_validate(body.get("options") or {})
     except ValidationError as exc:
         return _invalid(exc)
-    if options.mandatoryPointers:
+    chosen = options.cryptosuite or options.format
+    if options.cryptosuite and "format" in options.model_fields_set and options.format != chosen:
+        return problem(422, "Invalid request", "format and cryptosuite differ", "bad-input")
+    if options.mandatoryPointers is not None and chosen != "ecdsa-sd-2023":
         return problem(
             422,
             "Invalid request",
-            "mandatoryPointers: no selective disclosure suite here",
+            "mandatoryPointers: use the ecdsa-sd-2023 cryptosuite for selective disclosure",
             "bad-input",
         )
     try:
         record = issuance.issue_document(
             inst,
             credential,
-            format=options.format,
+            format=chosen,
             credential_id=options.credentialId,
             suspension=options.suspension,
+            mandatory_pointers=options.mandatoryPointers,
         )
     except IssuerError as exc:
         return from_error(exc)
@@ -280,6 +289,9 @@ class NewCredential(BaseModel):
     format: str = "eddsa-rdfc-2022"
     suspension: bool = False
     valid_until: datetime | None = None
+    recipient_name: str | None = Field(default=None, max_length=200)
+    date_of_birth: str | None = Field(default=None, max_length=10)
+    grade: str | None = Field(default=None, min_length=1, max_length=100)
 
 
 @router.post(
@@ -304,6 +316,9 @@ async def issue(slug: str, request: Request, inst: InstallationDep, _: TokenDep)
                 format=new.format,
                 suspension=new.suspension,
                 valid_until=new.valid_until,
+                recipient_name=new.recipient_name,
+                date_of_birth=new.date_of_birth,
+                grade=new.grade,
             ),
         )
     except ValidationError as exc:
@@ -341,6 +356,12 @@ async def download(key: str, request: Request, inst: InstallationDep) -> Respons
     except IssuerError as exc:
         return from_error(exc)
     name = record.id.rpartition(":")[2]
+    if record.format == "sd-jwt-vc" and isinstance(record.document, str):
+        return Response(
+            record.document,
+            media_type=SD_JWT,
+            headers={"Content-Disposition": f'attachment; filename="{name}.sd-jwt"'},
+        )
     if isinstance(record.document, str):
         return Response(
             record.document,
@@ -365,6 +386,9 @@ def download_baked(token: str, kind: str, inst: InstallationDep) -> Response:
         return problem(404, "Not found", f"a baked badge is .png or .svg, not .{kind}", "not-found")
     try:
         record = issuance.by_token(inst, token)
+        if record.format == "sd-jwt-vc":
+            detail = "an SD-JWT VC is not baked (OB 3.0 bakes JSON-LD or a VC-JWT); download it"
+            return problem(422, "Cannot bake", detail, "not-bakeable")
         data, media_type, filename = baking.baked_download(
             record.document, None, cast(baking.Kind, kind)
         )

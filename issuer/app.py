@@ -26,9 +26,14 @@ from issuer.installation import Installation
 from issuer.migrations import migrate
 from issuer.problems import from_error, problem
 from issuer.settings import Settings
+from issuer.stats import issuer_stats
+from servicekit.apidocs import docs_router
 from servicekit.db import ConflictError, Database
+from servicekit.health import health_router
 from servicekit.limits import BodyLimit
+from servicekit.logs import RequestLog
 from servicekit.pages import templates_for
+from servicekit.stats_api import stats_router
 from vckit.keys import KeyKind, KeyPair
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -74,15 +79,21 @@ def create_app(
         version="0.1.0",
         description="Credentialing organizations: their DIDs, catalogues and credentials "
         "(W3C VC-API issue and status, Bitstring Status List).",
+        docs_url=None,  # servicekit.apidocs serves /docs offline
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.inst = inst
     app.state.api_token = api_token(settings)
     app.state.templates = templates
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestLog, service="issuer")  # outermost: logs every request
     app.include_router(api.router)
     app.include_router(oid4vci_api.router)
     app.include_router(batch_api.router)
+    app.include_router(health_router(db))  # /healthz, /readyz
+    app.include_router(stats_router(lambda: issuer_stats(db)))  # /stats
+    app.include_router(docs_router())  # /docs, offline
     pages.install(app, settings)  # HTML pages (public, and staff behind the sign-in)
 
     @app.exception_handler(TokenRefused)
@@ -111,9 +122,5 @@ def create_app(
     @app.get("/.well-known/did.json", summary="The installation's DID document (did:web)")
     def did_json() -> dict[str, Any]:
         return identity.did_document()
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app

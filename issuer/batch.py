@@ -71,6 +71,9 @@ def request_for(batch: store.BatchRecord, row: dict[str, Any]) -> issuance.Issue
         format=batch.format,
         suspension=bool(row.get("suspension")),
         valid_until=None if until is None else datetime.fromisoformat(until),
+        recipient_name=row.get("recipient_name"),
+        date_of_birth=row.get("date_of_birth"),
+        grade=row.get("grade"),
     )
 
 
@@ -98,7 +101,14 @@ def create_batch(
         found = store.get_achievement(tx, issuer, achievement)
     if found is None:
         raise InvalidRequestError(f"issuer {issuer!r} has no achievement {achievement[:100]!r}")
-    rows = parse_csv(inst, data, achievement=found.id, format=format, limits=limits)
+    rows = parse_csv(
+        inst,
+        data,
+        achievement=found.id,
+        format=format,
+        limits=limits,
+        achievement_document=found.achievement,
+    )
     record = store.BatchRecord(
         id=str(uuid.uuid4()),
         issuer=issuer,

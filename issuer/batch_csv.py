@@ -16,7 +16,13 @@ starts with a header row naming its columns; names are case-insensitive, order i
 ``suspension``   optional: ``true``/``false`` (``yes``/``no``, ``1``/``0``): the credential
                  can be suspended (its status entry is then a suspension one; see
                  :func:`issuer.status.purposes_for`)
+``recipient_name`` optional: the learner's name, put IN the credential (an IdentityObject)
+``date_of_birth`` optional: ``YYYY-MM-DD``, not in the future (an IdentityObject)
+``grade``        optional: one of the achievement's allowed result values (a Result)
 ===============  ==========================================================================
+
+The last three are learner data (:mod:`issuer.learner_data`): in an ``ecdsa-sd-2023`` or
+``sd-jwt-vc`` batch the learner can later hide those the catalogue makes disclosable.
 
 Any other column is refused (a column we silently dropped would look like data in the
 credential). The achievement and the proof format are chosen once for the whole batch.
@@ -38,11 +44,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from issuer import issuance
+from issuer import issuance, learner_data
 from issuer.errors import InvalidRequestError
 from issuer.installation import Installation
 
-COLUMNS = ("recipient_did", "email", "name", "valid_until", "suspension")
+COLUMNS = (
+    "recipient_did",
+    "email",
+    "name",
+    "valid_until",
+    "suspension",
+    "recipient_name",
+    "date_of_birth",
+    "grade",
+)
+LEARNER_COLUMNS = ("recipient_name", "date_of_birth", "grade")
 RECIPIENT_COLUMNS = ("recipient_did", "email")
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0", ""}
@@ -96,6 +112,9 @@ class BatchRow:
     name: str | None
     valid_until: datetime | None
     suspension: bool
+    recipient_name: str | None = None
+    date_of_birth: str | None = None
+    grade: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,6 +123,9 @@ class BatchRow:
             "name": self.name,
             "valid_until": None if self.valid_until is None else self.valid_until.isoformat(),
             "suspension": self.suspension,
+            "recipient_name": self.recipient_name,
+            "date_of_birth": self.date_of_birth,
+            "grade": self.grade,
         }
 
 
@@ -148,9 +170,11 @@ def check_row(
     *,
     achievement: str,
     format: str,
+    achievement_document: dict[str, Any] | None = None,
 ) -> BatchRow | list[RowProblem]:
     """One learner row: the fields parsed, then everything ``issuance.check_request``
-    checks (recipient DID or email, format, a future ``valid_until``)."""
+    checks (recipient DID or email, format, a future ``valid_until``, the learner data), and
+    the grade against ``achievement_document``'s allowed values when given."""
     problems: list[RowProblem] = []
     did = values.get("recipient_did") or None
     email = values.get("email") or None
@@ -167,7 +191,23 @@ def check_row(
         problems.append(RowProblem(number, "suspension", "use true or false"))
     if problems:
         return problems
-    row = BatchRow(number, did, email, values.get("name") or None, until, suspension in _TRUE)
+    learner = {name: values.get(name) or None for name in LEARNER_COLUMNS}
+    row = BatchRow(
+        number,
+        did,
+        email,
+        values.get("name") or None,
+        until,
+        suspension in _TRUE,
+        learner["recipient_name"],
+        learner["date_of_birth"],
+        learner["grade"],
+    )
+    if row.grade is not None and achievement_document is not None:
+        try:
+            learner_data.grade_result(achievement_document, row.grade)
+        except InvalidRequestError as exc:
+            return [RowProblem(number, "grade", str(exc))]
     try:
         issuance.check_request(
             inst,
@@ -179,11 +219,13 @@ def check_row(
                 format=format,
                 suspension=row.suspension,
                 valid_until=until,
+                recipient_name=row.recipient_name,
+                date_of_birth=row.date_of_birth,
             ),
         )
     except InvalidRequestError as exc:
-        column = "valid_until" if "valid_until" in str(exc) else None
-        return [RowProblem(number, column, str(exc))]
+        named = [c for c in ("valid_until", "date_of_birth", "recipient_name") if c in str(exc)]
+        return [RowProblem(number, named[0] if named else None, str(exc))]
     return row
 
 
@@ -201,8 +243,10 @@ def parse_csv(
     achievement: str,
     format: str,
     limits: Limits | None = None,
+    achievement_document: dict[str, Any] | None = None,
 ) -> list[BatchRow]:
-    """Every row checked, or :class:`BatchRejected` listing every problem (nothing issued)."""
+    """Every row checked, or :class:`BatchRejected` listing every problem (nothing issued).
+    ``achievement_document`` (the OB 3.0 Achievement) lets grades be checked up front."""
     limits = limits or Limits()
     reader = csv.reader(io.StringIO(decode(data, limits), newline=""), strict=True)
     problems: list[RowProblem] = []
@@ -227,7 +271,14 @@ def parse_csv(
             found = _fields(number, record, columns, limits, problems)
             if found is None:
                 continue
-            checked = check_row(inst, number, found, achievement=achievement, format=format)
+            checked = check_row(
+                inst,
+                number,
+                found,
+                achievement=achievement,
+                format=format,
+                achievement_document=achievement_document,
+            )
             if isinstance(checked, list):
                 problems.extend(checked)
                 continue

@@ -9,6 +9,15 @@ and ``examples/achievements/<slug>.json`` holds one OB 3.0 Achievement without `
 ``type`` (the catalogue assigns ``<base>/issuers/<issuer>/achievements/<slug>``). Every
 achievement is checked against the OB 3.0 schema when it is created (inside a throwaway
 credential), so a bad one is refused at creation, not at issuance.
+
+Selective disclosure policy: an achievement file (or the ``achievement`` object of
+``POST /issuers/<slug>/achievements``) may carry one extra key, ``"disclosable"``: the list of
+learner-data fields (:data:`issuer.learner_data.FIELDS`: ``recipientName``, ``dateOfBirth``,
+``email``, ``grade``, ``evidence``, ``awardedDate``) a holder may withhold in an ``ecdsa-sd-2023``
+or ``sd-jwt-vc`` credential. The catalogue stores it beside the Achievement and strips it from
+the Achievement itself (it is the issuer's policy, not part of OB 3.0). Without the key, all
+six are disclosable (:func:`disclosable_of`); the others are mandatory, like the issuer,
+validity, status and the achievement, which are never disclosable.
 """
 
 from __future__ import annotations
@@ -19,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from issuer import identity, store
+from issuer import identity, learner_data, store
 from issuer.errors import ConflictError, InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from servicekit.db import ConflictError as DbConflict
@@ -86,10 +95,11 @@ def create_achievement(
         raise InvalidRequestError("the achievement must be a JSON object")
     if "id" in data:
         raise InvalidRequestError("leave the achievement id out; the catalogue assigns it")
+    policy = None if "disclosable" not in data else learner_data.check_policy(data["disclosable"])
     document = {
         "id": achievement_id(inst, issuer, slug),
         "type": ["Achievement"],
-        **{k: v for k, v in data.items() if k != "type"},
+        **{k: v for k, v in data.items() if k not in ("type", "disclosable")},
     }
     with inst.db.transaction() as tx:
         record = store.get_issuer(tx, issuer)
@@ -97,13 +107,18 @@ def create_achievement(
             raise NotFoundError(f"no issuer {issuer!r}")
         check_achievement(document, record.did)
         try:
-            store.add_achievement(tx, document["id"], issuer, slug, document, inst.stamp())
+            store.add_achievement(tx, document["id"], issuer, slug, document, inst.stamp(), policy)
         except DbConflict as exc:
             raise ConflictError(f"achievement {slug!r} exists already") from exc
         found = store.get_achievement(tx, issuer, slug)
     if found is None:  # pragma: no cover - just written
         raise NotFoundError(slug)
     return found
+
+
+def disclosable_of(record: store.AchievementRecord) -> tuple[str, ...]:
+    """The learner-data fields a holder may withhold in credentials of this achievement."""
+    return tuple(learner_data.FIELDS) if record.disclosable is None else record.disclosable
 
 
 def list_issuers(inst: Installation) -> list[store.IssuerRecord]:

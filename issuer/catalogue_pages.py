@@ -2,7 +2,8 @@
 
 The form builds an OB 3.0 Achievement (name, description, criteria, type, image, and up to
 :data:`ALIGNMENT_ROWS` alignments to skill frameworks such as O*NET, ESCO or CTDL); the
-catalogue validates it against the OB 3.0 schema before storing it.
+catalogue validates it against the OB 3.0 schema before storing it. The form also says which
+learner-data fields a holder may withhold (:mod:`issuer.learner_data`); the page shows it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from issuer import catalogue
+from issuer import catalogue, learner_data
 from issuer.deps import InstallationDep
 from issuer.errors import ConflictError, IssuerError, NotFoundError
 from issuer.installation import Installation
@@ -66,6 +67,7 @@ def _page(
         achievement_types=ACHIEVEMENT_TYPES,
         target_types=TARGET_TYPES,
         alignment_rows=ALIGNMENT_ROWS,
+        learner_fields=learner_data.FIELDS,
         **context,
     )
 
@@ -95,6 +97,8 @@ def achievement_from_form(form: Mapping[str, str]) -> dict[str, Any]:
             alignments.append({"type": ["Alignment"], **{k: v for k, v in row.items() if v}})
     if alignments:
         data["alignment"] = alignments
+    if form.get("sd-policy") == "1":
+        data["disclosable"] = [f for f in learner_data.FIELDS if form.get(f"sd-{f}") == "on"]
     return data
 
 

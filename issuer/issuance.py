@@ -8,11 +8,15 @@ API note for the other issuer modules (batch, oid4vci, pages)::
         achievement="fundamentals-of-nursing-1",    # achievement slug or full id
         recipient_did="did:key:z6Mk...",            # or recipient_email="a@b.example"
         format="eddsa-rdfc-2022",                   # ecdsa-rdfc-2019 | vc-jwt | ob3-jwt
+                                                    # | ecdsa-sd-2023 | sd-jwt-vc
         suspension=False,                           # also a suspension status entry
         valid_until=None,                           # aware datetime or None
+        recipient_name=None,                        # optional learner data (issuer.learner_data)
+        date_of_birth=None,                         # "YYYY-MM-DD", not in the future
+        grade=None,                                 # one of the achievement's allowedValue
     ))                                              # -> store.CredentialRecord
     record.id          # urn:uuid:...
-    record.document    # the signed JSON-LD credential (dict) or the JWT (str)
+    record.document    # the signed JSON-LD credential (dict), the JWT or the SD-JWT (str)
     record.token       # download at GET /credentials/<token>
 
 Pass ``tx=`` to run inside your own transaction (a batch row is marked issued in the same
@@ -37,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from issuer import identity, status, store
+from issuer import catalogue, identity, learner_data, sd_issue, status, store
 from issuer.errors import (
     ConflictError,
     InvalidRequestError,
@@ -57,7 +61,10 @@ FORMATS: dict[str, KeyKind] = {
     "ecdsa-rdfc-2019": "P-256",
     "vc-jwt": "P-256",  # VC-JOSE-COSE vc+jwt, ES256
     "ob3-jwt": "RSA",  # OB 3.0 §8.2 VC-JWT, RS256 (the algorithm every OB verifier supports)
+    "ecdsa-sd-2023": "P-256",  # Data Integrity selective disclosure (issuer.sd_issue)
+    "sd-jwt-vc": "P-256",  # SD-JWT VC, typ dc+sd-jwt, ES256 (issuer.sd_issue)
 }
+SD_FORMATS = frozenset({"ecdsa-sd-2023", "sd-jwt-vc"})
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 STATUS_2021_CONTEXT = "https://w3id.org/vc/status-list/2021/v1"
@@ -75,6 +82,9 @@ class IssueRequest:
     format: str = "eddsa-rdfc-2022"
     suspension: bool = False
     valid_until: datetime | None = None
+    recipient_name: str | None = None
+    date_of_birth: str | None = None
+    grade: str | None = None
 
 
 @contextmanager
@@ -94,6 +104,16 @@ def check_request(inst: Installation, request: IssueRequest) -> None:
         raise InvalidRequestError("give the recipient as exactly one of a DID or an email")
     if request.format == "ob3-jwt" and request.recipient_did is None:
         raise InvalidRequestError("ob3-jwt needs a DID recipient (OB 3.0 §8.2: sub is the DID)")
+    if request.format == "sd-jwt-vc" and request.recipient_did is None:
+        raise InvalidRequestError(
+            "sd-jwt-vc needs a did:key or did:jwk recipient (cnf is the holder's key), not an email"
+        )
+    if request.format == "sd-jwt-vc" and request.recipient_did is not None:
+        sd_issue.holder_jwk(request.recipient_did)
+    if request.recipient_name is not None:
+        learner_data.check_name(request.recipient_name)
+    if request.date_of_birth is not None:
+        learner_data.check_date_of_birth(request.date_of_birth, inst.now().date())
     if request.recipient_did is not None and not _DID.fullmatch(request.recipient_did):
         raise InvalidRequestError(f"recipient {request.recipient_did[:100]!r} is not a DID")
     if request.recipient_email is not None and not _EMAIL.fullmatch(request.recipient_email):
@@ -121,6 +141,14 @@ def build_credential(
                 request.recipient_email.strip().lower(), salt=secrets.token_hex(16)
             )
         )
+    if request.recipient_name is not None:
+        name = learner_data.check_name(request.recipient_name)
+        identifiers.append(learner_data.identity("name", name))
+    if request.date_of_birth is not None:
+        identifiers.append(learner_data.identity("ext:dateOfBirth", request.date_of_birth))
+    results = []
+    if request.grade is not None:
+        results.append(learner_data.grade_result(achievement.achievement, request.grade))
     credential = openbadges.achievement_credential(
         credential_id,
         issuer.profile,
@@ -130,6 +158,7 @@ def build_credential(
         identifiers=identifiers,
         valid_until=request.valid_until,
         awarded_date=inst.now(),
+        results=results,
     )
     credential["credentialStatus"] = (
         credential_status[0] if len(credential_status) == 1 else credential_status
@@ -151,6 +180,8 @@ def issue_credential(
             raise InvalidRequestError(
                 f"issuer {request.issuer!r} has no achievement {request.achievement[:100]!r}"
             )
+        if request.grade is not None:  # before any status index is taken
+            learner_data.grade_result(achievement.achievement, request.grade)
         credential_id = f"urn:uuid:{uuid.uuid4()}"
         purposes = status.purposes_for(ob=True, suspension=request.suspension)
         allocated = [status.allocate(t, inst, issuer.slug, p) for p in purposes]
@@ -170,6 +201,7 @@ def issue_credential(
             achievement=achievement.id,
             recipient=recipient,
             allocated=list(zip(purposes, allocated, strict=True)),
+            policy=catalogue.disclosable_of(achievement),
         )
 
 
@@ -183,9 +215,28 @@ def _validate(credential: dict[str, Any]) -> None:
 
 
 def _sign(
-    t: Tx, inst: Installation, slug: str, credential: dict[str, Any], format: str
+    t: Tx,
+    inst: Installation,
+    issuer: store.IssuerRecord,
+    credential: dict[str, Any],
+    format: str,
+    mandatory: list[str] | None,
+    policy: tuple[str, ...],
 ) -> dict[str, Any] | str:
-    key, method = identity.signing_key(t, inst, slug, FORMATS[format])
+    key, method = identity.signing_key(t, inst, issuer.slug, FORMATS[format])
+    if format == "ecdsa-sd-2023":
+        pointers = (
+            sd_issue.ecdsa_sd_mandatory(credential, policy)
+            if mandatory is None
+            else sd_issue.required_pointers(credential, mandatory)
+        )
+        return sd_issue.secure_ecdsa_sd(
+            credential, key, verification_method=method, created=inst.now(), mandatory=pointers
+        )
+    if format == "sd-jwt-vc":
+        return sd_issue.issue_sd_jwt(
+            credential, key, kid=method, issuer_did=issuer.did, policy=policy, now=inst.now()
+        )
     try:
         if format in ("eddsa-rdfc-2022", "ecdsa-rdfc-2019"):
             return data_integrity.sign(
@@ -211,10 +262,14 @@ def _secure_and_store(
     achievement: str | None,
     recipient: str,
     allocated: list[tuple[str, tuple[dict[str, Any], str, int]]],
+    policy: tuple[str, ...] = tuple(learner_data.FIELDS),
+    mandatory: list[str] | None = None,
 ) -> store.CredentialRecord:
+    """Validate, sign and store. ``policy``: the disclosable learner-data fields; ``mandatory``
+    (ecdsa-sd-2023): the caller's pointers, else all but the disclosable fields."""
     if OB_TYPES & set(_types(credential)):
         _validate(credential)
-    document = _sign(t, inst, issuer.slug, credential, format)
+    document = _sign(t, inst, issuer, credential, format, mandatory, policy)
     record = store.CredentialRecord(
         id=credential["id"],
         token=secrets.token_urlsafe(24),
@@ -281,6 +336,7 @@ def issue_document(
     format: str = "eddsa-rdfc-2022",
     credential_id: str | None = None,
     suspension: bool = False,
+    mandatory_pointers: list[str] | None = None,
     tx: Tx | None = None,
 ) -> store.CredentialRecord:
     """W3C VC-API issue: add an id (if none), the validity start (if none) and status
@@ -289,9 +345,14 @@ def issue_document(
     The issuer must be one of this installation's DIDs. VC 1.1 input (``issuanceDate``)
     gets StatusList2021 entries; VC 2.0 input BitstringStatusListEntry ones. A credential
     that already carries ``credentialStatus`` or ``proof`` is refused: the issuer owns both.
+    ``ecdsa-sd-2023`` takes the caller's ``mandatory_pointers`` (VC-API), to which the
+    never-disclosable members are added (:data:`issuer.sd_issue.NEVER_DISCLOSABLE`).
     """
-    if format not in FORMATS:
-        raise InvalidRequestError(f"format {format!r}: use one of {', '.join(FORMATS)}")
+    if format not in FORMATS or format == "sd-jwt-vc":
+        usable = ", ".join(f for f in FORMATS if f != "sd-jwt-vc")
+        raise InvalidRequestError(f"format {format!r}: the VC-API issues {usable}")
+    if mandatory_pointers is not None and format != "ecdsa-sd-2023":
+        raise InvalidRequestError("mandatoryPointers needs the ecdsa-sd-2023 cryptosuite")
     contexts = _contexts(credential)
     if "VerifiableCredential" not in _types(credential):
         raise MalformedCredentialError("credential.type must include VerifiableCredential")
@@ -300,8 +361,8 @@ def issue_document(
     if credential_id is not None and "id" in credential and credential["id"] != credential_id:
         raise InvalidRequestError("options.credentialId differs from credential.id")
     v1 = contexts[0] == VC_V1
-    if v1 and format in ("vc-jwt",):
-        raise InvalidRequestError("vc-jwt (VC-JOSE-COSE) secures VC 2.0 credentials only")
+    if v1 and format in ("vc-jwt", "ecdsa-sd-2023"):
+        raise InvalidRequestError(f"{format} secures VC 2.0 credentials only")
     document = json.loads(json.dumps(credential))  # a private deep copy
     document["id"] = document.get("id") or credential_id or f"urn:uuid:{uuid.uuid4()}"
     if not isinstance(document["id"], str):
@@ -337,6 +398,7 @@ def issue_document(
             achievement=None,
             recipient=recipient,
             allocated=list(zip(purposes, allocated, strict=True)),
+            mandatory=mandatory_pointers or [],
         )
 
 

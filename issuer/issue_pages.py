@@ -43,6 +43,7 @@ ACTIONS = {
     "unsuspend": ("suspension", False),
 }
 DONE_WORDS = {"revoke": "revoked", "suspend": "suspended", "unsuspend": "unsuspended"}
+OFFER_ONLY = {"ecdsa-sd-2023": oid4vci.LDP_SD, "sd-jwt-vc": oid4vci.SD_JWT}
 
 
 # --- issue one --------------------------------------------------------------------------------
@@ -81,9 +82,16 @@ def recipient_of(text: str) -> tuple[str | None, str | None]:
 def _offer(
     request: Request, inst: Installation, visitor: Visitor, slug: str, form: Mapping[str, str]
 ) -> Response:
-    """OID4VCI §4.1: a Credential Offer of the achievement; shown once with its QR code."""
+    """OID4VCI §4.1: a Credential Offer of the achievement; shown once with its QR code.
+    A selective-disclosure format chosen on the form is the only one offered."""
+    chosen = OFFER_ONLY.get(form.get("format", ""))
     offer = oid4vci.create_offer(
-        inst, slug, form["achievement"], tx_code=form.get("tx_code") == "on"
+        inst,
+        slug,
+        form["achievement"],
+        tx_code=form.get("tx_code") == "on",
+        configuration_ids=None if chosen is None else [chosen],
+        learner=_learner(form),
     )
     return render(
         request,
@@ -97,6 +105,11 @@ def _offer(
     )
 
 
+def _learner(form: Mapping[str, str]) -> dict[str, str | None]:
+    """The optional learner data of the form (empty fields left out)."""
+    return {name: form.get(name, "").strip() or None for name in oid4vci.LEARNER_FIELDS}
+
+
 def _issue(
     request: Request, inst: Installation, visitor: Visitor, slug: str, form: Mapping[str, str]
 ) -> Response:
@@ -104,6 +117,7 @@ def _issue(
     if did is None and email is None:
         error = "Give the recipient as a DID (did:key:…, did:web:…) or an email address."
         return _form_page(request, inst, visitor, slug, 422, values=form, error=error)
+    learner = _learner(form)
     record = issuance.issue_credential(
         inst,
         issuance.IssueRequest(
@@ -113,6 +127,9 @@ def _issue(
             recipient_email=email,
             format=form.get("format") or "eddsa-rdfc-2022",
             suspension=form.get("suspension") == "on",
+            recipient_name=learner["recipient_name"],
+            date_of_birth=learner["date_of_birth"],
+            grade=learner["grade"],
         ),
     )
     document = record.document

@@ -9,7 +9,8 @@ Tables (owner module in brackets; all SQL lives in :mod:`issuer.store`):
 
 * ``issuers``        one row per issuing organization of this installation
 * ``issuer_keys``    its key pairs; ``retired`` set once rotated out (still published)
-* ``achievements``   the catalogue: OB 3.0 Achievement JSON per issuer
+* ``achievements``   the catalogue: OB 3.0 Achievement JSON per issuer, and which learner-data
+                     fields a holder may withhold (``disclosable_json``, NULL: all)
 * ``credentials``    every issued credential, JSON-LD or JWT, as sent
 * ``status_lists``   one Bitstring Status List per issuer + purpose (+ flavor, + seq when full),
                      with its current signed list credential
@@ -130,6 +131,13 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         "a c_nonce is spent once, also under concurrent PostgreSQL transactions",
         """
         CREATE UNIQUE INDEX offers_c_nonce ON offers (c_nonce)
+        """,
+    ),
+    (
+        4,
+        "which learner-data fields of an achievement a holder may withhold (NULL: all)",
+        """
+        ALTER TABLE achievements ADD COLUMN disclosable_json TEXT
         """,
     ),
 )

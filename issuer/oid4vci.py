@@ -21,15 +21,15 @@ import base64
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import segno
 
-from issuer import store
-from issuer.errors import NotFoundError
+from issuer import learner_data, sd_issue, store
+from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from vckit import oid4vci
 from vckit.openbadges import ob_context
@@ -40,6 +40,21 @@ MAX_TX_CODE_ATTEMPTS = 5
 TX_CODE_DIGITS = 6
 PBKDF2_ITERATIONS = 100_000
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
+LDP_SD = "OpenBadgeCredential_ldp_vc_ecdsa_sd"
+SD_JWT = "OpenBadgeCredential_dc_sd_jwt"
+#: configuration id -> the issuer.issuance format it is issued in
+CONFIGURATION_FORMATS = {
+    "OpenBadgeCredential_ldp_vc": "eddsa-rdfc-2022",
+    "OpenBadgeCredential_jwt_vc_json": "ob3-jwt",
+    LDP_SD: "ecdsa-sd-2023",
+    SD_JWT: "sd-jwt-vc",
+}
+LEARNER_FIELDS = ("recipient_name", "date_of_birth", "grade")
+_SHARED = (
+    "cryptographic_binding_methods_supported",
+    "proof_types_supported",
+    "credential_metadata",
+)
 
 
 class OAuthError(Exception):
@@ -85,11 +100,22 @@ def require_issuer(inst: Installation, slug: str) -> store.IssuerRecord:
 
 
 def configurations() -> dict[str, dict[str, Any]]:
-    """The OB 3.0 credential in ``ldp_vc`` and ``jwt_vc_json`` (Appendix A.1)."""
+    """The OB 3.0 credential in ``ldp_vc`` and ``jwt_vc_json`` (Appendix A.1), then its two
+    selective-disclosure forms: ``ldp_vc`` with ecdsa-sd-2023, and an SD-JWT VC (``dc+sd-jwt``,
+    Appendix A.3, with the OB 3.0 ``vct``). Wallets pick the first they can hold."""
     context = ["https://www.w3.org/ns/credentials/v2", ob_context()]
-    return oid4vci.ob3_configurations(
+    found = oid4vci.ob3_configurations(
         context, CREDENTIAL_TYPES, display_name="Open Badge", jwt_algs=("RS256",)
     )
+    ldp = found["OpenBadgeCredential_ldp_vc"]
+    found[LDP_SD] = {**ldp, "credential_signing_alg_values_supported": ["ecdsa-sd-2023"]}
+    found[SD_JWT] = {
+        "format": "dc+sd-jwt",
+        "vct": sd_issue.VCT,
+        "credential_signing_alg_values_supported": ["ES256"],
+        **{k: ldp[k] for k in _SHARED},
+    }
+    return found
 
 
 def issuer_metadata(inst: Installation, slug: str) -> dict[str, Any]:
@@ -158,10 +184,39 @@ def tx_code_spec() -> oid4vci.TxCode:
     )
 
 
+def _learner(
+    inst: Installation, found: store.AchievementRecord, learner: Mapping[str, str | None]
+) -> dict[str, str]:
+    """The learner data to put in the credential, checked now (not at redemption)."""
+    given = {k: v for k, v in learner.items() if v is not None}
+    unknown = set(given) - set(LEARNER_FIELDS)
+    if unknown:
+        raise InvalidRequestError(f"unknown learner data {sorted(unknown)}")
+    if "recipient_name" in given:
+        given["recipient_name"] = learner_data.check_name(given["recipient_name"])
+    if "date_of_birth" in given:
+        learner_data.check_date_of_birth(given["date_of_birth"], inst.now().date())
+    if "grade" in given:
+        learner_data.grade_result(found.achievement, given["grade"])
+    return given
+
+
 def create_offer(
-    inst: Installation, slug: str, achievement: str, *, tx_code: bool = False
+    inst: Installation,
+    slug: str,
+    achievement: str,
+    *,
+    tx_code: bool = False,
+    configuration_ids: Sequence[str] | None = None,
+    learner: Mapping[str, str | None] | None = None,
 ) -> Offer:
-    """Offer one achievement in every supported format (the Wallet picks one, §8.2)."""
+    """Offer one achievement in every supported format (the Wallet picks one, §8.2), or in
+    the ``configuration_ids`` given; ``learner`` (recipient_name, date_of_birth, grade) goes
+    into the credential."""
+    ids = list(configurations()) if configuration_ids is None else list(configuration_ids)
+    unknown = [i for i in ids if i not in configurations()]
+    if not ids or unknown or len(set(ids)) != len(ids):
+        raise InvalidRequestError(f"configuration_ids: use some of {', '.join(configurations())}")
     code = secrets.token_urlsafe(32)
     pin = f"{secrets.randbelow(10**TX_CODE_DIGITS):0{TX_CODE_DIGITS}d}" if tx_code else None
     now = inst.now()
@@ -173,8 +228,9 @@ def create_offer(
             raise NotFoundError(f"issuer {slug!r} has no achievement {achievement!r}")
         request = {
             "achievement": found.id,
-            "configuration_ids": list(configurations()),
+            "configuration_ids": ids,
             "pre_authorized_code": code,
+            "learner": _learner(inst, found, learner or {}),
         }
         record = store.OfferRecord(
             sha256_b64(code),

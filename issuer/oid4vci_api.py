@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from issuer import oid4vci, oid4vci_credential
 from issuer.deps import InstallationDep as InstDep
 from issuer.deps import TokenDep
-from issuer.errors import NotFoundError
+from issuer.errors import IssuerError, NotFoundError
 from issuer.problems import from_error
 
 MAX_FORM_BYTES = 16_384
@@ -91,6 +91,12 @@ def authorization_server_metadata(slug: str, inst: InstDep) -> Response:
 class OfferIn(BaseModel):
     achievement: str = Field(min_length=1, max_length=500, description="slug or id")
     tx_code: bool = Field(False, description="require a Transaction Code, shown once")
+    configuration_ids: list[str] | None = Field(
+        None, description="offer only these credential configurations (default: all)"
+    )
+    recipient_name: str | None = Field(None, max_length=200, description="put in the credential")
+    date_of_birth: str | None = Field(None, max_length=10, description="YYYY-MM-DD")
+    grade: str | None = Field(None, min_length=1, max_length=100, description="an allowedValue")
 
 
 def offer_json(offer: oid4vci.Offer) -> dict[str, Any]:
@@ -113,10 +119,18 @@ def offer_json(offer: oid4vci.Offer) -> dict[str, Any]:
     summary="Offer an achievement to a wallet (pre-authorized code)",
 )
 def create_offer(slug: str, body: OfferIn, inst: InstDep, _: TokenDep) -> Response:
+    learner = {name: getattr(body, name) for name in oid4vci.LEARNER_FIELDS}
     try:
-        offer = oid4vci.create_offer(inst, slug, body.achievement, tx_code=body.tx_code)
-    except NotFoundError as exc:
-        return _not_found(exc)
+        offer = oid4vci.create_offer(
+            inst,
+            slug,
+            body.achievement,
+            tx_code=body.tx_code,
+            configuration_ids=body.configuration_ids,
+            learner=learner,
+        )
+    except IssuerError as exc:
+        return from_error(exc)
     return JSONResponse(offer_json(offer), status_code=201, headers=NO_STORE)
 
 

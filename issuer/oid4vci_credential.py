@@ -7,7 +7,8 @@ https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html.
    so the unauthenticated Nonce Endpoint writes nothing; a nonce is spent when a credential is
    issued with it (recorded on that offer) and never accepted again.
 2. It sends a ``jwt`` key proof to the Credential Endpoint (:func:`issue`, §8): the holder's DID
-   (did:key, did:jwk, or did:jwk of a bare jwk) becomes ``credentialSubject.id`` and the
+   (did:key, did:jwk, or did:jwk of a bare jwk) becomes ``credentialSubject.id`` (and, for
+   ``dc+sd-jwt``, its key the SD-JWT VC's ``cnf.jwk``: an SD-JWT string is returned) and the
    credential goes through :func:`issuer.issuance.issue_credential` (status entries, schema)
    in the same transaction that spends the offer and the nonce.
 """
@@ -28,6 +29,7 @@ from issuer.errors import IssuerError
 from issuer.installation import Installation
 from issuer.oid4vci import (
     ACCESS_TOKEN_TTL,
+    CONFIGURATION_FORMATS,
     OAuthError,
     b64url,
     configurations,
@@ -41,7 +43,6 @@ from vckit import oid4vci
 from vckit.errors import VckitError
 
 NONCE_TTL = timedelta(minutes=5)
-FORMAT_TO_PROOF = {"ldp_vc": "eddsa-rdfc-2022", "jwt_vc_json": "ob3-jwt"}  # issuance.FORMATS
 
 
 # --- Nonce Endpoint (§7) -------------------------------------------------------------------------
@@ -172,12 +173,15 @@ def issue(
         raise OAuthError("invalid_proof", f"{exc.code}: {exc}") from exc
     if proof.nonce is None or not nonces.valid(proof.nonce, now):
         raise OAuthError("invalid_nonce", "the c_nonce is unknown or expired; get a new one")
-    fmt = configurations()[configuration]["format"]
+    learner = record.request.get("learner") or {}
     request = issuance.IssueRequest(
         issuer=slug,
         achievement=record.request["achievement"],
-        recipient_did=proof.holder,
-        format=FORMAT_TO_PROOF[fmt],
+        recipient_did=proof.holder,  # its key becomes cnf.jwk of an SD-JWT VC
+        format=CONFIGURATION_FORMATS[configuration],
+        recipient_name=learner.get("recipient_name"),
+        date_of_birth=learner.get("date_of_birth"),
+        grade=learner.get("grade"),
     )
     try:
         with inst.db.transaction() as tx:

@@ -29,6 +29,8 @@ FORMAT_NAMES = {
     "ecdsa-rdfc-2019": "Data Integrity, ecdsa-rdfc-2019 (P-256)",
     "vc-jwt": "VC-JOSE-COSE JWT (ES256)",
     "ob3-jwt": "Open Badges 3.0 VC-JWT (RS256; DID recipients only)",
+    "ecdsa-sd-2023": "Data Integrity, ecdsa-sd-2023 (P-256; the learner can hide fields)",
+    "sd-jwt-vc": "SD-JWT VC (ES256; the learner can hide fields; did:key/did:jwk recipients only)",
 }
 
 

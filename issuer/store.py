@@ -143,23 +143,43 @@ class AchievementRecord:
     slug: str
     achievement: dict[str, Any]  # OB 3.0 Achievement
     created: str
+    disclosable: tuple[str, ...] | None = None  # learner-data fields; None: all (learner_data)
 
 
 def _achievement(row: dict[str, Any] | None) -> AchievementRecord | None:
     if row is None:
         return None
+    policy = row.get("disclosable_json")
     return AchievementRecord(
-        row["id"], row["issuer"], row["slug"], json.loads(row["achievement_json"]), row["created"]
+        row["id"],
+        row["issuer"],
+        row["slug"],
+        json.loads(row["achievement_json"]),
+        row["created"],
+        None if policy is None else tuple(json.loads(policy)),
     )
 
 
 def add_achievement(
-    tx: Tx, id: str, issuer: str, slug: str, achievement: dict[str, Any], created: str
+    tx: Tx,
+    id: str,
+    issuer: str,
+    slug: str,
+    achievement: dict[str, Any],
+    created: str,
+    disclosable: tuple[str, ...] | None = None,
 ) -> None:
     tx.execute(
-        "INSERT INTO achievements (id, issuer, slug, achievement_json, created) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (id, issuer, slug, _dump(achievement), created),
+        "INSERT INTO achievements (id, issuer, slug, achievement_json, created, disclosable_json) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            id,
+            issuer,
+            slug,
+            _dump(achievement),
+            created,
+            None if disclosable is None else _dump(list(disclosable)),
+        ),
     )
 
 

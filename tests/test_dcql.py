@@ -214,11 +214,57 @@ def test_jwt_vc_request_matches_the_credential_inside_the_jwt() -> None:
     assert evaluate(query, [other_type]).selected == ()
 
 
-def test_sd_jwt_queries_parse_but_match_nothing_held_here() -> None:
+# --- Appendix B.3: SD-JWT VC, vct_values ------------------------------------------------------
+
+IDENTITY = "https://credentials.example.com/identity_credential"
+
+
+def _identity(**changes: Any) -> dict[str, Any]:
+    claims: dict[str, Any] = {
+        "vct": IDENTITY,
+        "family_name": "D",
+        "given_name": "J",
+        "address": {"street_address": "S"},
+    }
+    claims.update(changes)
+    return claims
+
+
+def test_sd_jwt_query_matches_by_vct_and_claims() -> None:
+    """B.3.5: the SD-JWT VC's vct is one of vct_values; §6.4.1 the claims paths select
+    something in its claims (every disclosure applied)."""
     query = parse_query(vector("query_lang_simple.json"))
-    credential = {"family_name": "D", "given_name": "J", "address": {"street_address": "S"}}
-    held = Candidate("x", "dc+sd-jwt", credential, frozenset())
-    assert not evaluate(query, [held]).satisfied
+    held = Candidate("x", "dc+sd-jwt", _identity(), frozenset())
+    assert evaluate(query, [held]).selected == ("my_credential",)
+    other_vct = Candidate("y", "dc+sd-jwt", _identity(vct="https://example.com/other"), frozenset())
+    no_street = Candidate("z", "dc+sd-jwt", _identity(address={}), frozenset())
+    assert not evaluate(query, [other_vct]).satisfied
+    assert not evaluate(query, [no_street]).satisfied
+
+
+def test_sd_jwt_query_does_not_match_a_w3c_credential_of_the_same_content() -> None:
+    query = parse_query(vector("query_lang_simple.json"))
+    w3c = Candidate("x", "ldp_vc", _identity(), frozenset({VC}))
+    assert not evaluate(query, [w3c]).satisfied
+
+
+def test_ldp_vc_or_sd_jwt_alternatives_take_what_the_holder_has() -> None:
+    """§6.2: one credential set, two options (ldp_vc or dc+sd-jwt): either satisfies it."""
+    query = parse_query(
+        {
+            "credentials": [
+                {"id": "w3c", "format": "ldp_vc", "meta": {"type_values": [[VC]]}},
+                {"id": "sd", "format": "dc+sd-jwt", "meta": {"vct_values": [IDENTITY]}},
+            ],
+            "credential_sets": [{"options": [["w3c"], ["sd"]]}],
+        }
+    )
+    sd = Candidate("s", "dc+sd-jwt", _identity(), frozenset())
+    w3c = Candidate("w", "ldp_vc", {"type": ["VerifiableCredential"]}, frozenset({VC}))
+    assert evaluate(query, [sd]).selected == ("sd",)
+    assert evaluate(query, [w3c]).selected == ("w3c",)
+    assert evaluate(query, [w3c, sd]).selected == ("w3c",)  # the first satisfiable option
+    assert not evaluate(query, []).satisfied
 
 
 # --- malformed queries ------------------------------------------------------------------------
@@ -239,6 +285,8 @@ MALFORMED: dict[str, tuple[object, str]] = {
     "no-format": (_w3c(format=None), "format"),
     "no-meta": (_w3c(meta=None), "meta"),
     "no-type-values": (_w3c(meta={}), "type_values"),
+    "sd-jwt-without-vct-values": (_w3c(format="dc+sd-jwt", meta={}), "vct_values"),
+    "sd-jwt-vct-not-string": (_w3c(format="dc+sd-jwt", meta={"vct_values": [1]}), "strings"),
     "empty-path": (_w3c(claims=[{"path": []}]), "non-empty array"),
     "negative-index": (_w3c(claims=[{"path": ["a", -1]}]), "non-negative"),
     "float-in-path": (_w3c(claims=[{"path": ["a", 1.5]}]), "non-negative"),

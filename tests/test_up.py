@@ -1,7 +1,8 @@
-"""The README's first command: ``ler up`` starts the three services and stops them on Ctrl-C."""
+"""The README's first command: ``ler up`` starts the four services and stops them on Ctrl-C."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -19,10 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_base_port() -> int:
-    """A base port whose next three ports are free (the services use base+1..base+3)."""
+    """A base port free with its next three (landing on base, the others base+1..base+3)."""
     for base in range(23_000, 60_000, 10):
         try:
-            for offset in (1, 2, 3):
+            for offset in (0, 1, 2, 3):
                 with socket.socket() as probe:
                     probe.bind(("127.0.0.1", base + offset))
         except OSError:
@@ -42,7 +43,7 @@ def wait_until_up(url: str, deadline: float) -> httpx.Response:
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
-def test_ler_up_serves_all_three_and_stops_cleanly(tmp_path: Path, stop_signal: int) -> None:
+def test_ler_up_serves_all_four_and_stops_cleanly(tmp_path: Path, stop_signal: int) -> None:
     base = free_base_port()
     env = {**os.environ, "LER_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
@@ -55,9 +56,14 @@ def test_ler_up_serves_all_three_and_stops_cleanly(tmp_path: Path, stop_signal: 
     )
     try:
         deadline = time.monotonic() + 60
-        for offset in (1, 2, 3):
+        for offset in (0, 1, 2, 3):
             response = wait_until_up(f"http://127.0.0.1:{base + offset}/healthz", deadline)
             assert response.json() == {"status": "ok"}
+            assert httpx.get(f"http://127.0.0.1:{base + offset}/readyz", timeout=5).is_success
+        landing = httpx.get(f"http://127.0.0.1:{base}/", timeout=5).text
+        assert f'href="http://localhost:{base + 3}/registry"' in landing  # the map links
+        stats = httpx.get(f"http://127.0.0.1:{base}/stats.json", timeout=30).json()
+        assert all(service["available"] for service in stats["services"].values()), stats
         did = httpx.get(f"http://127.0.0.1:{base + 1}/.well-known/did.json", timeout=5).json()
         assert did["id"] == f"did:web:localhost%3A{base + 1}"
         # the issuer's DID document resolves with vckit (https mapped to the local http server)
@@ -75,4 +81,9 @@ def test_ler_up_serves_all_three_and_stops_cleanly(tmp_path: Path, stop_signal: 
         process.send_signal(stop_signal)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
+    assert out.splitlines()[0] == f"landing   http://localhost:{base}/"  # the map first
     assert f"verifier  http://localhost:{base + 3}/" in out
+    logged = [json.loads(line) for line in err.splitlines() if line.strip()]  # JSON lines only
+    requests = [r for r in logged if r.get("event") == "request"]
+    assert {r["service"] for r in requests} == {"landing", "issuer", "wallet", "verifier"}
+    assert all(set(r) >= {"time", "level", "path", "status", "request_id"} for r in requests)

@@ -17,7 +17,7 @@ import pytest
 from tests import scenarios as s
 from vckit import data_integrity
 from vckit.did import DidResolver
-from vckit.errors import InputError, UnsupportedFormatError
+from vckit.errors import InputError
 from vckit.report import FAIL, PASS, UNCHECKED, Report
 from vckit.verify import VerifyOptions, verify
 
@@ -332,10 +332,12 @@ def test_unusable_input_raises_input_error(data: bytes) -> None:
         verify(data, OPTIONS)
 
 
-def test_sd_jwt_is_refused_for_now() -> None:
-    token = s.jwt_credential()
-    with pytest.raises(UnsupportedFormatError):
-        verify(token + "~", OPTIONS)
+def test_vc_jwt_dressed_as_sd_jwt_fails_its_proof() -> None:
+    report = verify(s.jwt_credential() + "~", OPTIONS)
+    assert report.format.startswith("dc+sd-jwt")
+    assert report.check("proof").status == FAIL
+    assert "dc+sd-jwt" in report.check("proof").detail
+    assert report.verdict == FAIL
 
 
 def test_verify_does_not_modify_its_input() -> None:

@@ -8,6 +8,7 @@ the hash function:
   https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022
 - ``ecdsa-rdfc-2019`` — W3C "Data Integrity ECDSA Cryptosuites v1.0" §3.2, SHA-256 for P-256
   and SHA-384 for P-384 (§3.2.4 Hashing) https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-rdfc-2019
+- ``ecdsa-sd-2023`` (verification only here) — vc-di-ecdsa §3.3, steps in :mod:`vckit.ecdsa_sd`
 - ``Ed25519Signature2020`` (legacy, verification only) — vc-di-eddsa §4 "The
   Ed25519Signature2020 Suite" https://www.w3.org/TR/vc-di-eddsa/#the-ed25519signature2020-suite
 
@@ -87,7 +88,18 @@ ED25519_SIGNATURE_2020 = Cryptosuite(
     signature_lengths={"Ed25519": 64},
     spec="https://www.w3.org/TR/vc-di-eddsa/#the-ed25519signature2020-suite",
 )
+ECDSA_SD_2023 = Cryptosuite(
+    proof_type="DataIntegrityProof",
+    name="ecdsa-sd-2023",
+    key_kinds=("P-256",),
+    signature_lengths={"P-256": 64},
+    spec="https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-sd-2023",
+)
+"""Selective disclosure; its steps are in :mod:`vckit.ecdsa_sd`, not the RDFC steps here."""
 DATA_INTEGRITY_SUITES = (EDDSA_RDFC_2022, ECDSA_RDFC_2019)
+VERIFY_ONLY_SUITES = (ECDSA_SD_2023,)
+"""Suites :func:`vckit.data_integrity.verify_proof` checks but :func:`~vckit.data_integrity.sign`
+does not make (ecdsa-sd-2023 base proofs come from :func:`vckit.ecdsa_sd.create_base_proof`)."""
 LEGACY_SUITES = (ED25519_SIGNATURE_2020,)
 
 
@@ -97,10 +109,10 @@ def suite_for(proof_type: object, cryptosuite: object) -> Cryptosuite:
     Raises UnsupportedCryptosuiteError for any other ``type`` / ``cryptosuite`` pair.
     """
     if proof_type == "DataIntegrityProof":
-        for suite in DATA_INTEGRITY_SUITES:
+        for suite in (*DATA_INTEGRITY_SUITES, *VERIFY_ONLY_SUITES):
             if suite.name == cryptosuite:
                 return suite
-        known = ", ".join(str(s.name) for s in DATA_INTEGRITY_SUITES)
+        known = ", ".join(str(s.name) for s in (*DATA_INTEGRITY_SUITES, *VERIFY_ONLY_SUITES))
         raise UnsupportedCryptosuiteError(
             f"proof.cryptosuite {cryptosuite!r} is not supported (supported: {known})"
         )

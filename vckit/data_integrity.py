@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from vckit import multibase
+from vckit import ecdsa_sd, multibase
 from vckit.cryptosuites import (
     DATA_INTEGRITY_SUITES,
     Cryptosuite,
@@ -255,12 +255,18 @@ def verify_proof(
     InvalidDomainError, InvalidChallengeError, a JsonLdError (undefined term, unknown
     context: nothing is verified then) or InvalidSignatureError. For a proof in a chain,
     the proofs named by ``previousProof`` are secured too, but must be verified by their
-    own calls (#verify-proof-sets-and-chains).
+    own calls (#verify-proof-sets-and-chains). An ecdsa-sd-2023 proof, base or derived, is
+    verified by :func:`vckit.ecdsa_sd.verify_proof`.
     """
-    suite = check_proof(proof)
+    is_sd = isinstance(proof, Mapping) and proof.get("cryptosuite") == ecdsa_sd.CRYPTOSUITE
+    suite = check_proof(proof, require_value=not is_sd)
     check_proof_bindings(
         proof, expected_proof_purpose=expected_proof_purpose, challenge=challenge, domain=domain
     )
+    if is_sd:  # base or derived: its own algorithms (vc-di-ecdsa §3.3)
+        unsecured = {key: value for key, value in document.items() if key != "proof"}
+        ecdsa_sd.verify_proof({**unsecured, "proof": dict(proof)}, public_key)
+        return
     proof_bytes = decode_proof_value(proof["proofValue"])
     hash_name = suite.hash_name(public_key.kind)
     unsecured = input_document(document, proof.get("previousProof"))

@@ -1,14 +1,17 @@
 """Digital Credentials Query Language: parse a query and match credentials to it.
 
-OpenID for Verifiable Presentations 1.0 (final), §6 (DCQL), §7 (claims path pointer) and
+OpenID for Verifiable Presentations 1.0 (final), §6 (DCQL), §7 (claims path pointer),
 Appendix B.1 (W3C Verifiable Credentials: formats ``ldp_vc`` and ``jwt_vc_json``, the
-``type_values`` meta parameter). Pure: the caller hands in each candidate credential as
-JSON (for a VC-JWT, the credential inside it) with its fully expanded ``type`` IRIs
+``type_values`` meta parameter) and Appendix B.3 (IETF SD-JWT VC: format ``dc+sd-jwt``, the
+``vct_values`` meta parameter). Pure: the caller hands in each candidate credential as
+JSON (for a VC-JWT, the credential inside it; for an SD-JWT VC, its claims with every
+disclosure the holder has applied) with its fully expanded ``type`` IRIs
 (:func:`expanded_types` computes them with the sealed JSON-LD contexts).
 
-Field-level selective disclosure is out of scope here: W3C credentials secured with
-``eddsa-rdfc-2022`` / ``ecdsa-rdfc-2019`` or a VC-JWT are presented whole, so a matching
-credential is returned with every claim (§6.4.1, last paragraph).
+Which claims go is the holder's business after matching: a W3C credential secured with
+``eddsa-rdfc-2022`` / ``ecdsa-rdfc-2019`` or a VC-JWT goes whole (§6.4.1, last paragraph);
+an ecdsa-sd-2023 credential (derived) or an SD-JWT VC goes with the fields the holder
+chose.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from vckit.errors import DcqlQueryError, JsonLdError
 from vckit.jsonld import SealedLoader, _options, default_loader
 
 W3C_FORMATS = ("ldp_vc", "jwt_vc_json")
+SD_JWT_VC_FORMAT = "dc+sd-jwt"  # Appendix B.3
 _ID = re.compile(r"[A-Za-z0-9_-]+")  # §6.1 / §6.3: alphanumeric, underscore, hyphen
 PathComponent = str | int | None
 ClaimValue = str | int | bool
@@ -159,6 +163,10 @@ def parse_credential_query(value: object, where: str) -> CredentialQuery:
             types = _non_empty_list(alternative, f"{where}.meta.type_values[{i}]")
             if not all(isinstance(t, str) for t in types):
                 raise _fail(f"{where}.meta.type_values[{i}]", "holds strings only")
+    if fmt == SD_JWT_VC_FORMAT:  # B.3.5: vct_values, a non-empty array of strings
+        vct_values = _non_empty_list(meta.get("vct_values"), f"{where}.meta.vct_values")
+        if not all(isinstance(v, str) for v in vct_values):
+            raise _fail(f"{where}.meta.vct_values", "holds strings only")
     has_sets = "claim_sets" in value
     claims = None
     if "claims" in value:
@@ -293,12 +301,24 @@ def type_values_match(query: CredentialQuery, types: frozenset[str]) -> bool:
     return any(set(alternative) <= types for alternative in query.meta.get("type_values", ()))
 
 
+def vct_values_match(query: CredentialQuery, credential: Mapping[str, Any]) -> bool:
+    """Appendix B.3.5 ``vct_values``: the SD-JWT VC's ``vct`` is one of them (inherited
+    types are not followed: type metadata is not fetched)."""
+    return credential.get("vct") in query.meta.get("vct_values", ())
+
+
 def candidate_matches(query: CredentialQuery, candidate: Candidate) -> bool:
-    """One credential against one credential query: same format, meta, claims. Only the
-    W3C formats are matched; any other format matches nothing held here."""
-    if candidate.format != query.format or query.format not in W3C_FORMATS:
+    """One credential against one credential query: same format, meta, claims. The W3C
+    formats and ``dc+sd-jwt`` are matched; any other format matches nothing held here."""
+    if candidate.format != query.format:
         return False
-    if not type_values_match(query, candidate.types):
+    if query.format in W3C_FORMATS:
+        if not type_values_match(query, candidate.types):
+            return False
+    elif query.format == SD_JWT_VC_FORMAT:
+        if not vct_values_match(query, candidate.credential):
+            return False
+    else:
         return False
     return selected_claims(query, candidate.credential) is not None
 

@@ -18,7 +18,9 @@ One function per spec step, named after it:
 The proof values are CBOR (RFC 8949) behind a three-byte tag header (0xd9 0x5d 0x00 base,
 0xd9 0x5d 0x01 derived); :func:`cbor_encode` / :func:`cbor_decode` cover just the types those
 values use (unsigned integers, byte strings, text strings, arrays, maps), definite lengths only.
-P-256 only (the suite's P-384 variant is not implemented). Not wired into ``verify.py``.
+P-256 only (the suite's P-384 variant is not implemented). :func:`verify_proof` checks either
+kind of proof (:func:`verify_base_proof` for the holder's copy, :func:`verify_derived_proof`);
+``vckit.data_integrity.verify_proof`` hands ecdsa-sd-2023 proofs to it.
 """
 
 from __future__ import annotations
@@ -355,14 +357,100 @@ def select_jsonld(pointers: Sequence[str], document: Mapping[str, Any]) -> dict[
     return selection_document
 
 
+_RDF = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDF_FIRST, _RDF_REST, _RDF_NIL = _RDF + "first>", _RDF + "rest>", _RDF + "nil>"
+_Objects = dict[tuple[str, str, str], list[str]]
+
+
+def _objects(quads: Iterable[rdfc10.Quad]) -> _Objects:
+    index: _Objects = {}
+    for s, p, o, g in quads:
+        index.setdefault((s, p, g), []).append(o)
+    return index
+
+
+def _list_items(head: str, graph: str, index: _Objects, depth: int = 0) -> Any:
+    """The items of the RDF list at ``head`` (nested lists as tuples); None if not a list."""
+    items: list[Any] = []
+    node, seen = head, set()
+    while node != _RDF_NIL:
+        first, rest = index.get((node, _RDF_FIRST, graph)), index.get((node, _RDF_REST, graph))
+        if not first or not rest or len(first) != 1 or len(rest) != 1 or node in seen:
+            return None
+        seen.add(node)
+        item = first[0]
+        if item.startswith("_:") and depth < 8:
+            item = _list_items(item, graph, index, depth + 1) or item
+        items.append(item)
+        node = rest[0]
+    return tuple(items)
+
+
+def _match_list_nodes(
+    selected: Sequence[rdfc10.Quad], full: Sequence[rdfc10.Quad]
+) -> dict[str, str]:
+    """Selection blank node -> the same node in the whole document, for RDF list nodes.
+
+    Skolemization gives every node object an IRI, but a JSON-LD list (``@list``) has no node
+    object: its rdf:first/rdf:rest nodes get fresh blank node labels each time the selection
+    and the whole document go to RDF. They are matched here by the (subject, property) that
+    holds the list and by the list's items, then node by node down the rdf:rest chain.
+    """
+    sel_index, full_index = _objects(selected), _objects(full)
+    mapping: dict[str, str] = {}
+
+    def pair(sel_node: str, full_node: str, graph: str) -> None:
+        while sel_node.startswith("_:") and sel_node not in mapping:
+            mapping[sel_node] = full_node
+            sel_first = sel_index.get((sel_node, _RDF_FIRST, graph), [""])[0]
+            full_first = full_index.get((full_node, _RDF_FIRST, graph), [""])[0]
+            if sel_first.startswith("_:") and full_first.startswith("_:"):
+                pair(sel_first, full_first, graph)
+            sel_node = sel_index.get((sel_node, _RDF_REST, graph), [""])[0]
+            full_node = full_index.get((full_node, _RDF_REST, graph), [""])[0]
+
+    taken: set[str] = set()
+    for (s, p, g), objects in sel_index.items():
+        if s.startswith("_:") or p in (_RDF_FIRST, _RDF_REST):
+            continue
+        for head in objects:
+            if not head.startswith("_:") or head in mapping:
+                continue
+            items = _list_items(head, g, sel_index)
+            candidates = [
+                other
+                for other in full_index.get((s, p, g), [])
+                if other.startswith("_:")
+                and other not in taken
+                and _list_items(other, g, full_index) == items
+            ]
+            if items is not None and candidates:
+                taken.add(candidates[0])
+                pair(head, candidates[0], g)
+    return mapping
+
+
 def select_canonical_nquads(
-    pointers: Sequence[str], label_map: Mapping[str, str], document: Mapping[str, Any]
+    pointers: Sequence[str],
+    label_map: Mapping[str, str],
+    document: Mapping[str, Any],
+    *,
+    document_quads: Sequence[rdfc10.Quad] = (),
 ) -> tuple[list[rdfc10.Quad], Nquads]:
-    """§ 3.4.15 selectCanonicalNQuads: the deskolemized and the relabelled selected N-Quads."""
+    """§ 3.4.15 selectCanonicalNQuads: the deskolemized and the relabelled selected N-Quads.
+
+    ``document_quads`` (the whole document's deskolemized quads, whose blank node labels
+    ``label_map`` is keyed by) lets the RDF list nodes of the selection take their labels
+    (see :func:`_match_list_nodes`); without it a selection holding a list only works when its
+    lists happen to get the same fresh labels as in the whole document.
+    """
     selection = select_jsonld(pointers, document)
     if selection is None:
         return [], []
     deskolemized = to_deskolemized_nquads(selection)
+    if document_quads:
+        lists = _match_list_nodes(deskolemized, document_quads)
+        deskolemized = [(lists.get(s, s), p, lists.get(o, o), g) for s, p, o, g in deskolemized]
     nquads = [rdfc10.serialize_quad(_relabel(quad, label_map)) for quad in deskolemized]
     return deskolemized, nquads
 
@@ -387,7 +475,9 @@ def canonicalize_and_group(
     label_map, nquads = label_replacement_canonicalize_nquads(deskolemized, label_map_factory)
     groups: dict[str, Group] = {}
     for name, pointers in group_definitions.items():
-        selected_quads, selected = select_canonical_nquads(pointers, label_map, skolemized_compact)
+        selected_quads, selected = select_canonical_nquads(
+            pointers, label_map, skolemized_compact, document_quads=deskolemized
+        )
         chosen = set(selected)
         group = Group({}, {}, selected_quads)
         for index, nquad in enumerate(nquads):
@@ -770,9 +860,7 @@ def verify_derived_proof(secured_document: Mapping[str, Any], issuer_key: Public
             "the base signature does not verify (a mandatory statement or the proof options "
             "changed, or another issuer key)"
         )
-    if not data.public_key.startswith(_P256_MULTIKEY_PREFIX) or len(data.public_key) != 35:
-        raise SdProofValueError("the proof-scoped key is not a P-256 Multikey")
-    proof_key = PublicKey.from_multibase(multibase.encode(data.public_key, "base58btc"))
+    proof_key = _proof_scoped_key(data.public_key)
     for index, (signature, nquad) in enumerate(
         zip(data.signatures, data.non_mandatory, strict=True)
     ):
@@ -781,3 +869,69 @@ def verify_derived_proof(secured_document: Mapping[str, Any], issuer_key: Public
                 f"the signature of non-mandatory statement {index} does not verify "
                 "(a disclosed field was changed)"
             )
+
+
+def verify_base_proof(secured_document: Mapping[str, Any], issuer_key: PublicKey) -> None:
+    """The holder's check of a base proof (§ 3.6.1 to § 3.6.4 recomputed with the proof's
+    HMAC key): the base signature over the proof options and the mandatory statements, and
+    every per-statement signature. Raises :class:`InvalidSignatureError` when one fails."""
+    proof = secured_document.get("proof")
+    if not isinstance(proof, dict):
+        raise MalformedProofError("the document has no single base proof")
+    base = parse_base_proof_value(proof.get("proofValue"))
+    unsecured = {key: value for key, value in secured_document.items() if key != "proof"}
+    canonical_config = base_proof_configuration(unsecured, proof)
+    transformed = base_proof_transformation(
+        unsecured, base.mandatory_pointers, hmac_key=base.hmac_key
+    )
+    hash_data = base_proof_hashing(transformed, canonical_config)
+    to_verify = serialize_sign_data(hash_data.proof_hash, base.public_key, hash_data.mandatory_hash)
+    if not issuer_key.verify(base.base_signature, to_verify):
+        raise InvalidSignatureError(
+            "the base signature does not verify (a mandatory statement or the proof options "
+            "changed, or another issuer key)"
+        )
+    statements = list(transformed.non_mandatory.values())
+    if len(base.signatures) != len(statements):
+        raise InvalidSignatureError(
+            f"{len(base.signatures)} signatures for {len(statements)} non-mandatory statements"
+        )
+    proof_key = _proof_scoped_key(base.public_key)
+    for index, (signature, nquad) in enumerate(zip(base.signatures, statements, strict=True)):
+        if not proof_key.verify(signature, nquad.encode("utf-8")):
+            raise InvalidSignatureError(
+                f"the signature of non-mandatory statement {index} does not verify "
+                "(a field was changed)"
+            )
+
+
+def _proof_scoped_key(public_key: bytes) -> PublicKey:
+    if not public_key.startswith(_P256_MULTIKEY_PREFIX) or len(public_key) != 35:
+        raise SdProofValueError("the proof-scoped key is not a P-256 Multikey")
+    return PublicKey.from_multibase(multibase.encode(public_key, "base58btc"))
+
+
+def proof_kind(proof: Mapping[str, Any]) -> str | None:
+    """``base`` or ``derived`` for an ecdsa-sd-2023 proof (by its proofValue header), else None."""
+    value = proof.get("proofValue")
+    if proof.get("cryptosuite") != CRYPTOSUITE or not isinstance(value, str):
+        return None
+    try:
+        header = multibase.base64url_nopad_decode(value[1:5])[:3]
+    except Exception:
+        return None
+    if not value.startswith("u"):
+        return None
+    return {BASE_PROOF_HEADER: "base", DERIVED_PROOF_HEADER: "derived"}.get(header)
+
+
+def verify_proof(secured_document: Mapping[str, Any], issuer_key: PublicKey) -> None:
+    """Verify the ecdsa-sd-2023 proof of ``secured_document``, base or derived."""
+    proof = secured_document.get("proof")
+    kind = proof_kind(proof) if isinstance(proof, Mapping) else None
+    if kind == "base":
+        verify_base_proof(secured_document, issuer_key)
+    elif kind == "derived":
+        verify_derived_proof(secured_document, issuer_key)
+    else:
+        raise SdProofValueError("the proofValue is neither an ecdsa-sd-2023 base nor derived proof")

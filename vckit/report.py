@@ -37,6 +37,7 @@ CHECK_TITLES: dict[str, str] = {
     "domain": "Domain matches",
     "trusted-issuer": "Issuer accredited for this achievement",
     "requirements-met": "Meets the job's requirements",
+    "disclosures": "Disclosures match the issuer's signed digests",
 }
 
 
@@ -57,12 +58,37 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Disclosure:
+    """What a selectively disclosed credential revealed, as far as its format can tell.
+
+    ``disclosed``: JSON pointers of the selectively-disclosable fields present;
+    ``withheld``: SD-JWT digests left undisclosed (decoys included), ``None`` when the format
+    does not reveal it (ecdsa-sd-2023); ``absent``: labels of known learner-data fields that
+    are not present; ``note``: one honest sentence for people.
+    """
+
+    disclosed: tuple[str, ...]
+    withheld: int | None
+    absent: tuple[str, ...]
+    note: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "disclosed": list(self.disclosed),
+            "withheld": self.withheld,
+            "absent": list(self.absent),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class Report:
     """What ``vckit.verify.verify`` found.
 
     ``kind`` is ``credential`` or ``presentation``; ``format`` names the securing
     mechanism (``eddsa-rdfc-2022``, ``vc-jwt`` …); ``credentials`` holds one report per
-    credential inside a presentation.
+    credential inside a presentation; ``disclosure`` says what a selectively disclosed
+    credential revealed (SD-JWT, ecdsa-sd-2023 derived proofs).
     """
 
     kind: str
@@ -70,6 +96,7 @@ class Report:
     checks: tuple[Check, ...]
     document: dict[str, Any] | None = None
     credentials: tuple[Report, ...] = field(default=())
+    disclosure: Disclosure | None = None
 
     @property
     def verdict(self) -> CheckStatus:
@@ -99,4 +126,6 @@ class Report:
         }
         if self.credentials:
             out["credentials"] = [r.to_json() for r in self.credentials]
+        if self.disclosure is not None:
+            out["disclosure"] = self.disclosure.to_json()
         return out

@@ -1,4 +1,5 @@
-"""Verify anything: a credential or presentation, JSON-LD with Data Integrity or a VC-JWT.
+"""Verify anything: a credential or presentation, JSON-LD with Data Integrity (ecdsa-sd-2023
+base and derived proofs included), a VC-JWT, or an SD-JWT VC (``vckit.sd_verify``).
 
 ``verify(data, options)`` returns a ``Report`` of named checks (see ``vckit.report``):
 
@@ -12,9 +13,14 @@ status         no status entry says revoked or suspended (the list fetched, veri
                issued by the credential's own issuer)
 schema         an OB 3.0 credential matches 1EdTech's JSON Schema
 holder-binding a presentation is signed by its holder, the subject of its credentials
-challenge      a presentation's proof carries the verifier's challenge
-domain         a presentation's proof carries the verifier's domain
+               (SD-JWT: a Key Binding JWT signed with the ``cnf`` key)
+challenge      a presentation's proof carries the verifier's challenge (SD-JWT: ``nonce``)
+domain         a presentation's proof carries the verifier's domain (SD-JWT: ``aud``)
+disclosures    SD-JWT: every disclosure matches a digest the issuer signed (RFC 9901 §7.1)
 ============== ===========================================================================
+
+A selectively disclosed credential's report also says what was shown (``Report.disclosure``):
+the fields revealed, how many SD-JWT digests stayed hidden, the known fields absent.
 
 Network access is never taken: did:web resolution goes through the ``DidResolver``'s
 fetch, status lists through ``options.fetch_status_list``; when they are missing the
@@ -28,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from vckit import checks, jose, jwt_claims, presentation_checks
+from vckit import checks, ecdsa_sd, jose, jwt_claims, presentation_checks, sd_fields
 from vckit.credential import issuer_id, types_of
 from vckit.did import DidResolver
 from vckit.document import check_object_depth, read_input
@@ -91,7 +97,11 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
         return _verify_json(parsed.json, options)
     if parsed.format == "jwt" and parsed.text is not None:
         return verify_jwt_credential(parsed.text, options)
-    raise UnsupportedFormatError("SD-JWT credentials are not supported yet")
+    if parsed.format == "sd-jwt" and parsed.text is not None:
+        from vckit import sd_verify  # it builds on this module's content checks
+
+        return sd_verify.verify_sd_jwt(parsed.text, options)
+    raise UnsupportedFormatError("input is not a credential format vckit reads")
 
 
 def _verify_json(document: Mapping[str, Any], options: VerifyOptions) -> Report:
@@ -118,20 +128,25 @@ def verify_credential(credential: Mapping[str, Any], options: VerifyOptions) -> 
         now=options.clock(),
         loader=options.loader,
     )
-    content = _content_checks(credential, options)
+    content = content_checks(credential, options)
+    derived = any(ecdsa_sd.proof_kind(proof) == "derived" for proof in finding.proofs)
+    view = {key: value for key, value in credential.items() if key != "proof"}
     return Report(
         kind="credential",
         format=finding.suites,
         checks=(finding.proof, finding.key, *content),
         document=dict(credential),
+        disclosure=sd_fields.ecdsa_sd_disclosure(view) if derived else None,
     )
 
 
-def _content_checks(
+def content_checks(
     credential: Mapping[str, Any],
     options: VerifyOptions,
     jwt_bounds: tuple[datetime | None, datetime | None] = (None, None),
 ) -> list[Check]:
+    """What the credential says, whatever secures it: format, validity period, status and
+    (for OB 3.0) schema."""
     found = [
         checks.data_model(credential),
         checks.validity_period(credential, options.clock(), jwt_bounds),
@@ -174,24 +189,37 @@ def verify_jwt_credential(token: str, options: VerifyOptions) -> Report:
         credential = jose.credential_from_jwt(payload)
     except JoseError as exc:
         raise UnsupportedFormatError(f"not a usable VC-JWT: {exc}") from None
-    proof, key = _jwt_signature_checks(token, options)
-    try:
-        bounds = (jwt_claims.claim_date(payload, "nbf"), jwt_claims.claim_date(payload, "exp"))
-    except JwtClaimsError as exc:
-        content = [Check("validity-period", FAIL, str(exc))]
-    else:
-        content = _content_checks(credential, options, bounds)
+
+    def run() -> tuple[str, str, str]:
+        found = jose.verify_jwt_vc(token, options.resolver, now=options.clock(), check_time=False)
+        return str(found.header.get("alg")), found.kid, found.issuer
+
+    proof, key = jwt_signature_checks(run)
     return Report(
         kind="credential",
         format=f"vc-jwt ({header.get('alg')})",
-        checks=(proof, key, *content),
+        checks=(proof, key, *jwt_content_checks(credential, payload, options)),
         document=dict(credential),
     )
 
 
-def _jwt_signature_checks(token: str, options: VerifyOptions) -> tuple[Check, Check]:
+def jwt_content_checks(
+    credential: Mapping[str, Any], payload: Mapping[str, Any], options: VerifyOptions
+) -> list[Check]:
+    """The content checks of a JWT-secured credential: its ``nbf``/``exp`` bound the validity
+    period too (VC-JWT, SD-JWT VC)."""
     try:
-        result = jose.verify_jwt_vc(token, options.resolver, now=options.clock(), check_time=False)
+        bounds = (jwt_claims.claim_date(payload, "nbf"), jwt_claims.claim_date(payload, "exp"))
+    except JwtClaimsError as exc:
+        return [Check("validity-period", FAIL, str(exc))]
+    return content_checks(credential, options, bounds)
+
+
+def jwt_signature_checks(run: Callable[[], tuple[str, str, str]]) -> tuple[Check, Check]:
+    """The ``proof`` and ``issuer-key`` checks of a JWT whose verification is ``run``: it
+    returns the alg, the key's DID URL and the issuer, or raises what went wrong."""
+    try:
+        alg, kid, issuer = run()
     except (DidFetchNotAllowedError, DidResolutionError, UnsupportedDidMethodError) as exc:
         why = f"issuer key could not be resolved: {exc}"
         return Check("proof", UNCHECKED, why), Check("issuer-key", UNCHECKED, why)
@@ -209,11 +237,11 @@ def _jwt_signature_checks(token: str, options: VerifyOptions) -> tuple[Check, Ch
             "issuer-key", UNCHECKED, "not checked: the token was rejected"
         )
     return (
-        Check("proof", PASS, f"{result.header.get('alg')} signature verifies"),
+        Check("proof", PASS, f"{alg} signature verifies"),
         Check(
             "issuer-key",
             PASS,
-            f"key #{result.kid.partition('#')[2]} is listed by {result.issuer} for assertionMethod",
+            f"key #{kid.partition('#')[2]} is listed by {issuer} for assertionMethod",
         ),
     )
 

@@ -17,6 +17,7 @@ from verifier.verification import Verifier
 
 router = APIRouter(tags=["VC-API"])
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
+SD_JWT_MEDIA_TYPE = "application/dc+sd-jwt"  # SD-JWT VC (draft-ietf-oauth-sd-jwt-vc §3.1)
 
 
 async def _json_body(request: Request) -> dict[str, Any] | Response:
@@ -39,7 +40,8 @@ async def _verify(request: Request, verifier: Verifier, field: str) -> Response:
         return body
     item = body.get(field)
     if not isinstance(item, dict | str):
-        return problem(422, "Missing input", f"'{field}' must be an object or a JWT", "bad-input")
+        detail = f"'{field}' must be an object, a JWT or an SD-JWT"
+        return problem(422, "Missing input", detail, "bad-input")
     if field == "verifiableCredential" and isinstance(item, dict):
         item = _unwrap_enveloped(item)
         if isinstance(item, Response):
@@ -71,8 +73,9 @@ async def _verify(request: Request, verifier: Verifier, field: str) -> Response:
 def _unwrap_enveloped(item: dict[str, Any]) -> dict[str, Any] | str | Response:
     """VC-API ``VerifyEnvelopedCredentialRequest``: an ``EnvelopedVerifiableCredential``
     (VC 2.0 §4.13.1: its ``@context`` MUST be present and include the base context; its
-    ``id`` is ``data:application/vc+jwt,<JWT>`` or ``data:application/jwt,<JWT>``) is
-    verified as that JWT; other objects pass through."""
+    ``id`` is ``data:application/vc+jwt,<JWT>``, ``data:application/jwt,<JWT>``, or
+    ``data:application/dc+sd-jwt,<SD-JWT>``) is verified as that JWT or SD-JWT (the same as
+    posting the string itself); other objects pass through."""
     kinds = item.get("type")
     if "EnvelopedVerifiableCredential" not in (kinds if isinstance(kinds, list) else [kinds]):
         return item
@@ -83,8 +86,12 @@ def _unwrap_enveloped(item: dict[str, Any]) -> dict[str, Any] | str | Response:
         return problem(422, "Unusable input", detail, "bad-input")
     header, comma, token = str(item.get("id", "")).partition(",")
     media = header.removeprefix("data:") if header.startswith("data:") else None
-    if not comma or media not in ENVELOPED_MEDIA_TYPES or not token:
-        detail = "an EnvelopedVerifiableCredential id must be data:application/vc+jwt,<JWT>"
+    known = media in ENVELOPED_MEDIA_TYPES or media == SD_JWT_MEDIA_TYPE
+    if not comma or not known or not token:
+        detail = (
+            "an EnvelopedVerifiableCredential id must be data:application/vc+jwt,<JWT> "
+            "or data:application/dc+sd-jwt,<SD-JWT>"
+        )
         return problem(422, "Unusable input", detail, "unsupported-format")
     return token
 

@@ -15,12 +15,17 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.templating import Jinja2Templates
 
+from servicekit.apidocs import docs_router
 from servicekit.db import Database
+from servicekit.health import health_router
 from servicekit.limits import BodyLimit
+from servicekit.logs import RequestLog
+from servicekit.stats_api import stats_router
 from verifier import api, job_pages, oid4vp_api, pages, registry_api, registry_pages, webhook_api
 from verifier.migrations import migrate
 from verifier.requests import Requests
 from verifier.settings import Settings
+from verifier.stats import verifier_stats
 from verifier.verification import Verifier, load_registry
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,6 +42,8 @@ def create_app(
         title="LER verifier",
         description="Verifies credentials and presentations (W3C VC-API) and explains them.",
         version="0.1.0",
+        docs_url=None,  # servicekit.apidocs serves /docs offline
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.verifier = Verifier(settings, load_registry(settings), fetch, clock)
@@ -49,6 +56,7 @@ def create_app(
         app.state.requests = replace(app.state.requests, clock=clock)
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestLog, service="verifier")  # outermost: logs every request
     app.include_router(api.router)
     app.include_router(oid4vp_api.router)
     app.include_router(job_pages.router)
@@ -56,9 +64,8 @@ def create_app(
     app.include_router(registry_api.router)
     app.include_router(registry_pages.router)
     app.include_router(webhook_api.router)
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
+    app.include_router(health_router(db))  # /healthz, /readyz
+    app.include_router(stats_router(lambda: verifier_stats(db)))  # /stats
+    app.include_router(docs_router())  # /docs, offline
 
     return app

@@ -5,6 +5,8 @@
     ler keys new [--type ed25519|p256|p384|rsa] [--out FILE]
     ler sign FILE --key KEYFILE [--format eddsa-rdfc-2022|ecdsa-rdfc-2019|vc-jwt|ob3-jwt]
     ler up
+    ler serve issuer|wallet|verifier|landing [--host H] [--port P]
+    ler demo [--start] [--issuer-url URL] [--wallet-url URL] [--verifier-url URL]
     ler batch FILE.csv --issuer SLUG --achievement ID [--issuer-url URL] [--token T]
 
 ``verify`` reads JSON-LD, a VC-JWT, or a baked PNG/SVG badge (the credential inside it).
@@ -23,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from demo import cli as demo_cli
 from vckit import baking, data_integrity, jose
 from vckit.did import DidResolver
 from vckit.document import read_input
@@ -32,7 +35,7 @@ from vckit.keys import KeyPair
 from vckit.presentation import sign_presentation
 from vckit.report import FAIL, PASS, Report
 from vckit.verify import VerifyOptions, verify
-from verifier import batch_client
+from verifier import batch_client, runner
 from verifier.fetch import FetchPolicy, fetcher
 
 EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_UNCHECKED = 0, 1, 2, 3
@@ -73,6 +76,12 @@ def print_report(report: Report, indent: str = "") -> None:
     print(f"{indent}{report.kind} ({report.format}): {report.verdict.upper()}")
     for check in report.checks:
         print(f"{indent}  [{MARKS[check.status]}] {check.title}: {check.detail}")
+    if report.disclosure is not None:
+        shown = report.disclosure
+        withheld = "not revealed" if shown.withheld is None else str(shown.withheld)
+        print(f"{indent}  disclosed: {', '.join(shown.disclosed) or 'none'}")
+        print(f"{indent}  withheld: {withheld}; absent: {', '.join(shown.absent) or 'none'}")
+        print(f"{indent}  note: {shown.note}")
     for number, inner in enumerate(report.credentials, 1):
         print(f"{indent}  credential {number}:")
         print_report(inner, indent + "    ")
@@ -200,6 +209,8 @@ def parser() -> argparse.ArgumentParser:
     up.set_defaults(run=cmd_up)
 
     batch_client.add_parser(sub)
+    demo_cli.add_parser(sub)
+    runner.add_serve_parser(sub)
     return top
 
 

@@ -1,10 +1,13 @@
 """Use case: what a person handed the report page, turned into something to verify.
 
-Three roads in, one result (a JSON document or a VC-JWT for :func:`vckit.verify.verify`):
+Three roads in, one result (a JSON document, a VC-JWT or an SD-JWT for
+:func:`vckit.verify.verify`):
 
-- **paste**: the text as given (JSON, or a Compact JWS);
-- **upload**: a file holding JSON, a VC-JWT, or a baked badge image, PNG or SVG (Open Badges
-  3.0 §5.3 "Baked Badge", https://www.imsglobal.org/spec/ob/v3p0/#baked-badge, read by
+- **paste**: the text as given (JSON, a Compact JWS, or an SD-JWT VC
+  ``<jwt>~<disclosure>~...~`` with or without its Key Binding JWT; a derived ``ecdsa-sd-2023``
+  credential is JSON);
+- **upload**: a file holding JSON, a VC-JWT, an SD-JWT, or a baked badge image, PNG or SVG
+  (Open Badges 3.0 §5.3 "Baked Badge", https://www.imsglobal.org/spec/ob/v3p0/#baked-badge, read by
   :func:`vckit.baking.extract`);
 - **link**: a URL fetched through :mod:`verifier.fetch`, under the operator's fetch policy
   (https; plain http only to localhost and only when allowed; no private addresses; size and
@@ -28,7 +31,7 @@ from vckit.errors import InputError
 from verifier.fetch import FetchRefused
 
 Submission = str
-"""The text to verify: a JSON document or a Compact JWS."""
+"""The text to verify: a JSON document, a Compact JWS, or an SD-JWT (+KB)."""
 
 
 class NothingSubmittedError(InputError):
@@ -44,7 +47,8 @@ class LinkRefusedError(InputError):
 
 
 def from_paste(text: str) -> Submission:
-    """Pasted text, as given (``vckit.verify`` decides whether it is JSON or a JWT)."""
+    """Pasted text, as given (``vckit.verify`` decides whether it is JSON, a JWT or an
+    SD-JWT)."""
     if not text.strip():
         raise NothingSubmittedError("paste a credential or presentation")
     return text.strip()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vckit.report import Report
+from verifier.disclosure_view import DisclosureView, disclosure_view
 
 RESULT_WORDS: dict[str, str] = {
     "pass": "✓ Passed",
@@ -24,6 +25,13 @@ HEADLINES: dict[str, str] = {
     "pass": "Verified: you can rely on this {kind}",
     "fail": "Not verified: do not rely on this {kind}",
     "could-not-check": "Not fully checked: some checks could not be run",
+}
+# Checks made by this verifier rather than vckit (vckit.report.CHECK_TITLES has the rest).
+OWN_TITLES: dict[str, str] = {
+    "state": "Answers a request this verifier made",
+    "nonce": "Request fresh and answered once",
+    "vp-token": "Answers what was asked",
+    "same-holder": "All presentations from one holder",
 }
 MAX_VALUE_CHARS = 160
 MAX_FIELDS = 200
@@ -66,6 +74,7 @@ class SharedCredential:
     valid_from: str
     valid_until: str
     fields: tuple[tuple[str, str], ...]
+    disclosure: DisclosureView | None = None  # selective disclosure: revealed and withheld
 
 
 @dataclass(frozen=True)
@@ -103,15 +112,25 @@ def view(report: Report) -> ReportView:
         kind=report.kind,
         format=report.format,
         issuers_vouched=any(r.check_id == "trusted-issuer" for r in rows),
-        holder=_id_of((report.document or {}).get("holder"))
-        if report.kind == "presentation"
-        else "",
+        holder=_holder(report),
     )
+
+
+def _holder(report: Report) -> str:
+    """Who presented it: a VP's ``holder``; for an SD-JWT+KB (no VP document) the key its
+    issuer bound it to (``cnf``), which signed the Key Binding JWT."""
+    if report.kind != "presentation":
+        return ""
+    named = _id_of((report.document or {}).get("holder"))
+    if not named and "sd-jwt" in report.format:
+        return "the holder key in each SD-JWT's cnf claim (Key Binding JWT)"
+    return named
 
 
 def _rows(report: Report, scope: str) -> list[Row]:
     return [
-        Row(scope, c.id, c.title, c.status, RESULT_WORDS[c.status], c.detail) for c in report.checks
+        Row(scope, c.id, OWN_TITLES.get(c.id, c.title), c.status, RESULT_WORDS[c.status], c.detail)
+        for c in report.checks
     ]
 
 
@@ -136,6 +155,7 @@ def _shared(label: str, report: Report) -> SharedCredential:
         valid_from=_text(doc.get("validFrom")),
         valid_until=_text(doc.get("validUntil")),
         fields=tuple(disclosed_fields(doc)),
+        disclosure=disclosure_view(report),
     )
 
 

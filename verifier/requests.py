@@ -7,9 +7,10 @@ nonce that expires (``Settings.request_lifetime_seconds``), in two protocols:
 * **OpenID for Verifiable Presentations 1.0** (:func:`authorization_request`):
   ``response_type=vp_token``, ``response_mode=direct_post`` (§8.2), client identifier
   ``redirect_uri:<response URI>`` (§5.9.3), ``state`` = the request id, and a DCQL query
-  (§6) asking for ``ldp_vc`` credentials with the job's required types (Appendix B.1.1:
-  ``type_values`` are the expanded type IRIs). The request travels by reference
-  (``request_uri``, an unsigned Request Object, RFC 9101) or by value, as an
+  (§6, :mod:`verifier.dcql_request`) asking for ``ldp_vc`` credentials with the job's
+  required types (Appendix B.1.1: ``type_values`` are the expanded type IRIs) and/or
+  ``dc+sd-jwt`` SD-JWT VCs of the OB 3.0 AchievementCredential ``vct``. The request
+  travels by reference (``request_uri``, an unsigned Request Object, RFC 9101) or by value, as an
   ``openid4vp://`` link (shown as a QR code by the pages).
 * **W3C VC-API** (:func:`vc_api_request`): a Verifiable Presentation Request with a
   ``QueryByExample`` for the same types, ``challenge`` = the nonce, ``domain`` = the
@@ -17,7 +18,9 @@ nonce that expires (``Settings.request_lifetime_seconds``), in two protocols:
 
 :func:`receive_direct_post` handles the wallet's answer (§8.2): finds the request by
 ``state``, uses its nonce once, verifies every presentation of the ``vp_token`` with
-``challenge`` = nonce and ``domain`` = client_id (Appendix B.1.3.2.5, §14.1.2), adds the
+``challenge`` = nonce and ``domain`` = client_id (Appendix B.1.3.2.5, §14.1.2; for an
+SD-JWT the Key Binding JWT's ``nonce`` and ``aud``), checks that they all come from one
+holder (``same-holder``, :mod:`verifier.holders`, when there are several), adds the
 employer's checks (policy) and stores the result. Every answer is stored, the refused ones
 too, with the named check that refused it:
 
@@ -25,7 +28,8 @@ too, with the named check that refused it:
 state      the ``state`` names no request this verifier issued
 nonce      the request was answered already (a replay) or has expired
 vp-token   the ``vp_token`` is not a JSON object of credential query ids to presentations,
-           or does not answer the request's DCQL query
+           or does not answer the request's DCQL query (an ``ldp_vc`` query with objects,
+           a ``dc+sd-jwt`` one with SD-JWT strings)
 ========== ==============================================================================
 
 A post that cannot be read at all (no ``vp_token``, no ``state``) is refused with
@@ -45,24 +49,24 @@ from typing import Any
 import segno
 
 from servicekit.db import ConflictError, Database
-from vckit.dcql import expanded_types, parse_query
 from vckit.errors import InputError
 from vckit.oid4vp import (
     redirect_uri_client_id,
     request_link,
     unsigned_request_object,
 )
-from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckStatus, Report
-from verifier import policy, store
+from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckStatus, Disclosure, Report
+from verifier import dcql_request, holders, policy, store
+from verifier.dcql_request import LDP_QUERY as QUERY_ID
+from verifier.disclosure_view import disclosure_json
 from verifier.store import JobRecord, RequestRecord, ResponseRecord
 from verifier.verification import Verifier
 
 OID4VP = "openid4vp"
 VC_API = "vc-api"
-QUERY_ID = "learning_records"
 RESPONSE_PATH = "/oid4vp/response"
-VC_V2 = "https://www.w3.org/ns/credentials/v2"
-OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+VC_V2 = dcql_request.VC_V2
+OB_V3 = dcql_request.OB_V3
 DEFAULT_TYPES = ("VerifiableCredential",)
 
 
@@ -158,22 +162,9 @@ def required_types(job: JobRecord) -> tuple[str, ...]:
 
 
 def dcql_query(job: JobRecord) -> dict[str, Any]:
-    """§6: one credential query for ``ldp_vc`` credentials of the required types; several
-    credentials may answer it (``multiple``), each bound to the holder (the default)."""
-    shell = {"@context": [VC_V2, OB_V3], "type": list(required_types(job))}
-    type_values = sorted(expanded_types(shell))
-    query = {
-        "credentials": [
-            {
-                "id": QUERY_ID,
-                "format": "ldp_vc",
-                "multiple": True,
-                "meta": {"type_values": [type_values]},
-            }
-        ]
-    }
-    parse_query(query)  # what we ask must be a valid query
-    return query
+    """§6: ``ldp_vc`` credentials of the required types and/or OB 3.0 SD-JWT VCs
+    (:func:`verifier.dcql_request.dcql_query`)."""
+    return dcql_request.dcql_query(required_types(job))
 
 
 def authorization_request(ctx: Requests, record: RequestRecord) -> dict[str, Any]:
@@ -189,12 +180,7 @@ def authorization_request(ctx: Requests, record: RequestRecord) -> dict[str, Any
         "dcql_query": dcql_query(job),
         "client_metadata": {
             "client_name": f"LER verifier — {job.title}",
-            "vp_formats_supported": {
-                "ldp_vc": {
-                    "proof_type_values": ["DataIntegrityProof"],
-                    "cryptosuite_values": ["eddsa-rdfc-2022", "ecdsa-rdfc-2019"],
-                }
-            },
+            "vp_formats_supported": dcql_request.vp_formats_supported(),
         },
     }
 
@@ -343,19 +329,21 @@ def receive_direct_post(ctx: Requests, form: Mapping[str, str]) -> ResponseRecor
         raise InvalidRequest(nonce.detail, response)
     try:
         presentations = parse_vp_token(token)
-        unknown = sorted(set(presentations) - {QUERY_ID})
-        if unknown:
-            raise InputError(f"vp_token answers unknown credential queries: {unknown}")
+        dcql_request.check_answer(presentations)
     except InputError as exc:
         check = Check("vp-token", FAIL, f"malformed vp_token: {exc}")
         response = _store(ctx, record, _refused(check), first=True)
         raise InvalidRequest(check.detail, response) from None
     items = [p for found in presentations.values() for p in found]
-    return _store(ctx, record, verify_answer(ctx, record, items), first=True)
+    answered = ", ".join(f"{q!r}" for q in presentations)
+    return _store(ctx, record, verify_answer(ctx, record, items, answered), first=True)
 
 
-def verify_answer(ctx: Requests, record: RequestRecord, presentations: Sequence[Any]) -> Report:
-    """Verify each presentation bound to the request, then add the employer's checks
+def verify_answer(
+    ctx: Requests, record: RequestRecord, presentations: Sequence[Any], answered: str = ""
+) -> Report:
+    """Verify each presentation bound to the request (an SD-JWT through its KB-JWT's nonce
+    and aud), check they come from one holder, then add the employer's checks
     (trusted-issuer per credential, requirements-met for the job)."""
     now = ctx.clock()
     job = get_job(ctx, record.job_id)
@@ -373,8 +361,12 @@ def verify_answer(ctx: Requests, record: RequestRecord, presentations: Sequence[
     own = [
         Check("state", PASS, "a request this verifier issued"),
         Check("nonce", PASS, "fresh and used once"),
-        Check("vp-token", PASS, f"answers {QUERY_ID!r} with {count}"),
+        Check("vp-token", PASS, f"answers {answered or repr(QUERY_ID)} with {count}"),
     ]
+    resolver = ctx.verification.options(now).resolver
+    holder = holders.same_holder(presentations, resolver)
+    if holder is not None:
+        own.append(holder)
     report = merge(reports, own)
     requirements = policy.Requirements.from_json(job.requirements)
     registry = ctx.verification.registry
@@ -420,9 +412,13 @@ def get_response(ctx: Requests, response_id: str) -> ResponseRecord:
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """A report with its documents (``Report.to_json`` leaves them out), for storage."""
+    """A report with its documents (``Report.to_json`` leaves them out), for storage; a
+    disclosure also gets each disclosed field's label and value (``disclosure_json``)."""
     out = report.to_json()
     out["document"] = report.document
+    disclosed = disclosure_json(report)
+    if disclosed is not None:
+        out["disclosure"] = disclosed
     if report.credentials:
         out["credentials"] = [report_json(r) for r in report.credentials]
     return out
@@ -436,6 +432,19 @@ def report_from_json(data: Mapping[str, Any]) -> Report:
         checks=tuple(Check(c["id"], c["status"], c["detail"]) for c in data.get("checks", [])),
         document=data.get("document"),
         credentials=tuple(report_from_json(c) for c in data.get("credentials", [])),
+        disclosure=_disclosure_from_json(data.get("disclosure")),
+    )
+
+
+def _disclosure_from_json(data: Any) -> Disclosure | None:
+    if not isinstance(data, Mapping):
+        return None
+    withheld = data.get("withheld")
+    return Disclosure(
+        disclosed=tuple(str(p) for p in data.get("disclosed", [])),
+        withheld=withheld if isinstance(withheld, int) else None,
+        absent=tuple(str(a) for a in data.get("absent", [])),
+        note=str(data.get("note", "")),
     )
 
 

@@ -1,23 +1,34 @@
-"""``ler up``: start the issuer, wallet and verifier as separate processes on fixed ports.
+"""``ler up``: start the landing page, issuer, wallet and verifier as separate processes.
 
-Each service runs in its own process, as it would in production; they never import each
-other. Ctrl-C (SIGINT) or SIGTERM stops them all.
+Each service runs in its own process (``python -m servicekit.serve NAME``, JSON-line logs
+on stderr), as it would in production; they never import each other. The landing page
+is on the base port (8000), the others on the next three. Ctrl-C (SIGINT) or SIGTERM
+stops them all. The URLs go to stdout for people; what ``ler up`` itself does goes to
+stderr as JSON lines, like the services' logs.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
 import sys
 import time
+from typing import Any
 
-SERVICES = (("issuer", 1), ("wallet", 2), ("verifier", 3))
+from servicekit.logs import configure
+
+SERVICES = (("landing", 0), ("issuer", 1), ("wallet", 2), ("verifier", 3))
+log = logging.getLogger("ler.up")
 
 
 def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
+    configure("ler-up")
     env = dict(os.environ)
     env.setdefault("LER_DATA_DIR", "var")
+    # the local demo shows a revocation at once; an operator may cache status lists for longer
+    env.setdefault("LER_STATUS_CACHE", "0")
     processes: list[subprocess.Popen[bytes]] = []
     public_host = "localhost" if host in ("127.0.0.1", "::1") else host  # did:web needs a name
     for name, offset in SERVICES:
@@ -25,20 +36,10 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
         env[f"LER_{name.upper()}_URL"] = f"http://{public_host}:{port}"
     for name, offset in SERVICES:
         port = base_port + offset
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            f"{name}.app:create_app",
-            "--factory",
-            "--host",
-            host,
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ]
+        command = [sys.executable, "-m", "servicekit.serve", name, "--host", host]
+        command += ["--port", str(port), "--log-level", env.get("LER_LOG_LEVEL", "info")]
         processes.append(subprocess.Popen(command, env=env))
+        log.info("started", extra={"event": f"started {name} on port {port}"})
         print(f"{name:9} http://{public_host}:{port}/")
     token_file = os.path.join(env["LER_DATA_DIR"], "issuer", "api-token")
     if "LER_ISSUER_TOKEN" not in env:
@@ -56,7 +57,7 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
             time.sleep(0.2)
         if stopping:
             return 0
-        print("a service stopped; stopping the others", file=sys.stderr)
+        log.error("a service stopped", extra={"event": "a service stopped; stopping the others"})
         return 1
     finally:
         for process in processes:
@@ -67,3 +68,29 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+# --- ler serve: one service alone (a container runs one) -----------------------------------------
+
+DEFAULT_PORTS = {"landing": 8000, "issuer": 8001, "wallet": 8002, "verifier": 8003}
+
+
+def serve(role: str, host: str = "127.0.0.1", port: int | None = None) -> int:
+    """Serve one role's app in this process (``servicekit.serve``: its ``create_app`` with
+    settings from the environment, JSON-line logs) until SIGINT or SIGTERM."""
+    from servicekit import serve as service
+
+    chosen = DEFAULT_PORTS[role] if port is None else port
+    level = os.environ.get("LER_LOG_LEVEL", "info")
+    service.main([role, "--host", host, "--port", str(chosen), "--log-level", level])
+    return 0
+
+
+def add_serve_parser(sub: Any) -> None:
+    """Add ``serve`` to the ``ler`` command's sub-parsers."""
+    s = sub.add_parser("serve", help="serve one service (settings from the environment)")
+    s.add_argument("role", choices=tuple(DEFAULT_PORTS))
+    s.add_argument("--host", default="127.0.0.1", help="listen here (0.0.0.0 in a container)")
+    s.add_argument("--port", type=int, help="default: landing 8000, issuer 8001, wallet 8002, "
+                   "verifier 8003")  # fmt: skip
+    s.set_defaults(run=lambda args: serve(args.role, args.host, args.port))

@@ -80,6 +80,19 @@ class Verifier:
             cache = TtlCache(fetch, self.settings.status_cache_seconds, lambda: clock().timestamp())
             object.__setattr__(self, "status_fetch", cache)
 
+    def options(
+        self, now: datetime, *, challenge: str | None = None, domain: str | None = None
+    ) -> VerifyOptions:
+        """The verify options of this verifier (its DID resolver, status fetch) at ``now``."""
+        return options_for(
+            self.settings,
+            self.fetch,
+            challenge=challenge,
+            domain=domain,
+            now=now,
+            status_fetch=self.status_fetch,
+        )
+
     def verify(
         self,
         data: str | bytes | dict[str, Any],
@@ -93,15 +106,7 @@ class Verifier:
         when there is a registry, requirements-met when ``requirements`` are given.
         Raises ``vckit.errors.InputError`` if the input is unusable."""
         now = now or (self.clock or _utc_now)()
-        options = options_for(
-            self.settings,
-            self.fetch,
-            challenge=challenge,
-            domain=domain,
-            now=now,
-            status_fetch=self.status_fetch,
-        )
-        report = verify(data, options)
+        report = verify(data, self.options(now, challenge=challenge, domain=domain))
         return policy.evaluate(report, requirements, self.registry, now)
 
 

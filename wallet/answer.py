@@ -23,7 +23,7 @@ will go, :func:`send` / :func:`download` deliver exactly those, once, and log it
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,7 +41,7 @@ from vckit.oid4vp import (
     validate_request,
     vp_token,
 )
-from wallet import present, store
+from wallet import answer_sd, present, store
 from wallet.answer_vpr import VprRequest, parse_vpr, vpr_matches
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError
 from wallet.http import OutboundError
@@ -229,11 +229,31 @@ def _oid4vp_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView
 
 
 def _required_ids(request: AuthorizationRequest) -> set[str]:
-    """§6.4.2: every query without credential_sets; else the ids of required sets."""
+    """§6.4.2: every query without credential_sets; else those in every option of a
+    required set (alternatives, e.g. ldp_vc or dc+sd-jwt, are each optional on their own:
+    :func:`_check_sets` makes sure one option of every required set is answered)."""
     query = request.dcql_query
     if query.credential_sets is None:
         return {q.id for q in query.credentials}
-    return {i for s in query.credential_sets if s.required for o in s.options for i in o}
+    return {
+        i
+        for s in query.credential_sets
+        if s.required
+        for i in set.intersection(*(set(o) for o in s.options))
+    }
+
+
+def _check_sets(record: RequestRecord, answered: Collection[str]) -> None:
+    """§6.4.2: every required credential set has an option whose queries are all answered."""
+    if record.kind != OID4VP:
+        return
+    sets = validate_request(record.request).dcql_query.credential_sets or ()
+    for credential_set in sets:
+        if credential_set.required and not any(
+            all(i in answered for i in option) for option in credential_set.options
+        ):
+            wanted = " or ".join("+".join(option) for option in credential_set.options)
+            raise InvalidInputError(f"choose a credential for {wanted}")
 
 
 def _vpr_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView:
@@ -290,62 +310,58 @@ def prepare(
     account: AccountRecord,
     request_id: str,
     choices: Mapping[str, Sequence[str]],
+    shown: answer_sd.Shown | None = None,
 ) -> dict[str, list[PresentationRecord]]:
     """Sign what will be sent and keep it: query id -> presentations (OpenID4VP: one
-    presentation per chosen credential; VC-API: one presentation of all, under "all")."""
+    presentation per chosen credential; VC-API: one presentation of all, under "all").
+    ``shown``: credential id -> the fields that go (:mod:`wallet.answer_sd`); a credential
+    not named goes with every field."""
+    shown = shown or {}
     request_view = view(inst, account, request_id)
     record = request_view.record
     _check_pending(record)
     chosen = _checked_choices(request_view, choices)
+    _check_sets(record, chosen)
     audience, nonce = request_view.verifier, request_view.nonce
     if record.kind == VC_API:
         ids = [c for ids in chosen.values() for c in ids]
         if not ids and not request_view.did_auth:
             raise InvalidInputError("choose at least one credential")
         domain = parse_vpr(record.request).domain
-        return {"all": [_signed(inst, account, ids, nonce, domain)]}
+        vp = answer_sd.signed_ldp(inst, account, ids, shown, challenge=nonce, domain=domain)
+        return {"all": [vp]}
     request = validate_request(record.request)
-    for query_id in chosen:
+    out: dict[str, list[PresentationRecord]] = {}
+    for query_id, ids in chosen.items():
         query = request.dcql_query.query(query_id)
-        if query.format != "ldp_vc":
-            raise InvalidInputError(f"answering {query.format} queries is not supported yet")
+        answer_sd.check_query_format(query.format)
         if not query.require_cryptographic_holder_binding:
             raise InvalidInputError(
                 "this wallet sends credentials only inside a signed presentation"
             )
-    return {
-        query_id: [_signed(inst, account, [c], nonce, audience) for c in ids]
-        for query_id, ids in chosen.items()
-    }
-
-
-def _signed(
-    inst: Installation, account: AccountRecord, ids: Sequence[str], nonce: str, domain: str | None
-) -> PresentationRecord:
-    records = present.chosen_records(inst, account, ids)
-    document = present.sign(inst, account, records, challenge=nonce, domain=domain)
-    if not records:
-        document.pop("verifiableCredential", None)
-    with inst.db.transaction() as tx:
-        return store.add_presentation(
-            tx, account.id, document, created=inst.stamp(), audience=domain
-        )
+        out[query_id] = [
+            answer_sd.sd_jwt_kb(inst, account, c, shown, nonce=nonce, audience=audience)
+            if query.format == "dc+sd-jwt"
+            else answer_sd.signed_ldp(inst, account, [c], shown, challenge=nonce, domain=audience)
+            for c in ids
+        ]
+    return out
 
 
 def _prepared(
     inst: Installation, account: AccountRecord, nonce: str, domain: str | None,
     presentation_ids: Mapping[str, Sequence[str]],
-) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
-    """The kept presentations, each checked to be the learner's and bound to this request."""
-    out: dict[str, list[dict[str, Any]]] = {}
+) -> dict[str, list[dict[str, Any] | str]]:  # fmt: skip
+    """The kept presentations, each checked to be the learner's and bound to this request
+    (a signed presentation, or an SD-JWT with its Key Binding JWT)."""
+    out: dict[str, list[dict[str, Any] | str]] = {}
     for query_id, ids in presentation_ids.items():
         for presentation_id in ids:
             document = present.get(inst, account, presentation_id).document
-            proof = document.get("proof") if isinstance(document, dict) else None
-            if not isinstance(document, dict) or not isinstance(proof, dict):
-                raise InvalidInputError("only signed presentations can be sent")
-            if proof.get("challenge") != nonce or proof.get("domain") != domain:
-                raise InvalidInputError("that presentation is bound to another request")
+            if not answer_sd.is_bound(document, nonce, domain):
+                raise InvalidInputError(
+                    "only a signed presentation bound to this request can be sent"
+                )
             out.setdefault(query_id, []).append(document)
     if not out:
         raise InvalidInputError("nothing to send")
@@ -354,13 +370,13 @@ def _prepared(
 
 def _log(
     inst: Installation, account: AccountRecord, kind: str, recipient: str,
-    documents: Sequence[Mapping[str, Any]], detail: dict[str, Any],
+    documents: Sequence[Mapping[str, Any] | str], detail: dict[str, Any],
 ) -> None:  # fmt: skip
-    ids = [i for d in documents for i in present.credential_ids_in(inst, account, d)]
+    ids = answer_sd.credential_ids_of(inst, account, documents)
     with inst.db.transaction() as tx:
         store.add_share_log(
             tx, account.id, kind=kind, recipient=recipient,
-            credential_ids=list(dict.fromkeys(ids)), at=inst.stamp(), detail=detail,
+            credential_ids=ids, at=inst.stamp(), detail=detail,
         )  # fmt: skip
 
 
@@ -410,6 +426,8 @@ def download(
     vpr: VprRequest = parse_vpr(record.request)
     documents = _prepared(inst, account, vpr.challenge, vpr.domain, {"all": [presentation_id]})
     document = documents["all"][0]
+    if not isinstance(document, dict):
+        raise InvalidInputError("only a signed presentation can be downloaded")
     with inst.db.transaction() as tx:
         store.update_request(tx, account.id, record.id, state="answered", answered_at=inst.stamp())
     recipient = vpr.domain or "(a verifier, by download)"

@@ -81,13 +81,16 @@ def parse_vpr(value: Mapping[str, Any]) -> VprRequest:
 
 def vpr_matches(vpr: VprRequest, holdings: Sequence[Held]) -> list[tuple[str, tuple[Held, ...]]]:
     """Per QueryByExample: the learner's credentials whose ``type`` includes every type of
-    the example (compared as written, as QueryByExample does)."""
+    the example (compared as written, as QueryByExample does). An SD-JWT VC does not go
+    into a W3C presentation, so it matches no QueryByExample."""
     out = []
     for label, wanted in vpr.examples:
         matches = tuple(
             h
             for h in holdings
-            if h.credential is not None and wanted <= _types(h.credential.get("type"))
+            if h.credential is not None
+            and h.record.format != "dc+sd-jwt"
+            and wanted <= _types(h.credential.get("type"))
         )
         out.append((label, matches))
     return out

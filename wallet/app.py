@@ -18,12 +18,25 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from servicekit.apidocs import docs_router
 from servicekit.db import ConflictError, Database
+from servicekit.health import health_router
 from servicekit.limits import BodyLimit
+from servicekit.logs import RequestLog
 from servicekit.pages import templates_for
 from servicekit.sessions import Sessions, load_or_create_secret
+from servicekit.stats_api import stats_router
 from vckit.keys import KeyKind, KeyPair
-from wallet import credentials_pages, pages, present_api, present_pages, receive_api, receive_pages
+from wallet import (
+    credentials_pages,
+    disclose_api,
+    disclose_pages,
+    pages,
+    present_api,
+    present_pages,
+    receive_api,
+    receive_pages,
+)
 from wallet.deps import COOKIE, NotSignedIn, visitor_of
 from wallet.errors import WalletError
 from wallet.http import Outbound, Policy
@@ -33,6 +46,7 @@ from wallet.page_base import FormRefused, error_page, from_error, local_path
 from wallet.problems import from_error as problem_from_error
 from wallet.problems import problem
 from wallet.settings import Settings
+from wallet.stats import wallet_stats
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -69,12 +83,15 @@ def create_app(
         title="LER wallet",
         version="0.1.0",
         description="A learner's wallet: keep, understand, curate and share one's own records.",
+        docs_url=None,  # servicekit.apidocs serves /docs offline
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.inst = inst
     app.state.templates = templates_for(TEMPLATES)
     app.state.sessions = Sessions(load_or_create_secret(settings.data_dir), cookie=COOKIE)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestLog, service="wallet")  # outermost: logs every request
 
     # --- routers: one line per module (re-read this file right before editing) -------------
     app.include_router(credentials_pages.router)  # before pages: its /credentials wins
@@ -83,6 +100,11 @@ def create_app(
     app.include_router(receive_pages.router)  # + its lifespan: the background re-check
     app.include_router(present_pages.router)
     app.include_router(present_api.router)
+    app.include_router(disclose_pages.router)
+    app.include_router(disclose_api.router)
+    app.include_router(health_router(db))  # /healthz, /readyz
+    app.include_router(stats_router(lambda: wallet_stats(db)))  # /stats
+    app.include_router(docs_router())  # /docs, offline
 
     @app.exception_handler(NotSignedIn)
     def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
@@ -131,9 +153,5 @@ def create_app(
             response = error_page(request, visitor, exc.status_code, title, detail)
         response.headers.update(exc.headers or {})
         return response
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app

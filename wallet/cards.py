@@ -37,6 +37,7 @@ from vckit.errors import VckitError
 from vckit.jose import peek
 from vckit.jwt_claims import credential_from_jwt
 from vckit.report import CHECK_TITLES
+from wallet.disclose import is_sd_jwt, sd_jwt_claims
 from wallet.store import CredentialRecord
 
 SAFE_IMAGE_PREFIXES = (
@@ -158,9 +159,12 @@ def link(url: str | None) -> str | None:
 
 def credential_of(document: Mapping[str, Any] | str) -> dict[str, Any] | None:
     """The credential's content: the JSON-LD object, or a JWT's credential (its ``vc``
-    claim or payload, *not verified*: the stored report says whether it verifies)."""
+    claim or payload, *not verified*: the stored report says whether it verifies); an
+    SD-JWT's claims with its disclosures applied, without the JWT claims."""
     if isinstance(document, Mapping):
         return dict(document)
+    if is_sd_jwt(document):
+        return sd_jwt_claims(document, view=True)
     try:
         _, payload = peek(document)
         return credential_from_jwt(payload)
@@ -336,6 +340,10 @@ def badge_of(
 def _raw(document: Mapping[str, Any] | str) -> tuple[str, str | None]:
     if isinstance(document, Mapping):
         return json.dumps(document, ensure_ascii=False, indent=2), None
+    if is_sd_jwt(document):
+        claims = sd_jwt_claims(document)
+        shown = None if claims is None else json.dumps(claims, ensure_ascii=False, indent=2)
+        return document, shown
     try:
         header, payload = peek(document)
     except VckitError:

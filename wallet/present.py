@@ -22,7 +22,7 @@ from vckit.errors import VckitError
 from vckit.jose import peek
 from vckit.jwt_claims import credential_from_jwt
 from vckit.presentation import build_presentation, sign_presentation
-from wallet import accounts, store
+from wallet import accounts, disclose, store
 from wallet.errors import InvalidInputError, NotFoundError
 from wallet.installation import Installation
 from wallet.store import AccountRecord, CredentialRecord, PresentationRecord
@@ -44,9 +44,12 @@ class Held:
 
 def _credential_json(record: CredentialRecord) -> tuple[str, dict[str, Any] | None]:
     """(DCQL format, the credential as JSON): ``ldp_vc`` for a JSON-LD credential,
-    ``jwt_vc_json`` for a VC-JWT (the credential inside it)."""
+    ``jwt_vc_json`` for a VC-JWT (the credential inside it), ``dc+sd-jwt`` for an SD-JWT
+    VC (its claims with every disclosure applied: what DCQL claims paths address)."""
     if isinstance(record.document, dict):
         return "ldp_vc", record.document
+    if disclose.is_sd_jwt(record.document):
+        return disclose.SD_JWT, disclose.sd_jwt_claims(record.document)
     try:
         _, payload = peek(record.document)
         return "jwt_vc_json", credential_from_jwt(payload)
@@ -114,7 +117,21 @@ def sign(
     """A VC 2.0 presentation of ``records`` (JWTs enveloped, §4.13.1) by the learner's
     did:key, signed eddsa-rdfc-2022 with ``proofPurpose: authentication`` bound to
     ``challenge`` and ``domain``."""
-    unsigned = build_presentation([r.document for r in records], holder=account.did)
+    return sign_documents(
+        inst, account, [r.document for r in records], challenge=challenge, domain=domain
+    )
+
+
+def sign_documents(
+    inst: Installation,
+    account: AccountRecord,
+    documents: Sequence[dict[str, Any] | str],
+    *,
+    challenge: str | None,
+    domain: str | None,
+) -> dict[str, Any]:
+    """:func:`sign` for credentials as they will go (e.g. derived ecdsa-sd-2023 ones)."""
+    unsigned = build_presentation(list(documents), holder=account.did)
     return sign_presentation(
         unsigned,
         accounts.holder_key(inst, account),
@@ -176,12 +193,46 @@ def credential_ids_in(
     items = presentation.get("verifiableCredential", [])
     items = items if isinstance(items, list) else [items]
     found: list[str] = []
+    derived: list[dict[str, Any]] = []
     with inst.db.transaction() as tx:
         for item in items:
             document = _embedded(item)
             if document is None:
                 continue
             record = store.find_credential_by_hash(tx, account.id, store.credential_hash(document))
-            if record is not None and record.id not in found:
+            if record is not None:
                 found.append(record.id)
-    return found
+            elif isinstance(document, dict):
+                derived.append(document)
+    for document in derived:  # e.g. a derived ecdsa-sd-2023 credential
+        found.extend(derived_from(inst, account, document))
+    return list(dict.fromkeys(found))
+
+
+def derived_from(
+    inst: Installation, account: AccountRecord, shown: Mapping[str, Any] | str
+) -> list[str]:
+    """The learner's credential a selectively disclosed one was made from: an SD-JWT by
+    its issuer-signed JWT, a derived ecdsa-sd-2023 credential by its ``id`` (mandatory)."""
+    if isinstance(shown, str):
+        issuer_part = disclose.sd_jwt_issuer_part(shown)
+        same = [
+            h.id
+            for h in _records(inst, account)
+            if isinstance(h.document, str)
+            and disclose.sd_jwt_issuer_part(h.document) == issuer_part
+        ]
+        return same[:1]
+    if not isinstance(shown.get("id"), str):
+        return []
+    same = [
+        h.id
+        for h in _records(inst, account)
+        if isinstance(h.document, dict) and h.document.get("id") == shown["id"]
+    ]
+    return same[:1]
+
+
+def _records(inst: Installation, account: AccountRecord) -> list[CredentialRecord]:
+    with inst.db.transaction() as tx:
+        return store.list_credentials(tx, account.id)

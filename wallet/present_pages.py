@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wallet import answer, present, share, store
+from wallet import answer, disclose_pages, present, share, store
 from wallet.deps import CurrentAccount, InstallationDep, VisitorDep
 from wallet.page_base import CheckedForm, Form, error_page, render
 from wallet.share import ShareLinkGone
@@ -221,7 +221,8 @@ def request_page(
     visitor: VisitorDep,
 ) -> Response:
     request_view = answer.view(inst, account, request_id)
-    return render(request, visitor, "request.html", view=request_view)
+    choices = disclose_pages.request_choices(request_view)
+    return render(request, visitor, "request.html", view=request_view, choices=choices)
 
 
 def _choices(form: Form) -> dict[str, list[str]]:
@@ -245,7 +246,10 @@ def request_prepare(
     visitor: VisitorDep,
     form: CheckedForm,
 ) -> Response:
-    prepared = answer.prepare(inst, account, request_id, _choices(form))
+    choices = _choices(form)
+    picked = {c for ids in choices.values() for c in ids}
+    fields = {k: v for k, v in disclose_pages.shown_of(form).items() if k in picked}
+    prepared = answer.prepare(inst, account, request_id, choices, fields)
     request_view = answer.view(inst, account, request_id)
     documents = {qid: [r.document for r in records] for qid, records in prepared.items()}
     ids = {qid: ",".join(r.id for r in records) for qid, records in prepared.items()}
@@ -253,7 +257,8 @@ def request_prepare(
     shown = documents["all"][0] if "all" in documents else documents
     return render(
         request, visitor, "request_preview.html", view=request_view, ids=ids,
-        json_text=pretty(shown), state=state,
+        json_text=pretty(shown), state=state, readable=disclose_pages.readable(documents),
+        hidden=disclose_pages.hidden_of(inst, account, fields),
         response_uri=request_view.record.request.get("response_uri")
         or request_view.verifier.removeprefix("redirect_uri:"),
     )  # fmt: skip

@@ -8,7 +8,7 @@ credential verified on arrival and kept WITH its report; re-checks, one, all, or
     receive.needs_tx_code(offer)                    # TxCodePrompt | None: ask the learner first
     got = receive.redeem_offer(inst, account, offer.id, tx_code="493536")  # Received
     got = receive.receive_file(inst, account, data, filename="badge.png")  # JSON, JWT, PNG, SVG
-    got = receive.receive_text(inst, account, text)                        # JSON or JWT
+    got = receive.receive_text(inst, account, text)                # JSON, JWT or SD-JWT
     receive.recheck(inst, account.id, credential_id)   # re-verify one; recheck_all; recheck_due
 
 The offer protocol itself (metadata, token, nonce, key proof, credential request) is
@@ -16,11 +16,13 @@ The offer protocol itself (metadata, token, nonce, key proof, credential request
 
 1. **Read** (:func:`read_credential`): a baked PNG/SVG gives up its credential
    (:func:`vckit.baking.extract`); text goes through :func:`vckit.document.read_input` (size,
-   depth, duplicate keys, JSON or compact JWS). Anything else is refused (422), nothing stored.
+   depth, duplicate keys, JSON, compact JWS or SD-JWT). Anything else is refused (422),
+   nothing stored. Kept as ``ldp_vc``, ``jwt_vc_json`` or ``dc+sd-jwt`` (:func:`format_of`).
 2. **Whose is it** (:func:`recipient_of`): a credential about another DID than the learner's is
    refused ("this credential is about someone else"); one whose subject is named only by an
    OB 3.0 ``IdentityObject`` (an email) is accepted and flagged, with whether the hash
-   matches the account's email.
+   matches the account's email. An SD-JWT must be bound (``cnf.jwk``) to the learner's
+   holder key (:func:`bound_to_holder`), else it is refused the same way.
 3. **Verify** (:func:`check`): :func:`vckit.verify.verify`, did:web documents and status lists
    fetched through the wallet's one outbound client. The report is kept; the verdict is one of
    :data:`VERDICTS` -- a credential that fails is stored and shown as failed, never as good.
@@ -42,7 +44,7 @@ from vckit.document import read_input
 from vckit.errors import DocumentTooLargeError, NotBakedError, VckitError
 from vckit.report import FAIL, PASS, Report
 from vckit.verify import VerifyOptions, verify
-from wallet import accounts, receive_offer, store
+from wallet import accounts, disclose, receive_offer, store
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError
 from wallet.installation import Installation
 from wallet.receive_offer import TxCodePrompt
@@ -109,15 +111,21 @@ def read_credential(data: bytes | str) -> dict[str, Any] | str:
         raise InvalidInputError(f"this is not a credential the wallet can read: {exc}") from None
     if parsed.format == "json" and parsed.json is not None:
         return parsed.json
-    if parsed.format == "jwt" and parsed.text is not None:
+    if parsed.format in ("jwt", "sd-jwt") and parsed.text is not None:
         return parsed.text
-    raise InvalidInputError("SD-JWT credentials are not supported yet")
+    raise InvalidInputError("this is not a credential the wallet can read")
 
 
 def _credential_json(document: dict[str, Any] | str) -> dict[str, Any]:
-    """The credential's JSON: the document, or the (unverified) credential in a JWT."""
+    """The credential's JSON: the document, or the (unverified) credential in a JWT or an
+    SD-JWT (its claims, every disclosure applied, without the JWT claims)."""
     if isinstance(document, dict):
         return document
+    if disclose.is_sd_jwt(document):
+        view = disclose.sd_jwt_claims(document, view=True)
+        if view is None:
+            raise InvalidInputError("this SD-JWT cannot be read")
+        return view
     try:
         _, payload = jose.peek(document)
         return jose.credential_from_jwt(payload)
@@ -225,6 +233,8 @@ def keep(
             "this is not a verifiable credential (no VerifiableCredential type)"
         )
     recipient = recipient_of(credential, account)
+    if disclose.is_sd_jwt(document):
+        recipient = bound_to_holder(inst, account, str(document), recipient)
     with inst.db.transaction() as tx:
         held = store.find_credential_by_hash(tx, account.id, store.credential_hash(document))
     if held is not None:
@@ -237,7 +247,7 @@ def keep(
                 tx,
                 account.id,
                 document,
-                format="ldp_vc" if isinstance(document, dict) else "jwt_vc_json",
+                format=format_of(document),
                 source=source,
                 received_at=inst.stamp(),
                 report=report,
@@ -247,6 +257,34 @@ def keep(
     except DuplicateKey:  # the same credential arrived twice at once
         raise ConflictError("this credential is already in your wallet") from None
     return Received(record, recipient)
+
+
+def format_of(document: dict[str, Any] | str) -> str:
+    """The format a credential is kept as (the OpenID4VCI / DCQL format identifier)."""
+    if isinstance(document, dict):
+        return "ldp_vc"
+    return disclose.SD_JWT if disclose.is_sd_jwt(document) else "jwt_vc_json"
+
+
+def bound_to_holder(
+    inst: Installation, account: AccountRecord, token: str, recipient: dict[str, Any]
+) -> dict[str, Any]:
+    """An SD-JWT is presented with a Key Binding JWT signed by the key in its ``cnf``
+    (RFC 9901 §4.1.2): refused unless that key is the learner's holder key."""
+    claims = disclose.sd_jwt_claims(token) or {}
+    cnf = claims.get("cnf")
+    jwk = cnf.get("jwk") if isinstance(cnf, Mapping) else None
+    if not isinstance(jwk, Mapping):
+        raise InvalidInputError(
+            "this SD-JWT names no holder key (cnf.jwk): you could not present it as yours"
+        )
+    mine = accounts.holder_key(inst, account).public.to_jwk()
+    if any(jwk.get(name) != mine.get(name) for name in ("kty", "crv", "x", "y")):
+        raise InvalidInputError(
+            "this credential is about someone else: it is bound to another key (cnf), "
+            f"not your holder key ({account.did})"
+        )
+    return {**recipient, "holder_key": "bound to your holder key (cnf)"}
 
 
 def receive_file(
@@ -259,7 +297,7 @@ def receive_file(
 
 
 def receive_text(inst: Installation, account: AccountRecord, text: str) -> Received:
-    """Pasted text: a JSON credential or a VC-JWT."""
+    """Pasted text: a JSON credential, a VC-JWT or an SD-JWT (``<jwt>~<disclosure>~...~``)."""
     if not text.strip():
         raise InvalidInputError("paste a credential: its JSON, or the VC-JWT")
     return keep(inst, account, read_credential(text), source="paste")

@@ -4,7 +4,8 @@ The signed-in learner's session authenticates; errors are problem+json.
 ======================================  ========================================================
 ``POST /api/receive/offer``             ``{"offer": link | QR text | JSON, "tx_code"?}``
 ``POST /api/receive/credential``        the credential as the body: ``application/json``,
-                                        ``application/jwt``, ``image/png``, ``image/svg+xml``
+                                        ``application/jwt``, ``application/dc+sd-jwt``,
+                                        ``image/png``, ``image/svg+xml``
 ``POST /api/credentials/{id}/recheck``  verify one credential again
 ``POST /api/credentials/recheck``       verify all of them again
 ======================================  ========================================================
@@ -34,6 +35,7 @@ BODY_TYPES = {
     "application/vc+ld+json",
     "application/jwt",
     "application/vc+jwt",
+    "application/dc+sd-jwt",
     "image/png",
     "image/svg+xml",
 }

@@ -8,7 +8,8 @@ are that document's), so that any conforming Credential Issuer works, not only o
 2. :func:`fetch_metadata` §12.2.2 / §12.2.4: Credential Issuer Metadata; §12.3 + RFC 8414 the
    Authorization Server's (the issuer itself unless ``authorization_servers`` names one).
 3. :func:`choose_configuration` §12.2.4: an offered configuration this wallet can hold
-   (``ldp_vc`` or ``jwt_vc_json``, a ``jwt`` proof with EdDSA, bound to a did:key).
+   (``ldp_vc``, ``jwt_vc_json`` or ``dc+sd-jwt``, a ``jwt`` proof with EdDSA, bound to a
+   did:key, or for ``dc+sd-jwt`` to the key itself: ``cnf.jwk`` = the holder key).
 4. :func:`request_token` §6.1: the Token Request (``tx_code`` when the offer asks for one).
 5. :func:`request_nonce` §7: a ``c_nonce`` when the issuer has a Nonce Endpoint.
 6. :func:`request_credential` §8.2: the key proof (Appendix F.1, :func:`vckit.oid4vci.key_proof`)
@@ -35,7 +36,7 @@ from vckit.keys import KeyPair
 from wallet.errors import InvalidInputError
 from wallet.http import Answer, Outbound, OutboundError
 
-FORMATS = ("ldp_vc", "jwt_vc_json")  # preferred first
+FORMATS = ("ldp_vc", "jwt_vc_json", "dc+sd-jwt")  # preferred first
 PROOF_ALG = "EdDSA"  # the learner's holder key is Ed25519
 MAX_TX_CODE = 100
 
@@ -222,7 +223,8 @@ def choose_configuration(metadata: Metadata, offer: Mapping[str, Any]) -> str:
             if not isinstance(algs, list) or PROOF_ALG not in algs:
                 continue
         methods = config.get("cryptographic_binding_methods_supported")
-        if isinstance(methods, list) and "did:key" not in methods and "did" not in methods:
+        bindable = {"did:key", "did"} | ({"jwk"} if config.get("format") == "dc+sd-jwt" else set())
+        if isinstance(methods, list) and not bindable & set(methods):
             continue
         usable.append((FORMATS.index(str(config["format"])), config_id))
     if not usable:

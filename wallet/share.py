@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from wallet import present, store
+from wallet import answer_sd, disclose, present, store
 from wallet.errors import InvalidInputError, NotFoundError, WalletError
 from wallet.installation import Installation
 from wallet.store import AccountRecord, PresentationRecord, ShareLinkRecord, ShareLogRecord
@@ -69,14 +69,39 @@ def create_link(
             tx, account.id, token, presentation_id=presentation.id,
             expires_at=expires, created=inst.stamp(),
         )  # fmt: skip
-    document = presentation.document
-    ids = present.credential_ids_in(inst, account, document) if isinstance(document, dict) else []
+    ids = answer_sd.credential_ids_of(inst, account, [presentation.document])
     with inst.db.transaction() as tx:
         store.add_share_log(
             tx, account.id, kind="share-link", recipient=ANYONE, credential_ids=ids,
             at=inst.stamp(), detail={"presentation": presentation.id, "expires_at": expires},
         )  # fmt: skip
     return NewLink(link_url(inst, token), link)
+
+
+def create_chosen_link(
+    inst: Installation,
+    account: AccountRecord,
+    credential_id: str,
+    *,
+    show: Sequence[str] | None,
+    expiry: str,
+) -> NewLink:
+    """A link to one credential with the fields the learner chose (``show``; None: all):
+    a derived ecdsa-sd-2023 credential in a presentation signed by the holder, or an
+    SD-JWT with only the chosen disclosures (no Key Binding JWT: a link has no nonce)."""
+    if expiry not in EXPIRY_CHOICES:
+        raise InvalidInputError(f"choose an expiry: {', '.join(EXPIRY_CHOICES)}")
+    shown = {} if show is None else {credential_id: show}
+    choice = answer_sd.choice_for(inst, account, credential_id, shown)
+    if choice.kind == disclose.SD_JWT:
+        token = disclose.sd_jwt_for(choice, None)
+        with inst.db.transaction() as tx:
+            kept = store.add_presentation(tx, account.id, token, created=inst.stamp())
+    else:
+        kept = answer_sd.signed_ldp(
+            inst, account, [credential_id], shown, challenge=None, domain=None
+        )
+    return create_link(inst, account, expiry=expiry, presentation_id=kept.id)
 
 
 def links(inst: Installation, account: AccountRecord) -> list[ShareLinkRecord]:

@@ -193,7 +193,7 @@ def test_issue_to_an_email_with_suspension_and_expiry(client: TestClient) -> Non
             id="bad-date",
         ),
         pytest.param(
-            {"achievement": NURSING_1, "recipient": {"did": "did:example:a"}, "grade": "A"},
+            {"achievement": NURSING_1, "recipient": {"did": "did:example:a"}, "colour": "blue"},
             422,
             id="unknown-field",
         ),

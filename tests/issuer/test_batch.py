@@ -175,7 +175,7 @@ BAD_FILES = [
     pytest.param(csv_of(f"{did(1)},,,,,extra"), {2}, id="too-many-fields"),
     pytest.param(csv_of(f"{did(1)},,{'x' * 600},,"), {2}, id="field-too-long"),
     pytest.param(csv_of(f'{did(1)},,"two\nlines",,'), {2}, id="line-break-in-field"),
-    pytest.param(csv_of(f"{did(1)},2", header="recipient_did,grade"), {1}, id="unknown-column"),
+    pytest.param(csv_of(f"{did(1)},2", header="recipient_did,colour"), {1}, id="unknown-column"),
     pytest.param(csv_of(f"{did(2)}", header=did(1)), {1}, id="no-header"),
     pytest.param(csv_of(f"{did(1)},", header="email,email"), {1}, id="column-twice"),
     pytest.param(b"", {1}, id="empty-file"),

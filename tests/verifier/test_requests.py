@@ -49,6 +49,7 @@ RESPONSE_URI = f"{VERIFIER_URL}/oid4vp/response"
 CLIENT_ID = f"redirect_uri:{RESPONSE_URI}"
 OB_TYPE = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
 VC_TYPE = "https://www.w3.org/2018/credentials#VerifiableCredential"
+ACHIEVEMENT_VCT = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementCredential"
 PRIVACY = "https://example.org/skills/patient-data-privacy"
 REQUIREMENTS = {"types": ["OpenBadgeCredential"], "skills": [PRIVACY]}
 
@@ -201,9 +202,19 @@ def test_request_object_is_an_openid4vp_request_for_the_jobs_types(asked: Asked)
     assert claims["client_id"] == CLIENT_ID and claims["response_uri"] == RESPONSE_URI
     assert claims["nonce"] == asked.request["nonce"] and len(claims["nonce"]) >= 22
     assert claims["state"] == asked.request["id"]
-    [query] = claims["dcql_query"]["credentials"]
+    query, sd_query = claims["dcql_query"]["credentials"]
     assert query["format"] == "ldp_vc" and query["multiple"] is True
     assert query["meta"]["type_values"] == [sorted([OB_TYPE, VC_TYPE])]
+    assert sd_query["format"] == "dc+sd-jwt" and sd_query["multiple"] is True
+    assert sd_query["meta"] == {"vct_values": [ACHIEVEMENT_VCT]}
+    # §6.2: one required set; both, or either, answer it
+    [wanted] = claims["dcql_query"]["credential_sets"]
+    ids = [query["id"], sd_query["id"]]
+    assert wanted["options"] == [ids, ids[:1], ids[1:]] and wanted.get("required", True)
+    formats = claims["client_metadata"]["vp_formats_supported"]
+    assert "ecdsa-sd-2023" in formats["ldp_vc"]["cryptosuite_values"]
+    assert "ES256" in formats["dc+sd-jwt"]["sd-jwt_alg_values"]
+    assert "EdDSA" in formats["dc+sd-jwt"]["kb-jwt_alg_values"]
     # the wallet side of vckit accepts it, by reference and by value alike
     assert validate_request(claims).nonce == claims["nonce"]
     by_value = link_parameters(asked.request["links"]["by_value"])

@@ -67,6 +67,9 @@ PUBLIC = {
     ("POST", "/sign-out"),
     ("GET", "/s/{token}"),
     ("GET", "/healthz"),
+    ("GET", "/readyz"),  # servicekit.health
+    ("GET", "/stats"),  # aggregate counts only (servicekit.stats)
+    ("GET", "/docs"),  # servicekit.apidocs
 }
 
 
@@ -127,9 +130,14 @@ def test_every_object_route_names_a_record_this_test_knows(wallet_app: WalletFac
     }
     assert unknown == {}, "add these path parameters to tests/wallet/test_cross_account.py"
     # the walk finds the included routers' routes (else every check below would pass vacuously)
-    assert {"GET /credentials/{credential_id}", "POST /requests/{request_id}/send"} <= {
-        str(r) for r in routes
-    }
+    assert {
+        "GET /credentials/{credential_id}",
+        "POST /requests/{request_id}/send",
+        "GET /credentials/{credential_id}/disclose",  # selective disclosure (issue 6)
+        "POST /credentials/{credential_id}/disclose/share",
+        "GET /api/credentials/{credential_id}/fields",
+        "POST /api/credentials/{credential_id}/preview",
+    } <= {str(r) for r in routes}
     assert {n for r in routes for n in r.parameters} == set(OWN_RECORDS + CAPABILITIES)
     capability_routes = [r for r in routes if set(r.parameters) & set(CAPABILITIES)]
     assert [str(r) for r in capability_routes] == ["GET /s/{token}"]
@@ -336,6 +344,26 @@ def test_another_learner_gets_404_on_every_object_route_and_changes_nothing(
     with app.state.inst.db.transaction() as tx:  # the code B sent was right: A redeemed with it
         [offer_id] = world.records["offer_id"]
         assert store.get_offer(tx, world.alice_account, offer_id).state == "redeemed"  # type: ignore[union-attr]
+
+
+def test_another_learner_cannot_answer_or_preview_with_a_credential_of_a(world: World) -> None:
+    """The JSON routes that take credential ids in their body (issue 6): A's ids are not
+    found for B, before anything is opened, made or sent."""
+    app = world.app
+    bob = sign_up(client_of(app), BOB)
+    before = rows(app, world.alice_account)
+    [credential_id] = world.records["credential_id"]
+    link = world.verifier.publish("r-bob", request_claims("nonce-of-b"))
+    body = {"request": link, "credentials": [{"id": credential_id, "hide": ["/awardedDate"]}]}
+    answered = bob.post("/api/answers", json=body)
+    previewed = bob.post(f"/api/credentials/{credential_id}/preview", json={"hide": []})
+    for answer in (answered, previewed):
+        assert answer.status_code == 404, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert world.achievement not in answer.text and ALICE not in answer.text
+    assert rows(app, world.alice_account) == before
+    assert world.verifier.received == []
+    assert rows(app, account_id_of(app, BOB))["requests"] == []  # nothing opened for B either
 
 
 def test_a_share_link_is_a_capability_open_to_anyone_until_withdrawn(world: World) -> None:

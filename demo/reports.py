@@ -1,0 +1,108 @@
+"""A verifier report, as the verifier's JSON API gives it, read and shown for people.
+
+The JSON is :meth:`vckit.report.Report.to_json` (``verdict``, ``kind``, ``format``,
+``checks``, ``credentials``, ``disclosure``); the verifier's stored results add each
+credential's ``document``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from vckit.report import CHECK_TITLES
+
+MARKS = {"pass": "PASS", "fail": "FAIL", "could-not-check": "COULD NOT CHECK"}
+EXTRA_TITLES = {
+    "state": "Answers a request this verifier made",
+    "nonce": "Request used once, in time",
+    "vp-token": "Answers the request's query",
+}
+Report = Mapping[str, Any]
+
+
+def title(check_id: str) -> str:
+    return CHECK_TITLES.get(check_id) or EXTRA_TITLES.get(check_id) or check_id
+
+
+def credentials(report: Report) -> list[Report]:
+    found = report.get("credentials")
+    return [c for c in found if isinstance(c, Mapping)] if isinstance(found, list) else []
+
+
+def all_checks(report: Report) -> Iterator[Mapping[str, str]]:
+    """The report's checks, then those of every credential inside it."""
+    for check in report.get("checks") or ():
+        if isinstance(check, Mapping):
+            yield check
+    for inner in credentials(report):
+        yield from all_checks(inner)
+
+
+def failed(report: Report) -> list[str]:
+    """Ids of the checks that failed, anywhere in the report, in order, each once."""
+    ids = [str(c.get("id")) for c in all_checks(report) if c.get("status") == "fail"]
+    return list(dict.fromkeys(ids))
+
+
+def status_of(report: Report, check_id: str) -> str | None:
+    """The status of a top-level check, or None when the report has none by that id."""
+    for check in report.get("checks") or ():
+        if isinstance(check, Mapping) and check.get("id") == check_id:
+            return str(check.get("status"))
+    return None
+
+
+def detail_of(report: Report, check_id: str) -> str:
+    for check in all_checks(report):
+        if check.get("id") == check_id:
+            return str(check.get("detail", ""))
+    return ""
+
+
+def name_of(report: Report) -> str:
+    """The credential's achievement name (or its name), when the report carries the document."""
+    document = report.get("document")
+    if not isinstance(document, Mapping):
+        return ""
+    subject = document.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+    if isinstance(achievement, Mapping) and isinstance(achievement.get("name"), str):
+        return str(achievement["name"])
+    return str(document.get("name", ""))
+
+
+def lines(report: Report, indent: str = "") -> list[str]:
+    """The report check by check, each credential's under it, and what it disclosed."""
+    verdict = str(report.get("verdict", "?"))
+    out = [f"{indent}{report.get('kind', 'report')} ({report.get('format', '?')}): "
+           f"{MARKS.get(verdict, verdict.upper())}"]  # fmt: skip
+    for check in report.get("checks") or ():
+        status = str(check.get("status"))
+        out.append(
+            f"{indent}  [{MARKS.get(status, status)}] {title(str(check.get('id')))}: "
+            f"{check.get('detail', '')}"
+        )
+    disclosure = report.get("disclosure")
+    if isinstance(disclosure, Mapping):
+        out.extend(disclosure_lines(disclosure, indent + "  "))
+    for number, inner in enumerate(credentials(report), 1):
+        name = name_of(inner)
+        out.append(f"{indent}  credential {number}{f' — {name}' if name else ''}:")
+        out.extend(lines(inner, indent + "    "))
+    return out
+
+
+def disclosure_lines(disclosure: Mapping[str, Any], indent: str) -> list[str]:
+    disclosed = ", ".join(disclosure.get("disclosed") or ()) or "none"
+    absent = ", ".join(disclosure.get("absent") or ()) or "none"
+    withheld = disclosure.get("withheld")
+    out = [
+        f"{indent}disclosed fields: {disclosed}",
+        f"{indent}absent fields (withheld, or never issued): {absent}",
+    ]
+    if withheld is not None:
+        out.append(f"{indent}undisclosed digests: {withheld}")
+    if disclosure.get("note"):
+        out.append(f"{indent}({disclosure['note']})")
+    return out

@@ -1,0 +1,147 @@
+"""The guided tour: the six steps of the demo's story (docs/PRODUCT.md), as data.
+
+Each step says what to open in which service, what to do there, what you should see, and
+which files of this repository do the work. Links are ``map.Place`` values, turned into
+URLs with the configured service addresses by the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from landing.map import Place
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    who: str  # the map's stakeholder acting in this step
+    do: tuple[str, ...]  # what to click or type, in order
+    places: tuple[Place, ...]
+    expect: str  # what you should see
+    files: tuple[str, ...]
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        1,
+        "A college and a training provider issue three credentials",
+        "Credentialing Organizations",
+        (
+            "Open the community college and sign in as staff with the API token that "
+            "`ler up` printed the place of (var/issuer/api-token).",
+            "On Issue, pick Fundamentals of Nursing I, give the learner's email, and issue; "
+            "do the same for Fundamentals of Nursing II.",
+            "Open SafeServe Food Safety Training and issue the Food Handler credential.",
+        ),
+        (
+            Place("Riverside Community College", "issuer", "/issuers/community-college"),
+            Place("Issue a credential", "issuer", "/issuers/community-college/issue"),
+            Place("SafeServe Food Safety Training", "issuer", "/issuers/food-safety"),
+        ),
+        "Each credential page shows a signed Open Badges 3.0 credential, its skills "
+        "(patient data privacy, medical terminology) and an offer link with a QR code.",
+        (
+            "issuer/issuance.py",
+            "issuer/issue_pages.py",
+            "vckit/openbadges.py",
+            "vckit/data_integrity.py",
+        ),
+    ),  # fmt: skip
+    Step(
+        2,
+        "The learner accepts them into a wallet",
+        "Learners and Earners",
+        (
+            "Create a wallet account.",
+            "On Receive, paste each offer link (or scan the QR code).",
+            "Open My skills.",
+        ),
+        (
+            Place("Create an account", "wallet", "/sign-up"),
+            Place("Receive a credential", "wallet", "/receive"),
+            Place("My skills", "wallet", "/skills"),
+        ),
+        "Three cards, each verified on arrival; one skills list across them, each skill "
+        "linked to the credentials that show it.",
+        ("wallet/receive_offer.py", "wallet/receive.py", "wallet/skills.py", "vckit/oid4vci.py"),
+    ),
+    Step(
+        3,
+        "A care home posts a job and asks for evidence",
+        "Employers",
+        (
+            "At the verifier, create a job that needs the skill patient data privacy, from "
+            "an accredited issuer, issued within the last two years.",
+            "Publish its presentation request.",
+        ),
+        (
+            Place("Jobs", "verifier", "/jobs"),
+            Place("Accredited issuers", "verifier", "/registry"),
+        ),
+        "A request link and QR code carrying a fresh, single-use challenge (an OpenID4VP "
+        "request with a DCQL query, and a VC-API request).",
+        ("verifier/requests.py", "verifier/job_pages.py", "vckit/dcql.py", "vckit/oid4vp.py"),
+    ),
+    Step(
+        4,
+        "The learner shares only what the job needs",
+        "Learners and Earners",
+        (
+            "In the wallet, open Requests and paste the verifier's request link.",
+            "Tick the two nursing credentials, leave the food one out, and hide the grade "
+            "and date of birth where the credential allows it.",
+            "Preview, then send.",
+        ),
+        (
+            Place("Requests", "wallet", "/requests"),
+            Place("What I shared", "wallet", "/shared"),
+        ),
+        "A presentation signed with the learner's own key and bound to the verifier's "
+        "challenge; the share log records what went to whom.",
+        ("wallet/answer.py", "wallet/present.py", "vckit/presentation.py", "vckit/sd_jwt.py"),
+    ),
+    Step(
+        5,
+        "The verifier reports, check by check",
+        "Employers, HR Systems",
+        (
+            "Open the job at the verifier and its newest result.",
+            "An HR system reads the same result as JSON (or receives it by webhook).",
+        ),
+        (
+            Place("Jobs and results", "verifier", "/jobs"),
+            Place("Verifier API", "verifier", "/docs"),
+        ),
+        "Named checks, each pass, fail or could not check: proof, issuer key, accredited "
+        "issuer, validity period, not revoked, holder binding, schema, requirement met; "
+        "and the fields disclosed and withheld.",
+        (
+            "vckit/verify.py",
+            "verifier/policy.py",
+            "verifier/report_view.py",
+            "verifier/registry.py",
+        ),
+    ),  # fmt: skip
+    Step(
+        6,
+        "A credential issued in error is revoked",
+        "Credentialing Organizations, Governance",
+        (
+            "At the college, open Issued and revoke the credential.",
+            "Open the same result at the verifier again, or verify the presentation anew.",
+            "Later, the nursing board issues a licence and the care home an on-the-job "
+            "credential; the learner adds them to the same wallet.",
+        ),
+        (
+            Place("Issued credentials", "issuer", "/issuers/community-college/issued"),
+            Place("State Board of Nursing", "issuer", "/issuers/nursing-board"),
+            Place("Maple Grove Care Home", "issuer", "/issuers/employer"),
+            Place("Counts of it all", "landing", "/stats"),
+        ),
+        "The same presentation now fails at the status check, and the report says the "
+        "credential was revoked by its issuer.",
+        ("issuer/status.py", "vckit/status_list.py", "vckit/bitstring.py"),
+    ),
+)

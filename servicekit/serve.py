@@ -1,0 +1,38 @@
+"""Run one service under uvicorn with JSON-line logs: ``python -m servicekit.serve NAME``.
+
+``NAME`` is a service package (``issuer``, ``wallet``, ``verifier``, ``landing``) whose
+``app.create_app`` is the factory. ``ler up`` (``verifier.runner``) starts each service
+this way, in its own process.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from servicekit.logs import uvicorn_config
+
+SERVICES = ("issuer", "wallet", "verifier", "landing")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m servicekit.serve")
+    parser.add_argument("service", choices=SERVICES)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--log-level", default="info")
+    args = parser.parse_args(argv)
+    uvicorn.run(
+        f"{args.service}.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_config=uvicorn_config(args.service, args.log_level.upper()),
+        access_log=False,
+        proxy_headers=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

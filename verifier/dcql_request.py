@@ -1,0 +1,90 @@
+"""What a job's OpenID4VP request asks for (§6 DCQL, §11.1 ``vp_formats_supported``), and
+whether a ``vp_token`` answers it in the formats asked.
+
+Two credential queries, for the same Open Badges 3.0 achievements in two formats:
+
+================================  =========================================================
+``learning_records``              ``ldp_vc`` (Appendix B.1): W3C credentials with Data
+                                  Integrity proofs (``eddsa-rdfc-2022``, ``ecdsa-rdfc-2019``,
+                                  and ``ecdsa-sd-2023`` derived proofs), inside the holder's
+                                  signed ``ldp_vp``; ``type_values`` = the job's types
+``learning_records_sd_jwt``       ``dc+sd-jwt`` (Appendix B.3): SD-JWT VCs whose ``vct`` is
+                                  the OB 3.0 AchievementCredential, each with a Key Binding
+                                  JWT over the request's nonce and client_id
+================================  =========================================================
+
+One required ``credential_sets`` entry (§6.2) lets the wallet answer with both, or either:
+its options are ``[both]``, ``[ldp_vc]``, ``[dc+sd-jwt]``, most wanted first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from vckit.dcql import expanded_types, parse_query
+from vckit.errors import InputError
+
+LDP_QUERY = "learning_records"
+SD_JWT_QUERY = "learning_records_sd_jwt"
+LDP_VC = "ldp_vc"
+SD_JWT_VC = "dc+sd-jwt"
+FORMATS: dict[str, str] = {LDP_QUERY: LDP_VC, SD_JWT_QUERY: SD_JWT_VC}
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_VCT = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementCredential"
+JWS_ALGS = ["ES256", "EdDSA"]
+
+
+def dcql_query(types: Sequence[str]) -> dict[str, Any]:
+    """§6: the two credential queries (several credentials may answer each, ``multiple``;
+    each bound to the holder, the default) and the set saying either or both will do."""
+    shell = {"@context": [VC_V2, OB_V3], "type": list(types)}
+    type_values = sorted(expanded_types(shell))
+    query = {
+        "credentials": [
+            {
+                "id": LDP_QUERY,
+                "format": LDP_VC,
+                "multiple": True,
+                "meta": {"type_values": [type_values]},
+            },
+            {
+                "id": SD_JWT_QUERY,
+                "format": SD_JWT_VC,
+                "multiple": True,
+                "meta": {"vct_values": [OB_VCT]},
+            },
+        ],
+        "credential_sets": [
+            {"options": [[LDP_QUERY, SD_JWT_QUERY], [LDP_QUERY], [SD_JWT_QUERY]]},
+        ],
+    }
+    parse_query(query)  # what we ask must be a valid query
+    return query
+
+
+def vp_formats_supported() -> dict[str, Any]:
+    """§11.1 client metadata: the proofs and algorithms this verifier checks."""
+    return {
+        LDP_VC: {
+            "proof_type_values": ["DataIntegrityProof"],
+            "cryptosuite_values": ["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023"],
+        },
+        SD_JWT_VC: {"sd-jwt_alg_values": JWS_ALGS, "kb-jwt_alg_values": JWS_ALGS},
+    }
+
+
+def check_answer(presentations: Mapping[str, Sequence[Any]]) -> None:
+    """The ``vp_token`` answers only our queries, each in its own format (§8.1: an ``ldp_vc``
+    query with ``ldp_vp`` objects, a ``dc+sd-jwt`` one with SD-JWT+KB strings); InputError."""
+    unknown = sorted(set(presentations) - set(FORMATS))
+    if unknown:
+        raise InputError(f"vp_token answers unknown credential queries: {unknown}")
+    for query_id, items in presentations.items():
+        if FORMATS[query_id] == LDP_VC and not all(isinstance(i, dict) for i in items):
+            raise InputError(f"vp_token[{query_id!r}] must hold ldp_vp presentations (objects)")
+        if FORMATS[query_id] == SD_JWT_VC and not all(
+            isinstance(i, str) and "~" in i for i in items
+        ):
+            raise InputError(f"vp_token[{query_id!r}] must hold SD-JWT presentations (strings)")

@@ -1,0 +1,125 @@
+"""What a selectively disclosed credential revealed, and what it kept back, in words.
+
+Pure: reads ``Report.disclosure`` (:class:`vckit.report.Disclosure`, set by :mod:`vckit.verify`
+for an SD-JWT VC and for an ``ecdsa-sd-2023`` derived proof) and the credential's document.
+
+- **Disclosed fields**: each selectively-disclosable field the holder revealed, with the label a
+  person knows (:func:`vckit.sd_fields.label_of`: "Recipient name", "Grade" ...) and its value.
+- **Withheld**: SD-JWT tells how many digests stayed undisclosed, but the issuer may add decoy
+  digests (RFC 9901 §4.2.5), so that number is an upper bound on the claims withheld.
+  ``ecdsa-sd-2023`` does not reveal how much was left out; what can be said is which known
+  learner-data fields are absent.
+- A format without selective disclosure has no disclosure: nothing is shown.
+
+Only what the holder sent is ever read here: a withheld value never reached the verifier.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from vckit.errors import VckitError
+from vckit.report import Disclosure, Report
+from vckit.sd_fields import label_of, pointer_to_path
+
+MAX_VALUE_CHARS = 160
+
+
+@dataclass(frozen=True)
+class DisclosedField:
+    pointer: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DisclosureView:
+    fields: tuple[DisclosedField, ...]
+    withheld: str  # "" when the format does not tell
+    absent: tuple[str, ...]
+    note: str
+
+
+def withheld_words(count: int | None) -> str:
+    """SD-JWT's undisclosed digests, said honestly ("" when the format does not tell)."""
+    if count is None:
+        return ""
+    if count == 0:
+        return "No claims withheld (no undisclosed digests)"
+    claims = "claim" if count == 1 else "claims"
+    return f"{count} {claims} withheld (decoy digests included, so at most {count})"
+
+
+def _resolve(document: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:
+    value = document
+    for part in path:
+        in_object = isinstance(value, Mapping) and isinstance(part, str) and part in value
+        in_array = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        if not (in_object or in_array):
+            return False, None
+        value = value[part]
+    return True, value
+
+
+def _words(value: Any) -> str:
+    """A field's value as a person reads it."""
+    if isinstance(value, list):
+        return "; ".join(_words(v) for v in value)
+    if isinstance(value, Mapping):
+        if "identityHash" in value:
+            hashed = " (salted hash)" if value.get("hashed") is True else ""
+            return f"{_words(value['identityHash'])}{hashed}"
+        for name in ("value", "name", "narrative", "id"):
+            if name in value:
+                return _words(value[name])
+        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
+
+
+def disclosed_field(document: Mapping[str, Any], pointer: str) -> DisclosedField:
+    try:
+        path = pointer_to_path(pointer)
+    except VckitError:
+        return DisclosedField(pointer, pointer, "(not a JSON pointer)")
+    found, value = _resolve(document, path)
+    if not found:
+        return DisclosedField(pointer, label_of(path, None), "(not found in the credential)")
+    return DisclosedField(pointer, label_of(path, value), _short(_words(value)))
+
+
+def view_of(disclosure: Disclosure, document: Mapping[str, Any]) -> DisclosureView:
+    return DisclosureView(
+        fields=tuple(disclosed_field(document, p) for p in disclosure.disclosed),
+        withheld=withheld_words(disclosure.withheld),
+        absent=disclosure.absent,
+        note=disclosure.note,
+    )
+
+
+def disclosure_view(report: Report) -> DisclosureView | None:
+    """The credential report's disclosure in words; None for a format without one."""
+    if report.disclosure is None:
+        return None
+    return view_of(report.disclosure, report.document or {})
+
+
+def disclosure_json(report: Report) -> dict[str, Any] | None:
+    """The same for machines: ``report.disclosure`` plus each disclosed field's label and
+    value, and the withheld count in words."""
+    seen = disclosure_view(report)
+    if seen is None or report.disclosure is None:
+        return None
+    return {
+        **report.disclosure.to_json(),
+        "fields": [{"pointer": f.pointer, "label": f.label, "value": f.value} for f in seen.fields],
+        "withheld_text": seen.withheld,
+    }

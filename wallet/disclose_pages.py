@@ -1,0 +1,131 @@
+"""The field page: what of a credential a verifier will see (use cases in
+:mod:`wallet.disclose`, :mod:`wallet.share`).
+
+=========================================  =======  ===========================================
+``GET /credentials/{id}/disclose``         learner  one switch per field (locked ones checked,
+                                                    disabled, with the reason); the preview of
+                                                    exactly the JSON a verifier receives
+``POST /credentials/{id}/disclose/share``  learner  a share link to the credential with the
+                                                    chosen fields (CSRF)
+=========================================  =======  ===========================================
+
+Form fields. The page's own form is a GET (a preview changes nothing): ``chosen=1`` and one
+``show=<JSON pointer>`` per switched-on field; without ``chosen`` every field is on (the
+default: the learner switches off what to hide). The share form POSTs ``csrf``, ``expiry``,
+``chosen=1`` and ``show:<pointer>=on`` per field. On a request's page (``/requests/{id}``)
+each matching credential has the same switches, named ``show:<credential id>:<pointer>``,
+with ``sd:<credential id>=1`` saying the form carries that credential's choice
+(:func:`shown_of`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from wallet import answer_sd, disclose, present, share
+from wallet.answer import RequestView
+from wallet.deps import CurrentAccount, InstallationDep, VisitorDep
+from wallet.disclose import Choice
+from wallet.installation import Installation
+from wallet.page_base import CheckedForm, Form, render
+from wallet.store import AccountRecord
+
+router = APIRouter(include_in_schema=False)
+
+
+def preview_text(choice: Choice) -> str:
+    """The preview as the page prints it (and as the tests compare it)."""
+    return json.dumps(disclose.preview(choice), indent=2, ensure_ascii=False)
+
+
+def shown_of(form: Form) -> dict[str, list[str]]:
+    """A request form's choices: credential id -> the pointers switched on, for every
+    credential whose ``sd:<id>`` marker the form carries."""
+    out: dict[str, list[str]] = {
+        name[3:]: [] for name, value in form.fields.items() if name.startswith("sd:") and value
+    }
+    for name in form.fields:
+        if name.startswith("show:"):
+            credential_id, _, pointer = name[5:].partition(":")
+            if credential_id in out:
+                out[credential_id].append(pointer)
+    return out
+
+
+def request_choices(view: RequestView) -> dict[str, Choice]:
+    """The default choice (every field on) of each selectively disclosable credential
+    that matches the request, for the request page's switches."""
+    out: dict[str, Choice] = {}
+    for query in view.queries:
+        for held in query.matches:
+            if held.record.id in out or disclose.kind_of(held.record) == disclose.PLAIN:
+                continue
+            out[held.record.id] = disclose.choose(held.record)
+    return out
+
+
+def readable(documents: Mapping[str, Sequence[Any]]) -> list[tuple[str, str]]:
+    """For each SD-JWT about to go (query id, its claims as the verifier will read them):
+    the compact string itself says nothing to a person."""
+    out = []
+    for query_id, items in documents.items():
+        for item in items:
+            if isinstance(item, str) and disclose.is_sd_jwt(item):
+                claims = disclose.sd_jwt_claims(item, view=True)
+                out.append((query_id, json.dumps(claims, indent=2, ensure_ascii=False)))
+    return out
+
+
+def hidden_of(
+    inst: Installation, account: AccountRecord, shown: Mapping[str, Sequence[str]]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """(credential name, labels of its hidden fields) for each credential with a choice."""
+    out = []
+    for credential_id in shown:
+        choice = answer_sd.choice_for(inst, account, credential_id, shown)
+        credential = disclose.credential_view(choice.record.document)
+        out.append((present.display_name(credential, choice.record), choice.hidden_labels))
+    return out
+
+
+@router.get("/credentials/{credential_id}/disclose", response_class=HTMLResponse)
+def disclose_page(
+    credential_id: str,
+    request: Request,
+    inst: InstallationDep,
+    account: CurrentAccount,
+    visitor: VisitorDep,
+) -> Response:
+    [record] = present.chosen_records(inst, account, [credential_id])
+    chosen = request.query_params.get("chosen") == "1"
+    show = request.query_params.getlist("show") if chosen else None
+    choice = disclose.choose(record, show=show)
+    credential: dict[str, Any] | None = disclose.credential_view(record.document)
+    return render(
+        request, visitor, "disclose.html", choice=choice, record=record,
+        title=present.display_name(credential, record), preview_text=preview_text(choice),
+        expiries=list(share.EXPIRY_CHOICES),
+    )  # fmt: skip
+
+
+@router.post("/credentials/{credential_id}/disclose/share", response_class=HTMLResponse)
+def disclose_share(
+    credential_id: str,
+    request: Request,
+    inst: InstallationDep,
+    account: CurrentAccount,
+    visitor: VisitorDep,
+    form: CheckedForm,
+) -> Response:
+    show = None
+    if form.get("chosen") == "1":
+        show = [name[5:] for name in form.fields if name.startswith("show:")]
+    new = share.create_chosen_link(
+        inst, account, credential_id, show=show, expiry=form.get("expiry")
+    )
+    return render(request, visitor, "share_created.html", new=new)
