@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JS_DIR := tests/interop/js
 
-.PHONY: up test install install-test lint typecheck pytest bench clean
+.PHONY: up test install install-test lint typecheck pytest bench clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ pytest: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/selective.py
+
+screenshots: install-test
+	LER_SCREENSHOTS=examples/screenshots $(BIN)/pytest -q tests/browser
 
 clean:
 	rm -rf $(VENV) $(JS_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -3,8 +3,13 @@
 The landing page asks the issuer, wallet and verifier (their configured URLs only) for
 their aggregate counts, with a timeout each and a size cap, all three at once. A service
 that is down, slow or answers something else is *unavailable*: its numbers are missing
-(None), never guessed and never an error page. Per achievement and per skill, one row
-holds the measures of all three services (issued; held, shared; checked, verified).
+(None), never guessed and never an error page.
+
+Per achievement and per skill, one row holds the issuer's count (issued) and the
+verifier's (shared, checked, verified; the verifier counts only credentials whose issuer
+the registry accredits). The wallet gives totals only: what a learner holds can be
+self-signed, with any name, so no wallet text reaches this page. Names come only from the
+(measure, service) pairs in :data:`MEASURES`; any other breakdown a service sends is ignored.
 """
 
 from __future__ import annotations
@@ -22,8 +27,7 @@ from landing.settings import Settings
 SERVICES = ("issuer", "wallet", "verifier")
 MEASURES: tuple[tuple[str, str, str], ...] = (
     ("issued", "issuer", "Issued"),
-    ("held", "wallet", "Held in wallets"),
-    ("shared", "wallet", "Shared"),
+    ("shared", "verifier", "Shared with an employer"),
     ("checked", "verifier", "Checked by the verifier"),
     ("verified", "verifier", "Verified (every check passed)"),
 )
@@ -116,10 +120,9 @@ def fetch_one(client: httpx.Client, settings: Settings, service: str) -> Service
 def _rows(services: tuple[ServiceStats, ...], kind: str) -> tuple[Row, ...]:
     by_service = {s.service: s for s in services}
     names: dict[str, int] = {}
-    for stats in services:
-        for breakdown in getattr(stats, kind).values():
-            for name, count in breakdown.items():
-                names[name] = max(names.get(name, 0), count)
+    for measure, service, _ in MEASURES:
+        for name, count in getattr(by_service[service], kind).get(measure, {}).items():
+            names[name] = max(names.get(name, 0), count)
     rows = []
     for name in sorted(names, key=lambda n: (-names[n], n)):
         counts: dict[str, int | None] = {}

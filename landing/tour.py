@@ -31,22 +31,26 @@ STEPS: tuple[Step, ...] = (
         (
             "Open the community college and sign in as staff with the API token that "
             "`ler up` printed the place of (var/issuer/api-token).",
-            "On Issue, pick Fundamentals of Nursing I, give the learner's email, and issue; "
-            "do the same for Fundamentals of Nursing II.",
-            "Open SafeServe Food Safety Training and issue the Food Handler credential.",
+            'On Issue, pick Fundamentals of Nursing I, tick "Offer to the learner\'s wallet", '
+            "choose the proof format ecdsa-sd-2023 (selective disclosure), and give the "
+            "learner's name, date of birth and grade; do the same for Fundamentals of Nursing II.",
+            "Open SafeServe Food Safety Training and offer the Food Handler credential "
+            "the same way.",
         ),
         (
             Place("Riverside Community College", "issuer", "/issuers/community-college"),
             Place("Issue a credential", "issuer", "/issuers/community-college/issue"),
             Place("SafeServe Food Safety Training", "issuer", "/issuers/food-safety"),
         ),
-        "Each credential page shows a signed Open Badges 3.0 credential, its skills "
-        "(patient data privacy, medical terminology) and an offer link with a QR code.",
+        "Each offer shows a link and a QR code for an Open Badges 3.0 credential aligned to "
+        "skills (patient data privacy, medical terminology); the name, date of birth and "
+        "grade in it are fields the learner may later hide.",
         (
             "issuer/issuance.py",
             "issuer/issue_pages.py",
+            "issuer/sd_issue.py",
             "vckit/openbadges.py",
-            "vckit/data_integrity.py",
+            "vckit/ecdsa_sd.py",
         ),
     ),  # fmt: skip
     Step(
@@ -90,17 +94,19 @@ STEPS: tuple[Step, ...] = (
         "Learners and Earners",
         (
             "In the wallet, open Requests and paste the verifier's request link.",
-            "Tick the two nursing credentials, leave the food one out, and hide the grade "
-            "and date of birth where the credential allows it.",
+            "Tick the two nursing credentials and leave the food one out; under each, switch "
+            "off Grade and Date of birth (the fields the issuer made mandatory are locked, "
+            "with the reason).",
             "Preview, then send.",
         ),
         (
             Place("Requests", "wallet", "/requests"),
             Place("What I shared", "wallet", "/shared"),
         ),
-        "A presentation signed with the learner's own key and bound to the verifier's "
+        "The preview shows exactly what the employer receives: no grade, no date of birth. "
+        "The presentation is signed with the learner's own key and bound to the verifier's "
         "challenge; the share log records what went to whom.",
-        ("wallet/answer.py", "wallet/present.py", "vckit/presentation.py", "vckit/sd_jwt.py"),
+        ("wallet/disclose.py", "wallet/answer.py", "vckit/sd_fields.py", "vckit/ecdsa_sd.py"),
     ),
     Step(
         5,
@@ -121,7 +127,7 @@ STEPS: tuple[Step, ...] = (
             "vckit/verify.py",
             "verifier/policy.py",
             "verifier/report_view.py",
-            "verifier/registry.py",
+            "verifier/disclosure_view.py",
         ),
     ),  # fmt: skip
     Step(

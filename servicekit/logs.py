@@ -5,13 +5,16 @@ log (:class:`RequestLog`, one line per HTTP request) adds ``method``, ``path``, 
 ``duration_ms`` and ``request_id``. What never goes in: bodies, query strings, cookies,
 headers, tokens, emails. ``path`` is the matched route's *template* (``/s/{token}``, not
 the token); a path no route matched is logged with long or ``@``-bearing segments
-replaced by ``…``. Any other message passes :func:`scrub` (emails and bearer tokens out).
+replaced by ``…``. Any other message passes :func:`scrub`: emails and bearer tokens out,
+and every URL cut to scheme, host and :func:`safe_path` (no query string, no fragment).
 
 The request id is the caller's ``X-Request-ID`` when it is short and plain, else a new
 one; it goes back in the response's ``X-Request-ID``.
 
 :func:`configure` installs the JSON formatter on the root logger (idempotent);
-:func:`uvicorn_config` is the same for a uvicorn server (``servicekit.serve``).
+:func:`uvicorn_config` is the same for a uvicorn server (``servicekit.serve``). Both keep the
+HTTP client's own loggers (:data:`QUIET`) at WARNING: httpx logs each outbound URL at INFO,
+and such a URL can be a capability (an OID4VCI offer, a share link).
 """
 
 from __future__ import annotations
@@ -32,12 +35,22 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _EMAIL = re.compile(r"[^\s@/\"'<>]+@[^\s@/\"'<>]+\.[A-Za-z]{2,}")
 _BEARER = re.compile(r"(?i)\b(bearer|token|password|secret|cookie)([\s=:\"']+)[^\s,;\"']+")
 _SECRET_SEGMENT = re.compile(r"[A-Za-z0-9_\-.~%]{20,}")
+_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/?#\"'<>]*)([^\s?#\"'<>]*)[^\s\"'<>]*")
 _FIELDS = ("method", "path", "status", "duration_ms", "request_id")
+QUIET = ("httpx", "httpcore")
+"""Loggers held at WARNING: their INFO/DEBUG lines carry full outbound URLs."""
+
+
+def _safe_url(match: re.Match[str]) -> str:
+    scheme, _, authority = match.group(1).partition("://")
+    host = authority.rpartition("@")[2]  # user:password@ never goes in
+    return f"{scheme}://{host}{safe_path(match.group(2))}"
 
 
 def scrub(text: str) -> str:
-    """A message with emails and ``bearer …``/``token=…`` values replaced."""
-    return _BEARER.sub(r"\1\2[redacted]", _EMAIL.sub("[email]", text))
+    """A message with each URL cut to ``scheme://host`` + :func:`safe_path` (query and
+    fragment dropped), emails and ``bearer …``/``token=…`` values replaced."""
+    return _BEARER.sub(r"\1\2[redacted]", _EMAIL.sub("[email]", _URL.sub(_safe_url, text)))
 
 
 def safe_path(path: str) -> str:
@@ -70,6 +83,12 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+def _quiet(level: int | str) -> int:
+    """The level for :data:`QUIET` loggers: WARNING, or the service's level when higher."""
+    number = logging.getLevelName(level) if isinstance(level, str) else level
+    return max(number if isinstance(number, int) else logging.INFO, logging.WARNING)
+
+
 class _Ours(logging.StreamHandler):  # type: ignore[type-arg]
     """Marks the handler :func:`configure` installed, so a second call replaces it."""
 
@@ -88,6 +107,8 @@ def configure(service: str, level: int = logging.INFO, stream: TextIO | None = N
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+    for name in QUIET:
+        logging.getLogger(name).setLevel(_quiet(level))
 
 
 def uvicorn_config(service: str, level: str = "INFO") -> dict[str, Any]:
@@ -102,6 +123,7 @@ def uvicorn_config(service: str, level: str = "INFO") -> dict[str, Any]:
             "uvicorn": {"handlers": [], "propagate": True},
             "uvicorn.error": {"handlers": [], "propagate": True},
             "uvicorn.access": {"handlers": [], "propagate": False, "level": "CRITICAL"},
+            **{name: {"level": logging.getLevelName(_quiet(level))} for name in QUIET},
         },
     }
 

@@ -345,3 +345,32 @@ def test_cbor_decoder_refuses(data: bytes) -> None:
 def test_cbor_round_trip() -> None:
     value = [b"\x00" * 64, "/issuer", [1, 24, 256, 70000], {0: b"x", 1: b"y"}]
     assert sd.cbor_decode(sd.cbor_encode(copy.deepcopy(value))) == value
+
+
+@pytest.mark.parametrize(
+    "label_map",
+    [
+        {"c14n0": "uAAAA", "c14n1": "uAAAA"},
+        {"c14n0": "uAAAA", "b1": "uBBBB"},
+        {"c14n01": "uAAAA"},
+    ],
+    ids=["two-nodes-one-label", "key-not-c14n", "leading-zero"],
+)
+def test_label_map_function_refuses_a_map_that_is_not_one_to_one(
+    label_map: dict[str, str],
+) -> None:
+    with pytest.raises(SdProofValueError):
+        sd.create_label_map_function(label_map)
+
+
+def test_derived_proof_value_with_a_repeated_label_is_refused() -> None:
+    derived = load("employ", "derivedRevealDocument.json")
+    value = sd.parse_derived_proof_value(derived["proof"]["proofValue"])
+    labels = dict(value.label_map)
+    first, second = sorted(labels)[:2]
+    labels[second] = labels[first]
+    forged = sd.serialize_derived_proof_value(
+        value.base_signature, value.public_key, value.signatures, labels, value.mandatory_indexes
+    )
+    with pytest.raises(SdProofValueError, match="same label"):
+        sd.parse_derived_proof_value(forged)

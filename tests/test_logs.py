@@ -6,22 +6,35 @@ from __future__ import annotations
 import io
 import json
 import logging
+import logging.config
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from issuer.app import create_app as create_issuer
 from issuer.settings import Settings as IssuerSettings
-from servicekit.logs import REQUEST_LOGGER, JsonFormatter, configure, safe_path, scrub
+from servicekit.logs import (
+    QUIET,
+    REQUEST_LOGGER,
+    JsonFormatter,
+    configure,
+    safe_path,
+    scrub,
+    uvicorn_config,
+)
 from tests.wallet.conftest import PASSWORD, csrf_of
 from wallet.app import create_app as create_wallet
 from wallet.settings import Settings as WalletSettings
 
 EMAIL = "logged.learner@example.org"
 TOKEN = "issuer-secret-token-0123456789abcdef"
+OFFER_ID = "Qm9mZmVyLWlkLXRoYXQtaXMtYS1iZWFyZXItc2VjcmV0"  # fetching it yields the offer's code
 FIELDS = {"time", "level", "service", "event", "method", "path", "status", "duration_ms",
           "request_id"}  # fmt: skip
 
@@ -118,3 +131,76 @@ def test_scrub_and_safe_path() -> None:
     assert scrub(f"token={TOKEN} for {EMAIL}") == "token=[redacted] for [email]"
     assert safe_path("/issuers/community-college/did.json") == "/issuers/community-college/did.json"
     assert safe_path(f"/s/{TOKEN}") == "/s/…"
+
+
+class _Offers(BaseHTTPRequestHandler):
+    """Any GET: 200 with an empty JSON object (stands in for an issuer's offer endpoint)."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server name
+        body = b"{}"
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        """Silent: this server's own stderr line is not what the test inspects."""
+
+
+@pytest.fixture
+def offers() -> Iterator[str]:
+    """A real local HTTP server; its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Offers)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def keep_logging() -> Iterator[None]:
+    """Put the root logger and the touched loggers back as they were."""
+    names = ("", "uvicorn", "uvicorn.error", "uvicorn.access", *QUIET)
+    saved = {n: (list(logging.getLogger(n).handlers), logging.getLogger(n).level) for n in names}
+    flags = {n: (logging.getLogger(n).propagate, logging.getLogger(n).disabled) for n in names}
+    yield
+    for name, (handlers, level) in saved.items():
+        logger = logging.getLogger(name)
+        logger.handlers = handlers
+        logger.setLevel(level)
+        logger.propagate, logger.disabled = flags[name]
+
+
+@pytest.mark.parametrize("setup", ["uvicorn_config", "configure"])
+def test_outbound_urls_never_reach_the_log_with_their_secrets(
+    setup: str, offers: str, keep_logging: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if setup == "uvicorn_config":  # as servicekit.serve runs a service: JSON lines on stderr
+        logging.config.dictConfig(uvicorn_config("wallet", "INFO"))
+    else:
+        configure("wallet")
+    offer = f"{offers}/issuers/college/offers/{OFFER_ID}"
+    with httpx.Client() as client:  # real outbound calls over a socket
+        assert client.get(offer).status_code == 200
+        assert client.get(f"{offers}/oid4vp/requests/abc?request_uri=x&state={TOKEN}").is_success
+    logging.getLogger("wallet.oid4vci").warning("could not redeem %s?code=%s", offer, TOKEN)
+    logging.getLogger("wallet.oid4vci").info("fetched %s", offer)
+
+    output = capsys.readouterr().err
+    records = [json.loads(line) for line in output.splitlines()]
+    assert [r["level"] for r in records] == ["warning", "info"], output  # httpx wrote nothing
+    assert all(r["service"] == "wallet" for r in records)
+    assert records[0]["event"] == f"could not redeem {offers}/issuers/college/offers/…"
+    assert records[1]["event"] == f"fetched {offers}/issuers/college/offers/…"
+    for secret in (OFFER_ID, TOKEN, "request_uri", "?"):
+        assert secret not in output, secret
+
+
+def test_scrub_cuts_every_url_to_host_and_safe_path() -> None:
+    url = f"https://learner:pw@issuer.example/issuers/c/offers/{OFFER_ID}?code={TOKEN}#x"
+    assert scrub(f"GET {url} 200") == "GET https://issuer.example/issuers/c/offers/… 200"
+    assert scrub("see https://issuer.example/issuers/c/did.json") == (
+        "see https://issuer.example/issuers/c/did.json"
+    )

@@ -35,3 +35,12 @@ def test_every_local_link_exists() -> None:
     assert local, "the README links into the code"
     missing = [link for link in local if not (ROOT / link).exists()]
     assert not missing, f"README links to missing files: {missing}"
+
+
+def test_each_story_step_links_to_the_files_that_do_it() -> None:
+    section = README.split("## The story, and the files that do it", 1)[1].split("\n## ", 1)[0]
+    steps = re.split(r"\n(?=\d\. )", section.strip())[1:]
+    assert [s.split(".", 1)[0] for s in steps] == ["1", "2", "3", "4", "5", "6"]
+    for step in steps:
+        files = re.findall(r"\]\(((?:vckit|issuer|wallet|verifier|demo|landing)/[^)]+\.py)\)", step)
+        assert files, f"story step {step[:40]!r} links to no code"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
 
 from tests import sd_scenarios as sc
-from vckit import ecdsa_sd, sd_jwt
+from vckit import ecdsa_sd, multibase, sd_jwt
 from vckit.errors import SdPointerError
+from vckit.keyfile import key_id
 from vckit.sd_fields import (
     WHY_ECDSA_SD,
     WHY_PLAIN,
@@ -23,6 +25,7 @@ from vckit.sd_fields import (
     pointer_to_path,
     preview,
 )
+from vckit.verify import VerifyOptions, verify
 
 SD_JWT = sc.issue_sd_jwt()
 BASE = sc.issue_ecdsa_sd()
@@ -140,3 +143,99 @@ def test_preview_without_credential_has_only_fields() -> None:
     view = preview(fields_of_sd_jwt(SD_JWT), [])
     assert "credentialSubject" in view and "identifier" not in view["credentialSubject"]
     assert "@context" not in view
+
+
+# --- arrays whose issuer-signed positions differ from the holder's view ----------------------
+
+
+def _identifier_sd_jwt(decoy_first: bool, locked_first: bool) -> str:
+    """An SD-JWT whose identifier array holds, before the disclosable name / birth / e-mail
+    elements, a decoy digest (RFC 9901 §4.2.5) and/or an element that is not disclosable."""
+    claims = sc.credential()
+    claims |= {"iss": sc.ISSUER_DID, "iat": 1756684800, "vct": sc.VCT}
+    subject = claims["credentialSubject"]
+    people = subject["identifier"]
+    extra = {"type": "IdentityObject", "identityType": "sourcedId", "hashed": False}
+    subject["identifier"] = ([extra | {"identityHash": "S-1"}] if locked_first else []) + people
+    offset = 1 if locked_first else 0
+    token = sd_jwt.issue(
+        claims,
+        sc.ISSUER,
+        kid=key_id(sc.ISSUER.public),
+        disclosable=[("credentialSubject", "identifier", offset + i) for i in range(3)],
+        holder_jwk=sc.HOLDER.public.to_jwk(),
+    )
+    if not decoy_first:
+        return token
+    jwt, disclosures, _ = sd_jwt.split(token)
+    _header, payload = sd_jwt._jwt_parts(jwt, "jwt")
+    decoy = multibase.base64url_nopad_encode(hashlib.sha256(b"decoy").digest())
+    payload["credentialSubject"]["identifier"].insert(0, {"...": decoy})
+    header = {"alg": "ES256", "typ": "dc+sd-jwt", "kid": key_id(sc.ISSUER.public)}
+    return sd_jwt._sign(header, payload, sc.ISSUER) + "~" + "".join(d + "~" for d in disclosures)
+
+
+@pytest.mark.parametrize(
+    ("decoy_first", "locked_first"),
+    [(True, False), (False, True), (True, True)],
+    ids=["decoy", "undisclosable-element", "both"],
+)
+def test_sd_jwt_sends_exactly_the_field_the_preview_shows(
+    decoy_first: bool, locked_first: bool
+) -> None:
+    token = _identifier_sd_jwt(decoy_first, locked_first)
+    fields = fields_of_sd_jwt(token)
+    by_label = {f.label: f for f in fields}
+    assert not by_label["Date of birth"].mandatory and not by_label["Recipient name"].mandatory
+    # pointers are positions in the holder's view: the value found there is the field's
+    view = credential_view(sd_jwt.process_disclosures(*_payload_and_disclosures(token)).claims)
+    for field in fields:
+        assert _at(view, field.pointer) == field.value
+    chosen = [by_label["Email (hashed)"].pointer]
+    expected = preview(fields, chosen)["credentialSubject"]["identifier"]
+    sent = disclose_sd_jwt(token, chosen, sc.HOLDER, nonce="n", aud="a", iat=sc.NOW)
+    report = verify(sent, VerifyOptions(now=sc.NOW, challenge="n", domain="a"))
+    (inner,) = report.credentials
+    assert [c.status for c in inner.checks if c.id == "disclosures"] == ["pass"]
+    assert inner.document is not None
+    assert inner.document["credentialSubject"]["identifier"] == expected
+    kinds = [i["identityType"] for i in expected]
+    assert kinds == (["sourcedId"] if locked_first else []) + ["emailAddress"]
+
+
+def _payload_and_disclosures(token: str) -> tuple[dict[str, Any], list[str]]:
+    jwt, disclosures, _ = sd_jwt.split(token)
+    return sd_jwt._jwt_parts(jwt, "jwt")[1], disclosures
+
+
+def _at(document: Any, pointer: str) -> Any:
+    for part in pointer_to_path(pointer):
+        document = document[part]
+    return document
+
+
+def test_sd_jwt_disclose_refuses_a_presentation_that_differs_from_the_preview(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Defence in depth: if presenting ever went wrong, nothing unexpected is sent."""
+    real = sd_jwt.present
+
+    def drops_one(token: str, paths: Any, *args: Any, **kwargs: Any) -> str:
+        return real(token, list(paths)[1:], *args, **kwargs)
+
+    monkeypatch.setattr(sd_jwt, "present", drops_one)
+    with pytest.raises(SdPointerError, match="differ from the preview"):
+        disclose_sd_jwt(SD_JWT, [sc.BIRTH, sc.GRADE], None)
+
+
+def test_ecdsa_sd_disclose_refuses_a_derived_credential_that_differs_from_the_preview(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = ecdsa_sd.add_derived_proof
+
+    def adds_one(secured: Any, pointers: Any) -> dict[str, Any]:
+        return real(secured, [*pointers, sc.NAME])
+
+    monkeypatch.setattr(ecdsa_sd, "add_derived_proof", adds_one)
+    with pytest.raises(SdPointerError, match="differ from the preview"):
+        disclose_ecdsa_sd(BASE, [sc.EMAIL])

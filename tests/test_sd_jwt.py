@@ -444,3 +444,43 @@ def test_key_binding_without_cnf_in_the_sd_jwt() -> None:
     presentation = sd_jwt.present(token, [], HOLDER_KEY, nonce=NONCE, aud=AUD, iat=NOW)
     with pytest.raises(KeyBindingError, match="cnf"):
         verify_ours(presentation)
+
+
+def test_view_paths_skip_withheld_elements_and_count_top_level_digests() -> None:
+    a, c = b64json(["s1", "A"]), b64json(["s3", "C"])
+    hidden = b64json(["s2", "B"])
+    member = b64json(["s4", "m", 1])
+    payload = {
+        "_sd": [sd_jwt.disclosure_digest(member), sd_jwt.disclosure_digest(b64json(["s", "x", 1]))],
+        "n": [{"...": sd_jwt.disclosure_digest(d)} for d in (a, hidden, c)],
+    }
+    result = process(payload, a, c, member)
+    assert result.claims["n"] == ["A", "C"]
+    paths = dict(zip(result.disclosed_paths, result.view_paths, strict=True))
+    assert paths == {("m",): ("m",), ("n", 0): ("n", 0), ("n", 2): ("n", 1)}
+    assert result.top_withheld == 1 and result.withheld == 2
+
+
+def test_nested_disclosures_deeper_than_the_limit_are_refused() -> None:
+    """Each disclosure is shallow, but each one's value holds the next one's digest."""
+    disclosures: list[str] = []
+    digest = None
+    for level in range(70):
+        value: Any = {"_sd": [digest]} if digest else 1
+        disclosures.append(b64json([f"s{level}", "a", value]))
+        digest = sd_jwt.disclosure_digest(disclosures[-1])
+    with pytest.raises(SdJwtFormatError, match="deeper than"):
+        process({"_sd": [digest]}, *disclosures)
+
+
+@pytest.mark.parametrize("where", ["payload", "disclosure"])
+def test_deep_json_is_a_named_error_not_a_recursion_error(where: str) -> None:
+    deep = "[" * 5000 + "]" * 5000
+    if where == "payload":
+        segment = base64.urlsafe_b64encode(('{"x":' + deep + "}").encode()).rstrip(b"=")
+        with pytest.raises(SdJwtFormatError):
+            sd_jwt._jwt_parts("e30." + segment.decode() + ".AA", "jwt")
+    else:
+        encoded = base64.urlsafe_b64encode(('["s","x",' + deep + "]").encode()).rstrip(b"=")
+        with pytest.raises(SdJwtDisclosureError):
+            sd_jwt.parse_disclosure(encoded.decode())

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from tests import sd_scenarios as sc
-from vckit import multibase, sd_jwt
+from vckit import ecdsa_sd, multibase, sd_jwt
+from vckit.errors import InputError
 from vckit.keyfile import key_id
 from vckit.presentation import build_presentation, sign_presentation
-from vckit.report import FAIL, PASS, UNCHECKED, Report
+from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
 from vckit.sd_fields import disclose_ecdsa_sd, disclose_sd_jwt
 from vckit.verify import VerifyOptions, verify
 from verifier.cli import main
@@ -31,8 +32,20 @@ BASE = sc.issue_ecdsa_sd()
 DERIVED = disclose_ecdsa_sd(BASE, [sc.BIRTH, sc.GRADE])
 
 
+def attested(issuer: str) -> frozenset[str]:
+    """A registry that attests the scenarios' issuer never lets a holder hide these."""
+    return frozenset({"credentialStatus", "validUntil"}) if issuer == sc.ISSUER_DID else frozenset()
+
+
 def options(**kwargs: Any) -> VerifyOptions:
-    return VerifyOptions(now=sc.NOW, **kwargs)
+    """The scenarios' issuer is attested (pass ``always_disclosed=None`` for no registry)."""
+    return VerifyOptions(now=sc.NOW, **({"always_disclosed": attested} | kwargs))
+
+
+def named(report: Report, check_id: str) -> Check:
+    found = report.check(check_id)
+    assert found is not None, check_id
+    return found
 
 
 def failing(report: Report) -> list[str]:
@@ -173,8 +186,8 @@ def test_sd_jwt_failure_is_named(
 def test_sd_jwt_did_web_issuer_without_fetch_is_never_a_pass() -> None:
     token = sc.issue_sd_jwt(issuer=sc.WEB_DID, kid=sc.WEB_DID + "#key-1")
     report = verify(token, options())
-    assert report.check("proof").status == UNCHECKED
-    assert report.check("issuer-key").status == UNCHECKED
+    assert named(report, "proof").status == UNCHECKED
+    assert named(report, "issuer-key").status == UNCHECKED
     assert report.verdict == UNCHECKED
 
 
@@ -243,7 +256,7 @@ def test_ecdsa_sd_tampering_fails_the_proof(
 def test_ecdsa_sd_did_web_issuer_without_fetch_is_never_a_pass() -> None:
     base = sc.issue_ecdsa_sd(sc.WEB_DID, sc.WEB_DID + "#key-1")
     report = verify(disclose_ecdsa_sd(base, [sc.GRADE]), options())
-    assert report.check("proof").status == UNCHECKED
+    assert named(report, "proof").status == UNCHECKED
     assert report.verdict == UNCHECKED
 
 
@@ -263,12 +276,25 @@ def test_derived_credential_inside_a_presentation(challenge: str, bad: list[str]
     )
     report = verify(signed, options(challenge=challenge, domain=AUD))
     assert failing(report) == bad
-    assert report.check("holder-binding").status == PASS
+    assert named(report, "holder-binding").status == PASS
     (inner,) = report.credentials
     assert inner.disclosure is not None and inner.disclosure.withheld is None
 
 
 # --- ler verify ------------------------------------------------------------------------------
+
+
+def _registry(tmp_path: Path) -> Path:
+    entry = {
+        "did": sc.ISSUER_DID,
+        "name": "Demo Community College",
+        "accreditor": "An accrediting body",
+        "achievements": ["https://college.example/achievements/nursing-1"],
+        "alwaysDiscloses": ["credentialStatus", "validUntil"],
+    }
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps({"issuers": [entry]}))
+    return path
 
 
 @pytest.mark.parametrize(
@@ -288,8 +314,197 @@ def test_cli_prints_disclosure(
 ) -> None:
     path = tmp_path / "credential"
     path.write_text(document if isinstance(document, str) else json.dumps(document))
-    assert main(["verify", str(path), "--now", sc.NOW.isoformat()]) == code
+    registry = str(_registry(tmp_path))
+    assert main(["verify", str(path), "--now", sc.NOW.isoformat(), "--registry", registry]) == code
     out = capsys.readouterr().out
     assert shown in out
     if code == 0:
         assert "disclosed: " in out and "note: " in out
+
+
+def test_cli_without_a_registry_cannot_rule_out_a_hidden_end_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "credential"
+    path.write_text(json.dumps(DERIVED))
+    assert main(["verify", str(path), "--now", sc.NOW.isoformat()]) == 3
+    out = capsys.readouterr().out
+    assert "[COULD NOT CHECK] Validity period" in out and "no validUntil disclosed" in out
+
+
+def test_cli_refuses_an_unreadable_registry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "credential"
+    path.write_text(json.dumps(DERIVED))
+    bad = tmp_path / "registry.json"
+    bad.write_text('{"issuers": [{"did": "x"}]}')
+    assert main(["verify", str(path), "--registry", str(bad)]) == 2
+    assert "registry" in capsys.readouterr().err
+
+
+# --- hidden status / expiry (a format that lets a holder withhold members) -------------------
+
+STATUS_ENTRY = {
+    "id": "https://college.example/status/1#7",
+    "type": "BitstringStatusListEntry",
+    "statusPurpose": "revocation",
+    "statusListIndex": "7",
+    "statusListCredential": "https://college.example/status/1",
+}
+
+
+def _unchecked(report: Report) -> list[str]:
+    return [c.id for c in report.all_checks() if c.status == UNCHECKED]
+
+
+def test_derived_without_status_or_end_date_could_not_check_without_a_registry() -> None:
+    report = verify(DERIVED, options(always_disclosed=None))
+    assert _unchecked(report) == ["validity-period", "status"]
+    assert report.verdict == UNCHECKED
+    assert "ecdsa-sd-2023 lets a holder withhold it" in named(report, "status").detail
+    assert "no revocation" not in named(report, "status").detail
+
+
+def test_registry_attestation_says_where_the_pass_comes_from() -> None:
+    report = verify(DERIVED, options())
+    detail = named(report, "status").detail
+    assert named(report, "status").status == PASS
+    assert f"the registry attests {sc.ISSUER_DID} always discloses credentialStatus" in detail
+    assert "always discloses validUntil" in named(report, "validity-period").detail
+
+
+def test_registry_attestation_of_another_issuer_does_not_count() -> None:
+    report = verify(DERIVED, options(always_disclosed=lambda issuer: frozenset()))
+    assert _unchecked(report) == ["validity-period", "status"]
+
+
+def test_hidden_expiry_and_status_of_a_careless_issuer_are_never_a_pass() -> None:
+    """The issuer left credentialStatus and validUntil (already past) out of its mandatory
+    pointers; the holder withholds both."""
+    credential = sc.credential(valid_until=sc.NOW - timedelta(days=30))
+    credential["credentialStatus"] = STATUS_ENTRY
+    proof_options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "ecdsa-sd-2023",
+        "created": "2025-09-01T00:00:00Z",
+        "verificationMethod": key_id(sc.ISSUER.public),
+        "proofPurpose": "assertionMethod",
+    }
+    base = ecdsa_sd.create_base_proof(credential, proof_options, sc.ISSUER, sc.MANDATORY)
+    derived = ecdsa_sd.add_derived_proof(base, ["/credentialSubject/identifier"])
+    assert "validUntil" not in derived and "credentialStatus" not in derived
+    report = verify(derived, options(always_disclosed=None))
+    assert _unchecked(report) == ["validity-period", "status"]
+    assert report.verdict == UNCHECKED
+
+
+def test_derived_in_a_presentation_without_a_registry_could_not_check() -> None:
+    vp = build_presentation([DERIVED], holder=sc.HOLDER_DID)
+    signed = sign_presentation(
+        vp,
+        sc.HOLDER,
+        verification_method=key_id(sc.HOLDER.public),
+        challenge=NONCE,
+        domain=AUD,
+        created=sc.NOW,
+    )
+    report = verify(signed, options(challenge=NONCE, domain=AUD, always_disclosed=None))
+    assert _unchecked(report) == ["validity-period", "status"]
+
+
+def test_base_proof_hides_nothing_so_no_registry_is_needed() -> None:
+    assert verify(BASE, options(always_disclosed=None)).verdict == PASS
+
+
+def test_sd_jwt_with_undisclosed_top_level_digests_could_not_check() -> None:
+    report = verify(sc.issue_sd_jwt(), options(always_disclosed=None))
+    assert report.verdict == PASS  # every top-level disclosure present, no decoys
+    jwt, disclosures, _ = sd_jwt.split(sc.issue_sd_jwt())
+    report = verify(jwt + "~", options(always_disclosed=None))  # awardedDate etc. withheld
+    assert _unchecked(report) == ["validity-period", "status"]
+    assert "SD-JWT lets a holder withhold it" in named(report, "status").detail
+    assert verify(SD_JWT, options(always_disclosed=None)).verdict == UNCHECKED  # a decoy
+
+
+def test_sd_jwt_exp_cannot_be_hidden_so_the_end_date_is_known() -> None:
+    token = sc.issue_sd_jwt(sc.NOW + timedelta(days=30), decoys=1)
+    report = verify(token, options(always_disclosed=None))
+    assert named(report, "validity-period").status == PASS
+    assert named(report, "status").status == UNCHECKED
+
+
+def _sd_jwt_disclosing(path: tuple[str, ...]) -> str:
+    claims = sc.credential(valid_until=sc.NOW + timedelta(days=30))
+    claims["credentialStatus"] = STATUS_ENTRY
+    claims |= {"iss": sc.ISSUER_DID, "iat": 1756684800, "vct": sc.VCT}
+    return sd_jwt.issue(
+        claims,
+        sc.ISSUER,
+        kid=key_id(sc.ISSUER.public),
+        disclosable=[path],
+        holder_jwk=sc.HOLDER.public.to_jwk(),
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [("issuer",), ("validFrom",), ("validUntil",), ("credentialStatus",), ("issuer", "name")],
+)
+def test_sd_jwt_disclosure_of_a_never_disclosable_member_fails(path: tuple[str, ...]) -> None:
+    report = verify(_sd_jwt_disclosing(path), options())
+    assert "disclosures" in failing(report)
+    assert "must never be disclosable" in named(report, "disclosures").detail
+
+
+def test_sd_jwt_ietf_status_claim_is_never_a_pass() -> None:
+    claims = sc.credential()
+    claims |= {
+        "iss": sc.ISSUER_DID,
+        "iat": 1756684800,
+        "vct": sc.VCT,
+        "status": {"status_list": {"idx": 7, "uri": "https://college.example/statuslists/1"}},
+    }
+    token = sd_jwt.issue(
+        claims,
+        sc.ISSUER,
+        kid=key_id(sc.ISSUER.public),
+        disclosable=[],
+        holder_jwk=sc.HOLDER.public.to_jwk(),
+    )
+    report = verify(token, options())
+    assert named(report, "status").status == UNCHECKED
+    assert "IETF Token Status List" in named(report, "status").detail
+    assert report.verdict == UNCHECKED
+
+
+# --- KB-JWT clock skew, deep input -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("ahead", "ok"), [(2, True), (60, True), (61, False), (600, False)])
+def test_kb_jwt_iat_may_run_a_minute_ahead(ahead: int, ok: bool) -> None:
+    sent = present(iat=sc.NOW + timedelta(seconds=ahead))
+    report = verify(sent, options(challenge=NONCE, domain=AUD))
+    assert named(report, "proof").status == (PASS if ok else FAIL)
+
+
+def _b64json(text: str) -> str:
+    return multibase.base64url_nopad_encode(text.encode())
+
+
+HEADER = _b64json('{"alg":"ES256","typ":"dc+sd-jwt","kid":"did:key:zX#zX"}')
+
+
+@pytest.mark.parametrize("depth", [200, 5000])
+def test_deeply_nested_sd_jwt_payload_is_bad_input(depth: int) -> None:
+    payload = _b64json('{"iss":"did:key:z","x":' + "[" * depth + "]" * depth + "}")
+    with pytest.raises(InputError):
+        verify(f"{HEADER}.{payload}.AAAA~", options())
+
+
+def test_deeply_nested_disclosure_fails_the_disclosures_check() -> None:
+    disclosure = _b64json('["salt","x",' + "[" * 5000 + "]" * 5000 + "]")
+    payload = _b64json('{"iss":"did:key:z","_sd":[]}')
+    report = verify(f"{HEADER}.{payload}.AAAA~{disclosure}~", options())
+    assert named(report, "disclosures").status == FAIL
+    assert "deeper than" in named(report, "disclosures").detail

@@ -168,8 +168,23 @@ def create_hmac_id_label_map_function(hmac_key: bytes) -> LabelMapFactory:
     return factory
 
 
+_C14N_LABEL = re.compile(r"c14n(0|[1-9][0-9]*)")
+
+
+def check_label_map(label_map: Mapping[str, str]) -> None:
+    """A derived proof's label map must be one-to-one from ``c14nN`` labels: two blank nodes
+    sharing one HMAC label would merge statements the issuer signed apart."""
+    bad = [key for key in label_map if not _C14N_LABEL.fullmatch(str(key))]
+    if bad:
+        raise SdProofValueError(f"label map key {bad[0]!r} is not a c14nN label")
+    if len(set(label_map.values())) != len(label_map):
+        raise SdProofValueError("the label map gives two blank nodes the same label")
+
+
 def create_label_map_function(label_map: Mapping[str, str]) -> LabelMapFactory:
-    """§ 3.4.2 createLabelMapFunction: the verifier's c14n-label to HMAC-label map."""
+    """§ 3.4.2 createLabelMapFunction: the verifier's c14n-label to HMAC-label map (refused
+    unless :func:`check_label_map` holds)."""
+    check_label_map(label_map)
 
     def factory(canonical_id_map: Mapping[str, str]) -> LabelMap:
         result: LabelMap = {}
@@ -573,6 +588,7 @@ def decompress_label_map(compressed: Any) -> LabelMap:
         if not isinstance(key, int) or not isinstance(value, bytes):
             raise SdProofValueError("label map entries must be integer to byte string")
         label_map[f"c14n{key}"] = "u" + multibase.base64url_nopad_encode(value)
+    check_label_map(label_map)
     return label_map
 
 

@@ -194,16 +194,21 @@ def credential_view(claims: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in claims.items() if name not in JWT_CLAIMS}
 
 
-def _sd_jwt_parts(token: str) -> tuple[dict[str, Any], set[Path]]:
+def _sd_jwt_parts(token: str) -> tuple[dict[str, Any], sd_jwt.SdJwtVerification]:
+    """The holder's view of an SD-JWT (every disclosure it carries applied) and where each
+    disclosure sits: ``disclosed_paths`` (issuer-signed positions) and ``view_paths``
+    (positions in the view, decoys and other withheld elements removed)."""
     jwt, disclosures, _kb = sd_jwt.split(token)
     _header, payload = sd_jwt._jwt_parts(jwt, "issuer-signed JWT")
     result = sd_jwt.process_disclosures(payload, disclosures)
-    return credential_view(result.claims), set(result.disclosed_paths)
+    return credential_view(result.claims), result
 
 
 def fields_of_sd_jwt(token: str) -> list[Field]:
-    """The holder's fields of an SD-JWT it holds (every disclosure present; not verified)."""
-    view, disclosed = _sd_jwt_parts(token)
+    """The holder's fields of an SD-JWT it holds (every disclosure present; not verified).
+    Pointers are positions in the holder's view, as :func:`preview` shows them."""
+    view, result = _sd_jwt_parts(token)
+    disclosed = set(result.view_paths)
     split = {p for p in SPLIT if any(d[:-1] == p and isinstance(d[-1], int) for d in disclosed)}
     return [
         _field(path, value, "" if path in disclosed else WHY_SD_JWT)
@@ -214,18 +219,34 @@ def fields_of_sd_jwt(token: str) -> list[Field]:
 # --- disclosing ----------------------------------------------------------------------------
 
 
+def _check_matches_preview(
+    seen: Mapping[str, Any], fields: list[Field], shown: Collection[str], source: Mapping[str, Any]
+) -> None:
+    """Defence in depth: what a verifier will see must be exactly what :func:`preview`
+    showed the holder; anything else is refused rather than sent."""
+    if dict(seen) != preview(fields, shown, credential=source):
+        raise SdPointerError("the disclosed credential would differ from the preview; not sent")
+
+
+def _known(fields: list[Field], pointers: Sequence[str]) -> None:
+    known = {f.pointer for f in fields}
+    unknown = [p for p in pointers if p not in known]
+    if unknown:
+        raise SdPointerError(f"no field at {unknown}")
+
+
 def disclose_ecdsa_sd(secured: Mapping[str, Any], pointers: Sequence[str]) -> dict[str, Any]:
     """The derived credential that reveals the locked fields and those at ``pointers``
     (a locked field is revealed whole, as :func:`preview` shows it)."""
     mandatory = _mandatory_paths(secured)
     fields = fields_of_ecdsa_sd(secured)
-    known = {f.pointer for f in fields}
-    unknown = [p for p in pointers if p not in known]
-    if unknown:
-        raise SdPointerError(f"no field at {unknown}")
+    _known(fields, pointers)
     shown = [f.pointer for f in fields if f.mandatory or f.pointer in pointers]
     selective = [p for p in shown if not any(_under(pointer_to_path(p), m) for m in mandatory)]
-    return ecdsa_sd.add_derived_proof(secured, selective)
+    derived = ecdsa_sd.add_derived_proof(secured, selective)
+    revealed = {name: value for name, value in derived.items() if name != "proof"}
+    _check_matches_preview(revealed, fields, pointers, secured)
+    return derived
 
 
 def disclose_sd_jwt(
@@ -238,16 +259,22 @@ def disclose_sd_jwt(
     iat: datetime | int | None = None,
 ) -> str:
     """The SD-JWT revealing the chosen fields (with every disclosure inside a revealed field,
-    so a locked field shows whole), plus a Key Binding JWT when ``holder_key`` is given."""
-    _view, disclosed = _sd_jwt_parts(token)
+    so a locked field shows whole), plus a Key Binding JWT when ``holder_key`` is given.
+    ``pointers`` are field pointers (:func:`fields_of_sd_jwt`: positions in the holder's
+    view); each disclosure is found by its view position and sent by its issuer position."""
+    view, result = _sd_jwt_parts(token)
     fields = fields_of_sd_jwt(token)
-    known = {f.pointer for f in fields}
-    unknown = [p for p in pointers if p not in known]
-    if unknown:
-        raise SdPointerError(f"no field at {unknown}")
+    _known(fields, pointers)
     shown = [pointer_to_path(f.pointer) for f in fields if f.mandatory or f.pointer in pointers]
-    wanted = [d for d in disclosed if any(_under(d, s) for s in shown)]
-    return sd_jwt.present(token, wanted, holder_key, nonce=nonce, aud=aud, iat=iat)
+    wanted = [
+        issuer_path
+        for issuer_path, view_path in zip(result.disclosed_paths, result.view_paths, strict=True)
+        if any(_under(view_path, s) for s in shown)
+    ]
+    presentation = sd_jwt.present(token, wanted, holder_key, nonce=nonce, aud=aud, iat=iat)
+    sent, _ = _sd_jwt_parts(presentation.rsplit("~", 1)[0] + "~")
+    _check_matches_preview(sent, fields, pointers, view)
+    return presentation
 
 
 def preview(

@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from vckit import multibase
+from vckit.document import MAX_DEPTH, parse_json
 from vckit.errors import (
     InputError,
     KeyBindingAudienceError,
@@ -94,11 +95,18 @@ class Disclosure:
 
 class SdJwtVerification(NamedTuple):
     """What a verified SD-JWT says: the processed claims (``_sd``, ``_sd_alg`` and withheld
-    ``...`` removed), the paths disclosed, and how many digests stayed hidden (decoys count)."""
+    ``...`` removed), the paths disclosed, and how many digests stayed hidden (decoys count).
+
+    ``disclosed_paths`` use issuer-signed array positions (as :func:`present` takes them);
+    ``view_paths[i]`` is where ``disclosed_paths[i]`` sits in ``claims`` (array positions
+    after withheld elements are removed). ``top_withheld`` counts the undisclosed digests of
+    the payload's own ``_sd`` (members that may have been hidden at the top level)."""
 
     claims: dict[str, Any]
     disclosed_paths: tuple[Path, ...]
     withheld: int
+    view_paths: tuple[Path, ...] = ()
+    top_withheld: int = 0
 
 
 def _b64(data: bytes) -> str:
@@ -138,9 +146,11 @@ def parse_disclosure(encoded: str) -> Disclosure:
     """RFC 9901 §4.2 and §7.1 step 4: a JSON array of 3 (object property) or 2 (array
     element) with a string salt and a string claim name other than ``_sd`` and ``...``."""
     try:
-        items = json.loads(multibase.base64url_nopad_decode(encoded).decode("utf-8"))
+        items = parse_json(multibase.base64url_nopad_decode(encoded).decode("utf-8"))
     except (InputError, UnicodeDecodeError, ValueError) as exc:
-        raise SdJwtDisclosureError(f"disclosure {encoded[:16]}... is not base64url JSON") from exc
+        raise SdJwtDisclosureError(
+            f"disclosure {encoded[:16]}... is not usable JSON: {exc}"
+        ) from exc
     if not isinstance(items, list) or len(items) not in (2, 3) or not isinstance(items[0], str):
         raise SdJwtDisclosureError("a disclosure must be [salt, name, value] or [salt, value]")
     if len(items) == 2:
@@ -290,9 +300,9 @@ def split(sd_jwt: str) -> tuple[str, list[str], str | None]:
 
 def _decode_segment(segment: str, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(multibase.base64url_nopad_decode(segment).decode("utf-8"))
+        value = parse_json(multibase.base64url_nopad_decode(segment).decode("utf-8"))
     except (InputError, UnicodeDecodeError, ValueError) as exc:
-        raise SdJwtFormatError(f"the {what} is not base64url JSON") from exc
+        raise SdJwtFormatError(f"the {what} is not usable base64url JSON: {exc}") from exc
     if not isinstance(value, dict):
         raise SdJwtFormatError(f"the {what} is not a JSON object")
     return value
@@ -314,6 +324,7 @@ class _Processor:
     used: set[str]
     paths: list[Path]
     used_in_order: list[str]
+    view_paths: list[Path]
     withheld: int = 0
 
     def _claim(self, digest: object) -> Disclosure | None:
@@ -329,17 +340,22 @@ class _Processor:
             self.used.add(digest)
         return found
 
-    def process(self, value: Any, path: Path) -> Any:
+    def process(self, value: Any, path: Path, view: Path) -> Any:
+        """``path`` is where ``value`` sits in the issuer-signed payload, ``view`` where it
+        lands in the processed claims. Disclosures nest inside each other, so the depth of
+        the result is bounded here too (each disclosure alone is by :func:`parse_json`)."""
+        if len(path) > MAX_DEPTH:
+            raise SdJwtFormatError(f"the processed claims nest deeper than {MAX_DEPTH} levels")
         if isinstance(value, dict):
-            return self._object(value, path)
+            return self._object(value, path, view)
         if isinstance(value, list):
-            return self._array(value, path)
+            return self._array(value, path, view)
         return value
 
-    def _object(self, value: dict[str, Any], path: Path) -> dict[str, Any]:
+    def _object(self, value: dict[str, Any], path: Path, view: Path) -> dict[str, Any]:
         """§7.1 step 3.2.1-3.2.3: ``_sd`` digests become claims; names must be new."""
         out = {
-            name: self.process(member, (*path, name))
+            name: self.process(member, (*path, name), (*view, name))
             for name, member in value.items()
             if name != "_sd" and not (not path and name == "_sd_alg")
         }
@@ -356,11 +372,12 @@ class _Processor:
                 raise SdJwtDisclosureError(f"the disclosed claim {disclosure.name!r} exists")
             child = (*path, disclosure.name)
             self.paths.append(child)
+            self.view_paths.append((*view, disclosure.name))
             self.used_in_order.append(disclosure.encoded)
-            out[disclosure.name] = self.process(disclosure.value, child)
+            out[disclosure.name] = self.process(disclosure.value, child, (*view, disclosure.name))
         return out
 
-    def _array(self, value: list[Any], path: Path) -> list[Any]:
+    def _array(self, value: list[Any], path: Path, view: Path) -> list[Any]:
         """§7.1 step 3.3: ``{"...": digest}`` elements are replaced or removed."""
         out: list[Any] = []
         for index, element in enumerate(value):
@@ -373,10 +390,11 @@ class _Processor:
                 if disclosure.name is not None:
                     raise SdJwtDisclosureError("an object-property disclosure is in an array")
                 self.paths.append((*path, index))
+                self.view_paths.append((*view, len(out)))
                 self.used_in_order.append(disclosure.encoded)
-                out.append(self.process(disclosure.value, (*path, index)))
+                out.append(self.process(disclosure.value, (*path, index), (*view, len(out))))
             else:
-                out.append(self.process(element, (*path, index)))
+                out.append(self.process(element, (*path, index), (*view, len(out))))
         return out
 
 
@@ -400,14 +418,22 @@ def _process(
         if digest in by_digest:
             raise SdJwtDuplicateDisclosureError("the same disclosure is presented twice")
         by_digest[digest] = parse_disclosure(encoded)
-    processor = _Processor(by_digest, set(), set(), [], [])
-    claims = processor._object(dict(payload), ())
+    processor = _Processor(by_digest, set(), set(), [], [], [])
+    claims = processor._object(dict(payload), (), ())
+    top = payload.get("_sd", [])
+    top_withheld = sum(1 for d in top if d not in by_digest) if isinstance(top, list) else 0
     unused = set(by_digest) - processor.used
     if unused:
         raise SdJwtUnreferencedDisclosureError(
             f"{len(unused)} disclosure(s) are not referenced by this SD-JWT (modified or foreign)"
         )
-    result = SdJwtVerification(claims, tuple(processor.paths), processor.withheld)
+    result = SdJwtVerification(
+        claims,
+        tuple(processor.paths),
+        processor.withheld,
+        tuple(processor.view_paths),
+        top_withheld,
+    )
     return result, processor.used_in_order
 
 

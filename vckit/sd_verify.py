@@ -7,7 +7,8 @@ proof           the issuer-signed JWT verifies (typ ``dc+sd-jwt``, pinned alg)
 issuer-key      ``kid`` is a DID URL of the ``iss`` DID, listed for assertionMethod, and
                 ``iss`` is the credential's issuer
 disclosures     RFC 9901 §7.1: every disclosure matches a digest the issuer signed, none
-                twice, none unreferenced, ``_sd_alg`` supported, no registered claim disclosed
+                twice, none unreferenced, ``_sd_alg`` supported, no disclosure of a member
+                that must never be hidden (registered claims, issuer, validity, status)
 format, validity-period, status, schema
                 as for any credential (:func:`vckit.verify.content_checks`), over the
                 processed credential view, with ``nbf``/``exp`` bounding the validity period
@@ -15,9 +16,9 @@ format, validity-period, status, schema
 
 With a KB-JWT, or when ``options.challenge`` says a presentation is expected, the credential
 report sits inside a presentation report (format ``dc+sd-jwt+kb``): ``proof`` (RFC 9901 §7.3:
-typ ``kb+jwt``, signed by the ``cnf`` key, ``iat`` within five minutes, ``sd_hash``),
-``holder-binding`` (fails when the KB-JWT was stripped), ``challenge`` (``nonce``) and
-``domain`` (``aud``).
+typ ``kb+jwt``, signed by the ``cnf`` key, ``iat`` within five minutes and at most 60 s
+ahead, ``sd_hash``), ``holder-binding`` (fails when the KB-JWT was stripped), ``challenge``
+(``nonce``) and ``domain`` (``aud``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,16 @@ from vckit.report import FAIL, PASS, UNCHECKED, Check, Disclosure, Report
 from vckit.verify import VerifyOptions, jwt_content_checks, jwt_signature_checks
 
 KB_MAX_AGE = timedelta(minutes=5)
+KB_LEEWAY = timedelta(seconds=60)
+"""Clock skew allowed for a KB-JWT ``iat`` (a wallet's clock may run a little ahead)."""
+#: Members a holder must never be able to hide (SD-JWT VC registered claims, and the
+#: issuer, validity period and status of the credential): a disclosure of one fails.
+NEVER_DISCLOSED = sd_jwt.NEVER_DISCLOSED_VC | {
+    "issuer",
+    "validFrom",
+    "validUntil",
+    "credentialStatus",
+}
 NOTE = (
     "The issuer signed digests of the hidden fields; {withheld} of them were not disclosed "
     "(some may be decoys), so a verifier cannot tell which fields they were."
@@ -78,8 +89,10 @@ def _credential_report(
     options: VerifyOptions,
 ) -> tuple[Report, dict[str, Any]]:
     proof, key = jwt_signature_checks(lambda: _verify_issuer_jwt(jwt, header, options))
-    disclosed, claims = _disclosure_check(payload, disclosures)
+    disclosed, claims, top_withheld = _disclosure_check(payload, disclosures)
     view = sd_fields.credential_view(claims)
+    hideable = "SD-JWT" if top_withheld else None
+    content = jwt_content_checks(view, payload, options, hideable=hideable)
     if key.status == PASS and issuer_id(view) != payload.get("iss"):
         key = Check(
             "issuer-key",
@@ -90,7 +103,7 @@ def _credential_report(
     report = Report(
         kind="credential",
         format=f"dc+sd-jwt ({header.get('alg')})",
-        checks=(proof, key, disclosed, *jwt_content_checks(view, payload, options)),
+        checks=(proof, key, disclosed, *_status_claim(content, payload)),
         document=view,
         disclosure=_disclosure(payload, disclosures, view) if disclosed.status == PASS else None,
     )
@@ -120,83 +133,54 @@ def _verify_issuer_jwt(
 
 def _disclosure_check(
     payload: Mapping[str, Any], disclosures: Sequence[str]
-) -> tuple[Check, dict[str, Any]]:
-    """RFC 9901 §7.1 steps 3-5; on failure the content checks see only what the issuer
-    signed in plain text."""
+) -> tuple[Check, dict[str, Any], int]:
+    """RFC 9901 §7.1 steps 3-5, and no disclosure of a member a holder must never hide
+    (:data:`NEVER_DISCLOSED`); on failure the content checks see only what the issuer signed
+    in plain text. Also returns how many top-level digests stayed undisclosed."""
     try:
         result = sd_jwt.process_disclosures(payload, disclosures)
-        fixed = [p for p in result.disclosed_paths if p[0] in sd_jwt.NEVER_DISCLOSED_VC]
+        fixed = [p for p in result.disclosed_paths if p[0] in NEVER_DISCLOSED]
         if fixed:
-            raise SdJwtDisclosureError(f"registered claim {fixed[0][0]!r} must not be disclosed")
+            raise SdJwtDisclosureError(f"the claim {fixed[0][0]!r} must never be disclosable")
     except VckitError as exc:
         try:
-            plain = sd_jwt.process_disclosures(payload, []).claims
+            plain = sd_jwt.process_disclosures(payload, [])
         except VckitError:
-            plain = {}
-        return Check("disclosures", FAIL, f"{exc.code}: {exc}"), plain
+            return Check("disclosures", FAIL, f"{exc.code}: {exc}"), {}, 0
+        return Check("disclosures", FAIL, f"{exc.code}: {exc}"), plain.claims, plain.top_withheld
     detail = (
         f"{len(result.disclosed_paths)} disclosures match digests signed by the issuer; "
         f"{result.withheld} digests not disclosed"
     )
-    return Check("disclosures", PASS, detail), result.claims
+    return Check("disclosures", PASS, detail), result.claims, result.top_withheld
 
 
 def _disclosure(
     payload: Mapping[str, Any], disclosures: Sequence[str], view: Mapping[str, Any]
 ) -> Disclosure:
     result = sd_jwt.process_disclosures(payload, disclosures)
-    by_digest = _by_digest(payload, disclosures)
-    pointers = tuple(
-        sd_fields.path_to_pointer(_view_path(payload, path, by_digest))
-        for path in result.disclosed_paths
-    )
     return Disclosure(
-        disclosed=pointers,
+        disclosed=tuple(sd_fields.path_to_pointer(path) for path in result.view_paths),
         withheld=result.withheld,
         absent=sd_fields.absent_labels(view),
         note=NOTE.format(withheld=result.withheld),
     )
 
 
-def _by_digest(payload: Mapping[str, Any], disclosures: Sequence[str]) -> dict[str, Any]:
-    alg = str(payload.get("_sd_alg", sd_jwt.DEFAULT_HASH_ALG))
-    return {sd_jwt.disclosure_digest(d, alg): sd_jwt.parse_disclosure(d) for d in disclosures}
-
-
-def _view_path(
-    payload: Mapping[str, Any], path: sd_fields.Path, by_digest: Mapping[str, Any]
-) -> sd_fields.Path:
-    """An issuer-signed path (array positions before withheld elements are removed) as a
-    path into the processed view the verifier sees."""
-    value: Any = payload
-    out: list[str | int] = []
-    for part in path:
-        if isinstance(value, list) and isinstance(part, int):
-            kept = [e for e in value[:part] if not _withheld(e, by_digest)]
-            out.append(len(kept))
-            value = _element(value[part], by_digest)
-        elif isinstance(value, Mapping):
-            out.append(part)
-            value = value[part] if part in value else _member(value, str(part), by_digest)
-    return tuple(out)
-
-
-def _withheld(element: Any, by_digest: Mapping[str, Any]) -> bool:
-    return isinstance(element, Mapping) and "..." in element and element["..."] not in by_digest
-
-
-def _element(element: Any, by_digest: Mapping[str, Any]) -> Any:
-    if isinstance(element, Mapping) and "..." in element:
-        return by_digest[element["..."]].value
-    return element
-
-
-def _member(value: Mapping[str, Any], name: str, by_digest: Mapping[str, Any]) -> Any:
-    for digest in value.get("_sd", []):
-        found = by_digest.get(digest)
-        if found is not None and found.name == name:
-            return found.value
-    return None
+def _status_claim(found: Sequence[Check], payload: Mapping[str, Any]) -> list[Check]:
+    """An IETF Token Status List ``status`` claim is a promise of revocation we cannot
+    check: the status check says so (it never passes; a revoked credentialStatus still
+    fails)."""
+    if "status" not in payload:
+        return list(found)
+    why = "IETF Token Status List (the 'status' claim) is not supported"
+    alone = "credentialStatus" not in payload
+    return [
+        Check("status", UNCHECKED, why if alone and c.status == PASS else f"{c.detail}; {why}")
+        if c.id == "status" and c.status != FAIL
+        else c
+        for c in found
+    ]
 
 
 # --- key binding ---------------------------------------------------------------------------
@@ -229,7 +213,7 @@ def _key_binding_checks(
             expected_nonce=None,
             expected_aud=None,
             max_age=int(KB_MAX_AGE.total_seconds()),
-            leeway=0,
+            leeway=int(KB_LEEWAY.total_seconds()),
             allowed_algs=jose.SUPPORTED_ALGS,
         )
     except VckitError as exc:

@@ -34,7 +34,15 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from vckit import checks, ecdsa_sd, jose, jwt_claims, presentation_checks, sd_fields
+from vckit import (
+    checks,
+    ecdsa_sd,
+    hidden_members,
+    jose,
+    jwt_claims,
+    presentation_checks,
+    sd_fields,
+)
 from vckit.credential import issuer_id, types_of
 from vckit.did import DidResolver
 from vckit.document import check_object_depth, read_input
@@ -73,6 +81,10 @@ class VerifyOptions:
     domain: str | None = None
     loader: SealedLoader | None = None
     check_status: bool = True
+    always_disclosed: Callable[[str], frozenset[str]] | None = None
+    """Given an issuer id, the top-level members ("credentialStatus", "validUntil") a trusted
+    registry attests it makes mandatory in every selectively disclosable credential: their
+    absence from a derived / SD-JWT credential then means "never issued", not "withheld"."""
 
     def __post_init__(self) -> None:
         if self.now is not None and self.now.tzinfo is None:
@@ -128,8 +140,8 @@ def verify_credential(credential: Mapping[str, Any], options: VerifyOptions) -> 
         now=options.clock(),
         loader=options.loader,
     )
-    content = content_checks(credential, options)
     derived = any(ecdsa_sd.proof_kind(proof) == "derived" for proof in finding.proofs)
+    content = content_checks(credential, options, hideable="ecdsa-sd-2023" if derived else None)
     view = {key: value for key, value in credential.items() if key != "proof"}
     return Report(
         kind="credential",
@@ -144,9 +156,12 @@ def content_checks(
     credential: Mapping[str, Any],
     options: VerifyOptions,
     jwt_bounds: tuple[datetime | None, datetime | None] = (None, None),
+    *,
+    hideable: str | None = None,
 ) -> list[Check]:
     """What the credential says, whatever secures it: format, validity period, status and
-    (for OB 3.0) schema."""
+    (for OB 3.0) schema. ``hideable`` names the selective-disclosure format when the holder
+    could have withheld ``credentialStatus`` / ``validUntil`` (``vckit.hidden_members``)."""
     found = [
         checks.data_model(credential),
         checks.validity_period(credential, options.clock(), jwt_bounds),
@@ -157,7 +172,13 @@ def content_checks(
     schema_check = checks.schema(credential)
     if schema_check is not None:
         found.append(schema_check)
-    return found
+    return hidden_members.absence_checks(
+        found,
+        credential,
+        options.always_disclosed,
+        hideable=hideable,
+        end_claim=jwt_bounds[1] is not None,
+    )
 
 
 def _status_fetcher(options: VerifyOptions) -> checks.StatusFetch:
@@ -204,7 +225,11 @@ def verify_jwt_credential(token: str, options: VerifyOptions) -> Report:
 
 
 def jwt_content_checks(
-    credential: Mapping[str, Any], payload: Mapping[str, Any], options: VerifyOptions
+    credential: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    options: VerifyOptions,
+    *,
+    hideable: str | None = None,
 ) -> list[Check]:
     """The content checks of a JWT-secured credential: its ``nbf``/``exp`` bound the validity
     period too (VC-JWT, SD-JWT VC)."""
@@ -212,7 +237,7 @@ def jwt_content_checks(
         bounds = (jwt_claims.claim_date(payload, "nbf"), jwt_claims.claim_date(payload, "exp"))
     except JwtClaimsError as exc:
         return [Check("validity-period", FAIL, str(exc))]
-    return content_checks(credential, options, bounds)
+    return content_checks(credential, options, bounds, hideable=hideable)
 
 
 def jwt_signature_checks(run: Callable[[], tuple[str, str, str]]) -> tuple[Check, Check]:

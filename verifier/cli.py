@@ -1,7 +1,7 @@
 """``ler``: the command line for HR vendors and solution providers.
 
     ler verify FILE|- [--json] [--allow-did-web] [--allow-status-fetch]
-                      [--challenge C] [--domain D] [--now TIME]
+                      [--challenge C] [--domain D] [--now TIME] [--registry FILE]
     ler keys new [--type ed25519|p256|p384|rsa] [--out FILE]
     ler sign FILE --key KEYFILE [--format eddsa-rdfc-2022|ecdsa-rdfc-2019|vc-jwt|ob3-jwt]
     ler up
@@ -12,6 +12,9 @@
 ``verify`` reads JSON-LD, a VC-JWT, or a baked PNG/SVG badge (the credential inside it).
 Exit codes of ``verify``: 0 every check passed, 1 a check failed, 3 nothing failed but
 something could not be checked, 2 unusable input (one line on stderr, no traceback).
+``--registry FILE`` (the format of ``examples/registry.json``; slugs resolve against
+``LER_ISSUER_URL``) supplies its ``alwaysDiscloses`` attestations: without it, a selectively
+disclosed credential with no ``validUntil`` / ``credentialStatus`` could not be checked.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,8 +38,9 @@ from vckit.keys import KeyPair
 from vckit.presentation import sign_presentation
 from vckit.report import FAIL, PASS, Report
 from vckit.verify import VerifyOptions, verify
-from verifier import batch_client, runner
+from verifier import batch_client, registry, runner
 from verifier.fetch import FetchPolicy, fetcher
+from verifier.settings import Settings
 
 EXIT_PASS, EXIT_FAIL, EXIT_INPUT, EXIT_UNCHECKED = 0, 1, 2, 3
 MARKS = {"pass": "PASS", "fail": "FAIL", "could-not-check": "COULD NOT CHECK"}
@@ -96,6 +100,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         now=_parse_now(args.now),
         challenge=args.challenge,
         domain=args.domain,
+        always_disclosed=_always_disclosed(args.registry),
     )
     report = verify(_unbake(_read(args.file)), options)
     if args.json:
@@ -104,6 +109,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print_report(report)
     verdict = report.verdict
     return EXIT_PASS if verdict == PASS else EXIT_FAIL if verdict == FAIL else EXIT_UNCHECKED
+
+
+def _always_disclosed(path: str | None) -> Callable[[str], frozenset[str]] | None:
+    """The ``alwaysDiscloses`` attestations of the registry file at ``path``."""
+    if path is None:
+        return None
+    issuer_url = os.environ.get("LER_ISSUER_URL", Settings.issuer_url)
+    try:
+        return registry.load(Path(path), issuer_url).always_disclosed
+    except registry.RegistryError as exc:
+        raise UsageError(f"--registry {path}: {exc}") from None
 
 
 def cmd_keys_new(args: argparse.Namespace) -> int:
@@ -186,6 +202,9 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--challenge", help="the challenge a presentation must carry")
     v.add_argument("--domain", help="the domain a presentation must carry")
     v.add_argument("--now", help="check validity at this ISO 8601 time instead of now")
+    v.add_argument(
+        "--registry", metavar="FILE", help="a registry JSON whose alwaysDiscloses to trust"
+    )
     v.set_defaults(run=cmd_verify)
 
     keys = sub.add_parser("keys", help="key pairs").add_subparsers(dest="keys", required=True)

@@ -77,14 +77,27 @@ def vp_formats_supported() -> dict[str, Any]:
 
 def check_answer(presentations: Mapping[str, Sequence[Any]]) -> None:
     """The ``vp_token`` answers only our queries, each in its own format (§8.1: an ``ldp_vc``
-    query with ``ldp_vp`` objects, a ``dc+sd-jwt`` one with SD-JWT+KB strings); InputError."""
+    query with ``ldp_vp`` objects typed VerifiablePresentation, a ``dc+sd-jwt`` one with
+    SD-JWT+KB strings); InputError."""
     unknown = sorted(set(presentations) - set(FORMATS))
     if unknown:
         raise InputError(f"vp_token answers unknown credential queries: {unknown}")
     for query_id, items in presentations.items():
-        if FORMATS[query_id] == LDP_VC and not all(isinstance(i, dict) for i in items):
-            raise InputError(f"vp_token[{query_id!r}] must hold ldp_vp presentations (objects)")
+        if FORMATS[query_id] == LDP_VC and not all(_is_presentation(i) for i in items):
+            raise InputError(
+                f"vp_token[{query_id!r}] must hold ldp_vp presentations "
+                "(objects of type VerifiablePresentation, signed by the holder)"
+            )
         if FORMATS[query_id] == SD_JWT_VC and not all(
             isinstance(i, str) and "~" in i for i in items
         ):
             raise InputError(f"vp_token[{query_id!r}] must hold SD-JWT presentations (strings)")
+
+
+def _is_presentation(item: Any) -> bool:
+    """An ``ldp_vp`` (§B.1.3.2): an object whose ``type`` includes VerifiablePresentation —
+    a bare credential is no answer (it carries no holder proof over the nonce)."""
+    if not isinstance(item, dict):
+        return False
+    kinds = item.get("type")
+    return "VerifiablePresentation" in (kinds if isinstance(kinds, list) else [kinds])

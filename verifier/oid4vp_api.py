@@ -11,7 +11,6 @@ an applicant-tracking system uses to open jobs and requests and read results.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -19,6 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from servicekit.problems import problem
+from vckit.document import MAX_BYTES, read_input
 from vckit.errors import InputError
 from vckit.oid4vp import REQUEST_OBJECT_MEDIA_TYPE
 from verifier import requests as use
@@ -76,13 +76,16 @@ async def direct_post(request: Request, verifier: RequestsDep) -> Response:
 
 
 async def _json(request: Request) -> dict[str, Any] | Response:
+    """The body as one JSON object through ``vckit.document.read_input`` (UTF-8, depth
+    limit, no duplicate names); the size limit is the app's ``BodyLimit`` middleware."""
+    raw = await request.body()
     try:
-        body = json.loads(await request.body())
-    except ValueError:
-        return problem(400, "Malformed request", "the body must be JSON", "bad-input")
-    if not isinstance(body, dict):
+        parsed = read_input(raw, max_bytes=max(len(raw), MAX_BYTES))
+    except InputError as exc:
+        return problem(400, "Malformed request", str(exc), exc.code)
+    if parsed.json is None:
         return problem(400, "Malformed request", "the body must be a JSON object", "bad-input")
-    return body
+    return parsed.json
 
 
 def request_json(verifier: Requests, record: RequestRecord) -> dict[str, Any]:

@@ -36,7 +36,6 @@ requirements-met
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -44,6 +43,7 @@ from typing import Any
 
 from vckit.credential import issuer_id, types_of
 from vckit.datetimes import parse_xsd_datetime
+from vckit.document import parse_json
 from vckit.errors import DateTimeError, InputError
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
 from verifier.registry import Registry
@@ -93,8 +93,8 @@ class Requirements:
     def from_json(cls, data: Mapping[str, Any] | str) -> Requirements:
         if isinstance(data, str):
             try:
-                data = json.loads(data)
-            except ValueError as exc:
+                data = parse_json(data)  # depth-limited
+            except InputError as exc:
                 raise RequirementsError(f"requirements are not JSON: {exc}") from None
         if not isinstance(data, Mapping):
             raise RequirementsError("requirements must be a JSON object")

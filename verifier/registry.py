@@ -6,12 +6,20 @@ Loaded read-only at startup from a JSON file (``examples/registry.json`` by defa
      "issuers": [{"slug": "food-safety",          # or "did": "did:web:..." / "did:key:..."
                   "name": "SafeServe Food Safety Training",
                   "accreditor": "...",
-                  "achievements": ["food-handler"]}]}   # slugs or absolute achievement ids
+                  "achievements": ["food-handler"],    # slugs or absolute achievement ids
+                  "alwaysDiscloses": ["credentialStatus", "validUntil"]}]}   # optional
 
 An entry with a ``slug`` names an issuer of the demo issuer service at ``issuer_url``
 (setting ``LER_ISSUER_URL``): its DID is ``did:web:<host%3Aport>:issuers:<slug>`` (did:web
 §3.2, the port's colon percent-encoded) and an achievement slug ``a`` stands for the id
 ``<issuer_url>/issuers/<slug>/achievements/<a>``, as the issuer's catalogue assigns it.
+
+``alwaysDiscloses`` attests that the issuer makes these top-level members mandatory (never
+selectively disclosable) in every credential it issues in a selective-disclosure format
+(ecdsa-sd-2023, SD-JWT VC), so a derived credential or SD-JWT of theirs *without* one was
+issued without it: the verifier then reads a missing ``validUntil`` as "no end date" and a
+missing ``credentialStatus`` as "no revocation" (``VerifyOptions.always_disclosed``)
+instead of "the holder may have withheld it". Only ``ATTESTABLE`` names are accepted.
 """
 
 from __future__ import annotations
@@ -26,6 +34,8 @@ from urllib.parse import urlsplit
 from vckit.errors import InputError
 
 REGISTRY_FILE = Path(__file__).resolve().parent.parent / "examples" / "registry.json"
+ATTESTABLE = ("credentialStatus", "validUntil")
+"""The members an ``alwaysDiscloses`` attestation may name."""
 
 
 class RegistryError(InputError):
@@ -40,6 +50,7 @@ class AccreditedIssuer:
     name: str
     accreditor: str
     achievements: tuple[str, ...]
+    always_discloses: frozenset[str] = frozenset()
 
     def allows(self, achievement_id: str) -> bool:
         return achievement_id in self.achievements
@@ -53,6 +64,12 @@ class Registry:
 
     def find(self, did: str) -> AccreditedIssuer | None:
         return next((i for i in self.issuers if i.did == did), None)
+
+    def always_disclosed(self, issuer: str) -> frozenset[str]:
+        """The members the registry attests ``issuer`` never lets a holder withhold
+        (``VerifyOptions.always_disclosed``); empty for an issuer it does not list."""
+        entry = self.find(issuer)
+        return entry.always_discloses if entry is not None else frozenset()
 
 
 def issuer_did(issuer_url: str, slug: str) -> str:
@@ -96,7 +113,18 @@ def _issuer(entry: object, where: str, issuer_url: str) -> AccreditedIssuer:
         name=_text(entry, "name", where),
         accreditor=_text(entry, "accreditor", where),
         achievements=ids,
+        always_discloses=_always_discloses(entry.get("alwaysDiscloses", []), where),
     )
+
+
+def _always_discloses(value: object, where: str) -> frozenset[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RegistryError(f"{where}.alwaysDiscloses must be a list of member names")
+    unknown = sorted(set(value) - set(ATTESTABLE))
+    if unknown:
+        known = ", ".join(ATTESTABLE)
+        raise RegistryError(f"{where}.alwaysDiscloses names {unknown[0]!r}; it may name {known}")
+    return frozenset(value)
 
 
 def parse(data: object, issuer_url: str) -> Registry:

@@ -25,6 +25,7 @@ def registry_json(registry: Registry | None) -> dict[str, Any]:
                 "name": entry.name,
                 "accreditor": entry.accreditor,
                 "achievements": list(entry.achievements),
+                "alwaysDiscloses": sorted(entry.always_discloses),
             }
             for entry in registry.issuers
         ],

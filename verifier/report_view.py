@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vckit.report import Report
+from vckit.report import PASS, Report
 from verifier.disclosure_view import DisclosureView, disclosure_view
 
 RESULT_WORDS: dict[str, str] = {
@@ -86,7 +86,8 @@ class ReportView:
     credentials: tuple[SharedCredential, ...]
     kind: str
     format: str
-    holder: str
+    holder: str  # the DID that presented it ("" when none was established)
+    holder_note: str  # how it is known, when not from the presentation's own holder
     issuers_vouched: bool  # a trusted-issuer check (the governance registry) was made
 
 
@@ -103,6 +104,7 @@ def view(report: Report) -> ReportView:
         rows.extend(_rows(report, "Presentation"))
     for label, credential in zip(labels, inner, strict=True):
         rows.extend(_rows(credential, label))
+    holder, note = _holder(report)
     return ReportView(
         verdict=report.verdict,
         headline=HEADLINES[report.verdict].format(kind=report.kind),
@@ -112,19 +114,33 @@ def view(report: Report) -> ReportView:
         kind=report.kind,
         format=report.format,
         issuers_vouched=any(r.check_id == "trusted-issuer" for r in rows),
-        holder=_holder(report),
+        holder=holder,
+        holder_note=note,
     )
 
 
-def _holder(report: Report) -> str:
-    """Who presented it: a VP's ``holder``; for an SD-JWT+KB (no VP document) the key its
-    issuer bound it to (``cnf``), which signed the Key Binding JWT."""
+def _holder(report: Report) -> tuple[str, str]:
+    """Who presented it, and how it is known. A VP's ``holder``. An answer of several
+    presentations, or an SD-JWT+KB, has no VP document: when the ``holder-binding`` check
+    passed, it is the one subject every credential names (an ``ldp_vp`` passes only when each
+    credential's subject is the DID that signed it; an SD-JWT+KB when its Key Binding JWT is
+    signed with the key the issuer bound to that subject, ``cnf``). ("", "") when no holder
+    was established."""
     if report.kind != "presentation":
-        return ""
+        return "", ""
     named = _id_of((report.document or {}).get("holder"))
-    if not named and "sd-jwt" in report.format:
-        return "the holder key in each SD-JWT's cnf claim (Key Binding JWT)"
-    return named
+    if named:
+        return named, ""
+    binding = report.check("holder-binding")
+    subjects = {
+        _id_of(_first((c.document or {}).get("credentialSubject"))) for c in report.credentials
+    }
+    if binding is None or binding.status != PASS or len(subjects) != 1 or "" in subjects:
+        return "", ""
+    [subject] = subjects
+    if all("sd-jwt" in part for part in report.format.split(", ")):
+        return subject, "with the key its issuer bound to that DID (cnf)"
+    return subject, ""
 
 
 def _rows(report: Report, scope: str) -> list[Row]:

@@ -34,12 +34,14 @@ vp-token   the ``vp_token`` is not a JSON object of credential query ids to pres
 
 A post that cannot be read at all (no ``vp_token``, no ``state``) is refused with
 :class:`InvalidRequest` (OpenID4VP §8.2 / RFC 6749 §5.2 ``invalid_request``) and not stored;
-the answers refused by ``state`` / ``nonce`` / ``vp-token`` raise it too, after storing.
+the answers refused by ``state`` / ``nonce`` / ``vp-token`` raise it too, after storing. The
+``vp_token`` is read (depth-limited JSON) *before* the nonce is used, so a malformed post
+leaves the request open for the real answer. Every answer must be a presentation: a bare
+credential fails ``holder-binding`` (nobody signed it over the nonce).
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -49,6 +51,7 @@ from typing import Any
 import segno
 
 from servicekit.db import ConflictError, Database
+from vckit.document import parse_json
 from vckit.errors import InputError
 from vckit.oid4vp import (
     redirect_uri_client_id,
@@ -270,9 +273,9 @@ def use_nonce(ctx: Requests, record: RequestRecord) -> Check:
 def parse_vp_token(text: str) -> dict[str, list[Any]]:
     """§8.1: a JSON object, credential query id -> non-empty array of presentations."""
     try:
-        value = json.loads(text)
-    except ValueError:
-        raise InputError("vp_token is not JSON") from None
+        value = parse_json(text)  # depth-limited: deep nesting is refused, not a crash
+    except InputError as exc:
+        raise InputError(f"vp_token is not usable JSON ({exc})") from None
     if not isinstance(value, dict) or not value:
         raise InputError("vp_token must be a JSON object of credential query ids")
     for query_id, items in value.items():
@@ -322,21 +325,34 @@ def receive_direct_post(ctx: Requests, form: Mapping[str, str]) -> ResponseRecor
     if record is None or record.kind != OID4VP:
         check = Check("state", FAIL, "unknown state: this verifier issued no such request")
         raise InvalidRequest(check.detail, _store(ctx, None, _refused(check), first=False))
+    try:  # read before the nonce is used: a malformed post must not spend the request
+        presentations = parse_vp_token(token)
+        dcql_request.check_answer(presentations)
+    except InputError as exc:
+        check = Check("vp-token", FAIL, f"malformed vp_token: {exc}")
+        response = _store(ctx, record, _refused(check), first=False)
+        raise InvalidRequest(check.detail, response) from None
     nonce = use_nonce(ctx, record)
     if nonce.status != PASS:
         replay = nonce.detail.startswith("replayed")
         response = _store(ctx, record, _refused(nonce), first=not replay)
         raise InvalidRequest(nonce.detail, response)
-    try:
-        presentations = parse_vp_token(token)
-        dcql_request.check_answer(presentations)
-    except InputError as exc:
-        check = Check("vp-token", FAIL, f"malformed vp_token: {exc}")
-        response = _store(ctx, record, _refused(check), first=True)
-        raise InvalidRequest(check.detail, response) from None
     items = [p for found in presentations.values() for p in found]
     answered = ", ".join(f"{q!r}" for q in presentations)
     return _store(ctx, record, verify_answer(ctx, record, items, answered), first=True)
+
+
+def _holder_signed(report: Report) -> Report:
+    """An answer must be a presentation its holder signed over the request's nonce: a bare
+    credential (anyone may have a copy) fails ``holder-binding``, its own checks kept inside."""
+    if report.kind == "presentation":
+        return report
+    check = Check(
+        "holder-binding", FAIL,
+        "not a presentation signed by its holder: a bare credential proves nothing about "
+        "who sent it, and answers no nonce",
+    )  # fmt: skip
+    return Report(kind="presentation", format=report.format, checks=(check,), credentials=(report,))
 
 
 def verify_answer(
@@ -357,6 +373,7 @@ def verify_answer(
             )
         except InputError as exc:
             reports.append(_refused(Check("format", FAIL, f"unreadable presentation: {exc}")))
+    reports = [_holder_signed(r) for r in reports]
     count = f"{len(presentations)} presentation{'s' if len(presentations) != 1 else ''}"
     own = [
         Check("state", PASS, "a request this verifier issued"),

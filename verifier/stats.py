@@ -1,9 +1,23 @@
 """The verifier's aggregate counts for ``GET /stats`` (funders and supporting systems).
 
 How many presentations were verified (answers to the verifier's presentation requests,
-each kept with its report) and with what verdict, and per achievement and per skill how
-many credentials inside them were checked and how many passed every check. The stored
-reports are read only to find what each credential is *about*
+each kept with its report) and with what verdict, and per achievement and per skill:
+
+=========  ===============================================================================
+shared     credentials received inside a presentation whose holder's signature verified
+checked    credentials received in any answer
+verified   credentials that passed every check (the answer's checks included)
+=========  ===============================================================================
+
+Only **governed** credentials give a label: their signature and issuer key checked out
+(``proof``, ``issuer-key``) and the governance registry accredits their issuer for their
+achievement (``trusted-issuer`` passed). Achievement and skill names therefore come from
+accredited issuers only; a forged or unknown-issuer credential is counted in the totals
+(``credentials_checked``) but never puts its text on a public page.
+
+The breakdowns read the latest ``WINDOW`` answers only (bounded work per request; the
+totals ``answers_counted`` says how many were read); the verdict totals count every answer.
+The stored reports are read only to find what each credential is *about*
 (:func:`vckit.ob_facets.credential_facets`): no job applicant, DID or document leaves.
 Stateless checks (VC-API ``/credentials/verify``, the report page) keep no record and are
 not counted. Shape: :mod:`servicekit.stats`.
@@ -20,15 +34,25 @@ from servicekit.stats import Tally
 from vckit.ob_facets import credential_facets
 
 VERDICTS = ("pass", "fail", "could-not-check")
+WINDOW = 1000
+"""How many of the latest answers the breakdowns read."""
+GOVERNED_BY = ("proof", "issuer-key", "trusted-issuer")
+"""The checks that must pass before a credential's names are counted."""
 BY_VERDICT = "SELECT verdict, COUNT(*) AS n FROM responses GROUP BY verdict"
-REPORTS = "SELECT report_json FROM responses"
+REPORTS = f"SELECT report_json FROM responses ORDER BY received DESC, id LIMIT {WINDOW}"
 JOBS = "SELECT COUNT(*) AS n FROM jobs"
 
 
+def _statuses(report: Mapping[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for check in report.get("checks", []):
+        if isinstance(check, Mapping):
+            out.setdefault(str(check.get("id")), str(check.get("status")))
+    return out
+
+
 def _verdict(report: Mapping[str, Any]) -> str:
-    statuses = {
-        str(check.get("status")) for check in report.get("checks", []) if isinstance(check, dict)
-    }
+    statuses = set(_statuses(report).values())
     for credential in report.get("credentials", []):
         if isinstance(credential, Mapping):
             statuses.add(_verdict(credential))
@@ -38,10 +62,37 @@ def _verdict(report: Mapping[str, Any]) -> str:
     return "pass" if statuses else "could-not-check"
 
 
+def governed(credential: Mapping[str, Any]) -> bool:
+    """Signed by a key its issuer lists, and the registry accredits that issuer for it."""
+    statuses = _statuses(credential)
+    return all(statuses.get(name) == "pass" for name in GOVERNED_BY)
+
+
+def _count_answer(tally: Tally, report: Mapping[str, Any]) -> int:
+    """Count one stored answer's credentials; returns how many credentials it held."""
+    inner = report.get("credentials", [])
+    credentials = [c for c in inner if isinstance(c, Mapping)] if isinstance(inner, list) else []
+    answer_passed = _verdict(report) == "pass"
+    signed = _statuses(report).get("proof") == "pass"
+    holder_signed = report.get("kind") == "presentation" and signed
+    for credential in credentials:
+        document = credential.get("document")
+        if not isinstance(document, Mapping) or not governed(credential):
+            continue
+        facets = credential_facets(document)
+        tally.add("checked", facets)
+        if holder_signed:
+            tally.add("shared", facets)
+        if answer_passed and _verdict(credential) == "pass":
+            tally.add("verified", facets)
+    return len(credentials)
+
+
 def verifier_stats(db: Database) -> dict[str, Any]:
-    """The counts as :class:`servicekit.stats.Tally` JSON (measures ``checked``, ``verified``)."""
+    """The counts as :class:`servicekit.stats.Tally` JSON (measures ``shared``, ``checked``,
+    ``verified``)."""
     tally = Tally("verifier")
-    tally.measure("checked", "verified")
+    tally.measure("shared", "checked", "verified")
     with db.transaction() as tx:
         verdicts = {row["verdict"]: int(row["n"]) for row in tx.all(BY_VERDICT)}
         reports = tx.all(REPORTS)
@@ -49,20 +100,13 @@ def verifier_stats(db: Database) -> dict[str, Any]:
     credentials = 0
     for row in reports:
         report: Any = json.loads(row["report_json"])
-        inner = report.get("credentials", []) if isinstance(report, dict) else []
-        for credential in inner if isinstance(inner, list) else []:
-            document = credential.get("document") if isinstance(credential, dict) else None
-            if not isinstance(document, dict):
-                continue
-            credentials += 1
-            facets = credential_facets(document)
-            tally.add("checked", facets)
-            if _verdict(credential) == "pass":
-                tally.add("verified", facets)
+        if isinstance(report, Mapping):
+            credentials += _count_answer(tally, report)
     tally.totals = {
         "jobs": int(jobs.get("n") or 0),
         "presentations_verified": sum(verdicts.values()),
         **{f"verdict_{v.replace('-', '_')}": verdicts.get(v, 0) for v in VERDICTS},
+        "answers_counted": len(reports),
         "credentials_checked": credentials,
     }
     return tally.to_json()

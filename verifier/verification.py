@@ -42,9 +42,12 @@ def options_for(
     domain: str | None = None,
     now: datetime | None = None,
     status_fetch: Fetch | None = None,
+    registry: Registry | None = None,
 ) -> VerifyOptions:
     """Verify options from the settings: what may be fetched (through ``fetch``, by default
-    the network fetcher), and what the caller expects."""
+    the network fetcher), and what the caller expects. With a registry, its ``alwaysDiscloses``
+    attestations tell vckit which issuers never let a holder withhold ``validUntil`` or
+    ``credentialStatus`` (so their absence in a derived credential means "none issued")."""
     fetch = fetch or network_fetch(settings)
     return VerifyOptions(
         resolver=DidResolver(fetch if settings.allow_did_web else None),
@@ -52,6 +55,7 @@ def options_for(
         challenge=challenge,
         domain=domain,
         now=now,
+        always_disclosed=registry.always_disclosed if registry is not None else None,
     )
 
 
@@ -91,6 +95,7 @@ class Verifier:
             domain=domain,
             now=now,
             status_fetch=self.status_fetch,
+            registry=self.registry,
         )
 
     def verify(

@@ -21,6 +21,8 @@ from fastapi.responses import JSONResponse, Response
 
 from servicekit.db import Database
 from servicekit.problems import problem
+from vckit.document import parse_json
+from vckit.errors import InputError
 from verifier import webhook
 from verifier.deps import SettingsDep
 from verifier.fetch import FetchPolicy
@@ -79,8 +81,8 @@ def _not_found(exc: Exception) -> Response:
 @router.put("/api/jobs/{job_id}/webhook", summary="Send every result of the job to a URL")
 async def set_webhook(job_id: str, request: Request, settings: SettingsDep) -> Response:
     try:
-        body = await request.json()
-    except ValueError:
+        body = parse_json((await request.body()).decode("utf-8"))  # depth-limited
+    except (InputError, UnicodeDecodeError):
         return problem(400, "Malformed request", "the body must be JSON", "malformed-json")
     url = body.get("url") if isinstance(body, dict) else None
     secret = body.get("secret") if isinstance(body, dict) else None

@@ -41,7 +41,7 @@ from vckit.oid4vp import (
     validate_request,
     vp_token,
 )
-from wallet import answer_sd, present, store
+from wallet import answer_sd, present, query_words, store
 from wallet.answer_vpr import VprRequest, parse_vpr, vpr_matches
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError
 from wallet.http import OutboundError
@@ -59,10 +59,11 @@ class QueryMatch:
     """One credential query (DCQL) or QueryByExample, and the learner's matching credentials."""
 
     query_id: str
-    label: str
+    label: str  # in words (:mod:`wallet.query_words`)
     required: bool
     multiple: bool
     matches: tuple[Held, ...]
+    technical: str = ""  # the format and type names, for a small note
 
 
 @dataclass(frozen=True)
@@ -214,10 +215,11 @@ def _oid4vp_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView
     queries = tuple(
         QueryMatch(
             q.id,
-            f"{q.format}: " + " or ".join(" + ".join(t) for t in q.meta.get("type_values", [])),
+            query_words.title(q.format, _query_types(q.meta)),
             q.id in required,
             q.multiple,
             tuple(by_id[c.id] for c in evaluation.matches[q.id]),
+            query_words.technical(q.format, _query_types(q.meta)),
         )
         for q in request.dcql_query.credentials
     )
@@ -226,6 +228,16 @@ def _oid4vp_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView
         record, request.client_id, request.nonce, queries, evaluation.satisfied,
         unreadable=unreadable,
     )  # fmt: skip
+
+
+def _query_types(meta: Mapping[str, Any]) -> list[str]:
+    """The types a DCQL query names: its first ``type_values`` alternative, or its
+    ``vct_values``."""
+    alternatives = meta.get("type_values")
+    if isinstance(alternatives, list) and alternatives and isinstance(alternatives[0], list):
+        return [str(t) for t in alternatives[0]]
+    vct = meta.get("vct_values")
+    return [str(t) for t in vct] if isinstance(vct, list) else []
 
 
 def _required_ids(request: AuthorizationRequest) -> set[str]:
@@ -256,10 +268,15 @@ def _check_sets(record: RequestRecord, answered: Collection[str]) -> None:
             raise InvalidInputError(f"choose a credential for {wanted}")
 
 
+def _vpr_query(query_id: str, types: Sequence[str], matches: tuple[Held, ...]) -> QueryMatch:
+    title, tech = query_words.title("", types), query_words.technical("", types)
+    return QueryMatch(query_id, title, True, True, matches, tech)
+
+
 def _vpr_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView:
     vpr = parse_vpr(record.request)
     queries = tuple(
-        QueryMatch(f"q{i}", label, True, True, matches)
+        _vpr_query(f"q{i}", label.split(" + "), matches)
         for i, (label, matches) in enumerate(vpr_matches(vpr, holdings))
     )
     satisfied = all(q.matches for q in queries)

@@ -27,10 +27,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from wallet import answer_sd, disclose, present, share
+from wallet import answer_sd, disclose, field_text, present, share
 from wallet.answer import RequestView
 from wallet.deps import CurrentAccount, InstallationDep, VisitorDep
 from wallet.disclose import Choice
+from wallet.field_text import Listing
 from wallet.installation import Installation
 from wallet.page_base import CheckedForm, Form, render
 from wallet.store import AccountRecord
@@ -57,15 +58,15 @@ def shown_of(form: Form) -> dict[str, list[str]]:
     return out
 
 
-def request_choices(view: RequestView) -> dict[str, Choice]:
-    """The default choice (every field on) of each selectively disclosable credential
-    that matches the request, for the request page's switches."""
-    out: dict[str, Choice] = {}
+def request_listings(view: RequestView) -> dict[str, Listing]:
+    """The fields, in words, of the default choice (every field on) of each selectively
+    disclosable credential that matches the request, for the request page's switches."""
+    out: dict[str, Listing] = {}
     for query in view.queries:
         for held in query.matches:
             if held.record.id in out or disclose.kind_of(held.record) == disclose.PLAIN:
                 continue
-            out[held.record.id] = disclose.choose(held.record)
+            out[held.record.id] = field_text.listing(disclose.choose(held.record))
     return out
 
 
@@ -108,6 +109,7 @@ def disclose_page(
     credential: dict[str, Any] | None = disclose.credential_view(record.document)
     return render(
         request, visitor, "disclose.html", choice=choice, record=record,
+        listing=field_text.listing(choice),
         title=present.display_name(credential, record), preview_text=preview_text(choice),
         expiries=list(share.EXPIRY_CHOICES),
     )  # fmt: skip

@@ -221,8 +221,8 @@ def request_page(
     visitor: VisitorDep,
 ) -> Response:
     request_view = answer.view(inst, account, request_id)
-    choices = disclose_pages.request_choices(request_view)
-    return render(request, visitor, "request.html", view=request_view, choices=choices)
+    listings = disclose_pages.request_listings(request_view)
+    return render(request, visitor, "request.html", view=request_view, listings=listings)
 
 
 def _choices(form: Form) -> dict[str, list[str]]:

@@ -12,7 +12,8 @@
                 employer never share a session) and a page in it whose console errors, page
                 errors, failed requests and requests to any host but this machine's are
                 recorded in ``page.problems`` (such requests are blocked, never sent).
-* ``shoot``     ``shoot(page, name)``: a screenshot into examples/screenshots/ (README shows them).
+* ``shoot``     ``shoot(page, name)``: a screenshot into build/screenshots/ (``make screenshots``:
+                into examples/screenshots/, which the README shows).
 
 The verifier's status list cache is off (``LER_STATUS_CACHE=0``, an operator setting) so a
 revocation shows on the next verification rather than up to a minute later.
@@ -38,7 +39,9 @@ import pytest
 from playwright.sync_api import Browser, FloatRect, Locator, Page, Request, Route, ViewportSize
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "examples" / "screenshots"
+# Screenshots go to build/screenshots/ (not tracked), so a test run leaves the tree clean;
+# `make screenshots` writes the README's copies into examples/screenshots/ instead.
+SCREENSHOTS = ROOT / os.environ.get("LER_SCREENSHOTS", "build/screenshots")
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -273,7 +276,7 @@ class Shoot(Protocol):
 @pytest.fixture
 def shoot() -> Shoot:
     """``shoot(page, name)``: the top of the page (at most MAX_SHOT_HEIGHT pixels, no empty
-    space below a short page) as examples/screenshots/<name>.png; with ``part``, the page
+    space below a short page) as <SCREENSHOTS>/<name>.png; with ``part``, the page
     from that element's top down (at most MAX_SHOT_HEIGHT pixels)."""
 
     def take(page: Page, name: str, *, part: Locator | None = None) -> Path:

@@ -34,7 +34,7 @@ import pytest
 from vckit import ecdsa_sd
 from vckit.errors import VckitError
 from vckit.keys import KeyPair, PublicKey
-from vckit.report import FAIL, PASS, Report
+from vckit.report import FAIL, PASS, UNCHECKED, Report
 from vckit.verify import VerifyOptions, verify
 
 pytestmark = pytest.mark.interop
@@ -583,20 +583,45 @@ def test_js_derivation_of_our_base_proof_verifies_in_js_and_vckit(
 VERIFY_NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def report_of(doc: dict[str, Any]) -> Report:
-    # did:key issuer: vckit resolves it itself; no status entry, so nothing is fetched
-    return verify(doc, VerifyOptions(now=VERIFY_NOW))
+ALWAYS = frozenset({"credentialStatus", "validUntil"})
+
+
+def report_of(doc: dict[str, Any], attested: str | None = None) -> Report:
+    """``attested``: the issuer a registry attests always discloses status and end date.
+    did:key issuer: vckit resolves it itself; no status entry, so nothing is fetched."""
+
+    def always_disclosed(issuer: str) -> frozenset[str]:
+        return ALWAYS if issuer == attested else frozenset()
+
+    return verify(doc, VerifyOptions(now=VERIFY_NOW, always_disclosed=always_disclosed))
 
 
 @pytest.mark.parametrize("name", JS_DISCLOSURES)
-def test_vckit_verify_passes_a_js_derived_credential(js_derived: JsResults, name: str) -> None:
-    report = report_of(js_derived_doc(js_derived, f"js/{name}"))
+def test_vckit_verify_passes_a_js_derived_credential(
+    js_derived: JsResults, interop_keys: dict[str, Any], name: str
+) -> None:
+    report = report_of(js_derived_doc(js_derived, f"js/{name}"), issuer_did(interop_keys))
     failed = [(c.id, c.status, c.detail) for c in report.checks if c.status != PASS]
     assert report.verdict == PASS, failed
     assert report.kind == "credential"
     assert "ecdsa-sd-2023" in report.format
     assert report.disclosure is not None
     assert report.disclosure.withheld is None  # the format does not tell
+
+
+@pytest.mark.parametrize("name", JS_DISCLOSURES)
+def test_vckit_cannot_rule_out_a_hidden_status_without_a_registry(
+    js_derived: JsResults, name: str
+) -> None:
+    """A derived credential without credentialStatus may have had it withheld (the issuer
+    chose the mandatory pointers): could not check, never "no revocation"."""
+    doc = js_derived_doc(js_derived, f"js/{name}")
+    report = report_of(doc)
+    assert "credentialStatus" not in doc
+    statuses = {c.id: c.status for c in report.checks}
+    assert statuses["status"] == UNCHECKED
+    assert statuses["validity-period"] == (PASS if "validUntil" in doc else UNCHECKED)
+    assert report.verdict == UNCHECKED
 
 
 @pytest.mark.parametrize(("name", "how"), JS_TAMPER_CASES)

@@ -20,8 +20,9 @@ from tests.landing.conftest import (
     Demo,
     landing_settings,
 )
-from tests.scenarios import HOLDER, did_of, vm_of
+from tests.scenarios import HOLDER, did_of, ob3_credential, sign, vm_of
 from tests.wallet.conftest import ALICE, AppsTransport, account_id_of, csrf, sign_up
+from vckit.keys import KeyPair
 from vckit.presentation import build_presentation, sign_presentation
 from wallet import store as wallet_store
 
@@ -122,21 +123,25 @@ def test_stats_count_what_really_happened_and_hold_no_personal_data(demo: Demo) 
     skills = issuer_stats["by_skill"]["issued"]
     assert [n for n in skills if PRIVACY_SKILL.search(n)] and max(skills.values()) == 2
     wallet_stats = TestClient(demo.wallet, base_url=WALLET_URL).get("/stats").json()
-    assert wallet_stats["totals"]["held"] == 2 and wallet_stats["totals"]["learners"] == 1
-    assert wallet_stats["by_achievement"]["shared"] == {NURSING_1: 1}
+    assert wallet_stats["totals"] == {
+        "learners": 1, "held": 2, "verified": 2, "presentations": 1, "shares": 1,
+        "share_links": 1,
+    }  # fmt: skip
+    assert wallet_stats["by_achievement"] == {} and wallet_stats["by_skill"] == {}
     verifier_stats = TestClient(demo.verifier, base_url=VERIFIER_URL).get("/stats").json()
     assert verifier_stats["totals"]["presentations_verified"] == 1
     assert verifier_stats["totals"][f"verdict_{verdict.replace('-', '_')}"] == 1
     assert verifier_stats["by_achievement"]["checked"] == {NURSING_1: 1}
+    assert verifier_stats["by_achievement"]["shared"] == {NURSING_1: 1}
 
     merged = demo.visitor.get("/stats.json")
     assert merged.status_code == 200
     body = merged.json()
     assert all(s["available"] for s in body["services"].values())
     assert body["by_achievement"][NURSING_1] == {
-        "issued": 2, "held": 1, "shared": 1, "checked": 1,
-        "verified": 1 if verdict == "pass" else 0,
+        "issued": 2, "shared": 1, "checked": 1, "verified": 1 if verdict == "pass" else 0,
     }  # fmt: skip
+    assert body["services"]["wallet"]["totals"]["held"] == 2
     page = demo.visitor.get("/stats")
     assert page.status_code == 200 and "<svg" in page.text and NURSING_1 in page.text
     assert "<script" not in page.text
@@ -146,6 +151,53 @@ def test_stats_count_what_really_happened_and_hold_no_personal_data(demo: Demo) 
     )
     for secret in (ALICE, learner_did, did_of(HOLDER), LEARNER_NAME, "Ana", nursing.id):
         assert secret not in everything, secret
+
+
+def self_signed(subject: str, achievement: str, skill: str) -> dict[str, Any]:
+    """A credential a learner signed with a key they made, naming what they chose."""
+    key = KeyPair.generate("Ed25519")
+    credential = ob3_credential(did_of(key), subject, name=achievement)
+    credential["credentialSubject"]["achievement"]["name"] = achievement
+    credential["credentialSubject"]["achievement"]["alignment"][0]["targetName"] = skill
+    return sign(credential, key)
+
+
+def test_a_learners_own_text_never_reaches_any_stats(demo: Demo) -> None:
+    planted = "Alex Rivera (DOB 2001-04-17) - HIV clinic"
+    planted_skill = "Call Alex on 555-0142"
+    learner = sign_up(TestClient(demo.wallet, base_url=WALLET_URL), ALICE)
+    account_id = account_id_of(demo.wallet, ALICE)
+    with demo.wallet.state.inst.db.transaction() as tx:
+        learner_did = wallet_store.get_account(tx, account_id).did  # type: ignore[union-attr]
+    pasted = learner.post(
+        "/receive/paste",
+        data={
+            "csrf": csrf(learner),
+            "credential": json.dumps(self_signed(learner_did, planted, planted_skill)),
+        },
+        follow_redirects=False,
+    )
+    assert pasted.status_code == 303, pasted.text[pasted.text.find("<main") :][:1500]
+    with demo.wallet.state.inst.db.transaction() as tx:
+        [held] = wallet_store.list_credentials(tx, account_id)
+    share_one(learner, held.id)  # shared by link from the wallet
+    # and the same text in a holder-signed answer to an employer's request
+    present_to_verifier(demo, self_signed(did_of(HOLDER), planted, planted_skill))
+
+    wallet_stats = TestClient(demo.wallet, base_url=WALLET_URL).get("/stats")
+    verifier_stats = TestClient(demo.verifier, base_url=VERIFIER_URL).get("/stats")
+    assert wallet_stats.json()["totals"]["held"] == 1
+    assert wallet_stats.json()["totals"]["share_links"] == 1
+    assert verifier_stats.json()["totals"]["credentials_checked"] == 1  # counted, not named
+    merged = demo.visitor.get("/stats.json")
+    assert merged.json()["services"]["wallet"]["totals"]["held"] == 1
+    assert merged.json()["by_achievement"] == {} and merged.json()["by_skill"] == {}
+    page = demo.visitor.get("/stats")
+    assert page.status_code == 200 and "Nothing counted yet." in page.text
+    for response in (wallet_stats, verifier_stats, merged, page):
+        text = response.text
+        for secret in (planted, planted_skill, "Alex", "555-0142", "HIV"):
+            assert secret not in text, (response.url, secret)
 
 
 def test_a_service_that_is_down_shows_unavailable_never_an_error_page(demo: Demo) -> None:

@@ -177,11 +177,33 @@ ENTRY = {"slug": "x", "name": "X", "accreditor": "Y", "achievements": ["a"]}
         ),
         pytest.param({"issuers": [{**ENTRY, "slug": 3}]}, "slug", id="slug-not-text"),
         pytest.param({"issuers": [ENTRY, ENTRY]}, "twice", id="duplicate"),
+        pytest.param(
+            {"issuers": [{**ENTRY, "alwaysDiscloses": ["validUntil", "evidence"]}]},
+            r"issuers\[0\].alwaysDiscloses names 'evidence'",
+            id="always-discloses-unknown-member",
+        ),
+        pytest.param(
+            {"issuers": [{**ENTRY, "alwaysDiscloses": "validUntil"}]},
+            "alwaysDiscloses must be a list",
+            id="always-discloses-not-a-list",
+        ),
     ],
 )
 def test_bad_registries_are_refused_naming_the_field(data: Any, names: str) -> None:
     with pytest.raises(RegistryError, match=names):
         registry.parse(data, ISSUER_URL)
+
+
+def test_the_demo_registry_attests_its_issuers_always_disclose_status_and_end_date(
+    demo: Registry,
+) -> None:
+    """issuer/sd_issue.py makes validUntil and credentialStatus mandatory in every
+    selectively disclosable credential; the registry says so of each demo issuer."""
+    for entry in demo.issuers:
+        assert demo.always_disclosed(entry.did) == {"credentialStatus", "validUntil"}
+    assert demo.always_disclosed("did:key:z6Mkunknown") == frozenset()
+    plain = registry.parse({"issuers": [ENTRY]}, ISSUER_URL)
+    assert plain.always_disclosed(plain.issuers[0].did) == frozenset()
 
 
 def test_an_unreadable_registry_file_is_a_registry_error(tmp_path: Any) -> None:

@@ -164,6 +164,7 @@ def test_registry_api_lists_the_demo_issuers_with_their_dids(verifier: TestClien
     food = issuers[did_of("food-safety")]
     assert food["achievements"] == [achievement_of("food-safety", "food-handler")]
     assert food["accreditor"]
+    assert food["alwaysDiscloses"] == ["credentialStatus", "validUntil"]
 
 
 def test_registry_api_is_in_the_openapi_document(verifier: TestClient) -> None:
@@ -179,6 +180,9 @@ def test_registry_page_shows_issuers_accreditors_and_achievements(verifier: Test
     assert did_of("food-safety") in page
     assert "Example Food Protection Certification Council" in page
     assert achievement_of("food-safety", "food-handler") in page
+    assert "its end date (<code>validUntil</code>) whenever there is one" in page
+    assert "its revocation status (<code>credentialStatus</code>)" in page
+    assert "the holder may have withheld it" in page
 
 
 def test_registry_page_without_a_registry_says_so(verifier_app: VerifierFactory) -> None:

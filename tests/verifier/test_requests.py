@@ -26,6 +26,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests import sd_scenarios as sd
 from tests.scenarios import (
     HOLDER,
     ISSUER,
@@ -38,10 +39,12 @@ from tests.scenarios import (
     vm_of,
 )
 from tests.wallet.conftest import ALICE, Clock, browser, csrf, sign_up
+from vckit.errors import InputError
 from vckit.keys import KeyPair
 from vckit.oid4vp import link_parameters, validate_request
 from vckit.presentation import build_presentation, sign_presentation
 from verifier.app import create_app
+from verifier.policy import Requirements
 from verifier.settings import Settings
 
 VERIFIER_URL = "https://verifier.test"
@@ -537,3 +540,99 @@ def test_vc_api_request_page_shows_the_request(verifier: TestClient, asked: Aske
     )
     page = verifier.get(made.headers["location"])
     assert page.status_code == 200 and "QueryByExample" in page.text
+
+
+# --- answers that are no presentation, and input too deep to read ----------------------------
+
+DEEP = "[" * 5000 + "]" * 5000
+
+
+def verdicts_of_answers(verifier: TestClient, job_id: str) -> list[str]:
+    """The verdicts of the answers that got past vp-token (they used the nonce)."""
+    return [r["verdict"] for r in results(verifier, job_id) if "nonce" in checks_of(r)]
+
+
+def test_a_bare_credential_is_no_openid4vp_answer_and_spends_no_nonce(
+    verifier: TestClient, wallet: SpecWallet, asked: Asked
+) -> None:
+    """An ldp_vc query is answered with an ldp_vp: a bare credential (anyone may hold a copy;
+    no holder signed it over the nonce) is refused at vp-token, and the request stays open."""
+    bare = good_credential()
+    refused = wallet.post(
+        asked.claims,
+        {"vp_token": json.dumps({"learning_records": [bare]}), "state": asked.claims["state"]},
+    )
+    assert (
+        refused.status_code == 400
+        and "VerifiablePresentation" in refused.json()["error_description"]
+    )
+    [stored] = results(verifier, asked.job_id)
+    assert stored["verdict"] == "fail" and checks_of(stored) == {"vp-token": "fail"}
+    real = wallet.answer(asked.claims, wallet.presentation(asked.claims, [good_credential()]))
+    assert real.status_code == 200, real.text
+    assert verdicts_of_answers(verifier, asked.job_id) == ["pass"]
+
+
+def test_a_deep_vp_token_is_refused_by_name_and_spends_no_nonce(
+    verifier: TestClient, wallet: SpecWallet, asked: Asked
+) -> None:
+    token = '{"learning_records": [' + DEEP + "]}"
+    refused = wallet.post(asked.claims, {"vp_token": token, "state": asked.claims["state"]})
+    assert refused.status_code == 400 and "nested deeper" in refused.json()["error_description"]
+    real = wallet.answer(asked.claims, wallet.presentation(asked.claims, [good_credential()]))
+    assert real.status_code == 200, real.text
+    assert verdicts_of_answers(verifier, asked.job_id) == ["pass"]
+
+
+@pytest.mark.parametrize("kind", ["credential", "sd-jwt-without-key-binding"])
+def test_a_bare_credential_answering_a_vc_api_request_fails_holder_binding(
+    verifier: TestClient, asked: Asked, kind: str
+) -> None:
+    made = new_request(verifier, asked.job_id, kind="vc-api")
+    bare: Any = good_credential() if kind == "credential" else sd.issue_sd_jwt()
+    answered = verifier.post(
+        urlsplit(made["answer_at"]).path, json={"verifiablePresentation": bare}
+    )
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["verdict"] == "fail"
+    holder = next(c for c in answered.json()["report"]["checks"] if c["id"] == "holder-binding")
+    assert holder["status"] == "fail", holder
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        pytest.param("/api/jobs", '{"title": "x", "requirements": ' + DEEP + "}", id="jobs"),
+        pytest.param("/api/jobs/x/requests", '{"kind": ' + DEEP + "}", id="requests"),
+        pytest.param(
+            "/api/vc-api/requests/x", '{"verifiablePresentation": ' + DEEP + "}", id="vc-api"
+        ),
+        pytest.param("/api/jobs/x/webhook", '{"url": ' + DEEP + "}", id="webhook"),
+    ],
+)
+def test_deep_json_bodies_are_refused_as_problems(
+    verifier: TestClient, path: str, body: str
+) -> None:
+    method = verifier.put if path.endswith("webhook") else verifier.post
+    answered = method(path, content=body, headers={"content-type": "application/json"})
+    assert answered.status_code == 400, answered.text
+    assert answered.headers["content-type"].startswith("application/problem+json")
+
+
+def test_deep_requirements_text_is_refused_by_name() -> None:
+    with pytest.raises(InputError, match="nested deeper"):
+        Requirements.from_json('{"types": ' + DEEP + "}")
+
+
+@pytest.mark.parametrize("route", ["credentials", "presentations"])
+def test_a_deeply_nested_sd_jwt_is_a_problem_not_a_crash(verifier: TestClient, route: str) -> None:
+    def b64(text: str) -> str:
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    header = b64(json.dumps({"alg": "ES256", "typ": "dc+sd-jwt", "kid": "did:key:zX#zX"}))
+    payload = b64('{"iss": "did:key:z", "x": ' + DEEP + "}")
+    token = f"{header}.{payload}.AAAA~"
+    field = "verifiableCredential" if route == "credentials" else "verifiablePresentation"
+    answered = verifier.post(f"/{route}/verify", json={field: token})
+    assert answered.status_code == 422, answered.text
+    assert answered.headers["content-type"].startswith("application/problem+json")

@@ -16,12 +16,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests import sd_scenarios as sd
 from tests.issuer.conftest import FROZEN, LATER
 from tests.scenarios import HOLDER, OTHER, did_of, vm_of
 from tests.verifier.conftest import VerifierFactory, issue
@@ -29,6 +31,7 @@ from vckit import jose, sd_fields, sd_jwt
 from vckit.keys import JWS_ALG, KeyPair
 from vckit.multibase import base64url_nopad_encode
 from vckit.presentation import build_presentation, sign_presentation
+from verifier.registry import REGISTRY_FILE
 
 VERIFIER_URL = "https://verifier.test"
 CLIENT_ID = f"redirect_uri:{VERIFIER_URL}/oid4vp/response"
@@ -447,3 +450,96 @@ def test_two_sd_jwts_must_be_bound_to_one_key(
         assert "same-holder" in statuses(result["report"])["pass"]
     else:
         only_failure(result, "same-holder")
+
+
+# --- hidden end date and status: only the registry's attestation makes absence mean "none" ---
+
+ATTESTED = ["credentialStatus", "validUntil"]
+
+
+def registry_file(tmp_path: Path, issuers: list[dict[str, Any]]) -> Path:
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps({"name": "Test registry", "issuers": issuers}), encoding="utf-8")
+    return path
+
+
+def did_key_issuer(always: list[str] | None) -> dict[str, Any]:
+    """The did:key issuer of tests/sd_scenarios.py, accredited for its one achievement."""
+    entry: dict[str, Any] = {
+        "did": sd.ISSUER_DID, "name": "Demo Community College", "accreditor": "Someone",
+        "achievements": ["https://college.example/achievements/nursing-1"],
+    }  # fmt: skip
+    return entry if always is None else {**entry, "alwaysDiscloses": always}
+
+
+def name_only_derived(base: dict[str, Any]) -> dict[str, Any]:
+    fields = sd_fields.fields_of_ecdsa_sd(base)
+    return sd_fields.disclose_ecdsa_sd(base, [pointer_of(fields, "Recipient name")])
+
+
+def checks_by_id(verifier: TestClient, credential: Any) -> dict[str, dict[str, str]]:
+    answered = verifier.post("/credentials/verify", json={"verifiableCredential": credential})
+    assert answered.status_code in (200, 422), answered.text
+    return {c["id"]: c for c in answered.json()["report"]["checks"]}
+
+
+@pytest.mark.parametrize("fmt", ["ecdsa-sd-2023", "sd-jwt-vc"])
+def test_without_attestation_a_missing_end_date_and_status_could_not_be_checked(
+    verifier_app: VerifierFactory, tmp_path: Path, fmt: str
+) -> None:
+    """A derived credential (or SD-JWT) with no validUntil and no credentialStatus, from an
+    accredited issuer the registry does NOT attest always discloses them: the holder may
+    have withheld them, so both are could-not-check, and the report page says why."""
+    registry = registry_file(tmp_path, [did_key_issuer(None)])
+    verifier = TestClient(verifier_app(registry_file=registry), base_url=VERIFIER_URL)
+    shown: Any = (
+        name_only_derived(sd.issue_ecdsa_sd())
+        if fmt == "ecdsa-sd-2023"
+        else sd_fields.disclose_sd_jwt(sd.issue_sd_jwt(), [sd.NAME], None)
+    )
+    checks = checks_by_id(verifier, shown)
+    assert checks["trusted-issuer"]["status"] == "pass"
+    for check_id in ("validity-period", "status"):
+        assert checks[check_id]["status"] == "could-not-check", checks[check_id]
+        assert "withh" in checks[check_id]["detail"], checks[check_id]
+    document = shown if isinstance(shown, str) else json.dumps(shown)
+    page = verifier.post("/", data={"document": document})
+    assert page.status_code == 200 and 'class="verdict could-not-check"' in page.text
+    assert checks["validity-period"]["detail"] in page.text
+    assert checks["status"]["detail"] in page.text
+
+
+@pytest.mark.parametrize("fmt", ["ecdsa-sd-2023", "sd-jwt-vc"])
+def test_with_the_registrys_attestation_absence_means_none_was_issued(
+    verifier_app: VerifierFactory, tmp_path: Path, fmt: str
+) -> None:
+    registry = registry_file(tmp_path, [did_key_issuer(ATTESTED)])
+    verifier = TestClient(verifier_app(registry_file=registry), base_url=VERIFIER_URL)
+    shown: Any = (
+        name_only_derived(sd.issue_ecdsa_sd())
+        if fmt == "ecdsa-sd-2023"
+        else sd_fields.disclose_sd_jwt(sd.issue_sd_jwt(), [sd.NAME], None)
+    )
+    checks = checks_by_id(verifier, shown)
+    for check_id in ("validity-period", "status"):
+        assert checks[check_id]["status"] == "pass", checks[check_id]
+        assert "registry attests" in checks[check_id]["detail"], checks[check_id]
+
+
+def test_a_demo_issuer_not_attested_leaves_its_derived_end_date_unchecked(
+    verifier_app: VerifierFactory, tmp_path: Path, ecdsa_base: dict[str, Any]
+) -> None:
+    """The same demo registry without alwaysDiscloses: the real issuer's derived credential
+    (status shown, as the issuer makes it mandatory; no end date) could not be checked."""
+    demo = json.loads(REGISTRY_FILE.read_text(encoding="utf-8"))
+    for entry in demo["issuers"]:
+        entry.pop("alwaysDiscloses", None)
+    registry = registry_file(tmp_path, demo["issuers"])
+    verifier = TestClient(verifier_app(registry_file=registry), base_url=VERIFIER_URL)
+    checks = checks_by_id(verifier, name_only_derived(ecdsa_base))
+    assert checks["validity-period"]["status"] == "could-not-check"
+    assert checks["status"]["status"] == "pass" and checks["proof"]["status"] == "pass"
+    attested = TestClient(verifier_app(), base_url=VERIFIER_URL)  # the demo registry as shipped
+    assert checks_by_id(attested, name_only_derived(ecdsa_base))["validity-period"]["status"] == (
+        "pass"
+    )

@@ -37,7 +37,7 @@ from vckit import sd_fields
 from verifier.app import create_app as create_verifier_app
 from verifier.registry import REGISTRY_FILE
 from verifier.settings import Settings as VerifierSettings
-from wallet import store
+from wallet import field_text, store
 
 VERIFIER_URL = "https://verifier.test"
 SLUG = "community-college"
@@ -219,7 +219,8 @@ def test_the_field_page_locks_mandatory_fields_and_previews_what_goes(world: Wor
     assert "Nothing: every field is shared." in text
     issuer_box = re.search(r'<input type="checkbox"[^>]*value="/issuer"[^>]*>', page.text)
     assert issuer_box and "disabled" in issuer_box.group(0) and "checked" in issuer_box.group(0)
-    assert sd_fields.WHY_ECDSA_SD in text
+    words = re.sub(r"<[^>]+>", "", text)
+    assert f"Always shared ({field_text.GROUP_REASONS[sd_fields.WHY_ECDSA_SD]}): " in words
 
     fields = world.learner.get(f"/api/credentials/{held['id']}/fields").json()["fields"]
     keep = [f["pointer"] for f in fields if not f["mandatory"] and f["pointer"] not in HIDE]
@@ -233,6 +234,35 @@ def test_the_field_page_locks_mandatory_fields_and_previews_what_goes(world: Wor
     assert hidden and "Grade" in hidden.group(1) and "Date of birth" in hidden.group(1)
     api = world.learner.post(f"/api/credentials/{held['id']}/preview", json={"hide": HIDE})
     assert api.status_code == 200 and api.json()["credential"] == preview
+
+
+def _labels(page: str) -> list[str]:
+    """Each switch's label as a person reads it (tags dropped), in page order."""
+    found = re.findall(r"<label class=\"inline\"[^>]*>(.*?)</label>", page, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", label)) for label in found]
+
+
+@pytest.mark.parametrize("fmt", ["ecdsa-sd-2023", "sd-jwt-vc"])
+def test_the_field_page_shows_values_in_words_learner_fields_first(world: World, fmt: str) -> None:
+    """The switches say "Recipient name: Alex Rivera", not the IdentityObject's JSON; the
+    fields the learner can switch come first, the locked ones after, in one group."""
+    held = world.receive(world.issue(fmt))
+    page = world.learner.get(f"/credentials/{held['id']}/disclose").text
+    labels = _labels(page)
+    assert "Recipient name: Alex Rivera" in labels
+    assert "Date of birth: 17 April 2001" in labels
+    assert f"Grade: {GRADE} (Final grade)" in labels
+    assert "Issuer: Riverside Community College" in labels
+    assert not any("identityHash" in label or "{" in label for label in labels), labels
+    switchable = [
+        label.split(":")[0]
+        for label in labels[: labels.index("Issuer: Riverside Community College")]
+    ]
+    assert switchable[:3] == ["Recipient name", "Date of birth", "Grade"], labels
+    locked = page[page.index('<details class="locked">') :]
+    assert "Recipient name" not in locked and "Issuer" in locked
+    preview = re.search(r'<pre id="preview">(.*?)</pre>', page, re.S)
+    assert preview and '"identityHash": "Alex Rivera"' in html.unescape(preview.group(1))
 
 
 def test_a_plain_credential_is_explained_and_everything_locked(world: World) -> None:
@@ -259,6 +289,35 @@ def test_bad_pointers_and_mandatory_fields(world: World) -> None:
 
 
 # --- answering the verifier ---------------------------------------------------------------------
+
+
+def test_the_request_page_says_what_is_asked_in_words(world: World) -> None:
+    """The queries are named in words; the SD-JWT alternative the learner cannot answer is one
+    line, not an empty box; each field switch shows its value as a person reads it."""
+    held = world.receive(world.issue("ecdsa-sd-2023"))
+    _job_id, link = world.request_link()
+    opened = world.learner.post(
+        "/requests", data={"csrf": csrf(world.learner), "request": link}, follow_redirects=False
+    )
+    page = world.learner.get(opened.headers["location"]).text
+    words = html.unescape(re.sub(r"<[^>]+>", "", page))
+    legends = [
+        html.unescape(re.sub(r"<[^>]+>", "", legend))
+        for legend in re.findall(r"<legend>(.*?)</legend>", page, re.S)
+    ]
+    assert legends == [
+        "Open Badges credentials (signed JSON-LD) (one of the forms the verifier accepts) "
+        "ldp_vc · OpenBadgeCredential"
+    ]
+    assert "You have no Open Badges credentials as SD-JWT; the verifier accepts either form." in (
+        words
+    )
+    assert "None of your credentials matches" not in words and "vocab.html#" not in words
+    labels = _labels(page)
+    assert "Recipient name: Alex Rivera" in labels and f"Grade: {GRADE} (Final grade)" in labels
+    assert "Achievement: Fundamentals of Nursing I" in labels
+    assert "identityHash" not in page and "resultDescription" not in page
+    assert f'name="show:{held["id"]}:/credentialSubject/result"' in page
 
 
 def test_hidden_fields_never_reach_the_verifier_ecdsa_sd_via_the_pages(world: World) -> None:

@@ -1,0 +1,272 @@
+"""Speed of selective disclosure, on one core, for the realistic OB 3.0 credential of run.py.
+
+    .venv/bin/python bench/selective.py [--seconds 2] [--no-js]    # also run by `make bench`
+
+The nursing credential of bench/run.py (2 skill alignments) with the learner data a holder
+chooses from: three IdentityObjects (name, date of birth, hashed e-mail), a grade, evidence and
+the awarded date. P-256 issuer and holder keys (did:key). The holder shows the name, the grade
+and the awarded date.
+
+ecdsa-sd-2023: issue (base proof), derive (the holder's derived proof), verify the derived
+credential (bare proof, and the full ``vckit.verify`` report). SD-JWT VC (RFC 9901): issue,
+present with a Key Binding JWT, verify the presentation (bare ``sd_jwt.verify`` with key binding
+required, and the full report). Side by side, in the same run: Digital Bazaar's ecdsa-sd-2023
+cryptosuite and the OpenWallet Foundation's @sd-jwt/sd-jwt-vc (tests/interop/js/bench-sd.mjs),
+and the ratio ours / JS. The JS verify of a derived credential is ``vc.verifyCredential``; of an
+SD-JWT, ``SDJwtVcInstance.verify`` with key binding; both ratios of a verify row use them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from run import NOW, credential, did_of, rate  # noqa: E402
+
+from vckit import ecdsa_sd, openbadges, sd_jwt  # noqa: E402
+from vckit.keyfile import key_id  # noqa: E402
+from vckit.keys import KeyPair  # noqa: E402
+from vckit.verify import VerifyOptions, verify  # noqa: E402
+
+JS_DIR = ROOT / "tests" / "interop" / "js"
+ISSUED = datetime(2025, 9, 1, tzinfo=UTC)
+CREATED = "2025-09-01T00:00:00Z"
+GRADE_ID = "https://college.example/achievements/nursing-1/results/grade"
+VCT = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementCredential"
+NONCE = "n-bench-1"
+AUD = "https://carehome.example"
+KB_IAT = NOW - timedelta(seconds=30)
+
+MANDATORY = ["/issuer", "/validFrom", "/name", "/credentialSubject/achievement"]
+SELECTIVE = ["/credentialSubject/identifier/0", "/credentialSubject/result", "/awardedDate"]
+DISCLOSABLE: list[sd_jwt.Path] = [
+    ("credentialSubject", "identifier", 0),
+    ("credentialSubject", "identifier", 1),
+    ("credentialSubject", "identifier", 2),
+    ("credentialSubject", "result"),
+    ("evidence",),
+    ("awardedDate",),
+]
+SHOWN: list[sd_jwt.Path] = [
+    ("credentialSubject", "identifier", 0),
+    ("credentialSubject", "result"),
+    ("awardedDate",),
+]
+DISCLOSURE_FRAME = {
+    "_sd": ["evidence", "awardedDate"],
+    "credentialSubject": {"_sd": ["result"], "identifier": {"_sd": [0, 1, 2]}},
+}
+PRESENTATION_FRAME = {
+    "credentialSubject": {"identifier": {"0": True}, "result": True},
+    "awardedDate": True,
+}
+
+
+def learner_credential(issuer: str, holder: str) -> dict[str, Any]:
+    """run.py's nursing credential (2 alignments) with learner data and the holder's DID."""
+    doc = credential(issuer, 2)
+    subject = doc["credentialSubject"]
+    subject["id"] = holder
+    subject["identifier"] = [
+        openbadges.identity_object("Alex Rivera", salt=None, hashed=False, identity_type="name"),
+        openbadges.identity_object(
+            "2001-04-17", salt=None, hashed=False, identity_type="ext:dateOfBirth"
+        ),
+        openbadges.identity_object("alex@example.org", salt="s4lt"),
+    ]
+    subject["result"] = [openbadges.result(result_description=GRADE_ID, value="B")]
+    subject["achievement"]["resultDescription"] = [
+        openbadges.result_description(GRADE_ID, "Final grade", "LetterGrade")
+    ]
+    doc["awardedDate"] = CREATED
+    doc["evidence"] = [openbadges.evidence(id="https://college.example/evidence/1", name="Essay")]
+    return doc
+
+
+def sd_jwt_claims(doc: dict[str, Any], issuer: str, holder: str) -> dict[str, Any]:
+    stamp = int(ISSUED.timestamp())
+    return {"iss": issuer, "iat": stamp, "nbf": stamp, "vct": VCT, "sub": holder} | doc
+
+
+Row = tuple[str, float, float | None]
+
+
+def measure_ecdsa_sd(issuer: KeyPair, doc: dict[str, Any], seconds: float) -> list[Row]:
+    proof_options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "ecdsa-sd-2023",
+        "created": CREATED,
+        "verificationMethod": key_id(issuer.public),
+        "proofPurpose": "assertionMethod",
+    }
+    options = VerifyOptions(now=NOW)
+
+    def issue() -> dict[str, Any]:
+        return ecdsa_sd.create_base_proof(doc, proof_options, issuer, MANDATORY)
+
+    base = issue()
+    derived = ecdsa_sd.add_derived_proof(base, SELECTIVE)
+    ecdsa_sd.verify_derived_proof(derived, issuer.public)
+    report = verify(derived, options)
+    if report.verdict != "pass":
+        raise RuntimeError(f"our derived credential does not pass: {report.to_json()}")
+    return [
+        ("issue (base proof)", rate(issue, seconds), None),
+        (
+            "derive (holder)",
+            rate(lambda: ecdsa_sd.add_derived_proof(base, SELECTIVE), seconds),
+            None,
+        ),
+        (
+            "verify derived: proof",
+            rate(lambda: ecdsa_sd.verify_derived_proof(derived, issuer.public), seconds),
+            None,
+        ),
+        ("verify derived: report", rate(lambda: verify(derived, options), seconds), None),
+    ]
+
+
+def measure_sd_jwt(
+    issuer: KeyPair, holder: KeyPair, claims: dict[str, Any], seconds: float
+) -> list[Row]:
+    kid = key_id(issuer.public)
+
+    def issue() -> str:
+        return sd_jwt.issue(
+            claims, issuer, kid=kid, disclosable=DISCLOSABLE, holder_jwk=holder.public.to_jwk()
+        )
+
+    def present() -> str:
+        return sd_jwt.present(token, SHOWN, holder, nonce=NONCE, aud=AUD, iat=KB_IAT)
+
+    def bare() -> sd_jwt.SdJwtVerification:
+        return sd_jwt.verify(
+            shown,
+            lambda _h, _p: issuer.public,
+            now=NOW,
+            expected_nonce=NONCE,
+            expected_aud=AUD,
+            require_key_binding=True,
+            expected_typ="dc+sd-jwt",
+        )
+
+    options = VerifyOptions(now=NOW, challenge=NONCE, domain=AUD)
+    token = issue()
+    shown = present()
+    bare()
+    report = verify(shown, options)
+    if report.verdict != "pass":
+        raise RuntimeError(f"our SD-JWT presentation does not pass: {report.to_json()}")
+    return [
+        ("issue", rate(issue, seconds), None),
+        ("present + KB-JWT", rate(present, seconds), None),
+        ("verify: sd_jwt.verify", rate(bare, seconds), None),
+        ("verify: report", rate(lambda: verify(shown, options), seconds), None),
+    ]
+
+
+def js_rates(request: dict[str, Any]) -> dict[str, Any]:
+    result = subprocess.run(
+        ["node", str(JS_DIR / "bench-sd.mjs")],
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+        cwd=JS_DIR,
+    )
+    rates: dict[str, Any] = json.loads(result.stdout)
+    for part, numbers in rates.items():
+        if not numbers.get("verified"):
+            raise RuntimeError(f"the JS stack did not verify its own {part}")
+    return rates
+
+
+def with_js(rows: list[Row], theirs: list[float]) -> list[Row]:
+    return [(label, ours, js) for (label, ours, _), js in zip(rows, theirs, strict=True)]
+
+
+def print_table(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    print(f"{'operation':<26}{'ours/s':>10}{'JS/s':>10}{'ours / JS':>12}")
+    for label, ours, js in rows:
+        if js is None:
+            print(f"{label:<26}{ours:>10.0f}{'-':>10}{'-':>12}")
+        else:
+            print(f"{label:<26}{ours:>10.0f}{js:>10.0f}{ours / js:>11.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
+    parser.add_argument("--no-js", action="store_true", help="skip the JavaScript comparison")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core; node inherits it
+    js = not args.no_js and (JS_DIR / "node_modules" / "@sd-jwt").is_dir()
+
+    issuer, holder = KeyPair.generate("P-256"), KeyPair.generate("P-256")
+    issuer_did, holder_did = did_of(issuer), did_of(holder)
+    doc = learner_credential(issuer_did, holder_did)
+    claims = sd_jwt_claims(doc, issuer_did, holder_did)
+    ecdsa_rows = measure_ecdsa_sd(issuer, doc, args.seconds)
+    sd_jwt_rows = measure_sd_jwt(issuer, holder, claims, args.seconds)
+    if js:
+        theirs = js_rates(
+            {
+                "seconds": args.seconds,
+                "ecdsaSd": {
+                    "credential": doc,
+                    "key": {
+                        "publicKeyMultibase": issuer.public.to_multibase(),
+                        "secretKeyMultibase": issuer.to_secret_multibase(),
+                    },
+                    "created": CREATED,
+                    "mandatoryPointers": MANDATORY,
+                    "selectivePointers": SELECTIVE,
+                },
+                "sdJwt": {
+                    "claims": claims | {"cnf": {"jwk": holder.public.to_jwk()}},
+                    "disclosureFrame": DISCLOSURE_FRAME,
+                    "presentationFrame": PRESENTATION_FRAME,
+                    "issuerJwk": issuer.to_private_jwk(),
+                    "holderJwk": holder.to_private_jwk(),
+                    "kid": key_id(issuer.public),
+                    "nonce": NONCE,
+                    "aud": AUD,
+                    "iat": int(KB_IAT.timestamp()),
+                    "now": int(NOW.timestamp()),
+                },
+            }
+        )
+        e, s = theirs["ecdsa_sd"], theirs["sd_jwt"]
+        ecdsa_rows = with_js(
+            ecdsa_rows,
+            [e["issue_per_s"], e["derive_per_s"], e["verify_per_s"], e["verify_per_s"]],
+        )
+        sd_jwt_rows = with_js(
+            sd_jwt_rows,
+            [s["issue_per_s"], s["present_per_s"], s["verify_per_s"], s["verify_per_s"]],
+        )
+    print("selective disclosure on one core (nursing credential, 2 alignments, learner data)")
+    print_table(
+        "ecdsa-sd-2023 (P-256; JS: Digital Bazaar, vc.issue / derive / verifyCredential)",
+        ecdsa_rows,
+    )
+    print_table("SD-JWT VC, dc+sd-jwt, ES256 (JS: @sd-jwt/sd-jwt-vc)", sd_jwt_rows)
+    if not js:
+        print("\n(JavaScript comparison skipped: run `make install-test` first)")
+
+
+if __name__ == "__main__":
+    main()
