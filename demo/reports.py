@@ -2,15 +2,22 @@
 
 The JSON is :meth:`vckit.report.Report.to_json` (``verdict``, ``kind``, ``format``,
 ``checks``, ``credentials``, ``disclosure``); the verifier's stored results add each
-credential's ``document``.
+credential's ``document`` and each disclosed field's ``label`` and ``value``. A VC-API
+verification carries no documents: :func:`lines` then takes the credentials as sent. Disclosed
+fields are shown as people read them ("Recipient name: Alex Rivera",
+:func:`vckit.sd_fields.label_of`, :func:`vckit.field_words.words`), like the verifier's report
+page, not as JSON pointers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from vckit import field_words
+from vckit.errors import VckitError
 from vckit.report import CHECK_TITLES
+from vckit.sd_fields import label_of, pointer_to_path
 
 MARKS = {"pass": "PASS", "fail": "FAIL", "could-not-check": "COULD NOT CHECK"}
 EXTRA_TITLES = {
@@ -60,9 +67,12 @@ def detail_of(report: Report, check_id: str) -> str:
     return ""
 
 
-def name_of(report: Report) -> str:
-    """The credential's achievement name (or its name), when the report carries the document."""
+def name_of(report: Report, sent: Any = None) -> str:
+    """The credential's achievement name (or its name), from the report's document or else
+    from ``sent``, the credential as it was sent."""
     document = report.get("document")
+    if not isinstance(document, Mapping):
+        document = sent
     if not isinstance(document, Mapping):
         return ""
     subject = document.get("credentialSubject")
@@ -72,8 +82,9 @@ def name_of(report: Report) -> str:
     return str(document.get("name", ""))
 
 
-def lines(report: Report, indent: str = "") -> list[str]:
-    """The report check by check, each credential's under it, and what it disclosed."""
+def lines(report: Report, indent: str = "", sent: Sequence[Any] = ()) -> list[str]:
+    """The report check by check, each credential's under it, and what it disclosed.
+    ``sent``: the credentials in the order presented, for a report without documents."""
     verdict = str(report.get("verdict", "?"))
     out = [f"{indent}{report.get('kind', 'report')} ({report.get('format', '?')}): "
            f"{MARKS.get(verdict, verdict.upper())}"]  # fmt: skip
@@ -85,16 +96,43 @@ def lines(report: Report, indent: str = "") -> list[str]:
         )
     disclosure = report.get("disclosure")
     if isinstance(disclosure, Mapping):
-        out.extend(disclosure_lines(disclosure, indent + "  "))
+        document = report.get("document")
+        out.extend(disclosure_lines(disclosure, indent + "  ", document or sent_one(sent)))
     for number, inner in enumerate(credentials(report), 1):
-        name = name_of(inner)
+        own = sent[number - 1] if number <= len(sent) else None
+        name = name_of(inner, own)
         out.append(f"{indent}  credential {number}{f' — {name}' if name else ''}:")
-        out.extend(lines(inner, indent + "    "))
+        out.extend(lines(inner, indent + "    ", () if own is None else (own,)))
     return out
 
 
-def disclosure_lines(disclosure: Mapping[str, Any], indent: str) -> list[str]:
-    disclosed = ", ".join(disclosure.get("disclosed") or ()) or "none"
+def sent_one(sent: Sequence[Any]) -> Any:
+    return sent[0] if len(sent) == 1 else None
+
+
+def disclosed_fields(disclosure: Mapping[str, Any], document: Any = None) -> list[str]:
+    """Each disclosed field as ``Label: value``: the verifier's own words when its result
+    has them, else read from ``document`` at the field's pointer; the pointer as a last resort."""
+    given = disclosure.get("fields")
+    if isinstance(given, list) and given:
+        return [f"{f.get('label')}: {f.get('value')}" for f in given if isinstance(f, Mapping)]
+    return [_field_words(pointer, document) for pointer in disclosure.get("disclosed") or ()]
+
+
+def _field_words(pointer: str, document: Any) -> str:
+    try:
+        path = pointer_to_path(str(pointer))
+    except VckitError:
+        return str(pointer)
+    found, value = field_words.resolve(document, path)
+    if not found:
+        return f"{label_of(path, None)} ({pointer})"
+    credential = document if isinstance(document, Mapping) else None
+    return f"{label_of(path, value)}: {field_words.words(value, credential)}"
+
+
+def disclosure_lines(disclosure: Mapping[str, Any], indent: str, document: Any = None) -> list[str]:
+    disclosed = ", ".join(disclosed_fields(disclosure, document)) or "none"
     absent = ", ".join(disclosure.get("absent") or ()) or "none"
     withheld = disclosure.get("withheld")
     out = [

@@ -209,7 +209,8 @@ class Story:
             if not isinstance(disclosure, Mapping):
                 self.log.expect(False, f"{name}: the report lists disclosed and withheld fields")
                 continue
-            self.log.say(f"{name}: disclosed {', '.join(disclosure.get('disclosed') or ()) or '-'}")
+            shown = reports.disclosed_fields(disclosure, inner.get("document"))
+            self.log.say(f"{name}: disclosed {', '.join(shown) or '-'}")
             self.log.say(f"{name}: absent {', '.join(disclosure.get('absent') or ()) or '-'}")
             withheld = set(disclosure.get("absent") or ())
             self.log.expect(
@@ -256,7 +257,7 @@ class Story:
             again = self.verifier.verify(
                 "verifiablePresentation", presentation, challenge=nonce, domain=client_id
             )
-            for line in reports.lines(again):
+            for line in reports.lines(again, sent=presentation.get("verifiableCredential") or ()):
                 self.log.say(line)
             failed = reports.failed(again)
             if revoked["id"] in ids:

@@ -58,12 +58,14 @@ STEPS: tuple[Step, ...] = (
         "The learner accepts them into a wallet",
         "Learners and Earners",
         (
-            "Create a wallet account.",
+            "Sign in as the demo learner, alex.rivera@demo.example, with the password in "
+            "var/wallet/demo-learner.txt (`ler up` printed where); or create your own account.",
             "On Receive, paste each offer link (or scan the QR code).",
             "Open My skills.",
         ),
         (
-            Place("Create an account", "wallet", "/sign-up"),
+            Place("Sign in as the demo learner", "wallet", "/sign-in"),
+            Place("Or create an account", "wallet", "/sign-up"),
             Place("Receive a credential", "wallet", "/receive"),
             Place("My skills", "wallet", "/skills"),
         ),
@@ -76,9 +78,10 @@ STEPS: tuple[Step, ...] = (
         "A care home posts a job and asks for evidence",
         "Employers",
         (
-            "At the verifier, create a job that needs the skill patient data privacy, from "
-            "an accredited issuer, issued within the last two years.",
-            "Publish its presentation request.",
+            "At the verifier, open Jobs and the job ready there: Care assistant, Maple Grove "
+            "Care Home. It needs the skill Patient data privacy, from an accredited issuer, "
+            "issued within the last two years (or open a job of your own with the form).",
+            "Under Ask a candidate, make a new request (link and QR code).",
         ),
         (
             Place("Jobs", "verifier", "/jobs"),

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
+from vckit import cbor, ecdsa_sd_base, ecdsa_sd_derived, ecdsa_sd_group, ecdsa_sd_labels, multibase
 from vckit import ecdsa_sd as sd
-from vckit import multibase
+from vckit import ecdsa_sd_values as values
 from vckit.errors import InvalidSignatureError, SdPointerError, SdProofValueError
 from vckit.keys import KeyPair
 
@@ -58,15 +59,17 @@ def options(case: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("case", CASES)
 def test_hmac_relabelled_canonical_nquads(case: str) -> None:
-    factory = sd.create_hmac_id_label_map_function(HMAC_KEY)
-    _groups, _label_map, nquads = sd.canonicalize_and_group(unsecured(case), factory, {})
+    factory = ecdsa_sd_labels.create_hmac_id_label_map_function(HMAC_KEY)
+    _groups, _label_map, nquads = ecdsa_sd_group.canonicalize_and_group(
+        unsecured(case), factory, {}
+    )
     assert nquads == load(case, "addBaseDocHMACCanon.json")
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_base_transformation_splits_mandatory(case: str) -> None:
     expected = load(case, "addBaseTransform.json")
-    got = sd.base_proof_transformation(
+    got = ecdsa_sd_base.base_proof_transformation(
         unsecured(case), expected["mandatoryPointers"], hmac_key=HMAC_KEY
     )
     assert got.mandatory == indexed(expected["mandatory"])
@@ -75,10 +78,12 @@ def test_base_transformation_splits_mandatory(case: str) -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_proof_configuration_and_hashes(case: str) -> None:
-    canonical = sd.base_proof_configuration(unsecured(case), options(case))
+    canonical = ecdsa_sd_base.base_proof_configuration(unsecured(case), options(case))
     assert canonical == (VECTORS / case / "addProofConfigCanon.txt").read_text(encoding="utf-8")
-    transformed = sd.base_proof_transformation(unsecured(case), ["/issuer"], hmac_key=HMAC_KEY)
-    hashes = sd.base_proof_hashing(transformed, canonical)
+    transformed = ecdsa_sd_base.base_proof_transformation(
+        unsecured(case), ["/issuer"], hmac_key=HMAC_KEY
+    )
+    hashes = ecdsa_sd_base.base_proof_hashing(transformed, canonical)
     expected = load(case, "addHashData.json")
     assert hashes.proof_hash.hex() == expected["proofHash"]
     assert hashes.mandatory_hash.hex() == expected["mandatoryHash"]
@@ -87,14 +92,14 @@ def test_proof_configuration_and_hashes(case: str) -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_vector_base_proof_value_parses_to_raw_signature_info(case: str) -> None:
     raw = load(case, "addRawBaseSignatureInfo.json")
-    parsed = sd.parse_base_proof_value(base_proof(case)["proofValue"])
+    parsed = values.parse_base_proof_value(base_proof(case)["proofValue"])
     assert parsed.base_signature.hex() == raw["baseSignature"]
     assert parsed.public_key == multibase.decode(raw["publicKey"])
     assert [s.hex() for s in parsed.signatures] == raw["signatures"]
     assert parsed.hmac_key == HMAC_KEY
     assert parsed.mandatory_pointers == ["/issuer"]
     # CBOR round trip, byte for byte, with the 0xd9 0x5d 0x00 header.
-    again = sd.serialize_base_proof_value(
+    again = values.serialize_base_proof_value(
         parsed.base_signature,
         parsed.public_key,
         parsed.hmac_key,
@@ -109,11 +114,15 @@ def test_vector_base_proof_value_parses_to_raw_signature_info(case: str) -> None
 def test_vector_signatures_verify_over_our_data(case: str) -> None:
     """The vector's signatures are over exactly the bytes we compute (ECDSA is randomized
     in vckit, so our own signatures differ; they are checked in the round trip below)."""
-    transformed = sd.base_proof_transformation(unsecured(case), ["/issuer"], hmac_key=HMAC_KEY)
-    canonical = sd.base_proof_configuration(unsecured(case), options(case))
-    hashes = sd.base_proof_hashing(transformed, canonical)
-    parsed = sd.parse_base_proof_value(base_proof(case)["proofValue"])
-    to_sign = sd.serialize_sign_data(hashes.proof_hash, parsed.public_key, hashes.mandatory_hash)
+    transformed = ecdsa_sd_base.base_proof_transformation(
+        unsecured(case), ["/issuer"], hmac_key=HMAC_KEY
+    )
+    canonical = ecdsa_sd_base.base_proof_configuration(unsecured(case), options(case))
+    hashes = ecdsa_sd_base.base_proof_hashing(transformed, canonical)
+    parsed = values.parse_base_proof_value(base_proof(case)["proofValue"])
+    to_sign = values.serialize_sign_data(
+        hashes.proof_hash, parsed.public_key, hashes.mandatory_hash
+    )
     assert ISSUER.public.verify(parsed.base_signature, to_sign)
     nquads = list(transformed.non_mandatory.values())
     assert len(nquads) == len(parsed.signatures)
@@ -126,8 +135,8 @@ def test_our_base_proof_matches_vector_but_for_signatures(case: str) -> None:
     secured = sd.create_base_proof(
         unsecured(case), options(case), ISSUER, ["/issuer"], hmac_key=HMAC_KEY, proof_key=PROOF_KEY
     )
-    ours = sd.parse_base_proof_value(secured["proof"]["proofValue"])
-    theirs = sd.parse_base_proof_value(base_proof(case)["proofValue"])
+    ours = values.parse_base_proof_value(secured["proof"]["proofValue"])
+    theirs = values.parse_base_proof_value(base_proof(case)["proofValue"])
     assert (ours.public_key, ours.hmac_key, ours.mandatory_pointers) == (
         theirs.public_key,
         theirs.hmac_key,
@@ -143,10 +152,10 @@ def test_our_base_proof_matches_vector_but_for_signatures(case: str) -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_group_indexes(case: str) -> None:
     expected = load(case, "derivedGroupIndexes.json")
-    parsed = sd.parse_base_proof_value(base_proof(case)["proofValue"])
-    groups, _labels, _nquads = sd.canonicalize_and_group(
+    parsed = values.parse_base_proof_value(base_proof(case)["proofValue"])
+    groups, _labels, _nquads = ecdsa_sd_group.canonicalize_and_group(
         unsecured(case),
-        sd.create_hmac_id_label_map_function(parsed.hmac_key),
+        ecdsa_sd_labels.create_hmac_id_label_map_function(parsed.hmac_key),
         {
             "mandatory": parsed.mandatory_pointers,
             "selective": SELECTIVE_POINTERS,
@@ -161,7 +170,9 @@ def test_group_indexes(case: str) -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_disclosure_data(case: str) -> None:
-    data = sd.create_disclosure_data(unsecured(case), base_proof(case), SELECTIVE_POINTERS)
+    data = ecdsa_sd_derived.create_disclosure_data(
+        unsecured(case), base_proof(case), SELECTIVE_POINTERS
+    )
     expected = load(case, "derivedDisclosureData.json")
     assert data.base_signature.hex() == expected["baseSignature"]
     assert data.public_key == multibase.decode(expected["publicKey"])
@@ -189,12 +200,12 @@ def test_derived_proof_is_byte_for_byte_the_vector(case: str) -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_verify_data(case: str) -> None:
     revealed = load(case, "derivedRevealDocument.json")
-    parsed = sd.parse_derived_proof_value(revealed["proof"]["proofValue"])
+    parsed = values.parse_derived_proof_value(revealed["proof"]["proofValue"])
     expected = load(case, "verifyDerivedProofValue.json")
     assert parsed.label_map == dict(expected["labelMap"])
     assert parsed.mandatory_indexes == expected["mandatoryIndexes"]
     assert [s.hex() for s in parsed.signatures] == expected["signatures"]
-    data = sd.create_verify_data(revealed, revealed["proof"])
+    data = ecdsa_sd_derived.create_verify_data(revealed, revealed["proof"])
     assert data.nquads == load(case, "verifyNQuads.json")
     verify = load(case, "verifyCreateVerifyData.json")
     assert data.proof_hash.hex() == verify["proofHash"]
@@ -245,10 +256,10 @@ def tampered_proof_options(doc: dict[str, Any]) -> None:
 
 
 def wrong_hmac_label(doc: dict[str, Any]) -> None:
-    parsed = sd.parse_derived_proof_value(doc["proof"]["proofValue"])
+    parsed = values.parse_derived_proof_value(doc["proof"]["proofValue"])
     labels = dict(parsed.label_map)
     labels["c14n0"], labels["c14n1"] = labels["c14n1"], labels["c14n0"]
-    doc["proof"]["proofValue"] = sd.serialize_derived_proof_value(
+    doc["proof"]["proofValue"] = values.serialize_derived_proof_value(
         parsed.base_signature,
         parsed.public_key,
         parsed.signatures,
@@ -258,18 +269,18 @@ def wrong_hmac_label(doc: dict[str, Any]) -> None:
 
 
 def forged_hmac_label(doc: dict[str, Any]) -> None:
-    parsed = sd.parse_derived_proof_value(doc["proof"]["proofValue"])
+    parsed = values.parse_derived_proof_value(doc["proof"]["proofValue"])
     labels = dict(parsed.label_map)
     labels["c14n0"] = "u" + multibase.base64url_nopad_encode(bytes(32))
-    doc["proof"]["proofValue"] = sd.serialize_derived_proof_value(
+    doc["proof"]["proofValue"] = values.serialize_derived_proof_value(
         parsed.base_signature, parsed.public_key, parsed.signatures, labels,
         parsed.mandatory_indexes,
     )  # fmt: skip
 
 
 def mandatory_index_dropped(doc: dict[str, Any]) -> None:
-    parsed = sd.parse_derived_proof_value(doc["proof"]["proofValue"])
-    doc["proof"]["proofValue"] = sd.serialize_derived_proof_value(
+    parsed = values.parse_derived_proof_value(doc["proof"]["proofValue"])
+    doc["proof"]["proofValue"] = values.serialize_derived_proof_value(
         parsed.base_signature, parsed.public_key, parsed.signatures, parsed.label_map,
         parsed.mandatory_indexes[1:],
     )  # fmt: skip
@@ -318,8 +329,8 @@ def test_holder_cannot_drop_a_mandatory_statement() -> None:
 def test_mandatory_pointer_dropped_from_the_base_proof_cannot_be_derived() -> None:
     """A holder who rewrites the base proof without ``/issuer`` has no signatures for it."""
     secured = load("employ", "addSignedSDBase.json")
-    parsed = sd.parse_base_proof_value(secured["proof"]["proofValue"])
-    secured["proof"]["proofValue"] = sd.serialize_base_proof_value(
+    parsed = values.parse_base_proof_value(secured["proof"]["proofValue"])
+    secured["proof"]["proofValue"] = values.serialize_base_proof_value(
         parsed.base_signature, parsed.public_key, parsed.hmac_key, parsed.signatures, []
     )
     with pytest.raises(SdProofValueError):
@@ -339,12 +350,12 @@ def test_pointer_that_selects_nothing_is_refused() -> None:
 )
 def test_cbor_decoder_refuses(data: bytes) -> None:
     with pytest.raises(SdProofValueError):
-        sd.cbor_decode(data)
+        cbor.decode(data)
 
 
 def test_cbor_round_trip() -> None:
     value = [b"\x00" * 64, "/issuer", [1, 24, 256, 70000], {0: b"x", 1: b"y"}]
-    assert sd.cbor_decode(sd.cbor_encode(copy.deepcopy(value))) == value
+    assert cbor.decode(cbor.encode(copy.deepcopy(value))) == value
 
 
 @pytest.mark.parametrize(
@@ -360,17 +371,17 @@ def test_label_map_function_refuses_a_map_that_is_not_one_to_one(
     label_map: dict[str, str],
 ) -> None:
     with pytest.raises(SdProofValueError):
-        sd.create_label_map_function(label_map)
+        ecdsa_sd_labels.create_label_map_function(label_map)
 
 
 def test_derived_proof_value_with_a_repeated_label_is_refused() -> None:
     derived = load("employ", "derivedRevealDocument.json")
-    value = sd.parse_derived_proof_value(derived["proof"]["proofValue"])
+    value = values.parse_derived_proof_value(derived["proof"]["proofValue"])
     labels = dict(value.label_map)
     first, second = sorted(labels)[:2]
     labels[second] = labels[first]
-    forged = sd.serialize_derived_proof_value(
+    forged = values.serialize_derived_proof_value(
         value.base_signature, value.public_key, value.signatures, labels, value.mandatory_indexes
     )
     with pytest.raises(SdProofValueError, match="same label"):
-        sd.parse_derived_proof_value(forged)
+        values.parse_derived_proof_value(forged)

@@ -11,19 +11,17 @@ from tests import sd_scenarios as sc
 from vckit import ecdsa_sd, multibase, sd_jwt
 from vckit.errors import SdPointerError
 from vckit.keyfile import key_id
+from vckit.sd_disclose import disclose_ecdsa_sd, disclose_sd_jwt, preview
 from vckit.sd_fields import (
     WHY_ECDSA_SD,
     WHY_PLAIN,
     WHY_SD_JWT,
     credential_view,
-    disclose_ecdsa_sd,
-    disclose_sd_jwt,
     fields_of_ecdsa_sd,
     fields_of_plain,
     fields_of_sd_jwt,
     path_to_pointer,
     pointer_to_path,
-    preview,
 )
 from vckit.verify import VerifyOptions, verify
 

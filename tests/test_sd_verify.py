@@ -21,7 +21,7 @@ from vckit.errors import InputError
 from vckit.keyfile import key_id
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
-from vckit.sd_fields import disclose_ecdsa_sd, disclose_sd_jwt
+from vckit.sd_disclose import disclose_ecdsa_sd, disclose_sd_jwt
 from vckit.verify import VerifyOptions, verify
 from verifier.cli import main
 

@@ -87,3 +87,63 @@ def test_ler_up_serves_all_four_and_stops_cleanly(tmp_path: Path, stop_signal: i
     requests = [r for r in logged if r.get("event") == "request"]
     assert {r["service"] for r in requests} == {"landing", "issuer", "wallet", "verifier"}
     assert all(set(r) >= {"time", "level", "path", "status", "request_id"} for r in requests)
+
+
+def start_up(data: Path, base: int) -> subprocess.Popen[str]:
+    env = {**os.environ, "LER_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
+    env.pop("LER_DEMO_SEED", None)  # ler up turns the seed on by itself
+    return subprocess.Popen(
+        [sys.executable, "-m", "verifier.cli", "up", "--port", str(base)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def seeded_state(base: int, password: str) -> tuple[int, int]:
+    """Signs in as the demo learner; (learners in the wallet, demo jobs listed at the verifier)."""
+    from demo.clients import WalletClient
+    from servicekit.demo_seed import JOB_TITLE, LEARNER_EMAIL
+
+    deadline = time.monotonic() + 60
+    for offset in (2, 3):
+        wait_until_up(f"http://127.0.0.1:{base + offset}/readyz", deadline)
+    wallet = WalletClient(f"http://127.0.0.1:{base + 2}")
+    try:
+        fields = {"email": LEARNER_EMAIL, "password": "wrong password, surely"}
+        wallet.form("/sign-in", fields, page="/sign-in", expect=401)
+        fields["password"] = password
+        signed_in = wallet.form("/sign-in", fields, page="/sign-in", expect=303)
+        assert signed_in.headers["location"] == "/credentials"
+        assert LEARNER_EMAIL in wallet.page("/credentials")  # a signed-in page, not /sign-in
+    finally:
+        wallet.close()
+    learners = httpx.get(f"http://127.0.0.1:{base + 2}/stats", timeout=5).json()["totals"]
+    jobs = httpx.get(f"http://127.0.0.1:{base + 3}/jobs", timeout=5).text
+    return learners["learners"], jobs.count(f">{JOB_TITLE}</a>")
+
+
+def test_ler_up_seeds_the_demo_learner_and_job_once(tmp_path: Path) -> None:
+    """The learner signs in with the password ``ler up`` points to; the job is listed; a
+    restart keeps one account with the same password, and one job."""
+    password_file = tmp_path / "wallet" / "demo-learner.txt"
+    passwords: list[str] = []
+    for run in (1, 2):
+        base = free_base_port()
+        process = start_up(tmp_path, base)
+        try:
+            deadline = time.monotonic() + 60
+            wait_until_up(f"http://127.0.0.1:{base + 2}/healthz", deadline)
+            text = password_file.read_text()
+            assert password_file.stat().st_mode & 0o777 == 0o600
+            password = text.split("password:", 1)[1].split()[0]
+            assert len(password) >= 10 and "email: alex.rivera@demo.example" in text
+            passwords.append(password)
+            assert seeded_state(base, password) == (1, 1), f"run {run}"
+        finally:
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=30)
+        assert process.returncode == 0, err
+        expected = f"demo learner: alex.rivera@demo.example, password in {password_file}"
+        assert expected in out.splitlines()
+        token_line = next(i for i, line in enumerate(out.splitlines()) if "API token" in line)
+        assert out.splitlines()[token_line + 1] == expected  # next to the token line
+    assert passwords[0] == passwords[1]

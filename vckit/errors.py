@@ -53,6 +53,7 @@ match in tests) and a message that says what failed and where.  Nothing in
     │   └── StatusListUnverifiedError   status-list-unverified   the list credential did not verify
     └── SdJwtError                      sd-jwt-error  RFC 9901 SD-JWT / SD-JWT VC
         ├── SdJwtFormatError            sd-jwt-malformed
+        │   └── SdJwtJsonError          sd-jwt-json-malformed  RFC 9901 §8 JSON (an InputError)
         ├── SdJwtHashAlgorithmError     sd-jwt-hash-alg-unsupported  ``_sd_alg`` not supported
         ├── SdJwtDisclosureError        sd-jwt-disclosure-invalid  bad, or names _sd / ...
         ├── SdJwtDigestRepeatedError    sd-jwt-digest-repeated  a digest referenced twice
@@ -310,6 +311,14 @@ class SdJwtFormatError(SdJwtError):
     """Not an SD-JWT: bad ``~`` serialization, payload or ``_sd``/``...`` structure (§4, §7.1)."""
 
     code = "sd-jwt-malformed"
+
+
+class SdJwtJsonError(SdJwtFormatError, InputError):
+    """A JWS JSON serialized SD-JWT (RFC 9901 §8) with a missing, misplaced or malformed member
+    (``payload``, ``protected``, ``signature(s)``, ``header.disclosures``, ``header.kb_jwt``).
+    Also an ``InputError``: a web layer answers it with a 4xx problem."""
+
+    code = "sd-jwt-json-malformed"
 
 
 class SdJwtHashAlgorithmError(SdJwtError):

@@ -14,11 +14,11 @@ fields_of_ecdsa_sd  a credential with an ecdsa-sd-2023 base proof: a field is lo
 fields_of_sd_jwt    an SD-JWT (not verified here): a field is locked when the issuer did not
                     make it a disclosure
 fields_of_plain     any other format: every field is locked
-disclose_ecdsa_sd   the derived credential revealing the chosen fields (§ 3.6.5)
-disclose_sd_jwt     the SD-JWT (+ Key Binding JWT) revealing the chosen fields (RFC 9901 §7.2)
-preview             exactly what the verifier will see of the credential
 ecdsa_sd_disclosure what a verifier can say of a derived ecdsa-sd-2023 credential
 =================== ===================================================================
+
+Revealing the chosen fields, and the preview of what the verifier will see, are in
+:mod:`vckit.sd_disclose`.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from vckit import ecdsa_sd, sd_jwt
+from vckit import sd_jwt
+from vckit.ecdsa_sd_select import parse_pointer
+from vckit.ecdsa_sd_values import parse_base_proof_value
 from vckit.errors import SdPointerError
-from vckit.keys import KeyPair
 from vckit.report import Disclosure
 
 Path = tuple[str | int, ...]
@@ -93,7 +93,7 @@ class Field:
 def pointer_to_path(pointer: str) -> Path:
     """RFC 6901: ``/credentialSubject/identifier/1`` -> ``("credentialSubject", "identifier",
     1)``; a reference token of digits is an array index."""
-    return tuple(ecdsa_sd.parse_pointer(pointer))
+    return tuple(parse_pointer(pointer))
 
 
 def path_to_pointer(path: Sequence[str | int]) -> str:
@@ -101,12 +101,13 @@ def path_to_pointer(path: Sequence[str | int]) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
-def _under(path: Path, prefix: Path) -> bool:
+def is_under(path: Path, prefix: Path) -> bool:
+    """``path`` is ``prefix`` or inside it."""
     return path[: len(prefix)] == prefix
 
 
 def _overlaps(path: Path, other: Path) -> bool:
-    return _under(path, other) or _under(other, path)
+    return is_under(path, other) or is_under(other, path)
 
 
 # --- labels --------------------------------------------------------------------------------
@@ -159,17 +160,18 @@ def fields_of_plain(credential: Mapping[str, Any]) -> list[Field]:
     return [_field(path, value, WHY_PLAIN) for path, value in _candidates(credential, ())]
 
 
-def _mandatory_paths(secured: Mapping[str, Any]) -> list[Path]:
+def mandatory_paths(secured: Mapping[str, Any]) -> list[Path]:
+    """The paths of an ecdsa-sd-2023 base proof's mandatory pointers."""
     proof = secured.get("proof")
     if not isinstance(proof, Mapping):
         raise SdPointerError("the credential has no single ecdsa-sd-2023 base proof")
-    base = ecdsa_sd.parse_base_proof_value(proof.get("proofValue"))
+    base = parse_base_proof_value(proof.get("proofValue"))
     return [pointer_to_path(pointer) for pointer in base.mandatory_pointers]
 
 
 def fields_of_ecdsa_sd(secured: Mapping[str, Any]) -> list[Field]:
     """The holder's fields of a credential with an ecdsa-sd-2023 *base* proof."""
-    mandatory = _mandatory_paths(secured)
+    mandatory = mandatory_paths(secured)
     return [
         _field(path, value, WHY_ECDSA_SD if any(_overlaps(path, m) for m in mandatory) else "")
         for path, value in _candidates(secured, _multi_element(secured))
@@ -194,7 +196,7 @@ def credential_view(claims: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in claims.items() if name not in JWT_CLAIMS}
 
 
-def _sd_jwt_parts(token: str) -> tuple[dict[str, Any], sd_jwt.SdJwtVerification]:
+def sd_jwt_view(token: str) -> tuple[dict[str, Any], sd_jwt.SdJwtVerification]:
     """The holder's view of an SD-JWT (every disclosure it carries applied) and where each
     disclosure sits: ``disclosed_paths`` (issuer-signed positions) and ``view_paths``
     (positions in the view, decoys and other withheld elements removed)."""
@@ -206,103 +208,15 @@ def _sd_jwt_parts(token: str) -> tuple[dict[str, Any], sd_jwt.SdJwtVerification]
 
 def fields_of_sd_jwt(token: str) -> list[Field]:
     """The holder's fields of an SD-JWT it holds (every disclosure present; not verified).
-    Pointers are positions in the holder's view, as :func:`preview` shows them."""
-    view, result = _sd_jwt_parts(token)
+    Pointers are positions in the holder's view, as :func:`vckit.sd_disclose.preview` shows
+    them."""
+    view, result = sd_jwt_view(token)
     disclosed = set(result.view_paths)
     split = {p for p in SPLIT if any(d[:-1] == p and isinstance(d[-1], int) for d in disclosed)}
     return [
         _field(path, value, "" if path in disclosed else WHY_SD_JWT)
         for path, value in _candidates(view, split)
     ]
-
-
-# --- disclosing ----------------------------------------------------------------------------
-
-
-def _check_matches_preview(
-    seen: Mapping[str, Any], fields: list[Field], shown: Collection[str], source: Mapping[str, Any]
-) -> None:
-    """Defence in depth: what a verifier will see must be exactly what :func:`preview`
-    showed the holder; anything else is refused rather than sent."""
-    if dict(seen) != preview(fields, shown, credential=source):
-        raise SdPointerError("the disclosed credential would differ from the preview; not sent")
-
-
-def _known(fields: list[Field], pointers: Sequence[str]) -> None:
-    known = {f.pointer for f in fields}
-    unknown = [p for p in pointers if p not in known]
-    if unknown:
-        raise SdPointerError(f"no field at {unknown}")
-
-
-def disclose_ecdsa_sd(secured: Mapping[str, Any], pointers: Sequence[str]) -> dict[str, Any]:
-    """The derived credential that reveals the locked fields and those at ``pointers``
-    (a locked field is revealed whole, as :func:`preview` shows it)."""
-    mandatory = _mandatory_paths(secured)
-    fields = fields_of_ecdsa_sd(secured)
-    _known(fields, pointers)
-    shown = [f.pointer for f in fields if f.mandatory or f.pointer in pointers]
-    selective = [p for p in shown if not any(_under(pointer_to_path(p), m) for m in mandatory)]
-    derived = ecdsa_sd.add_derived_proof(secured, selective)
-    revealed = {name: value for name, value in derived.items() if name != "proof"}
-    _check_matches_preview(revealed, fields, pointers, secured)
-    return derived
-
-
-def disclose_sd_jwt(
-    token: str,
-    pointers: Sequence[str],
-    holder_key: KeyPair | None,
-    *,
-    nonce: str | None = None,
-    aud: str | None = None,
-    iat: datetime | int | None = None,
-) -> str:
-    """The SD-JWT revealing the chosen fields (with every disclosure inside a revealed field,
-    so a locked field shows whole), plus a Key Binding JWT when ``holder_key`` is given.
-    ``pointers`` are field pointers (:func:`fields_of_sd_jwt`: positions in the holder's
-    view); each disclosure is found by its view position and sent by its issuer position."""
-    view, result = _sd_jwt_parts(token)
-    fields = fields_of_sd_jwt(token)
-    _known(fields, pointers)
-    shown = [pointer_to_path(f.pointer) for f in fields if f.mandatory or f.pointer in pointers]
-    wanted = [
-        issuer_path
-        for issuer_path, view_path in zip(result.disclosed_paths, result.view_paths, strict=True)
-        if any(_under(view_path, s) for s in shown)
-    ]
-    presentation = sd_jwt.present(token, wanted, holder_key, nonce=nonce, aud=aud, iat=iat)
-    sent, _ = _sd_jwt_parts(presentation.rsplit("~", 1)[0] + "~")
-    _check_matches_preview(sent, fields, pointers, view)
-    return presentation
-
-
-def preview(
-    fields: list[Field], chosen: Collection[str], *, credential: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """What the verifier will see: the locked fields and the chosen ones, withheld array
-    elements left out. With ``credential``, its ``@context``, ``id``, ``type`` and the
-    subject's ``id``/``type`` (always revealed) are included too."""
-    view: dict[str, Any] = {}
-    if credential is not None:
-        view = {k: credential[k] for k in ("@context", "id", "type") if k in credential}
-        subject = credential.get("credentialSubject")
-        if isinstance(subject, Mapping):
-            view["credentialSubject"] = {k: subject[k] for k in ("id", "type") if k in subject}
-    for field in fields:
-        if not (field.mandatory or field.pointer in chosen):
-            continue
-        path = pointer_to_path(field.pointer)
-        parent: Any = view
-        for part, following in zip(path[:-1], path[1:], strict=True):
-            if part not in parent:
-                parent[part] = [] if isinstance(following, int) else {}
-            parent = parent[part]
-        if isinstance(parent, list):
-            parent.append(field.value)
-        else:
-            parent[path[-1]] = field.value
-    return view
 
 
 def absent_labels(view: Mapping[str, Any]) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
 """Verify anything: a credential or presentation, JSON-LD with Data Integrity (ecdsa-sd-2023
-base and derived proofs included), a VC-JWT, or an SD-JWT VC (``vckit.sd_verify``).
+base and derived proofs included), a VC-JWT, or an SD-JWT VC (``vckit.sd_verify``; compact or
+RFC 9901 §8 JWS JSON serialized, via ``vckit.sd_jwt_json``).
 
 ``verify(data, options)`` returns a ``Report`` of named checks (see ``vckit.report``):
 
@@ -42,6 +43,7 @@ from vckit import (
     jwt_claims,
     presentation_checks,
     sd_fields,
+    sd_jwt_json,
 )
 from vckit.credential import issuer_id, types_of
 from vckit.did import DidResolver
@@ -117,6 +119,10 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
 
 
 def _verify_json(document: Mapping[str, Any], options: VerifyOptions) -> Report:
+    if sd_jwt_json.is_json_sd_jwt(document):  # RFC 9901 §8: the same SD-JWT, in JWS JSON
+        from vckit import sd_verify
+
+        return sd_verify.verify_sd_jwt(sd_jwt_json.to_compact(document), options)
     types = types_of(document)
     if "VerifiablePresentation" in types:
         return verify_presentation(document, options)

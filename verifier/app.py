@@ -21,7 +21,16 @@ from servicekit.health import health_router
 from servicekit.limits import BodyLimit
 from servicekit.logs import RequestLog
 from servicekit.stats_api import stats_router
-from verifier import api, job_pages, oid4vp_api, pages, registry_api, registry_pages, webhook_api
+from verifier import (
+    api,
+    demo_job,
+    job_pages,
+    oid4vp_api,
+    pages,
+    registry_api,
+    registry_pages,
+    webhook_api,
+)
 from verifier.migrations import migrate
 from verifier.requests import Requests
 from verifier.settings import Settings
@@ -54,6 +63,8 @@ def create_app(
     app.state.requests = Requests(db, settings.base_url, lifetime, app.state.verifier)
     if clock is not None:
         app.state.requests = replace(app.state.requests, clock=clock)
+    if settings.demo_seed:
+        demo_job.seed(app.state.requests)  # idempotent: one demo job however often it starts
     app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestLog, service="verifier")  # outermost: logs every request

@@ -4,7 +4,8 @@ Pure: reads ``Report.disclosure`` (:class:`vckit.report.Disclosure`, set by :mod
 for an SD-JWT VC and for an ``ecdsa-sd-2023`` derived proof) and the credential's document.
 
 - **Disclosed fields**: each selectively-disclosable field the holder revealed, with the label a
-  person knows (:func:`vckit.sd_fields.label_of`: "Recipient name", "Grade" ...) and its value.
+  person knows (:func:`vckit.sd_fields.label_of`: "Recipient name", "Grade" ...) and its value
+  in words (:func:`vckit.field_words.words`, as the wallet showed it to the holder).
 - **Withheld**: SD-JWT tells how many digests stayed undisclosed, but the issuer may add decoy
   digests (RFC 9901 §4.2.5), so that number is an upper bound on the claims withheld.
   ``ecdsa-sd-2023`` does not reveal how much was left out; what can be said is which known
@@ -16,11 +17,11 @@ Only what the holder sent is ever read here: a withheld value never reached the 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from vckit import field_words
 from vckit.errors import VckitError
 from vckit.report import Disclosure, Report
 from vckit.sd_fields import label_of, pointer_to_path
@@ -53,47 +54,16 @@ def withheld_words(count: int | None) -> str:
     return f"{count} {claims} withheld (decoy digests included, so at most {count})"
 
 
-def _resolve(document: Any, path: tuple[str | int, ...]) -> tuple[bool, Any]:
-    value = document
-    for part in path:
-        in_object = isinstance(value, Mapping) and isinstance(part, str) and part in value
-        in_array = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
-        if not (in_object or in_array):
-            return False, None
-        value = value[part]
-    return True, value
-
-
-def _words(value: Any) -> str:
-    """A field's value as a person reads it."""
-    if isinstance(value, list):
-        return "; ".join(_words(v) for v in value)
-    if isinstance(value, Mapping):
-        if "identityHash" in value:
-            hashed = " (salted hash)" if value.get("hashed") is True else ""
-            return f"{_words(value['identityHash'])}{hashed}"
-        for name in ("value", "name", "narrative", "id"):
-            if name in value:
-                return _words(value[name])
-        return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"
-
-
 def disclosed_field(document: Mapping[str, Any], pointer: str) -> DisclosedField:
     try:
         path = pointer_to_path(pointer)
     except VckitError:
         return DisclosedField(pointer, pointer, "(not a JSON pointer)")
-    found, value = _resolve(document, path)
+    found, value = field_words.resolve(document, path)
     if not found:
         return DisclosedField(pointer, label_of(path, None), "(not found in the credential)")
-    return DisclosedField(pointer, label_of(path, value), _short(_words(value)))
+    words = field_words.words(value, document, max_chars=MAX_VALUE_CHARS)
+    return DisclosedField(pointer, label_of(path, value), words)
 
 
 def view_of(disclosure: Disclosure, document: Mapping[str, Any]) -> DisclosureView:

@@ -2,8 +2,9 @@
 
 Each service runs in its own process (``python -m servicekit.serve NAME``, JSON-line logs
 on stderr), as it would in production; they never import each other. The landing page
-is on the base port (8000), the others on the next three. Ctrl-C (SIGINT) or SIGTERM
-stops them all. The URLs go to stdout for people; what ``ler up`` itself does goes to
+is on the base port (8000), the others on the next three. ``LER_DEMO_SEED=1`` (set unless
+given) has the wallet seed the demo learner and the verifier the demo job. Ctrl-C (SIGINT)
+or SIGTERM stops them all. The URLs go to stdout for people; what ``ler up`` itself does goes to
 stderr as JSON lines, like the services' logs.
 """
 
@@ -17,6 +18,7 @@ import sys
 import time
 from typing import Any
 
+from servicekit import demo_seed
 from servicekit.logs import configure
 
 SERVICES = (("landing", 0), ("issuer", 1), ("wallet", 2), ("verifier", 3))
@@ -29,6 +31,8 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
     env.setdefault("LER_DATA_DIR", "var")
     # the local demo shows a revocation at once; an operator may cache status lists for longer
     env.setdefault("LER_STATUS_CACHE", "0")
+    # the demo learner (wallet) and the demo job (verifier), made once, kept on restart
+    env.setdefault(demo_seed.SEED_VARIABLE, "1")
     processes: list[subprocess.Popen[bytes]] = []
     public_host = "localhost" if host in ("127.0.0.1", "::1") else host  # did:web needs a name
     for name, offset in SERVICES:
@@ -44,6 +48,9 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
     token_file = os.path.join(env["LER_DATA_DIR"], "issuer", "api-token")
     if "LER_ISSUER_TOKEN" not in env:
         print(f"issuer API token (Authorization: Bearer): in {token_file}")
+    if demo_seed.seeding(env):
+        learner_file = os.path.join(env["LER_DATA_DIR"], "wallet", demo_seed.LEARNER_FILE)
+        print(f"demo learner: {demo_seed.LEARNER_EMAIL}, password in {learner_file}")
     print("Ctrl-C stops all services.")
     stopping: list[int] = []
 

@@ -13,6 +13,7 @@
 ``LER_ALLOW_STATUS_FETCH``    fetch status lists (1/0)
 ``LER_ALLOW_HTTP_LOCALHOST``  plain http to loopback, for the local demo (1/0)
 ``LER_ALLOW_PRIVATE``         let fetches reach private addresses (1/0)
+``LER_DEMO_SEED``             seed the demo job at start (1/0, default 0; ``ler up`` sets 1)
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Settings:
     webhook_base_delay: float = 1.0
     webhook_max_tries: int = 5
     webhook_poll_interval: float = 2.0
+    demo_seed: bool = False  # seed the demo job at start (verifier.demo_job)
 
     @property
     def database(self) -> str:
@@ -69,4 +71,5 @@ class Settings:
                 os.environ.get("LER_REQUEST_LIFETIME", cls.request_lifetime_seconds)
             ),
             status_cache_seconds=float(os.environ.get("LER_STATUS_CACHE", "60")),
+            demo_seed=flag("LER_DEMO_SEED", cls.demo_seed),
         )

@@ -10,6 +10,7 @@ API note for the other wallet modules::
                                                    # verificationMethod)
     accounts.get(inst, account_id)                 # AccountRecord or NotFoundError
     accounts.end_sessions(inst, account_id)        # every open session of the account ends
+    accounts.reset_password(inst, email, password)  # the operator's reset (the demo seed)
     data = accounts.export(inst, account_id)       # everything, as one JSON-ready dict
     accounts.delete_account(inst, account_id)      # the account and every row naming it
 
@@ -107,6 +108,20 @@ def sign_in(inst: Installation, email: str, password: str) -> AccountRecord:
         with inst.db.transaction() as tx:
             store.set_password_hash(tx, account.id, _HASHER.hash(password))
     return account
+
+
+def reset_password(inst: Installation, email: str, password: str) -> AccountRecord:
+    """Give the account of ``email`` a new password (argon2id) and end its open sessions;
+    NotFoundError when there is none. For the operator (the demo seed), not for a route."""
+    check_password(password)
+    password_hash = _HASHER.hash(password)
+    with inst.db.transaction() as tx:
+        account = store.get_account_by_email(tx, normalise_email(email))
+        if account is None:
+            raise NotFoundError("no such account")
+        store.set_password_hash(tx, account.id, password_hash)
+        store.bump_session_epoch(tx, account.id)
+    return get(inst, account.id)
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -29,6 +29,7 @@ from servicekit.stats_api import stats_router
 from vckit.keys import KeyKind, KeyPair
 from wallet import (
     credentials_pages,
+    demo_learner,
     disclose_api,
     disclose_pages,
     pages,
@@ -79,6 +80,8 @@ def create_app(
     if new_key is not None:
         extra["new_key"] = new_key
     inst = Installation(db=db, settings=settings, http=Outbound(policy, transport), **extra)
+    if settings.demo_seed:
+        demo_learner.seed(inst)  # idempotent: the same account and password on every start
     app = FastAPI(
         title="LER wallet",
         version="0.1.0",

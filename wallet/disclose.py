@@ -15,7 +15,7 @@ verifier, and the credential that carries exactly those.
 Three kinds of credential (:func:`kind_of`):
 
 * ``ecdsa-sd-2023``: a JSON-LD credential with the issuer's ecdsa-sd-2023 *base* proof.
-  The verifier gets a *derived* credential (:func:`vckit.sd_fields.disclose_ecdsa_sd`):
+  The verifier gets a *derived* credential (:func:`vckit.sd_disclose.disclose_ecdsa_sd`):
   the issuer's mandatory fields and the chosen ones, nothing else.
 * ``dc+sd-jwt``: an SD-JWT VC. The verifier gets the issuer-signed JWT with only the
   chosen disclosures, and a Key Binding JWT over its nonce and audience.
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from vckit import ecdsa_sd, sd_fields, sd_jwt
+from vckit import ecdsa_sd_values, sd_disclose, sd_fields, sd_jwt
 from vckit.errors import VckitError
 from vckit.jose import peek
 from vckit.jwt_claims import credential_from_jwt
@@ -99,7 +99,7 @@ def _has_base_proof(document: Mapping[str, Any]) -> bool:
     if not isinstance(proof, Mapping) or proof.get("cryptosuite") != ECDSA_SD:
         return False
     try:
-        ecdsa_sd.parse_base_proof_value(proof.get("proofValue"))
+        ecdsa_sd_values.parse_base_proof_value(proof.get("proofValue"))
     except VckitError:
         return False
     return True
@@ -201,7 +201,7 @@ def preview(choice: Choice) -> dict[str, Any]:
     view = credential_view(choice.record.document) or {}
     if choice.kind == PLAIN:
         return {k: v for k, v in view.items() if k != "proof"}
-    return sd_fields.preview(list(choice.fields), choice.shown, credential=view)
+    return sd_disclose.preview(list(choice.fields), choice.shown, credential=view)
 
 
 def for_presentation(choice: Choice) -> dict[str, Any] | str:
@@ -216,7 +216,7 @@ def for_presentation(choice: Choice) -> dict[str, Any] | str:
         return document
     selectable = [p for p in choice.shown if not _locked(choice, p)]
     try:
-        return sd_fields.disclose_ecdsa_sd(document, selectable)
+        return sd_disclose.disclose_ecdsa_sd(document, selectable)
     except VckitError as exc:
         raise InvalidInputError(f"the derived credential could not be made: {exc}") from None
 
@@ -239,7 +239,7 @@ def sd_jwt_for(
         raise InvalidInputError("this credential is not an SD-JWT")
     selectable = [p for p in choice.shown if not _locked(choice, p)]
     try:
-        return sd_fields.disclose_sd_jwt(
+        return sd_disclose.disclose_sd_jwt(
             choice.record.document, selectable, holder_key, nonce=nonce, aud=aud, iat=iat
         )
     except VckitError as exc:

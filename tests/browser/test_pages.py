@@ -1,6 +1,7 @@
-"""Every main page of every service renders in Chromium: answered 200, has a heading, logs no
-console error, has no failed request, and asks for nothing from any host but this machine
-(such requests are blocked and recorded by the ``actor`` fixture, never sent)."""
+"""Every main page of every service renders in Chromium (the wallet's field page of an
+ecdsa-sd-2023 credential too): answered 200, has a heading, logs no console error, has no
+failed request, and asks for nothing from any host but this machine (such requests are
+blocked and recorded by the ``actor`` fixture, never sent)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,22 @@ LEARNER = [
     "/account",
 ]
 MAX_LINKS = 30
+NURSING_1 = "Fundamentals of Nursing I"
+
+
+def selective_offer(staff: Page, issuer: str) -> str:
+    """Signed-in staff offer an ecdsa-sd-2023 credential with fields the learner may hide;
+    the offer link."""
+    staff.goto(f"{issuer}{COLLEGE}/issue")
+    staff.get_by_label("Achievement").select_option(label=NURSING_1)
+    staff.get_by_label("Offer to the learner's wallet").check()
+    staff.get_by_label("Proof format").select_option("ecdsa-sd-2023")
+    staff.get_by_label("Learner's name").fill("Pat Pages")
+    staff.get_by_label("Date of birth").fill("1999-01-02")
+    staff.get_by_label("Grade").fill("A")
+    staff.get_by_role("button", name="Issue").click()
+    expect(staff.get_by_role("heading", name="Credential offer")).to_be_visible()
+    return staff.locator("dt:text-is('Offer link') + dd a").inner_text()
 
 
 def visit(page: Page, url: str) -> None:
@@ -69,6 +86,7 @@ def test_every_main_page_renders_cleanly(services: Services, actor: Actor, shoot
     expect(staff.get_by_text("Signed in as staff")).to_be_visible()
     for path in STAFF:
         visit(staff, services.issuer + path)
+    offer_link = selective_offer(staff, services.issuer)
 
     learner = actor("learner")
     learner.goto(f"{services.wallet}/sign-up")
@@ -79,6 +97,16 @@ def test_every_main_page_renders_cleanly(services: Services, actor: Actor, shoot
     expect(learner.get_by_text("Signed in as pages@example.org")).to_be_visible()
     for path in LEARNER:
         visit(learner, services.wallet + path)
+    # the field page of an ecdsa-sd-2023 credential: one switch per field the learner may hide
+    learner.goto(f"{services.wallet}/receive")
+    learner.get_by_label("The offer link, or the text of its QR code").fill(offer_link)
+    learner.get_by_role("button", name="Get the credential").click()
+    expect(learner.get_by_role("heading", level=1)).to_have_text(NURSING_1)
+    done = urlsplit(learner.url).path  # /receive/done/{credential id}
+    assert done.startswith("/receive/done/"), learner.url
+    visit(learner, f"{services.wallet}/credentials/{done.rsplit('/', 1)[1]}/disclose")
+    expect(learner.get_by_role("heading", level=1)).to_have_text("Choose what to share")
+    expect(learner.get_by_text("Date of birth").first).to_be_visible()
 
     employer = actor("employer")
     visit(employer, f"{services.verifier}/jobs")

@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from vckit import ecdsa_sd
+from vckit import ecdsa_sd, ecdsa_sd_values
 from vckit.errors import VckitError
 from vckit.keys import KeyPair, PublicKey
 from vckit.report import FAIL, PASS, UNCHECKED, Report
@@ -553,9 +553,9 @@ def test_our_derivation_equals_the_js_derivation(
     theirs = js_derived_doc(js_derived, f"js/{name}")
     assert without_proof(ours) == without_proof(theirs)
     assert proof_options(ours) == proof_options(theirs)
-    assert ecdsa_sd.parse_derived_proof_value(
+    assert ecdsa_sd_values.parse_derived_proof_value(
         ours["proof"]["proofValue"]
-    ) == ecdsa_sd.parse_derived_proof_value(theirs["proof"]["proofValue"])
+    ) == ecdsa_sd_values.parse_derived_proof_value(theirs["proof"]["proofValue"])
 
 
 def without_proof(doc: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from tests.issuer.conftest import FROZEN, LATER, TOKEN, AppFactory, authorized
 from tests.issuer.test_sd_issue import COLLEGE, NURSING_1, PROBLEM, issuer_key, sd_jwt_key
 from vckit import ecdsa_sd, sd_jwt
 from vckit.did import did_key
+from vckit.ecdsa_sd_values import parse_base_proof_value
 from vckit.keys import KeyPair
 from vckit.oid4vci import key_proof
 
@@ -122,7 +123,7 @@ def test_vc_api_issues_ecdsa_sd_with_the_callers_mandatory_pointers(client: Test
     response = client.post("/credentials/issue", json=body)
     assert response.status_code == 201, response.text
     document = response.json()["verifiableCredential"]
-    mandatory = ecdsa_sd.parse_base_proof_value(document["proof"]["proofValue"]).mandatory_pointers
+    mandatory = parse_base_proof_value(document["proof"]["proofValue"]).mandatory_pointers
     assert "/credentialSubject/alumniOf" in mandatory
     assert {"/issuer", "/validFrom", "/credentialStatus"} <= set(mandatory)
     assert "/credentialSubject/age" not in mandatory

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from tests.issuer.conftest import LATER, https_to_client
 from vckit import ecdsa_sd, sd_jwt
 from vckit.did import DidResolver, did_key
+from vckit.ecdsa_sd_values import parse_base_proof_value
 from vckit.errors import InvalidSignatureError
 from vckit.keys import KeyPair, PublicKey
 from vckit.status_list import check_entry
@@ -73,7 +74,7 @@ def test_ecdsa_sd_base_proof_locks_the_issuer_validity_status_and_achievement(
     assert (proof["type"], proof["cryptosuite"]) == ("DataIntegrityProof", "ecdsa-sd-2023")
     assert proof["proofPurpose"] == "assertionMethod"
     assert proof["verificationMethod"].endswith("#p256-1")
-    mandatory = ecdsa_sd.parse_base_proof_value(proof["proofValue"]).mandatory_pointers
+    mandatory = parse_base_proof_value(proof["proofValue"]).mandatory_pointers
     for pointer in ("/issuer", "/validFrom", "/credentialStatus", "/credentialSubject/achievement"):
         assert pointer in mandatory
     for pointer in (NAME, BIRTH, "/credentialSubject/result", "/awardedDate"):
@@ -109,7 +110,7 @@ def test_a_field_the_catalogue_keeps_mandatory_cannot_be_withheld(client: TestCl
         client, "ecdsa-sd-2023", BOARD, achievement=LICENCE, recipient_name="Alex Rivera",
         date_of_birth="2001-04-17",
     )  # fmt: skip
-    mandatory = ecdsa_sd.parse_base_proof_value(document["proof"]["proofValue"]).mandatory_pointers
+    mandatory = parse_base_proof_value(document["proof"]["proofValue"]).mandatory_pointers
     assert NAME in mandatory and BIRTH not in mandatory
     derived = ecdsa_sd.add_derived_proof(document, [])  # the holder picks nothing
     ecdsa_sd.verify_derived_proof(

@@ -2,7 +2,7 @@
 
 The issuer app (demo data, frozen clock) issues OB 3.0 credentials with learner data — recipient
 name, date of birth, grade — as an SD-JWT VC (``sd-jwt-vc``) and with an ``ecdsa-sd-2023`` base
-proof. The holder (a did:key) reveals the recipient name only, with :mod:`vckit.sd_fields`, and
+proof. The holder (a did:key) reveals the recipient name only, with :mod:`vckit.sd_disclose`, and
 answers the verifier's OpenID4VP request as §8.2 says (``direct_post``): an SD-JWT+KB under the
 ``dc+sd-jwt`` query, a derived credential in a signed ``ldp_vp`` under the ``ldp_vc`` one.
 
@@ -27,7 +27,7 @@ from tests import sd_scenarios as sd
 from tests.issuer.conftest import FROZEN, LATER
 from tests.scenarios import HOLDER, OTHER, did_of, vm_of
 from tests.verifier.conftest import VerifierFactory, issue
-from vckit import jose, sd_fields, sd_jwt
+from vckit import jose, sd_disclose, sd_fields, sd_jwt
 from vckit.keys import JWS_ALG, KeyPair
 from vckit.multibase import base64url_nopad_encode
 from vckit.presentation import build_presentation, sign_presentation
@@ -37,6 +37,7 @@ VERIFIER_URL = "https://verifier.test"
 CLIENT_ID = f"redirect_uri:{VERIFIER_URL}/oid4vp/response"
 SD_QUERY, LDP_QUERY = "learning_records_sd_jwt", "learning_records"
 NAME, BIRTH, GRADE = "Alex Rivera", "2001-04-17", "B"
+BIRTH_DAY = "17 April 2001"  # the date of birth as vckit.field_words says it
 LEARNER = {"recipient_name": NAME, "date_of_birth": BIRTH, "grade": GRADE}
 
 
@@ -59,7 +60,7 @@ def pointer_of(fields: list[sd_fields.Field], label: str) -> str:
 def name_only_sd_jwt(token: str) -> str:
     """The SD-JWT (no KB yet) revealing the recipient name only."""
     pointer = pointer_of(sd_fields.fields_of_sd_jwt(token), "Recipient name")
-    return sd_fields.disclose_sd_jwt(token, [pointer], None)
+    return sd_disclose.disclose_sd_jwt(token, [pointer], None)
 
 
 def kb_jwt(presentation: str, key: KeyPair, *, nonce: str, aud: str) -> str:
@@ -81,7 +82,7 @@ def derived_vp(
     base: dict[str, Any], labels: list[str], *, nonce: str, aud: str, key: KeyPair = HOLDER
 ) -> dict[str, Any]:
     fields = sd_fields.fields_of_ecdsa_sd(base)
-    derived = sd_fields.disclose_ecdsa_sd(base, [pointer_of(fields, label) for label in labels])
+    derived = sd_disclose.disclose_ecdsa_sd(base, [pointer_of(fields, label) for label in labels])
     return signed_vp(derived, nonce=nonce, aud=aud, key=key)
 
 
@@ -193,6 +194,7 @@ def test_both_formats_from_one_holder_pass_and_show_only_what_was_disclosed(
     assert [f["value"] for f in ecdsa_disclosure["fields"]] == [NAME]
     assert {"Date of birth", "Grade"} <= set(ecdsa_disclosure["absent"])
     assert BIRTH not in json.dumps(result) and '"result"' not in json.dumps(result)
+    assert BIRTH_DAY not in json.dumps(result)
 
     page = verifier.get(f"/jobs/{job.id}/results/{result['id']}")
     assert page.status_code == 200
@@ -204,7 +206,7 @@ def test_both_formats_from_one_holder_pass_and_show_only_what_was_disclosed(
     assert "Not shown: " in html and "Date of birth" in html and "Grade" in html
     # the hidden values never reached the verifier: no date of birth, no grade (a bare "B" is
     # also one of the achievement's allowedValue, so the grade is looked for as a field)
-    assert BIRTH not in html and "<dt>Date of birth</dt>" not in html
+    assert BIRTH not in html and BIRTH_DAY not in html and "<dt>Date of birth</dt>" not in html
     assert "<dt>Grade</dt>" not in html and "credentialSubject.result" not in html
     assert "@media print" in html
 
@@ -258,7 +260,7 @@ Attack = Callable[[str, str], str]  # (token, another credential's token) -> pre
 def _foreign(token: str, other: str) -> str:
     """The date of birth disclosure of ANOTHER credential (same issuer, same holder)."""
     birth = pointer_of(sd_fields.fields_of_sd_jwt(other), "Date of birth")
-    _, [foreign], _ = sd_jwt.split(sd_fields.disclose_sd_jwt(other, [birth], None))
+    _, [foreign], _ = sd_jwt.split(sd_disclose.disclose_sd_jwt(other, [birth], None))
     return name_only_sd_jwt(token) + foreign + "~"
 
 
@@ -328,7 +330,7 @@ def test_derived_proof_over_a_changed_field_fails_at_proof(
     job = open_job(verifier)
     asked = job.ask()
     fields = sd_fields.fields_of_ecdsa_sd(ecdsa_base)
-    derived = sd_fields.disclose_ecdsa_sd(ecdsa_base, [pointer_of(fields, "Grade")])
+    derived = sd_disclose.disclose_ecdsa_sd(ecdsa_base, [pointer_of(fields, "Grade")])
     assert derived["credentialSubject"]["result"][0]["value"] == GRADE
     derived["credentialSubject"]["result"][0]["value"] = "A"
     vp = signed_vp(derived, nonce=asked["nonce"], aud=asked["client_id"], key=HOLDER)
@@ -371,7 +373,8 @@ def test_pasted_sd_jwt_without_kb_is_a_credential_report(
     page = verifier.post("/", data={"document": name_only_sd_jwt(sd_token)})
     assert page.status_code == 200, page.text
     assert "<h4>Disclosed fields</h4>" in page.text and NAME in page.text
-    assert BIRTH not in page.text and "claims withheld" in page.text
+    assert BIRTH not in page.text and BIRTH_DAY not in page.text
+    assert "claims withheld" in page.text
     assert 'class="verdict pass"' in page.text
 
 
@@ -391,11 +394,12 @@ def test_pasted_derived_ecdsa_sd_credential_names_the_absent_fields(
     verifier: TestClient, ecdsa_base: dict[str, Any]
 ) -> None:
     fields = sd_fields.fields_of_ecdsa_sd(ecdsa_base)
-    derived = sd_fields.disclose_ecdsa_sd(ecdsa_base, [pointer_of(fields, "Grade")])
+    derived = sd_disclose.disclose_ecdsa_sd(ecdsa_base, [pointer_of(fields, "Grade")])
     page = verifier.post("/", data={"document": json.dumps(derived)})
     assert page.status_code == 200 and 'class="verdict pass"' in page.text, page.text
-    assert "<dt>Grade</dt><dd>B</dd>" in page.text
+    assert "<dt>Grade</dt><dd>B (Final grade)</dd>" in page.text
     assert "Not shown: " in page.text and NAME not in page.text and BIRTH not in page.text
+    assert BIRTH_DAY not in page.text
 
 
 @pytest.mark.parametrize("enveloped", [False, True], ids=["string", "enveloped"])
@@ -474,7 +478,7 @@ def did_key_issuer(always: list[str] | None) -> dict[str, Any]:
 
 def name_only_derived(base: dict[str, Any]) -> dict[str, Any]:
     fields = sd_fields.fields_of_ecdsa_sd(base)
-    return sd_fields.disclose_ecdsa_sd(base, [pointer_of(fields, "Recipient name")])
+    return sd_disclose.disclose_ecdsa_sd(base, [pointer_of(fields, "Recipient name")])
 
 
 def checks_by_id(verifier: TestClient, credential: Any) -> dict[str, dict[str, str]]:
@@ -495,7 +499,7 @@ def test_without_attestation_a_missing_end_date_and_status_could_not_be_checked(
     shown: Any = (
         name_only_derived(sd.issue_ecdsa_sd())
         if fmt == "ecdsa-sd-2023"
-        else sd_fields.disclose_sd_jwt(sd.issue_sd_jwt(), [sd.NAME], None)
+        else sd_disclose.disclose_sd_jwt(sd.issue_sd_jwt(), [sd.NAME], None)
     )
     checks = checks_by_id(verifier, shown)
     assert checks["trusted-issuer"]["status"] == "pass"
@@ -518,7 +522,7 @@ def test_with_the_registrys_attestation_absence_means_none_was_issued(
     shown: Any = (
         name_only_derived(sd.issue_ecdsa_sd())
         if fmt == "ecdsa-sd-2023"
-        else sd_fields.disclose_sd_jwt(sd.issue_sd_jwt(), [sd.NAME], None)
+        else sd_disclose.disclose_sd_jwt(sd.issue_sd_jwt(), [sd.NAME], None)
     )
     checks = checks_by_id(verifier, shown)
     for check_id in ("validity-period", "status"):

@@ -1,0 +1,29 @@
+"""The demo job that ``ler up`` seeds (``LER_DEMO_SEED=1``), so the tour's step 3 can start
+from it: a care assistant at Maple Grove Care Home, needing *Patient data privacy* from an
+accredited issuer within two years. Made with :func:`verifier.requests.create_job` like any
+job, once: a job with its title already there is left as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from servicekit.demo_seed import JOB_SKILL, JOB_TITLE
+from verifier import requests as jobs
+from verifier.requests import Requests
+from verifier.store import JobRecord
+
+REQUIREMENTS: dict[str, Any] = {
+    "types": ["OpenBadgeCredential"],
+    "skills": [{"name": JOB_SKILL}],
+    "accreditedOnly": True,
+    "issuedWithinYears": 2,
+}
+
+
+def seed(ctx: Requests) -> JobRecord:
+    """The demo job: the oldest job with its title, or a new one."""
+    for job in sorted(jobs.list_jobs(ctx), key=lambda j: j.created):
+        if job.title == JOB_TITLE:
+            return job
+    return jobs.create_job(ctx, JOB_TITLE, REQUIREMENTS)
