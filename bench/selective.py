@@ -47,6 +47,13 @@ NONCE = "n-bench-1"
 AUD = "https://carehome.example"
 KB_IAT = NOW - timedelta(seconds=30)
 
+
+def attested(issuer: str) -> frozenset[str]:
+    """As the verifier's registry does for accredited issuers: the bench issuer always
+    discloses status and expiry, so a derived credential without them can be judged."""
+    return frozenset({"credentialStatus", "validUntil"})
+
+
 MANDATORY = ["/issuer", "/validFrom", "/name", "/credentialSubject/achievement"]
 SELECTIVE = ["/credentialSubject/identifier/0", "/credentialSubject/result", "/awardedDate"]
 DISCLOSABLE: list[sd_jwt.Path] = [
@@ -109,7 +116,7 @@ def measure_ecdsa_sd(issuer: KeyPair, doc: dict[str, Any], seconds: float) -> li
         "verificationMethod": key_id(issuer.public),
         "proofPurpose": "assertionMethod",
     }
-    options = VerifyOptions(now=NOW)
+    options = VerifyOptions(now=NOW, always_disclosed=attested)
 
     def issue() -> dict[str, Any]:
         return ecdsa_sd.create_base_proof(doc, proof_options, issuer, MANDATORY)
@@ -160,7 +167,7 @@ def measure_sd_jwt(
             expected_typ="dc+sd-jwt",
         )
 
-    options = VerifyOptions(now=NOW, challenge=NONCE, domain=AUD)
+    options = VerifyOptions(now=NOW, challenge=NONCE, domain=AUD, always_disclosed=attested)
     token = issue()
     shown = present()
     bare()
