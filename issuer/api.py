@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from issuer import baking, catalogue, identity, issuance, status
+from issuer import baking, catalogue, identity, issuance, status, vc_api_issue
 from issuer.deps import InstallationDep, TokenDep, check_token
 from issuer.errors import IssuerError, NotFoundError
 from issuer.installation import Installation
@@ -92,7 +92,7 @@ def _enveloped(record: CredentialRecord) -> dict[str, Any] | str:
         return record.document
     media = "application/vc+jwt" if record.format == "vc-jwt" else "application/jwt"
     return {
-        "@context": issuance.VC_V2,
+        "@context": vc_api_issue.VC_V2,
         "id": f"data:{media},{record.document}",
         "type": "EnvelopedVerifiableCredential",
     }
@@ -129,7 +129,7 @@ async def credentials_issue(request: Request, inst: InstallationDep, _: TokenDep
             "bad-input",
         )
     try:
-        record = issuance.issue_document(
+        record = vc_api_issue.issue_document(
             inst,
             credential,
             format=chosen,

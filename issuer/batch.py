@@ -22,7 +22,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from issuer import issuance, store
+from issuer import issuance, securing, store
 from issuer.batch_csv import (
     COLUMNS,
     MAX_REPORTED,
@@ -93,8 +93,8 @@ def create_batch(
 
     Raises :class:`NotFoundError` (unknown issuer), :class:`InvalidRequestError` (unknown
     achievement or format), :class:`BatchTooLarge`, :class:`BatchRejected`."""
-    if format not in issuance.FORMATS:
-        raise InvalidRequestError(f"format {format!r}: use one of {', '.join(issuance.FORMATS)}")
+    if format not in securing.FORMATS:
+        raise InvalidRequestError(f"format {format!r}: use one of {', '.join(securing.FORMATS)}")
     with inst.db.transaction() as tx:
         if store.get_issuer(tx, issuer) is None:
             raise NotFoundError(f"no issuer {issuer!r}")

@@ -108,7 +108,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             Place("Verify a credential", "verifier", "/"),
             Place("The care home as an issuer", "issuer", "/issuers/employer"),
         ),
-        ("verifier/requests.py", "verifier/policy.py"),
+        ("verifier/requests.py", "verifier/answers.py", "verifier/policy.py"),
     ),
     Stakeholder(
         "hr-systems",

@@ -89,7 +89,12 @@ STEPS: tuple[Step, ...] = (
         ),
         "A request link and QR code carrying a fresh, single-use challenge (an OpenID4VP "
         "request with a DCQL query, and a VC-API request).",
-        ("verifier/requests.py", "verifier/job_pages.py", "vckit/dcql.py", "vckit/oid4vp.py"),
+        (
+            "verifier/requests.py",
+            "verifier/oid4vp_request.py",
+            "verifier/dcql_request.py",
+            "vckit/dcql.py",
+        ),
     ),
     Step(
         4,

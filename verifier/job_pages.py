@@ -21,9 +21,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from vckit.errors import InputError
-from verifier import report_view
+from verifier import oid4vp_request, report_view, vc_api_request
 from verifier import requests as use
 from verifier.oid4vp_api import RequestsDep
+from verifier.stored_report import report_from_json
 
 router = APIRouter(include_in_schema=False)
 MAX_FIELDS = 10
@@ -110,10 +111,10 @@ def show_request(job_id: str, request_id: str, request: Request, ctx: RequestsDe
         return _not_found(request, "request")
     context: dict[str, Any] = {"job": found, "record": record}
     if record.kind == use.OID4VP:
-        links = use.links(ctx, record)
-        context.update(links=links, qr=use.qr_svg(links["by_reference"]))
+        links = oid4vp_request.links(ctx, record)
+        context.update(links=links, qr=oid4vp_request.qr_svg(links["by_reference"]))
     else:
-        vpr = use.vc_api_request(ctx, record)
+        vpr = vc_api_request.vc_api_request(ctx, record)
         context.update(vpr=json.dumps(vpr, indent=2), answer_at=f"/api/vc-api/requests/{record.id}")
     return _render(request, "job_request.html", **context)
 
@@ -126,7 +127,7 @@ def result(job_id: str, response_id: str, request: Request, ctx: RequestsDep) ->
         return _not_found(request, "result")
     if answer.job_id != job_id:
         return _not_found(request, "result")
-    report = use.report_from_json(answer.report)
+    report = report_from_json(answer.report)
     source = f"a candidate's wallet, received {answer.received}"
     return _render(
         request, "report.html", report=report, view=report_view.view(report), source=source

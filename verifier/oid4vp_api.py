@@ -21,6 +21,7 @@ from servicekit.problems import problem
 from vckit.document import MAX_BYTES, read_input
 from vckit.errors import InputError
 from vckit.oid4vp import REQUEST_OBJECT_MEDIA_TYPE
+from verifier import answers, oid4vp_request, vc_api_request
 from verifier import requests as use
 from verifier.requests import InvalidRequest, NotFound, Requests
 from verifier.store import RequestRecord, ResponseRecord
@@ -51,7 +52,7 @@ def request_object(request_id: str, verifier: RequestsDep) -> Response:
         return problem(404, "Not found", "no such request", "not-found")
     if record.kind != use.OID4VP:
         return problem(404, "Not found", "no such OpenID4VP request", "not-found")
-    token = use.request_object(verifier, record)
+    token = oid4vp_request.request_object(verifier, record)
     return Response(token, media_type=REQUEST_OBJECT_MEDIA_TYPE)
 
 
@@ -69,7 +70,7 @@ async def direct_post(request: Request, verifier: RequestsDep) -> Response:
         return _oauth_error(f"parameters must not repeat: {', '.join(repeated)}")
     form = {name: values[0] for name, values in pairs.items()}
     try:
-        use.receive_direct_post(verifier, form)
+        answers.receive_direct_post(verifier, form)
     except InvalidRequest as exc:
         return _oauth_error(exc.description)
     return JSONResponse({}, headers={"Cache-Control": "no-store"})
@@ -100,11 +101,11 @@ def request_json(verifier: Requests, record: RequestRecord) -> dict[str, Any]:
         "used_at": record.used_at,
     }
     if record.kind == use.OID4VP:
-        out["request_uri"] = use.request_uri(verifier, record)
-        out["links"] = use.links(verifier, record)
-        out["parameters"] = use.authorization_request(verifier, record)
+        out["request_uri"] = oid4vp_request.request_uri(verifier, record)
+        out["links"] = oid4vp_request.links(verifier, record)
+        out["parameters"] = oid4vp_request.authorization_request(verifier, record)
     else:
-        out["presentation_request"] = use.vc_api_request(verifier, record)
+        out["presentation_request"] = vc_api_request.vc_api_request(verifier, record)
         out["answer_at"] = f"{verifier.base_url.rstrip('/')}/api/vc-api/requests/{record.id}"
     return out
 
@@ -172,7 +173,7 @@ async def vc_api_answer(request_id: str, request: Request, verifier: RequestsDep
         detail = "'verifiablePresentation' must be an object or a JWT"
         return problem(422, "Invalid answer", detail, "bad-input")
     try:
-        response = use.receive_vc_api(verifier, request_id, presentation)
+        response = vc_api_request.receive_vc_api(verifier, request_id, presentation)
     except NotFound:
         return problem(404, "Not found", "no such request", "not-found")
     except InvalidRequest as exc:

@@ -9,7 +9,7 @@ learner does in three pages (open the request, choose, check the preview, send).
     done.status, done.accepted, done.redirect_uri, done.sent   # what the verifier answered
 
 Each credential is checked first (another learner's id is not found: 404; a pointer that
-names no field: 422), then the request is opened (:func:`wallet.answer.open_request`),
+names no field: 422), then the request is opened (:func:`wallet.answer_request.open_request`),
 each credential is put to the first credential query it matches (DCQL; a VC-API request's
 QueryByExample), and the presentations are made (:func:`wallet.answer.prepare`) and sent
 once (:func:`wallet.answer.send`; a VC-API request's answer is returned, not sent).
@@ -21,8 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wallet import answer, disclose, present
-from wallet.answer import OID4VP, RequestView
+from wallet import answer, answer_match, answer_request, disclose, present
+from wallet.answer_match import RequestView
+from wallet.answer_request import OID4VP
 from wallet.disclose import Choice
 from wallet.errors import InvalidInputError
 from wallet.installation import Installation
@@ -81,8 +82,8 @@ def answer_at_once(
     for item in wanted:
         [held] = present.chosen_records(inst, account, [item.credential_id])
         choices[held.id] = disclose.choose(held, show=item.show, hide=item.hide)
-    record = answer.open_request(inst, account, request_text)
-    view = answer.view(inst, account, record.id)
+    record = answer_request.open_request(inst, account, request_text)
+    view = answer_match.view(inst, account, record.id)
     by_query = _queries_for(view, list(choices))
     shown = {credential_id: list(c.shown) for credential_id, c in choices.items()}
     prepared = answer.prepare(inst, account, record.id, by_query, shown)

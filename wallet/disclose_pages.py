@@ -28,7 +28,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from wallet import answer_sd, disclose, field_text, present, share
-from wallet.answer import RequestView
+from wallet.answer_match import RequestView
 from wallet.deps import CurrentAccount, InstallationDep, VisitorDep
 from wallet.disclose import Choice
 from wallet.field_text import Listing

@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wallet import answer, disclose_pages, present, share, store
+from wallet import answer, answer_match, answer_request, disclose_pages, present, share, store
 from wallet.deps import CurrentAccount, InstallationDep, VisitorDep
 from wallet.page_base import CheckedForm, Form, error_page, render
 from wallet.share import ShareLinkGone
@@ -208,7 +208,7 @@ def requests_page(
 
 @router.post("/requests", response_class=HTMLResponse)
 def requests_open(inst: InstallationDep, account: CurrentAccount, form: CheckedForm) -> Response:
-    record = answer.open_request(inst, account, form.get("request"))
+    record = answer_request.open_request(inst, account, form.get("request"))
     return RedirectResponse(f"/requests/{record.id}", status_code=303)
 
 
@@ -220,7 +220,7 @@ def request_page(
     account: CurrentAccount,
     visitor: VisitorDep,
 ) -> Response:
-    request_view = answer.view(inst, account, request_id)
+    request_view = answer_match.view(inst, account, request_id)
     listings = disclose_pages.request_listings(request_view)
     return render(request, visitor, "request.html", view=request_view, listings=listings)
 
@@ -250,7 +250,7 @@ def request_prepare(
     picked = {c for ids in choices.values() for c in ids}
     fields = {k: v for k, v in disclose_pages.shown_of(form).items() if k in picked}
     prepared = answer.prepare(inst, account, request_id, choices, fields)
-    request_view = answer.view(inst, account, request_id)
+    request_view = answer_match.view(inst, account, request_id)
     documents = {qid: [r.document for r in records] for qid, records in prepared.items()}
     ids = {qid: ",".join(r.id for r in records) for qid, records in prepared.items()}
     state = request_view.record.request.get("state")

@@ -18,36 +18,37 @@ The offer protocol itself (metadata, token, nonce, key proof, credential request
    (:func:`vckit.baking.extract`); text goes through :func:`vckit.document.read_input` (size,
    depth, duplicate keys, JSON, compact JWS or SD-JWT). Anything else is refused (422),
    nothing stored. Kept as ``ldp_vc``, ``jwt_vc_json`` or ``dc+sd-jwt`` (:func:`format_of`).
-2. **Whose is it** (:func:`recipient_of`): a credential about another DID than the learner's is
-   refused ("this credential is about someone else"); one whose subject is named only by an
-   OB 3.0 ``IdentityObject`` (an email) is accepted and flagged, with whether the hash
-   matches the account's email. An SD-JWT must be bound (``cnf.jwk``) to the learner's
-   holder key (:func:`bound_to_holder`), else it is refused the same way.
-3. **Verify** (:func:`check`): :func:`vckit.verify.verify`, did:web documents and status lists
-   fetched through the wallet's one outbound client. The report is kept; the verdict is one of
+2. **Whose is it** (:mod:`wallet.receive_recipient`): a credential about someone else is
+   refused; one about an email identity is accepted and flagged; an SD-JWT must be bound to
+   the learner's holder key.
+3. **Verify** (:mod:`wallet.receive_check`): the report is kept; the verdict is one of
    :data:`VERDICTS` -- a credential that fails is stored and shown as failed, never as good.
+   Re-checks live there too, and are re-exported here.
 4. **Keep**: the same credential twice is "already in your wallet" (409).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, timedelta
 from typing import Any
 
 from servicekit.db import ConflictError as DuplicateKey
 from vckit import baking, jose
-from vckit.did import DidResolver
 from vckit.document import read_input
 from vckit.errors import DocumentTooLargeError, NotBakedError, VckitError
-from vckit.report import FAIL, PASS, Report
-from vckit.verify import VerifyOptions, verify
 from wallet import accounts, disclose, receive_offer, store
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError
 from wallet.installation import Installation
+from wallet.receive_check import (
+    VERDICTS,
+    check,
+    recheck,
+    recheck_all,
+    recheck_due,
+    types_of,
+)
 from wallet.receive_offer import TxCodePrompt
+from wallet.receive_recipient import bound_to_holder, recipient_of
 from wallet.store import AccountRecord, CredentialRecord, OfferRecord
 
 __all__ = [
@@ -67,21 +68,7 @@ __all__ = [
     "start_offer",
 ]
 
-VERIFIED, FAILED, REVOKED, SUSPENDED, UNCHECKED = (
-    "verified",
-    "failed",
-    "revoked",
-    "suspended",
-    "unchecked",
-)
-VERDICTS = (VERIFIED, FAILED, REVOKED, SUSPENDED, UNCHECKED)
-"""``verified``: every check passed. ``revoked`` / ``suspended``: only the status check
-failed, with that purpose. ``failed``: any other failing check. ``unchecked``: nothing failed
-but some check could not run (e.g. the issuer's DID document could not be fetched)."""
-
 MAX_FILE_BYTES = baking.MAX_IMAGE_BYTES  # an image; the credential inside is bounded again
-RECHECK_AFTER = timedelta(hours=24)
-ABOUT_SOMEONE_ELSE = "this credential is about someone else: its subject is {}, you are {}"
 
 
 @dataclass(frozen=True)
@@ -133,93 +120,6 @@ def _credential_json(document: dict[str, Any] | str) -> dict[str, Any]:
         raise InvalidInputError(f"this JWT is not a credential: {exc}") from None
 
 
-# --- 2. whose is it ----------------------------------------------------------------------------
-
-
-def _subjects(credential: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    value = credential.get("credentialSubject")
-    items = value if isinstance(value, list) else [value]
-    return [item for item in items if isinstance(item, Mapping)]
-
-
-def _email_hash_matches(identity: Mapping[str, Any], email: str) -> bool:
-    """OB 3.0 IdentityObject: ``identityHash`` is the address itself, or when ``hashed``
-    ``sha256$`` + hex SHA-256 of the address followed by ``salt``."""
-    value = str(identity.get("identityHash", ""))
-    if not identity.get("hashed"):
-        return value.strip().lower() == email
-    salted = (email + str(identity.get("salt") or "")).encode()
-    return value.lower() == "sha256$" + hashlib.sha256(salted).hexdigest()
-
-
-def recipient_of(credential: Mapping[str, Any], account: AccountRecord) -> dict[str, Any]:
-    """Who the credential is about, as a note kept with its report. InvalidInputError when a
-    subject is another DID and none is the learner's."""
-    subjects = _subjects(credential)
-    ids = [str(s["id"]) for s in subjects if isinstance(s.get("id"), str)]
-    if account.did in ids:
-        return {"kind": "did", "detail": "issued to your DID", "id": account.did}
-    other_dids = [value for value in ids if value.startswith("did:")]
-    if other_dids:
-        raise InvalidInputError(ABOUT_SOMEONE_ELSE.format(other_dids[0][:120], account.did))
-    for subject in subjects:
-        identifiers = subject.get("identifier")
-        for identity in identifiers if isinstance(identifiers, list) else [identifiers]:
-            if isinstance(identity, Mapping) and identity.get("identityType") == "emailAddress":
-                matches = _email_hash_matches(identity, account.email)
-                detail = "issued to an email identity" + (
-                    ", which matches your account's email"
-                    if matches
-                    else ", which is not your account's email"
-                )
-                return {"kind": "email", "detail": detail, "matches": matches}
-    if ids:
-        return {"kind": "other", "detail": f"its subject is {ids[0][:120]}, not a DID"}
-    return {"kind": "none", "detail": "the credential names no subject"}
-
-
-# --- 3. verifying --------------------------------------------------------------------------------
-
-
-def verify_options(inst: Installation) -> VerifyOptions:
-    """did:web documents and status lists through the wallet's outbound client; now."""
-    return VerifyOptions(
-        resolver=DidResolver(inst.http.fetch), fetch_status_list=inst.http.fetch, now=inst.now()
-    )
-
-
-def verdict_of(report: Report) -> str:
-    """One of :data:`VERDICTS` (a revoked credential is not merely "failed")."""
-    if report.verdict == PASS:
-        return VERIFIED
-    if report.verdict != FAIL:
-        return UNCHECKED
-    failed = [c for c in report.all_checks() if c.status == FAIL]
-    if len(failed) == 1 and failed[0].id == "status":
-        if failed[0].detail.startswith("revocation:"):
-            return REVOKED
-        if failed[0].detail.startswith("suspension:"):
-            return SUSPENDED
-    return FAILED
-
-
-def check(inst: Installation, document: dict[str, Any] | str) -> tuple[dict[str, Any], str]:
-    """Verify a credential: (the report as JSON, its verdict). InvalidInputError when it is
-    not a credential at all (a presentation, not a VC)."""
-    if isinstance(document, dict) and "VerifiablePresentation" in _types(document):
-        raise InvalidInputError("this is a presentation, not a credential")
-    try:
-        report = verify(document, verify_options(inst))
-    except VckitError as exc:
-        raise InvalidInputError(f"this is not a credential the wallet can check: {exc}") from None
-    return report.to_json(), verdict_of(report)
-
-
-def _types(document: Mapping[str, Any]) -> list[str]:
-    value = document.get("type")
-    return [value] if isinstance(value, str) else [t for t in value or [] if isinstance(t, str)]
-
-
 # --- 4. keeping ----------------------------------------------------------------------------------
 
 
@@ -228,7 +128,7 @@ def keep(
 ) -> Received:
     """Check whose it is, verify, store with the report. ConflictError when already held."""
     credential = _credential_json(document)
-    if "VerifiableCredential" not in _types(credential):
+    if "VerifiableCredential" not in types_of(credential):
         raise InvalidInputError(
             "this is not a verifiable credential (no VerifiableCredential type)"
         )
@@ -264,27 +164,6 @@ def format_of(document: dict[str, Any] | str) -> str:
     if isinstance(document, dict):
         return "ldp_vc"
     return disclose.SD_JWT if disclose.is_sd_jwt(document) else "jwt_vc_json"
-
-
-def bound_to_holder(
-    inst: Installation, account: AccountRecord, token: str, recipient: dict[str, Any]
-) -> dict[str, Any]:
-    """An SD-JWT is presented with a Key Binding JWT signed by the key in its ``cnf``
-    (RFC 9901 §4.1.2): refused unless that key is the learner's holder key."""
-    claims = disclose.sd_jwt_claims(token) or {}
-    cnf = claims.get("cnf")
-    jwk = cnf.get("jwk") if isinstance(cnf, Mapping) else None
-    if not isinstance(jwk, Mapping):
-        raise InvalidInputError(
-            "this SD-JWT names no holder key (cnf.jwk): you could not present it as yours"
-        )
-    mine = accounts.holder_key(inst, account).public.to_jwk()
-    if any(jwk.get(name) != mine.get(name) for name in ("kty", "crv", "x", "y")):
-        raise InvalidInputError(
-            "this credential is about someone else: it is bound to another key (cnf), "
-            f"not your holder key ({account.did})"
-        )
-    return {**recipient, "holder_key": "bound to your holder key (cnf)"}
 
 
 def receive_file(
@@ -369,62 +248,3 @@ def redeem_offer(
             credential_id=received.record.id,
         )
     return received
-
-
-# --- re-checking -------------------------------------------------------------------------------
-
-
-def _recheck_record(inst: Installation, record: CredentialRecord) -> CredentialRecord:
-    """Verify a held credential again (its status may have changed); keep the new report."""
-    try:
-        report, verdict = check(inst, record.document)
-    except InvalidInputError as exc:  # held, yet no longer checkable: say so, never "good"
-        report, verdict = {"verdict": FAIL, "checks": [], "error": str(exc)}, FAILED
-    previous = record.report or {}
-    if "recipient" in previous:
-        report["recipient"] = previous["recipient"]
-    with inst.db.transaction() as tx:
-        store.update_check(
-            tx,
-            record.account_id,
-            record.id,
-            report=report,
-            verdict=verdict,
-            checked_at=inst.stamp(),
-        )
-        fresh = store.get_credential(tx, record.account_id, record.id)
-    if fresh is None:  # deleted meanwhile
-        raise NotFoundError("no such credential in your wallet")
-    return fresh
-
-
-def recheck(inst: Installation, account_id: str, credential_id: str) -> CredentialRecord:
-    """Re-verify one of the learner's credentials (NotFoundError for anyone else's)."""
-    with inst.db.transaction() as tx:
-        record = store.get_credential(tx, account_id, credential_id)
-    if record is None:
-        raise NotFoundError("no such credential in your wallet")
-    return _recheck_record(inst, record)
-
-
-def recheck_all(inst: Installation, account_id: str) -> list[CredentialRecord]:
-    """Re-verify every credential of the learner."""
-    with inst.db.transaction() as tx:
-        records = store.list_credentials(tx, account_id)
-    return [_recheck_record(inst, record) for record in records]
-
-
-def recheck_due(inst: Installation, *, every: timedelta = RECHECK_AFTER, limit: int = 100) -> int:
-    """The background job's step, across accounts: re-verify up to ``limit`` credentials
-    last checked more than ``every`` ago. Returns how many were checked."""
-    before = (inst.now() - every).astimezone(UTC).isoformat()
-    with inst.db.transaction() as tx:
-        due = store.credentials_to_recheck(tx, before, limit)
-    done = 0
-    for record in due:
-        try:
-            _recheck_record(inst, record)
-        except NotFoundError:
-            continue
-        done += 1
-    return done

@@ -1,0 +1,72 @@
+"""The catalogue: each issuer's OB 3.0 Achievements (table ``achievements``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from issuer.store.columns import dump_json
+from servicekit.db import Tx
+
+
+@dataclass(frozen=True)
+class AchievementRecord:
+    id: str  # the Achievement's id (a URL under the issuer)
+    issuer: str
+    slug: str
+    achievement: dict[str, Any]  # OB 3.0 Achievement
+    created: str
+    disclosable: tuple[str, ...] | None = None  # learner-data fields; None: all (learner_data)
+
+
+def _achievement(row: dict[str, Any] | None) -> AchievementRecord | None:
+    if row is None:
+        return None
+    policy = row.get("disclosable_json")
+    return AchievementRecord(
+        row["id"],
+        row["issuer"],
+        row["slug"],
+        json.loads(row["achievement_json"]),
+        row["created"],
+        None if policy is None else tuple(json.loads(policy)),
+    )
+
+
+def add_achievement(
+    tx: Tx,
+    id: str,
+    issuer: str,
+    slug: str,
+    achievement: dict[str, Any],
+    created: str,
+    disclosable: tuple[str, ...] | None = None,
+) -> None:
+    tx.execute(
+        "INSERT INTO achievements (id, issuer, slug, achievement_json, created, disclosable_json) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            id,
+            issuer,
+            slug,
+            dump_json(achievement),
+            created,
+            None if disclosable is None else dump_json(list(disclosable)),
+        ),
+    )
+
+
+def get_achievement(tx: Tx, issuer: str, slug_or_id: str) -> AchievementRecord | None:
+    """An achievement of this issuer by its slug or its full id."""
+    return _achievement(
+        tx.one(
+            "SELECT * FROM achievements WHERE issuer = ? AND (slug = ? OR id = ?)",
+            (issuer, slug_or_id, slug_or_id),
+        )
+    )
+
+
+def list_achievements(tx: Tx, issuer: str) -> list[AchievementRecord]:
+    rows = tx.all("SELECT * FROM achievements WHERE issuer = ? ORDER BY created, slug", (issuer,))
+    return [record for record in map(_achievement, rows) if record is not None]

@@ -1,0 +1,93 @@
+"""The credentials issued (table ``credentials``): the signed document, its download
+token and its revocation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from issuer.store.columns import dump_json
+from servicekit.db import Tx
+
+
+@dataclass(frozen=True)
+class CredentialRecord:
+    id: str  # the credential's id (urn:uuid:...)
+    token: str  # the unguessable part of its download URL
+    issuer: str
+    achievement: str | None
+    format: str  # eddsa-rdfc-2022, ecdsa-rdfc-2019, vc-jwt, ob3-jwt
+    recipient: str  # a DID or the IdentityObject's identityHash
+    document: dict[str, Any] | str  # the signed JSON-LD credential, or the JWT
+    issued: str
+    revoked: str | None = None  # when it was revoked (final)
+
+
+def _credential(row: dict[str, Any] | None) -> CredentialRecord | None:
+    if row is None:
+        return None
+    text: str = row["document"]
+    document: dict[str, Any] | str = json.loads(text) if text.startswith("{") else text
+    return CredentialRecord(
+        row["id"],
+        row["token"],
+        row["issuer"],
+        row["achievement"],
+        row["format"],
+        row["recipient"],
+        document,
+        row["issued"],
+        row["revoked"],
+    )
+
+
+def add_credential(tx: Tx, record: CredentialRecord) -> None:
+    document = record.document if isinstance(record.document, str) else dump_json(record.document)
+    tx.execute(
+        "INSERT INTO credentials (id, token, issuer, achievement, format, recipient, document, "
+        "issued) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            record.id,
+            record.token,
+            record.issuer,
+            record.achievement,
+            record.format,
+            record.recipient,
+            document,
+            record.issued,
+        ),
+    )
+
+
+def mark_revoked(tx: Tx, id: str, when: str) -> bool:
+    """Record the revocation (once); False if it was revoked already."""
+    return (
+        tx.execute(
+            "UPDATE credentials SET revoked = ? WHERE id = ? AND revoked IS NULL", (when, id)
+        )
+        == 1
+    )
+
+
+def get_credential(tx: Tx, id: str) -> CredentialRecord | None:
+    return _credential(tx.one("SELECT * FROM credentials WHERE id = ?", (id,)))
+
+
+def get_credential_by_token(tx: Tx, token: str) -> CredentialRecord | None:
+    return _credential(tx.one("SELECT * FROM credentials WHERE token = ?", (token,)))
+
+
+def list_credentials(
+    tx: Tx, issuer: str, *, limit: int = 100, offset: int = 0
+) -> list[CredentialRecord]:
+    rows = tx.all(
+        "SELECT * FROM credentials WHERE issuer = ? ORDER BY issued DESC, id LIMIT ? OFFSET ?",
+        (issuer, limit, offset),
+    )
+    return [record for record in map(_credential, rows) if record is not None]
+
+
+def count_credentials(tx: Tx, issuer: str) -> int:
+    row = tx.one("SELECT COUNT(*) AS n FROM credentials WHERE issuer = ?", (issuer,))
+    return int(row["n"]) if row else 0

@@ -1,0 +1,157 @@
+"""Status lists (tables ``status_lists``, ``status_entries``): the lists, the index each
+credential holds in them, the bits set, and the signed list credential."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from issuer.store.columns import dump_json
+from servicekit.db import Tx
+
+
+@dataclass(frozen=True)
+class StatusListRecord:
+    id: str  # the status list credential's URL
+    issuer: str
+    purpose: str  # revocation, suspension
+    flavor: str  # bitstring, statuslist2021
+    seq: int
+    size: int  # bits
+    stride: int  # odd: index n -> (n * stride) % size, a permutation of the list
+    next_index: int  # how many indexes are taken
+    credential: dict[str, Any] | None  # the signed list credential, re-signed on change
+    updated: str
+
+
+def _status_list(row: dict[str, Any] | None) -> StatusListRecord | None:
+    if row is None:
+        return None
+    text = row["credential_json"]
+    return StatusListRecord(
+        row["id"],
+        row["issuer"],
+        row["purpose"],
+        row["flavor"],
+        int(row["seq"]),
+        int(row["size"]),
+        int(row["stride"]),
+        int(row["next_index"]),
+        json.loads(text) if text else None,
+        row["updated"],
+    )
+
+
+def latest_status_list(tx: Tx, issuer: str, purpose: str, flavor: str) -> StatusListRecord | None:
+    """The newest list of this issuer, purpose and flavor (full or not), in one statement
+    so that concurrent writers agree on which list is the newest."""
+    return _status_list(
+        tx.one(
+            "SELECT * FROM status_lists WHERE issuer = ? AND purpose = ? AND flavor = ? "
+            "ORDER BY seq DESC LIMIT 1",
+            (issuer, purpose, flavor),
+        )
+    )
+
+
+def add_status_list(tx: Tx, record: StatusListRecord) -> bool:
+    """Insert the list unless a concurrent writer made the same (issuer, purpose, flavor,
+    seq) first; returns True when this call inserted it."""
+    changed = tx.execute(
+        "INSERT INTO status_lists (id, issuer, purpose, flavor, seq, size, stride, next_index, "
+        "credential_json, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (
+            record.id,
+            record.issuer,
+            record.purpose,
+            record.flavor,
+            record.seq,
+            record.size,
+            record.stride,
+            record.next_index,
+            None if record.credential is None else dump_json(record.credential),
+            record.updated,
+        ),
+    )
+    return changed == 1
+
+
+def get_status_list(tx: Tx, id: str) -> StatusListRecord | None:
+    return _status_list(tx.one("SELECT * FROM status_lists WHERE id = ?", (id,)))
+
+
+def lock_status_list(tx: Tx, id: str, when: str) -> bool:
+    """Take the list's row lock (PostgreSQL) so concurrent changes to it queue up."""
+    return tx.execute("UPDATE status_lists SET updated = ? WHERE id = ?", (when, id)) == 1
+
+
+def allocate_index(tx: Tx, list_id: str) -> int | None:
+    """Take the list's next position (atomic); returns its bit index, None when full."""
+    row = tx.one(
+        "UPDATE status_lists SET next_index = next_index + 1 "
+        "WHERE id = ? AND next_index < size RETURNING next_index, size, stride",
+        (list_id,),
+    )
+    if row is None:
+        return None
+    position = int(row["next_index"]) - 1
+    return (position * int(row["stride"])) % int(row["size"])
+
+
+def add_status_entry(tx: Tx, list_id: str, idx: int, credential_id: str, purpose: str) -> None:
+    tx.execute(
+        "INSERT INTO status_entries (list_id, idx, credential_id, purpose) VALUES (?, ?, ?, ?)",
+        (list_id, idx, credential_id, purpose),
+    )
+
+
+@dataclass(frozen=True)
+class StatusEntryRecord:
+    list_id: str
+    idx: int
+    credential_id: str
+    purpose: str
+    is_set: bool
+    changed: str | None
+
+
+def status_entries_of(tx: Tx, credential_id: str) -> list[StatusEntryRecord]:
+    rows = tx.all(
+        "SELECT * FROM status_entries WHERE credential_id = ? ORDER BY purpose",
+        (credential_id,),
+    )
+    return [
+        StatusEntryRecord(
+            r["list_id"],
+            int(r["idx"]),
+            r["credential_id"],
+            r["purpose"],
+            bool(r["is_set"]),
+            r["changed"],
+        )
+        for r in rows
+    ]
+
+
+def set_status_bit(tx: Tx, list_id: str, idx: int, value: bool, when: str) -> bool:
+    """Set or clear one bit; returns True when it changed."""
+    changed = tx.execute(
+        "UPDATE status_entries SET is_set = ?, changed = ? "
+        "WHERE list_id = ? AND idx = ? AND is_set <> ?",
+        (int(value), when, list_id, idx, int(value)),
+    )
+    return changed == 1
+
+
+def set_indexes(tx: Tx, list_id: str) -> list[int]:
+    """Every index whose bit is set in the list."""
+    rows = tx.all("SELECT idx FROM status_entries WHERE list_id = ? AND is_set = 1", (list_id,))
+    return [int(row["idx"]) for row in rows]
+
+
+def save_list_credential(tx: Tx, list_id: str, credential: dict[str, Any], when: str) -> None:
+    tx.execute(
+        "UPDATE status_lists SET credential_json = ?, updated = ? WHERE id = ?",
+        (dump_json(credential), when, list_id),
+    )

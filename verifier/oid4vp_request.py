@@ -1,0 +1,73 @@
+"""Use case: a job's request as OpenID for Verifiable Presentations 1.0 (:data:`OID4VP`).
+
+:func:`authorization_request`: ``response_type=vp_token``, ``response_mode=direct_post``
+(§8.2), client identifier ``redirect_uri:<response URI>`` (§5.9.3), ``state`` = the request id,
+and a DCQL query (§6, :mod:`verifier.dcql_request`) asking for ``ldp_vc`` credentials with the
+job's required types (Appendix B.1.1: ``type_values`` are the expanded type IRIs) and/or
+``dc+sd-jwt`` SD-JWT VCs of the OB 3.0 AchievementCredential ``vct``. The request travels by
+reference (``request_uri``, an unsigned Request Object, RFC 9101) or by value, as an
+``openid4vp://`` link (:func:`links`, shown as a QR code by the pages: :func:`qr_svg`).
+The wallet's answer is :func:`verifier.answers.receive_direct_post`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+
+from vckit.oid4vp import request_link, unsigned_request_object
+from verifier import dcql_request
+from verifier.requests import Requests, get_job, required_types
+from verifier.store import JobRecord, RequestRecord
+
+
+def dcql_query(job: JobRecord) -> dict[str, Any]:
+    """§6: ``ldp_vc`` credentials of the required types and/or OB 3.0 SD-JWT VCs
+    (:func:`verifier.dcql_request.dcql_query`)."""
+    return dcql_request.dcql_query(required_types(job))
+
+
+def authorization_request(ctx: Requests, record: RequestRecord) -> dict[str, Any]:
+    """§5.1 parameters of the request (also the claims of its Request Object)."""
+    job = get_job(ctx, record.job_id)
+    return {
+        "response_type": "vp_token",
+        "response_mode": "direct_post",
+        "client_id": record.client_id,
+        "response_uri": ctx.response_uri,
+        "nonce": record.nonce,
+        "state": record.id,
+        "dcql_query": dcql_query(job),
+        "client_metadata": {
+            "client_name": f"LER verifier — {job.title}",
+            "vp_formats_supported": dcql_request.vp_formats_supported(),
+        },
+    }
+
+
+def request_object(ctx: Requests, record: RequestRecord) -> str:
+    """RFC 9101 §4: the unsigned Request Object served at ``request_uri`` (§5.9.3)."""
+    claims = {**authorization_request(ctx, record), "aud": "https://self-issued.me/v2"}
+    return unsigned_request_object(claims)
+
+
+def request_uri(ctx: Requests, record: RequestRecord) -> str:
+    return f"{ctx.base_url.rstrip('/')}/oid4vp/requests/{record.id}"
+
+
+def links(ctx: Requests, record: RequestRecord) -> dict[str, str]:
+    """The request as ``openid4vp://`` links: by reference (short: for the QR code) and by
+    value (every parameter on the link)."""
+    return {
+        "by_reference": request_link(
+            {"client_id": record.client_id, "request_uri": request_uri(ctx, record)}
+        ),
+        "by_value": request_link(authorization_request(ctx, record)),
+    }
+
+
+def qr_svg(text: str) -> str:
+    """The text as an inline SVG QR code (error correction M), for the request page."""
+    qr = segno.make_qr(text, error="m")
+    return str(qr.svg_inline(scale=4, title="Presentation request", dark="#000", light="#fff"))
