@@ -6,6 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JS_DIR := tests/interop/js
+NODE_MIN := 20
+# A Node.js installed by `make test` when the machine's is older than NODE_MIN (Debian bookworm ships 18):
+# the npm registry's node-linux-<arch> package, put first on PATH for every recipe.
+NODE_DIR := .node
+export PATH := $(CURDIR)/$(NODE_DIR)/bin:$(PATH)
 
 .PHONY: up test install install-test lint typecheck pytest bench clean screenshots
 
@@ -37,6 +42,14 @@ install-test: install
 	if [ -n "$$missing" ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+	@major=$$(node -p 'process.versions.node.split(".")[0]'); \
+	if [ "$$major" -lt $(NODE_MIN) ]; then \
+	  arch=$$(node -p process.arch); \
+	  echo "Node.js $$major is older than $(NODE_MIN): installing node-linux-$$arch@20.20.2 from the npm registry into $(NODE_DIR)/"; \
+	  npm install --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error node-linux-$$arch@20.20.2 && \
+	  mkdir -p $(NODE_DIR)/bin && ln -sf ../node_modules/node-linux-$$arch/bin/node $(NODE_DIR)/bin/node && \
+	  rm -rf $(JS_DIR)/node_modules; \
+	fi
 	@if [ ! -d $(JS_DIR)/node_modules ] || [ $(JS_DIR)/package-lock.json -nt $(JS_DIR)/node_modules ]; then \
 	  echo "installing the independent JavaScript implementations (npm ci)"; \
 	  cd $(JS_DIR) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules; \
@@ -60,4 +73,4 @@ screenshots: install-test
 	LER_SCREENSHOTS=examples/screenshots $(BIN)/pytest -q tests/browser
 
 clean:
-	rm -rf $(VENV) $(JS_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NODE_DIR) $(JS_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache
