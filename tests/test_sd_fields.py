@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests import sd_scenarios as sc
-from vckit import ecdsa_sd, multibase, sd_jwt
+from vckit import ecdsa_sd, multibase, sd_jwt, sd_jwt_compact
 from vckit.errors import SdPointerError
 from vckit.keyfile import key_id
 from vckit.sd_disclose import disclose_ecdsa_sd, disclose_sd_jwt, preview
@@ -107,7 +107,7 @@ def test_sd_jwt_disclose_matches_preview() -> None:
     token = disclose_sd_jwt(SD_JWT, chosen, None)
     _jwt, disclosures, kb = sd_jwt.split(token)
     assert kb is None and len(disclosures) == 2
-    header, payload = sd_jwt._jwt_parts(_jwt, "jwt")
+    header, payload = sd_jwt_compact.jwt_parts(_jwt, "jwt")
     seen = credential_view(sd_jwt.process_disclosures(payload, disclosures).claims)
     expected = preview(fields_of_sd_jwt(SD_JWT), chosen, credential=seen)
     assert seen == expected
@@ -166,11 +166,15 @@ def _identifier_sd_jwt(decoy_first: bool, locked_first: bool) -> str:
     if not decoy_first:
         return token
     jwt, disclosures, _ = sd_jwt.split(token)
-    _header, payload = sd_jwt._jwt_parts(jwt, "jwt")
+    _header, payload = sd_jwt_compact.jwt_parts(jwt, "jwt")
     decoy = multibase.base64url_nopad_encode(hashlib.sha256(b"decoy").digest())
     payload["credentialSubject"]["identifier"].insert(0, {"...": decoy})
     header = {"alg": "ES256", "typ": "dc+sd-jwt", "kid": key_id(sc.ISSUER.public)}
-    return sd_jwt._sign(header, payload, sc.ISSUER) + "~" + "".join(d + "~" for d in disclosures)
+    return (
+        sd_jwt_compact.sign_jws(header, payload, sc.ISSUER)
+        + "~"
+        + "".join(d + "~" for d in disclosures)
+    )
 
 
 @pytest.mark.parametrize(
@@ -203,7 +207,7 @@ def test_sd_jwt_sends_exactly_the_field_the_preview_shows(
 
 def _payload_and_disclosures(token: str) -> tuple[dict[str, Any], list[str]]:
     jwt, disclosures, _ = sd_jwt.split(token)
-    return sd_jwt._jwt_parts(jwt, "jwt")[1], disclosures
+    return sd_jwt_compact.jwt_parts(jwt, "jwt")[1], disclosures
 
 
 def _at(document: Any, pointer: str) -> Any:

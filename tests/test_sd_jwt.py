@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from vckit import sd_jwt
+from vckit import sd_jwt, sd_jwt_compact
 from vckit.errors import (
     InvalidSignatureError,
     JwtAlgorithmError,
@@ -479,7 +479,7 @@ def test_deep_json_is_a_named_error_not_a_recursion_error(where: str) -> None:
     if where == "payload":
         segment = base64.urlsafe_b64encode(('{"x":' + deep + "}").encode()).rstrip(b"=")
         with pytest.raises(SdJwtFormatError):
-            sd_jwt._jwt_parts("e30." + segment.decode() + ".AA", "jwt")
+            sd_jwt_compact.jwt_parts("e30." + segment.decode() + ".AA", "jwt")
     else:
         encoded = base64.urlsafe_b64encode(('["s","x",' + deep + "]").encode()).rstrip(b"=")
         with pytest.raises(SdJwtDisclosureError):

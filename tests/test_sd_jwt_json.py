@@ -31,7 +31,7 @@ from tests.test_sd_jwt import (
     presented,
     verify_ours,
 )
-from vckit import sd_jwt, sd_jwt_json
+from vckit import sd_jwt, sd_jwt_compact, sd_jwt_json
 from vckit.errors import (
     InputError,
     KeyBindingHashError,
@@ -147,7 +147,7 @@ def test_vector_rebound_by_its_holder_as_section_8_says_verifies(case: Path) -> 
         iat=options["now"],
     )
     assert sd_jwt_json.verify(bound, issuer_lookup, **options).claims == expected
-    _, kb_payload = sd_jwt._jwt_parts(bound["header"]["kb_jwt"], "KB-JWT")
+    _, kb_payload = sd_jwt_compact.jwt_parts(bound["header"]["kb_jwt"], "KB-JWT")
     jws = ".".join([bound["protected"], bound["payload"], bound["signature"]])
     wanted = jws + "~" + "".join(d + "~" for d in bound["header"]["disclosures"])
     assert kb_payload["sd_hash"] == sd_jwt.sd_hash(wanted)

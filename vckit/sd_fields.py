@@ -28,7 +28,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vckit import sd_jwt
+from vckit import sd_jwt, sd_jwt_compact
 from vckit.ecdsa_sd_select import parse_pointer
 from vckit.ecdsa_sd_values import parse_base_proof_value
 from vckit.errors import SdPointerError
@@ -201,7 +201,7 @@ def sd_jwt_view(token: str) -> tuple[dict[str, Any], sd_jwt.SdJwtVerification]:
     disclosure sits: ``disclosed_paths`` (issuer-signed positions) and ``view_paths``
     (positions in the view, decoys and other withheld elements removed)."""
     jwt, disclosures, _kb = sd_jwt.split(token)
-    _header, payload = sd_jwt._jwt_parts(jwt, "issuer-signed JWT")
+    _header, payload = sd_jwt_compact.jwt_parts(jwt, "issuer-signed JWT")
     result = sd_jwt.process_disclosures(payload, disclosures)
     return credential_view(result.claims), result
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from vckit import multibase, sd_jwt
+from vckit import multibase, sd_jwt, sd_jwt_compact
 from vckit.document import check_object_depth
 from vckit.errors import InputError, SdJwtFormatError, SdJwtJsonError
 from vckit.keys import KeyPair
@@ -102,7 +102,7 @@ def _signature(
             "the first signature's unprotected header"
         )
     try:
-        names = sd_jwt._decode_segment(protected, f"{where}.protected header")
+        names = sd_jwt_compact.decode_segment(protected, f"{where}.protected header")
     except SdJwtFormatError as exc:
         raise SdJwtJsonError(str(exc)) from None
     shared = sorted(set(names) & set(header))

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
-from vckit import jose, sd_fields, sd_jwt
+from vckit import jose, sd_fields, sd_jwt, sd_jwt_compact
 from vckit.credential import issuer_id
 from vckit.errors import (
     JwtIssuerMismatchError,
@@ -62,7 +62,7 @@ def verify_sd_jwt(token: str, options: VerifyOptions) -> Report:
     """An SD-JWT VC, as a credential report or (with key binding) a presentation report."""
     try:
         jwt, disclosures, kb_jwt = sd_jwt.split(token)
-        header, payload = sd_jwt._jwt_parts(jwt, "issuer-signed JWT")
+        header, payload = sd_jwt_compact.jwt_parts(jwt, "issuer-signed JWT")
     except SdJwtError as exc:
         raise UnsupportedFormatError(f"not a usable SD-JWT: {exc}") from None
     credential, claims = _credential_report(jwt, header, payload, disclosures, options)
@@ -224,7 +224,7 @@ def _key_binding_checks(
             Check("challenge", UNCHECKED, why),
             Check("domain", UNCHECKED, why),
         ]
-    _header, kb = sd_jwt._jwt_parts(kb_jwt, "Key Binding JWT")
+    _header, kb = sd_jwt_compact.jwt_parts(kb_jwt, "Key Binding JWT")
     return [
         Check("proof", PASS, "the Key Binding JWT verifies (kb+jwt, recent iat, sd_hash)"),
         Check("holder-binding", PASS, "signed with the holder key the issuer bound (cnf)"),
