@@ -30,6 +30,16 @@ EMAIL = "/credentialSubject/identifier/2"
 GRADE = "/credentialSubject/result"
 EVIDENCE = "/evidence"
 AWARDED = "/awardedDate"
+#: What the SD-JWT VC makes disclosable (contract §2): each identifier, result, evidence,
+#: awardedDate.
+DISCLOSABLE: list[sd_jwt.Path] = [
+    ("credentialSubject", "identifier", 0),
+    ("credentialSubject", "identifier", 1),
+    ("credentialSubject", "identifier", 2),
+    ("credentialSubject", "result"),
+    ("evidence",),
+    ("awardedDate",),
+]
 
 
 WEB_DID = "did:web:college.example"
@@ -71,15 +81,8 @@ def credential(valid_until: datetime | None = None, issuer: str = ISSUER_DID) ->
     )
 
 
-def issue_sd_jwt(
-    valid_until: datetime | None = None,
-    *,
-    decoys: int = 0,
-    issuer: str = ISSUER_DID,
-    kid: str | None = None,
-) -> str:
-    """The SD-JWT VC as contract §2 shapes it (the identifiers per element, result,
-    evidence and awardedDate disclosable)."""
+def sd_jwt_claims(issuer: str = ISSUER_DID, valid_until: datetime | None = None) -> dict[str, Any]:
+    """The SD-JWT VC payload before disclosures: the credential and the JWT claims."""
     claims = credential(valid_until, issuer)
     claims |= {
         "iss": issuer,
@@ -90,19 +93,24 @@ def issue_sd_jwt(
     }
     if valid_until is not None:
         claims["exp"] = int(valid_until.timestamp())
-    disclosable = [
-        ("credentialSubject", "identifier", 0),
-        ("credentialSubject", "identifier", 1),
-        ("credentialSubject", "identifier", 2),
-        ("credentialSubject", "result"),
-        ("evidence",),
-        ("awardedDate",),
-    ]
+    return claims
+
+
+def issue_sd_jwt(
+    valid_until: datetime | None = None,
+    *,
+    decoys: int = 0,
+    issuer: str = ISSUER_DID,
+    kid: str | None = None,
+) -> str:
+    """The SD-JWT VC as contract §2 shapes it (the identifiers per element, result,
+    evidence and awardedDate disclosable)."""
+    claims = sd_jwt_claims(issuer, valid_until)
     return sd_jwt.issue(
         claims,
         ISSUER,
         kid=kid or key_id(ISSUER.public),
-        disclosable=disclosable,
+        disclosable=DISCLOSABLE,
         holder_jwk=HOLDER.public.to_jwk(),
         decoys=decoys,
     )

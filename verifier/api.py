@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
+from servicekit.json_body import json_object
 from servicekit.problems import problem
-from vckit.document import MAX_BYTES, read_input
 from vckit.errors import InputError
 from vckit.verify import ENVELOPED_MEDIA_TYPES
 from verifier.deps import VerifierDep
@@ -20,22 +20,8 @@ VC_V2 = "https://www.w3.org/ns/credentials/v2"
 SD_JWT_MEDIA_TYPE = "application/dc+sd-jwt"  # SD-JWT VC (draft-ietf-oauth-sd-jwt-vc §3.1)
 
 
-async def _json_body(request: Request) -> dict[str, Any] | Response:
-    """The body as one JSON object, read exactly as the CLI reads a file
-    (``vckit.document.read_input``: UTF-8, depth limit, no duplicate member names, no NaN).
-    The size limit is the app's ``BodyLimit`` middleware, which ran before."""
-    raw = await request.body()
-    try:
-        parsed = read_input(raw, max_bytes=max(len(raw), MAX_BYTES))
-    except InputError as exc:
-        return problem(400, "Malformed request", str(exc), exc.code)
-    if parsed.json is None:
-        return problem(400, "Malformed request", "the body must be a JSON object", "bad-input")
-    return parsed.json
-
-
 async def _verify(request: Request, verifier: Verifier, field: str) -> Response:
-    body = await _json_body(request)
+    body = await json_object(request)
     if isinstance(body, Response):
         return body
     item = body.get(field)

@@ -17,8 +17,8 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
+from servicekit.json_body import json_object
 from servicekit.problems import problem
-from vckit.document import MAX_BYTES, read_input
 from vckit.errors import InputError
 from vckit.oid4vp import REQUEST_OBJECT_MEDIA_TYPE
 from verifier import answers, oid4vp_request, vc_api_request
@@ -76,19 +76,6 @@ async def direct_post(request: Request, verifier: RequestsDep) -> Response:
     return JSONResponse({}, headers={"Cache-Control": "no-store"})
 
 
-async def _json(request: Request) -> dict[str, Any] | Response:
-    """The body as one JSON object through ``vckit.document.read_input`` (UTF-8, depth
-    limit, no duplicate names); the size limit is the app's ``BodyLimit`` middleware."""
-    raw = await request.body()
-    try:
-        parsed = read_input(raw, max_bytes=max(len(raw), MAX_BYTES))
-    except InputError as exc:
-        return problem(400, "Malformed request", str(exc), exc.code)
-    if parsed.json is None:
-        return problem(400, "Malformed request", "the body must be a JSON object", "bad-input")
-    return parsed.json
-
-
 def request_json(verifier: Requests, record: RequestRecord) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": record.id,
@@ -123,7 +110,7 @@ def response_json(response: ResponseRecord) -> dict[str, Any]:
 
 @router.post("/api/jobs", status_code=201, summary="Open a job with its requirements")
 async def create_job(request: Request, verifier: RequestsDep) -> Response:
-    body = await _json(request)
+    body = await json_object(request)
     if isinstance(body, Response):
         return body
     requirements = body.get("requirements", {})
@@ -141,7 +128,7 @@ async def create_job(request: Request, verifier: RequestsDep) -> Response:
 @router.post("/api/jobs/{job_id}/requests", status_code=201, summary="A presentation request")
 async def create_request(job_id: str, request: Request, verifier: RequestsDep) -> Response:
     raw = await request.body()
-    body = await _json(request) if raw.strip() else {}
+    body = await json_object(request) if raw.strip() else {}
     if isinstance(body, Response):
         return body
     kind = body.get("kind", use.OID4VP)
@@ -165,7 +152,7 @@ def results(job_id: str, verifier: RequestsDep) -> Response:
 
 @router.post("/api/vc-api/requests/{request_id}", summary="Answer a VC-API presentation request")
 async def vc_api_answer(request_id: str, request: Request, verifier: RequestsDep) -> Response:
-    body = await _json(request)
+    body = await json_object(request)
     if isinstance(body, Response):
         return body
     presentation = body.get("verifiablePresentation")

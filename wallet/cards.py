@@ -35,9 +35,8 @@ from typing import Any
 from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import VckitError
 from vckit.jose import peek
-from vckit.jwt_claims import credential_from_jwt
 from vckit.report import CHECK_TITLES
-from wallet.disclose import is_sd_jwt, sd_jwt_claims
+from wallet.disclose import credential_view, is_sd_jwt, sd_jwt_claims
 from wallet.store import CredentialRecord
 
 SAFE_IMAGE_PREFIXES = (
@@ -155,21 +154,6 @@ def link(url: str | None) -> str | None:
     if url is not None and url.lower().startswith(("https://", "http://")):
         return url
     return None
-
-
-def credential_of(document: Mapping[str, Any] | str) -> dict[str, Any] | None:
-    """The credential's content: the JSON-LD object, or a JWT's credential (its ``vc``
-    claim or payload, *not verified*: the stored report says whether it verifies); an
-    SD-JWT's claims with its disclosures applied, without the JWT claims."""
-    if isinstance(document, Mapping):
-        return dict(document)
-    if is_sd_jwt(document):
-        return sd_jwt_claims(document, view=True)
-    try:
-        _, payload = peek(document)
-        return credential_from_jwt(payload)
-    except VckitError:
-        return None
 
 
 def _text(value: object) -> str | None:
@@ -354,7 +338,7 @@ def _raw(document: Mapping[str, Any] | str) -> tuple[str, str | None]:
 
 def card_of(record: CredentialRecord, now: datetime | None = None) -> Card:
     """The card of a stored credential and its stored report, as of ``now``."""
-    credential = credential_of(record.document)
+    credential = credential_view(record.document)
     content = credential or {}
     achievement = _achievement(content)
     criteria = _objects(achievement.get("criteria"))

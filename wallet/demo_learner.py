@@ -27,11 +27,11 @@ def seed(inst: Installation) -> AccountRecord:
     """The demo learner's account, made on first start. When the account is there but the
     password file was lost or replaced, the account takes the file's (new) password."""
     password = password_once(password_file(inst))
-    try:
-        return accounts.sign_up(inst, LEARNER_EMAIL, password)
-    except ConflictError:  # seeded before
-        pass
-    try:
+    try:  # seeded before: one password check on a restart, no wasted hash
         return accounts.sign_in(inst, LEARNER_EMAIL, password)
     except SignInRefused:
+        pass
+    try:
+        return accounts.sign_up(inst, LEARNER_EMAIL, password)
+    except ConflictError:  # the account is there, the password file is new
         return accounts.reset_password(inst, LEARNER_EMAIL, password)

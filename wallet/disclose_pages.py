@@ -50,11 +50,10 @@ def shown_of(form: Form) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {
         name[3:]: [] for name, value in form.fields.items() if name.startswith("sd:") and value
     }
-    for name in form.fields:
-        if name.startswith("show:"):
-            credential_id, _, pointer = name[5:].partition(":")
-            if credential_id in out:
-                out[credential_id].append(pointer)
+    for name in form.checked("show:"):
+        credential_id, _, pointer = name.partition(":")
+        if credential_id in out:
+            out[credential_id].append(pointer)
     return out
 
 
@@ -126,7 +125,7 @@ def disclose_share(
 ) -> Response:
     show = None
     if form.get("chosen") == "1":
-        show = [name[5:] for name in form.fields if name.startswith("show:")]
+        show = form.checked("show:")
     new = share.create_chosen_link(
         inst, account, credential_id, show=show, expiry=form.get("expiry")
     )

@@ -60,6 +60,10 @@ class Form:
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
 
+    def checked(self, prefix: str) -> list[str]:
+        """What follows ``prefix`` in the names of the checkboxes sent (``c:<id>`` -> ids)."""
+        return [name[len(prefix) :] for name in self.fields if name.startswith(prefix)]
+
 
 def from_error(request: Request, visitor: Visitor, exc: WalletError) -> Response:
     """A use-case error as a page: 404 not found, 409 conflict, 401 sign-in, else 422."""

@@ -45,11 +45,6 @@ def _json_download(document: Any, filename: str) -> Response:
     )
 
 
-def _checked(form: Form, prefix: str) -> list[str]:
-    """Ids of checkboxes named ``<prefix><id>``."""
-    return [name[len(prefix) :] for name in form.fields if name.startswith(prefix)]
-
-
 # --- presentations ----------------------------------------------------------------------------
 
 
@@ -71,7 +66,7 @@ def build_presentation(
     record = present.build(
         inst,
         account,
-        _checked(form, "c:"),
+        form.checked("c:"),
         challenge=form.get("challenge") or None,
         domain=form.get("domain") or None,
     )
@@ -156,7 +151,7 @@ def share_links_create(
     form: CheckedForm,
 ) -> Response:
     new = share.create_link(
-        inst, account, expiry=form.get("expiry"), credential_ids=_checked(form, "c:")
+        inst, account, expiry=form.get("expiry"), credential_ids=form.checked("c:")
     )
     return render(request, visitor, "share_created.html", new=new)
 

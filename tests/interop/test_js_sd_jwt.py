@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from vckit import multibase, openbadges, sd_jwt
+from tests import sd_scenarios as sc
+from vckit import multibase, sd_jwt
+from vckit.did import did_key
 from vckit.errors import KeyBindingNonceError, SdJwtUnreferencedDisclosureError, VckitError
 from vckit.keyfile import key_id
 from vckit.keys import KeyPair, PublicKey
@@ -44,23 +46,12 @@ pytestmark = pytest.mark.interop
 JsResults = Any  # conftest.JsResults
 RunJs = Any  # conftest.RunJs
 
-NOW = datetime(2026, 3, 1, tzinfo=UTC)
+NOW = sc.NOW
 KB_IAT = NOW - timedelta(seconds=30)
-ISSUED = datetime(2025, 9, 1, tzinfo=UTC)
 NONCE = "n-3f9a1c7e"
 AUD = "https://carehome.example"
-VCT = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementCredential"
-GRADE_ID = "https://college.example/achievements/nursing-1/results/grade"
-HOLDER = KeyPair.generate("P-256")
-
-DISCLOSABLE: list[sd_jwt.Path] = [
-    ("credentialSubject", "identifier", 0),
-    ("credentialSubject", "identifier", 1),
-    ("credentialSubject", "identifier", 2),
-    ("credentialSubject", "result"),
-    ("evidence",),
-    ("awardedDate",),
-]
+HOLDER = sc.HOLDER
+DISCLOSABLE = sc.DISCLOSABLE
 #: The same as a @sd-jwt DisclosureFrame.
 DISCLOSURE_FRAME = {
     "_sd": ["evidence", "awardedDate"],
@@ -76,52 +67,6 @@ PRESENTATION_FRAME = {
     "credentialSubject": {"identifier": {"0": True}, "result": True},
     "awardedDate": True,
 }
-
-
-# --- the credential and keys -----------------------------------------------------------------
-
-
-def did_of(public: PublicKey) -> str:
-    return key_id(public).split("#", 1)[0]
-
-
-def claims_of(issuer: str) -> dict[str, Any]:
-    """The SD-JWT VC payload before disclosures: an OB 3.0 credential and the JWT claims."""
-    achievement = openbadges.achievement(
-        "https://college.example/achievements/nursing-1",
-        "Fundamentals of Nursing I",
-        "Foundations of patient care, privacy and medical terminology.",
-        "Passed the course with a grade of C or better.",
-        achievement_type="Course",
-        result_descriptions=[
-            openbadges.result_description(
-                GRADE_ID, "Final grade", "LetterGrade", allowed_values=["A", "B", "C"]
-            )
-        ],
-    )
-    holder = did_of(HOLDER.public)
-    credential = openbadges.achievement_credential(
-        "urn:uuid:7d2e4b1a-9c3f-4e5d-8a6b-1f0e2d3c4b5a",
-        openbadges.profile(issuer, "Demo Community College"),
-        achievement,
-        valid_from=ISSUED,
-        awarded_date=ISSUED,
-        subject_id=holder,
-        identifiers=[
-            openbadges.identity_object(
-                "Alex Rivera", salt=None, hashed=False, identity_type="name"
-            ),
-            openbadges.identity_object(
-                "2001-04-17", salt=None, hashed=False, identity_type="ext:dateOfBirth"
-            ),
-            openbadges.identity_object("alex@example.org", salt="s4lt"),
-        ],
-        results=[openbadges.result(result_description=GRADE_ID, value="B")],
-        evidence=[openbadges.evidence(id="https://college.example/evidence/1", name="Essay")],
-    )
-    stamp = int(ISSUED.timestamp())
-    jwt_claims = {"iss": issuer, "iat": stamp, "nbf": stamp, "vct": VCT, "sub": holder}
-    return jwt_claims | credential
 
 
 def shown_claims(claims: Mapping[str, Any]) -> dict[str, Any]:
@@ -159,9 +104,9 @@ class Setup:
         entry = interop_keys["P-256"]
         self.issuer = KeyPair.from_private_jwk(entry["privateJwk"])
         self.issuer_jwk = entry["privateJwk"]
-        self.did = did_of(self.issuer.public)
+        self.did = did_key(self.issuer.public)
         self.kid = key_id(self.issuer.public)
-        self.claims = claims_of(self.did)
+        self.claims = sc.sd_jwt_claims(self.did)
         self.ours = sd_jwt.issue(
             self.claims,
             self.issuer,
