@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vckit import jsonld, rdfc10
+from vckit.jsonld import expansion as jsonld
+from vckit.jsonld import rdfc10
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "vectors" / "jsonld" / "ob3-spec-example-unsigned.json"
@@ -53,8 +54,8 @@ def with_two_alignments(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def verify_rate(document: dict[str, Any], seconds: float) -> None:
-    from vckit import data_integrity
-    from vckit.keys import KeyPair
+    from vckit.di import algorithms as data_integrity
+    from vckit.keys.keypair import KeyPair
 
     key = KeyPair.generate("Ed25519")
     signed = data_integrity.sign(

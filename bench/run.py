@@ -24,11 +24,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vckit import data_integrity, jose, openbadges  # noqa: E402
-from vckit.did import DidResolver  # noqa: E402
-from vckit.keyfile import key_id  # noqa: E402
-from vckit.keys import KeyPair  # noqa: E402
-from vckit.verify import VerifyOptions, verify  # noqa: E402
+from vckit.di import algorithms as data_integrity
+from vckit.did.resolver import DidResolver  # noqa: E402
+from vckit.jose import vc_jwt as jose
+from vckit.keys.keyfile import key_id  # noqa: E402
+from vckit.keys.keypair import KeyPair  # noqa: E402
+from vckit.ob import credentials as openbadges
+from vckit.verification import VerifyOptions, verify  # noqa: E402
 
 JS_DIR = ROOT / "tests" / "interop" / "js"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)

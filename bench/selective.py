@@ -8,7 +8,7 @@ the awarded date. P-256 issuer and holder keys (did:key). The holder shows the n
 and the awarded date.
 
 ecdsa-sd-2023: issue (base proof), derive (the holder's derived proof), verify the derived
-credential (bare proof, and the full ``vckit.verify`` report). SD-JWT VC (RFC 9901): issue,
+credential (bare proof, and the full ``vckit.verification`` report). SD-JWT VC (RFC 9901): issue,
 present with a Key Binding JWT, verify the presentation (bare ``sd_jwt.verify`` with key binding
 required, and the full report). Side by side, in the same run: Digital Bazaar's ecdsa-sd-2023
 cryptosuite and the OpenWallet Foundation's @sd-jwt/sd-jwt-vc (tests/interop/js/bench-sd.mjs),
@@ -33,10 +33,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from run import NOW, credential, did_of, rate  # noqa: E402
 
-from vckit import ecdsa_sd, openbadges, sd_jwt  # noqa: E402
-from vckit.keyfile import key_id  # noqa: E402
-from vckit.keys import KeyPair  # noqa: E402
-from vckit.verify import VerifyOptions, verify  # noqa: E402
+from vckit import sdjwt as sd_jwt
+from vckit.di import ecdsa_sd
+from vckit.keys.keyfile import key_id  # noqa: E402
+from vckit.keys.keypair import KeyPair  # noqa: E402
+from vckit.ob import credentials as openbadges
+from vckit.verification import VerifyOptions, verify  # noqa: E402
 
 JS_DIR = ROOT / "tests" / "interop" / "js"
 ISSUED = datetime(2025, 9, 1, tzinfo=UTC)

@@ -7,14 +7,14 @@ free port of 127.0.0.1 with a temporary data folder, then ``--clients`` concurre
 (asyncio + ``httpx.AsyncClient``, one connection each) POST the same signed credential to
 ``/credentials/verify`` (W3C VC-API) until ``--requests`` answers have come back or
 ``--seconds`` have passed, whichever is first. Prints answers per second, p50 and p99
-latency, and the HTTP statuses seen; then the rate of ``vckit.verify`` called in-process on
+latency, and the HTTP statuses seen; then the rate of ``vckit.verification`` called in-process on
 the same credential with the same options, for comparison.
 
 The credential is an eddsa-rdfc-2022 OB 3.0 AchievementCredential of a did:key issuer
 without a status entry, so a verification takes nothing from the network: what is measured
 is parsing, canonicalization, the signature, the schema and the HTTP stack. The verifier
 runs without a governance registry (``LER_REGISTRY=""``): with the demo registry a did:key
-issuer is an unknown issuer, the answer a 422, and the comparison with ``vckit.verify``
+issuer is an unknown issuer, the answer a 422, and the comparison with ``vckit.verification``
 less direct. The clients run on the same machine as the server and share its cores.
 """
 
@@ -39,11 +39,12 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from vckit import data_integrity, openbadges  # noqa: E402
-from vckit.did import DidResolver, did_key  # noqa: E402
-from vckit.keyfile import key_id  # noqa: E402
-from vckit.keys import KeyPair  # noqa: E402
-from vckit.verify import VerifyOptions, verify  # noqa: E402
+from vckit.di import algorithms as data_integrity
+from vckit.did.resolver import DidResolver, did_key  # noqa: E402
+from vckit.keys.keyfile import key_id  # noqa: E402
+from vckit.keys.keypair import KeyPair  # noqa: E402
+from vckit.ob import credentials as openbadges
+from vckit.verification import VerifyOptions, verify  # noqa: E402
 
 STARTUP_LIMIT_S = 60
 SUBJECT = "did:key:z6MkuNJRH9tF2J1gzyrqzAo2zLUoXFyzSLshsZy86K68U7xY"
@@ -164,7 +165,7 @@ async def load(
 
 
 def in_process_rate(credential: dict[str, Any], seconds: float) -> tuple[float, str]:
-    """Calls per second of ``vckit.verify`` (no fetch, as the HTTP case needs none)."""
+    """Calls per second of ``vckit.verification`` (no fetch, as the HTTP case needs none)."""
     options = VerifyOptions(resolver=DidResolver())
     verdict = verify(credential, options).verdict
     count, start = 0, time.perf_counter()
@@ -206,7 +207,9 @@ def main() -> None:
         f"{f'HTTP, {args.clients} concurrent clients':<34}{done / http.elapsed:>10.1f}"
         f"{http.percentile(50) * 1000:>10.1f}{http.percentile(99) * 1000:>10.1f}{done:>9}"
     )
-    print(f"{'in-process vckit.verify':<34}{inproc:>10.1f}{1000 / inproc:>10.1f}{'':>10}{'':>9}")
+    print(
+        f"{'in-process vckit.verification':<34}{inproc:>10.1f}{1000 / inproc:>10.1f}{'':>10}{'':>9}"
+    )
     statuses = ", ".join(f"HTTP {code}: {n}" for code, n in sorted(http.statuses.items()))
     errors = ", ".join(f"{name}: {n}" for name, n in http.errors.items()) or "none"
     print(f"\nHTTP answers: {statuses}; transport errors: {errors}")

@@ -5,7 +5,7 @@ The JSON is :meth:`vckit.report.Report.to_json` (``verdict``, ``kind``, ``format
 credential's ``document`` and each disclosed field's ``label`` and ``value``. A VC-API
 verification carries no documents: :func:`lines` then takes the credentials as sent. Disclosed
 fields are shown as people read them ("Recipient name: Alex Rivera",
-:func:`vckit.sd_fields.label_of`, :func:`vckit.field_words.words`), like the verifier's report
+:func:`vckit.disclosure.fields.label_of`, :func:`vckit.ob.field_words.words`), like the verifier's report
 page, not as JSON pointers.
 """
 
@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from vckit import field_words
+from vckit.disclosure.fields import label_of, pointer_to_path
 from vckit.errors import VckitError
+from vckit.ob import field_words
 from vckit.report import CHECK_TITLES
-from vckit.sd_fields import label_of, pointer_to_path
 
 MARKS = {"pass": "PASS", "fail": "FAIL", "could-not-check": "COULD NOT CHECK"}
 EXTRA_TITLES = {

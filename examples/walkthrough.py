@@ -19,12 +19,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vckit import data_integrity, openbadges, status_list  # noqa: E402
-from vckit.keyfile import key_id  # noqa: E402
-from vckit.keys import KeyPair  # noqa: E402
+from vckit.di import algorithms as data_integrity
+from vckit.keys.keyfile import key_id  # noqa: E402
+from vckit.keys.keypair import KeyPair  # noqa: E402
+from vckit.ob import credentials as openbadges
 from vckit.presentation import build_presentation, sign_presentation  # noqa: E402
 from vckit.report import Report  # noqa: E402
-from vckit.verify import VerifyOptions, verify  # noqa: E402
+from vckit.status import status_list
+from vckit.verification import VerifyOptions, verify  # noqa: E402
 
 STATUS_URL = "https://college.example/status/1"
 

@@ -34,7 +34,7 @@ from servicekit.limits import BodyLimit
 from servicekit.logs import RequestLog
 from servicekit.pages import templates_for
 from servicekit.stats_api import stats_router
-from vckit.keys import KeyKind, KeyPair
+from vckit.keys.keypair import KeyKind, KeyPair
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -13,8 +13,9 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from vckit import baking, jose
 from vckit.errors import BakingError
+from vckit.jose import vc_jwt as jose
+from vckit.ob import baking
 
 Kind = Literal["png", "svg"]
 MEDIA_TYPES: dict[str, str] = {"png": "image/png", "svg": "image/svg+xml"}

@@ -32,7 +32,7 @@ from issuer import identity, learner_data, store
 from issuer.errors import ConflictError, InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from servicekit.db import ConflictError as DbConflict
-from vckit import openbadges
+from vckit.ob import credentials as openbadges
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _PROFILE_FIELDS = ("url", "email", "phone", "description", "image", "official")

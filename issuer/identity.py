@@ -27,8 +27,8 @@ from issuer import store
 from issuer.errors import NotFoundError
 from issuer.installation import Installation
 from servicekit.db import Tx
-from vckit.did import did_document_for_key
-from vckit.keys import KeyKind, KeyPair
+from vckit.did.resolver import did_document_for_key
+from vckit.keys.keypair import KeyKind, KeyPair
 
 KINDS: tuple[KeyKind, ...] = ("Ed25519", "P-256", "RSA")
 _FRAGMENT = {"Ed25519": "ed25519", "P-256": "p256", "RSA": "rsa"}

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from servicekit.db import Database
-from vckit.keys import KeyKind, KeyPair
+from vckit.keys.keypair import KeyKind, KeyPair
 
 
 def _now() -> datetime:

@@ -43,7 +43,7 @@ from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from issuer.securing import FORMATS, secure_and_store, transaction
 from servicekit.db import Tx
-from vckit import openbadges
+from vckit.ob import credentials as openbadges
 
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

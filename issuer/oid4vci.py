@@ -1,7 +1,7 @@
 """OpenID4VCI 1.0 at the issuer: offers, the Pre-Authorized Code Flow, issuing to a holder's key.
 
 Spec: https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html; the messages
-themselves are built and checked in :mod:`vckit.oid4vci`. Each issuer of the installation is a
+themselves are built and checked in :mod:`vckit.protocols.oid4vci`. Each issuer of the installation is a
 Credential Issuer (and its own Authorization Server) with identifier ``<base>/issuers/<slug>``.
 
 1. The operator makes an offer for one achievement (:func:`create_offer`): a random
@@ -31,8 +31,8 @@ import segno
 from issuer import learner_data, sd_issue, store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
-from vckit import oid4vci
-from vckit.openbadges import ob_context
+from vckit.ob.credentials import ob_context
+from vckit.protocols import oid4vci
 
 OFFER_TTL = timedelta(minutes=30)
 ACCESS_TOKEN_TTL = timedelta(minutes=10)

@@ -39,8 +39,8 @@ from issuer.oid4vci import (
     stamp_time,
 )
 from servicekit.db import ConflictError, Tx
-from vckit import oid4vci
 from vckit.errors import VckitError
+from vckit.protocols import oid4vci
 
 NONCE_TTL = timedelta(minutes=5)
 

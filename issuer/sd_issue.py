@@ -21,11 +21,12 @@ from typing import Any
 
 from issuer.errors import InvalidRequestError
 from issuer.learner_data import disclosable_pointers, mandatory_pointers
-from vckit import ecdsa_sd, sd_jwt
+from vckit import sdjwt as sd_jwt
 from vckit.datetimes import format_xsd_datetime
-from vckit.did import DidResolver
+from vckit.di import ecdsa_sd
+from vckit.did.resolver import DidResolver
 from vckit.errors import VckitError
-from vckit.keys import KeyPair
+from vckit.keys.keypair import KeyPair
 
 VCT = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementCredential"
 #: Members a holder must never hide, whatever the caller asks (VC-API mandatoryPointers are

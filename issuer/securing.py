@@ -19,9 +19,11 @@ from issuer.errors import ConflictError, InvalidRequestError
 from issuer.installation import Installation
 from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
-from vckit import data_integrity, jose, openbadges
+from vckit.di import algorithms as data_integrity
 from vckit.errors import SchemaError, VckitError
-from vckit.keys import KeyKind
+from vckit.jose import vc_jwt as jose
+from vckit.keys.keypair import KeyKind
+from vckit.ob import credentials as openbadges
 
 FORMATS: dict[str, KeyKind] = {
     "eddsa-rdfc-2022": "Ed25519",

@@ -13,7 +13,7 @@ from typing import Any
 
 from servicekit.db import Database
 from servicekit.stats import Tally
-from vckit.ob_facets import Facets, achievement_facets
+from vckit.ob.facets import Facets, achievement_facets
 
 ISSUED_PER_ACHIEVEMENT = """
     SELECT a.achievement_json AS achievement, COUNT(*) AS issued,

@@ -18,9 +18,9 @@ from issuer import identity, store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from servicekit.db import Tx
-from vckit import data_integrity
-from vckit.bitstring import Flavor, StatusList
-from vckit.status_list import status_list_credential, status_list_entry
+from vckit.di import algorithms as data_integrity
+from vckit.status.bitstring import Flavor, StatusList
+from vckit.status.status_list import status_list_credential, status_list_entry
 
 LIST_BITS = 131_072
 Purpose = Literal["revocation", "suspension"]

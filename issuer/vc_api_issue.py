@@ -16,8 +16,8 @@ from issuer.errors import InvalidRequestError, MalformedCredentialError
 from issuer.installation import Installation
 from issuer.securing import FORMATS, OB_TYPES, secure_and_store, transaction, types_of
 from servicekit.db import Tx
-from vckit import openbadges
-from vckit.bitstring import Flavor
+from vckit.ob import credentials as openbadges
+from vckit.status.bitstring import Flavor
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"

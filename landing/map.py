@@ -64,7 +64,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             Place("Its catalogue", "issuer", "/issuers/community-college/catalogue"),
             Place("Credentials it issued (staff)", "issuer", "/issuers/community-college/issued"),
         ),
-        ("issuer/issuance.py", "issuer/status.py", "vckit/openbadges.py"),
+        ("issuer/issuance.py", "issuer/status.py", "vckit/ob/credentials.py"),
     ),
     Stakeholder(
         "learners-and-earners",
@@ -204,7 +204,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
                 "/.well-known/openid-credential-issuer/issuers/community-college",
             ),
         ),  # fmt: skip
-        ("contexts/MANIFEST.md", "vckit/schema.py", "vckit/data_integrity.py", "tests/vectors"),
+        ("contexts/MANIFEST.md", "vckit/ob/schema.py", "vckit/di/algorithms.py", "tests/vectors"),
     ),
     Stakeholder(
         "ler-solution-providers",

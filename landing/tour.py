@@ -49,8 +49,8 @@ STEPS: tuple[Step, ...] = (
             "issuer/issuance.py",
             "issuer/issue_pages.py",
             "issuer/sd_issue.py",
-            "vckit/openbadges.py",
-            "vckit/ecdsa_sd.py",
+            "vckit/ob/credentials.py",
+            "vckit/di/ecdsa_sd/",
         ),
     ),  # fmt: skip
     Step(
@@ -71,7 +71,12 @@ STEPS: tuple[Step, ...] = (
         ),
         "Three cards, each verified on arrival; one skills list across them, each skill "
         "linked to the credentials that show it.",
-        ("wallet/receive_offer.py", "wallet/receive.py", "wallet/skills.py", "vckit/oid4vci.py"),
+        (
+            "wallet/receive_offer.py",
+            "wallet/receive.py",
+            "wallet/skills.py",
+            "vckit/protocols/oid4vci.py",
+        ),
     ),
     Step(
         3,
@@ -93,7 +98,7 @@ STEPS: tuple[Step, ...] = (
             "verifier/requests.py",
             "verifier/oid4vp_request.py",
             "verifier/dcql_request.py",
-            "vckit/dcql.py",
+            "vckit/protocols/dcql.py",
         ),
     ),
     Step(
@@ -114,7 +119,12 @@ STEPS: tuple[Step, ...] = (
         "The preview shows exactly what the employer receives: no grade, no date of birth. "
         "The presentation is signed with the learner's own key and bound to the verifier's "
         "challenge; the share log records what went to whom.",
-        ("wallet/disclose.py", "wallet/answer.py", "vckit/sd_fields.py", "vckit/ecdsa_sd.py"),
+        (
+            "wallet/disclose.py",
+            "wallet/answer.py",
+            "vckit/disclosure/fields.py",
+            "vckit/di/ecdsa_sd/",
+        ),
     ),
     Step(
         5,
@@ -132,7 +142,7 @@ STEPS: tuple[Step, ...] = (
         "issuer, validity period, not revoked, holder binding, schema, requirement met; "
         "and the fields disclosed and withheld.",
         (
-            "vckit/verify.py",
+            "vckit/verification/",
             "verifier/policy.py",
             "verifier/report_view.py",
             "verifier/disclosure_view.py",
@@ -156,6 +166,6 @@ STEPS: tuple[Step, ...] = (
         ),
         "The same presentation now fails at the status check, and the report says the "
         "credential was revoked by its issuer.",
-        ("issuer/status.py", "vckit/status_list.py", "vckit/bitstring.py"),
+        ("issuer/status.py", "vckit/status/status_list.py", "vckit/status/bitstring.py"),
     ),
 )

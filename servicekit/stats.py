@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from vckit.ob_facets import Facets
+from vckit.ob.facets import Facets
 
 MAX_LABEL = 80
 MAX_BUCKETS = 50

@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from vckit import data_integrity, jose, openbadges, status_list
-from vckit.did import DidResolver, did_document_for_key, did_key
-from vckit.keyfile import key_id
-from vckit.keys import KeyPair
+from vckit.di import algorithms as data_integrity
+from vckit.did.resolver import DidResolver, did_document_for_key, did_key
+from vckit.jose import vc_jwt as jose
+from vckit.keys.keyfile import key_id
+from vckit.keys.keypair import KeyPair
+from vckit.ob import credentials as openbadges
 from vckit.presentation import build_presentation, sign_presentation
+from vckit.status import status_list
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 ISSUED = datetime(2025, 9, 1, tzinfo=UTC)

@@ -15,15 +15,15 @@ from typing import Any
 import pytest
 
 from tests import scenarios as s
-from vckit import baking
-from vckit.baking import Chunk, read_chunks, write_chunks
 from vckit.errors import (
     BakingError,
     DocumentTooLargeError,
     InputError,
     NotBakedError,
 )
-from vckit.verify import VerifyOptions, verify
+from vckit.ob import baking
+from vckit.ob.baking import Chunk, read_chunks, write_chunks
+from vckit.verification import VerifyOptions, verify
 
 VECTORS = Path(__file__).parent / "vectors" / "baking"
 PLACEHOLDER_JWS = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6ZXhhbXBsZToxIn0.c2lnbmF0dXJl"

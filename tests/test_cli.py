@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests import scenarios as s
-from vckit import baking
+from vckit.ob import baking
 from verifier.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -21,8 +21,17 @@ from typing import Any
 
 import pytest
 
-from vckit import cryptosuites, multibase
-from vckit.cryptosuites import (
+from vckit.di import cryptosuites
+from vckit.di.algorithms import (
+    DATA_INTEGRITY_CONTEXT,
+    SUITES,
+    create_proof,
+    proofs_of,
+    sign,
+    verify_proof,
+    with_data_integrity_context,
+)
+from vckit.di.cryptosuites import (
     Cryptosuite,
     HashName,
     configure_proof,
@@ -32,16 +41,8 @@ from vckit.cryptosuites import (
     suite_for,
     transform,
 )
-from vckit.data_integrity import (
-    DATA_INTEGRITY_CONTEXT,
-    SUITES,
-    create_proof,
-    proofs_of,
-    sign,
-    verify_proof,
-    with_data_integrity_context,
-)
-from vckit.did import did_key
+from vckit.di.proofs import input_document
+from vckit.did.resolver import did_key
 from vckit.errors import (
     InputError,
     InvalidChallengeError,
@@ -55,8 +56,8 @@ from vckit.errors import (
     UnsupportedCryptosuiteError,
     VckitError,
 )
-from vckit.keys import KeyPair, PublicKey
-from vckit.proofs import input_document
+from vckit.keys import multibase
+from vckit.keys.keypair import KeyPair, PublicKey
 
 VECTORS = Path(__file__).parent / "vectors" / "data-integrity"
 SAMPLE = VECTORS / "samples" / "ob3-spec-example-unsigned.json"

@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from vckit.dcql import (
+from vckit.errors import DcqlQueryError, UnknownContextError
+from vckit.jose.claims import credential_from_jwt
+from vckit.protocols.dcql import (
     Candidate,
     evaluate,
     expanded_types,
@@ -21,8 +23,6 @@ from vckit.dcql import (
     select_queries,
     selected_claims,
 )
-from vckit.errors import DcqlQueryError, UnknownContextError
-from vckit.jwt_claims import credential_from_jwt
 
 VECTORS = Path(__file__).parent / "vectors" / "dcql"
 VC = "https://www.w3.org/2018/credentials#VerifiableCredential"

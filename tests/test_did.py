@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from vckit import multibase
-from vckit.did import (
+from vckit.did.resolver import (
     DidResolver,
     did_document_for_key,
     did_jwk,
@@ -26,7 +25,8 @@ from vckit.errors import (
     UnsupportedDidMethodError,
     VerificationMethodNotFoundError,
 )
-from vckit.keys import KeyKind, KeyPair, PublicKey
+from vckit.keys import multibase
+from vckit.keys.keypair import KeyKind, KeyPair, PublicKey
 
 VECTORS = Path(__file__).parent / "vectors"
 SIGNING = ["authentication", "assertionMethod", "capabilityInvocation", "capabilityDelegation"]

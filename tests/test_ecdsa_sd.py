@@ -9,11 +9,15 @@ from typing import Any
 
 import pytest
 
-from vckit import cbor, ecdsa_sd_base, ecdsa_sd_derived, ecdsa_sd_group, ecdsa_sd_labels, multibase
-from vckit import ecdsa_sd as sd
-from vckit import ecdsa_sd_values as values
+from vckit.di import ecdsa_sd as sd
+from vckit.di.ecdsa_sd import base as ecdsa_sd_base
+from vckit.di.ecdsa_sd import cbor, values
+from vckit.di.ecdsa_sd import derived as ecdsa_sd_derived
+from vckit.di.ecdsa_sd import group as ecdsa_sd_group
+from vckit.di.ecdsa_sd import labels as ecdsa_sd_labels
 from vckit.errors import InvalidSignatureError, SdPointerError, SdProofValueError
-from vckit.keys import KeyPair
+from vckit.keys import multibase
+from vckit.keys.keypair import KeyPair
 
 VECTORS = Path(__file__).parent / "vectors" / "ecdsa-sd-2023"
 CASES = ["employ", "prc"]

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from vckit import ecdsa_sd
+from vckit.di import ecdsa_sd
 from vckit.errors import InvalidSignatureError
-from vckit.keys import KeyPair
+from vckit.keys.keypair import KeyPair
 
 ISSUER = KeyPair.generate("P-256")
 OPTIONS = {

@@ -1,4 +1,4 @@
-"""A field's value in words (vckit.field_words), and the three places that show one (the
+"""A field's value in words (vckit.ob.field_words), and the three places that show one (the
 wallet's list of fields, the verifier's disclosed fields, ``ler demo``'s report) saying it alike."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from demo import reports
-from vckit import field_words
-from vckit.field_words import HASHED
+from vckit.ob import field_words
+from vckit.ob.field_words import HASHED
 from verifier import disclosure_view
 from wallet import disclose, field_text
 from wallet.store import CredentialRecord

@@ -1,4 +1,4 @@
-"""vckit.jose: OB 3.0 VC-JWT and VC-JOSE-COSE, signed and verified, and every way to cheat.
+"""vckit.jose.vc_jwt: OB 3.0 VC-JWT and VC-JOSE-COSE, signed and verified, and every way to cheat.
 
 Hostile tokens are built by hand here (base64url of handcrafted JSON), never through
 ``sign_jwt_vc``, so the verifier is tested against what an attacker can actually send.
@@ -26,8 +26,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from jwcrypto import jwk as jwcrypto_jwk
 
-from vckit import jose
-from vckit.did import DidResolver, VmType, did_document_for_key, did_jwk, did_key
+from vckit.did.resolver import DidResolver, VmType, did_document_for_key, did_jwk, did_key
 from vckit.errors import (
     DidFetchNotAllowedError,
     DidResolutionError,
@@ -40,8 +39,9 @@ from vckit.errors import (
     JwtKeyError,
     VckitError,
 )
-from vckit.jwt_claims import TimeFinding, ob3_claims, time_window
-from vckit.keys import KeyKind, KeyPair, PublicKey
+from vckit.jose import vc_jwt as jose
+from vckit.jose.claims import TimeFinding, ob3_claims, time_window
+from vckit.keys.keypair import KeyKind, KeyPair, PublicKey
 
 VECTORS = Path(__file__).parent / "vectors" / "jose"
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""vckit.jsonld: the sealed loader, strict expansion, and byte-exact canonical N-Quads."""
+"""vckit.jsonld.expansion: the sealed loader, strict expansion, and byte-exact canonical N-Quads."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from vckit import jsonld
 from vckit.errors import (
     CanonicalizationLimitError,
     RelativeIriError,
     UndefinedTermError,
     UnknownContextError,
 )
+from vckit.jsonld import expansion as jsonld
 
 VECTORS = Path(__file__).parent / "vectors"
 CANONICAL = VECTORS / "jsonld" / "canonical"
@@ -288,7 +288,7 @@ def test_contexts_dir_prefers_the_installed_copy(tmp_path: Path, monkeypatch: An
     """In a wheel, pyproject's force-include puts contexts/ at vckit/_contexts."""
     package = tmp_path / "vckit"
     (package / "_contexts").mkdir(parents=True)
-    monkeypatch.setattr(jsonld, "__file__", str(package / "jsonld.py"))
+    monkeypatch.setattr(jsonld, "__file__", str(package / "jsonld" / "expansion.py"))
     assert jsonld.contexts_dir() == tmp_path / "contexts"  # no index.json yet: the repo layout
     (package / "_contexts" / "index.json").write_text("{}", encoding="utf-8")
     assert jsonld.contexts_dir() == package / "_contexts"

@@ -1,7 +1,7 @@
-"""vckit.jsonld_rdf: the one-walk RDF conversion gives pyld's dataset exactly.
+"""vckit.jsonld.rdf: the one-walk RDF conversion gives pyld's dataset exactly.
 
 The oracle is pyld 3.3's own path (§ 7.2 Node Map Generation, then § 8.1 Deserialize JSON-LD
-to RDF), as ``vckit.jsonld.to_quads`` used it before. Datasets are compared by their RDFC-1.0
+to RDF), as ``vckit.jsonld.expansion.to_quads`` used it before. Datasets are compared by their RDFC-1.0
 canonical form, which is equal exactly when the datasets are isomorphic, and by the quads that
 hold no blank node, compared as they are.
 """
@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from pyld import jsonld as pyld_jsonld
 
-from vckit import jsonld, rdfc10
 from vckit.errors import JsonLdError, VckitError
-from vckit.jsonld_rdf import quads_of
+from vckit.jsonld import expansion as jsonld
+from vckit.jsonld import rdfc10
+from vckit.jsonld.rdf import quads_of
 
 VECTORS = Path(__file__).parent / "vectors"
 V2 = "https://www.w3.org/ns/credentials/v2"

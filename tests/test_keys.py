@@ -12,9 +12,9 @@ import pytest
 from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jws as jwcrypto_jws
 
-from vckit import multibase
 from vckit.errors import KeyFormatError
-from vckit.keys import KeyKind, KeyPair, PublicKey
+from vckit.keys import multibase
+from vckit.keys.keypair import KeyKind, KeyPair, PublicKey
 
 VECTORS = Path(__file__).parent / "vectors" / "keys"
 KINDS: tuple[KeyKind, ...] = get_args(KeyKind)

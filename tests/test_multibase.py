@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vckit import multibase
 from vckit.errors import InputError
+from vckit.keys import multibase
 
 # Examples from draft-msporny-base58-03 section 5 (also what the PyPI ``base58`` package gives).
 BASE58_EXAMPLES = [

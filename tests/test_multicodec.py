@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from vckit import multicodec
 from vckit.errors import InputError
+from vckit.keys import multicodec
 
 # Header bytes as they appear in Multikey values (CID 1.0 2.2.2 and the did:key spec).
 HEADERS = [

@@ -1,6 +1,6 @@
-"""vckit.oid4vci: OpenID4VCI 1.0 offers, metadata and key proofs, against the spec's own examples.
+"""vckit.protocols.oid4vci: OpenID4VCI 1.0 offers, metadata and key proofs, against the spec's own examples.
 
-Key proofs are built here with jwcrypto directly, so a mistake shared with vckit.jose cannot hide.
+Key proofs are built here with jwcrypto directly, so a mistake shared with vckit.jose.vc_jwt cannot hide.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from jwcrypto import jwk, jws
 
-from vckit import oid4vci
-from vckit.did import did_jwk, did_key
+from vckit.did.resolver import did_jwk, did_key
 from vckit.errors import (
     InputError,
     InvalidSignatureError,
@@ -25,7 +24,8 @@ from vckit.errors import (
     JwtKeyError,
     VckitError,
 )
-from vckit.keys import KeyPair, PublicKey
+from vckit.keys.keypair import KeyPair, PublicKey
+from vckit.protocols import oid4vci
 
 VECTORS = Path(__file__).parent / "vectors" / "oid4vci"
 AUD = "https://issuer.example/issuers/acme"
@@ -175,7 +175,7 @@ def test_a_bad_key_proof_is_refused(
 
 
 def _unsigned(header: dict[str, Any], payload: dict[str, Any]) -> str:
-    from vckit.multibase import base64url_nopad_encode as b64
+    from vckit.keys.multibase import base64url_nopad_encode as b64
 
     return f"{b64(json.dumps(header).encode())}.{b64(json.dumps(payload).encode())}."
 
@@ -189,7 +189,7 @@ def test_a_critical_header_is_refused(ed_key: jwk.JWK) -> None:
     pair = KeyPair.from_private_jwk(ed_key.export(as_dict=True))
     header = {"typ": oid4vci.PROOF_TYP, "alg": "EdDSA", "jwk": pair.public.to_jwk(), "crit": ["x"]}
     unsigned = _unsigned(header, {"aud": AUD, "iat": int(NOW.timestamp()), "nonce": "n-1"})
-    from vckit.multibase import base64url_nopad_encode as b64
+    from vckit.keys.multibase import base64url_nopad_encode as b64
 
     token = unsigned + b64(pair.sign(unsigned[:-1].encode()))
     with pytest.raises(JwtFormatError, match="critical"):

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from vckit import jsonld, openbadges
 from vckit.errors import InputError, UndefinedTermError
-from vckit.openbadges import (
+from vckit.jsonld import expansion as jsonld
+from vckit.ob import credentials as openbadges
+from vckit.ob.credentials import (
     achievement,
     achievement_credential,
     alignment,
@@ -27,7 +28,7 @@ from vckit.openbadges import (
     rubric_criterion_level,
     validate,
 )
-from vckit.status_list import status_list_entry
+from vckit.status.status_list import status_list_entry
 
 ISSUED = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 COLLEGE = "https://college.example/issuers/1"

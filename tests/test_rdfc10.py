@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from vckit import rdfc10
 from vckit.errors import CanonicalizationLimitError, JsonLdError
-from vckit.jsonld import canonicalize_nquads
+from vckit.jsonld import rdfc10
+from vckit.jsonld.expansion import canonicalize_nquads
 
 SUITE = Path(__file__).parent / "vectors" / "rdfc10"
 CASES = list(csv.DictReader((SUITE / "cases.csv").read_text(encoding="utf-8").splitlines()))

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from jsonschema.validators import validator_for
 
-from vckit import schema
 from vckit.errors import InputError, SchemaError
-from vckit.schema import SchemaProblem, ensure_valid, schema_kind, validate
+from vckit.ob import schema
+from vckit.ob.schema import SchemaProblem, ensure_valid, schema_kind, validate
 
 SAMPLES = Path(__file__).parent / "vectors" / "ob3-samples"
 SCHEMAS = Path(schema.__file__).parent / "schemas"

@@ -1,6 +1,6 @@
 """The Rust fast path of OB 3.0 schema validation agrees with the Python ``jsonschema`` path.
 
-``vckit.schema`` asks ``jsonschema_rs`` whether a document is valid and only runs the
+``vckit.ob.schema`` asks ``jsonschema_rs`` whether a document is valid and only runs the
 Python validator (which explains each problem) when it is not. That is only correct if both
 validators give the same verdict on every document; these tests check it on every document
 the schema tests use, on corner cases where the two regex and format engines differ, and on a
@@ -20,8 +20,8 @@ import jsonschema_rs
 import pytest
 
 from tests.test_schema import INVALID, OB_SAMPLES, achievement_of, sample, vc11
-from vckit import schema
 from vckit.errors import SchemaError
+from vckit.ob import schema
 
 
 def changed(name: str, change: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""vckit.sd_fields: the fields a holder may show or hide, and exactly what a verifier sees."""
+"""vckit.disclosure.fields: the fields a holder may show or hide, and exactly what a verifier sees."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from typing import Any
 import pytest
 
 from tests import sd_scenarios as sc
-from vckit import ecdsa_sd, multibase, sd_jwt, sd_jwt_compact
-from vckit.errors import SdPointerError
-from vckit.keyfile import key_id
-from vckit.sd_disclose import disclose_ecdsa_sd, disclose_sd_jwt, preview
-from vckit.sd_fields import (
+from vckit import sdjwt as sd_jwt
+from vckit.di import ecdsa_sd
+from vckit.disclosure.disclose import disclose_ecdsa_sd, disclose_sd_jwt, preview
+from vckit.disclosure.fields import (
     WHY_ECDSA_SD,
     WHY_PLAIN,
     WHY_SD_JWT,
@@ -23,7 +22,11 @@ from vckit.sd_fields import (
     path_to_pointer,
     pointer_to_path,
 )
-from vckit.verify import VerifyOptions, verify
+from vckit.errors import SdPointerError
+from vckit.keys import multibase
+from vckit.keys.keyfile import key_id
+from vckit.sdjwt import compact as sd_jwt_compact
+from vckit.verification import VerifyOptions, verify
 
 SD_JWT = sc.issue_sd_jwt()
 BASE = sc.issue_ecdsa_sd()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from vckit import sd_jwt, sd_jwt_compact
+from vckit import sdjwt as sd_jwt
 from vckit.errors import (
     InvalidSignatureError,
     JwtAlgorithmError,
@@ -29,7 +29,8 @@ from vckit.errors import (
     SdJwtTimeError,
     SdJwtUnreferencedDisclosureError,
 )
-from vckit.keys import KeyPair, PublicKey
+from vckit.keys.keypair import KeyPair, PublicKey
+from vckit.sdjwt import compact as sd_jwt_compact
 
 VECTORS = Path(__file__).parent / "vectors" / "sd-jwt"
 KEYS = json.loads((VECTORS / "keys.json").read_text())

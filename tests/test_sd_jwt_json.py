@@ -1,4 +1,4 @@
-"""SD-JWT in the JWS JSON Serialization (RFC 9901 §8): ``vckit.sd_jwt_json``.
+"""SD-JWT in the JWS JSON Serialization (RFC 9901 §8): ``vckit.sdjwt.json_serialization``.
 
 The four JSON vectors were made by sd-jwt 0.10.4, before RFC 9901 §8 (see
 tests/vectors/sd-jwt/SOURCE.md): ``disclosures`` / ``kb_jwt`` are top-level members and the
@@ -31,15 +31,17 @@ from tests.test_sd_jwt import (
     presented,
     verify_ours,
 )
-from vckit import sd_jwt, sd_jwt_compact, sd_jwt_json
+from vckit import sdjwt as sd_jwt
 from vckit.errors import (
     InputError,
     KeyBindingHashError,
     SdJwtJsonError,
     SdJwtUnreferencedDisclosureError,
 )
-from vckit.keys import KeyPair
-from vckit.verify import VerifyOptions, verify
+from vckit.keys.keypair import KeyPair
+from vckit.sdjwt import compact as sd_jwt_compact
+from vckit.sdjwt import json_serialization as sd_jwt_json
+from vckit.verification import VerifyOptions, verify
 
 JSON_CASES = sorted(VECTORS.glob("*/json_serialization_*"))
 
@@ -301,7 +303,7 @@ def test_malformed_members_are_named_input_errors(document: Any) -> None:
     assert isinstance(caught.value, InputError)  # a web layer answers 4xx, never 500
 
 
-# --- vckit.verify.verify: the same report as the compact form ------------------------------
+# --- vckit.verification.verify: the same report as the compact form ------------------------------
 
 BIRTH = ("credentialSubject", "identifier", 1)  # sc.BIRTH and sc.GRADE as sd_jwt paths
 GRADE = ("credentialSubject", "result")

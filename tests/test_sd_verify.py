@@ -1,4 +1,4 @@
-"""Selectively disclosed credentials through ``vckit.verify.verify``: SD-JWT VC (with and
+"""Selectively disclosed credentials through ``vckit.verification.verify``: SD-JWT VC (with and
 without key binding) and ecdsa-sd-2023 (base, derived, derived inside a presentation).
 
 Every negative case names the one check that must fail; the verdict is then ``fail``.
@@ -16,13 +16,15 @@ from typing import Any
 import pytest
 
 from tests import sd_scenarios as sc
-from vckit import ecdsa_sd, multibase, sd_jwt
+from vckit import sdjwt as sd_jwt
+from vckit.di import ecdsa_sd
+from vckit.disclosure.disclose import disclose_ecdsa_sd, disclose_sd_jwt
 from vckit.errors import InputError
-from vckit.keyfile import key_id
+from vckit.keys import multibase
+from vckit.keys.keyfile import key_id
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
-from vckit.sd_disclose import disclose_ecdsa_sd, disclose_sd_jwt
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 from verifier.cli import main
 
 NONCE = "n-7c1e"

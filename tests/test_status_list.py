@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from vckit import jsonld
 from vckit.errors import (
     InputError,
     StatusIndexError,
     StatusListFormatError,
     StatusPurposeError,
 )
-from vckit.status_list import (
+from vckit.jsonld import expansion as jsonld
+from vckit.status.status_list import (
     MIN_BITS,
     StatusList,
     check_entry,

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from vckit.did import DidResolver
+from vckit.did.resolver import DidResolver
 
 ROOT = Path(__file__).resolve().parents[1]
 

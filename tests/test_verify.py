@@ -1,4 +1,4 @@
-"""``vckit.verify``: one report of named checks for every kind of input.
+"""``vckit.verification``: one report of named checks for every kind of input.
 
 Each scenario differs from the good credential in one way, and the test names the check
 that must catch it. Nothing here is mocked: the credentials are really signed, the status
@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from tests import scenarios as s
-from vckit import data_integrity
-from vckit.did import DidResolver
+from vckit.di import algorithms as data_integrity
+from vckit.did.resolver import DidResolver
 from vckit.errors import InputError
 from vckit.report import FAIL, PASS, UNCHECKED, Report
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 
 OPTIONS = VerifyOptions(now=s.NOW)
 

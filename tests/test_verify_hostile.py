@@ -15,7 +15,7 @@ import pytest
 from tests import scenarios as s
 from vckit.errors import InputError
 from vckit.report import PASS
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 
 WRONG = [None, 0, -1, 1.5, True, "", "x", [], [None], {}, {"id": 5}]
 GOOD = s.good_credential()

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from tests import scenarios as s
-from vckit import data_integrity
+from vckit.di import algorithms as data_integrity
 from vckit.errors import InputError
 from vckit.presentation import build_presentation, enveloped, sign_presentation
 from vckit.report import FAIL, PASS, UNCHECKED, Report
-from vckit.verify import MAX_CREDENTIALS, VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
+from vckit.verification.options import MAX_CREDENTIALS
 
 OPTIONS = VerifyOptions(now=s.NOW)
 
@@ -84,7 +85,7 @@ def test_list_valued_status_type_is_read() -> None:
 
 def test_huge_jwt_time_claim_is_a_finding() -> None:
     header, _, signature = s.jwt_credential().split(".")
-    from vckit.multibase import base64url_nopad_encode
+    from vckit.keys.multibase import base64url_nopad_encode
 
     payload = base64url_nopad_encode(
         b'{"vc": {"@context": ["https://www.w3.org/ns/credentials/v2"], '

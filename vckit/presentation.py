@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from vckit import data_integrity
-from vckit.contexts import VC_V2_CONTEXT
-from vckit.jsonld import SealedLoader
-from vckit.keys import KeyPair
+from vckit.di import algorithms as data_integrity
+from vckit.jsonld.contexts import VC_V2_CONTEXT
+from vckit.jsonld.expansion import SealedLoader
+from vckit.keys.keypair import KeyPair
 
 
 def enveloped(token: str, media_type: str = "application/vc+jwt") -> dict[str, Any]:

@@ -83,7 +83,7 @@ class Disclosure:
 
 @dataclass(frozen=True)
 class Report:
-    """What ``vckit.verify.verify`` found.
+    """What ``vckit.verification.verify`` found.
 
     ``kind`` is ``credential`` or ``presentation``; ``format`` names the securing
     mechanism (``eddsa-rdfc-2022``, ``vc-jwt`` …); ``credentials`` holds one report per

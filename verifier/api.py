@@ -11,13 +11,12 @@ from fastapi.responses import JSONResponse, Response
 from servicekit.json_body import json_object
 from servicekit.problems import problem
 from vckit.errors import InputError
-from vckit.verify import ENVELOPED_MEDIA_TYPES
+from vckit.credential import types_of
+from vckit.verification.jwt import enveloped_token
 from verifier.deps import VerifierDep
 from verifier.verification import Verifier
 
 router = APIRouter(tags=["VC-API"])
-VC_V2 = "https://www.w3.org/ns/credentials/v2"
-SD_JWT_MEDIA_TYPE = "application/dc+sd-jwt"  # SD-JWT VC (draft-ietf-oauth-sd-jwt-vc §3.1)
 
 
 async def _verify(request: Request, verifier: Verifier, field: str) -> Response:
@@ -28,14 +27,13 @@ async def _verify(request: Request, verifier: Verifier, field: str) -> Response:
     if not isinstance(item, dict | str):
         detail = f"'{field}' must be an object, a JWT or an SD-JWT"
         return problem(422, "Missing input", detail, "bad-input")
-    if field == "verifiableCredential" and isinstance(item, dict):
-        item = _unwrap_enveloped(item)
-        if isinstance(item, Response):
-            return item
     options = body.get("options") or {}
     if not isinstance(options, dict):
         return problem(422, "Bad options", "'options' must be an object", "bad-input")
     try:
+        if field == "verifiableCredential" and isinstance(item, dict):
+            # VC-API VerifyEnvelopedCredentialRequest: verified as the JWT / SD-JWT inside
+            item = _enveloped(item)
         # CPU-bound (and may fetch): off the event loop, so one request does not stall the rest
         report = await run_in_threadpool(
             verifier.verify, item, challenge=options.get("challenge"), domain=options.get("domain")
@@ -56,30 +54,10 @@ async def _verify(request: Request, verifier: Verifier, field: str) -> Response:
     return JSONResponse(result)
 
 
-def _unwrap_enveloped(item: dict[str, Any]) -> dict[str, Any] | str | Response:
-    """VC-API ``VerifyEnvelopedCredentialRequest``: an ``EnvelopedVerifiableCredential``
-    (VC 2.0 §4.13.1: its ``@context`` MUST be present and include the base context; its
-    ``id`` is ``data:application/vc+jwt,<JWT>``, ``data:application/jwt,<JWT>``, or
-    ``data:application/dc+sd-jwt,<SD-JWT>``) is verified as that JWT or SD-JWT (the same as
-    posting the string itself); other objects pass through."""
-    kinds = item.get("type")
-    if "EnvelopedVerifiableCredential" not in (kinds if isinstance(kinds, list) else [kinds]):
-        return item
-    context = item.get("@context")
-    contexts = context if isinstance(context, list) else [context]
-    if VC_V2 not in contexts or not all(isinstance(c, str | dict) for c in contexts):
-        detail = f"an EnvelopedVerifiableCredential's @context must include {VC_V2}"
-        return problem(422, "Unusable input", detail, "bad-input")
-    header, comma, token = str(item.get("id", "")).partition(",")
-    media = header.removeprefix("data:") if header.startswith("data:") else None
-    known = media in ENVELOPED_MEDIA_TYPES or media == SD_JWT_MEDIA_TYPE
-    if not comma or not known or not token:
-        detail = (
-            "an EnvelopedVerifiableCredential id must be data:application/vc+jwt,<JWT> "
-            "or data:application/dc+sd-jwt,<SD-JWT>"
-        )
-        return problem(422, "Unusable input", detail, "unsupported-format")
-    return token
+def _enveloped(item: dict[str, Any]) -> dict[str, Any] | str:
+    if "EnvelopedVerifiableCredential" in types_of(item):
+        return enveloped_token(item)
+    return item
 
 
 def _first_failure(result: dict[str, Any]) -> str:

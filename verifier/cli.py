@@ -29,15 +29,17 @@ from pathlib import Path
 from typing import Any
 
 from demo import cli as demo_cli
-from vckit import baking, data_integrity, jose
-from vckit.did import DidResolver
+from vckit.di import algorithms as data_integrity
+from vckit.did.resolver import DidResolver
 from vckit.document import read_input
 from vckit.errors import VckitError
-from vckit.keyfile import KEY_TYPES, load_key, new_key_file
-from vckit.keys import KeyPair
+from vckit.jose import vc_jwt as jose
+from vckit.keys.keyfile import KEY_TYPES, load_key, new_key_file
+from vckit.keys.keypair import KeyPair
+from vckit.ob import baking
 from vckit.presentation import sign_presentation
 from vckit.report import FAIL, PASS, Report
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 from verifier import batch_client, registry, runner
 from verifier.fetch import FetchPolicy, fetcher
 from verifier.settings import Settings

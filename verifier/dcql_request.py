@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from vckit.dcql import expanded_types, parse_query
 from vckit.errors import InputError
+from vckit.protocols.dcql import expanded_types, parse_query
 
 LDP_QUERY = "learning_records"
 SD_JWT_QUERY = "learning_records_sd_jwt"

@@ -4,7 +4,7 @@ A ``vp_token`` may carry several presentations (an ``ldp_vp`` per Data Integrity
 an SD-JWT+KB per SD-JWT VC). Each is bound on its own: the ``ldp_vp`` by its holder's
 ``authentication`` proof over the request's nonce and client_id, the SD-JWT by its Key
 Binding JWT, signed with the key in the issuer-signed ``cnf.jwk`` (RFC 9901 §4.3, §7.3).
-Whether each binding holds is checked by :mod:`vckit.verify` (``holder-binding``,
+Whether each binding holds is checked by :mod:`vckit.verification` (``holder-binding``,
 ``challenge``, ``domain``); here only who they are:
 
 - the holder of an ``ldp_vp`` is its ``holder`` DID;
@@ -23,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from vckit import jose, sd_jwt
-from vckit.did import DidResolver
+from vckit import sdjwt as sd_jwt
+from vckit.did.resolver import DidResolver
 from vckit.errors import VckitError
-from vckit.keys import PublicKey
+from vckit.jose import vc_jwt as jose
+from vckit.keys.keypair import PublicKey
 from vckit.report import FAIL, PASS, UNCHECKED, Check
 
 CHECK_ID = "same-holder"

@@ -1,14 +1,14 @@
 """Use case: what a person handed the report page, turned into something to verify.
 
 Three roads in, one result (a JSON document, a VC-JWT or an SD-JWT for
-:func:`vckit.verify.verify`):
+:func:`vckit.verification.verify`):
 
 - **paste**: the text as given (JSON, a Compact JWS, or an SD-JWT VC
   ``<jwt>~<disclosure>~...~`` with or without its Key Binding JWT; a derived ``ecdsa-sd-2023``
   credential is JSON);
 - **upload**: a file holding JSON, a VC-JWT, an SD-JWT, or a baked badge image, PNG or SVG
   (Open Badges 3.0 §5.3 "Baked Badge", https://www.imsglobal.org/spec/ob/v3p0/#baked-badge, read by
-  :func:`vckit.baking.extract`);
+  :func:`vckit.ob.baking.extract`);
 - **link**: a URL fetched through :mod:`verifier.fetch`, under the operator's fetch policy
   (https; plain http only to localhost and only when allowed; no private addresses; size and
   time limits). The answer may be any of the above, or the demonstrator wallet's share page
@@ -26,8 +26,8 @@ from html.parser import HTMLParser
 
 import httpx
 
-from vckit.baking import MAX_IMAGE_BYTES, extract, image_kind
 from vckit.errors import InputError
+from vckit.ob.baking import MAX_IMAGE_BYTES, extract, image_kind
 from verifier.fetch import FetchRefused
 
 Submission = str
@@ -47,7 +47,7 @@ class LinkRefusedError(InputError):
 
 
 def from_paste(text: str) -> Submission:
-    """Pasted text, as given (``vckit.verify`` decides whether it is JSON, a JWT or an
+    """Pasted text, as given (``vckit.verification`` decides whether it is JSON, a JWT or an
     SD-JWT)."""
     if not text.strip():
         raise NothingSubmittedError("paste a credential or presentation")

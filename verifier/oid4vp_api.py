@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from servicekit.json_body import json_object
 from servicekit.problems import problem
 from vckit.errors import InputError
-from vckit.oid4vp import REQUEST_OBJECT_MEDIA_TYPE
+from vckit.protocols.oid4vp import REQUEST_OBJECT_MEDIA_TYPE
 from verifier import answers, oid4vp_request, vc_api_request
 from verifier import requests as use
 from verifier.requests import InvalidRequest, NotFound, Requests

@@ -16,7 +16,7 @@ from typing import Any
 
 import segno
 
-from vckit.oid4vp import request_link, unsigned_request_object
+from vckit.protocols.oid4vp import request_link, unsigned_request_object
 from verifier import dcql_request
 from verifier.requests import Requests, get_job, required_types
 from verifier.store import JobRecord, RequestRecord

@@ -49,7 +49,7 @@ from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
 from verifier.registry import Registry
 
 POLICY_CHECKS = ("trusted-issuer", "requirements-met")
-# The checks that establish who issued a credential (vckit.verify).
+# The checks that establish who issued a credential (vckit.verification).
 _ISSUER_ESTABLISHED_BY = ("proof", "issuer-key")
 
 

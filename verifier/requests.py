@@ -23,7 +23,7 @@ from typing import Any
 
 from servicekit.db import ConflictError, Database
 from vckit.errors import InputError
-from vckit.oid4vp import redirect_uri_client_id
+from vckit.protocols.oid4vp import redirect_uri_client_id
 from verifier import policy, store
 from verifier.store import JobRecord, RequestRecord, ResponseRecord
 from verifier.verification import Verifier

@@ -18,7 +18,7 @@ accredited issuers only; a forged or unknown-issuer credential is counted in the
 The breakdowns read the latest ``WINDOW`` answers only (bounded work per request; the
 totals ``answers_counted`` says how many were read); the verdict totals count every answer.
 The stored reports are read only to find what each credential is *about*
-(:func:`vckit.ob_facets.credential_facets`): no job applicant, DID or document leaves.
+(:func:`vckit.ob.facets.credential_facets`): no job applicant, DID or document leaves.
 Stateless checks (VC-API ``/credentials/verify``, the report page) keep no record and are
 not counted. Shape: :mod:`servicekit.stats`.
 """
@@ -31,7 +31,7 @@ from typing import Any
 
 from servicekit.db import Database
 from servicekit.stats import Tally
-from vckit.ob_facets import credential_facets
+from vckit.ob.facets import credential_facets
 
 VERDICTS = ("pass", "fail", "could-not-check")
 WINDOW = 1000

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from vckit.did import DidResolver
+from vckit.did.resolver import DidResolver
 from vckit.report import Report
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 from verifier import policy
 from verifier.cache import TtlCache
 from verifier.fetch import FetchPolicy, fetcher

@@ -31,8 +31,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from servicekit.db import ConflictError as DuplicateKey
-from vckit.did import did_key
-from vckit.keys import KeyPair
+from vckit.did.resolver import did_key
+from vckit.keys.keypair import KeyPair
 from wallet import store
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError, SignInRefused
 from wallet.installation import Installation

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vckit.oid4vp import direct_post_form, validate_request, vp_token
+from vckit.protocols.oid4vp import direct_post_form, validate_request, vp_token
 from wallet import answer_sd, present, store
 from wallet.answer_match import RequestView, check_sets, view
 from wallet.answer_request import OID4VP, VC_API, check_response_uri_policy, get_request

@@ -1,7 +1,7 @@
 """What in the learner's wallet matches a verifier's request: one :class:`QueryMatch` per
 credential query, in a :class:`RequestView`.
 
-An OpenID4VP request is matched with its DCQL query (:mod:`vckit.dcql`), credential sets
+An OpenID4VP request is matched with its DCQL query (:mod:`vckit.protocols.dcql`), credential sets
 included (§6.4.2: :func:`check_sets`); a VC-API request by credential type
 (``QueryByExample``, :mod:`wallet.answer_vpr`), with ``DIDAuthentication`` noted. The
 request itself is opened by :mod:`wallet.answer_request`.
@@ -13,8 +13,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from vckit.dcql import evaluate
-from vckit.oid4vp import AuthorizationRequest, validate_request
+from vckit.protocols.dcql import evaluate
+from vckit.protocols.oid4vp import AuthorizationRequest, validate_request
 from wallet import present, query_words
 from wallet.answer_request import OID4VP, get_request
 from wallet.answer_vpr import parse_vpr, vpr_matches

@@ -5,7 +5,7 @@ Two kinds of request, pasted or opened by the learner:
 * **OpenID4VP 1.0** (:data:`OID4VP`): a link ``openid4vp://?client_id=...&request_uri=...``
   (the request object is fetched through :mod:`wallet.http`), a link carrying the
   parameters by value, or the parameters as a JSON object. Validated by
-  :mod:`vckit.oid4vp` (``redirect_uri:`` client identifiers and ``direct_post`` only); the
+  :mod:`vckit.protocols.oid4vp` (``redirect_uri:`` client identifiers and ``direct_post`` only); the
   ``response_uri`` must be https (:func:`check_response_uri_policy`).
 * **VC-API presentation request** (:data:`VC_API`, W3C CCG Verifiable Presentation Request):
   ``{"query": [...], "challenge": ..., "domain": ...}`` (optionally wrapped in
@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from servicekit.db import ConflictError as DuplicateKey
 from vckit.errors import VckitError
-from vckit.oid4vp import (
+from vckit.protocols.oid4vp import (
     REQUEST_OBJECT_MEDIA_TYPE,
     check_request_uri_method,
     link_parameters,

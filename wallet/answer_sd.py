@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from vckit.errors import VckitError
-from vckit.jose import peek
+from vckit.jose.vc_jwt import peek
 from wallet import accounts, disclose, present, store
 from wallet.disclose import Choice
 from wallet.errors import InvalidInputError

@@ -26,7 +26,7 @@ from servicekit.logs import RequestLog
 from servicekit.pages import templates_for
 from servicekit.sessions import Sessions, load_or_create_secret
 from servicekit.stats_api import stats_router
-from vckit.keys import KeyKind, KeyPair
+from vckit.keys.keypair import KeyKind, KeyPair
 from wallet import (
     credentials_pages,
     demo_learner,

@@ -15,7 +15,7 @@ verifier, and the credential that carries exactly those.
 Three kinds of credential (:func:`kind_of`):
 
 * ``ecdsa-sd-2023``: a JSON-LD credential with the issuer's ecdsa-sd-2023 *base* proof.
-  The verifier gets a *derived* credential (:func:`vckit.sd_disclose.disclose_ecdsa_sd`):
+  The verifier gets a *derived* credential (:func:`vckit.disclosure.disclose.disclose_ecdsa_sd`):
   the issuer's mandatory fields and the chosen ones, nothing else.
 * ``dc+sd-jwt``: an SD-JWT VC. The verifier gets the issuer-signed JWT with only the
   chosen disclosures, and a Key Binding JWT over its nonce and audience.
@@ -34,12 +34,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from vckit import ecdsa_sd_values, sd_disclose, sd_fields, sd_jwt
+from vckit import sdjwt as sd_jwt
+from vckit.di.ecdsa_sd import values as ecdsa_sd_values
+from vckit.disclosure import disclose as sd_disclose
+from vckit.disclosure import fields as sd_fields
+from vckit.disclosure.fields import Field
 from vckit.errors import VckitError
-from vckit.jose import peek
-from vckit.jwt_claims import credential_from_jwt
-from vckit.keys import KeyPair
-from vckit.sd_fields import Field
+from vckit.jose.claims import credential_from_jwt
+from vckit.jose.vc_jwt import peek
+from vckit.keys.keypair import KeyPair
 from wallet.errors import InvalidInputError
 from wallet.store import CredentialRecord
 

@@ -7,7 +7,7 @@ to share (``/credentials/{id}/disclose`` and ``/requests/{id}``).
     listing = field_text.listing(choice)     # switchable fields first, then the locked ones
     listing.switchable, listing.locked, listing.locked_reason
 
-Each field's value is in words by :func:`vckit.field_words.words` ("Alex Rivera",
+Each field's value is in words by :func:`vckit.ob.field_words.words` ("Alex Rivera",
 "B (Final grade)", "23 November 2026"), as the verifier says it. The JSON preview on the pages
 stays exact JSON; this is only for reading.
 """
@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vckit import field_words, sd_fields
+from vckit.disclosure import fields as sd_fields
+from vckit.ob import field_words
 from wallet import disclose
 from wallet.disclose import Choice
 
@@ -72,7 +73,7 @@ def listing(choice: Choice) -> Listing:
 
 
 def _learner_first(line: Line) -> int:
-    """Learner data in the order people know it (:data:`vckit.sd_fields.LEARNER_LABELS`),
+    """Learner data in the order people know it (:data:`vckit.disclosure.fields.LEARNER_LABELS`),
     then the rest as the credential lists it (the sort is stable)."""
     known = sd_fields.LEARNER_LABELS
     return known.index(line.label) if line.label in known else len(known)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from servicekit.db import Database
-from vckit.keys import KeyKind, KeyPair
+from vckit.keys.keypair import KeyKind, KeyPair
 from wallet.http import Outbound
 from wallet.settings import Settings
 

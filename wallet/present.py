@@ -17,11 +17,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vckit.dcql import Candidate, expanded_types
 from vckit.errors import VckitError
-from vckit.jose import peek
-from vckit.jwt_claims import credential_from_jwt
+from vckit.jose.claims import credential_from_jwt
+from vckit.jose.vc_jwt import peek
 from vckit.presentation import build_presentation, sign_presentation
+from vckit.protocols.dcql import Candidate, expanded_types
 from wallet import accounts, disclose, store
 from wallet.errors import InvalidInputError, NotFoundError
 from wallet.installation import Installation

@@ -15,7 +15,7 @@ The offer protocol itself (metadata, token, nonce, key proof, credential request
 :mod:`wallet.receive_offer`. Here: what is done with what arrives.
 
 1. **Read** (:func:`read_credential`): a baked PNG/SVG gives up its credential
-   (:func:`vckit.baking.extract`); text goes through :func:`vckit.document.read_input` (size,
+   (:func:`vckit.ob.baking.extract`); text goes through :func:`vckit.document.read_input` (size,
    depth, duplicate keys, JSON, compact JWS or SD-JWT). Anything else is refused (422),
    nothing stored. Kept as ``ldp_vc``, ``jwt_vc_json`` or ``dc+sd-jwt`` (:func:`format_of`).
 2. **Whose is it** (:mod:`wallet.receive_recipient`): a credential about someone else is
@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from servicekit.db import ConflictError as DuplicateKey
-from vckit import baking, jose
 from vckit.document import read_input
 from vckit.errors import DocumentTooLargeError, NotBakedError, VckitError
+from vckit.jose import vc_jwt as jose
+from vckit.ob import baking
 from wallet import accounts, disclose, receive_offer, store
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError
 from wallet.installation import Installation

@@ -1,6 +1,6 @@
 """Verifying a held credential: on arrival (:func:`check`) and again later (:func:`recheck`,
 :func:`recheck_all`, and :func:`recheck_due` for the background job), since its status may
-change. :func:`vckit.verify.verify` does the work, did:web documents and status lists fetched
+change. :func:`vckit.verification.verify` does the work, did:web documents and status lists fetched
 through the wallet's one outbound client; the report is kept with the credential and its
 verdict is one of :data:`VERDICTS` -- a credential that fails is shown as failed, never as good.
 """
@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from datetime import UTC, timedelta
 from typing import Any
 
-from vckit.did import DidResolver
+from vckit.did.resolver import DidResolver
 from vckit.errors import VckitError
 from vckit.report import FAIL, PASS, Report
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 from wallet import store
 from wallet.errors import InvalidInputError, NotFoundError
 from wallet.installation import Installation

@@ -34,7 +34,7 @@ PASSWORD = "a long and memorable passphrase"
 SKILL = "Patient data privacy"
 LEARNER_NAME = "Alex Rivera"
 DATE_OF_BIRTH = "2001-04-17"
-BIRTH_DAY = "17 April 2001"  # the date of birth as vckit.field_words says it
+BIRTH_DAY = "17 April 2001"  # the date of birth as vckit.ob.field_words says it
 GRADE = "B"
 HIDDEN = ("Date of birth", "Grade")  # the learner shares the name only
 

@@ -1,10 +1,10 @@
-"""vckit.jose against PyJWT, a JOSE implementation we did not write (PyPI ``PyJWT[crypto]``).
+"""vckit.jose.vc_jwt against PyJWT, a JOSE implementation we did not write (PyPI ``PyJWT[crypto]``).
 
 Both directions, for EdDSA (Ed25519), ES256 (P-256) and RS256 (RSA), both profiles:
 
-* tokens signed by ``vckit.jose.sign_jwt_vc`` verify with ``jwt.decode`` given only the public key;
+* tokens signed by ``vckit.jose.vc_jwt.sign_jwt_vc`` verify with ``jwt.decode`` given only the public key;
 * tokens signed by ``jwt.encode`` with our key material (exported as a private JWK or as PKCS#8
-  PEM) verify with ``vckit.jose.verify_jwt_vc``.
+  PEM) verify with ``vckit.jose.vc_jwt.verify_jwt_vc``.
 
 PyJWT checks ``nbf``/``exp`` against the real clock, so the credentials here are valid from 2010
 to 2100; vckit is given a fixed ``now``.
@@ -21,10 +21,10 @@ import jwt
 import pytest
 from jwcrypto import jwk as jwcrypto_jwk
 
-from vckit import jose
-from vckit.did import DidResolver, did_jwk, did_key
+from vckit.did.resolver import DidResolver, did_jwk, did_key
 from vckit.errors import InvalidSignatureError
-from vckit.keys import KeyKind, KeyPair
+from vckit.jose import vc_jwt as jose
+from vckit.keys.keypair import KeyKind, KeyPair
 
 pytestmark = pytest.mark.interop
 

@@ -30,10 +30,11 @@ from typing import Any
 
 import pytest
 
-from vckit import data_integrity, jsonld
-from vckit.did import DidResolver
+from vckit.di import algorithms as data_integrity
+from vckit.did.resolver import DidResolver
 from vckit.errors import InvalidSignatureError
-from vckit.keys import KeyPair
+from vckit.jsonld import expansion as jsonld
+from vckit.keys.keypair import KeyPair
 from vckit.presentation import build_presentation, sign_presentation
 
 pytestmark = pytest.mark.interop

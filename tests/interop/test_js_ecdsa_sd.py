@@ -1,4 +1,4 @@
-"""ecdsa-sd-2023 interop: vckit/ecdsa_sd.py against Digital Bazaar's JavaScript cryptosuite.
+"""ecdsa-sd-2023 interop: vckit/di/ecdsa_sd/ against Digital Bazaar's JavaScript cryptosuite.
 
 Independent implementation: ``@digitalbazaar/ecdsa-sd-2023-cryptosuite`` (with
 ``@digitalbazaar/di-sd-primitives``) inside ``@digitalbazaar/data-integrity`` and
@@ -12,7 +12,7 @@ Directions (issuer base proof -> holder derived proof -> verifier), every one bo
   3. JS base -> vckit ``add_derived_proof`` -> JS and vckit verify (and vckit's derived document
      and proof components equal what JS derives from the same base proof);
   4. vckit base -> JS derive -> JS and vckit verify.
-Also ``vckit.verify.verify`` (the verifier's full report) passes JS-derived credentials.
+Also ``vckit.verification.verify`` (the verifier's full report) passes JS-derived credentials.
 
 Documents: an OB 3.0 AchievementCredential with learner data as blank nodes (IdentityObject
 identifiers, a result array, evidence) and a VC 2.0 credential (examples context) with arrays of
@@ -31,11 +31,12 @@ from typing import Any
 
 import pytest
 
-from vckit import ecdsa_sd, ecdsa_sd_values
+from vckit.di import ecdsa_sd
+from vckit.di.ecdsa_sd import values as ecdsa_sd_values
 from vckit.errors import VckitError
-from vckit.keys import KeyPair, PublicKey
+from vckit.keys.keypair import KeyPair, PublicKey
 from vckit.report import FAIL, PASS, UNCHECKED, Report
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 
 pytestmark = pytest.mark.interop
 

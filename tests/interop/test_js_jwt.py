@@ -1,8 +1,8 @@
-"""JWT interop: vckit.jose against panva's ``jose`` (npm; exact version in js/package-lock.json).
+"""JWT interop: vckit.jose.vc_jwt against panva's ``jose`` (npm; exact version in js/package-lock.json).
 
-(a) ``vckit.jose.sign_jwt_vc`` tokens are verified by ``jose.jwtVerify`` (signature, pinned
+(a) ``vckit.jose.vc_jwt.sign_jwt_vc`` tokens are verified by ``jose.jwtVerify`` (signature, pinned
     algorithm, "typ", NumericDate claims against a fixed clock).
-(b) Tokens signed by ``jose.SignJWT`` are verified by ``vckit.jose.verify_jwt_vc``, resolving
+(b) Tokens signed by ``jose.SignJWT`` are verified by ``vckit.jose.vc_jwt.verify_jwt_vc``, resolving
     the issuer's did:key / did:jwk with vckit.
 Both profiles: OB 3.0 VC-JWT (OB 3.0 §8.2: typ JWT, credential in the ``vc`` claim, iss/sub/jti/nbf
 beside it) and W3C VC-JOSE-COSE (§3.1.1: typ vc+jwt, cty vc, the payload is the credential).
@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 
-from vckit.did import DidResolver, did_jwk
+from vckit.did.resolver import DidResolver, did_jwk
 from vckit.errors import InvalidSignatureError
-from vckit.jose import sign_jwt_vc, verify_jwt_vc
-from vckit.keys import KeyPair
+from vckit.jose.vc_jwt import sign_jwt_vc, verify_jwt_vc
+from vckit.keys.keypair import KeyPair
 
 pytestmark = pytest.mark.interop
 

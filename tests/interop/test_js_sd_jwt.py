@@ -1,4 +1,4 @@
-"""SD-JWT VC interop: vckit/sd_jwt.py (RFC 9901) against the OpenWallet Foundation's JavaScript.
+"""SD-JWT VC interop: vckit/sdjwt/ (RFC 9901) against the OpenWallet Foundation's JavaScript.
 
 Independent implementation: ``@sd-jwt/sd-jwt-vc`` (``SDJwtVcInstance``: ``issue``, ``present``,
 ``verify``) with ES256 from ``@sd-jwt/crypto-nodejs``; exact versions in
@@ -13,7 +13,7 @@ and the evidence.
 
   a) vckit issues -> JS verifies (signature, disclosures) -> JS presents with a KB-JWT ->
      vckit verifies (``sd_jwt.verify``, key binding required, nonce and aud, and the full
-     ``vckit.verify.verify`` report); a changed disclosure fails on both sides;
+     ``vckit.verification.verify`` report); a changed disclosure fails on both sides;
   b) JS issues -> vckit verifies -> vckit presents with a KB-JWT -> JS verifies (key binding
      required, nonce and aud); another nonce or aud, a changed disclosure, a stripped KB-JWT
      and a KB-JWT signed by another key fail in JS;
@@ -33,13 +33,14 @@ from typing import Any
 import pytest
 
 from tests import sd_scenarios as sc
-from vckit import multibase, sd_jwt
-from vckit.did import did_key
+from vckit import sdjwt as sd_jwt
+from vckit.did.resolver import did_key
 from vckit.errors import KeyBindingNonceError, SdJwtUnreferencedDisclosureError, VckitError
-from vckit.keyfile import key_id
-from vckit.keys import KeyPair, PublicKey
+from vckit.keys import multibase
+from vckit.keys.keyfile import key_id
+from vckit.keys.keypair import KeyPair, PublicKey
 from vckit.report import PASS, UNCHECKED
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 
 pytestmark = pytest.mark.interop
 

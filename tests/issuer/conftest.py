@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 
 from issuer.app import create_app
 from issuer.settings import EXAMPLES, Settings
-from vckit.did import DidResolver
-from vckit.keys import KeyKind, KeyPair
-from vckit.verify import VerifyOptions
+from vckit.did.resolver import DidResolver
+from vckit.keys.keypair import KeyKind, KeyPair
+from vckit.verification import VerifyOptions
 
 BASE_URL = "http://issuer.test"
 TOKEN = "test-token-0123456789"

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.issuer.conftest import BASE_URL, FROZEN, TOKEN, AppFactory
-from vckit import baking as vckit_baking
+from vckit.ob import baking as vckit_baking
 
 PROBLEM = "application/problem+json"
 COLLEGE = "did:web:issuer.test:issuers:community-college"

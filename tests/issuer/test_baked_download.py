@@ -9,8 +9,8 @@ import pytest
 
 from issuer.baking import baked_download
 from tests import scenarios as s
-from vckit import baking
 from vckit.errors import BakingError
+from vckit.ob import baking
 
 CREDENTIAL = s.good_credential()
 JWT = s.jwt_credential()

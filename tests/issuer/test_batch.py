@@ -28,9 +28,9 @@ from fastapi.testclient import TestClient
 from issuer import batch, batch_csv, store
 from servicekit.db import Database
 from tests.issuer.conftest import TOKEN, AppFactory, authorized, checks_by_id, verify_options
-from vckit import verify
-from vckit.did import DidResolver
-from vckit.verify import VerifyOptions
+from vckit import verification as verify
+from vckit.did.resolver import DidResolver
+from vckit.verification import VerifyOptions
 from verifier import cli
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,8 +1,8 @@
 """OpenID4VCI 1.0 Pre-Authorized Code Flow over HTTP, driven by a wallet written from the spec.
 
 The wallet below uses only the standard library, jwcrypto and the spec text (section numbers of
-OpenID for Verifiable Credential Issuance 1.0): not vckit.oid4vci, not vckit.jose, not our
-wallet. The issued credential is then verified with vckit.verify, the issuer's did:web resolved
+OpenID for Verifiable Credential Issuance 1.0): not vckit.protocols.oid4vci, not vckit.jose.vc_jwt, not our
+wallet. The issued credential is then verified with vckit.verification, the issuer's did:web resolved
 through the TestClient.
 """
 
@@ -24,8 +24,8 @@ from jwcrypto import jwk, jws
 from issuer.app import create_app
 from issuer.settings import EXAMPLES, Settings
 from tests.issuer.conftest import BASE_URL, FROZEN, TOKEN, checks_by_id, verify_options
-from vckit import verify
-from vckit.keys import KeyKind, KeyPair
+from vckit import verification as verify
+from vckit.keys.keypair import KeyKind, KeyPair
 
 SLUG = "community-college"
 ACHIEVEMENT = "fundamentals-of-nursing-1"

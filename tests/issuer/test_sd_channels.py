@@ -13,11 +13,12 @@ from fastapi.testclient import TestClient
 
 from tests.issuer.conftest import FROZEN, LATER, TOKEN, AppFactory, authorized
 from tests.issuer.test_sd_issue import COLLEGE, NURSING_1, PROBLEM, issuer_key, sd_jwt_key
-from vckit import ecdsa_sd, sd_jwt
-from vckit.did import did_key
-from vckit.ecdsa_sd_values import parse_base_proof_value
-from vckit.keys import KeyPair
-from vckit.oid4vci import key_proof
+from vckit import sdjwt as sd_jwt
+from vckit.di import ecdsa_sd
+from vckit.di.ecdsa_sd.values import parse_base_proof_value
+from vckit.did.resolver import did_key
+from vckit.keys.keypair import KeyPair
+from vckit.protocols.oid4vci import key_proof
 
 ISSUER_ID = f"http://issuer.test/issuers/{COLLEGE}"
 PRE_AUTH = "urn:ietf:params:oauth:grant-type:pre-authorized_code"

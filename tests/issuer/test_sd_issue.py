@@ -12,12 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.issuer.conftest import LATER, https_to_client
-from vckit import ecdsa_sd, sd_jwt
-from vckit.did import DidResolver, did_key
-from vckit.ecdsa_sd_values import parse_base_proof_value
+from vckit import sdjwt as sd_jwt
+from vckit.di import ecdsa_sd
+from vckit.di.ecdsa_sd.values import parse_base_proof_value
+from vckit.did.resolver import DidResolver, did_key
 from vckit.errors import InvalidSignatureError
-from vckit.keys import KeyPair, PublicKey
-from vckit.status_list import check_entry
+from vckit.keys.keypair import KeyPair, PublicKey
+from vckit.status.status_list import check_entry
 
 COLLEGE = "community-college"
 NURSING_1 = "fundamentals-of-nursing-1"

@@ -16,8 +16,8 @@ from issuer.migrations import MIGRATIONS, current_version, migrate
 from issuer.settings import EXAMPLES
 from servicekit.db import ConflictError, Database, DatabaseError
 from tests.issuer.conftest import FROZEN
-from vckit import openbadges
-from vckit.keys import KeyKind, KeyPair
+from vckit.keys.keypair import KeyKind, KeyPair
+from vckit.ob import credentials as openbadges
 
 
 @pytest.fixture

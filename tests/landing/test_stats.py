@@ -22,7 +22,7 @@ from tests.landing.conftest import (
 )
 from tests.scenarios import HOLDER, did_of, ob3_credential, sign, vm_of
 from tests.wallet.conftest import ALICE, AppsTransport, account_id_of, csrf, sign_up
-from vckit.keys import KeyPair
+from vckit.keys.keypair import KeyPair
 from vckit.presentation import build_presentation, sign_presentation
 from wallet import store as wallet_store
 

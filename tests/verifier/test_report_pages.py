@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from tests import scenarios as s
 from tests.verifier.conftest import VerifierFactory, issue
-from vckit.baking import bake_png, bake_svg, default_badge_png, default_badge_svg
+from vckit.ob.baking import bake_png, bake_svg, default_badge_png, default_badge_svg
 from verifier.app import create_app
 from verifier.settings import Settings
 

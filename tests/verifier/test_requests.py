@@ -40,9 +40,9 @@ from tests.scenarios import (
 )
 from tests.wallet.conftest import ALICE, Clock, browser, csrf, sign_up
 from vckit.errors import InputError
-from vckit.keys import KeyPair
-from vckit.oid4vp import link_parameters, validate_request
+from vckit.keys.keypair import KeyPair
 from vckit.presentation import build_presentation, sign_presentation
+from vckit.protocols.oid4vp import link_parameters, validate_request
 from verifier.app import create_app
 from verifier.policy import Requirements
 from verifier.settings import Settings

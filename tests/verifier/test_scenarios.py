@@ -32,7 +32,7 @@ from fastapi.testclient import TestClient
 from tests import scenarios as s
 from tests.issuer.conftest import FROZEN, LATER
 from tests.verifier.conftest import achievement_of, did_of, issue
-from vckit import data_integrity
+from vckit.di import algorithms as data_integrity
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.report import CHECK_TITLES
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.scenarios import HOLDER, did_of
 from tests.verifier.conftest import issue
-from vckit import sd_jwt_json
+from vckit.sdjwt import json_serialization as sd_jwt_json
 
 
 def _issue(issuer: TestClient) -> Any:

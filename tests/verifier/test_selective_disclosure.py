@@ -2,7 +2,7 @@
 
 The issuer app (demo data, frozen clock) issues OB 3.0 credentials with learner data — recipient
 name, date of birth, grade — as an SD-JWT VC (``sd-jwt-vc``) and with an ``ecdsa-sd-2023`` base
-proof. The holder (a did:key) reveals the recipient name only, with :mod:`vckit.sd_disclose`, and
+proof. The holder (a did:key) reveals the recipient name only, with :mod:`vckit.disclosure.disclose`, and
 answers the verifier's OpenID4VP request as §8.2 says (``direct_post``): an SD-JWT+KB under the
 ``dc+sd-jwt`` query, a derived credential in a signed ``ldp_vp`` under the ``ldp_vc`` one.
 
@@ -27,9 +27,12 @@ from tests import sd_scenarios as sd
 from tests.issuer.conftest import FROZEN, LATER
 from tests.scenarios import HOLDER, OTHER, did_of, vm_of
 from tests.verifier.conftest import VerifierFactory, issue
-from vckit import jose, sd_disclose, sd_fields, sd_jwt
-from vckit.keys import JWS_ALG, KeyPair
-from vckit.multibase import base64url_nopad_encode
+from vckit import sdjwt as sd_jwt
+from vckit.disclosure import disclose as sd_disclose
+from vckit.disclosure import fields as sd_fields
+from vckit.jose import vc_jwt as jose
+from vckit.keys.keypair import JWS_ALG, KeyPair
+from vckit.keys.multibase import base64url_nopad_encode
 from vckit.presentation import build_presentation, sign_presentation
 from verifier.registry import REGISTRY_FILE
 
@@ -37,7 +40,7 @@ VERIFIER_URL = "https://verifier.test"
 CLIENT_ID = f"redirect_uri:{VERIFIER_URL}/oid4vp/response"
 SD_QUERY, LDP_QUERY = "learning_records_sd_jwt", "learning_records"
 NAME, BIRTH, GRADE = "Alex Rivera", "2001-04-17", "B"
-BIRTH_DAY = "17 April 2001"  # the date of birth as vckit.field_words says it
+BIRTH_DAY = "17 April 2001"  # the date of birth as vckit.ob.field_words says it
 LEARNER = {"recipient_name": NAME, "date_of_birth": BIRTH, "grade": GRADE}
 
 

@@ -1,6 +1,6 @@
 """Credentials a learner holds, for the cards, skills and credentials-page tests: issued by
 the real issuer app (or signed by the library's scenarios), verified for real with
-``vckit.verify`` through the issuer app (did:web documents, status lists), and kept
+``vckit.verification`` through the issuer app (did:web documents, status lists), and kept
 straight through ``wallet.store``, as the receive flow would keep them.
 """
 
@@ -15,8 +15,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.wallet.conftest import ISSUER_TOKEN, ISSUER_URL, account_id_of
-from vckit.did import DidResolver
-from vckit.verify import VerifyOptions, verify
+from vckit.did.resolver import DidResolver
+from vckit.verification import VerifyOptions, verify
 from wallet import store
 from wallet.store import CredentialRecord
 
@@ -69,7 +69,7 @@ def revoke(client: TestClient, credential_id: str) -> None:
 
 
 def verify_through(client: TestClient, document: dict[str, Any] | str, now: datetime) -> Any:
-    """A real ``vckit.verify`` report, did:web and status lists fetched from the issuer app."""
+    """A real ``vckit.verification`` report, did:web and status lists fetched from the issuer app."""
 
     def fetch(url: str) -> bytes:
         path = url.split("://", 1)[1].partition("/")[2]

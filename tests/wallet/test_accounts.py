@@ -26,8 +26,8 @@ from tests.wallet.conftest import (
     sign_in,
     sign_up,
 )
-from vckit.did import DidResolver
-from vckit.keys import KeyPair
+from vckit.did.resolver import DidResolver
+from vckit.keys.keypair import KeyPair
 from wallet import accounts, store
 from wallet.deps import COOKIE
 from wallet.errors import ConflictError, InvalidInputError, SignInRefused

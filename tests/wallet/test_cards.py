@@ -4,7 +4,7 @@ results, evidence) and its verdict badge, taken honestly from the stored report.
 
 Sources: 1EdTech's OB 3.0 examples (tests/vectors/ob3-samples), credentials really signed
 by the library (tests/scenarios.py) and credentials issued by our issuer app, each verified
-for real with ``vckit.verify``.
+for real with ``vckit.verification``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tests.wallet.held import (
     sample,
     verify_through,
 )
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 from wallet.cards import CheckLine, badge_of, card_of, check_lines
 
 # --- the OB 3.0 Displayer fields on 1EdTech's samples ---------------------------------------
@@ -210,7 +210,7 @@ def test_expired_since_the_last_check() -> None:
     assert after.badge.kind == "expired" and "has passed since the last check" in after.badge.detail
 
 
-# --- real reports from vckit.verify ---------------------------------------------------------
+# --- real reports from vckit.verification ---------------------------------------------------------
 
 
 def _tampered() -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The credentials pages over HTTP: the cards, a credential's detail, its deletion and the
 skills view, for a learner whose credentials were issued by the real issuer app, verified
-for real with ``vckit.verify`` and kept through ``wallet.store``. Another learner gets 404
+for real with ``vckit.verification`` and kept through ``wallet.store``. Another learner gets 404
 on every one of these routes; a delete without the form's CSRF token is refused (403)."""
 
 from __future__ import annotations

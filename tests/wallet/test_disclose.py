@@ -33,7 +33,7 @@ from tests.wallet.conftest import (
     csrf,
     sign_up,
 )
-from vckit import sd_fields
+from vckit.disclosure import fields as sd_fields
 from verifier.app import create_app as create_verifier_app
 from verifier.registry import REGISTRY_FILE
 from verifier.settings import Settings as VerifierSettings
@@ -428,8 +428,8 @@ def _decoded(segment: str) -> str:
 
 
 def _claims(token: str) -> dict[str, Any]:
-    from vckit import sd_jwt
-    from vckit.jose import peek
+    from vckit import sdjwt as sd_jwt
+    from vckit.jose.vc_jwt import peek
 
     jwt, disclosures, _ = sd_jwt.split(token)
     return sd_jwt.process_disclosures(peek(jwt)[1], disclosures).claims

@@ -5,7 +5,7 @@ https://verifier.test that serves an unsigned request object (``redirect_uri:`` 
 identifier prefix, §5.9.3; ``typ: oauth-authz-req+jwt``, §5) at its ``request_uri`` and
 receives the ``direct_post`` answer (§8.2) at its ``response_uri``. The wallet reaches it
 through its own outbound client (the conftest's AppsTransport), as it would over the
-network. What the verifier receives is then verified three ways: ``vckit.verify``,
+network. What the verifier receives is then verified three ways: ``vckit.verification``,
 ``ler verify --challenge --domain``, and Digital Bazaar's JavaScript verifier.
 """
 
@@ -40,7 +40,7 @@ from tests.wallet.conftest import (
     csrf,
     sign_up,
 )
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 from verifier.cli import main as ler
 from wallet import store
 

@@ -1,5 +1,5 @@
 """Queries in words (wallet.query_words): pure functions. A field's value in words is
-:mod:`vckit.field_words` (tests/test_field_words.py)."""
+:mod:`vckit.ob.field_words` (tests/test_field_words.py)."""
 
 from __future__ import annotations
 

@@ -38,9 +38,11 @@ from tests.wallet.conftest import (
     csrf,
     sign_up,
 )
-from vckit import baking, data_integrity, oid4vci
-from vckit.did import did_key
-from vckit.keys import KeyPair
+from vckit.di import algorithms as data_integrity
+from vckit.did.resolver import did_key
+from vckit.keys.keypair import KeyPair
+from vckit.ob import baking
+from vckit.protocols import oid4vci
 from wallet import receive, store
 from wallet.errors import InvalidInputError
 
@@ -533,7 +535,7 @@ def test_forms_need_the_csrf_token_and_a_session(wallet: FastAPI, alice: TestCli
     assert browser(wallet).post("/api/credentials/recheck").status_code == 401
 
 
-# --- the key proof the wallet sends (vckit.oid4vci.key_proof) -------------------------------------
+# --- the key proof the wallet sends (vckit.protocols.oid4vci.key_proof) -------------------------------------
 
 
 def test_the_key_proof_is_what_appendix_f_asks_and_verifies_at_an_issuer() -> None:

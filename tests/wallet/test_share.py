@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from tests.wallet.conftest import ALICE, BOB, Clock, WalletFactory, browser, csrf, sign_up
 from tests.wallet.test_present import NURSING, add_credential
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 
 LINK = re.compile(r"https://wallet\.test/s/([A-Za-z0-9_-]+)")
 

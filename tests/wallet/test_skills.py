@@ -9,7 +9,7 @@ from typing import Any
 
 from tests import scenarios as s
 from tests.wallet.held import record, sample
-from vckit.verify import VerifyOptions, verify
+from vckit.verification import VerifyOptions, verify
 from wallet.cards import Card, card_of
 from wallet.skills import skill_key, skills_of
 

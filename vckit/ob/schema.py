@@ -1,0 +1,394 @@
+"""JSON Schema validation of Open Badges 3.0 credentials, with field-level messages.
+
+The schemas are 1EdTech's generated JSON Schemas for OB 3.0 (draft 2019-09), copied into
+``vckit/ob/schemas/`` (see ``SOURCE.md`` there for sources and caveats). Validation never fetches:
+the two schema files are registered as local ``referencing`` resources and every ``$ref`` in
+them is local.
+
+What is checked:
+
+1. the 1EdTech schema for the credential's class (OB 3.0 §B "JSON Schema"):
+   AchievementCredential; for VC 1.1 shaped OB 3.0 credentials (``@context`` starting with
+   ``https://www.w3.org/2018/credentials/v1``) the VC 1.1 branch (``#/anyOf/0``) of
+   AnyAchievementCredential; EndorsementCredential (``#/$defs/EndorsementCredential``, or
+   ``EndorsementCredentialv1p1``) — with ``format`` asserted for ``date-time`` (RFC 3339
+   §5.6, offset required) and ``date``;
+2. three data-model rules the schema copy does not express (it is the "JSON-LD Schema
+   adaptation", see ``SOURCE.md``): required ``type`` values also when ``type`` is a single
+   string; absolute URIs for ``id`` and other URI-valued properties (OB 3.0 §"URI" derived
+   type); ``id`` or ``identifier`` on ``AchievementSubject``.
+
+Each problem is a :class:`SchemaProblem` with a JSON Pointer (RFC 6901) to the offending
+field, e.g. ``/credentialSubject/achievement/name: 'name' is a required property``.
+
+Speed: the schema check first asks the Rust validator ``jsonschema_rs`` only whether the
+document is valid, with the same semantics as the Python path (the same ``date-time`` and
+``date`` checkers, ``pattern`` matched by Python's ``re.search`` as ``jsonschema`` does, plain
+JSON values only, no retrieval). Only a document it rejects goes through the Python
+``jsonschema`` validator, which produces the field-level problems. The result is the same
+either way; ``tests/test_schema_fast_path.py`` checks that the two agree.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import jsonschema_rs
+from jsonschema import Draft201909Validator, FormatChecker
+from referencing import Registry
+from referencing.exceptions import Unresolvable
+from referencing.jsonschema import DRAFT201909
+
+from vckit.credential import types_of
+from vckit.errors import InputError, SchemaError
+from vckit.jsonld.contexts import VC_V1_CONTEXT
+from vckit.ob.schema_errors import SchemaProblem, describe, pointer, short
+
+__all__ = ["SchemaProblem", "enumeration", "ensure_valid", "schema_kind", "validate"]
+
+SchemaKind = Literal[
+    "auto",
+    "AchievementCredential",
+    "AchievementCredentialv1p1",
+    "AnyAchievementCredential",
+    "Endorsement",
+    "Endorsementv1p1",
+]
+
+ACHIEVEMENT_SCHEMA_ID = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+)
+ANY_ACHIEVEMENT_SCHEMA_ID = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+    "ob_v3p0_anyachievementcredential_schema.json"
+)
+_FILES = {
+    ACHIEVEMENT_SCHEMA_ID: "ob_v3p0_achievementcredential_schema.json",
+    ANY_ACHIEVEMENT_SCHEMA_ID: "ob_v3p0_anyachievementcredential_schema.json",
+}
+_ROOTS: dict[str, str] = {
+    "AchievementCredential": ACHIEVEMENT_SCHEMA_ID,
+    "AnyAchievementCredential": ANY_ACHIEVEMENT_SCHEMA_ID,
+    # AnyAchievementCredential is anyOf [VC 1.1 shape, VC 2.0 shape]; branch 0 is VC 1.1
+    "AchievementCredentialv1p1": ANY_ACHIEVEMENT_SCHEMA_ID + "#/anyOf/0",
+    "Endorsement": ACHIEVEMENT_SCHEMA_ID + "#/$defs/EndorsementCredential",
+    "Endorsementv1p1": ANY_ACHIEVEMENT_SCHEMA_ID + "#/$defs/EndorsementCredentialv1p1",
+}
+
+# RFC 3339 §5.6 date-time (offset required); "T"/"Z" may be lower case (§5.6 NOTE).
+_DATE_TIME = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# RFC 3986 §3.1: scheme ":" ...; a URI has no spaces or control characters (§2).
+_ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s\x00-\x1f\x7f]*$")
+_URI_KEYS = frozenset(
+    {"id", "url", "targetUrl", "achievedLevel", "requiredLevel", "statusListCredential"}
+)
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+@cache
+def _schema(schema_id: str) -> Mapping[str, Any]:
+    text = resources.files("vckit.ob").joinpath("schemas", _FILES[schema_id]).read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@cache
+def _registry() -> Registry[Any]:
+    return Registry().with_resources(
+        (schema_id, DRAFT201909.create_resource(_schema(schema_id))) for schema_id in _FILES
+    )
+
+
+def _is_date_time(value: object) -> bool:
+    """RFC 3339 §5.6 ``date-time``, with a real calendar date and the offset required."""
+    if not isinstance(value, str):
+        return True
+    match = _DATE_TIME.match(value)
+    if match is None:
+        return False
+    day, hour, minute, second = match.group(1, 2, 3, 4)
+    return _is_date(day) and int(hour) < 24 and int(minute) < 60 and int(second) < 60
+
+
+def _is_date(value: object) -> bool:
+    """RFC 3339 §5.6 ``full-date`` (JSON Schema ``date``)."""
+    if not isinstance(value, str):
+        return True
+    if _FULL_DATE.match(value) is None:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _format_checker() -> FormatChecker:
+    """Assert ``date-time`` and ``date`` ourselves, so the result does not depend on which
+    optional format packages happen to be installed; other formats are not asserted."""
+    checker = FormatChecker(formats=())
+    checker.checkers["date-time"] = (_is_date_time, ())
+    checker.checkers["date"] = (_is_date, ())
+    return checker
+
+
+@cache
+def _validator(kind: str) -> Draft201909Validator:
+    root = _ROOTS[kind]
+    schema: Mapping[str, Any] = {"$ref": root} if "#" in root else _schema(root)
+    return Draft201909Validator(schema, registry=_registry(), format_checker=_format_checker())
+
+
+# --- the fast path -------------------------------------------------------------------------
+
+_PATTERN_KEYWORD = "x-vckit-python-pattern"
+# schema members whose values are maps of names to schemas (not keywords themselves)
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions"})
+_I64 = range(-(2**63), 2**63)
+
+
+class _PythonPattern:
+    """``pattern`` as ``jsonschema`` evaluates it: ``re.search`` with Python's ``re``.
+
+    The Rust validator's own regex engine differs from ``re`` in corner cases (``$`` before
+    a final newline, what ``\\d`` matches), and inside ``oneOf`` any difference can flip
+    the result either way, so the fast path uses the very same matching.
+    """
+
+    def __init__(self, parent_schema: object, value: str, schema_path: object) -> None:
+        self._search = re.compile(value).search
+        self._pattern = value
+
+    def validate(self, instance: object) -> None:
+        if isinstance(instance, str) and self._search(instance) is None:
+            raise ValueError(f"{instance!r} does not match {self._pattern!r}")
+
+
+def _with_python_patterns(node: Any, *, names: bool = False) -> Any:
+    """A copy of a schema with every ``pattern`` keyword renamed to :data:`_PATTERN_KEYWORD`
+    (``names``: ``node`` maps property names to schemas, so its keys are not keywords)."""
+    if isinstance(node, dict):
+        if names:
+            return {key: _with_python_patterns(value) for key, value in node.items()}
+        return {
+            (_PATTERN_KEYWORD if key == "pattern" else key): _with_python_patterns(
+                value, names=key in _SCHEMA_MAPS
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_with_python_patterns(item) for item in node]
+    return node
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    """Retriever for the Rust registry: both schema files are local; nothing is fetched."""
+    raise SchemaError(f"schema retrieval is disabled, refusing {uri!r}")
+
+
+@cache
+def _fast_validator(kind: str) -> jsonschema_rs.Validator:
+    """The Rust validator for ``kind``, configured like :func:`_validator`: draft 2019-09,
+    the local schema files only (``offline``; the registry's retriever refuses), ``format``
+    asserted for ``date-time`` and ``date`` by this module's own checkers."""
+    copies = {schema_id: _with_python_patterns(_schema(schema_id)) for schema_id in _FILES}
+    registry = jsonschema_rs.Registry(
+        copies.items(), draft=jsonschema_rs.Draft201909, retriever=_refuse_retrieval
+    )
+    root = _ROOTS[kind]
+    schema: dict[str, Any] = {"$ref": root} if "#" in root else copies[root]
+    return jsonschema_rs.Draft201909Validator(
+        schema,
+        registry=registry,
+        offline=True,
+        validate_formats=True,
+        ignore_unknown_formats=True,
+        formats={"date-time": _is_date_time, "date": _is_date},
+        keywords={_PATTERN_KEYWORD: _PythonPattern},
+    )
+
+
+def _plain_json(node: object) -> bool:
+    """Whether ``node`` holds only values both validators see alike: ``dict`` with ``str``
+    keys, ``list``, ``str``, ``bool``, ``None``, 64-bit ``int`` and finite ``float`` (exact
+    types; ``jsonschema`` treats e.g. a tuple or a non-``dict`` mapping differently)."""
+    if type(node) is dict:
+        return all(type(key) is str and _plain_json(value) for key, value in node.items())
+    if type(node) is list:
+        return all(_plain_json(item) for item in node)
+    if type(node) is str or type(node) is bool or node is None:
+        return True
+    if type(node) is int:
+        return node in _I64
+    if type(node) is float:
+        return math.isfinite(node)
+    return False
+
+
+def _fast_is_valid(credential: object, kind: str) -> bool | None:
+    """The Rust validator's verdict on ``credential`` against ``kind``'s schema (the same
+    verdict as the Python validator's), or ``None`` when the document holds values outside
+    plain JSON and only the Python validator may judge it."""
+    if not _plain_json(credential):
+        return None
+    return _fast_validator(kind).is_valid(credential)
+
+
+def _schema_problems(credential: Mapping[str, Any], kind: str) -> list[SchemaProblem]:
+    """The JSON Schema problems in ``credential``: none if the fast validator accepts it,
+    else the Python validator's errors, each explained by :func:`describe`."""
+    if _fast_is_valid(credential, kind):
+        return []
+    problems: list[SchemaProblem] = []
+    try:
+        for error in _validator(kind).iter_errors(credential):
+            problems.extend(describe(error))
+    except Unresolvable as exc:  # pragma: no cover - the copied schemas only use local refs
+        raise SchemaError(f"schema reference could not be resolved: {exc}") from exc
+    return problems
+
+
+# --- public API ---------------------------------------------------------------------------
+
+
+def schema_kind(credential: Mapping[str, Any]) -> str:
+    """The schema that fits ``credential``: endorsement or achievement, VC 2.0 or VC 1.1."""
+    types = types_of(credential)
+    contexts = credential.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    legacy = first == VC_V1_CONTEXT
+    if "EndorsementCredential" in types:
+        return "Endorsementv1p1" if legacy else "Endorsement"
+    return "AchievementCredentialv1p1" if legacy else "AchievementCredential"
+
+
+def validate(credential: Mapping[str, Any], *, kind: SchemaKind = "auto") -> list[SchemaProblem]:
+    """Every problem found in ``credential``, sorted by path; an empty list means valid.
+
+    ``kind="auto"`` picks the schema with :func:`schema_kind`. Never raises for a bad
+    document (a non-object is one problem at the root).
+    """
+    if not isinstance(credential, Mapping):
+        return [SchemaProblem("", f"{short(credential)} is not of type 'object'")]
+    chosen = schema_kind(credential) if kind == "auto" else kind
+    if chosen not in _ROOTS:
+        raise InputError(f"unknown schema kind {kind!r}")
+    problems = _schema_problems(credential, chosen)
+    endorsement = chosen.startswith("Endorsement")
+    problems.extend(_type_rules(credential, endorsement=endorsement))
+    problems.extend(_uri_rules(credential, ""))
+    if not endorsement:
+        problems.extend(_subject_rules(credential))
+    return sorted(dict.fromkeys(problems), key=lambda problem: problem.path)
+
+
+def ensure_valid(credential: Mapping[str, Any], *, kind: SchemaKind = "auto") -> None:
+    """Raise :class:`SchemaError` listing every problem, or return if there is none."""
+    problems = validate(credential, kind=kind)
+    if problems:
+        shown = "; ".join(str(problem) for problem in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise SchemaError(
+            f"schema validation failed: {shown}{more}",
+            [(problem.path, problem.message) for problem in problems],
+        )
+
+
+@cache
+def enumeration(definition: str, member: str) -> frozenset[str]:
+    """The terms the AchievementCredential schema enumerates for ``definition.member``
+    (e.g. ``("Alignment", "targetType")``); EnumExt vocabularies also allow ``ext:`` terms."""
+    node: Any = _schema(ACHIEVEMENT_SCHEMA_ID)["$defs"][definition]["properties"][member]
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Mapping):
+            if isinstance(item.get("enum"), list):
+                found.update(value for value in item["enum"] if isinstance(value, str))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return frozenset(found)
+
+
+# --- rules the schema copy does not express ----------------------------------------------
+
+
+def _require_types(
+    document: object, path: list[str], required: Sequence[Sequence[str]]
+) -> Iterator[SchemaProblem]:
+    if not isinstance(document, Mapping) or "type" not in document:
+        return
+    present = types_of(document)
+    for choices in required:
+        if not any(choice in present for choice in choices):
+            wanted = " or ".join(repr(choice) for choice in choices)
+            message = f"{short(document['type'])} must include {wanted}"
+            yield SchemaProblem(pointer([*path, "type"]), message)
+
+
+def _type_rules(credential: Mapping[str, Any], *, endorsement: bool) -> Iterator[SchemaProblem]:
+    """OB 3.0 class definitions: the ``type`` values each class MUST include (checked here
+    because the adapted schema accepts any single string as ``type``)."""
+    subject = credential.get("credentialSubject")
+    if endorsement:
+        yield from _require_types(
+            credential, [], [["VerifiableCredential"], ["EndorsementCredential"]]
+        )
+        yield from _require_types(subject, ["credentialSubject"], [["EndorsementSubject"]])
+        return
+    yield from _require_types(
+        credential,
+        [],
+        [["VerifiableCredential"], ["AchievementCredential", "OpenBadgeCredential"]],
+    )
+    yield from _require_types(subject, ["credentialSubject"], [["AchievementSubject"]])
+    if isinstance(subject, Mapping):
+        achievement = subject.get("achievement")
+        path = ["credentialSubject", "achievement"]
+        yield from _require_types(achievement, path, [["Achievement"]])
+
+
+def _uri_rules(node: object, path: str) -> Iterator[SchemaProblem]:
+    """OB 3.0 "URI" derived type: ``id`` and other URI-valued properties hold absolute URIs
+    (RFC 3986 §4.3). ``@context`` values are not looked into; ``issuer`` may be a URI."""
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            here = path + pointer([key])
+            if key == "@context":
+                continue
+            if key in _URI_KEYS or (key == "issuer" and isinstance(value, str)):
+                if isinstance(value, str):
+                    if _ABSOLUTE_URI.match(value) is None:
+                        yield SchemaProblem(here, f"{short(value)} is not an absolute URI")
+                    continue
+                if key == "id":
+                    yield SchemaProblem(here, f"{short(value)} is not a URI string")
+                    continue
+            yield from _uri_rules(value, here)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _uri_rules(item, path + pointer([index]))
+
+
+def _subject_rules(credential: Mapping[str, Any]) -> Iterator[SchemaProblem]:
+    """OB 3.0 AchievementSubject: "Either ``id`` or at least one ``identifier`` MUST be
+    supplied."""
+    subject = credential.get("credentialSubject")
+    if isinstance(subject, Mapping) and "id" not in subject and not subject.get("identifier"):
+        yield SchemaProblem(
+            "/credentialSubject", "either 'id' or at least one 'identifier' is required"
+        )

@@ -1,0 +1,67 @@
+"""Verify anything: a credential or presentation, JSON-LD with Data Integrity (ecdsa-sd-2023
+base and derived proofs included), a VC-JWT, or an SD-JWT VC (``vckit.verification.sdjwt``; compact or
+RFC 9901 §8 JWS JSON serialized, via ``vckit.sdjwt.json_serialization``).
+
+``verify(data, options)`` returns a ``Report`` of named checks (see ``vckit.report``):
+
+============== ===========================================================================
+proof          the signature over the document verifies with the key it names, unexpired
+issuer-key     that key belongs to the issuer: listed in its DID document for
+               assertionMethod (holder-key: the holder's, for authentication)
+format         the VC data model's required parts: VC context, type, issuer, subject
+validity-period validFrom / validUntil (and JWT nbf / exp) hold at ``now``
+status         no status entry says revoked or suspended (the list fetched, verified and
+               issued by the credential's own issuer)
+schema         an OB 3.0 credential matches 1EdTech's JSON Schema
+holder-binding a presentation is signed by its holder, the subject of its credentials
+               (SD-JWT: a Key Binding JWT signed with the ``cnf`` key)
+challenge      a presentation's proof carries the verifier's challenge (SD-JWT: ``nonce``)
+domain         a presentation's proof carries the verifier's domain (SD-JWT: ``aud``)
+disclosures    SD-JWT: every disclosure matches a digest the issuer signed (RFC 9901 §7.1)
+============== ===========================================================================
+
+A selectively disclosed credential's report also says what was shown (``Report.disclosure``):
+the fields revealed, how many SD-JWT digests stayed hidden, the known fields absent.
+
+Network access is never taken: did:web resolution goes through the ``DidResolver``'s
+fetch, status lists through ``options.fetch_status_list``; when they are missing the
+check says *could not check*, never *pass*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from vckit.credential import types_of
+from vckit.document import check_object_depth, read_input
+from vckit.report import Report
+from vckit.sdjwt.json_serialization import is_json_sd_jwt
+from vckit.verification.credential import verify_credential_document, verify_credential_input
+from vckit.verification.options import VerifyOptions
+from vckit.verification.presentation import verify_presentation
+
+__all__ = ["VerifyOptions", "verify"]
+
+
+def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None = None) -> Report:
+    """Verify a credential or presentation in any supported format.
+
+    Raises ``InputError`` subclasses for input that is not a credential at all (not
+    JSON, too large, too deep, no VC type); everything else becomes a check in the report.
+    """
+    options = options or VerifyOptions()
+    if options.verify_fetched is None:  # what the content checks fetch is verified by us
+        options = replace(options, verify_fetched=verify)
+    if isinstance(data, Mapping):
+        check_object_depth(data)
+        document: Mapping[str, Any] = data
+    else:
+        parsed = read_input(data)
+        if parsed.format != "json" or parsed.json is None:
+            return verify_credential_input(parsed, options)
+        document = parsed.json
+    if "VerifiablePresentation" in types_of(document) and not is_json_sd_jwt(document):
+        return verify_presentation(document, options)
+    return verify_credential_document(document, options)

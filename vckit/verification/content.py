@@ -1,0 +1,258 @@
+"""Checks on what a credential says, whatever secures it: format, validity period, status,
+schema (:func:`content_checks` runs them all).
+
+Each check function returns one ``Check`` (or ``None`` when the check does not apply) and
+never raises for a problem with the credential: a problem is a ``fail``, and anything
+that stopped us from looking is ``could-not-check`` with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from vckit.credential import issuer_id, types_of
+from vckit.datetimes import parse_xsd_datetime
+from vckit.errors import (
+    DateTimeError,
+    DidFetchNotAllowedError,
+    JwtClaimsError,
+    StatusListUnverifiedError,
+    VckitError,
+)
+from vckit.jose.claims import claim_date
+from vckit.jsonld.contexts import VC_V1_CONTEXT, VC_V2_CONTEXT
+from vckit.ob import credentials as openbadges
+from vckit.report import FAIL, PASS, UNCHECKED, Check
+from vckit.status import status_list
+from vckit.verification.hidden import absence_checks
+from vckit.verification.options import VerifyOptions
+
+StatusFetch = Callable[[str], Mapping[str, Any]]
+"""Given a status list credential URL, return that credential *verified* (or raise)."""
+
+OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+REVOKING_PURPOSES = frozenset({"revocation", "suspension"})
+"""Purposes whose set bit makes a credential fail; a ``message`` bit only informs."""
+
+
+def _subjects_ok(subject: object) -> bool:
+    if isinstance(subject, list):
+        return bool(subject) and all(isinstance(item, Mapping) and item for item in subject)
+    return isinstance(subject, Mapping) and bool(subject)
+
+
+def data_model(credential: Mapping[str, Any]) -> Check:
+    """What every credential must have (VC DM 2.0 §4.3 contexts, §4.5 types, §4.7 issuer,
+    §4.8 credentialSubject; the same in VC 1.1), whatever its securing mechanism."""
+    problems = []
+    contexts = credential.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    if first not in (VC_V2_CONTEXT, VC_V1_CONTEXT):
+        problems.append("@context does not start with the VC 2.0 (or 1.1) context")
+    if "VerifiableCredential" not in types_of(credential):
+        problems.append("type does not include VerifiableCredential")
+    issuer = issuer_id(credential)
+    if issuer is None or ":" not in issuer:
+        problems.append("issuer is not a URL (or an object whose id is a URL)")
+    if not _subjects_ok(credential.get("credentialSubject")):
+        problems.append("credentialSubject is missing or not an object")
+    if problems:
+        return Check("format", FAIL, "; ".join(problems))
+    version = "2.0" if first == VC_V2_CONTEXT else "1.1"
+    return Check("format", PASS, f"a VC {version} credential with an issuer and a subject")
+
+
+def validity_period(
+    credential: Mapping[str, Any],
+    now: datetime,
+    extra_bounds: tuple[datetime | None, datetime | None] = (None, None),
+) -> Check:
+    """VC 2.0 §4.9 validFrom/validUntil (VC 1.1 issuanceDate/expirationDate), plus JWT nbf/exp."""
+    v2 = "validFrom" in credential or "validUntil" in credential
+    start_field, end_field = (
+        ("validFrom", "validUntil") if v2 else ("issuanceDate", "expirationDate")
+    )
+
+    def read(name: str) -> datetime | None:
+        if name not in credential:
+            return None
+        return parse_xsd_datetime(credential[name], name, require_timezone=v2)
+
+    try:
+        start, end = read(start_field), read(end_field)
+    except DateTimeError as exc:
+        return Check("validity-period", FAIL, str(exc))
+    jwt_start, jwt_end = extra_bounds
+    if start is not None and now < start:
+        return Check("validity-period", FAIL, f"not valid until {start.isoformat()}")
+    if jwt_start is not None and now < jwt_start:
+        return Check("validity-period", FAIL, f"JWT not valid before {jwt_start.isoformat()}")
+    if end is not None and now >= end:
+        return Check("validity-period", FAIL, f"expired at {end.isoformat()}")
+    if jwt_end is not None and now >= jwt_end:
+        return Check("validity-period", FAIL, f"JWT expired at {jwt_end.isoformat()}")
+    if start is None and end is None and jwt_start is None and jwt_end is None:
+        return Check("validity-period", PASS, "no validity period stated; valid at any time")
+    parts = []
+    if start is not None:
+        parts.append(f"valid from {start.isoformat()}")
+    if end is not None:
+        parts.append(f"until {end.isoformat()}")
+    if not parts:
+        parts.append("JWT time claims hold")
+    return Check("validity-period", PASS, " ".join(parts) + f" (checked at {now.isoformat()})")
+
+
+def _entries(credential: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    value = credential.get("credentialStatus")
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, Mapping)]
+
+
+def status(credential: Mapping[str, Any], fetch: StatusFetch | None) -> Check:
+    """Bitstring Status List v1.0 §3.2 validate algorithm (and StatusList2021), every entry.
+
+    A revoked or suspended entry fails. An entry we cannot check — no fetch allowed, an
+    unknown status type, a list that cannot be fetched or does not verify, a list issued by
+    someone other than the credential's issuer — makes the check ``could-not-check``; it is
+    never passed over.
+    """
+    if "credentialStatus" not in credential:
+        return Check("status", PASS, "no credentialStatus: the issuer offers no revocation")
+    entries = _entries(credential)
+    if not entries:
+        return Check("status", FAIL, "credentialStatus is not an object or list of objects")
+    found: list[str] = []
+    unchecked: list[str] = []
+    for entry in entries:
+        entry_types = types_of(entry)
+        if not status_list.ENTRY_TYPES.intersection(entry_types):
+            unchecked.append(f"status type {entry.get('type')!r} is not supported")
+            continue
+        url = entry.get("statusListCredential")
+        if fetch is None:
+            unchecked.append(f"fetching the status list {url} is not allowed")
+            continue
+        try:
+            list_credential = fetch(str(url))
+            list_issuer = issuer_id(list_credential)
+            if list_issuer != issuer_id(credential):
+                unchecked.append(
+                    f"the status list {url} is issued by {list_issuer}, "
+                    f"not by the credential's issuer {issuer_id(credential)}"
+                )
+                continue
+            result = status_list.check_entry(entry, list_credential)
+        except VckitError as exc:
+            unchecked.append(f"status list {url}: {exc}")
+            continue
+        except Exception as exc:  # a fetch callback may raise anything
+            unchecked.append(f"status list {url} could not be fetched: {exc}")
+            continue
+        if result.is_set and result.purpose in REVOKING_PURPOSES:
+            return Check(
+                "status",
+                FAIL,
+                f"{result.purpose}: the issuer set index {result.index} in {url}",
+            )
+        state = "set" if result.is_set else "not set"
+        message = f" ({result.message})" if result.message else ""
+        found.append(f"{result.purpose} bit {result.index} {state}{message}")
+    if unchecked:
+        return Check("status", UNCHECKED, "; ".join(unchecked))
+    return Check("status", PASS, "; ".join(found))
+
+
+def schema(credential: Mapping[str, Any]) -> Check | None:
+    """OB 3.0 credentials are validated against 1EdTech's JSON Schema; others are not checked."""
+    if not OB3_TYPES.intersection(types_of(credential)):
+        return None
+    try:
+        problems = openbadges.validate(credential)
+    except VckitError as exc:
+        return Check("schema", UNCHECKED, f"schema validation could not run: {exc}")
+    if not problems:
+        return Check("schema", PASS, "valid against the OB 3.0 AchievementCredential schema")
+    shown = "; ".join(f"{p.path or '/'}: {p.message}" for p in problems[:5])
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return Check("schema", FAIL, shown + more)
+
+
+# --- all of them ------------------------------------------------------------------------------
+
+
+def content_checks(
+    credential: Mapping[str, Any],
+    options: VerifyOptions,
+    jwt_bounds: tuple[datetime | None, datetime | None] = (None, None),
+    *,
+    hideable: str | None = None,
+) -> list[Check]:
+    """What the credential says, whatever secures it: format, validity period, status and
+    (for OB 3.0) schema. ``hideable`` names the selective-disclosure format when the holder
+    could have withheld ``credentialStatus`` / ``validUntil`` (``vckit.verification.hidden``)."""
+    found = [
+        data_model(credential),
+        validity_period(credential, options.clock(), jwt_bounds),
+    ]
+    if options.check_status:
+        fetch = (
+            _status_fetcher(options)
+            if options.fetch_status_list and options.verify_fetched
+            else None
+        )
+        found.append(status(credential, fetch))
+    schema_check = schema(credential)
+    if schema_check is not None:
+        found.append(schema_check)
+    return absence_checks(
+        found,
+        credential,
+        options.always_disclosed,
+        hideable=hideable,
+        end_claim=jwt_bounds[1] is not None,
+    )
+
+
+def jwt_content_checks(
+    credential: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    options: VerifyOptions,
+    *,
+    hideable: str | None = None,
+) -> list[Check]:
+    """The content checks of a JWT-secured credential: its ``nbf``/``exp`` bound the validity
+    period too (VC-JWT, SD-JWT VC)."""
+    try:
+        bounds = (claim_date(payload, "nbf"), claim_date(payload, "exp"))
+    except JwtClaimsError as exc:
+        return [Check("validity-period", FAIL, str(exc))]
+    return content_checks(credential, options, bounds, hideable=hideable)
+
+
+def _status_fetcher(options: VerifyOptions) -> StatusFetch:
+    """Fetch a status list credential and accept it only if it verifies itself."""
+    fetch = options.fetch_status_list
+    verify = options.verify_fetched
+    inner = replace(options, check_status=False)
+
+    def fetch_verified(url: str) -> Mapping[str, Any]:
+        if fetch is None or verify is None:  # guarded by the caller; kept for the type checker
+            raise DidFetchNotAllowedError("status list fetch not allowed")
+        report = verify(fetch(url), inner)
+        required = ("format", "proof", "issuer-key", "validity-period")
+        bad = [c for c in report.checks if c.id in required and c.status != PASS]
+        missing = set(required) - {c.id for c in report.checks}
+        if report.kind != "credential" or bad or missing or report.document is None:
+            raise StatusListUnverifiedError(
+                "the status list credential does not verify: "
+                + "; ".join(f"{c.id} {c.status}: {c.detail}" for c in bad)
+            )
+        return report.document
+
+    return fetch_verified

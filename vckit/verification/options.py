@@ -1,0 +1,53 @@
+"""What a caller of :func:`vckit.verify` allows and expects: :class:`VerifyOptions`.
+
+The defaults take nothing from the network: did:web resolution goes through the
+``DidResolver``'s fetch, status lists through ``fetch_status_list``; when they are missing
+the check says *could not check*, never *pass*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from vckit.did.resolver import DidResolver
+from vckit.errors import InputError
+from vckit.jsonld.expansion import SealedLoader
+from vckit.report import Report
+
+MAX_CREDENTIALS = 50
+"""A presentation with more credentials than this is refused (each is verified in full)."""
+
+StatusListFetch = Callable[[str], bytes]
+"""Given a status list credential URL, return the raw response body (or raise)."""
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """What the caller allows and expects. The defaults take nothing from the network."""
+
+    resolver: DidResolver = field(default_factory=DidResolver)
+    fetch_status_list: StatusListFetch | None = None
+    now: datetime | None = None
+    challenge: str | None = None
+    domain: str | None = None
+    loader: SealedLoader | None = None
+    check_status: bool = True
+    always_disclosed: Callable[[str], frozenset[str]] | None = None
+    """Given an issuer id, the top-level members ("credentialStatus", "validUntil") a trusted
+    registry attests it makes mandatory in every selectively disclosable credential: their
+    absence from a derived / SD-JWT credential then means "never issued", not "withheld"."""
+    verify_fetched: Callable[[bytes, VerifyOptions], Report] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """How a fetched document (a status list credential) is verified: :func:`vckit.verify`
+    sets itself here, so the content checks can verify what they fetch without importing the
+    dispatcher (no import cycle). Callers leave it unset."""
+
+    def __post_init__(self) -> None:
+        if self.now is not None and self.now.tzinfo is None:
+            raise InputError("VerifyOptions.now must carry a time zone")
+
+    def clock(self) -> datetime:
+        return self.now or datetime.now(UTC)

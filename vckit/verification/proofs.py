@@ -1,0 +1,185 @@
+"""The proof checks of a Data Integrity secured document: ``proof`` and key control.
+
+``check_proofs`` verifies every proof on a document (a proof set must hold as a whole)
+and says, separately, whether the key that signed belongs to the party the document names
+(the issuer of a credential, the holder of a presentation) for the proof's purpose.
+A key that cannot be resolved (did:web without a fetch, an unsupported method) makes both
+checks *could not check*; a key that resolves but is not listed makes them *fail*. A proof
+past its ``expires`` fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from vckit.datetimes import parse_xsd_datetime
+from vckit.di import algorithms as data_integrity
+from vckit.did.resolver import DidDocument, DidResolver
+from vckit.errors import (
+    CanonicalizationLimitError,
+    DateTimeError,
+    DidFetchNotAllowedError,
+    DidResolutionError,
+    InvalidDidError,
+    InvalidSignatureError,
+    JsonLdError,
+    MalformedProofError,
+    ProofError,
+    UndefinedTermError,
+    UnsupportedDidMethodError,
+    VckitError,
+    VerificationMethodNotFoundError,
+)
+from vckit.jsonld.expansion import SealedLoader
+from vckit.keys.keypair import PublicKey
+from vckit.report import FAIL, PASS, UNCHECKED, Check
+
+MAX_PROOFS = 8
+"""More proofs than this on one document is refused: each one costs a canonicalization and
+possibly a did:web fetch, and no credential or presentation in practice carries more."""
+
+
+@dataclass(frozen=True)
+class ProofFinding:
+    """The ``proof`` and key-control checks, the proofs they judged, the suites used."""
+
+    proof: Check
+    key: Check
+    suites: str
+    proofs: tuple[Mapping[str, Any], ...] = ()
+
+
+def _refused(proof: Check, suites: str) -> ProofFinding:
+    return ProofFinding(proof, Check("issuer-key", UNCHECKED, proof.detail), suites)
+
+
+def check_proofs(
+    document: Mapping[str, Any],
+    *,
+    purpose: str,
+    controller: str | None,
+    resolver: DidResolver,
+    now: datetime,
+    loader: SealedLoader | None = None,
+) -> ProofFinding:
+    """Verify every proof on ``document``; the key must be ``controller``'s, for ``purpose``."""
+    try:
+        proofs = data_integrity.proofs_of(document)
+    except MalformedProofError as exc:
+        return _refused(Check("proof", FAIL, str(exc)), "?")
+    if not proofs:
+        return _refused(Check("proof", FAIL, "the document carries no proof"), "none")
+    if len(proofs) > MAX_PROOFS:
+        return _refused(Check("proof", FAIL, f"more than {MAX_PROOFS} proofs"), "?")
+    suites = ", ".join(str(p.get("cryptosuite") or p.get("type")) for p in proofs)
+    proof_checks: list[Check] = []
+    key_checks: list[Check] = []
+    for proof in proofs:
+        proof_check, key_check = _check_one_proof(
+            document, proof, purpose, controller, resolver, loader
+        )
+        proof_checks.append(_expiry_check(proof, now) or proof_check)
+        key_checks.append(key_check)
+    return ProofFinding(_combine(proof_checks), _combine(key_checks), suites, tuple(proofs))
+
+
+def _expiry_check(proof: Mapping[str, Any], now: datetime) -> Check | None:
+    """VC Data Integrity 1.0 §2.1 ``expires``: a proof past it no longer proves anything."""
+    if "expires" not in proof:
+        return None
+    try:
+        expires = parse_xsd_datetime(proof["expires"], "proof.expires")
+    except DateTimeError as exc:
+        return Check("proof", FAIL, str(exc))
+    if now >= expires:
+        return Check("proof", FAIL, f"the proof expired at {expires.isoformat()}")
+    return None
+
+
+def _combine(found: list[Check]) -> Check:
+    for status in (FAIL, UNCHECKED):
+        bad = [c for c in found if c.status == status]
+        if bad:
+            return Check(bad[0].id, status, "; ".join(c.detail for c in bad))
+    return Check(found[0].id, PASS, "; ".join(c.detail for c in found))
+
+
+def _check_one_proof(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    purpose: str,
+    controller: str | None,
+    resolver: DidResolver,
+    loader: SealedLoader | None,
+) -> tuple[Check, Check]:
+    vm_id = proof.get("verificationMethod")
+    if not isinstance(vm_id, str):
+        bad = "the proof names no verificationMethod"
+        return Check("proof", FAIL, bad), Check("issuer-key", FAIL, bad)
+    try:
+        did_document, method = resolver.resolve_method(vm_id)
+    except (DidFetchNotAllowedError, DidResolutionError, UnsupportedDidMethodError) as exc:
+        why = f"key {vm_id} could not be resolved: {exc}"
+        return Check("proof", UNCHECKED, why), Check("issuer-key", UNCHECKED, why)
+    except (VerificationMethodNotFoundError, InvalidDidError, VckitError) as exc:
+        why = f"key {vm_id}: {exc}"
+        return Check("proof", FAIL, why), Check("issuer-key", FAIL, why)
+    proof_check = _signature_check(document, proof, method.public_key, loader)
+    key_check = _key_control_check(proof, did_document, method.id, purpose, controller)
+    return proof_check, key_check
+
+
+def _signature_check(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    public_key: PublicKey,
+    loader: SealedLoader | None,
+) -> Check:
+    suite = proof.get("cryptosuite") or proof.get("type")
+    try:
+        data_integrity.verify_proof(document, proof, public_key, loader=loader)
+    except InvalidSignatureError as exc:
+        return Check("proof", FAIL, f"{suite}: {exc}")
+    except (MalformedProofError, UndefinedTermError, CanonicalizationLimitError) as exc:
+        return Check("proof", FAIL, f"{suite}: {exc}")
+    except (ProofError, JsonLdError, VckitError) as exc:
+        return Check("proof", UNCHECKED, f"{suite}: {exc}")
+    except Exception as exc:  # a library below us failed: that is never a pass
+        return Check("proof", UNCHECKED, f"{suite}: verification broke off ({type(exc).__name__})")
+    return Check("proof", PASS, f"{suite} signature verifies")
+
+
+def _key_control_check(
+    proof: Mapping[str, Any],
+    did_document: DidDocument,
+    method_id: str,
+    purpose: str,
+    controller: str | None,
+) -> Check:
+    stated = proof.get("proofPurpose")
+    if stated != purpose:
+        return Check("issuer-key", FAIL, f"proofPurpose is {stated!r}, expected {purpose!r}")
+    if controller is None:
+        return Check("issuer-key", FAIL, "the document names no issuer/holder to own the key")
+    if not controller.startswith("did:"):
+        return Check(
+            "issuer-key",
+            UNCHECKED,
+            f"{controller} is not a DID, so whether it controls {did_document.id}'s key "
+            "cannot be established",
+        )
+    if did_document.id != controller:
+        return Check(
+            "issuer-key", FAIL, f"signed by {did_document.id}, but the document names {controller}"
+        )
+    if not did_document.allows(method_id, purpose):
+        return Check(
+            "issuer-key",
+            FAIL,
+            f"{did_document.id} does not list {method_id} for {purpose}",
+        )
+    fragment = method_id.partition("#")[2]
+    return Check("issuer-key", PASS, f"key #{fragment} is listed by {controller} for {purpose}")
