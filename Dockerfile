@@ -15,6 +15,7 @@ COPY wallet/ wallet/
 COPY verifier/ verifier/
 COPY landing/ landing/
 COPY demo/ demo/
+COPY ler/ ler/
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 FROM python:3.11-slim

@@ -7,7 +7,7 @@
 ``story``       the six steps and the negative control, each with the result it must give
 ``reports``     a verifier report (JSON) as lines for people, check by check
 ``servers``     ``--start``: the three services in this process, on free ports, in a temp dir
-``cli``         the ``ler demo`` sub-command (``verifier/cli.py`` adds it)
+``cli``         the ``ler demo`` sub-command (``ler/cli.py`` adds it)
 ==============  ==============================================================================
 
 The demo imports no service to run the story: it talks HTTP, as a newcomer's tools would.

@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from demo.clients import (
     IssuerClient,
@@ -27,38 +26,6 @@ from demo.clients import (
 from demo.story import STEPS, Log, Story
 
 EXIT_OK, EXIT_STORY, EXIT_SERVICES = 0, 1, 2
-DEFAULTS = {
-    "issuer": "http://localhost:8001",
-    "wallet": "http://localhost:8002",
-    "verifier": "http://localhost:8003",
-}
-
-
-def add_parser(sub: Any) -> None:
-    """Add ``demo`` to the ``ler`` command's sub-parsers."""
-    d = sub.add_parser("demo", help="run the whole story against the services (or --start them)")
-    for role, url in DEFAULTS.items():
-        variable = f"LER_{role.upper()}_URL"
-        d.add_argument(
-            f"--{role}-url",
-            default=os.environ.get(variable) or url,
-            help=f"the {role} (default: ${variable}, else {url})",
-        )
-    d.add_argument("--issuer-token", help="the issuer's API token (default: $LER_ISSUER_TOKEN)")
-    d.add_argument(
-        "--token-file",
-        help="file holding the issuer's API token (default: $LER_DATA_DIR/issuer/api-token)",
-    )
-    d.add_argument(
-        "--start", action="store_true", help="start the three services here, on free ports"
-    )
-    d.add_argument(
-        "--no-selective-disclosure",
-        dest="selective",
-        action="store_false",
-        help="issue eddsa-rdfc-2022 credentials and share them whole",
-    )
-    d.set_defaults(run=run)
 
 
 def issuer_token(args: argparse.Namespace) -> str:

@@ -15,18 +15,19 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from vckit.di import algorithms as data_integrity
-from vckit.keys.keyfile import key_id  # noqa: E402
-from vckit.keys.keypair import KeyPair  # noqa: E402
-from vckit.ob import credentials as openbadges
-from vckit.presentation import build_presentation, sign_presentation  # noqa: E402
-from vckit.report import Report  # noqa: E402
-from vckit.status import status_list
-from vckit.verification import VerifyOptions, verify  # noqa: E402
+from vckit import (
+    KeyPair,
+    Report,
+    VerifyOptions,
+    build_presentation,
+    key_id,
+    ob,
+    sign,
+    sign_presentation,
+    status,
+    verify,
+)
 
 STATUS_URL = "https://college.example/status/1"
 
@@ -44,36 +45,36 @@ def main() -> int:
     college_did, learner_did = college_vm.split("#")[0], learner_vm.split("#")[0]
 
     # 1. the credential: an achievement aligned to skills, awarded to the learner's DID
-    achievement = openbadges.achievement(
+    achievement = ob.achievement(
         "https://college.example/achievements/nursing-1",
         "Fundamentals of Nursing I",
         "Foundations of patient care.",
         "Passed the course.",
         achievement_type="Course",
         alignments=[
-            openbadges.alignment("Patient data privacy", "https://example.org/skills/privacy"),
-            openbadges.alignment("Medical terminology", "https://example.org/skills/terms"),
+            ob.alignment("Patient data privacy", "https://example.org/skills/privacy"),
+            ob.alignment("Medical terminology", "https://example.org/skills/terms"),
         ],
     )
-    credential = openbadges.achievement_credential(
+    credential = ob.achievement_credential(
         "urn:uuid:3f1c8a52-8d1e-4c55-9a8e-6f1f0f3b2a11",
-        openbadges.profile(college_did, "Demo Community College"),
+        ob.profile(college_did, "Demo Community College"),
         achievement,
         valid_from=datetime(2025, 9, 1, tzinfo=UTC),
         subject_id=learner_did,
-        credential_status=status_list.status_list_entry(STATUS_URL, 42),
+        credential_status=status.status_list_entry(STATUS_URL, 42),
     )
 
     # 2. signed by the college
-    signed = data_integrity.sign(credential, college, verification_method=college_vm)
+    signed = sign(credential, college, verification_method=college_vm)
     print(json.dumps(signed["proof"], indent=2))
 
     # 3. the college's status list, signed too; the verifier fetches it (here: a function)
-    bits = status_list.StatusList.new()
+    bits = status.StatusList.new()
 
     def fetch_status(url: str) -> bytes:
-        unsigned = status_list.status_list_credential(url, college_did, bits, valid_from=now)
-        signed_list = data_integrity.sign(unsigned, college, verification_method=college_vm)
+        unsigned = status.status_list_credential(url, college_did, bits, valid_from=now)
+        signed_list = sign(unsigned, college, verification_method=college_vm)
         return json.dumps(signed_list).encode()
 
     # 4. the learner presents it to the care home, bound to its challenge and domain

@@ -3,9 +3,9 @@
 Both take the unsigned OB 3.0 credential and the achievement's disclosable learner-data fields
 (:mod:`issuer.learner_data`); what is not disclosable is mandatory.
 
-- :func:`secure_ecdsa_sd`: a Data Integrity base proof (W3C ECDSA Cryptosuites, ecdsa-sd-2023)
-  with the issuer's P-256 key; its mandatory pointers are every member except the disclosable
-  fields. The holder derives proofs revealing any subset of the rest.
+- :func:`ecdsa_sd_mandatory`: the mandatory pointers of an ``ecdsa-sd-2023`` base proof
+  (:func:`vckit.sign` makes it with the issuer's P-256 key): every member except the
+  disclosable fields. The holder derives proofs revealing any subset of the rest.
 - :func:`issue_sd_jwt`: an SD-JWT VC (RFC 9901, typ ``dc+sd-jwt``, ES256, ``kid`` the issuer's
   key DID URL). The payload is the credential's JSON members plus ``iss``, ``iat``, ``nbf``
   (validFrom), ``exp`` (validUntil), ``vct``, ``sub`` (the recipient DID) and ``cnf.jwk`` (the
@@ -22,8 +22,6 @@ from typing import Any
 from issuer.errors import InvalidRequestError
 from issuer.learner_data import disclosable_pointers, mandatory_pointers
 from vckit import sdjwt as sd_jwt
-from vckit.datetimes import format_xsd_datetime
-from vckit.di import ecdsa_sd
 from vckit.did.resolver import DidResolver
 from vckit.errors import VckitError
 from vckit.keys.keypair import KeyPair
@@ -62,28 +60,6 @@ def required_pointers(credential: Mapping[str, Any], extra: Sequence[str] = ()) 
     """The never-disclosable members present, then ``extra`` (without repeats)."""
     pointers = [p for p in NEVER_DISCLOSABLE if _present(credential, p)]
     return pointers + [p for p in dict.fromkeys(extra) if p not in pointers]
-
-
-def secure_ecdsa_sd(
-    credential: Mapping[str, Any],
-    key: KeyPair,
-    *,
-    verification_method: str,
-    created: datetime,
-    mandatory: Sequence[str],
-) -> dict[str, Any]:
-    """The credential with an ecdsa-sd-2023 base proof (VC 2.0 defines DataIntegrityProof)."""
-    options = {
-        "type": "DataIntegrityProof",
-        "cryptosuite": ecdsa_sd.CRYPTOSUITE,
-        "created": format_xsd_datetime(created),
-        "verificationMethod": verification_method,
-        "proofPurpose": "assertionMethod",
-    }
-    try:
-        return ecdsa_sd.create_base_proof(credential, options, key, list(mandatory))
-    except VckitError as exc:
-        raise InvalidRequestError(f"cannot sign with ecdsa-sd-2023: {exc}") from exc
 
 
 def ecdsa_sd_mandatory(credential: Mapping[str, Any], policy: Collection[str]) -> list[str]:

@@ -14,14 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import vckit
 from issuer import identity, learner_data, sd_issue, status, store
 from issuer.errors import ConflictError, InvalidRequestError
 from issuer.installation import Installation
 from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
-from vckit.di import algorithms as data_integrity
 from vckit.errors import SchemaError, VckitError
-from vckit.jose import vc_jwt as jose
 from vckit.keys.keypair import KeyKind
 from vckit.ob import credentials as openbadges
 
@@ -64,32 +63,28 @@ def _sign(
     policy: tuple[str, ...],
 ) -> dict[str, Any] | str:
     key, method = identity.signing_key(t, inst, issuer.slug, FORMATS[format])
+    if format == "sd-jwt-vc":
+        return sd_issue.issue_sd_jwt(
+            credential, key, kid=method, issuer_did=issuer.did, policy=policy, now=inst.now()
+        )
+    pointers: list[str] = []
     if format == "ecdsa-sd-2023":
         pointers = (
             sd_issue.ecdsa_sd_mandatory(credential, policy)
             if mandatory is None
             else sd_issue.required_pointers(credential, mandatory)
         )
-        return sd_issue.secure_ecdsa_sd(
-            credential, key, verification_method=method, created=inst.now(), mandatory=pointers
-        )
-    if format == "sd-jwt-vc":
-        return sd_issue.issue_sd_jwt(
-            credential, key, kid=method, issuer_did=issuer.did, policy=policy, now=inst.now()
-        )
     try:
-        if format in ("eddsa-rdfc-2022", "ecdsa-rdfc-2019"):
-            return data_integrity.sign(
-                credential,
-                key,
-                verification_method=method,
-                cryptosuite=format,
-                created=inst.now(),
-            )
-        profile: jose.Profile = "ob3" if format == "ob3-jwt" else "vc-jose-cose"
-        return jose.sign_jwt_vc(credential, key, kid=method, profile=profile)
+        return vckit.sign(
+            credential,
+            key,
+            verification_method=method,
+            format=format,
+            created=inst.now(),
+            mandatory_pointers=pointers,
+        )
     except VckitError as exc:
-        raise InvalidRequestError(f"cannot sign the credential: {exc}") from exc
+        raise InvalidRequestError(f"cannot sign the credential with {format}: {exc}") from exc
 
 
 def secure_and_store(

@@ -129,7 +129,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             Place("Verifier API reference", "verifier", "/docs"),
             Place("Verifier OpenAPI document", "verifier", "/openapi.json"),
         ),
-        ("verifier/api.py", "verifier/webhook.py", "verifier/cli.py"),
+        ("verifier/api.py", "verifier/webhook.py", "ler/cli.py"),
     ),
     Stakeholder(
         "career-navigators",

@@ -1,7 +1,7 @@
 """Run one service under uvicorn with JSON-line logs: ``python -m servicekit.serve NAME``.
 
 ``NAME`` is a service package (``issuer``, ``wallet``, ``verifier``, ``landing``) whose
-``app.create_app`` is the factory. ``ler up`` (``verifier.runner``) starts each service
+``app.create_app`` is the factory. ``ler up`` (``ler.up``) starts each service
 this way, in its own process.
 """
 

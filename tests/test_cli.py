@@ -12,7 +12,7 @@ import pytest
 
 from tests import scenarios as s
 from vckit.ob import baking
-from verifier.cli import main
+from ler.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = ["--now", s.NOW.isoformat()]
@@ -21,7 +21,7 @@ NOW = ["--now", s.NOW.isoformat()]
 def ler(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """Run the command as a user would, in a separate process."""
     return subprocess.run(
-        [sys.executable, "-m", "verifier.cli", *args],
+        [sys.executable, "-m", "ler.cli", *args],
         input=stdin.decode() if stdin is not None else None,
         capture_output=True,
         text=True,

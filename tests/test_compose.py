@@ -28,7 +28,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from demo import cli as demo_cli
-from verifier.cli import parser as ler_parser
+from ler.cli import parser as ler_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTS = {"landing": 8000, "issuer": 8001, "wallet": 8002, "verifier": 8003}
@@ -235,7 +235,7 @@ def test_ler_serve_starts_one_service_alone_and_stops_on_sigterm(tmp_path: Path)
     env = {**outside, "LER_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     env["LER_WALLET_URL"] = f"http://localhost:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "verifier.cli", "serve", "wallet", "--port", str(port)],
+        [sys.executable, "-m", "ler.cli", "serve", "wallet", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:

@@ -49,7 +49,7 @@ def ler_demo(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
     outside = {k: v for k, v in os.environ.items() if not k.startswith("LER_")}
     environment = {**outside, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "verifier.cli", "demo", *args],
+        [sys.executable, "-m", "ler.cli", "demo", *args],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -171,7 +171,7 @@ def test_ler_demo_against_ler_up_reads_the_token_ler_up_made(tmp_path: Path) -> 
     outside = {k: v for k, v in os.environ.items() if not k.startswith("LER_")}
     env = {**outside, "LER_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     up = subprocess.Popen(
-        [sys.executable, "-m", "verifier.cli", "up", "--port", str(base)],
+        [sys.executable, "-m", "ler.cli", "up", "--port", str(base)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

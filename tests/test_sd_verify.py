@@ -25,7 +25,7 @@ from vckit.keys.keyfile import key_id
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
 from vckit.verification import VerifyOptions, verify
-from verifier.cli import main
+from ler.cli import main
 
 NONCE = "n-7c1e"
 AUD = "https://carehome.example"

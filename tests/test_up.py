@@ -47,7 +47,7 @@ def test_ler_up_serves_all_four_and_stops_cleanly(tmp_path: Path, stop_signal: i
     base = free_base_port()
     env = {**os.environ, "LER_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "verifier.cli", "up", "--port", str(base)],
+        [sys.executable, "-m", "ler.cli", "up", "--port", str(base)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -93,7 +93,7 @@ def start_up(data: Path, base: int) -> subprocess.Popen[str]:
     env = {**os.environ, "LER_DATA_DIR": str(data), "PYTHONPATH": str(ROOT)}
     env.pop("LER_DEMO_SEED", None)  # ler up turns the seed on by itself
     return subprocess.Popen(
-        [sys.executable, "-m", "verifier.cli", "up", "--port", str(base)],
+        [sys.executable, "-m", "ler.cli", "up", "--port", str(base)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
 

@@ -135,7 +135,7 @@ def services() -> Iterator[Services]:
     log = (data / "ler-up.log").open("wb")
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "verifier.cli", "up", "--port", str(base)],
+            [sys.executable, "-m", "ler.cli", "up", "--port", str(base)],
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -31,7 +31,7 @@ from tests.issuer.conftest import TOKEN, AppFactory, authorized, checks_by_id, v
 from vckit import verification as verify
 from vckit.did.resolver import DidResolver
 from vckit.verification import VerifyOptions
-from verifier import cli
+from ler import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "community-college"
@@ -527,7 +527,7 @@ def test_ler_batch_without_a_token_or_an_issuer(
 
 
 def test_the_progress_bar() -> None:
-    from verifier.batch_client import progress_bar
+    from ler.batch import progress_bar
 
     assert progress_bar(0, 300, "running", width=10) == "[..........]   0/300   0%  running"
     assert progress_bar(150, 300, "running", width=10) == "[#####.....] 150/300  50%  running"

@@ -130,7 +130,7 @@ def ler_verify(path: Path) -> tuple[int, dict[str, Any]]:
     """``ler verify PATH --json`` with the network allowed for did:web and status lists
     (localhost only over plain http); its exit code and report."""
     proc = subprocess.run(
-        [sys.executable, "-m", "verifier.cli", "verify", str(path), "--json", *ALLOW],
+        [sys.executable, "-m", "ler.cli", "verify", str(path), "--json", *ALLOW],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
         capture_output=True,
@@ -187,7 +187,7 @@ def test_without_allow_http_localhost_the_local_issuer_cannot_be_checked(
     path = tmp_path / "credential.json"
     path.write_text(json.dumps(issue(live_issuer, "eddsa-rdfc-2022")["credential"]))
     proc = subprocess.run(
-        [sys.executable, "-m", "verifier.cli", "verify", str(path), "--json"]
+        [sys.executable, "-m", "ler.cli", "verify", str(path), "--json"]
         + ["--allow-did-web", "--allow-status-fetch"],
         cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},

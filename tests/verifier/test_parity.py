@@ -37,7 +37,7 @@ from issuer.settings import EXAMPLES
 from issuer.settings import Settings as IssuerSettings
 from tests import scenarios as s
 from vckit.presentation import build_presentation, sign_presentation
-from verifier import cli
+from ler import cli
 from verifier.app import create_app as create_verifier
 from verifier.settings import Settings as VerifierSettings
 

@@ -41,7 +41,7 @@ from tests.wallet.conftest import (
     sign_up,
 )
 from vckit.verification import VerifyOptions, verify
-from verifier.cli import main as ler
+from ler.cli import main as ler
 from wallet import store
 
 VERIFIER = "https://verifier.test"

@@ -1,6 +1,18 @@
 """Verify anything: a credential or presentation, JSON-LD with Data Integrity (ecdsa-sd-2023
-base and derived proofs included), a VC-JWT, or an SD-JWT VC (``vckit.verification.sdjwt``; compact or
-RFC 9901 §8 JWS JSON serialized, via ``vckit.sdjwt.json_serialization``).
+base and derived proofs included), a VC-JWT, or an SD-JWT VC (compact or RFC 9901 §8 JWS JSON).
+
+================ ==========================================================================
+``__init__``     :func:`verify`: what the input is, and who verifies it
+``options``      :class:`VerifyOptions`: what the caller allows (fetches) and expects
+``credential``   one credential in any form: object, enveloped, JWT, SD-JWT, text
+``jsonld``       a JSON-LD credential with Data Integrity proofs
+``jwt``          a VC-JWT (OB 3.0 or VC-JOSE-COSE), and ``EnvelopedVerifiableCredential``
+``sdjwt``        an SD-JWT VC, with or without its Key Binding JWT
+``presentation`` a JSON-LD presentation: the holder's proof, binding, the credentials inside
+``proofs``       the Data Integrity proof checks: ``proof`` and key control
+``content``      what a credential says: format, validity period, status, schema
+``hidden``       what an absent ``credentialStatus`` / ``validUntil`` means when hideable
+================ ==========================================================================
 
 ``verify(data, options)`` returns a ``Report`` of named checks (see ``vckit.report``):
 

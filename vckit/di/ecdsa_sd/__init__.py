@@ -9,15 +9,15 @@ suite's P-384 variant is not implemented).
 One function per spec step, named after it, in one module per concept:
 
 ======================== ====================================================================
-:mod:`.ecdsa_sd_labels`  § 3.4.2 to § 3.4.5: label map functions, label-replacement
+:mod:`.labels`           § 3.4.2 to § 3.4.5: label map functions, label-replacement
                          canonicalization
-:mod:`.ecdsa_sd_select`  § 3.4.8 to § 3.4.14: skolemization, JSON pointers, selectJsonLd
-:mod:`.ecdsa_sd_group`   § 3.4.15, § 3.4.16: selectCanonicalNQuads, canonicalizeAndGroup (and
+:mod:`.select`           § 3.4.8 to § 3.4.14: skolemization, JSON pointers, selectJsonLd
+:mod:`.group`            § 3.4.15, § 3.4.16: selectCanonicalNQuads, canonicalizeAndGroup (and
                          the RDF list nodes of a selection)
-:mod:`.ecdsa_sd_values`  § 3.5.1 to § 3.5.3, § 3.5.5 to § 3.5.8: sign data, base and derived
+:mod:`.values`           § 3.5.1 to § 3.5.3, § 3.5.5 to § 3.5.8: sign data, base and derived
                          proof values, label map compression (CBOR: :mod:`vckit.di.ecdsa_sd.cbor`)
-:mod:`.ecdsa_sd_base`    § 3.6.1 to § 3.6.4: the base proof, created and checked
-:mod:`.ecdsa_sd_derived` § 3.5.4, § 3.6.5: the derived proof; § 3.5.9, § 3.6.6: its check
+:mod:`.base`             § 3.6.1 to § 3.6.4: the base proof, created and checked
+:mod:`.derived`          § 3.5.4, § 3.6.5: the derived proof; § 3.5.9, § 3.6.6: its check
 ======================== ====================================================================
 """
 

@@ -1,0 +1,1 @@
+"""``ler``: the console script (``ler/cli.py``), one module per sub-command."""

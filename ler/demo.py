@@ -1,0 +1,50 @@
+"""``ler demo``: run the story (``demo/``) against the running services, or ``--start`` them.
+
+Only :func:`run` imports ``demo``, which imports the services' app factories: ``ler verify``
+and the other sub-commands never pay for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+DEFAULTS = {
+    "issuer": "http://localhost:8001",
+    "wallet": "http://localhost:8002",
+    "verifier": "http://localhost:8003",
+}
+
+
+def add_parser(sub: Any) -> None:
+    """Add ``demo`` to the ``ler`` command's sub-parsers."""
+    d = sub.add_parser("demo", help="run the whole story against the services (or --start them)")
+    for role, url in DEFAULTS.items():
+        variable = f"LER_{role.upper()}_URL"
+        d.add_argument(
+            f"--{role}-url",
+            default=os.environ.get(variable) or url,
+            help=f"the {role} (default: ${variable}, else {url})",
+        )
+    d.add_argument("--issuer-token", help="the issuer's API token (default: $LER_ISSUER_TOKEN)")
+    d.add_argument(
+        "--token-file",
+        help="file holding the issuer's API token (default: $LER_DATA_DIR/issuer/api-token)",
+    )
+    d.add_argument(
+        "--start", action="store_true", help="start the three services here, on free ports"
+    )
+    d.add_argument(
+        "--no-selective-disclosure",
+        dest="selective",
+        action="store_false",
+        help="issue eddsa-rdfc-2022 credentials and share them whole",
+    )
+    d.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from demo.cli import run as run_story  # the demo imports the services: only when asked
+
+    return run_story(args)
