@@ -1,6 +1,8 @@
 """HTML form bodies, read by hand (no python-multipart): urlencoded and RFC 7578 multipart.
 
-Every field's first value, trimmed; at most ``MAX_FIELDS`` fields (no form of ours has more).
+:func:`read_form` reads either into a :class:`Form`: every field's first value, trimmed, at
+most ``MAX_FIELDS`` fields (no form of ours has more), and a multipart form's first file.
+The app's body limit bounds both.
 """
 
 from __future__ import annotations
@@ -10,15 +12,25 @@ from email import policy
 from email.parser import BytesParser
 from urllib.parse import parse_qs
 
+from fastapi import Request
+
 MAX_FIELDS = 100
 
 
 @dataclass(frozen=True)
-class Multipart:
-    """The text fields of a multipart body, and its files in order as (filename, bytes)."""
+class Form:
+    """A form's text fields, and the first uploaded file of a multipart form."""
 
     fields: dict[str, str]
-    files: tuple[tuple[str | None, bytes], ...] = ()
+    file: bytes | None = None
+    filename: str | None = None
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+    def checked(self, prefix: str) -> list[str]:
+        """What follows ``prefix`` in the names of the checkboxes sent (``c:<id>`` -> ids)."""
+        return [name[len(prefix) :] for name in self.fields if name.startswith(prefix)]
 
 
 def parse_urlencoded(body: bytes) -> dict[str, str]:
@@ -31,10 +43,10 @@ def parse_urlencoded(body: bytes) -> dict[str, str]:
     return {name: values[0].strip() for name, values in fields.items()}
 
 
-def parse_multipart(body: bytes, content_type: str) -> Multipart:
+def parse_multipart(body: bytes, content_type: str) -> Form:
     """``multipart/form-data`` (RFC 7578); no boundary reads as an empty form."""
     if "boundary=" not in content_type:
-        return Multipart({})
+        return Form({})
     head = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
     message = BytesParser(policy=policy.HTTP).parsebytes(head + body)
     fields: dict[str, str] = {}
@@ -48,4 +60,13 @@ def parse_multipart(body: bytes, content_type: str) -> Multipart:
             files.append((part.get_filename(), data))
         elif len(fields) < MAX_FIELDS:
             fields[name] = data.decode("utf-8", "replace").strip()
-    return Multipart(fields, tuple(files))
+    filename, upload = files[0] if files else (None, None)
+    return Form(fields, upload, filename)
+
+
+async def read_form(request: Request) -> Form:
+    """The request's urlencoded or multipart form."""
+    media = request.headers.get("content-type", "")
+    if media.lower().startswith("multipart/form-data"):
+        return parse_multipart(await request.body(), media)
+    return Form(parse_urlencoded(await request.body()))

@@ -8,11 +8,13 @@ page seen inside a session, and one small stylesheet (``templates/_pages.css``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from fastapi import Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -35,6 +37,27 @@ class PageVisitor(Protocol):
 
     @property
     def csrf(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Anonymous:
+    """A visitor of a service without sessions (the verifier's public pages)."""
+
+    session: None = None
+    csrf: None = None
+
+
+ANONYMOUS = Anonymous()
+
+
+class PageRoute(APIRoute):
+    """A route that answers a page: its errors become the service's error page
+    (:mod:`servicekit.app`), not problem+json."""
+
+
+def page_router(**options: Any) -> APIRouter:
+    """A router for HTML pages (not in the OpenAPI document)."""
+    return APIRouter(route_class=PageRoute, include_in_schema=False, **options)
 
 
 def render(

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from ler.cli import main
 from tests import scenarios as s
 from vckit.ob import baking
-from ler.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = ["--now", s.NOW.isoformat()]

@@ -4,6 +4,7 @@ and its key routes, and /docs as a page that works offline (no CDN, no script)."
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -57,3 +58,43 @@ def test_docs_is_a_page_that_needs_no_network(name: str, tmp_path: Path) -> None
     assert f"LER {name}" in docs.text and "/openapi.json" in docs.text
     assert "<code>GET /healthz</code>" in docs.text
     assert client.get("/redoc").status_code == 404
+
+
+BODYLESS = {
+    ("issuer", "post", "/issuers/{slug}/keys/rotate"): "rotation takes no input",
+    ("issuer", "post", "/issuers/{slug}/nonce"): "OpenID4VCI §7: the nonce request has no body",
+    ("wallet", "post", "/api/credentials/recheck"): "re-checks every credential of the learner",
+    ("wallet", "post", "/api/credentials/{credential_id}/recheck"): "the path names it",
+}
+
+
+def _examples_of(media: dict[str, Any], spec: dict[str, Any]) -> bool:
+    """An example in the media type object, or in the (referenced) schema."""
+    if "example" in media or "examples" in media:
+        return True
+    schema = media.get("schema", {})
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return "example" in schema or "examples" in schema
+
+
+@pytest.mark.parametrize("name", KEY_ROUTES)
+def test_every_request_body_is_declared_with_a_schema_and_an_example(
+    name: str, tmp_path: Path
+) -> None:
+    """Every operation that takes a body says what it takes in /openapi.json: its media types,
+    a schema for each, and (for JSON) an example a client can start from."""
+    spec = TestClient(app_of(name, tmp_path / name)).get("/openapi.json").json()
+    undeclared, unexampled = [], []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("post", "put", "patch") or (name, method, path) in BODYLESS:
+                continue
+            content = operation.get("requestBody", {}).get("content", {})
+            if not content or not all("schema" in media for media in content.values()):
+                undeclared.append(f"{method.upper()} {path}")
+            for media_type, media in content.items():
+                if "json" in media_type and not _examples_of(media, spec):
+                    unexampled.append(f"{method.upper()} {path} ({media_type})")
+    assert undeclared == [], "request bodies not in the OpenAPI document"
+    assert unexampled == [], "JSON request bodies without an example"

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from ler.cli import main
 from tests import sd_scenarios as sc
 from vckit import sdjwt as sd_jwt
 from vckit.di import ecdsa_sd
@@ -25,7 +26,6 @@ from vckit.keys.keyfile import key_id
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
 from vckit.verification import VerifyOptions, verify
-from ler.cli import main
 
 NONCE = "n-7c1e"
 AUD = "https://carehome.example"

@@ -88,6 +88,8 @@ class VckitError(Exception):
 
 
 class InputError(VckitError):
+    """Input that is not a credential or presentation vckit can read at all."""
+
     code = "bad-input"
 
 

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from servicekit.json_body import json_object
+from servicekit.json_route import json_object
 from servicekit.problems import problem
-from vckit.errors import InputError
 from vckit.credential import types_of
+from vckit.errors import InputError
 from vckit.verification.jwt import enveloped_token
 from verifier.deps import VerifierDep
 from verifier.verification import Verifier

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
-from servicekit.json_body import json_object
+from servicekit.json_route import json_object
 from servicekit.problems import problem
 from vckit.errors import InputError
 from vckit.protocols.oid4vp import REQUEST_OBJECT_MEDIA_TYPE

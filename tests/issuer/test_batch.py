@@ -26,12 +26,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from issuer import batch, batch_csv, store
+from ler import cli
 from servicekit.db import Database
 from tests.issuer.conftest import TOKEN, AppFactory, authorized, checks_by_id, verify_options
 from vckit import verification as verify
 from vckit.did.resolver import DidResolver
 from vckit.verification import VerifyOptions
-from ler import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "community-college"

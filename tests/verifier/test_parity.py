@@ -35,9 +35,9 @@ from fastapi.testclient import TestClient
 from issuer.app import create_app as create_issuer
 from issuer.settings import EXAMPLES
 from issuer.settings import Settings as IssuerSettings
+from ler import cli
 from tests import scenarios as s
 from vckit.presentation import build_presentation, sign_presentation
-from ler import cli
 from verifier.app import create_app as create_verifier
 from verifier.settings import Settings as VerifierSettings
 

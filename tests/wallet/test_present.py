@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ler.cli import main as ler
 from tests.interop.conftest import RunJs, js_packages, run_js  # noqa: F401 (fixtures)
 from tests.scenarios import ISSUER, did_of, ob3_credential, sign
 from tests.wallet.conftest import (
@@ -41,7 +42,6 @@ from tests.wallet.conftest import (
     sign_up,
 )
 from vckit.verification import VerifyOptions, verify
-from ler.cli import main as ler
 from wallet import store
 
 VERIFIER = "https://verifier.test"

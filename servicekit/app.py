@@ -1,0 +1,168 @@
+"""The skeleton every service's app shares: :func:`service_app`, and the one error handler.
+
+::
+
+    app = service_app(
+        Service("wallet", "LER wallet", "A learner's wallet: ..."),
+        templates=TEMPLATES, db=db, stats=lambda: wallet_stats(db),
+        body_limit=settings.max_body_bytes,
+        errors=ErrorRules(statuses={WalletError: ..., ...}, error_page=..., pages_at=...),
+    )
+    app.include_router(...)   # the service's own web/api and web/pages routers
+
+It makes the FastAPI app (its own offline ``/docs``), the body limit and the request log,
+``/healthz`` and ``/readyz``, ``/stats``, and one way to answer every error:
+
+- a :class:`~servicekit.problems.Problem` raised anywhere, a service's use-case error (its
+  class in ``ErrorRules.statuses``), a database conflict, a request body that does not match
+  the route's model (422) and an unknown path or method (404, 405) all become the same
+  answer: problem+json for an API route, the service's error page for a page route
+  (:class:`~servicekit.pages.PageRoute`) or, where no route matched, for a path
+  ``ErrorRules.pages_at`` says is a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from starlette.exceptions import HTTPException
+
+from servicekit.apidocs import docs_router
+from servicekit.db import ConflictError, Database
+from servicekit.health import health_router
+from servicekit.limits import BodyLimit
+from servicekit.logs import RequestLog
+from servicekit.pages import PageRoute, templates_for
+from servicekit.problems import Problem, problem
+from servicekit.stats_api import stats_router
+
+ErrorPage = Callable[[Request, int, str, str], Response]
+"""The service's HTML error page: (request, status, title, detail) -> the page."""
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str  # the role: issuer, wallet, verifier, landing (the logs' "service")
+    title: str
+    description: str
+
+
+def _never(request: Request) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class ErrorRules:
+    """How a service's errors are answered."""
+
+    statuses: Mapping[type[Exception], tuple[int, str]] = field(default_factory=dict)
+    """A use-case error class -> (HTTP status, title); the detail is the error's message and
+    the problem code its ``code`` attribute. The first class that matches wins."""
+    error_page: ErrorPage | None = None
+    """The service's error page; None: every error is problem+json."""
+    pages_at: Callable[[Request], bool] = _never
+    """For a request no route matched (404, 405): is its path one of the pages?"""
+
+    def status_of(self, exc: Exception) -> tuple[int, str] | None:
+        return next((found for cls, found in self.statuses.items() if isinstance(exc, cls)), None)
+
+
+def is_page(request: Request, rules: ErrorRules) -> bool:
+    route = request.scope.get("route")
+    if route is None:
+        return rules.pages_at(request)
+    return isinstance(route, PageRoute)
+
+
+def answer_error(
+    request: Request,
+    rules: ErrorRules,
+    status: int,
+    title: str,
+    detail: str,
+    code: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """The one way an error is answered: the error page for a page, else problem+json."""
+    if rules.error_page is not None and is_page(request, rules):
+        response = rules.error_page(request, status, title, detail)
+    else:
+        response = problem(status, title, detail, code, **extra)
+    response.headers.update(headers or {})
+    return response
+
+
+def install_error_handlers(app: FastAPI, rules: ErrorRules) -> None:
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> Response:
+        if isinstance(exc, Problem):
+            return answer_error(
+                request, rules, exc.status_code, exc.title, str(exc.detail), exc.code,
+                headers=exc.headers, **exc.extra,
+            )  # fmt: skip
+        title = "Not found" if exc.status_code == 404 else "Cannot do that"
+        detail = "there is no such page" if exc.status_code == 404 else str(exc.detail)
+        return answer_error(
+            request, rules, exc.status_code, title, detail, "http-error", headers=exc.headers
+        )
+
+    @app.exception_handler(RequestValidationError)
+    def invalid(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        detail = f"{where}: {first.get('msg')}"
+        return answer_error(request, rules, 422, "Invalid request", detail, "invalid-request")
+
+    @app.exception_handler(ConflictError)
+    def conflict(request: Request, exc: ConflictError) -> Response:
+        detail = "a record with this key exists already"
+        return answer_error(request, rules, 409, "Conflict", detail, "conflict")
+
+    for error_class in rules.statuses:
+
+        @app.exception_handler(error_class)
+        def use_case_error(request: Request, exc: Exception) -> Response:
+            status, title = rules.status_of(exc) or (422, "Cannot do that")
+            code = str(getattr(exc, "code", "error"))
+            return answer_error(request, rules, status, title, str(exc), code)
+
+
+def service_app(
+    service: Service,
+    *,
+    templates: Path | None = None,
+    db: Database | None = None,
+    stats: Callable[[], dict[str, Any]] | None = None,
+    body_limit: int | None = None,
+    errors: ErrorRules | None = None,
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+) -> FastAPI:
+    """The service's app with everything every service has; add its own routers next."""
+    app = FastAPI(
+        title=service.title,
+        version="0.1.0",
+        description=service.description,
+        docs_url=None,  # servicekit.apidocs serves /docs offline
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    if templates is not None:
+        app.state.templates = templates_for(templates)
+    if body_limit is not None:
+        app.add_middleware(BodyLimit, limit=body_limit)
+    app.add_middleware(RequestLog, service=service.name)  # outermost: logs every request
+    app.include_router(health_router(db))  # /healthz, /readyz
+    if stats is not None:
+        app.include_router(stats_router(stats))  # /stats
+    app.include_router(docs_router())  # /docs, offline
+    install_error_handlers(app, errors or ErrorRules())
+    return app
