@@ -108,7 +108,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             Place("Verify a credential", "verifier", "/"),
             Place("The care home as an issuer", "issuer", "/issuers/employer"),
         ),
-        ("verifier/requests.py", "verifier/answers.py", "verifier/policy.py"),
+        ("verifier/jobs/requests.py", "verifier/jobs/answers.py", "verifier/checking/policy.py"),
     ),
     Stakeholder(
         "hr-systems",
@@ -129,7 +129,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             Place("Verifier API reference", "verifier", "/docs"),
             Place("Verifier OpenAPI document", "verifier", "/openapi.json"),
         ),
-        ("verifier/api.py", "verifier/webhook.py", "ler/cli.py"),
+        ("verifier/web/api/vc_api.py", "verifier/delivery/webhook.py", "ler/cli.py"),
     ),
     Stakeholder(
         "career-navigators",
@@ -174,7 +174,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             Place("Registry of accredited issuers", "verifier", "/registry"),
             Place("Registry as JSON", "verifier", "/registry/issuers"),
         ),
-        ("verifier/registry.py", "examples/registry.json"),
+        ("verifier/checking/registry.py", "examples/registry.json"),
     ),
     Stakeholder(
         "data-standards-bodies",

@@ -95,9 +95,9 @@ STEPS: tuple[Step, ...] = (
         "A request link and QR code carrying a fresh, single-use challenge (an OpenID4VP "
         "request with a DCQL query, and a VC-API request).",
         (
-            "verifier/requests.py",
-            "verifier/oid4vp_request.py",
-            "verifier/dcql_request.py",
+            "verifier/jobs/requests.py",
+            "verifier/jobs/oid4vp_request.py",
+            "verifier/jobs/dcql_request.py",
             "vckit/protocols/dcql.py",
         ),
     ),
@@ -143,9 +143,9 @@ STEPS: tuple[Step, ...] = (
         "and the fields disclosed and withheld.",
         (
             "vckit/verification/",
-            "verifier/policy.py",
-            "verifier/report_view.py",
-            "verifier/disclosure_view.py",
+            "verifier/checking/policy.py",
+            "verifier/views/report_view.py",
+            "verifier/views/disclosure_view.py",
         ),
     ),  # fmt: skip
     Step(

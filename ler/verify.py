@@ -21,8 +21,8 @@ from ler.errors import EXIT_FAIL, EXIT_PASS, EXIT_UNCHECKED, UsageError, read_fi
 from vckit import DidResolver, Report, VerifyOptions, verify
 from vckit.ob import baking
 from vckit.report import FAIL, PASS
-from verifier import registry
-from verifier.fetch import FetchPolicy, fetcher
+from verifier.checking import registry
+from verifier.checking.fetch import FetchPolicy, fetcher
 from verifier.settings import Settings
 
 MARKS = {"pass": "PASS", "fail": "FAIL", "could-not-check": "COULD NOT CHECK"}

@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from verifier import fetch as fetch_module
-from verifier.fetch import (
+from verifier.checking import fetch as fetch_module
+from verifier.checking.fetch import (
     FetchPolicy,
     FetchRefused,
     check_peer,

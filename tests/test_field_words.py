@@ -10,7 +10,7 @@ import pytest
 from demo import reports
 from vckit.ob import field_words
 from vckit.ob.field_words import HASHED
-from verifier import disclosure_view
+from verifier.views import disclosure_view
 from wallet import disclose, field_text
 from wallet.store import CredentialRecord
 

@@ -1,6 +1,6 @@
 """The verifier's web app: ``create_app(settings)`` wires everything; nothing runs at import.
 
-``fetch`` (url -> bytes), when given, replaces the network fetcher (``verifier.fetch``) for
+``fetch`` (url -> bytes), when given, replaces the network fetcher (``verifier.checking.fetch``) for
 did:web documents and status lists: tests pass one that reaches an issuer app in-process.
 ``clock`` replaces the wall clock for validity periods and the policy's "issued within".
 """
@@ -21,21 +21,19 @@ from servicekit.health import health_router
 from servicekit.limits import BodyLimit
 from servicekit.logs import RequestLog
 from servicekit.stats_api import stats_router
-from verifier import (
-    api,
-    demo_job,
-    job_pages,
-    oid4vp_api,
-    pages,
-    registry_api,
-    registry_pages,
-    webhook_api,
-)
+from verifier.checking.verification import Verifier, load_registry
+from verifier.jobs import demo_job
+from verifier.jobs.requests import Requests
 from verifier.migrations import migrate
-from verifier.requests import Requests
 from verifier.settings import Settings
-from verifier.stats import verifier_stats
-from verifier.verification import Verifier, load_registry
+from verifier.views.stats import verifier_stats
+from verifier.web.api import oid4vp as oid4vp_api
+from verifier.web.api import registry as registry_api
+from verifier.web.api import vc_api as api
+from verifier.web.api import webhooks as webhook_api
+from verifier.web.pages import jobs as job_pages
+from verifier.web.pages import registry as registry_pages
+from verifier.web.pages import verify as pages
 
 TEMPLATES = Path(__file__).parent / "templates"
 

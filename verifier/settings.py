@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from verifier.registry import REGISTRY_FILE
+from verifier.checking.registry import REGISTRY_FILE
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,13 @@ class Settings:
     data_dir: Path = Path("var/verifier")
     database_url: str | None = None  # None: SQLite in data_dir
     request_lifetime_seconds: int = 300
-    # Seconds a fetched status list is reused (verifier.cache); 0 fetches it every time.
+    # Seconds a fetched status list is reused (verifier.checking.cache); 0 fetches it every time.
     status_cache_seconds: float = 0.0
-    # Webhook deliveries (verifier.webhook): waits base, 2×base, 4×base … for max_tries in all.
+    # Webhook deliveries (verifier.delivery): waits base, 2×base, 4×base … for max_tries in all.
     webhook_base_delay: float = 1.0
     webhook_max_tries: int = 5
     webhook_poll_interval: float = 2.0
-    demo_seed: bool = False  # seed the demo job at start (verifier.demo_job)
+    demo_seed: bool = False  # seed the demo job at start (verifier.jobs.demo_job)
 
     @property
     def database(self) -> str:

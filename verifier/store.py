@@ -240,7 +240,7 @@ def list_deliveries(tx: Tx, job_id: str) -> list[DeliveryRecord]:
     return [DeliveryRecord(**r) for r in rows]
 
 
-# --- webhooks: removal and the delivery queue (verifier.webhook) -------------------------------
+# --- webhooks: removal and the delivery queue (verifier.delivery.webhook) -------------------------------
 
 
 def delete_webhook(tx: Tx, job_id: str) -> bool:

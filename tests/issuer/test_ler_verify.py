@@ -8,7 +8,7 @@ that resolves the issuer's did:web and fetches its status list over the network.
 
 The issuer's DIDs are ``did:web:localhost%3A<port>:issuers:<slug>``; did:web means https,
 the local issuer speaks http: ``--allow-http-localhost`` makes ``ler verify`` fetch https
-URLs to localhost over plain http (the local-demo affordance of ``verifier.fetch``).
+URLs to localhost over plain http (the local-demo affordance of ``verifier.checking.fetch``).
 """
 
 from __future__ import annotations

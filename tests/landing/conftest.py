@@ -24,7 +24,7 @@ from landing.app import create_app as create_landing_app
 from landing.settings import Settings as LandingSettings
 from tests.wallet.conftest import FROZEN, AppsTransport, Clock
 from verifier.app import create_app as create_verifier_app
-from verifier.registry import REGISTRY_FILE
+from verifier.checking.registry import REGISTRY_FILE
 from verifier.settings import Settings as VerifierSettings
 from wallet.app import create_app as create_wallet_app
 from wallet.settings import Settings as WalletSettings

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from tests.issuer.conftest import FROZEN, LATER, TOKEN, issuer_app, key_pool  # noqa: F401
 from verifier.app import create_app
-from verifier.registry import REGISTRY_FILE
+from verifier.checking.registry import REGISTRY_FILE
 from verifier.settings import Settings
 
 ISSUER_URL = "https://issuer.test"

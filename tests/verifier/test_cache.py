@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from verifier.cache import TtlCache
+from verifier.checking.cache import TtlCache
 
 
 class Origin:
@@ -49,8 +49,8 @@ def test_size_is_bounded_oldest_first() -> None:
 
 
 def test_the_verifier_uses_the_cache_only_when_configured(tmp_path: object) -> None:
+    from verifier.checking.verification import Verifier
     from verifier.settings import Settings
-    from verifier.verification import Verifier
 
     origin = Origin()
     cached = Verifier(Settings(status_cache_seconds=60), fetch=origin)

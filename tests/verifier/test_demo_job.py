@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from servicekit.demo_seed import JOB_TITLE
 from tests.verifier.conftest import VerifierFactory
-from verifier import requests as jobs
+from verifier.jobs import requests as jobs
 
 
 def test_seeded_once_with_the_story_requirements(verifier_app: VerifierFactory) -> None:

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
-from verifier import policy, registry
-from verifier.policy import Requirements, RequirementsError, Skill, evaluate
-from verifier.registry import REGISTRY_FILE, Registry, RegistryError
+from verifier.checking import policy, registry
+from verifier.checking.policy import Requirements, RequirementsError, Skill, evaluate
+from verifier.checking.registry import REGISTRY_FILE, Registry, RegistryError
 
 ISSUER_URL = "http://localhost:8001"
 FOOD = "did:web:localhost%3A8001:issuers:food-safety"

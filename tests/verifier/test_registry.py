@@ -23,9 +23,9 @@ from vckit.did.resolver import did_key
 from vckit.keys.keypair import KeyPair
 from vckit.ob import credentials as openbadges
 from vckit.presentation import build_presentation, sign_presentation
-from verifier.registry import REGISTRY_FILE
+from verifier.checking.registry import REGISTRY_FILE
+from verifier.checking.verification import load_registry
 from verifier.settings import Settings
-from verifier.verification import load_registry
 
 INFECTION_CONTROL = {
     "name": "Infection Control",

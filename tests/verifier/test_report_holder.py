@@ -1,10 +1,10 @@
-"""Who the report says presented an answer (verifier.report_view): an OpenID4VP answer of
+"""Who the report says presented an answer (verifier.views.report_view): an OpenID4VP answer of
 several presentations, or an SD-JWT+KB, has no VP document naming its holder."""
 
 from __future__ import annotations
 
 from vckit.report import FAIL, PASS, Check, CheckStatus, Report
-from verifier import report_view
+from verifier.views import report_view
 
 HOLDER = "did:key:z6MkholderHolderHolder"
 

@@ -44,7 +44,7 @@ from vckit.keys.keypair import KeyPair
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.protocols.oid4vp import link_parameters, validate_request
 from verifier.app import create_app
-from verifier.policy import Requirements
+from verifier.checking.policy import Requirements
 from verifier.settings import Settings
 
 VERIFIER_URL = "https://verifier.test"
@@ -407,7 +407,7 @@ def test_our_wallet_answers_the_verifier_end_to_end(tmp_path: Path, clock: Clock
     from issuer.settings import Settings as IssuerSettings
     from tests.wallet.conftest import ISSUER_TOKEN, ISSUER_URL, AppsTransport, account_id_of
     from tests.wallet.held import issue
-    from verifier.registry import REGISTRY_FILE
+    from verifier.checking.registry import REGISTRY_FILE
     from wallet import store
     from wallet.app import create_app as create_wallet_app
     from wallet.settings import Settings as WalletSettings

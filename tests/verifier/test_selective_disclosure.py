@@ -2,8 +2,8 @@
 
 The issuer app (demo data, frozen clock) issues OB 3.0 credentials with learner data — recipient
 name, date of birth, grade — as an SD-JWT VC (``sd-jwt-vc``) and with an ``ecdsa-sd-2023`` base
-proof. The holder (a did:key) reveals the recipient name only, with :mod:`vckit.disclosure.disclose`, and
-answers the verifier's OpenID4VP request as §8.2 says (``direct_post``): an SD-JWT+KB under the
+proof. The holder (a did:key) reveals the recipient name only, with
+:mod:`vckit.disclosure.disclose`, and answers the verifier's OpenID4VP request as §8.2 says (``direct_post``): an SD-JWT+KB under the
 ``dc+sd-jwt`` query, a derived credential in a signed ``ldp_vp`` under the ``ldp_vc`` one.
 
 Each attack is caught by ONE named check in the stored job result, and no other check fails.
@@ -34,7 +34,7 @@ from vckit.jose import vc_jwt as jose
 from vckit.keys.keypair import JWS_ALG, KeyPair
 from vckit.keys.multibase import base64url_nopad_encode
 from vckit.presentation import build_presentation, sign_presentation
-from verifier.registry import REGISTRY_FILE
+from verifier.checking.registry import REGISTRY_FILE
 
 VERIFIER_URL = "https://verifier.test"
 CLIENT_ID = f"redirect_uri:{VERIFIER_URL}/oid4vp/response"

@@ -1,7 +1,7 @@
 """The applicant-tracking webhook, against a REAL HTTP receiver on 127.0.0.1.
 
 The receiver (``http.server`` in a thread) checks every delivery's signature the way an ATS
-would, written here from the contract and not with ``verifier.webhook``'s own code:
+would, written here from the contract and not with ``verifier.delivery.webhook``'s own code:
 ``X-LER-Signature: sha256=<hex HMAC-SHA256(secret, X-LER-Timestamp + "." + body)>``. It
 answers 500 to the first two deliveries, so the third (after the backoff) succeeds, and
 every attempt is in the job's delivery log.
@@ -24,9 +24,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests import scenarios as s
-from verifier import webhook
 from verifier.app import create_app
-from verifier.fetch import FetchPolicy
+from verifier.checking.fetch import FetchPolicy
+from verifier.delivery import webhook
 from verifier.settings import Settings
 
 SECRET = "ats-shared-secret-0123456789"

@@ -35,7 +35,7 @@ from tests.wallet.conftest import (
 )
 from vckit.disclosure import fields as sd_fields
 from verifier.app import create_app as create_verifier_app
-from verifier.registry import REGISTRY_FILE
+from verifier.checking.registry import REGISTRY_FILE
 from verifier.settings import Settings as VerifierSettings
 from wallet import field_text, store
 

@@ -13,8 +13,8 @@ from servicekit.problems import problem
 from vckit.credential import types_of
 from vckit.errors import InputError
 from vckit.verification.jwt import enveloped_token
-from verifier.deps import VerifierDep
-from verifier.verification import Verifier
+from verifier.checking.verification import Verifier
+from verifier.web.deps import VerifierDep
 
 router = APIRouter(tags=["VC-API"])
 

@@ -4,7 +4,7 @@ and the answer to it.
 :func:`vc_api_request`: a ``QueryByExample`` for the job's required types, ``challenge`` =
 the nonce, ``domain`` = the verifier's client id. :func:`receive_vc_api` verifies the
 presentation the learner's wallet made for it, with the single-use rules of
-:mod:`verifier.answers`.
+:mod:`verifier.jobs.answers`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from verifier import dcql_request
-from verifier.answers import spend_nonce, store_answer, verify_answer
-from verifier.requests import VC_API, NotFound, Requests, get_job, get_request, required_types
+from verifier.jobs import dcql_request
+from verifier.jobs.answers import spend_nonce, store_answer, verify_answer
+from verifier.jobs.requests import VC_API, NotFound, Requests, get_job, get_request, required_types
 from verifier.store import RequestRecord, ResponseRecord
 
 VC_V2 = dcql_request.VC_V2

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from vckit.report import Check, Disclosure, Report
-from verifier.disclosure_view import disclosure_json
+from verifier.views.disclosure_view import disclosure_json
 
 
 def report_json(report: Report) -> dict[str, Any]:

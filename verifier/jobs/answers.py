@@ -4,7 +4,7 @@
 ``state``, uses its nonce once, verifies every presentation of the ``vp_token`` with
 ``challenge`` = nonce and ``domain`` = client_id (Appendix B.1.3.2.5, §14.1.2; for an
 SD-JWT the Key Binding JWT's ``nonce`` and ``aud``), checks that they all come from one
-holder (``same-holder``, :mod:`verifier.holders`, when there are several), adds the
+holder (``same-holder``, :mod:`verifier.checking.holders`, when there are several), adds the
 employer's checks (policy) and stores the result. Every answer is stored, the refused ones
 too, with the named check that refused it:
 
@@ -17,12 +17,12 @@ vp-token   the ``vp_token`` is not a JSON object of credential query ids to pres
 ========== ==============================================================================
 
 A post that cannot be read at all (no ``vp_token``, no ``state``) is refused with
-:class:`~verifier.requests.InvalidRequest` (OpenID4VP §8.2 / RFC 6749 §5.2
+:class:`~verifier.jobs.requests.InvalidRequest` (OpenID4VP §8.2 / RFC 6749 §5.2
 ``invalid_request``) and not stored; the answers refused by ``state`` / ``nonce`` /
 ``vp-token`` raise it too, after storing. The ``vp_token`` is read (depth-limited JSON)
 *before* the nonce is used, so a malformed post leaves the request open for the real answer.
 Every answer must be a presentation: a bare credential fails ``holder-binding`` (nobody
-signed it over the nonce). The VC-API answer (:mod:`verifier.vc_api_request`) goes through
+signed it over the nonce). The VC-API answer (:mod:`verifier.jobs.vc_api_request`) goes through
 the same :func:`spend_nonce`, :func:`verify_answer` and :func:`store_answer`.
 """
 
@@ -36,11 +36,13 @@ from typing import Any
 from vckit.document import parse_json
 from vckit.errors import InputError
 from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckStatus, Report
-from verifier import dcql_request, holders, policy, store
-from verifier.dcql_request import LDP_QUERY as QUERY_ID
-from verifier.requests import OID4VP, InvalidRequest, Requests, get_job
+from verifier import store
+from verifier.checking import holders, policy
+from verifier.jobs import dcql_request
+from verifier.jobs.dcql_request import LDP_QUERY as QUERY_ID
+from verifier.jobs.requests import OID4VP, InvalidRequest, Requests, get_job
+from verifier.jobs.stored_report import report_json
 from verifier.store import RequestRecord, ResponseRecord
-from verifier.stored_report import report_json
 
 
 def refused(check: Check) -> Report:
@@ -80,7 +82,7 @@ def use_nonce(ctx: Requests, record: RequestRecord) -> Check:
 
 def spend_nonce(ctx: Requests, record: RequestRecord) -> None:
     """:func:`use_nonce`; a replayed or expired answer is stored, then refused
-    (:class:`~verifier.requests.InvalidRequest`). An expired one is the request's result."""
+    (:class:`~verifier.jobs.requests.InvalidRequest`). An expired one is the request's result."""
     nonce = use_nonce(ctx, record)
     if nonce.status != PASS:
         replay = nonce.detail.startswith("replayed")

@@ -1,8 +1,8 @@
 """Use case: verify what was submitted, under the operator's fetch policy, then apply the
-employer's policy (``verifier.policy``: trusted-issuer, and requirements-met for a job).
+employer's policy (``verifier.checking.policy``: trusted-issuer, and requirements-met for a job).
 
 ``Verifier`` is built once by ``create_app`` (``app.state.verifier``) from the settings, the
-registry and the fetch callable (``verifier.fetch.fetcher`` unless a test injects one).
+registry and the fetch callable (``verifier.checking.fetch.fetcher`` unless a test injects one).
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from typing import Any
 from vckit.did.resolver import DidResolver
 from vckit.report import Report
 from vckit.verification import VerifyOptions, verify
-from verifier import policy
-from verifier.cache import TtlCache
-from verifier.fetch import FetchPolicy, fetcher
-from verifier.registry import Registry, load
+from verifier.checking import policy
+from verifier.checking.cache import TtlCache
+from verifier.checking.fetch import FetchPolicy, fetcher
+from verifier.checking.registry import Registry, load
 from verifier.settings import Settings
 
 Fetch = Callable[[str], bytes]
 
 
 def network_fetch(settings: Settings) -> Fetch:
-    """The fetch the settings allow: ``verifier.fetch`` under the operator's policy."""
+    """The fetch the settings allow: ``verifier.checking.fetch`` under the operator's policy."""
     return fetcher(
         FetchPolicy(
             allow_http_localhost=settings.allow_http_localhost,

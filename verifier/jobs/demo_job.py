@@ -1,6 +1,6 @@
 """The demo job that ``ler up`` seeds (``LER_DEMO_SEED=1``), so the tour's step 3 can start
 from it: a care assistant at Maple Grove Care Home, needing *Patient data privacy* from an
-accredited issuer within two years. Made with :func:`verifier.requests.create_job` like any
+accredited issuer within two years. Made with :func:`verifier.jobs.requests.create_job` like any
 job, once: a job with its title already there is left as it is.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from servicekit.demo_seed import JOB_SKILL, JOB_TITLE
-from verifier import requests as jobs
-from verifier.requests import Requests
+from verifier.jobs import requests as jobs
+from verifier.jobs.requests import Requests
 from verifier.store import JobRecord
 
 REQUIREMENTS: dict[str, Any] = {

@@ -9,7 +9,7 @@ Three roads in, one result (a JSON document, a VC-JWT or an SD-JWT for
 - **upload**: a file holding JSON, a VC-JWT, an SD-JWT, or a baked badge image, PNG or SVG
   (Open Badges 3.0 §5.3 "Baked Badge", https://www.imsglobal.org/spec/ob/v3p0/#baked-badge, read by
   :func:`vckit.ob.baking.extract`);
-- **link**: a URL fetched through :mod:`verifier.fetch`, under the operator's fetch policy
+- **link**: a URL fetched through :mod:`verifier.checking.fetch`, under the operator's fetch policy
   (https; plain http only to localhost and only when allowed; no private addresses; size and
   time limits). The answer may be any of the above, or the demonstrator wallet's share page
   (``<wallet>/s/<token>``), which shows the presentation as JSON in its one ``<pre>`` element.
@@ -28,7 +28,7 @@ import httpx
 
 from vckit.errors import InputError
 from vckit.ob.baking import MAX_IMAGE_BYTES, extract, image_kind
-from verifier.fetch import FetchRefused
+from verifier.checking.fetch import FetchRefused
 
 Submission = str
 """The text to verify: a JSON document, a Compact JWS, or an SD-JWT (+KB)."""

@@ -1,11 +1,12 @@
 """What a selectively disclosed credential revealed, and what it kept back, in words.
 
-Pure: reads ``Report.disclosure`` (:class:`vckit.report.Disclosure`, set by :mod:`vckit.verification`
-for an SD-JWT VC and for an ``ecdsa-sd-2023`` derived proof) and the credential's document.
+Pure: reads ``Report.disclosure`` (:class:`vckit.report.Disclosure`, set by
+:mod:`vckit.verification` for an SD-JWT VC and for an ``ecdsa-sd-2023`` derived proof) and the
+credential's document.
 
 - **Disclosed fields**: each selectively-disclosable field the holder revealed, with the label a
-  person knows (:func:`vckit.disclosure.fields.label_of`: "Recipient name", "Grade" ...) and its value
-  in words (:func:`vckit.ob.field_words.words`, as the wallet showed it to the holder).
+  person knows (:func:`vckit.disclosure.fields.label_of`: "Recipient name", "Grade" ...) and its
+  value in words (:func:`vckit.ob.field_words.words`, as the wallet showed it to the holder).
 - **Withheld**: SD-JWT tells how many digests stayed undisclosed, but the issuer may add decoy
   digests (RFC 9901 §4.2.5), so that number is an upper bound on the claims withheld.
   ``ecdsa-sd-2023`` does not reveal how much was left out; what can be said is which known

@@ -21,9 +21,9 @@ from servicekit.json_route import json_object
 from servicekit.problems import problem
 from vckit.errors import InputError
 from vckit.protocols.oid4vp import REQUEST_OBJECT_MEDIA_TYPE
-from verifier import answers, oid4vp_request, vc_api_request
-from verifier import requests as use
-from verifier.requests import InvalidRequest, NotFound, Requests
+from verifier.jobs import answers, oid4vp_request, vc_api_request
+from verifier.jobs import requests as use
+from verifier.jobs.requests import InvalidRequest, NotFound, Requests
 from verifier.store import RequestRecord, ResponseRecord
 
 router = APIRouter(tags=["OpenID4VP and jobs"])

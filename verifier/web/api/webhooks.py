@@ -6,8 +6,8 @@
 * ``GET    /api/jobs/{id}/webhook``  the URL (never the secret) and every delivery attempt
 * ``DELETE /api/jobs/{id}/webhook``  stop delivering (the log stays)
 
-The router's lifespan runs the :class:`verifier.webhook.Deliverer` background thread while
-the app runs (``app.state.deliverer``); see :mod:`verifier.webhook` for signing and retries.
+The router's lifespan runs the :class:`verifier.delivery.webhook.Deliverer` background thread while
+the app runs (``app.state.deliverer``); see :mod:`verifier.delivery.webhook` for signing and retries.
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from servicekit.db import Database
 from servicekit.problems import problem
 from vckit.document import parse_json
 from vckit.errors import InputError
-from verifier import webhook
-from verifier.deps import SettingsDep
-from verifier.fetch import FetchPolicy
+from verifier.checking.fetch import FetchPolicy
+from verifier.delivery import webhook
 from verifier.settings import Settings
 from verifier.store import DeliveryRecord
+from verifier.web.deps import SettingsDep
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:

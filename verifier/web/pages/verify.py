@@ -23,9 +23,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from vckit.errors import InputError
 from vckit.report import CHECK_TITLES
-from verifier import intake, report_view
-from verifier.deps import VerifierDep
-from verifier.verification import network_fetch
+from verifier.checking import intake
+from verifier.checking.verification import network_fetch
+from verifier.views import report_view
+from verifier.web.deps import VerifierDep
 
 router = APIRouter(include_in_schema=False)
 MAX_FIELDS = 20
@@ -73,7 +74,7 @@ async def _read_form(request: Request) -> tuple[dict[str, str], bytes | None]:
 
 
 @router.post("/", response_class=HTMLResponse)
-async def verify_submitted(request: Request, verifier: VerifierDep) -> Response:
+async def verify_submitted(request: Request, verification: VerifierDep) -> Response:
     fields, upload = await _read_form(request)
     pasted = fields.get("document", "")
     link = fields.get("link", "").strip()
@@ -84,10 +85,12 @@ async def verify_submitted(request: Request, verifier: VerifierDep) -> Response:
         if road == "upload":
             submission = intake.from_file(upload or b"")
         elif road == "link":
-            submission = intake.from_link(link, verifier.fetch or network_fetch(verifier.settings))
+            submission = intake.from_link(
+                link, verification.fetch or network_fetch(verification.settings)
+            )
         else:
             submission = intake.from_paste(pasted)
-        report = verifier.verify(submission, challenge=challenge, domain=domain)
+        report = verification.verify(submission, challenge=challenge, domain=domain)
     except InputError as exc:
         return _home(request, 400, error=str(exc), road=road, pasted=pasted, link=link)
     source = {"upload": "an uploaded file", "link": link, "paste": "pasted text"}[road]

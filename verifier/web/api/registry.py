@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from verifier.deps import VerifierDep
-from verifier.registry import Registry
+from verifier.checking.registry import Registry
+from verifier.web.deps import VerifierDep
 
 router = APIRouter(tags=["Registry"])
 
@@ -33,5 +33,5 @@ def registry_json(registry: Registry | None) -> dict[str, Any]:
 
 
 @router.get("/registry/issuers", summary="The accredited issuers this verifier trusts")
-def registry_issuers(verifier: VerifierDep) -> dict[str, Any]:
-    return registry_json(verifier.registry)
+def registry_issuers(verification: VerifierDep) -> dict[str, Any]:
+    return registry_json(verification.registry)

@@ -21,10 +21,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from vckit.errors import InputError
-from verifier import oid4vp_request, report_view, vc_api_request
-from verifier import requests as use
-from verifier.oid4vp_api import RequestsDep
-from verifier.stored_report import report_from_json
+from verifier.jobs import oid4vp_request, vc_api_request
+from verifier.jobs import requests as use
+from verifier.jobs.stored_report import report_from_json
+from verifier.views import report_view
+from verifier.web.api.oid4vp import RequestsDep
 
 router = APIRouter(include_in_schema=False)
 MAX_FIELDS = 10

@@ -1,10 +1,10 @@
 """Use case: send every stored result of a job to the employer's applicant-tracking system.
 
 Per job, the employer sets a webhook (:func:`configure`): an ATS URL, which must pass the
-verifier's fetch policy (:func:`verifier.fetch.check_url`: https; plain http only to
+verifier's fetch policy (:func:`verifier.checking.fetch.check_url`: https; plain http only to
 localhost, and only when the operator allows it; no private addresses), and a shared
 secret (generated when none is given; shown once). Then every result stored for the job
-(a row of ``responses``, written by :mod:`verifier.requests`) is POSTed to the URL:
+(a row of ``responses``, written by :mod:`verifier.jobs.requests`) is POSTed to the URL:
 
 - the body is the JSON :func:`delivery_body` (job, response id, when, verdict, report);
 - ``X-LER-Timestamp``: the Unix time of the attempt, in seconds;
@@ -21,7 +21,7 @@ logged in ``webhook_deliveries``: attempt number, when, the HTTP status or the e
 worker finds its work in the store (results with a webhook, no successful attempt and
 fewer than ``max_tries`` attempts), so results stored while it was down, or whose retries
 a restart interrupted, are delivered when it runs again. Redirects are not followed, and
-the address connected to is checked again (:func:`verifier.fetch.check_peer`).
+the address connected to is checked again (:func:`verifier.checking.fetch.check_peer`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ import httpx
 
 from servicekit.db import Database
 from verifier import store
-from verifier.fetch import FetchPolicy, FetchRefused, check_peer, check_url
+from verifier.checking.fetch import FetchPolicy, FetchRefused, check_peer, check_url
 from verifier.store import DeliveryRecord, WebhookRecord
 
 log = logging.getLogger(__name__)

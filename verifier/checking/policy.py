@@ -1,7 +1,7 @@
 """The employer's checks, added to a vckit ``Report``: whom it trusts, and what a job asks for.
 
-API (used by ``verifier.verification`` for every verification and by ``verifier.requests``
-for presentations answering a job)::
+API (used by ``verifier.checking.verification`` for every verification and by
+``verifier.jobs.answers`` for presentations answering a job)::
 
     evaluate(report: Report, requirements: Requirements | None, registry: Registry | None,
              now: datetime) -> Report
@@ -46,7 +46,7 @@ from vckit.datetimes import parse_xsd_datetime
 from vckit.document import parse_json
 from vckit.errors import DateTimeError, InputError
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
-from verifier.registry import Registry
+from verifier.checking.registry import Registry
 
 POLICY_CHECKS = ("trusted-issuer", "requirements-met")
 # The checks that establish who issued a credential (vckit.verification).

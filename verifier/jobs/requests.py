@@ -1,15 +1,15 @@
 """Use case: the jobs an employer posts, and the presentation requests made for them.
 
-A **job** holds what an employer requires (:class:`verifier.policy.Requirements` as JSON).
+A **job** holds what an employer requires (:class:`verifier.checking.policy.Requirements` as JSON).
 For a job, :func:`new_request` issues a presentation request with a fresh, single-use
 nonce that expires (``Settings.request_lifetime_seconds``), in one of two protocols:
 
 * **OpenID for Verifiable Presentations 1.0** (``kind`` = :data:`OID4VP`): the request's
-  parameters, Request Object and links are built by :mod:`verifier.oid4vp_request`.
+  parameters, Request Object and links are built by :mod:`verifier.jobs.oid4vp_request`.
 * **W3C VC-API** (``kind`` = :data:`VC_API`): the Verifiable Presentation Request, and the
-  answer to it, are :mod:`verifier.vc_api_request`.
+  answer to it, are :mod:`verifier.jobs.vc_api_request`.
 
-The wallet's answers are verified and stored by :mod:`verifier.answers`; this module reads
+The wallet's answers are verified and stored by :mod:`verifier.jobs.answers`; this module reads
 them back (:func:`list_responses`, :func:`get_response`).
 """
 
@@ -24,9 +24,10 @@ from typing import Any
 from servicekit.db import ConflictError, Database
 from vckit.errors import InputError
 from vckit.protocols.oid4vp import redirect_uri_client_id
-from verifier import policy, store
+from verifier import store
+from verifier.checking import policy
+from verifier.checking.verification import Verifier
 from verifier.store import JobRecord, RequestRecord, ResponseRecord
-from verifier.verification import Verifier
 
 OID4VP = "openid4vp"
 VC_API = "vc-api"

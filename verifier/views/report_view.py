@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vckit.report import PASS, Report
-from verifier.disclosure_view import DisclosureView, disclosure_view
+from verifier.views.disclosure_view import DisclosureView, disclosure_view
 
 RESULT_WORDS: dict[str, str] = {
     "pass": "✓ Passed",

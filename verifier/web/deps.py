@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from verifier.checking.verification import Verifier
 from verifier.settings import Settings
-from verifier.verification import Verifier
 
 
 def _settings(request: Request) -> Settings:

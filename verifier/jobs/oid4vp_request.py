@@ -2,12 +2,12 @@
 
 :func:`authorization_request`: ``response_type=vp_token``, ``response_mode=direct_post``
 (§8.2), client identifier ``redirect_uri:<response URI>`` (§5.9.3), ``state`` = the request id,
-and a DCQL query (§6, :mod:`verifier.dcql_request`) asking for ``ldp_vc`` credentials with the
+and a DCQL query (§6, :mod:`verifier.jobs.dcql_request`) asking for ``ldp_vc`` credentials with the
 job's required types (Appendix B.1.1: ``type_values`` are the expanded type IRIs) and/or
 ``dc+sd-jwt`` SD-JWT VCs of the OB 3.0 AchievementCredential ``vct``. The request travels by
 reference (``request_uri``, an unsigned Request Object, RFC 9101) or by value, as an
 ``openid4vp://`` link (:func:`links`, shown as a QR code by the pages: :func:`qr_svg`).
-The wallet's answer is :func:`verifier.answers.receive_direct_post`.
+The wallet's answer is :func:`verifier.jobs.answers.receive_direct_post`.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from typing import Any
 import segno
 
 from vckit.protocols.oid4vp import request_link, unsigned_request_object
-from verifier import dcql_request
-from verifier.requests import Requests, get_job, required_types
+from verifier.jobs import dcql_request
+from verifier.jobs.requests import Requests, get_job, required_types
 from verifier.store import JobRecord, RequestRecord
 
 
 def dcql_query(job: JobRecord) -> dict[str, Any]:
     """§6: ``ldp_vc`` credentials of the required types and/or OB 3.0 SD-JWT VCs
-    (:func:`verifier.dcql_request.dcql_query`)."""
+    (:func:`verifier.jobs.dcql_request.dcql_query`)."""
     return dcql_request.dcql_query(required_types(job))
 
 

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 from vckit.errors import InputError
 
-REGISTRY_FILE = Path(__file__).resolve().parent.parent / "examples" / "registry.json"
+REGISTRY_FILE = Path(__file__).resolve().parents[2] / "examples" / "registry.json"
 ATTESTABLE = ("credentialStatus", "validUntil")
 """The members an ``alwaysDiscloses`` attestation may name."""
 
