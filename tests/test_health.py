@@ -40,7 +40,7 @@ def wallet(data: Path, url: str | None) -> tuple[FastAPI, Database]:
 
 def verifier(data: Path, url: str | None) -> tuple[FastAPI, Database]:
     app = create_verifier(VerifierSettings(data_dir=data, database_url=url))
-    return app, app.state.db
+    return app, app.state.inst.db
 
 
 SERVICES = {"issuer": issuer, "wallet": wallet, "verifier": verifier}

@@ -1,41 +1,68 @@
 """The verifier's web app: ``create_app(settings)`` wires everything; nothing runs at import.
 
-``fetch`` (url -> bytes), when given, replaces the network fetcher (``verifier.checking.fetch``) for
-did:web documents and status lists: tests pass one that reaches an issuer app in-process.
-``clock`` replaces the wall clock for validity periods and the policy's "issued within".
+``fetch`` (url -> bytes), when given, replaces the network fetcher
+(``verifier.checking.fetch``) for did:web documents and status lists: tests pass one that
+reaches an issuer app in-process. ``clock`` replaces the wall clock for validity periods,
+the policy's "issued within" and the requests' expiry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
-from fastapi import FastAPI
-from fastapi.templating import Jinja2Templates
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
 
-from servicekit.apidocs import docs_router
+from servicekit.app import ErrorRules, Service, service_app
 from servicekit.db import Database
-from servicekit.health import health_router
-from servicekit.limits import BodyLimit
-from servicekit.logs import RequestLog
-from servicekit.stats_api import stats_router
+from servicekit.pages import ANONYMOUS, error_page
+from vckit.errors import InputError
 from verifier.checking.verification import Verifier, load_registry
+from verifier.delivery.deliverer import Deliverer
+from verifier.errors import (
+    InvalidRequestError,
+    NotFoundError,
+    UnknownJobError,
+    WebhookUrlRefusedError,
+)
+from verifier.installation import Installation, utc_now
 from verifier.jobs import demo_job
-from verifier.jobs.requests import Requests
 from verifier.migrations import migrate
 from verifier.settings import Settings
 from verifier.views.stats import verifier_stats
-from verifier.web.api import oid4vp as oid4vp_api
-from verifier.web.api import registry as registry_api
-from verifier.web.api import vc_api as api
-from verifier.web.api import webhooks as webhook_api
+from verifier.web.api import jobs as jobs_api
+from verifier.web.api import oid4vp, registry, vc_api, webhooks
 from verifier.web.pages import jobs as job_pages
 from verifier.web.pages import registry as registry_pages
-from verifier.web.pages import verify as pages
+from verifier.web.pages import verify
 
 TEMPLATES = Path(__file__).parent / "templates"
+SERVICE = Service(
+    "verifier",
+    "LER verifier",
+    "Verifies credentials and presentations (W3C VC-API) and explains them.",
+)
+STATUSES: dict[type[Exception], tuple[int, str]] = {
+    UnknownJobError: (404, "No such job"),
+    NotFoundError: (404, "Not found"),
+    InvalidRequestError: (400, "Request refused"),
+    WebhookUrlRefusedError: (422, "Webhook refused"),
+    InputError: (422, "Unusable input"),
+}
+
+
+def _error_page(request: Request, status: int, title: str, detail: str) -> Response:
+    return error_page(request, ANONYMOUS, status, title, detail)
+
+
+def _is_page(request: Request) -> bool:
+    """Unmatched paths under the pages' own (``/``, ``/jobs…``, ``/registry``) get the
+    error page; every other one problem+json."""
+    path = request.url.path
+    return path in ("/", "/registry") or path == "/jobs" or path.startswith("/jobs/")
 
 
 def create_app(
@@ -45,36 +72,50 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     settings = settings or Settings.from_env()
-    app = FastAPI(
-        title="LER verifier",
-        description="Verifies credentials and presentations (W3C VC-API) and explains them.",
-        version="0.1.0",
-        docs_url=None,  # servicekit.apidocs serves /docs offline
-        redoc_url=None,
-    )
-    app.state.settings = settings
-    app.state.verifier = Verifier(settings, load_registry(settings), fetch, clock)
     db = Database.connect(settings.database)
     migrate(db)
-    lifetime = timedelta(seconds=settings.request_lifetime_seconds)
-    app.state.db = db
-    app.state.requests = Requests(db, settings.base_url, lifetime, app.state.verifier)
-    if clock is not None:
-        app.state.requests = replace(app.state.requests, clock=clock)
+    verification = Verifier(settings, load_registry(settings), fetch, clock)
+    inst = Installation(db, settings, verification, clock or utc_now)
     if settings.demo_seed:
-        demo_job.seed(app.state.requests)  # idempotent: one demo job however often it starts
-    app.state.templates = Jinja2Templates(directory=str(TEMPLATES))
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(RequestLog, service="verifier")  # outermost: logs every request
-    app.include_router(api.router)
-    app.include_router(oid4vp_api.router)
-    app.include_router(job_pages.router)
-    app.include_router(pages.router)
-    app.include_router(registry_api.router)
-    app.include_router(registry_pages.router)
-    app.include_router(webhook_api.router)
-    app.include_router(health_router(db))  # /healthz, /readyz
-    app.include_router(stats_router(lambda: verifier_stats(db)))  # /stats
-    app.include_router(docs_router())  # /docs, offline
+        demo_job.seed(inst)  # idempotent: one demo job however often it starts
+    deliverer = Deliverer(
+        db,
+        inst.fetch_policy,
+        base_delay=settings.webhook_base_delay,
+        max_tries=settings.webhook_max_tries,
+        poll_interval=settings.webhook_poll_interval,
+    )
 
+    @asynccontextmanager
+    async def deliveries(app: FastAPI) -> AsyncIterator[None]:
+        """The webhook deliverer runs while the app runs."""
+        deliverer.start()
+        try:
+            yield
+        finally:
+            deliverer.stop()
+
+    app = service_app(
+        SERVICE,
+        templates=TEMPLATES,
+        db=db,
+        stats=lambda: verifier_stats(db),
+        body_limit=settings.max_body_bytes,
+        errors=ErrorRules(statuses=STATUSES, error_page=_error_page, pages_at=_is_page),
+        lifespan=deliveries,
+    )
+    app.state.settings = settings
+    app.state.inst = inst
+    app.state.deliverer = deliverer
+    for router in (
+        vc_api.router,
+        oid4vp.router,
+        jobs_api.router,
+        registry.router,
+        webhooks.router,
+        verify.router,
+        job_pages.router,
+        registry_pages.router,
+    ):
+        app.include_router(router)
     return app

@@ -112,4 +112,4 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
     yield Demo(issuer, wallet, verifier, landing, clock)
     issuer.state.inst.db.close()
     wallet.state.inst.db.close()
-    verifier.state.db.close()
+    verifier.state.inst.db.close()

@@ -13,7 +13,7 @@ from verifier.jobs import requests as jobs
 def test_seeded_once_with_the_story_requirements(verifier_app: VerifierFactory) -> None:
     verifier_app(demo_seed=True)
     app = verifier_app(demo_seed=True)  # a restart on the same data folder
-    listed = jobs.list_jobs(app.state.requests)
+    listed = jobs.list_jobs(app.state.inst)
     assert [job.title for job in listed] == [JOB_TITLE]
     assert listed[0].requirements["skills"] == [{"name": "Patient data privacy"}]
     assert listed[0].requirements["accreditedOnly"] is True
@@ -23,4 +23,4 @@ def test_seeded_once_with_the_story_requirements(verifier_app: VerifierFactory) 
 
 
 def test_no_job_unless_asked(verifier_app: VerifierFactory) -> None:
-    assert jobs.list_jobs(verifier_app().state.requests) == []
+    assert jobs.list_jobs(verifier_app().state.inst) == []

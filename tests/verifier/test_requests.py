@@ -71,7 +71,7 @@ def verifier_service(tmp_path: Path, clock: Clock) -> Iterator[FastAPI]:
     settings = Settings(base_url=VERIFIER_URL, data_dir=tmp_path / "verifier")
     app = create_app(settings, clock=clock)
     yield app
-    app.state.db.close()
+    app.state.inst.db.close()
 
 
 @pytest.fixture
@@ -295,7 +295,7 @@ def test_replayed_nonce_fails_and_keeps_the_first_result(
     [replay] = [r for r in both if r is not first]
     assert first["verdict"] == "pass"
     assert replay["verdict"] == "fail" and checks_of(replay) == {"nonce": "fail"}
-    with verifier_service.state.db.transaction() as tx:
+    with verifier_service.state.inst.db.transaction() as tx:
         row = tx.one("SELECT result_json FROM requests WHERE id = ?", (asked.request["id"],))
     assert row is not None and json.loads(row["result_json"])["response"] == first["id"]
 
@@ -316,7 +316,7 @@ def test_unknown_state_is_stored_as_failed(
     vp = wallet.presentation(asked.claims, [good_credential()])
     answered = wallet.answer({**asked.claims, "state": "never-issued"}, vp)
     assert answered.status_code == 400 and "unknown state" in answered.text
-    with verifier_service.state.db.transaction() as tx:
+    with verifier_service.state.inst.db.transaction() as tx:
         [row] = tx.all("SELECT * FROM responses")
     assert row["job_id"] is None and row["verdict"] == "fail"
     assert json.loads(row["report_json"])["checks"][0]["id"] == "state"
@@ -374,7 +374,7 @@ def test_unreadable_post_is_invalid_request_and_not_stored(
 ) -> None:
     answered = wallet.post(asked.claims, form)
     assert answered.status_code == 400 and answered.json()["error"] == "invalid_request"
-    with verifier_service.state.db.transaction() as tx:
+    with verifier_service.state.inst.db.transaction() as tx:
         assert tx.all("SELECT id FROM responses") == []
 
 
@@ -494,7 +494,7 @@ def test_our_wallet_answers_the_verifier_end_to_end(tmp_path: Path, clock: Clock
     finally:
         for app in (issuer_app, wallet_app):
             app.state.inst.db.close()
-        verifier_app.state.db.close()
+        verifier_app.state.inst.db.close()
 
 
 # --- the employer's pages ---------------------------------------------------------------------

@@ -3,8 +3,9 @@
 The issuer app (demo data, frozen clock) issues OB 3.0 credentials with learner data — recipient
 name, date of birth, grade — as an SD-JWT VC (``sd-jwt-vc``) and with an ``ecdsa-sd-2023`` base
 proof. The holder (a did:key) reveals the recipient name only, with
-:mod:`vckit.disclosure.disclose`, and answers the verifier's OpenID4VP request as §8.2 says (``direct_post``): an SD-JWT+KB under the
-``dc+sd-jwt`` query, a derived credential in a signed ``ldp_vp`` under the ``ldp_vc`` one.
+:mod:`vckit.disclosure.disclose`, and answers the verifier's OpenID4VP request as §8.2 says
+(``direct_post``): an SD-JWT+KB under the ``dc+sd-jwt`` query, a derived credential in a
+signed ``ldp_vp`` under the ``ldp_vc`` one.
 
 Each attack is caught by ONE named check in the stored job result, and no other check fails.
 The jobs here list no required types, so requirements-met does not fail as a consequence.

@@ -27,6 +27,7 @@ from tests import scenarios as s
 from verifier.app import create_app
 from verifier.checking.fetch import FetchPolicy
 from verifier.delivery import webhook
+from verifier.delivery.deliverer import Deliverer
 from verifier.settings import Settings
 
 SECRET = "ats-shared-secret-0123456789"
@@ -184,7 +185,7 @@ def test_gives_up_after_max_tries_and_logs_the_error(tmp_path: Path) -> None:
     client.put(f"/api/jobs/{job_id}/webhook", json={"url": dead, "secret": SECRET})
     answer_a_request(client, job_id)
     policy = FetchPolicy(allow_http_localhost=True, timeout=2.0)
-    deliverer = webhook.Deliverer(app.state.db, policy, base_delay=0.0, max_tries=5)
+    deliverer = Deliverer(app.state.inst.db, policy, base_delay=0.0, max_tries=5)
     rounds = [deliverer.run_once() for _ in range(7)]
     assert rounds == [1, 1, 1, 1, 1, 0, 0]
     log = client.get(f"/api/jobs/{job_id}/webhook").json()["deliveries"]
@@ -195,7 +196,7 @@ def test_gives_up_after_max_tries_and_logs_the_error(tmp_path: Path) -> None:
 def test_backoff_doubles_from_the_base_delay(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "v")
     app = create_app(settings)
-    deliverer = webhook.Deliverer(app.state.db, FetchPolicy(), base_delay=1.0)
+    deliverer = Deliverer(app.state.inst.db, FetchPolicy(), base_delay=1.0)
     assert [deliverer.delay(n) for n in range(1, 5)] == [1.0, 2.0, 4.0, 8.0]
 
 

@@ -129,7 +129,7 @@ def world(
         issuer_service, base_url=ISSUER_URL, headers={"Authorization": f"Bearer {ISSUER_TOKEN}"}
     )
     yield World(wallet, staff, TestClient(verifier, base_url=VERIFIER_URL), learner, account.did)
-    verifier.state.db.close()
+    verifier.state.inst.db.close()
 
 
 def checks_of(report: dict[str, Any]) -> dict[str, list[str]]:

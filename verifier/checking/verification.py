@@ -1,7 +1,7 @@
 """Use case: verify what was submitted, under the operator's fetch policy, then apply the
 employer's policy (``verifier.checking.policy``: trusted-issuer, and requirements-met for a job).
 
-``Verifier`` is built once by ``create_app`` (``app.state.verifier``) from the settings, the
+``Verifier`` is built once by ``create_app`` (``Installation.verification``) from the settings, the
 registry and the fetch callable (``verifier.checking.fetch.fetcher`` unless a test injects one).
 """
 
@@ -24,14 +24,16 @@ from verifier.settings import Settings
 Fetch = Callable[[str], bytes]
 
 
+def fetch_policy(settings: Settings) -> FetchPolicy:
+    """What the operator lets the verifier reach (did:web, status lists, links, webhooks)."""
+    return FetchPolicy(
+        allow_http_localhost=settings.allow_http_localhost, allow_private=settings.allow_private
+    )
+
+
 def network_fetch(settings: Settings) -> Fetch:
     """The fetch the settings allow: ``verifier.checking.fetch`` under the operator's policy."""
-    return fetcher(
-        FetchPolicy(
-            allow_http_localhost=settings.allow_http_localhost,
-            allow_private=settings.allow_private,
-        )
-    )
+    return fetcher(fetch_policy(settings))
 
 
 def options_for(

@@ -17,7 +17,7 @@ vp-token   the ``vp_token`` is not a JSON object of credential query ids to pres
 ========== ==============================================================================
 
 A post that cannot be read at all (no ``vp_token``, no ``state``) is refused with
-:class:`~verifier.jobs.requests.InvalidRequest` (OpenID4VP §8.2 / RFC 6749 §5.2
+:class:`~verifier.errors.InvalidRequestError` (OpenID4VP §8.2 / RFC 6749 §5.2
 ``invalid_request``) and not stored; the answers refused by ``state`` / ``nonce`` /
 ``vp-token`` raise it too, after storing. The ``vp_token`` is read (depth-limited JSON)
 *before* the nonce is used, so a malformed post leaves the request open for the real answer.
@@ -38,9 +38,11 @@ from vckit.errors import InputError
 from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckStatus, Report
 from verifier import store
 from verifier.checking import holders, policy
+from verifier.errors import InvalidRequestError
+from verifier.installation import Installation
 from verifier.jobs import dcql_request
 from verifier.jobs.dcql_request import LDP_QUERY as QUERY_ID
-from verifier.jobs.requests import OID4VP, InvalidRequest, Requests, get_job
+from verifier.jobs.requests import OID4VP, get_job
 from verifier.jobs.stored_report import report_json
 from verifier.store import RequestRecord, ResponseRecord
 
@@ -51,14 +53,14 @@ def refused(check: Check) -> Report:
 
 
 def store_answer(
-    ctx: Requests, record: RequestRecord | None, report: Report, *, first: bool
+    inst: Installation, record: RequestRecord | None, report: Report, *, first: bool
 ) -> ResponseRecord:
     """Store the answer's report; the ``first`` answer to a request is also its result."""
     result = report_json(report)
-    with ctx.db.transaction() as tx:
+    with inst.db.transaction() as tx:
         response = store.add_response(
             tx, request_id=record.id if record else None,
-            job_id=record.job_id if record else None, received=ctx.stamp(),
+            job_id=record.job_id if record else None, received=inst.stamp(),
             verdict=report.verdict, report=result,
         )  # fmt: skip
         if record is not None and first:
@@ -66,10 +68,10 @@ def store_answer(
     return response
 
 
-def use_nonce(ctx: Requests, record: RequestRecord) -> Check:
+def use_nonce(inst: Installation, record: RequestRecord) -> Check:
     """Single use and freshness of the request's nonce (OpenID4VP §14.1: replay)."""
-    now = ctx.clock()
-    with ctx.db.transaction() as tx:
+    now = inst.clock()
+    with inst.db.transaction() as tx:
         first = store.mark_used(tx, record.id, at=now.isoformat())
         current = store.get_request(tx, record.id)
     if not first:
@@ -80,14 +82,14 @@ def use_nonce(ctx: Requests, record: RequestRecord) -> Check:
     return Check("nonce", PASS, "fresh and used once")
 
 
-def spend_nonce(ctx: Requests, record: RequestRecord) -> None:
+def spend_nonce(inst: Installation, record: RequestRecord) -> None:
     """:func:`use_nonce`; a replayed or expired answer is stored, then refused
-    (:class:`~verifier.jobs.requests.InvalidRequest`). An expired one is the request's result."""
-    nonce = use_nonce(ctx, record)
+    (:class:`~verifier.errors.InvalidRequestError`). An expired one is the request's result."""
+    nonce = use_nonce(inst, record)
     if nonce.status != PASS:
         replay = nonce.detail.startswith("replayed")
-        response = store_answer(ctx, record, refused(nonce), first=not replay)
-        raise InvalidRequest(nonce.detail, response)
+        response = store_answer(inst, record, refused(nonce), first=not replay)
+        raise InvalidRequestError(nonce.detail, response)
 
 
 def parse_vp_token(text: str) -> dict[str, list[Any]]:
@@ -131,31 +133,32 @@ def merge(reports: Sequence[Report], own: Sequence[Check]) -> Report:
     )
 
 
-def receive_direct_post(ctx: Requests, form: Mapping[str, str]) -> ResponseRecord:
+def receive_direct_post(inst: Installation, form: Mapping[str, str]) -> ResponseRecord:
     """OpenID4VP §8.2: the wallet's POST to the response URI (see the module docstring)."""
     token, state = form.get("vp_token"), form.get("state")
     if "error" in form and token is None:
-        raise InvalidRequest("an Authorization Error Response is not handled by this verifier")
+        raise InvalidRequestError("an Authorization Error Response is not handled by this verifier")
     if not token:
-        raise InvalidRequest("the response has no vp_token")
+        raise InvalidRequestError("the response has no vp_token")
     if not state:
-        raise InvalidRequest("the response has no state")
-    with ctx.db.transaction() as tx:
+        raise InvalidRequestError("the response has no state")
+    with inst.db.transaction() as tx:
         record = store.get_request(tx, state)
     if record is None or record.kind != OID4VP:
         check = Check("state", FAIL, "unknown state: this verifier issued no such request")
-        raise InvalidRequest(check.detail, store_answer(ctx, None, refused(check), first=False))
+        response = store_answer(inst, None, refused(check), first=False)
+        raise InvalidRequestError(check.detail, response)
     try:  # read before the nonce is used: a malformed post must not spend the request
         presentations = parse_vp_token(token)
         dcql_request.check_answer(presentations)
     except InputError as exc:
         check = Check("vp-token", FAIL, f"malformed vp_token: {exc}")
-        response = store_answer(ctx, record, refused(check), first=False)
-        raise InvalidRequest(check.detail, response) from None
-    spend_nonce(ctx, record)
+        response = store_answer(inst, record, refused(check), first=False)
+        raise InvalidRequestError(check.detail, response) from None
+    spend_nonce(inst, record)
     items = [p for found in presentations.values() for p in found]
     answered = ", ".join(f"{q!r}" for q in presentations)
-    return store_answer(ctx, record, verify_answer(ctx, record, items, answered), first=True)
+    return store_answer(inst, record, verify_answer(inst, record, items, answered), first=True)
 
 
 def _holder_signed(report: Report) -> Report:
@@ -172,18 +175,18 @@ def _holder_signed(report: Report) -> Report:
 
 
 def verify_answer(
-    ctx: Requests, record: RequestRecord, presentations: Sequence[Any], answered: str = ""
+    inst: Installation, record: RequestRecord, presentations: Sequence[Any], answered: str = ""
 ) -> Report:
     """Verify each presentation bound to the request (an SD-JWT through its KB-JWT's nonce
     and aud), check they come from one holder, then add the employer's checks
     (trusted-issuer per credential, requirements-met for the job)."""
-    now = ctx.clock()
-    job = get_job(ctx, record.job_id)
+    now = inst.clock()
+    job = get_job(inst, record.job_id)
     reports = []
     for item in presentations:
         try:
             reports.append(
-                ctx.verification.verify(
+                inst.verification.verify(
                     item, challenge=record.nonce, domain=record.client_id, now=now
                 )
             )
@@ -196,11 +199,11 @@ def verify_answer(
         Check("nonce", PASS, "fresh and used once"),
         Check("vp-token", PASS, f"answers {answered or repr(QUERY_ID)} with {count}"),
     ]
-    resolver = ctx.verification.options(now).resolver
+    resolver = inst.verification.options(now).resolver
     holder = holders.same_holder(presentations, resolver)
     if holder is not None:
         own.append(holder)
     report = merge(reports, own)
     requirements = policy.Requirements.from_json(job.requirements)
-    registry = ctx.verification.registry
+    registry = inst.verification.registry
     return policy.evaluate(report, requirements, registry, now)

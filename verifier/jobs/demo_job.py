@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from servicekit.demo_seed import JOB_SKILL, JOB_TITLE
+from verifier.installation import Installation
 from verifier.jobs import requests as jobs
-from verifier.jobs.requests import Requests
 from verifier.store import JobRecord
 
 REQUIREMENTS: dict[str, Any] = {
@@ -21,9 +21,9 @@ REQUIREMENTS: dict[str, Any] = {
 }
 
 
-def seed(ctx: Requests) -> JobRecord:
+def seed(inst: Installation) -> JobRecord:
     """The demo job: the oldest job with its title, or a new one."""
-    for job in sorted(jobs.list_jobs(ctx), key=lambda j: j.created):
+    for job in sorted(jobs.list_jobs(inst), key=lambda j: j.created):
         if job.title == JOB_TITLE:
             return job
-    return jobs.create_job(ctx, JOB_TITLE, REQUIREMENTS)
+    return jobs.create_job(inst, JOB_TITLE, REQUIREMENTS)

@@ -17,8 +17,9 @@ from typing import Any
 import segno
 
 from vckit.protocols.oid4vp import request_link, unsigned_request_object
+from verifier.installation import Installation
 from verifier.jobs import dcql_request
-from verifier.jobs.requests import Requests, get_job, required_types
+from verifier.jobs.requests import OID4VP, get_job, get_request, required_types
 from verifier.store import JobRecord, RequestRecord
 
 
@@ -28,14 +29,14 @@ def dcql_query(job: JobRecord) -> dict[str, Any]:
     return dcql_request.dcql_query(required_types(job))
 
 
-def authorization_request(ctx: Requests, record: RequestRecord) -> dict[str, Any]:
+def authorization_request(inst: Installation, record: RequestRecord) -> dict[str, Any]:
     """§5.1 parameters of the request (also the claims of its Request Object)."""
-    job = get_job(ctx, record.job_id)
+    job = get_job(inst, record.job_id)
     return {
         "response_type": "vp_token",
         "response_mode": "direct_post",
         "client_id": record.client_id,
-        "response_uri": ctx.response_uri,
+        "response_uri": inst.response_uri,
         "nonce": record.nonce,
         "state": record.id,
         "dcql_query": dcql_query(job),
@@ -46,24 +47,26 @@ def authorization_request(ctx: Requests, record: RequestRecord) -> dict[str, Any
     }
 
 
-def request_object(ctx: Requests, record: RequestRecord) -> str:
-    """RFC 9101 §4: the unsigned Request Object served at ``request_uri`` (§5.9.3)."""
-    claims = {**authorization_request(ctx, record), "aud": "https://self-issued.me/v2"}
+def request_object(inst: Installation, request_id: str) -> str:
+    """RFC 9101 §4: the unsigned Request Object served at ``request_uri`` (§5.9.3) of the
+    OpenID4VP request ``request_id``."""
+    record = get_request(inst, request_id, OID4VP)
+    claims = {**authorization_request(inst, record), "aud": "https://self-issued.me/v2"}
     return unsigned_request_object(claims)
 
 
-def request_uri(ctx: Requests, record: RequestRecord) -> str:
-    return f"{ctx.base_url.rstrip('/')}/oid4vp/requests/{record.id}"
+def request_uri(inst: Installation, record: RequestRecord) -> str:
+    return f"{inst.base_url.rstrip('/')}/oid4vp/requests/{record.id}"
 
 
-def links(ctx: Requests, record: RequestRecord) -> dict[str, str]:
+def links(inst: Installation, record: RequestRecord) -> dict[str, str]:
     """The request as ``openid4vp://`` links: by reference (short: for the QR code) and by
     value (every parameter on the link)."""
     return {
         "by_reference": request_link(
-            {"client_id": record.client_id, "request_uri": request_uri(ctx, record)}
+            {"client_id": record.client_id, "request_uri": request_uri(inst, record)}
         ),
-        "by_value": request_link(authorization_request(ctx, record)),
+        "by_value": request_link(authorization_request(inst, record)),
     }
 
 

@@ -12,18 +12,20 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from verifier.errors import NotFoundError
+from verifier.installation import Installation
 from verifier.jobs import dcql_request
 from verifier.jobs.answers import spend_nonce, store_answer, verify_answer
-from verifier.jobs.requests import VC_API, NotFound, Requests, get_job, get_request, required_types
+from verifier.jobs.requests import VC_API, get_job, get_request, required_types
 from verifier.store import RequestRecord, ResponseRecord
 
 VC_V2 = dcql_request.VC_V2
 OB_V3 = dcql_request.OB_V3
 
 
-def vc_api_request(ctx: Requests, record: RequestRecord) -> dict[str, Any]:
+def vc_api_request(inst: Installation, record: RequestRecord) -> dict[str, Any]:
     """W3C CCG Verifiable Presentation Request: QueryByExample for the job's types."""
-    job = get_job(ctx, record.job_id)
+    job = get_job(inst, record.job_id)
     return {
         "verifiablePresentationRequest": {
             "query": [
@@ -46,14 +48,14 @@ def vc_api_request(ctx: Requests, record: RequestRecord) -> dict[str, Any]:
     }
 
 
-def receive_vc_api(ctx: Requests, request_id: str, presentation: Any) -> ResponseRecord:
+def receive_vc_api(inst: Installation, request_id: str, presentation: Any) -> ResponseRecord:
     """A VC-API answer (the presentation the learner's wallet made for the VPR), bound to
     ``challenge`` = nonce and ``domain`` = client_id; the same single-use rules."""
-    record = get_request(ctx, request_id)
+    record = get_request(inst, request_id)
     if record.kind != VC_API:
-        raise NotFound("no such VC-API request")
-    spend_nonce(ctx, record)
-    report = verify_answer(ctx, record, [presentation])
+        raise NotFoundError("no such request")
+    spend_nonce(inst, record)
+    report = verify_answer(inst, record, [presentation])
     own = ("state", "vp-token")
     report = replace(report, checks=tuple(c for c in report.checks if c.id not in own))
-    return store_answer(ctx, record, report, first=True)
+    return store_answer(inst, record, report, first=True)

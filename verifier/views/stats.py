@@ -25,22 +25,19 @@ not counted. Shape: :mod:`servicekit.stats`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from servicekit.db import Database
 from servicekit.stats import Tally
 from vckit.ob.facets import credential_facets
+from verifier import store
 
 VERDICTS = ("pass", "fail", "could-not-check")
 WINDOW = 1000
 """How many of the latest answers the breakdowns read."""
 GOVERNED_BY = ("proof", "issuer-key", "trusted-issuer")
 """The checks that must pass before a credential's names are counted."""
-BY_VERDICT = "SELECT verdict, COUNT(*) AS n FROM responses GROUP BY verdict"
-REPORTS = f"SELECT report_json FROM responses ORDER BY received DESC, id LIMIT {WINDOW}"
-JOBS = "SELECT COUNT(*) AS n FROM jobs"
 
 
 def _statuses(report: Mapping[str, Any]) -> dict[str, str]:
@@ -94,16 +91,15 @@ def verifier_stats(db: Database) -> dict[str, Any]:
     tally = Tally("verifier")
     tally.measure("shared", "checked", "verified")
     with db.transaction() as tx:
-        verdicts = {row["verdict"]: int(row["n"]) for row in tx.all(BY_VERDICT)}
-        reports = tx.all(REPORTS)
-        jobs = tx.one(JOBS) or {}
+        verdicts = store.verdict_counts(tx)
+        reports = store.latest_reports(tx, WINDOW)
+        jobs = store.count_jobs(tx)
     credentials = 0
-    for row in reports:
-        report: Any = json.loads(row["report_json"])
+    for report in reports:
         if isinstance(report, Mapping):
             credentials += _count_answer(tally, report)
     tally.totals = {
-        "jobs": int(jobs.get("n") or 0),
+        "jobs": jobs,
         "presentations_verified": sum(verdicts.values()),
         **{f"verdict_{v.replace('-', '_')}": verdicts.get(v, 0) for v in VERDICTS},
         "answers_counted": len(reports),

@@ -1,4 +1,15 @@
-"""Dependencies named once (``Annotated`` aliases) for the routes."""
+"""Dependencies named once (``Annotated`` aliases) for the routes.
+
+::
+
+    from verifier.web.deps import InstallationDep, JsonBody, Visitor
+
+    @router.post("/api/jobs", dependencies=[JsonBody])
+    def create_job(body: NewJob, inst: InstallationDep) -> JSONResponse: ...
+
+``Visitor`` is :data:`servicekit.pages.ANONYMOUS`: the verifier has no sessions (yet), so
+its pages are rendered for an anonymous visitor, with the same headers as every page.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +17,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from servicekit.pages import ANONYMOUS, Anonymous
 from verifier.checking.verification import Verifier
+from verifier.delivery.deliverer import Deliverer
+from verifier.installation import Installation
 from verifier.settings import Settings
 
 
@@ -15,12 +29,35 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+def _installation(request: Request) -> Installation:
+    inst: Installation = request.app.state.inst
+    return inst
+
+
+def _verification(request: Request) -> Verifier:
+    return _installation(request).verification
+
+
+def _deliverer(request: Request) -> Deliverer:
+    deliverer: Deliverer = request.app.state.deliverer
+    return deliverer
+
+
+def _visitor() -> Anonymous:
+    return ANONYMOUS
+
+
+async def _json_body(request: Request) -> None:
+    """The body read strictly (:func:`servicekit.json_route.json_object`) even when it is
+    empty: FastAPI skips reading an empty body, which would otherwise be a 422 "field
+    required" instead of the CLI's 400 ``unsupported-format``."""
+    await request.json()
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
-
-
-def _verifier(request: Request) -> Verifier:
-    verifier: Verifier = request.app.state.verifier
-    return verifier
-
-
-VerifierDep = Annotated[Verifier, Depends(_verifier)]
+InstallationDep = Annotated[Installation, Depends(_installation)]
+VerifierDep = Annotated[Verifier, Depends(_verification)]
+DelivererDep = Annotated[Deliverer, Depends(_deliverer)]
+Visitor = Annotated[Anonymous, Depends(_visitor)]
+JsonBody = Depends(_json_body)
+"""For a route whose JSON body is required: ``dependencies=[JsonBody]``."""

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from verifier.checking.registry import Registry
+from verifier.web.api.routes import api_router
 from verifier.web.deps import VerifierDep
 
-router = APIRouter(tags=["Registry"])
+router = api_router(tags=["Registry"])
 
 
 def registry_json(registry: Registry | None) -> dict[str, Any]:

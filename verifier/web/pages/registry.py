@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import Request
+from fastapi.responses import Response
 
-from verifier.web.deps import VerifierDep
+from servicekit.pages import page_router, render
+from verifier.web.deps import VerifierDep, Visitor
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 
-@router.get("/registry", response_class=HTMLResponse)
-def registry_page(request: Request, verification: VerifierDep) -> Response:
-    templates = request.app.state.templates
-    context = {"registry": verification.registry}
-    response: Response = templates.TemplateResponse(request, "registry.html", context)
-    return response
+@router.get("/registry")
+def registry_page(request: Request, verification: VerifierDep, visitor: Visitor) -> Response:
+    return render(request, visitor, "registry.html", registry=verification.registry)

@@ -1,0 +1,176 @@
+"""The background worker that POSTs every stored result of a job to its webhook
+(:mod:`verifier.delivery.webhook` says what is sent and how it is signed).
+
+Delivery runs in a background thread (:class:`Deliverer`), never in the request that
+stored the result. Any 2xx answer is success; anything else (another status, a refused
+URL, a network error, a timeout) is retried with exponential backoff: ``base_delay`` ×
+1, 2, 4, 8 … up to ``max_tries`` attempts in all (default 1 s and 5). Every attempt is
+logged in ``webhook_deliveries``: attempt number, when, the HTTP status or the error. The
+worker finds its work in the store (results with a webhook, no successful attempt and
+fewer than ``max_tries`` attempts), so results stored while it was down, or whose retries
+a restart interrupted, are delivered when it runs again. Redirects are not followed, and
+the address connected to is checked again (:func:`verifier.checking.fetch.check_peer`).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from servicekit.db import Database
+from verifier import store
+from verifier.checking.fetch import FetchPolicy, FetchRefused, check_peer, check_url
+from verifier.delivery.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, delivery_body, sign
+
+log = logging.getLogger(__name__)
+
+MAX_TRIES = 5
+BASE_DELAY = 1.0
+
+
+# --- one attempt ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+def _peer_of(response: httpx.Response) -> object:
+    stream = response.extensions.get("network_stream")
+    return stream.get_extra_info("server_addr") if stream is not None else None
+
+
+def post(url: str, body: bytes, headers: dict[str, str], fetch_policy: FetchPolicy) -> Outcome:
+    """One POST under the fetch policy: the URL and the address connected to are checked,
+    redirects are not followed, the answer's body is not read."""
+    try:
+        check_url(url, fetch_policy)
+        with (
+            httpx.Client(timeout=fetch_policy.timeout, follow_redirects=False) as client,
+            client.stream("POST", url, content=body, headers=headers) as response,
+        ):
+            check_peer(url, _peer_of(response), fetch_policy)
+            return Outcome(response.status_code, f"HTTP {response.status_code}")
+    except FetchRefused as exc:
+        return Outcome(None, f"refused: {exc}")
+    except (httpx.HTTPError, OSError) as exc:
+        return Outcome(None, f"error: {type(exc).__name__}: {exc}")
+
+
+# --- the background worker --------------------------------------------------------------------
+
+Post = Callable[[str, bytes, dict[str, str], FetchPolicy], Outcome]
+
+
+class Deliverer:
+    """Delivers stored results to their jobs' webhooks in one background thread.
+
+    ``start()`` / ``stop()`` (the app's lifespan); ``wake()`` after storing a result makes
+    it look at once instead of at the next ``poll_interval``. ``clock`` gives the time
+    logged for each attempt."""
+
+    def __init__(
+        self,
+        db: Database,
+        fetch_policy: FetchPolicy,
+        *,
+        base_delay: float = BASE_DELAY,
+        max_tries: int = MAX_TRIES,
+        poll_interval: float = 2.0,
+        clock: Callable[[], datetime] | None = None,
+        post: Post = post,
+    ) -> None:
+        self.db = db
+        self.fetch_policy = fetch_policy
+        self.base_delay = base_delay
+        self.max_tries = max_tries
+        self.poll_interval = poll_interval
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._post = post
+        self._due: dict[str, float] = {}  # response id -> monotonic time of its next attempt
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="webhook-deliverer", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def delay(self, attempt: int) -> float:
+        """The wait after failed attempt ``attempt`` (1-based): base × 2^(attempt-1)."""
+        return self.base_delay * float(2 ** (attempt - 1))
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # the worker must outlive one bad round (a database hiccup)
+                log.exception("webhook delivery round failed")
+            now = time.monotonic()
+            wait = min([self.poll_interval, *(t - now for t in self._due.values())])
+            self._wake.wait(max(wait, 0.0))
+            self._wake.clear()
+
+    def run_once(self) -> int:
+        """Attempt every delivery that is due; returns the number of attempts made."""
+        with self.db.transaction() as tx:
+            pending = store.undelivered(tx, self.max_tries)
+        now = time.monotonic()
+        made = 0
+        for item in pending:
+            due = self._due.setdefault(item.response.id, now)
+            if due > now or self._stop.is_set():
+                continue
+            self.attempt(item)
+            made += 1
+        live = {item.response.id for item in pending}
+        for response_id in list(self._due):
+            if response_id not in live:
+                del self._due[response_id]
+        return made
+
+    def attempt(self, item: store.PendingDelivery) -> Outcome:
+        """One signed POST of one result, logged; schedules the next try on failure."""
+        body = delivery_body(item.response)
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: sign(item.webhook.secret, timestamp, body),
+        }
+        number = item.tries + 1
+        outcome = self._post(item.webhook.url, body, headers, self.fetch_policy)
+        with self.db.transaction() as tx:
+            store.add_delivery(
+                tx, item.webhook.job_id, response_id=item.response.id, url=item.webhook.url,
+                attempt=number, at=self.clock().isoformat(), status=outcome.status,
+                detail=outcome.detail,
+            )  # fmt: skip
+        if outcome.ok or number >= self.max_tries:
+            self._due.pop(item.response.id, None)
+        else:
+            self._due[item.response.id] = time.monotonic() + self.delay(number)
+        return outcome

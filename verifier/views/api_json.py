@@ -1,0 +1,58 @@
+"""The JSON the jobs and webhook APIs answer with: a presentation request, an answer
+received, a delivery attempt (records in, plain JSON out; ``verifier.web.api`` sends it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from verifier.installation import Installation
+from verifier.jobs import oid4vp_request, vc_api_request
+from verifier.jobs.requests import OID4VP
+from verifier.store import DeliveryRecord, RequestRecord, ResponseRecord
+
+
+def request_json(inst: Installation, record: RequestRecord) -> dict[str, Any]:
+    """A request with what a wallet needs to answer it: the OpenID4VP links and parameters,
+    or the VC-API presentation request and where to post the answer."""
+    out: dict[str, Any] = {
+        "id": record.id,
+        "job": record.job_id,
+        "kind": record.kind,
+        "nonce": record.nonce,
+        "client_id": record.client_id,
+        "created": record.created,
+        "expires_at": record.expires_at,
+        "used_at": record.used_at,
+    }
+    if record.kind == OID4VP:
+        out["request_uri"] = oid4vp_request.request_uri(inst, record)
+        out["links"] = oid4vp_request.links(inst, record)
+        out["parameters"] = oid4vp_request.authorization_request(inst, record)
+    else:
+        out["presentation_request"] = vc_api_request.vc_api_request(inst, record)
+        out["answer_at"] = f"{inst.base_url.rstrip('/')}/api/vc-api/requests/{record.id}"
+    return out
+
+
+def response_json(response: ResponseRecord) -> dict[str, Any]:
+    """An answer received, with its stored report."""
+    return {
+        "id": response.id,
+        "request": response.request_id,
+        "job": response.job_id,
+        "received": response.received,
+        "verdict": response.verdict,
+        "report": response.report,
+    }
+
+
+def attempt_json(d: DeliveryRecord) -> dict[str, Any]:
+    """One delivery attempt of a result to a job's webhook."""
+    return {
+        "response": d.response_id,
+        "attempt": d.attempt,
+        "at": d.at,
+        "status": d.status,
+        "detail": d.detail,
+        "url": d.url,
+    }
