@@ -104,7 +104,6 @@ def create_app(
         errors=ErrorRules(statuses=STATUSES, error_page=_error_page, pages_at=_is_page),
         lifespan=deliveries,
     )
-    app.state.settings = settings
     app.state.inst = inst
     app.state.deliverer = deliverer
     for router in (

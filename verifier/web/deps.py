@@ -21,12 +21,6 @@ from servicekit.pages import ANONYMOUS, Anonymous
 from verifier.checking.verification import Verifier
 from verifier.delivery.deliverer import Deliverer
 from verifier.installation import Installation
-from verifier.settings import Settings
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _installation(request: Request) -> Installation:
@@ -54,7 +48,6 @@ async def _json_body(request: Request) -> None:
     await request.json()
 
 
-SettingsDep = Annotated[Settings, Depends(_settings)]
 InstallationDep = Annotated[Installation, Depends(_installation)]
 VerifierDep = Annotated[Verifier, Depends(_verification)]
 DelivererDep = Annotated[Deliverer, Depends(_deliverer)]
