@@ -1,7 +1,8 @@
 """vckit.jsonld.rdf: the one-walk RDF conversion gives pyld's dataset exactly.
 
 The oracle is pyld 3.3's own path (§ 7.2 Node Map Generation, then § 8.1 Deserialize JSON-LD
-to RDF), as ``vckit.jsonld.expansion.to_quads`` used it before. Datasets are compared by their RDFC-1.0
+to RDF), as ``vckit.jsonld.expansion.to_quads`` used it before. Datasets are compared by their
+RDFC-1.0
 canonical form, which is equal exactly when the datasets are isomorphic, and by the quads that
 hold no blank node, compared as they are.
 """

@@ -1,6 +1,8 @@
-"""vckit.protocols.oid4vci: OpenID4VCI 1.0 offers, metadata and key proofs, against the spec's own examples.
+"""vckit.protocols.oid4vci: OpenID4VCI 1.0 offers, metadata and key proofs, against the spec's own
+examples.
 
-Key proofs are built here with jwcrypto directly, so a mistake shared with vckit.jose.vc_jwt cannot hide.
+Key proofs are built here with jwcrypto directly, so a mistake shared with vckit.jose.vc_jwt
+cannot hide.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""vckit.disclosure.fields: the fields a holder may show or hide, and exactly what a verifier sees."""
+"""vckit.disclosure.fields: the fields a holder may show or hide, and exactly what a verifier
+sees."""
 
 from __future__ import annotations
 
