@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-CONTEXTS = Path(__file__).resolve().parents[1] / "contexts"
+from tests.paths import CONTEXTS
+
 ROW = re.compile(r"^\| (?P<file>\S+) \| (?P<source>.+) \| (?P<sha256>[0-9a-f]{64}) \|$")
 
 

@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from jsonschema.validators import validator_for
 
+from tests.paths import VECTORS
 from vckit.errors import InputError, SchemaError
 from vckit.ob import schema
 from vckit.ob.schema import SchemaProblem, ensure_valid, schema_kind, validate
 
-SAMPLES = Path(__file__).parent / "vectors" / "ob3-samples"
+SAMPLES = VECTORS / "ob3-samples"
 SCHEMAS = Path(schema.__file__).parent / "schemas"
 OB_SAMPLES = [
     "basicOpenBadgeCredential",

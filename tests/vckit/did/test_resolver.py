@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.paths import VECTORS
 from vckit.did.resolver import (
     DidResolver,
     did_document_for_key,
@@ -28,7 +28,6 @@ from vckit.errors import (
 from vckit.keys import multibase
 from vckit.keys.keypair import KeyKind, KeyPair, PublicKey
 
-VECTORS = Path(__file__).parent / "vectors"
 SIGNING = ["authentication", "assertionMethod", "capabilityInvocation", "capabilityDelegation"]
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests import sd_scenarios as sc
-from tests.test_sd_jwt import (
+from tests.vckit.sdjwt.test_sd_jwt import (
     AUD,
     HOLDER_KEY,
     KEYS,

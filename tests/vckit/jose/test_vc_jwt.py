@@ -15,7 +15,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +25,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from jwcrypto import jwk as jwcrypto_jwk
 
+from tests.paths import VECTORS
 from vckit.did.resolver import DidResolver, VmType, did_document_for_key, did_jwk, did_key
 from vckit.errors import (
     DidFetchNotAllowedError,
@@ -43,7 +43,7 @@ from vckit.jose import vc_jwt as jose
 from vckit.jose.claims import TimeFinding, ob3_claims, time_window
 from vckit.keys.keypair import KeyKind, KeyPair, PublicKey
 
-VECTORS = Path(__file__).parent / "vectors" / "jose"
+VECTORS = VECTORS / "jose"
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 WEB_DID = "did:web:issuer.example"
 WEB_DID_URL = "https://issuer.example/.well-known/did.json"

@@ -7,11 +7,11 @@ import copy
 import gzip
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.paths import VECTORS
 from vckit.errors import (
     InputError,
     StatusIndexError,
@@ -28,7 +28,7 @@ from vckit.status.status_list import (
     status_list_entry,
 )
 
-VECTORS = Path(__file__).parent / "vectors" / "status-list"
+VECTORS = VECTORS / "status-list"
 LIST_URL = "https://example.com/credentials/status/3"
 NOW = datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC)
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any, get_args
 
 import pytest
 from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jws as jwcrypto_jws
 
+from tests.paths import VECTORS
 from vckit.errors import KeyFormatError
 from vckit.keys import multibase
 from vckit.keys.keypair import KeyKind, KeyPair, PublicKey
 
-VECTORS = Path(__file__).parent / "vectors" / "keys"
+VECTORS = VECTORS / "keys"
 KINDS: tuple[KeyKind, ...] = get_args(KeyKind)
 MULTIKEY_KINDS: tuple[KeyKind, ...] = ("Ed25519", "P-256", "P-384")
 SIGNATURE_LENGTH = {"Ed25519": 64, "P-256": 64, "P-384": 96, "RSA": 256}

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pyld import jsonld as pyld_jsonld
 
+from tests.paths import VECTORS
 from vckit.errors import JsonLdError, VckitError
 from vckit.jsonld import expansion as jsonld
 from vckit.jsonld import rdfc10
 from vckit.jsonld.rdf import quads_of
 
-VECTORS = Path(__file__).parent / "vectors"
 V2 = "https://www.w3.org/ns/credentials/v2"
 EX = "https://example.org/vocab#"
 

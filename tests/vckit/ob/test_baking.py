@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import struct
 import zlib
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests import scenarios as s
+from tests.paths import VECTORS
 from vckit.errors import (
     BakingError,
     DocumentTooLargeError,
@@ -25,7 +25,7 @@ from vckit.ob import baking
 from vckit.ob.baking import Chunk, read_chunks, write_chunks
 from vckit.verification import VerifyOptions, verify
 
-VECTORS = Path(__file__).parent / "vectors" / "baking"
+VECTORS = VECTORS / "baking"
 PLACEHOLDER_JWS = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJkaWQ6ZXhhbXBsZToxIn0.c2lnbmF0dXJl"
 SVG_NS = 'xmlns="http://www.w3.org/2000/svg"'
 OB_NS = 'xmlns:ob="https://purl.imsglobal.org/ob/v3p0"'

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import vckit
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = [
     "Check",
     "DidResolver",

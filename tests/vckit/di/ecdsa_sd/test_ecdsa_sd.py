@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.paths import VECTORS
 from vckit.di import ecdsa_sd as sd
 from vckit.di.ecdsa_sd import base as ecdsa_sd_base
 from vckit.di.ecdsa_sd import cbor, values
@@ -19,7 +19,7 @@ from vckit.errors import InvalidSignatureError, SdPointerError, SdProofValueErro
 from vckit.keys import multibase
 from vckit.keys.keypair import KeyPair
 
-VECTORS = Path(__file__).parent / "vectors" / "ecdsa-sd-2023"
+VECTORS = VECTORS / "ecdsa-sd-2023"
 CASES = ["employ", "prc"]
 # The holder's selection in the W3C examples (vc-di-ecdsa, ecdsa-sd-2023 derived proof).
 SELECTIVE_POINTERS = ["/validFrom", "/validUntil", "/credentialSubject/birthCountry"]

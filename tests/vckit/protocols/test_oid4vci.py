@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from jwcrypto import jwk, jws
 
+from tests.paths import VECTORS
 from vckit.did.resolver import did_jwk, did_key
 from vckit.errors import (
     InputError,
@@ -29,7 +29,7 @@ from vckit.errors import (
 from vckit.keys.keypair import KeyPair, PublicKey
 from vckit.protocols import oid4vci
 
-VECTORS = Path(__file__).parent / "vectors" / "oid4vci"
+VECTORS = VECTORS / "oid4vci"
 AUD = "https://issuer.example/issuers/acme"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

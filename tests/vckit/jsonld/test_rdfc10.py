@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
+from tests.paths import VECTORS
 from vckit.errors import CanonicalizationLimitError, JsonLdError
 from vckit.jsonld import rdfc10
 from vckit.jsonld.expansion import canonicalize_nquads
 
-SUITE = Path(__file__).parent / "vectors" / "rdfc10"
+SUITE = VECTORS / "rdfc10"
 CASES = list(csv.DictReader((SUITE / "cases.csv").read_text(encoding="utf-8").splitlines()))
 POSITIVE = [case for case in CASES if case["kind"].startswith("positive")]
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.paths import CONTEXTS, VECTORS
 from vckit.errors import (
     CanonicalizationLimitError,
     RelativeIriError,
@@ -17,10 +18,8 @@ from vckit.errors import (
 )
 from vckit.jsonld import expansion as jsonld
 
-VECTORS = Path(__file__).parent / "vectors"
 CANONICAL = VECTORS / "jsonld" / "canonical"
 ESCAPING = VECTORS / "jsonld-escaping"
-CONTEXTS = Path(__file__).resolve().parents[1] / "contexts"
 CANONICAL_CASES: dict[str, dict[str, str]] = json.loads(
     (CANONICAL / "cases.json").read_text(encoding="utf-8")
 )

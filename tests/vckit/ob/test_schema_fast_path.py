@@ -19,7 +19,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from tests.test_schema import INVALID, OB_SAMPLES, achievement_of, sample, vc11
+from tests.vckit.ob.test_schema import INVALID, OB_SAMPLES, achievement_of, sample, vc11
 from vckit.errors import SchemaError
 from vckit.ob import schema
 
@@ -36,7 +36,7 @@ def set_context_1(value: str) -> Any:
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 
-# every document tests/test_schema.py validates, plus corner cases where Rust's regex or
+# every document tests/vckit/ob/test_schema.py validates, plus corner cases where Rust's regex or
 # format handling differs from Python's unless the fast path uses Python's own
 DOCUMENTS: dict[str, dict[str, Any]] = {
     **{f"sample-{name}": sample(name) for name in [*OB_SAMPLES, "clr2-impl-guide-test-data"]},

@@ -12,9 +12,9 @@ import pytest
 
 from ler.cli import main
 from tests import scenarios as s
+from tests.paths import ROOT
 from vckit.ob import baking
 
-ROOT = Path(__file__).resolve().parents[1]
 NOW = ["--now", s.NOW.isoformat()]
 
 

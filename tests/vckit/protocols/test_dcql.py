@@ -7,11 +7,11 @@ each example.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.paths import VECTORS
 from vckit.errors import DcqlQueryError, UnknownContextError
 from vckit.jose.claims import credential_from_jwt
 from vckit.protocols.dcql import (
@@ -24,7 +24,7 @@ from vckit.protocols.dcql import (
     selected_claims,
 )
 
-VECTORS = Path(__file__).parent / "vectors" / "dcql"
+VECTORS = VECTORS / "dcql"
 VC = "https://www.w3.org/2018/credentials#VerifiableCredential"
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests.paths import VECTORS
 from vckit.di import cryptosuites
 from vckit.di.algorithms import (
     DATA_INTEGRITY_CONTEXT,
@@ -59,7 +60,7 @@ from vckit.errors import (
 from vckit.keys import multibase
 from vckit.keys.keypair import KeyPair, PublicKey
 
-VECTORS = Path(__file__).parent / "vectors" / "data-integrity"
+VECTORS = VECTORS / "data-integrity"
 SAMPLE = VECTORS / "samples" / "ob3-spec-example-unsigned.json"
 
 

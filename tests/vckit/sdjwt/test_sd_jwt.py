@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.paths import VECTORS
 from vckit import sdjwt as sd_jwt
 from vckit.errors import (
     InvalidSignatureError,
@@ -32,7 +33,7 @@ from vckit.errors import (
 from vckit.keys.keypair import KeyPair, PublicKey
 from vckit.sdjwt import compact as sd_jwt_compact
 
-VECTORS = Path(__file__).parent / "vectors" / "sd-jwt"
+VECTORS = VECTORS / "sd-jwt"
 KEYS = json.loads((VECTORS / "keys.json").read_text())
 ISSUER = PublicKey.from_jwk(KEYS["issuer_public"])
 ISSUER_KEY = KeyPair.from_private_jwk(KEYS["issuer_private"])
