@@ -27,27 +27,25 @@ from servicekit.pages import templates_for
 from servicekit.sessions import Sessions, load_or_create_secret
 from servicekit.stats_api import stats_router
 from vckit.keys.keypair import KeyKind, KeyPair
-from wallet import (
-    credentials_pages,
-    demo_learner,
-    disclose_api,
-    disclose_pages,
-    pages,
-    present_api,
-    present_pages,
-    receive_api,
-    receive_pages,
-)
-from wallet.deps import COOKIE, NotSignedIn, visitor_of
+from wallet.accounts import demo_learner
 from wallet.errors import WalletError
-from wallet.http import Outbound, Policy
 from wallet.installation import Installation
 from wallet.migrations import migrate
-from wallet.page_base import FormRefused, error_page, from_error, local_path
-from wallet.problems import from_error as problem_from_error
-from wallet.problems import problem
+from wallet.outbound import Outbound, Policy
 from wallet.settings import Settings
-from wallet.stats import wallet_stats
+from wallet.views.stats import wallet_stats
+from wallet.web.api import disclose as disclose_api
+from wallet.web.api import present as present_api
+from wallet.web.api import receive as receive_api
+from wallet.web.deps import COOKIE, NotSignedIn, visitor_of
+from wallet.web.pages import account as pages
+from wallet.web.pages import credentials as credentials_pages
+from wallet.web.pages import disclose as disclose_pages
+from wallet.web.pages import present as present_pages
+from wallet.web.pages import receive as receive_pages
+from wallet.web.pages.base import FormRefused, error_page, from_error, local_path
+from wallet.web.problems import from_error as problem_from_error
+from wallet.web.problems import problem
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from servicekit.db import Database
 from vckit.keys.keypair import KeyKind, KeyPair
-from wallet.http import Outbound
+from wallet.outbound import Outbound
 from wallet.settings import Settings
 
 

@@ -29,9 +29,9 @@ from tests.wallet.conftest import (
 from vckit.did.resolver import DidResolver
 from vckit.keys.keypair import KeyPair
 from wallet import accounts, store
-from wallet.deps import COOKIE
 from wallet.errors import ConflictError, InvalidInputError, SignInRefused
 from wallet.store import ACCOUNT_TABLES
+from wallet.web.deps import COOKIE
 
 HTML = "text/html"
 

@@ -1,4 +1,4 @@
-"""``wallet.cards``: what a card shows (the OB 3.0 Displayer list: image, name,
+"""``wallet.views.cards``: what a card shows (the OB 3.0 Displayer list: image, name,
 description, issuer name, issue date, expired / revoked; plus criteria, alignments,
 results, evidence) and its verdict badge, taken honestly from the stored report.
 
@@ -28,7 +28,7 @@ from tests.wallet.held import (
     verify_through,
 )
 from vckit.verification import VerifyOptions, verify
-from wallet.cards import CheckLine, badge_of, card_of, check_lines
+from wallet.views.cards import CheckLine, badge_of, card_of, check_lines
 
 # --- the OB 3.0 Displayer fields on 1EdTech's samples ---------------------------------------
 

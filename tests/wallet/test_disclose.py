@@ -37,7 +37,8 @@ from vckit.disclosure import fields as sd_fields
 from verifier.app import create_app as create_verifier_app
 from verifier.registry import REGISTRY_FILE
 from verifier.settings import Settings as VerifierSettings
-from wallet import field_text, store
+from wallet import store
+from wallet.views import field_text
 
 VERIFIER_URL = "https://verifier.test"
 SLUG = "community-college"

@@ -1,4 +1,4 @@
-"""The wallet's outbound client (wallet/http.py): what the operator's policy lets through,
+"""The wallet's outbound client (wallet/outbound.py): what the operator's policy lets through,
 the limits, and the test transport reaching the real issuer app."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from fastapi import FastAPI
 
 from tests.wallet.conftest import ISSUER_HOST, ISSUER_URL, WalletFactory
-from wallet.http import (
+from wallet.outbound import (
     Outbound,
     OutboundError,
     OutboundRefused,

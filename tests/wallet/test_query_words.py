@@ -1,9 +1,9 @@
-"""Queries in words (wallet.query_words): pure functions. A field's value in words is
+"""Queries in words (wallet.answering.query_words): pure functions. A field's value in words is
 :mod:`vckit.ob.field_words` (tests/test_field_words.py)."""
 
 from __future__ import annotations
 
-from wallet import query_words
+from wallet.answering import query_words
 
 
 def test_query_titles() -> None:

@@ -43,8 +43,9 @@ from vckit.did.resolver import did_key
 from vckit.keys.keypair import KeyPair
 from vckit.ob import baking
 from vckit.protocols import oid4vci
-from wallet import receive, store
+from wallet import store
 from wallet.errors import InvalidInputError
+from wallet.receiving import receive
 
 SLUG = "community-college"
 ACHIEVEMENT = "fundamentals-of-nursing-1"

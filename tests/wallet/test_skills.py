@@ -1,4 +1,4 @@
-"""``wallet.skills``: the aligned skills of all of a learner's credentials, grouped by
+"""``wallet.views.skills``: the aligned skills of all of a learner's credentials, grouped by
 skill, each linked to the credentials that evidence it; evidence from a credential that
 failed verification or is revoked is marked and not counted."""
 
@@ -10,8 +10,8 @@ from typing import Any
 from tests import scenarios as s
 from tests.wallet.held import record, sample
 from vckit.verification import VerifyOptions, verify
-from wallet.cards import Card, card_of
-from wallet.skills import skill_key, skills_of
+from wallet.views.cards import Card, card_of
+from wallet.views.skills import skill_key, skills_of
 
 PRIVACY = "https://example.org/skills/patient-data-privacy"
 TERMINOLOGY = "https://example.org/skills/medical-terminology"

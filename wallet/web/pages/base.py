@@ -24,9 +24,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from servicekit.forms import parse_multipart, parse_urlencoded
 from servicekit.pages import error_page, render
-from wallet.deps import COOKIE, Visitor, VisitorDep, sessions_of
 from wallet.errors import WalletError
-from wallet.problems import status_of
+from wallet.web.deps import COOKIE, Visitor, VisitorDep, sessions_of
+from wallet.web.problems import status_of
 
 __all__ = [
     "COOKIE",

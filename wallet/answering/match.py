@@ -3,8 +3,8 @@ credential query, in a :class:`RequestView`.
 
 An OpenID4VP request is matched with its DCQL query (:mod:`vckit.protocols.dcql`), credential sets
 included (§6.4.2: :func:`check_sets`); a VC-API request by credential type
-(``QueryByExample``, :mod:`wallet.answer_vpr`), with ``DIDAuthentication`` noted. The
-request itself is opened by :mod:`wallet.answer_request`.
+(``QueryByExample``, :mod:`wallet.answering.vpr`), with ``DIDAuthentication`` noted. The
+request itself is opened by :mod:`wallet.answering.request`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from typing import Any
 
 from vckit.protocols.dcql import evaluate
 from vckit.protocols.oid4vp import AuthorizationRequest, validate_request
-from wallet import present, query_words
-from wallet.answer_request import OID4VP, get_request
-from wallet.answer_vpr import parse_vpr, vpr_matches
+from wallet.answering import query_words
+from wallet.answering.request import OID4VP, get_request
+from wallet.answering.vpr import parse_vpr, vpr_matches
 from wallet.errors import InvalidInputError
 from wallet.installation import Installation
-from wallet.present import Held
+from wallet.sharing import present
+from wallet.sharing.present import Held
 from wallet.store import AccountRecord, RequestRecord
 
 
@@ -29,7 +30,7 @@ class QueryMatch:
     """One credential query (DCQL) or QueryByExample, and the learner's matching credentials."""
 
     query_id: str
-    label: str  # in words (:mod:`wallet.query_words`)
+    label: str  # in words (:mod:`wallet.answering.query_words`)
     required: bool
     multiple: bool
     matches: tuple[Held, ...]

@@ -8,7 +8,7 @@
 * :func:`credential_ids_in` — which of the learner's credentials a presentation carries
   (for the share log).
 
-No FastAPI here; the pages are in :mod:`wallet.present_pages`.
+No FastAPI here; the pages are in :mod:`wallet.web.pages.present`.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from vckit.jose.claims import credential_from_jwt
 from vckit.jose.vc_jwt import peek
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.protocols.dcql import Candidate, expanded_types
-from wallet import accounts, disclose, store
+from wallet import accounts, store
 from wallet.errors import InvalidInputError, NotFoundError
 from wallet.installation import Installation
+from wallet.sharing import disclose
 from wallet.store import AccountRecord, CredentialRecord, PresentationRecord
 
 MAX_CREDENTIALS = 50  # in one presentation

@@ -21,10 +21,15 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wallet import answer, answer_match, answer_request, disclose_pages, present, share, store
-from wallet.deps import CurrentAccount, InstallationDep, VisitorDep
-from wallet.page_base import CheckedForm, Form, error_page, render
-from wallet.share import ShareLinkGone
+from wallet import store
+from wallet.answering import answer
+from wallet.answering import match as answer_match
+from wallet.answering import request as answer_request
+from wallet.sharing import present, share
+from wallet.sharing.share import ShareLinkGone
+from wallet.web.deps import CurrentAccount, InstallationDep, VisitorDep
+from wallet.web.pages import disclose as disclose_pages
+from wallet.web.pages.base import CheckedForm, Form, error_page, render
 
 router = APIRouter(include_in_schema=False)
 

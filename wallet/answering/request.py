@@ -3,17 +3,17 @@
 Two kinds of request, pasted or opened by the learner:
 
 * **OpenID4VP 1.0** (:data:`OID4VP`): a link ``openid4vp://?client_id=...&request_uri=...``
-  (the request object is fetched through :mod:`wallet.http`), a link carrying the
+  (the request object is fetched through :mod:`wallet.outbound`), a link carrying the
   parameters by value, or the parameters as a JSON object. Validated by
   :mod:`vckit.protocols.oid4vp` (``redirect_uri:`` client identifiers and ``direct_post`` only); the
   ``response_uri`` must be https (:func:`check_response_uri_policy`).
 * **VC-API presentation request** (:data:`VC_API`, W3C CCG Verifiable Presentation Request):
   ``{"query": [...], "challenge": ..., "domain": ...}`` (optionally wrapped in
-  ``verifiablePresentationRequest``), read by :mod:`wallet.answer_vpr`.
+  ``verifiablePresentationRequest``), read by :mod:`wallet.answering.vpr`.
 
 :func:`open_request` keeps one request per nonce (challenge): a request whose nonce was
-answered already is refused, a replay. What matches it is :mod:`wallet.answer_match`;
-answering it is :mod:`wallet.answer`.
+answered already is refused, a replay. What matches it is :mod:`wallet.answering.match`;
+answering it is :mod:`wallet.answering.answer`.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from vckit.protocols.oid4vp import (
     validate_request,
 )
 from wallet import store
-from wallet.answer_vpr import parse_vpr
+from wallet.answering.vpr import parse_vpr
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError
-from wallet.http import OutboundError
 from wallet.installation import Installation
+from wallet.outbound import OutboundError
 from wallet.store import AccountRecord, RequestRecord
 
 OID4VP = "openid4vp"

@@ -34,10 +34,10 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from wallet import disclose, present
-from wallet.answer_at_once import Wanted, answer_at_once
-from wallet.deps import CurrentAccount, InstallationDep
-from wallet.disclose import MAX_POINTERS, Choice
+from wallet.answering.at_once import Wanted, answer_at_once
+from wallet.sharing import disclose, present
+from wallet.sharing.disclose import MAX_POINTERS, Choice
+from wallet.web.deps import CurrentAccount, InstallationDep
 
 router = APIRouter(prefix="/api", tags=["selective disclosure"])
 

@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from wallet import answer_sd, disclose, present, store
+from wallet import store
+from wallet.answering import sd as answer_sd
 from wallet.errors import InvalidInputError, NotFoundError, WalletError
 from wallet.installation import Installation
+from wallet.sharing import disclose, present
 from wallet.store import AccountRecord, PresentationRecord, ShareLinkRecord, ShareLogRecord
 
 EXPIRY_CHOICES: dict[str, timedelta] = {

@@ -3,16 +3,16 @@ learner does in three pages (open the request, choose, check the preview, send).
 
 ::
 
-    from wallet.answer_at_once import Wanted, answer_at_once
+    from wallet.answering.at_once import Wanted, answer_at_once
     done = answer_at_once(inst, account, "openid4vp://?client_id=...&request_uri=...",
                           [Wanted(credential_id, hide=["/credentialSubject/result"])])
     done.status, done.accepted, done.redirect_uri, done.sent   # what the verifier answered
 
 Each credential is checked first (another learner's id is not found: 404; a pointer that
-names no field: 422), then the request is opened (:func:`wallet.answer_request.open_request`),
+names no field: 422), then the request is opened (:func:`wallet.answering.request.open_request`),
 each credential is put to the first credential query it matches (DCQL; a VC-API request's
-QueryByExample), and the presentations are made (:func:`wallet.answer.prepare`) and sent
-once (:func:`wallet.answer.send`; a VC-API request's answer is returned, not sent).
+QueryByExample), and the presentations are made (:func:`wallet.answering.answer.prepare`) and sent
+once (:func:`wallet.answering.answer.send`; a VC-API request's answer is returned, not sent).
 """
 
 from __future__ import annotations
@@ -21,12 +21,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wallet import answer, answer_match, answer_request, disclose, present
-from wallet.answer_match import RequestView
-from wallet.answer_request import OID4VP
-from wallet.disclose import Choice
+from wallet.answering import answer
+from wallet.answering import match as answer_match
+from wallet.answering import request as answer_request
+from wallet.answering.match import RequestView
+from wallet.answering.request import OID4VP
 from wallet.errors import InvalidInputError
 from wallet.installation import Installation
+from wallet.sharing import disclose, present
+from wallet.sharing.disclose import Choice
 from wallet.store import AccountRecord
 
 

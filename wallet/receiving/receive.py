@@ -12,16 +12,16 @@ credential verified on arrival and kept WITH its report; re-checks, one, all, or
     receive.recheck(inst, account.id, credential_id)   # re-verify one; recheck_all; recheck_due
 
 The offer protocol itself (metadata, token, nonce, key proof, credential request) is
-:mod:`wallet.receive_offer`. Here: what is done with what arrives.
+:mod:`wallet.receiving.offer`. Here: what is done with what arrives.
 
 1. **Read** (:func:`read_credential`): a baked PNG/SVG gives up its credential
    (:func:`vckit.ob.baking.extract`); text goes through :func:`vckit.document.read_input` (size,
    depth, duplicate keys, JSON, compact JWS or SD-JWT). Anything else is refused (422),
    nothing stored. Kept as ``ldp_vc``, ``jwt_vc_json`` or ``dc+sd-jwt`` (:func:`format_of`).
-2. **Whose is it** (:mod:`wallet.receive_recipient`): a credential about someone else is
+2. **Whose is it** (:mod:`wallet.receiving.recipient`): a credential about someone else is
    refused; one about an email identity is accepted and flagged; an SD-JWT must be bound to
    the learner's holder key.
-3. **Verify** (:mod:`wallet.receive_check`): the report is kept; the verdict is one of
+3. **Verify** (:mod:`wallet.receiving.check`): the report is kept; the verdict is one of
    :data:`VERDICTS` -- a credential that fails is stored and shown as failed, never as good.
    Re-checks live there too, and are re-exported here.
 4. **Keep**: the same credential twice is "already in your wallet" (409).
@@ -37,10 +37,11 @@ from vckit.document import read_input
 from vckit.errors import DocumentTooLargeError, NotBakedError, VckitError
 from vckit.jose import vc_jwt as jose
 from vckit.ob import baking
-from wallet import accounts, disclose, receive_offer, store
+from wallet import accounts, store
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError
 from wallet.installation import Installation
-from wallet.receive_check import (
+from wallet.receiving import offer as receive_offer
+from wallet.receiving.check import (
     VERDICTS,
     check,
     recheck,
@@ -48,8 +49,9 @@ from wallet.receive_check import (
     recheck_due,
     types_of,
 )
-from wallet.receive_offer import TxCodePrompt
-from wallet.receive_recipient import bound_to_holder, recipient_of
+from wallet.receiving.offer import TxCodePrompt
+from wallet.receiving.recipient import bound_to_holder, recipient_of
+from wallet.sharing import disclose
 from wallet.store import AccountRecord, CredentialRecord, OfferRecord
 
 __all__ = [

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from vckit.disclosure import fields as sd_fields
 from vckit.ob import field_words
-from wallet import disclose
-from wallet.disclose import Choice
+from wallet.sharing import disclose
+from wallet.sharing.disclose import Choice
 
 #: The reason a group of locked fields is shown anyway, said once for the group.
 GROUP_REASONS = {

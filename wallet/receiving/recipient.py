@@ -12,9 +12,10 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from wallet import accounts, disclose
+from wallet import accounts
 from wallet.errors import InvalidInputError
 from wallet.installation import Installation
+from wallet.sharing import disclose
 from wallet.store import AccountRecord
 
 ABOUT_SOMEONE_ELSE = "this credential is about someone else: its subject is {}, you are {}"

@@ -19,10 +19,11 @@ from typing import Any
 
 from vckit.errors import VckitError
 from vckit.jose.vc_jwt import peek
-from wallet import accounts, disclose, present, store
-from wallet.disclose import Choice
+from wallet import accounts, store
 from wallet.errors import InvalidInputError
 from wallet.installation import Installation
+from wallet.sharing import disclose, present
+from wallet.sharing.disclose import Choice
 from wallet.store import AccountRecord, PresentationRecord
 
 Shown = Mapping[str, Sequence[str]]

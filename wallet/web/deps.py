@@ -3,7 +3,7 @@
 
 ::
 
-    from wallet.deps import CurrentAccount, InstallationDep, VisitorDep
+    from wallet.web.deps import CurrentAccount, InstallationDep, VisitorDep
 
     @router.get("/credentials/{credential_id}")
     def credential_page(credential_id: str, request: Request, inst: InstallationDep,

@@ -1,4 +1,4 @@
-"""JSON routes to receive credentials and re-check them (use cases in :mod:`wallet.receive`).
+"""JSON routes to receive credentials and re-check them (use cases in :mod:`wallet.receiving.receive`).
 The signed-in learner's session authenticates; errors are problem+json.
 
 ======================================  ========================================================
@@ -22,10 +22,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from wallet import receive
-from wallet.deps import CurrentAccount, InstallationDep
-from wallet.problems import problem
+from wallet.receiving import receive
 from wallet.store import CredentialRecord
+from wallet.web.deps import CurrentAccount, InstallationDep
+from wallet.web.problems import problem
 
 router = APIRouter(prefix="/api", tags=["receive"])
 

@@ -13,8 +13,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from wallet import present, share, store
-from wallet.deps import CurrentAccount, InstallationDep
+from wallet import store
+from wallet.sharing import present, share
+from wallet.web.deps import CurrentAccount, InstallationDep
 
 router = APIRouter(prefix="/api", tags=["presentations"])
 

@@ -1,5 +1,5 @@
 """The field page: what of a credential a verifier will see (use cases in
-:mod:`wallet.disclose`, :mod:`wallet.share`).
+:mod:`wallet.sharing.disclose`, :mod:`wallet.sharing.share`).
 
 =========================================  =======  ===========================================
 ``GET /credentials/{id}/disclose``         learner  one switch per field (locked ones checked,
@@ -27,14 +27,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from wallet import answer_sd, disclose, field_text, present, share
-from wallet.answer_match import RequestView
-from wallet.deps import CurrentAccount, InstallationDep, VisitorDep
-from wallet.disclose import Choice
-from wallet.field_text import Listing
+from wallet.answering import sd as answer_sd
+from wallet.answering.match import RequestView
 from wallet.installation import Installation
-from wallet.page_base import CheckedForm, Form, render
+from wallet.sharing import disclose, present, share
+from wallet.sharing.disclose import Choice
 from wallet.store import AccountRecord
+from wallet.views import field_text
+from wallet.views.field_text import Listing
+from wallet.web.deps import CurrentAccount, InstallationDep, VisitorDep
+from wallet.web.pages.base import CheckedForm, Form, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from servicekit.db import Database
 from servicekit.stats import Tally
-from wallet.receive_check import VERIFIED
+from wallet.receiving.check import VERIFIED
 
 TOTALS = """
     SELECT (SELECT COUNT(*) FROM accounts) AS learners,

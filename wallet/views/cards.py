@@ -36,7 +36,7 @@ from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import VckitError
 from vckit.jose.vc_jwt import peek
 from vckit.report import CHECK_TITLES
-from wallet.disclose import credential_view, is_sd_jwt, sd_jwt_claims
+from wallet.sharing.disclose import credential_view, is_sd_jwt, sd_jwt_claims
 from wallet.store import CredentialRecord
 
 SAFE_IMAGE_PREFIXES = (

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wallet.errors import InvalidInputError
-from wallet.present import Held
+from wallet.sharing.present import Held
 
 SUPPORTED = ("QueryByExample", "DIDAuthentication")
 

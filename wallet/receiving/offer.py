@@ -16,7 +16,7 @@ are that document's), so that any conforming Credential Issuer works, not only o
    signed by the holder key, ``aud`` the Credential Issuer; one retry on ``invalid_nonce``
    (§8.3.1.2). Deferred issuance (§9) is not supported.
 
-Every request goes through :class:`wallet.http.Outbound`. Errors are
+Every request goes through :class:`wallet.outbound.Outbound`. Errors are
 :class:`wallet.errors.InvalidInputError` subclasses with a message for the learner.
 """
 
@@ -34,7 +34,7 @@ from vckit.errors import VckitError
 from vckit.keys.keypair import KeyPair
 from vckit.protocols import oid4vci
 from wallet.errors import InvalidInputError
-from wallet.http import Answer, Outbound, OutboundError
+from wallet.outbound import Answer, Outbound, OutboundError
 
 FORMATS = ("ldp_vc", "jwt_vc_json", "dc+sd-jwt")  # preferred first
 PROOF_ALG = "EdDSA"  # the learner's holder key is Ed25519
@@ -43,7 +43,7 @@ MAX_TX_CODE = 100
 
 def _web_url(value: object) -> bool:
     """An absolute http(s) URL. Whether it may be reached (https only; http to localhost in
-    the local demo) is the outbound policy's call (:mod:`wallet.http`)."""
+    the local demo) is the outbound policy's call (:mod:`wallet.outbound`)."""
     if not isinstance(value, str):
         return False
     parts = urlsplit(value)

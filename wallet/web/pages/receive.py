@@ -1,4 +1,4 @@
-"""Pages to receive credentials and re-check them (use cases in :mod:`wallet.receive`), and
+"""Pages to receive credentials and re-check them (use cases in :mod:`wallet.receiving.receive`), and
 the background re-check job (started with the app, see :func:`rechecking`).
 
 ===================================  ==========  ==========================================
@@ -25,13 +25,14 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wallet import receive, store
-from wallet.deps import CurrentAccount, InstallationDep, Visitor, VisitorDep
+from wallet import store
 from wallet.errors import NotFoundError, WalletError
 from wallet.installation import Installation
-from wallet.page_base import CheckedForm, local_path, render
-from wallet.problems import status_of
+from wallet.receiving import receive
 from wallet.store import AccountRecord
+from wallet.web.deps import CurrentAccount, InstallationDep, Visitor, VisitorDep
+from wallet.web.pages.base import CheckedForm, local_path, render
+from wallet.web.problems import status_of
 
 log = logging.getLogger(__name__)
 

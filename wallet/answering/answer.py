@@ -1,7 +1,7 @@
 """Answer a verifier's request for a presentation, once.
 
-Flow: :func:`wallet.answer_request.open_request` keeps the request (one per nonce /
-challenge), :func:`wallet.answer_match.view` shows what matches, :func:`prepare` signs the
+Flow: :func:`wallet.answering.request.open_request` keeps the request (one per nonce /
+challenge), :func:`wallet.answering.match.view` shows what matches, :func:`prepare` signs the
 presentations and keeps them so the learner sees exactly what will go, :func:`send` /
 :func:`download` deliver exactly those, once, and log it.
 
@@ -19,13 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from vckit.protocols.oid4vp import direct_post_form, validate_request, vp_token
-from wallet import answer_sd, present, store
-from wallet.answer_match import RequestView, check_sets, view
-from wallet.answer_request import OID4VP, VC_API, check_response_uri_policy, get_request
-from wallet.answer_vpr import VprRequest, parse_vpr
+from wallet import store
+from wallet.answering import sd as answer_sd
+from wallet.answering.match import RequestView, check_sets, view
+from wallet.answering.request import OID4VP, VC_API, check_response_uri_policy, get_request
+from wallet.answering.vpr import VprRequest, parse_vpr
 from wallet.errors import ConflictError, InvalidInputError
-from wallet.http import OutboundError
 from wallet.installation import Installation
+from wallet.outbound import OutboundError
+from wallet.sharing import present
 from wallet.store import AccountRecord, PresentationRecord, RequestRecord
 
 
@@ -70,7 +72,7 @@ def prepare(
 ) -> dict[str, list[PresentationRecord]]:
     """Sign what will be sent and keep it: query id -> presentations (OpenID4VP: one
     presentation per chosen credential; VC-API: one presentation of all, under "all").
-    ``shown``: credential id -> the fields that go (:mod:`wallet.answer_sd`); a credential
+    ``shown``: credential id -> the fields that go (:mod:`wallet.answering.sd`); a credential
     not named goes with every field."""
     shown = shown or {}
     request_view = view(inst, account, request_id)

@@ -1,5 +1,5 @@
 """The wallet's account pages: sign up, sign in and out, the account (export, delete).
-The learner's credentials are in :mod:`wallet.credentials_pages`; signing in leads there.
+The learner's credentials are in :mod:`wallet.web.pages.credentials`; signing in leads there.
 
 ==============================  ==========  ===========================================
 ``/``                           public      what the wallet is; the learner's start page
@@ -21,10 +21,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servicekit.sessions import account_subject
 from wallet import accounts, store
-from wallet.deps import CurrentAccount, InstallationDep, Visitor, VisitorDep, sessions_of
 from wallet.errors import WalletError
 from wallet.installation import Installation
-from wallet.page_base import (
+from wallet.store import AccountRecord
+from wallet.web.deps import CurrentAccount, InstallationDep, Visitor, VisitorDep, sessions_of
+from wallet.web.pages.base import (
     CheckedForm,
     clear_session,
     error_page,
@@ -33,7 +34,6 @@ from wallet.page_base import (
     render,
     set_session,
 )
-from wallet.store import AccountRecord
 
 router = APIRouter(include_in_schema=False)
 

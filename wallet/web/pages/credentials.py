@@ -9,7 +9,7 @@ and the skills view.
 ==================================  =======  =============================================
 
 Another learner's credential id is a 404, whatever the route. Verdicts come from the
-report stored with each credential (see ``wallet.cards``); these pages never verify.
+report stored with each credential (see ``wallet.views.cards``); these pages never verify.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from wallet import store
-from wallet.cards import Card, card_of
-from wallet.deps import CurrentAccount, InstallationDep, VisitorDep
 from wallet.errors import NotFoundError
 from wallet.installation import Installation
-from wallet.page_base import CheckedForm, render
-from wallet.skills import skills_of
+from wallet.views.cards import Card, card_of
+from wallet.views.skills import skills_of
+from wallet.web.deps import CurrentAccount, InstallationDep, VisitorDep
+from wallet.web.pages.base import CheckedForm, render
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,5 +1,5 @@
 """The skills view: every skill the learner's credentials align to, in one list, each
-linked to the credentials that evidence it. Pure: it reads cards (``wallet.cards``).
+linked to the credentials that evidence it. Pure: it reads cards (``wallet.views.cards``).
 
 A skill is an OB 3.0 Alignment (§B.1.3) of a credential's achievement. Two alignments are
 the same skill when they name the same ``targetUrl``; an alignment without a URL is known
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wallet.cards import Alignment, Badge, Card, link
+from wallet.views.cards import Alignment, Badge, Card, link
 
 UNTRUSTED_KINDS = frozenset({"failed", "revoked", "suspended"})
 
