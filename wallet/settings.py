@@ -14,7 +14,8 @@
 ``LER_WALLET_RECHECK_INTERVAL``    seconds between background re-checks of held
                                    credentials (default 3600; 0 turns the job off)
 ``LER_DEMO_SEED``                  ``1`` seeds the demo learner at start
-                                   (``wallet.accounts.demo_learner``; ``ler up`` sets it; default ``0``)
+                                   (``wallet.accounts.demo_learner``; ``ler up`` sets it;
+                                   default ``0``)
 =================================  ==================================================
 """
 

@@ -9,9 +9,11 @@ API note for the other wallet modules::
     vm = accounts.holder_method(account)           # "did:key:z6Mk...#z6Mk..." (the proof's
                                                    # verificationMethod)
     accounts.get(inst, account_id)                 # AccountRecord or NotFoundError
+    accounts.session_account(inst, account_id, epoch)  # AccountRecord, or None: gone / ended
     accounts.end_sessions(inst, account_id)        # every open session of the account ends
     accounts.reset_password(inst, email, password)  # the operator's reset (the demo seed)
     data = accounts.export(inst, account_id)       # everything, as one JSON-ready dict
+    accounts.counts(inst, account_id)              # rows per table: what deleting would delete
     accounts.delete_account(inst, account_id)      # the account and every row naming it
 
 Passwords are hashed with argon2id (RFC 9106; argon2-cffi's defaults, its "low memory"
@@ -37,6 +39,26 @@ from wallet import store
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError, SignInRefused
 from wallet.installation import Installation
 from wallet.store import AccountRecord
+
+__all__ = [
+    "MAX_EMAIL",
+    "MAX_PASSWORD",
+    "MIN_PASSWORD",
+    "AccountRecord",
+    "check_password",
+    "counts",
+    "delete_account",
+    "end_sessions",
+    "export",
+    "get",
+    "holder_key",
+    "holder_method",
+    "normalise_email",
+    "reset_password",
+    "session_account",
+    "sign_in",
+    "sign_up",
+]
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # argon2 takes any length; this bounds the work a request can ask for
@@ -139,6 +161,16 @@ def get(inst: Installation, account_id: str) -> AccountRecord:
     return account
 
 
+def session_account(inst: Installation, account_id: str, epoch: int) -> AccountRecord | None:
+    """The account a session names, if it is still there and the session is of its current
+    epoch (a sign-out counts the epoch up, ending every older session); else None."""
+    with inst.db.transaction() as tx:
+        account = store.get_account(tx, account_id)
+    if account is None or account.session_epoch != epoch:
+        return None
+    return account
+
+
 def holder_key(inst: Installation, account: AccountRecord) -> KeyPair:
     """The learner's Ed25519 holder key pair (signs their presentations)."""
     return KeyPair.from_private_jwk(account.holder_jwk)
@@ -163,6 +195,13 @@ def delete_account(inst: Installation, account_id: str) -> dict[str, int]:
     if deleted["accounts"] != 1:
         raise NotFoundError("no such account")
     return deleted
+
+
+def counts(inst: Installation, account_id: str) -> dict[str, int]:
+    """How many rows of each table are the learner's: what deleting the account deletes."""
+    with inst.db.transaction() as tx:
+        rows = store.rows_of_account(tx, account_id)
+    return {table: len(table_rows) for table, table_rows in rows.items()}
 
 
 def export(inst: Installation, account_id: str) -> dict[str, Any]:

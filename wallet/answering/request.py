@@ -157,3 +157,9 @@ def get_request(inst: Installation, account: AccountRecord, request_id: str) -> 
     if record is None:
         raise NotFoundError("no such request")
     return record
+
+
+def all_of(inst: Installation, account: AccountRecord) -> list[RequestRecord]:
+    """The verifiers' requests the learner opened, newest first."""
+    with inst.db.transaction() as tx:
+        return store.list_requests(tx, account.id)

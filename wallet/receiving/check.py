@@ -7,10 +7,10 @@ verdict is one of :data:`VERDICTS` -- a credential that fails is shown as failed
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, timedelta
 from typing import Any
 
+from vckit.credential import types_of
 from vckit.did.resolver import DidResolver
 from vckit.errors import VckitError
 from vckit.report import FAIL, PASS, Report
@@ -18,6 +18,7 @@ from vckit.verification import VerifyOptions, verify
 from wallet import store
 from wallet.errors import InvalidInputError, NotFoundError
 from wallet.installation import Installation
+from wallet.receiving import kept
 from wallet.store import CredentialRecord
 
 VERIFIED, FAILED, REVOKED, SUSPENDED, UNCHECKED = (
@@ -68,12 +69,6 @@ def check(inst: Installation, document: dict[str, Any] | str) -> tuple[dict[str,
     return report.to_json(), verdict_of(report)
 
 
-def types_of(document: Mapping[str, Any]) -> list[str]:
-    """The document's ``type`` names (a single name, or the strings of a list)."""
-    value = document.get("type")
-    return [value] if isinstance(value, str) else [t for t in value or [] if isinstance(t, str)]
-
-
 def _recheck_record(inst: Installation, record: CredentialRecord) -> CredentialRecord:
     """Verify a held credential again (its status may have changed); keep the new report."""
     try:
@@ -94,24 +89,18 @@ def _recheck_record(inst: Installation, record: CredentialRecord) -> CredentialR
         )
         fresh = store.get_credential(tx, record.account_id, record.id)
     if fresh is None:  # deleted meanwhile
-        raise NotFoundError("no such credential in your wallet")
+        raise NotFoundError(kept.NOT_HELD)
     return fresh
 
 
 def recheck(inst: Installation, account_id: str, credential_id: str) -> CredentialRecord:
     """Re-verify one of the learner's credentials (NotFoundError for anyone else's)."""
-    with inst.db.transaction() as tx:
-        record = store.get_credential(tx, account_id, credential_id)
-    if record is None:
-        raise NotFoundError("no such credential in your wallet")
-    return _recheck_record(inst, record)
+    return _recheck_record(inst, kept.get(inst, account_id, credential_id))
 
 
 def recheck_all(inst: Installation, account_id: str) -> list[CredentialRecord]:
     """Re-verify every credential of the learner."""
-    with inst.db.transaction() as tx:
-        records = store.list_credentials(tx, account_id)
-    return [_recheck_record(inst, record) for record in records]
+    return [_recheck_record(inst, record) for record in kept.all_of(inst, account_id)]
 
 
 def recheck_due(inst: Installation, *, every: timedelta = RECHECK_AFTER, limit: int = 100) -> int:

@@ -12,9 +12,10 @@ are that document's), so that any conforming Credential Issuer works, not only o
    did:key, or for ``dc+sd-jwt`` to the key itself: ``cnf.jwk`` = the holder key).
 4. :func:`request_token` §6.1: the Token Request (``tx_code`` when the offer asks for one).
 5. :func:`request_nonce` §7: a ``c_nonce`` when the issuer has a Nonce Endpoint.
-6. :func:`request_credential` §8.2: the key proof (Appendix F.1, :func:`vckit.protocols.oid4vci.key_proof`)
-   signed by the holder key, ``aud`` the Credential Issuer; one retry on ``invalid_nonce``
-   (§8.3.1.2). Deferred issuance (§9) is not supported.
+6. :func:`request_credential` §8.2: the key proof (Appendix F.1,
+   :func:`vckit.protocols.oid4vci.key_proof`) signed by the holder key, ``aud`` the
+   Credential Issuer; one retry on ``invalid_nonce`` (§8.3.1.2). Deferred issuance
+   (§9) is not supported.
 
 Every request goes through :class:`wallet.outbound.Outbound`. Errors are
 :class:`wallet.errors.InvalidInputError` subclasses with a message for the learner.

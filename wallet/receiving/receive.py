@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from servicekit.db import ConflictError as DuplicateKey
+from vckit.credential import types_of
 from vckit.document import read_input
 from vckit.errors import DocumentTooLargeError, NotBakedError, VckitError
 from vckit.jose import vc_jwt as jose
@@ -47,7 +48,6 @@ from wallet.receiving.check import (
     recheck,
     recheck_all,
     recheck_due,
-    types_of,
 )
 from wallet.receiving.offer import TxCodePrompt
 from wallet.receiving.recipient import bound_to_holder, recipient_of

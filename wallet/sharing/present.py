@@ -4,7 +4,7 @@
   learner's did:key (``authentication``), bound to a challenge and domain when given
   (vckit.presentation.sign_presentation); kept, and shown before it goes anywhere.
 * :func:`holdings` — the learner's credentials as DCQL candidates (format, JSON, expanded
-  types), the input of request matching (:mod:`wallet.requests`).
+  types), the input of request matching (:mod:`wallet.answering.match`).
 * :func:`credential_ids_in` — which of the learner's credentials a presentation carries
   (for the share log).
 
@@ -25,6 +25,7 @@ from vckit.protocols.dcql import Candidate, expanded_types
 from wallet import accounts, store
 from wallet.errors import InvalidInputError, NotFoundError
 from wallet.installation import Installation
+from wallet.receiving import kept
 from wallet.sharing import disclose
 from wallet.store import AccountRecord, CredentialRecord, PresentationRecord
 
@@ -84,9 +85,7 @@ def held(record: CredentialRecord) -> Held:
 
 def holdings(inst: Installation, account: AccountRecord) -> list[Held]:
     """Every credential of the learner, newest first, ready for matching."""
-    with inst.db.transaction() as tx:
-        records = store.list_credentials(tx, account.id)
-    return [held(record) for record in records]
+    return [held(record) for record in kept.all_of(inst, account.id)]
 
 
 def chosen_records(
@@ -97,14 +96,7 @@ def chosen_records(
     ids = list(dict.fromkeys(credential_ids))
     if len(ids) > MAX_CREDENTIALS:
         raise InvalidInputError(f"a presentation holds at most {MAX_CREDENTIALS} credentials")
-    found = []
-    with inst.db.transaction() as tx:
-        for credential_id in ids:
-            record = store.get_credential(tx, account.id, credential_id)
-            if record is None:
-                raise NotFoundError("no such credential")
-            found.append(record)
-    return found
+    return [kept.get(inst, account.id, credential_id) for credential_id in ids]
 
 
 def sign(
@@ -170,6 +162,12 @@ def get(inst: Installation, account: AccountRecord, presentation_id: str) -> Pre
     return record
 
 
+def all_of(inst: Installation, account: AccountRecord) -> list[PresentationRecord]:
+    """The learner's presentations, newest first."""
+    with inst.db.transaction() as tx:
+        return store.list_presentations(tx, account.id)
+
+
 def delete(inst: Installation, account: AccountRecord, presentation_id: str) -> None:
     """Delete a presentation and its share links (the log keeps what was shared)."""
     with inst.db.transaction() as tx:
@@ -219,7 +217,7 @@ def derived_from(
         issuer_part = disclose.sd_jwt_issuer_part(shown)
         same = [
             h.id
-            for h in _records(inst, account)
+            for h in kept.all_of(inst, account.id)
             if isinstance(h.document, str)
             and disclose.sd_jwt_issuer_part(h.document) == issuer_part
         ]
@@ -228,12 +226,7 @@ def derived_from(
         return []
     same = [
         h.id
-        for h in _records(inst, account)
+        for h in kept.all_of(inst, account.id)
         if isinstance(h.document, dict) and h.document.get("id") == shown["id"]
     ]
     return same[:1]
-
-
-def _records(inst: Installation, account: AccountRecord) -> list[CredentialRecord]:
-    with inst.db.transaction() as tx:
-        return store.list_credentials(tx, account.id)

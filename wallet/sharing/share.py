@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from wallet import store
 from wallet.answering import sd as answer_sd
-from wallet.errors import InvalidInputError, NotFoundError, WalletError
+from wallet.errors import InvalidInputError, NotFoundError, ShareLinkGone
 from wallet.installation import Installation
 from wallet.sharing import disclose, present
 from wallet.store import AccountRecord, PresentationRecord, ShareLinkRecord, ShareLogRecord
@@ -29,12 +29,6 @@ EXPIRY_CHOICES: dict[str, timedelta] = {
     "30d": timedelta(days=30),
 }
 ANYONE = "anyone with the link"
-
-
-class ShareLinkGone(WalletError):
-    """The link was withdrawn or has expired (410 Gone)."""
-
-    code = "share-link-gone"
 
 
 @dataclass(frozen=True)
@@ -104,6 +98,22 @@ def create_chosen_link(
             inst, account, [credential_id], shown, challenge=None, domain=None
         )
     return create_link(inst, account, expiry=expiry, presentation_id=kept.id)
+
+
+def download(
+    inst: Installation, account: AccountRecord, presentation_id: str
+) -> PresentationRecord:
+    """One of the learner's presentations, to be downloaded as a file: logged as shared
+    (with its audience, or as a downloaded file) with the credentials it carries."""
+    record = present.get(inst, account, presentation_id)
+    document = record.document
+    ids = present.credential_ids_in(inst, account, document) if isinstance(document, dict) else []
+    with inst.db.transaction() as tx:
+        store.add_share_log(
+            tx, account.id, kind="download", recipient=record.audience or "(downloaded file)",
+            credential_ids=ids, at=inst.stamp(), detail={"presentation": record.id},
+        )  # fmt: skip
+    return record
 
 
 def links(inst: Installation, account: AccountRecord) -> list[ShareLinkRecord]:

@@ -1,19 +1,22 @@
 """Dependencies named once (``Annotated`` aliases): settings, the installation, the visitor
-(session, account, CSRF token) and the signed-in learner.
+(session, account, CSRF token), the signed-in learner and a page's checked form.
 
 ::
 
-    from wallet.web.deps import CurrentAccount, InstallationDep, VisitorDep
+    from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, VisitorDep
 
-    @router.get("/credentials/{credential_id}")
-    def credential_page(credential_id: str, request: Request, inst: InstallationDep,
-                        account: CurrentAccount, visitor: VisitorDep) -> Response: ...
+    @router.post("/credentials/{credential_id}/delete")
+    def delete(credential_id: str, request: Request, inst: InstallationDep,
+               account: CurrentAccount, visitor: VisitorDep, form: CheckedForm) -> Response:
+        form.get("confirm"); form.file  # (bytes | None: the first file of a multipart form)
 
-``CurrentAccount`` is the signed-in learner's :class:`wallet.store.AccountRecord`; without
-one, a page route answers 303 to ``/sign-in?next=<path>`` and a JSON route (under
-``/api/``) answers 401 problem+json (app.py turns :class:`NotSignedIn` into either).
-A session whose account is gone, or that was ended by a sign-out (an older session
-epoch), counts as no session.
+``CurrentAccount`` is the signed-in learner's account record; without one, a page route
+answers 303 to ``/sign-in?next=<path>`` and a JSON route (under ``/api/``) answers 401
+problem+json (app.py turns :class:`NotSignedIn` into either). A session whose account is
+gone, or that was ended by a sign-out (an older session epoch), counts as no session.
+
+``CheckedForm`` reads the form (:func:`servicekit.forms.read_form`) and refuses one without
+this session's CSRF token with a 403 error page ("Form refused") before the route runs.
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from servicekit.forms import Form, read_form
+from servicekit.problems import Problem
 from servicekit.sessions import Session, Sessions
-from wallet import store
+from wallet import accounts
+from wallet.accounts import AccountRecord
 from wallet.installation import Installation
 from wallet.settings import Settings
-from wallet.store import AccountRecord
 
 COOKIE = "ler_wallet_session"
+FORM_REFUSED = "The form's security token is missing or out of date. Reload the page and retry."
 
 
 class NotSignedIn(Exception):
@@ -49,12 +55,15 @@ class Visitor:
         return self.account is not None
 
 
+NOBODY = Visitor(None, None, None)
+
+
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _installation(request: Request) -> Installation:
+def installation_of(request: Request) -> Installation:
     inst: Installation = request.app.state.inst
     return inst
 
@@ -64,27 +73,23 @@ def sessions_of(request: Request) -> Sessions:
     return sessions
 
 
-def visitor_of(request: Request, inst: Installation) -> Visitor:
+def visitor_of(request: Request) -> Visitor:
     """The visitor of a request: its session if the cookie is good, the learner if the
     session names a live account at its current epoch."""
+    inst = installation_of(request)
     sessions = sessions_of(request)
     session = sessions.read(request.cookies.get(sessions.cookie), inst.now())
     if session is None:
-        return Visitor(None, None, None)
-    account = None
+        return NOBODY
     named = session.account
-    if named is not None:
-        with inst.db.transaction() as tx:
-            found = store.get_account(tx, named[0])
-        if found is not None and found.session_epoch == named[1]:
-            account = found
+    account = None if named is None else accounts.session_account(inst, *named)
     return Visitor(session, account, sessions.csrf_token(session))
 
 
 def _visitor(request: Request) -> Visitor:
     cached: Visitor | None = getattr(request.state, "visitor", None)
     if cached is None:
-        cached = visitor_of(request, _installation(request))
+        cached = visitor_of(request)
         request.state.visitor = cached
     return cached
 
@@ -95,7 +100,15 @@ def _current_account(visitor: Annotated[Visitor, Depends(_visitor)]) -> AccountR
     return visitor.account
 
 
+async def _checked_form(request: Request, visitor: Annotated[Visitor, Depends(_visitor)]) -> Form:
+    form = await read_form(request)
+    if not sessions_of(request).csrf_ok(visitor.session, form.fields.get("csrf")):
+        raise Problem(403, "Form refused", FORM_REFUSED, "form-refused")
+    return form
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
-InstallationDep = Annotated[Installation, Depends(_installation)]
+InstallationDep = Annotated[Installation, Depends(installation_of)]
 VisitorDep = Annotated[Visitor, Depends(_visitor)]
 CurrentAccount = Annotated[AccountRecord, Depends(_current_account)]
+CheckedForm = Annotated[Form, Depends(_checked_form)]

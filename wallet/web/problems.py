@@ -1,29 +1,29 @@
-"""The wallet's use-case errors as RFC 9457 problem details (see servicekit.problems)."""
+"""The wallet's use-case errors as HTTP statuses: one table, for :class:`servicekit.app.ErrorRules`
+(problem+json under ``/api/``, the error page elsewhere) and for the pages that show a
+refusal in their own form (the receive page, the offer page)."""
 
 from __future__ import annotations
 
-from fastapi.responses import JSONResponse
+from servicekit.app import ErrorRules
+from wallet.errors import (
+    ConflictError,
+    NotFoundError,
+    ShareLinkGone,
+    SignInRefused,
+    WalletError,
+)
 
-from servicekit.problems import PROBLEM, problem
-from wallet.errors import ConflictError, NotFoundError, SignInRefused, WalletError
-
-__all__ = ["PROBLEM", "from_error", "problem", "status_of"]
-
-_STATUS: dict[type[WalletError], tuple[int, str]] = {
+STATUSES: dict[type[Exception], tuple[int, str]] = {
     NotFoundError: (404, "Not found"),
     ConflictError: (409, "Conflict"),
     SignInRefused: (401, "Sign-in refused"),
+    ShareLinkGone: (410, "This link is no longer shared"),
+    WalletError: (422, "Cannot do that"),  # any other use-case error: the input, refused
 }
+"""Use-case error class -> (status, title); the first class that matches wins."""
 
 
 def status_of(exc: WalletError) -> tuple[int, str]:
     """The HTTP status and title of a use-case error: 404 not found, 409 conflict, 401
-    sign-in refused, else 422."""
-    return next(
-        (found for cls, found in _STATUS.items() if isinstance(exc, cls)), (422, "Cannot do that")
-    )
-
-
-def from_error(exc: WalletError) -> JSONResponse:
-    status, title = status_of(exc)
-    return problem(status, title, str(exc), exc.code)
+    sign-in refused, 410 a share link gone, else 422."""
+    return ErrorRules(statuses=STATUSES).status_of(exc) or (422, "Cannot do that")

@@ -28,32 +28,65 @@ answer is 502 with the same body.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import Body
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from servicekit.json_route import api_router
 from wallet.answering.at_once import Wanted, answer_at_once
+from wallet.receiving import kept
 from wallet.sharing import disclose, present
 from wallet.sharing.disclose import MAX_POINTERS, Choice
 from wallet.web.deps import CurrentAccount, InstallationDep
 
-router = APIRouter(prefix="/api", tags=["selective disclosure"])
+router = api_router(prefix="/api", tags=["selective disclosure"])
 
 Pointers = list[str] | None
 
+HELD_ID = "3f9c2a7e5b1d4c8e9a0b6f2d1e7c4a95"  # a credential id, as the wallet makes them
+CHOICE_EXAMPLE: dict[str, Any] = {"disclose": ["/credentialSubject/achievement/name", "/validFrom"]}
+
 
 class ChoiceIn(BaseModel):
+    """The fields to share (``disclose``) or to keep back (``hide``), as JSON pointers;
+    neither: every field."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [CHOICE_EXAMPLE, {"hide": ["/credentialSubject/result"]}]}
+    )
+
     disclose: Pointers = Field(None, max_length=MAX_POINTERS, description="what goes")
     hide: Pointers = Field(None, max_length=MAX_POINTERS, description="what stays")
 
 
 class WantedIn(ChoiceIn):
+    """One of the learner's credentials for the answer, with its choice of fields."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": HELD_ID, **CHOICE_EXAMPLE}]})
+
     id: str = Field(min_length=1, max_length=64)
 
 
 class AnswerIn(BaseModel):
+    """A verifier's request and the credentials (with their fields) that answer it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "request": "openid4vp://?client_id=redirect_uri%3Ahttps%3A%2F%2Fverifier"
+                    ".example%2Fopenid4vp%2Fresponse&request_uri=https%3A%2F%2Fverifier.example"
+                    "%2Fopenid4vp%2Frequests%2F5d1c",
+                    "credentials": [
+                        {"id": HELD_ID, **CHOICE_EXAMPLE},
+                    ],
+                }
+            ]
+        }
+    )
+
     request: str = Field(min_length=1, max_length=100_000)
     credentials: list[WantedIn] = Field(min_length=1, max_length=present.MAX_CREDENTIALS)
 
@@ -64,7 +97,7 @@ def _choice_json(choice: Choice) -> dict[str, Any]:
 
 @router.get("/credentials/{credential_id}/fields", summary="The fields of a credential")
 def fields(credential_id: str, inst: InstallationDep, account: CurrentAccount) -> dict[str, Any]:
-    [record] = present.chosen_records(inst, account, [credential_id])
+    record = kept.get(inst, account.id, credential_id)
     choice = disclose.choose(record)
     return {
         "id": record.id,
@@ -90,9 +123,9 @@ def preview(
     credential_id: str,
     inst: InstallationDep,
     account: CurrentAccount,
-    body: ChoiceIn | None = None,
+    body: Annotated[ChoiceIn | None, Body(examples=[CHOICE_EXAMPLE])] = None,
 ) -> dict[str, Any]:
-    [record] = present.chosen_records(inst, account, [credential_id])
+    record = kept.get(inst, account.id, credential_id)
     body = body or ChoiceIn(disclose=None, hide=None)
     choice = disclose.choose(record, show=body.disclose, hide=body.hide)
     return {"credential": disclose.preview(choice), **_choice_json(choice)}

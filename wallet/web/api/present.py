@@ -11,19 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
-
-from wallet import store
+from servicekit.json_route import api_router
 from wallet.sharing import present, share
 from wallet.web.deps import CurrentAccount, InstallationDep
 
-router = APIRouter(prefix="/api", tags=["presentations"])
+router = api_router(prefix="/api", tags=["presentations"])
 
 
 @router.get("/presentations")
 def list_presentations(inst: InstallationDep, account: CurrentAccount) -> list[dict[str, Any]]:
-    with inst.db.transaction() as tx:
-        records = store.list_presentations(tx, account.id)
+    records = present.all_of(inst, account)
     return [{"id": r.id, "audience": r.audience, "created": r.created} for r in records]
 
 

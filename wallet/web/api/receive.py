@@ -1,5 +1,6 @@
-"""JSON routes to receive credentials and re-check them (use cases in :mod:`wallet.receiving.receive`).
-The signed-in learner's session authenticates; errors are problem+json.
+"""JSON routes to receive credentials and re-check them (use cases in
+:mod:`wallet.receiving.receive`). The signed-in learner's session authenticates; errors are
+problem+json.
 
 ======================================  ========================================================
 ``POST /api/receive/offer``             ``{"offer": link | QR text | JSON, "tx_code"?}``
@@ -18,26 +19,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from servicekit.json_route import api_router
+from servicekit.problems import Problem
 from wallet.receiving import receive
-from wallet.store import CredentialRecord
+from wallet.receiving.kept import CredentialRecord
 from wallet.web.deps import CurrentAccount, InstallationDep
-from wallet.web.problems import problem
 
-router = APIRouter(prefix="/api", tags=["receive"])
+router = api_router(prefix="/api", tags=["receive"])
 
-BODY_TYPES = {
-    "application/json",
-    "application/ld+json",
-    "application/vc+ld+json",
-    "application/jwt",
-    "application/vc+jwt",
-    "application/dc+sd-jwt",
-    "image/png",
-    "image/svg+xml",
+JSON_TYPES = ("application/json", "application/ld+json", "application/vc+ld+json")
+TEXT_TYPES = ("application/jwt", "application/vc+jwt", "application/dc+sd-jwt")
+IMAGE_TYPES = ("image/png", "image/svg+xml")
+BODY_TYPES = {*JSON_TYPES, *TEXT_TYPES, *IMAGE_TYPES}
+
+EXAMPLE_CREDENTIAL = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ],
+    "type": ["VerifiableCredential", "OpenBadgeCredential"],
+    "issuer": {"id": "did:web:issuer.example", "type": ["Profile"], "name": "Example College"},
+    "validFrom": "2025-01-01T00:00:00Z",
+    "credentialSubject": {"id": "did:key:z6Mk...", "type": ["AchievementSubject"]},
+    "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"},
+}
+CREDENTIAL_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The credential itself: its JSON, a VC-JWT or SD-JWT, or a baked badge.",
+        "content": {
+            **{
+                media: {"schema": {"type": "object"}, "example": EXAMPLE_CREDENTIAL}
+                for media in JSON_TYPES
+            },
+            **{media: {"schema": {"type": "string"}} for media in TEXT_TYPES},
+            **{media: {"schema": {"type": "string", "format": "binary"}} for media in IMAGE_TYPES},
+        },
+    }
 }
 
 
@@ -58,6 +80,20 @@ def credential_json(record: CredentialRecord) -> dict[str, Any]:
 
 
 class OfferIn(BaseModel):
+    """An OpenID4VCI credential offer to redeem (Pre-Authorized Code Flow)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "offer": "openid-credential-offer://?credential_offer_uri="
+                    "https%3A%2F%2Fissuer.example%2Fissuers%2Fcollege%2Foffers%2F7f3a",
+                    "tx_code": "493536",
+                }
+            ]
+        }
+    )
+
     offer: str = Field(min_length=1, max_length=20_000, description="link, QR text or JSON")
     tx_code: str | None = Field(None, max_length=100, description="the Transaction Code")
 
@@ -69,14 +105,19 @@ def receive_offer(body: OfferIn, inst: InstallationDep, account: CurrentAccount)
     return JSONResponse(credential_json(got.record), status_code=201)
 
 
-@router.post("/receive/credential", status_code=201, summary="Add a credential (file or text)")
+@router.post(
+    "/receive/credential",
+    status_code=201,
+    summary="Add a credential (file or text)",
+    openapi_extra=CREDENTIAL_BODY,
+)
 async def receive_credential(
     request: Request, inst: InstallationDep, account: CurrentAccount
 ) -> Response:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in BODY_TYPES:
         allowed = ", ".join(sorted(BODY_TYPES))
-        return problem(415, "Unsupported media type", f"send one of {allowed}", "media-type")
+        raise Problem(415, "Unsupported media type", f"send one of {allowed}", "media-type")
     got = receive.receive_file(inst, account, await request.body())
     return JSONResponse(credential_json(got.record), status_code=201)
 

@@ -16,26 +16,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from servicekit.pages import page_router, render
 from servicekit.sessions import account_subject
-from wallet import accounts, store
+from wallet import accounts
+from wallet.accounts import AccountRecord
 from wallet.errors import WalletError
 from wallet.installation import Installation
-from wallet.store import AccountRecord
-from wallet.web.deps import CurrentAccount, InstallationDep, Visitor, VisitorDep, sessions_of
-from wallet.web.pages.base import (
+from wallet.web.deps import (
+    NOBODY,
     CheckedForm,
-    clear_session,
-    error_page,
-    from_error,
-    local_path,
-    render,
-    set_session,
+    CurrentAccount,
+    InstallationDep,
+    Visitor,
+    VisitorDep,
+    sessions_of,
 )
+from wallet.web.pages.base import clear_session, local_path, set_session
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -153,8 +154,7 @@ def export(inst: InstallationDep, account: CurrentAccount) -> Response:
 def delete_page(
     request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
 ) -> Response:
-    with inst.db.transaction() as tx:
-        counts = {table: len(rows) for table, rows in store.rows_of_account(tx, account.id).items()}
+    counts = accounts.counts(inst, account.id)
     return render(request, visitor, "delete_account.html", account=account, counts=counts)
 
 
@@ -170,21 +170,14 @@ def delete_account(
     try:
         accounts.sign_in(inst, account.email, form.get("password"))
     except WalletError:
-        with inst.db.transaction() as tx:
-            rows = store.rows_of_account(tx, account.id)
-        counts = {table: len(table_rows) for table, table_rows in rows.items()}
+        counts = accounts.counts(inst, account.id)
         error = "That is not your password; nothing was deleted."
         return render(
             request, visitor, "delete_account.html", 403,
             account=account, counts=counts, error=error,
         )  # fmt: skip
-    try:
-        accounts.delete_account(inst, account.id)
-    except WalletError as exc:
-        return from_error(request, visitor, exc)
-    response = render(request, Visitor(None, None, None), "deleted.html")
+    accounts.delete_account(inst, account.id)  # a use-case error: the error page
+    response = render(request, NOBODY, "deleted.html")
     clear_session(response)
     return response
 
-
-__all__ = ["error_page", "router"]

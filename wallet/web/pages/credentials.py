@@ -14,40 +14,23 @@ report stored with each credential (see ``wallet.views.cards``); these pages nev
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wallet import store
-from wallet.errors import NotFoundError
-from wallet.installation import Installation
-from wallet.views.cards import Card, card_of
+from servicekit.pages import page_router, render
+from wallet.receiving import kept
+from wallet.views import held
 from wallet.views.skills import skills_of
-from wallet.web.deps import CurrentAccount, InstallationDep, VisitorDep
-from wallet.web.pages.base import CheckedForm, render
+from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, VisitorDep
 
-router = APIRouter(include_in_schema=False)
-
-
-def _card(inst: Installation, account_id: str, credential_id: str) -> Card:
-    with inst.db.transaction() as tx:
-        record = store.get_credential(tx, account_id, credential_id)
-    if record is None:
-        raise NotFoundError("you hold no credential with this id")
-    return card_of(record, inst.now())
-
-
-def _cards(inst: Installation, account_id: str) -> list[Card]:
-    with inst.db.transaction() as tx:
-        records = store.list_credentials(tx, account_id)
-    now = inst.now()
-    return [card_of(record, now) for record in records]
+router = page_router()
 
 
 @router.get("/credentials", response_class=HTMLResponse)
 def cards_page(
     request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
 ) -> Response:
-    cards = _cards(inst, account.id)
+    cards = held.cards(inst, account.id)
     deleted = request.query_params.get("deleted") == "1"
     return render(request, visitor, "cards.html", cards=cards, deleted=deleted)
 
@@ -60,7 +43,7 @@ def credential_page(
     account: CurrentAccount,
     visitor: VisitorDep,
 ) -> Response:
-    card = _card(inst, account.id, credential_id)
+    card = held.card(inst, account.id, credential_id)
     return render(request, visitor, "credential.html", card=card)
 
 
@@ -72,7 +55,7 @@ def delete_page(
     account: CurrentAccount,
     visitor: VisitorDep,
 ) -> Response:
-    card = _card(inst, account.id, credential_id)
+    card = held.card(inst, account.id, credential_id)
     return render(request, visitor, "credential_delete.html", card=card)
 
 
@@ -84,10 +67,7 @@ def delete_credential(
     form: CheckedForm,
 ) -> Response:
     """Deletes the credential from the wallet (the issuer's records are not touched)."""
-    with inst.db.transaction() as tx:
-        deleted = store.delete_credential(tx, account.id, credential_id)
-    if not deleted:
-        raise NotFoundError("you hold no credential with this id")
+    kept.delete(inst, account.id, credential_id)
     return RedirectResponse("/credentials?deleted=1", status_code=303)
 
 
@@ -95,6 +75,6 @@ def delete_credential(
 def skills_page(
     request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
 ) -> Response:
-    cards = _cards(inst, account.id)
+    cards = held.cards(inst, account.id)
     skills = skills_of(cards)
     return render(request, visitor, "skills.html", skills=skills, count=len(cards))

@@ -21,24 +21,20 @@ with ``sd:<credential id>=1`` saying the form carries that credential's choice
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from wallet.answering import sd as answer_sd
-from wallet.answering.match import RequestView
-from wallet.installation import Installation
+from servicekit.forms import Form
+from servicekit.pages import page_router, render
+from wallet.receiving import kept
 from wallet.sharing import disclose, present, share
 from wallet.sharing.disclose import Choice
-from wallet.store import AccountRecord
 from wallet.views import field_text
-from wallet.views.field_text import Listing
-from wallet.web.deps import CurrentAccount, InstallationDep, VisitorDep
-from wallet.web.pages.base import CheckedForm, Form, render
+from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, VisitorDep
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 
 def preview_text(choice: Choice) -> str:
@@ -59,42 +55,6 @@ def shown_of(form: Form) -> dict[str, list[str]]:
     return out
 
 
-def request_listings(view: RequestView) -> dict[str, Listing]:
-    """The fields, in words, of the default choice (every field on) of each selectively
-    disclosable credential that matches the request, for the request page's switches."""
-    out: dict[str, Listing] = {}
-    for query in view.queries:
-        for held in query.matches:
-            if held.record.id in out or disclose.kind_of(held.record) == disclose.PLAIN:
-                continue
-            out[held.record.id] = field_text.listing(disclose.choose(held.record))
-    return out
-
-
-def readable(documents: Mapping[str, Sequence[Any]]) -> list[tuple[str, str]]:
-    """For each SD-JWT about to go (query id, its claims as the verifier will read them):
-    the compact string itself says nothing to a person."""
-    out = []
-    for query_id, items in documents.items():
-        for item in items:
-            if isinstance(item, str) and disclose.is_sd_jwt(item):
-                claims = disclose.sd_jwt_claims(item, view=True)
-                out.append((query_id, json.dumps(claims, indent=2, ensure_ascii=False)))
-    return out
-
-
-def hidden_of(
-    inst: Installation, account: AccountRecord, shown: Mapping[str, Sequence[str]]
-) -> list[tuple[str, tuple[str, ...]]]:
-    """(credential name, labels of its hidden fields) for each credential with a choice."""
-    out = []
-    for credential_id in shown:
-        choice = answer_sd.choice_for(inst, account, credential_id, shown)
-        credential = disclose.credential_view(choice.record.document)
-        out.append((present.display_name(credential, choice.record), choice.hidden_labels))
-    return out
-
-
 @router.get("/credentials/{credential_id}/disclose", response_class=HTMLResponse)
 def disclose_page(
     credential_id: str,
@@ -103,7 +63,7 @@ def disclose_page(
     account: CurrentAccount,
     visitor: VisitorDep,
 ) -> Response:
-    [record] = present.chosen_records(inst, account, [credential_id])
+    record = kept.get(inst, account.id, credential_id)
     chosen = request.query_params.get("chosen") == "1"
     show = request.query_params.getlist("show") if chosen else None
     choice = disclose.choose(record, show=show)

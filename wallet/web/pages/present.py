@@ -1,12 +1,9 @@
-"""Pages to curate and share: presentations, verifiers' requests, share links, the log.
+"""Pages to curate and share: presentations, share links, the log (use cases in
+:mod:`wallet.sharing`). Verifiers' requests are in :mod:`wallet.web.pages.requests`.
 
 ==================================  ==========  ===========================================
 ``/presentations``                  learner     list; build one from chosen credentials
 ``/presentations/{id}``             learner     the signed JSON; download, share, delete
-``/requests``                       learner     paste an OpenID4VP link / VC-API request
-``/requests/{id}``                  learner     what matches; choose; preview exactly
-``/requests/{id}/send``             learner     POST: direct_post to the verifier, once
-``/requests/{id}/download``         learner     POST: the VC-API answer as a file, once
 ``/share-links``                    learner     links, their state; make one; withdraw
 ``/shared``                         learner     the log: what went to whom, when
 ``/s/{token}``                      public      a shared presentation (404 unknown, 410 gone)
@@ -15,39 +12,15 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wallet import store
-from wallet.answering import answer
-from wallet.answering import match as answer_match
-from wallet.answering import request as answer_request
+from servicekit.pages import page_router, render
 from wallet.sharing import present, share
-from wallet.sharing.share import ShareLinkGone
-from wallet.web.deps import CurrentAccount, InstallationDep, VisitorDep
-from wallet.web.pages import disclose as disclose_pages
-from wallet.web.pages.base import CheckedForm, Form, error_page, render
+from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, VisitorDep
+from wallet.web.pages.base import json_download, pretty
 
-router = APIRouter(include_in_schema=False)
-
-
-def pretty(document: Any) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False)
-
-
-def _json_download(document: Any, filename: str) -> Response:
-    return Response(
-        json.dumps(document, indent=2, ensure_ascii=False),
-        media_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+router = page_router()
 
 
 # --- presentations ----------------------------------------------------------------------------
@@ -57,9 +30,7 @@ def _json_download(document: Any, filename: str) -> Response:
 def presentations_page(
     request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
 ) -> Response:
-
-    with inst.db.transaction() as tx:
-        records = store.list_presentations(tx, account.id)
+    records = present.all_of(inst, account)
     holdings = present.holdings(inst, account)
     return render(request, visitor, "presentations.html", presentations=records, holdings=holdings)
 
@@ -97,16 +68,8 @@ def presentation_page(
 def presentation_download(
     presentation_id: str, inst: InstallationDep, account: CurrentAccount
 ) -> Response:
-    record = present.get(inst, account, presentation_id)
-    document = record.document
-    ids = present.credential_ids_in(inst, account, document) if isinstance(document, dict) else []
-
-    with inst.db.transaction() as tx:
-        store.add_share_log(
-            tx, account.id, kind="download", recipient=record.audience or "(downloaded file)",
-            credential_ids=ids, at=inst.stamp(), detail={"presentation": record.id},
-        )  # fmt: skip
-    return _json_download(document, f"presentation-{record.id[:8]}.json")
+    record = share.download(inst, account, presentation_id)
+    return json_download(record.document, f"presentation-{record.id[:8]}.json")
 
 
 @router.post("/presentations/{presentation_id}/delete", response_class=HTMLResponse)
@@ -180,112 +143,12 @@ def share_log_page(
 def shared_presentation(
     token: str, request: Request, inst: InstallationDep, visitor: VisitorDep
 ) -> Response:
-    """Public: whoever holds the link sees the presentation (and where to verify it)."""
-    try:
-        link, record = share.open_link(inst, token)
-    except ShareLinkGone as exc:
-        return error_page(request, visitor, 410, "This link is no longer shared", str(exc))
+    """Public: whoever holds the link sees the presentation (and where to verify it); an
+    unknown link is 404, a withdrawn or expired one 410 (the error page)."""
+    link, record = share.open_link(inst, token)
     response = render(
         request, visitor, "shared_public.html", link=link, json_text=pretty(record.document)
     )
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
-
-
-# --- verifiers' requests ----------------------------------------------------------------------
-
-
-@router.get("/requests", response_class=HTMLResponse)
-def requests_page(
-    request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
-) -> Response:
-
-    with inst.db.transaction() as tx:
-        records = store.list_requests(tx, account.id)
-    return render(request, visitor, "requests.html", records=records)
-
-
-@router.post("/requests", response_class=HTMLResponse)
-def requests_open(inst: InstallationDep, account: CurrentAccount, form: CheckedForm) -> Response:
-    record = answer_request.open_request(inst, account, form.get("request"))
-    return RedirectResponse(f"/requests/{record.id}", status_code=303)
-
-
-@router.get("/requests/{request_id}", response_class=HTMLResponse)
-def request_page(
-    request_id: str,
-    request: Request,
-    inst: InstallationDep,
-    account: CurrentAccount,
-    visitor: VisitorDep,
-) -> Response:
-    request_view = answer_match.view(inst, account, request_id)
-    listings = disclose_pages.request_listings(request_view)
-    return render(request, visitor, "request.html", view=request_view, listings=listings)
-
-
-def _choices(form: Form) -> dict[str, list[str]]:
-    """``q:<query>`` = credential id (one) and ``c:<query>:<credential>`` checkboxes."""
-    out: dict[str, list[str]] = {}
-    for name, value in form.fields.items():
-        if name.startswith("q:") and value:
-            out.setdefault(name[2:], []).append(value)
-        elif name.startswith("c:"):
-            query_id, _, credential_id = name[2:].rpartition(":")
-            out.setdefault(query_id, []).append(credential_id)
-    return out
-
-
-@router.post("/requests/{request_id}/prepare", response_class=HTMLResponse)
-def request_prepare(
-    request_id: str,
-    request: Request,
-    inst: InstallationDep,
-    account: CurrentAccount,
-    visitor: VisitorDep,
-    form: CheckedForm,
-) -> Response:
-    choices = _choices(form)
-    picked = {c for ids in choices.values() for c in ids}
-    fields = {k: v for k, v in disclose_pages.shown_of(form).items() if k in picked}
-    prepared = answer.prepare(inst, account, request_id, choices, fields)
-    request_view = answer_match.view(inst, account, request_id)
-    documents = {qid: [r.document for r in records] for qid, records in prepared.items()}
-    ids = {qid: ",".join(r.id for r in records) for qid, records in prepared.items()}
-    state = request_view.record.request.get("state")
-    shown = documents["all"][0] if "all" in documents else documents
-    return render(
-        request, visitor, "request_preview.html", view=request_view, ids=ids,
-        json_text=pretty(shown), state=state, readable=disclose_pages.readable(documents),
-        hidden=disclose_pages.hidden_of(inst, account, fields),
-        response_uri=request_view.record.request.get("response_uri")
-        or request_view.verifier.removeprefix("redirect_uri:"),
-    )  # fmt: skip
-
-
-@router.post("/requests/{request_id}/send", response_class=HTMLResponse)
-def request_send(
-    request_id: str,
-    request: Request,
-    inst: InstallationDep,
-    account: CurrentAccount,
-    visitor: VisitorDep,
-    form: CheckedForm,
-) -> Response:
-    ids = {
-        name[2:]: [i for i in value.split(",") if i]
-        for name, value in form.fields.items()
-        if name.startswith("p:")
-    }
-    result = answer.send(inst, account, request_id, ids)
-    status = 200 if result.accepted else 502
-    return render(request, visitor, "request_sent.html", status, result=result)
-
-
-@router.post("/requests/{request_id}/download")
-def request_download(
-    request_id: str, inst: InstallationDep, account: CurrentAccount, form: CheckedForm
-) -> Response:
-    document = answer.download(inst, account, request_id, form.get("presentation"))
-    return _json_download(document, f"presentation-{request_id[:8]}.json")

@@ -1,5 +1,6 @@
-"""Pages to receive credentials and re-check them (use cases in :mod:`wallet.receiving.receive`), and
-the background re-check job (started with the app, see :func:`rechecking`).
+"""Pages to receive credentials and re-check them (use cases in
+:mod:`wallet.receiving.receive`; the background re-check is
+:mod:`wallet.receiving.background`, run by app.py).
 
 ===================================  ==========  ==========================================
 ``/receive``                         learner     three ways in: an offer, a file, pasted text
@@ -15,63 +16,21 @@ the background re-check job (started with the app, see :func:`rechecking`).
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from wallet import store
+from servicekit.pages import page_router, render
+from wallet.accounts import AccountRecord
 from wallet.errors import NotFoundError, WalletError
 from wallet.installation import Installation
-from wallet.receiving import receive
-from wallet.store import AccountRecord
-from wallet.web.deps import CurrentAccount, InstallationDep, Visitor, VisitorDep
-from wallet.web.pages.base import CheckedForm, local_path, render
+from wallet.receiving import kept, receive
+from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, Visitor, VisitorDep
+from wallet.web.pages.base import local_path
 from wallet.web.problems import status_of
 
-log = logging.getLogger(__name__)
-
-
-# --- the background re-check job --------------------------------------------------------------
-
-
-def recheck_loop(inst: Installation, interval: float, stop: threading.Event) -> None:
-    """Every ``interval`` seconds, re-verify the credentials due (:func:`receive.recheck_due`)
-    until ``stop`` is set. A failing run is logged and the loop goes on."""
-    while not stop.wait(interval):
-        try:
-            receive.recheck_due(inst, every=timedelta(seconds=interval))
-        except Exception:  # the job must outlive one bad run (a database hiccup)
-            log.exception("background re-check failed")
-
-
-@asynccontextmanager
-async def rechecking(app: FastAPI) -> AsyncIterator[None]:
-    """App lifespan: a daemon thread runs :func:`recheck_loop` while the app is up. The
-    interval is ``settings.recheck_interval`` (seconds; 0 turns the job off)."""
-    inst: Installation = app.state.inst
-    interval = inst.settings.recheck_interval
-    stop = threading.Event()
-    thread = None
-    if interval > 0:
-        thread = threading.Thread(
-            target=recheck_loop, args=(inst, interval, stop), name="wallet-recheck", daemon=True
-        )
-        thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        if thread is not None:
-            thread.join(timeout=10)
-
-
-router = APIRouter(include_in_schema=False, lifespan=rechecking)
+router = page_router()
 
 
 # --- receiving ---------------------------------------------------------------------------------
@@ -204,10 +163,7 @@ def received(
     account: CurrentAccount,
     visitor: VisitorDep,
 ) -> Response:
-    with inst.db.transaction() as tx:
-        record = store.get_credential(tx, account.id, credential_id)
-    if record is None:
-        raise NotFoundError("no such credential in your wallet")
+    record = kept.get(inst, account.id, credential_id)
     return render(request, visitor, "received.html", credential=record)
 
 
