@@ -180,4 +180,3 @@ def delete_account(
     response = render(request, NOBODY, "deleted.html")
     clear_session(response)
     return response
-

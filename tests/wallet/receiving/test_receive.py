@@ -400,6 +400,10 @@ HOSTILE = {
         "not a credential the wallet can read",
     ),
     "not-a-vc": (b'{"@context": [], "type": ["Thing"]}', "not a verifiable credential"),
+    "type-an-object": (  # §4.5: an object is no type at all, whatever its member names
+        b'{"@context": [], "type": {"VerifiableCredential": 1}}',
+        "not a verifiable credential",
+    ),
     "presentation": (
         b'{"@context": ["https://www.w3.org/ns/credentials/v2"], '
         b'"type": ["VerifiablePresentation"]}',
@@ -536,7 +540,7 @@ def test_forms_need_the_csrf_token_and_a_session(wallet: FastAPI, alice: TestCli
     assert browser(wallet).post("/api/credentials/recheck").status_code == 401
 
 
-# --- the key proof the wallet sends (vckit.protocols.oid4vci.key_proof) -------------------------------------
+# --- the key proof the wallet sends (vckit.protocols.oid4vci.key_proof) ------------------------
 
 
 def test_the_key_proof_is_what_appendix_f_asks_and_verifies_at_an_issuer() -> None:

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.wallet.conftest import ALICE, BOB, Clock, WalletFactory, browser, csrf, sign_up
-from tests.wallet.test_present import NURSING, add_credential
+from tests.wallet.sharing.test_present import NURSING, add_credential
 from vckit.verification import VerifyOptions, verify
 
 LINK = re.compile(r"https://wallet\.test/s/([A-Za-z0-9_-]+)")
