@@ -11,8 +11,9 @@ credential verified on arrival and kept WITH its report; re-checks, one, all, or
     got = receive.receive_text(inst, account, text)                # JSON, JWT or SD-JWT
     receive.recheck(inst, account.id, credential_id)   # re-verify one; recheck_all; recheck_due
 
-The offer protocol itself (metadata, token, nonce, key proof, credential request) is
-:mod:`wallet.receiving.offer`. Here: what is done with what arrives.
+The offer protocol itself is :mod:`wallet.receiving.offer` (the offer) and
+:mod:`wallet.receiving.redeem` (metadata, token, nonce, key proof, credential request).
+Here: what is done with what arrives.
 
 1. **Read** (:func:`read_credential`): a baked PNG/SVG gives up its credential
    (:func:`vckit.ob.baking.extract`); text goes through :func:`vckit.document.read_input` (size,
@@ -42,6 +43,7 @@ from wallet import accounts, store
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError
 from wallet.installation import Installation
 from wallet.receiving import offer as receive_offer
+from wallet.receiving import redeem
 from wallet.receiving.check import (
     VERDICTS,
     check,
@@ -224,7 +226,7 @@ def redeem_offer(
     if offer.state == "redeemed":
         raise ConflictError("you have redeemed this offer already")
     try:
-        document = receive_offer.redeem(
+        document = redeem.redeem(
             inst.http,
             offer.offer,
             key=accounts.holder_key(inst, account),

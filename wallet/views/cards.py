@@ -8,17 +8,7 @@ and/or revoked)**. The wallet adds the achievement's **criteria**, **alignments*
 **results** and the credential's **evidence** (OB 3.0 §B.1 Achievement, §B.1.3
 Alignment, §B.1.17 Result, §B.1.9 Evidence).
 
-The badge on a card tells the truth of the stored report (``vckit.report`` JSON), worst
-first::
-
-    Failed: <check>     a check other than status / validity failed (signature, format ...)
-    Revoked             the status check found the revocation bit set
-    Suspended           the status check found the suspension bit set
-    Expired             validUntil (or the JWT's exp) had passed when checked, or has
-                        passed since the last check (``now``)
-    Not fully checked   nothing failed but some check could not be made
-    Verified            every check passed
-    Not checked yet     no report is stored
+The badge on a card, the verdict of its stored report, is :mod:`wallet.views.badge`.
 
 A credential whose content cannot be read (a JWT that does not decode) still gets a card,
 named as such, with the badge of its report.
@@ -35,9 +25,9 @@ from typing import Any
 from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import VckitError
 from vckit.jose.vc_jwt import peek
-from vckit.report import CHECK_TITLES
 from wallet.sharing.disclose import credential_view, is_sd_jwt, sd_jwt_claims
 from wallet.store import CredentialRecord
+from wallet.views.badge import Badge, CheckLine, badge_of, check_lines
 
 SAFE_IMAGE_PREFIXES = (
     "https://",
@@ -49,36 +39,6 @@ SAFE_IMAGE_PREFIXES = (
 )
 """Images a card shows (the pages' Content-Security-Policy allows ``https:`` and
 ``data:``); any other scheme (``http:``, ``javascript:``) is not shown."""
-
-BADGE_LABELS = {
-    "verified": "Verified",
-    "revoked": "Revoked",
-    "suspended": "Suspended",
-    "expired": "Expired",
-    "unchecked": "Not fully checked",
-    "not-checked": "Not checked yet",
-}
-
-
-@dataclass(frozen=True)
-class Badge:
-    """The verdict shown on a card. ``kind`` is a CSS class and a stable word."""
-
-    kind: str  # verified | failed | revoked | suspended | expired | unchecked | not-checked
-    label: str
-    detail: str
-
-    @property
-    def trusted(self) -> bool:
-        return self.kind == "verified"
-
-
-@dataclass(frozen=True)
-class CheckLine:
-    id: str
-    title: str
-    status: str  # pass | fail | could-not-check
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -268,57 +228,6 @@ def evidence_of(credential: Mapping[str, Any]) -> tuple[Evidence, ...]:
         )
         for item in _objects(credential.get("evidence"))
     )
-
-
-def check_lines(report: Mapping[str, Any] | None) -> tuple[CheckLine, ...]:
-    """The named checks of a stored report (``vckit.report.Report.to_json``)."""
-    if report is None:
-        return ()
-    return tuple(
-        CheckLine(
-            str(item.get("id")),
-            CHECK_TITLES.get(str(item.get("id")), str(item.get("id"))),
-            str(item.get("status")),
-            str(item.get("detail", "")),
-        )
-        for item in _objects(report.get("checks"))
-    )
-
-
-def badge_of(
-    checks: tuple[CheckLine, ...],
-    *,
-    reported: bool,
-    valid_until: datetime | None = None,
-    now: datetime | None = None,
-) -> Badge:
-    """The verdict of the stored checks, worst first (see the module docstring)."""
-    if not reported:
-        return Badge(
-            "not-checked", BADGE_LABELS["not-checked"], "this credential was never checked"
-        )
-    failed = [c for c in checks if c.status == "fail"]
-    other = [c for c in failed if c.id not in ("status", "validity-period")]
-    if other:
-        return Badge("failed", f"Failed: {other[0].title}", other[0].detail)
-    for check in failed:
-        if check.id == "status" and check.detail.startswith("revocation"):
-            return Badge("revoked", BADGE_LABELS["revoked"], check.detail)
-        if check.id == "status" and check.detail.startswith("suspension"):
-            return Badge("suspended", BADGE_LABELS["suspended"], check.detail)
-    for check in failed:
-        if check.id == "validity-period" and "expired" in check.detail:
-            return Badge("expired", BADGE_LABELS["expired"], check.detail)
-    if failed:
-        return Badge("failed", f"Failed: {failed[0].title}", failed[0].detail)
-    if valid_until is not None and now is not None and now >= valid_until:
-        detail = f"validUntil {valid_until.isoformat()} has passed since the last check"
-        return Badge("expired", BADGE_LABELS["expired"], detail)
-    unchecked = [c for c in checks if c.status != "pass"]
-    if unchecked or not checks:
-        why = "; ".join(f"{c.title}: {c.detail}" for c in unchecked) or "the report has no checks"
-        return Badge("unchecked", BADGE_LABELS["unchecked"], why)
-    return Badge("verified", BADGE_LABELS["verified"], "every check passed")
 
 
 def _raw(document: Mapping[str, Any] | str) -> tuple[str, str | None]:

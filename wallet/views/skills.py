@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wallet.views.cards import Alignment, Badge, Card, link
+from wallet.views.badge import Badge
+from wallet.views.cards import Alignment, Card, link
 
 UNTRUSTED_KINDS = frozenset({"failed", "revoked", "suspended"})
 

@@ -28,7 +28,8 @@ from tests.wallet.held import (
     verify_through,
 )
 from vckit.verification import VerifyOptions, verify
-from wallet.views.cards import CheckLine, badge_of, card_of, check_lines
+from wallet.views.badge import CheckLine, badge_of, check_lines
+from wallet.views.cards import card_of
 
 # --- the OB 3.0 Displayer fields on 1EdTech's samples ---------------------------------------
 
