@@ -52,7 +52,7 @@ ACHIEVEMENT = "fundamentals-of-nursing-1"
 ISSUER_ID = f"{ISSUER_URL}/issuers/{SLUG}"
 PRE_AUTH = oid4vci.PRE_AUTHORIZED_GRANT
 GOOD = "<strong>Verified.</strong>"  # how the received page shows a credential that passed
-INTEROP = Path(__file__).resolve().parents[1] / "vectors" / "interop"
+INTEROP = Path(__file__).resolve().parents[2] / "vectors" / "interop"
 
 
 # --- helpers --------------------------------------------------------------------------------------
