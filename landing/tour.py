@@ -72,9 +72,9 @@ STEPS: tuple[Step, ...] = (
         "Three cards, each verified on arrival; one skills list across them, each skill "
         "linked to the credentials that show it.",
         (
-            "wallet/receive_offer.py",
-            "wallet/receive.py",
-            "wallet/skills.py",
+            "wallet/receiving/offer.py",
+            "wallet/receiving/receive.py",
+            "wallet/views/skills.py",
             "vckit/protocols/oid4vci.py",
         ),
     ),
@@ -120,8 +120,8 @@ STEPS: tuple[Step, ...] = (
         "The presentation is signed with the learner's own key and bound to the verifier's "
         "challenge; the share log records what went to whom.",
         (
-            "wallet/disclose.py",
-            "wallet/answer.py",
+            "wallet/sharing/disclose.py",
+            "wallet/answering/answer.py",
             "vckit/disclosure/fields.py",
             "vckit/di/ecdsa_sd/",
         ),
