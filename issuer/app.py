@@ -18,15 +18,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
-from issuer import api, batch_api, catalogue, oid4vci_api, pages
-from issuer.deps import TokenRefused
 from issuer.errors import IssuerError
-from issuer.identity import load_or_create
 from issuer.installation import Installation
 from issuer.migrations import migrate
-from issuer.problems import from_error, problem
+from issuer.organisations import catalogue
+from issuer.organisations.identity import load_or_create
 from issuer.settings import Settings
 from issuer.stats import issuer_stats
+from issuer.web.api import batches as batch_api
+from issuer.web.api import oid4vci as oid4vci_api
+from issuer.web.api import vc_api as api
+from issuer.web.deps import TokenRefused
+from issuer.web.pages import home as pages
+from issuer.web.problems import from_error, problem
 from servicekit.apidocs import docs_router
 from servicekit.db import ConflictError, Database
 from servicekit.health import health_router

@@ -1,4 +1,5 @@
-"""``issuer.baking.baked_download``: the stored credential, baked into the achievement's artwork."""
+"""``issuer.issuing.baking.baked_download``: the stored credential, baked into the
+achievement's artwork."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any, Literal
 
 import pytest
 
-from issuer.baking import baked_download
+from issuer.issuing.baking import baked_download
 from tests import scenarios as s
 from vckit.errors import BakingError
 from vckit.ob import baking

@@ -1,4 +1,4 @@
-"""CSV batch issuance (``issuer.batch``, ``issuer.batch_api``, ``ler batch``).
+"""CSV batch issuance (``issuer.batches.batch``, ``issuer.web.api.batches``, ``ler batch``).
 
 Over HTTP: a good batch issues one credential per row (SQLite and a real PostgreSQL); every
 kind of bad file is refused with the rows named and nothing written; the limits answer 413.
@@ -25,7 +25,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from issuer import batch, batch_csv, store
+from issuer import store
+from issuer.batches import batch, batch_csv
 from ler import cli
 from servicekit.db import Database
 from tests.issuer.conftest import TOKEN, AppFactory, authorized, checks_by_id, verify_options

@@ -1,9 +1,9 @@
 """OpenID4VCI 1.0 Pre-Authorized Code Flow over HTTP, driven by a wallet written from the spec.
 
 The wallet below uses only the standard library, jwcrypto and the spec text (section numbers of
-OpenID for Verifiable Credential Issuance 1.0): not vckit.protocols.oid4vci, not vckit.jose.vc_jwt, not our
-wallet. The issued credential is then verified with vckit.verification, the issuer's did:web resolved
-through the TestClient.
+OpenID for Verifiable Credential Issuance 1.0): not vckit.protocols.oid4vci, not
+vckit.jose.vc_jwt, not our wallet. The issued credential is then verified with
+vckit.verification, the issuer's did:web resolved through the TestClient.
 """
 
 from __future__ import annotations
@@ -595,7 +595,7 @@ def test_the_nonce_endpoint_of_an_unknown_issuer_is_404(wallet: Wallet) -> None:
 
 
 def test_the_offer_renders_as_an_svg_qr_code(operator: TestClient) -> None:
-    from issuer.oid4vci import qr_svg
+    from issuer.offers.oid4vci import qr_svg
 
     svg = qr_svg(make_offer(operator)["offer_uri"])
     assert svg.startswith("<svg") and "Credential offer" in svg

@@ -13,7 +13,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from issuer import batch, status
+from issuer.batches import batch
+from issuer.status import lists as status
 from servicekit.sessions import COOKIE, Sessions
 from tests.issuer.conftest import FROZEN, TOKEN, AppFactory
 

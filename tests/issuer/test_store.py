@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from issuer import catalogue, identity, status, store
+from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
-from issuer.issuance import IssueRequest, issue_credential
+from issuer.issuing.issuance import IssueRequest, issue_credential
 from issuer.migrations import MIGRATIONS, current_version, migrate
+from issuer.organisations import catalogue, identity
 from issuer.settings import EXAMPLES
+from issuer.status import lists as status
 from servicekit.db import ConflictError, Database, DatabaseError
 from tests.issuer.conftest import FROZEN
 from vckit.keys.keypair import KeyKind, KeyPair

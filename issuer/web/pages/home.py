@@ -13,7 +13,7 @@
 Staff sign in once with the installation's API token and then hold a signed session cookie
 (:mod:`issuer.sessions`); every POST form carries the session's CSRF token (a missing or
 wrong one is 403). The routes live in this module and in ``catalogue_pages``,
-``issue_pages`` and ``batch_pages``; what they share is in :mod:`issuer.page_base`.
+``issue_pages`` and ``batch_pages``; what they share is in :mod:`issuer.web.pages.base`.
 """
 
 from __future__ import annotations
@@ -23,17 +23,21 @@ import hmac
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from issuer import batch_pages, catalogue, catalogue_pages, identity, issue_pages, oid4vci
-from issuer.deps import InstallationDep, SettingsDep
 from issuer.errors import IssuerError
-from issuer.page_base import (
+from issuer.offers import oid4vci
+from issuer.organisations import catalogue, identity
+from issuer.settings import Settings
+from issuer.web.deps import InstallationDep, SettingsDep
+from issuer.web.pages import batches as batch_pages
+from issuer.web.pages import catalogue as catalogue_pages
+from issuer.web.pages import issue as issue_pages
+from issuer.web.pages.base import (
     Visitor,
     VisitorDep,
     from_error,
     read_form,
     sessions_of,
 )
-from issuer.settings import Settings
 from servicekit.pages import error_page, render
 from servicekit.sessions import COOKIE, Sessions, load_or_create_secret
 

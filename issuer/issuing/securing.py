@@ -2,8 +2,8 @@
 in the chosen format with the issuer's active key, store it and record its status entries, in
 the caller's transaction.
 
-Shared by catalogue issuance (:func:`issuer.issuance.issue_credential`) and the VC-API
-(:func:`issuer.vc_api_issue.issue_document`). :data:`FORMATS` names every format the issuer
+Shared by catalogue issuance (:func:`issuer.issuing.issuance.issue_credential`) and the VC-API
+(:func:`issuer.issuing.vc_api.issue_document`). :data:`FORMATS` names every format the issuer
 signs in, with the key kind each needs.
 """
 
@@ -15,9 +15,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import vckit
-from issuer import identity, learner_data, sd_issue, status, store
+from issuer import store
 from issuer.errors import ConflictError, InvalidRequestError
 from issuer.installation import Installation
+from issuer.issuing import learner_data, sd_issue
+from issuer.organisations import identity
+from issuer.status import lists as status
 from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
 from vckit.errors import SchemaError, VckitError
@@ -29,8 +32,8 @@ FORMATS: dict[str, KeyKind] = {
     "ecdsa-rdfc-2019": "P-256",
     "vc-jwt": "P-256",  # VC-JOSE-COSE vc+jwt, ES256
     "ob3-jwt": "RSA",  # OB 3.0 §8.2 VC-JWT, RS256 (the algorithm every OB verifier supports)
-    "ecdsa-sd-2023": "P-256",  # Data Integrity selective disclosure (issuer.sd_issue)
-    "sd-jwt-vc": "P-256",  # SD-JWT VC, typ dc+sd-jwt, ES256 (issuer.sd_issue)
+    "ecdsa-sd-2023": "P-256",  # Data Integrity selective disclosure (issuer.issuing.sd_issue)
+    "sd-jwt-vc": "P-256",  # SD-JWT VC, typ dc+sd-jwt, ES256 (issuer.issuing.sd_issue)
 }
 OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 

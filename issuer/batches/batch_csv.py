@@ -15,13 +15,13 @@ starts with a header row naming its columns; names are case-insensitive, order i
 ``valid_until``  optional: ISO 8601 date-time with a zone offset, in the future
 ``suspension``   optional: ``true``/``false`` (``yes``/``no``, ``1``/``0``): the credential
                  can be suspended (its status entry is then a suspension one; see
-                 :func:`issuer.status.purposes_for`)
+                 :func:`issuer.status.lists.purposes_for`)
 ``recipient_name`` optional: the learner's name, put IN the credential (an IdentityObject)
 ``date_of_birth`` optional: ``YYYY-MM-DD``, not in the future (an IdentityObject)
 ``grade``        optional: one of the achievement's allowed result values (a Result)
 ===============  ==========================================================================
 
-The last three are learner data (:mod:`issuer.learner_data`): in an ``ecdsa-sd-2023`` or
+The last three are learner data (:mod:`issuer.issuing.learner_data`): in an ``ecdsa-sd-2023`` or
 ``sd-jwt-vc`` batch the learner can later hide those the catalogue makes disclosable.
 
 Any other column is refused (a column we silently dropped would look like data in the
@@ -44,9 +44,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from issuer import issuance, learner_data
 from issuer.errors import InvalidRequestError
 from issuer.installation import Installation
+from issuer.issuing import issuance, learner_data
 
 COLUMNS = (
     "recipient_did",

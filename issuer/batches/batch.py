@@ -1,9 +1,9 @@
 """CSV batch issuance: one credential per row, all rows checked first, issued in the background.
 
-The file's format, limits and row checks are in :mod:`issuer.batch_csv`. The steps:
+The file's format, limits and row checks are in :mod:`issuer.batches.batch_csv`. The steps:
 
-1. :func:`create_batch` checks the whole file (:func:`issuer.batch_csv.parse_csv`: one
-   :class:`~issuer.batch_csv.BatchRejected` lists every bad row, nothing is written), then
+1. :func:`create_batch` checks the whole file (:func:`issuer.batches.batch_csv.parse_csv`: one
+   :class:`~issuer.batches.batch_csv.BatchRejected` lists every bad row, nothing is written), then
    stores the batch (state ``running``) and all its rows in one transaction.
 2. :func:`run_batch` issues the pending rows in order. Each row's credential and the row's
    "issued" mark are committed in ONE transaction, and a row can be marked only once
@@ -22,8 +22,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from issuer import issuance, securing, store
-from issuer.batch_csv import (
+from issuer import store
+from issuer.batches.batch_csv import (
     COLUMNS,
     MAX_REPORTED,
     BatchRejected,
@@ -34,12 +34,13 @@ from issuer.batch_csv import (
 )
 from issuer.errors import InvalidRequestError, IssuerError, NotFoundError
 from issuer.installation import Installation
+from issuer.issuing import issuance, securing
 
 log = logging.getLogger(__name__)
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
 
-__all__ = [  # the web layer's whole batch API; the CSV names come from issuer.batch_csv
+__all__ = [  # the web layer's whole batch API; the CSV names come from issuer.batches.batch_csv
     "COLUMNS",
     "DONE",
     "FAILED",

@@ -18,11 +18,15 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from issuer import catalogue, issuance, oid4vci, status, store
-from issuer.deps import InstallationDep
+from issuer import store
 from issuer.errors import IssuerError, NotFoundError
 from issuer.installation import Installation
-from issuer.page_base import (
+from issuer.issuing import issuance
+from issuer.offers import oid4vci
+from issuer.organisations import catalogue
+from issuer.status import lists as status
+from issuer.web.deps import InstallationDep
+from issuer.web.pages.base import (
     FORMAT_NAMES,
     Visitor,
     VisitorDep,

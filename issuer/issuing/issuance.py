@@ -2,7 +2,7 @@
 
 API note for the other issuer modules (batch, oid4vci, pages)::
 
-    from issuer.issuance import IssueRequest, issue_credential
+    from issuer.issuing.issuance import IssueRequest, issue_credential
     record = issue_credential(inst, IssueRequest(
         issuer="community-college",                 # issuer slug
         achievement="fundamentals-of-nursing-1",    # achievement slug or full id
@@ -11,7 +11,7 @@ API note for the other issuer modules (batch, oid4vci, pages)::
                                                     # | ecdsa-sd-2023 | sd-jwt-vc
         suspension=False,                           # also a suspension status entry
         valid_until=None,                           # aware datetime or None
-        recipient_name=None,                        # optional learner data (issuer.learner_data)
+        recipient_name=None,                        # optional learner data (learner_data)
         date_of_birth=None,                         # "YYYY-MM-DD", not in the future
         grade=None,                                 # one of the achievement's allowedValue
     ))                                              # -> store.CredentialRecord
@@ -25,8 +25,8 @@ transaction as its credential, so a crash can neither lose nor repeat it). Error
 (unknown achievement, bad recipient or format, schema failure: nothing is stored).
 ``inst`` is the :class:`issuer.installation.Installation` (``request.app.state.inst``).
 
-The signing and storing shared with the VC-API path (:func:`issuer.vc_api_issue.issue_document`)
-is :mod:`issuer.securing`.
+The signing and storing shared with the VC-API path (:func:`issuer.issuing.vc_api.issue_document`)
+is :mod:`issuer.issuing.securing`.
 """
 
 from __future__ import annotations
@@ -38,10 +38,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from issuer import catalogue, learner_data, sd_issue, status, store
+from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
-from issuer.securing import FORMATS, secure_and_store, transaction
+from issuer.issuing import learner_data, sd_issue
+from issuer.issuing.securing import FORMATS, secure_and_store, transaction
+from issuer.organisations import catalogue
+from issuer.status import lists as status
 from servicekit.db import Tx
 from vckit.ob import credentials as openbadges
 

@@ -8,7 +8,7 @@
 
 The batch id is a random UUID; its progress (counts only, no learner data) is readable
 without the token so a page can poll it. The router's lifespan starts the one
-:class:`issuer.batch.BatchWorker` and resumes every batch left ``running``.
+:class:`issuer.batches.batch.BatchWorker` and resumes every batch left ``running``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from issuer import batch, batch_csv
-from issuer.deps import InstallationDep, TokenDep
+from issuer.batches import batch, batch_csv
 from issuer.errors import IssuerError
-from issuer.problems import from_error, problem
+from issuer.web.deps import InstallationDep, TokenDep
+from issuer.web.problems import from_error, problem
 
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 

@@ -1,6 +1,6 @@
 """OpenID4VCI 1.0 Nonce and Credential Endpoints: issue the offered credential to a holder's key.
 
-The offer and the access token come from :mod:`issuer.oid4vci`. Spec sections are those of
+The offer and the access token come from :mod:`issuer.offers.oid4vci`. Spec sections are those of
 https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html.
 
 1. The Wallet fetches a ``c_nonce`` (:class:`Nonces`, §7): stateless (an HMAC over an expiry),
@@ -9,7 +9,7 @@ https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html.
 2. It sends a ``jwt`` key proof to the Credential Endpoint (:func:`issue`, §8): the holder's DID
    (did:key, did:jwk, or did:jwk of a bare jwk) becomes ``credentialSubject.id`` (and, for
    ``dc+sd-jwt``, its key the SD-JWT VC's ``cnf.jwk``: an SD-JWT string is returned) and the
-   credential goes through :func:`issuer.issuance.issue_credential` (status entries, schema)
+   credential goes through :func:`issuer.issuing.issuance.issue_credential` (status entries, schema)
    in the same transaction that spends the offer and the nonce.
 """
 
@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from issuer import issuance, store
+from issuer import store
 from issuer.errors import IssuerError
 from issuer.installation import Installation
-from issuer.oid4vci import (
+from issuer.issuing import issuance
+from issuer.offers.oid4vci import (
     ACCESS_TOKEN_TTL,
     CONFIGURATION_FORMATS,
     OAuthError,

@@ -2,7 +2,7 @@
 
 :func:`issue_document` takes a VC 2.0 or VC 1.1 credential whose issuer is one of this
 installation's DIDs, adds what the issuer owns (id, validity start, status entries) and secures
-and stores it like catalogue issuance does (:func:`issuer.securing.secure_and_store`).
+and stores it like catalogue issuance does (:func:`issuer.issuing.securing.secure_and_store`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import json
 import uuid
 from typing import Any
 
-from issuer import status, store
+from issuer import store
 from issuer.errors import InvalidRequestError, MalformedCredentialError
 from issuer.installation import Installation
-from issuer.securing import FORMATS, OB_TYPES, secure_and_store, transaction, types_of
+from issuer.issuing.securing import FORMATS, OB_TYPES, secure_and_store, transaction, types_of
+from issuer.status import lists as status
 from servicekit.db import Tx
 from vckit.ob import credentials as openbadges
 from vckit.status.bitstring import Flavor
@@ -71,7 +72,7 @@ def issue_document(
     gets StatusList2021 entries; VC 2.0 input BitstringStatusListEntry ones. A credential
     that already carries ``credentialStatus`` or ``proof`` is refused: the issuer owns both.
     ``ecdsa-sd-2023`` takes the caller's ``mandatory_pointers`` (VC-API), to which the
-    never-disclosable members are added (:data:`issuer.sd_issue.NEVER_DISCLOSABLE`).
+    never-disclosable members are added (:data:`issuer.issuing.sd_issue.NEVER_DISCLOSABLE`).
     """
     if format not in FORMATS or format == "sd-jwt-vc":
         usable = ", ".join(f for f in FORMATS if f != "sd-jwt-vc")

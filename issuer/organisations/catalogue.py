@@ -12,7 +12,7 @@ credential), so a bad one is refused at creation, not at issuance.
 
 Selective disclosure policy: an achievement file (or the ``achievement`` object of
 ``POST /issuers/<slug>/achievements``) may carry one extra key, ``"disclosable"``: the list of
-learner-data fields (:data:`issuer.learner_data.FIELDS`: ``recipientName``, ``dateOfBirth``,
+learner-data fields (:data:`issuer.issuing.learner_data.FIELDS`: ``recipientName``, ``dateOfBirth``,
 ``email``, ``grade``, ``evidence``, ``awardedDate``) a holder may withhold in an ``ecdsa-sd-2023``
 or ``sd-jwt-vc`` credential. The catalogue stores it beside the Achievement and strips it from
 the Achievement itself (it is the issuer's policy, not part of OB 3.0). Without the key, all
@@ -28,9 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from issuer import identity, learner_data, store
+from issuer import store
 from issuer.errors import ConflictError, InvalidRequestError, NotFoundError
 from issuer.installation import Installation
+from issuer.issuing import learner_data
+from issuer.organisations import identity
 from servicekit.db import ConflictError as DbConflict
 from vckit.ob import credentials as openbadges
 

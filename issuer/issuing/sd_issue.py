@@ -1,7 +1,7 @@
 """Sign a credential in the two selective-disclosure formats: ``ecdsa-sd-2023`` and SD-JWT VC.
 
 Both take the unsigned OB 3.0 credential and the achievement's disclosable learner-data fields
-(:mod:`issuer.learner_data`); what is not disclosable is mandatory.
+(:mod:`issuer.issuing.learner_data`); what is not disclosable is mandatory.
 
 - :func:`ecdsa_sd_mandatory`: the mandatory pointers of an ``ecdsa-sd-2023`` base proof
   (:func:`vckit.sign` makes it with the issuer's P-256 key): every member except the
@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from issuer.errors import InvalidRequestError
-from issuer.learner_data import disclosable_pointers, mandatory_pointers
+from issuer.issuing.learner_data import disclosable_pointers, mandatory_pointers
 from vckit import sdjwt as sd_jwt
 from vckit.did.resolver import DidResolver
 from vckit.errors import VckitError

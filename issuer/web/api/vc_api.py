@@ -4,7 +4,7 @@ credential issue and download, status lists, key rotation.
 Write routes need the API token (``TokenDep``: 401 without, 403 wrong); DID documents,
 status lists, achievements and the capability-URL download are public. Routes parse,
 call one use-case function, and answer; use-case errors become problem+json
-(:func:`issuer.problems.from_error`).
+(:func:`issuer.web.problems.from_error`).
 """
 
 from __future__ import annotations
@@ -17,12 +17,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from issuer import baking, catalogue, identity, issuance, status, vc_api_issue
-from issuer.deps import InstallationDep, TokenDep, check_token
 from issuer.errors import IssuerError, NotFoundError
 from issuer.installation import Installation
-from issuer.problems import from_error, problem
+from issuer.issuing import baking, issuance
+from issuer.issuing import vc_api as vc_api_issue
+from issuer.organisations import catalogue, identity
+from issuer.status import lists as status
 from issuer.store import CredentialRecord
+from issuer.web.deps import InstallationDep, TokenDep, check_token
+from issuer.web.problems import from_error, problem
 from vckit.document import MAX_DEPTH, check_depth
 from vckit.errors import BakingError, InputError
 

@@ -3,7 +3,7 @@
 The form builds an OB 3.0 Achievement (name, description, criteria, type, image, and up to
 :data:`ALIGNMENT_ROWS` alignments to skill frameworks such as O*NET, ESCO or CTDL); the
 catalogue validates it against the OB 3.0 schema before storing it. The form also says which
-learner-data fields a holder may withhold (:mod:`issuer.learner_data`); the page shows it.
+learner-data fields a holder may withhold (:mod:`issuer.issuing.learner_data`); the page shows it.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from issuer import catalogue, learner_data
-from issuer.deps import InstallationDep
 from issuer.errors import ConflictError, IssuerError, NotFoundError
 from issuer.installation import Installation
-from issuer.page_base import (
+from issuer.issuing import learner_data
+from issuer.organisations import catalogue
+from issuer.web.deps import InstallationDep
+from issuer.web.pages.base import (
     Visitor,
     VisitorDep,
     from_error,

@@ -1,5 +1,5 @@
-"""OpenID4VCI 1.0 endpoints of every issuer. The protocol lives in :mod:`issuer.oid4vci`
-(offers, token) and :mod:`issuer.oid4vci_credential` (nonce, credential).
+"""OpenID4VCI 1.0 endpoints of every issuer. The protocol lives in :mod:`issuer.offers.oid4vci`
+(offers, token) and :mod:`issuer.offers.credential` (nonce, credential).
 
 For the issuer ``<base>/issuers/<slug>`` (its Credential Issuer Identifier, §12.2.1):
 
@@ -27,11 +27,12 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from issuer import oid4vci, oid4vci_credential
-from issuer.deps import InstallationDep as InstDep
-from issuer.deps import TokenDep
 from issuer.errors import IssuerError, NotFoundError
-from issuer.problems import from_error
+from issuer.offers import credential as oid4vci_credential
+from issuer.offers import oid4vci
+from issuer.web.deps import InstallationDep as InstDep
+from issuer.web.deps import TokenDep
+from issuer.web.problems import from_error
 
 MAX_FORM_BYTES = 16_384
 MAX_REQUEST_BYTES = 65_536

@@ -14,9 +14,10 @@ from __future__ import annotations
 import secrets
 from typing import Any, Literal
 
-from issuer import identity, store
+from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
+from issuer.organisations import identity
 from servicekit.db import Tx
 from vckit.di import algorithms as data_integrity
 from vckit.status.bitstring import Flavor, StatusList

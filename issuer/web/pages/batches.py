@@ -3,7 +3,7 @@
 The progress page is a ``<progress>`` element that refreshes itself (``<meta http-equiv=
 refresh>``) while the batch runs; where JavaScript runs, a tiny script
 (``/issuer-pages/progress.js``) polls the batch's JSON (``GET /issuers/<slug>/batches/<id>``,
-:mod:`issuer.batch_api`) instead and reloads once the batch has finished.
+:mod:`issuer.web.api.batches`) instead and reloads once the batch has finished.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from issuer import batch, catalogue
-from issuer.batch_api import limits_of, worker_of
-from issuer.deps import InstallationDep
+from issuer.batches import batch
 from issuer.errors import IssuerError, NotFoundError
 from issuer.installation import Installation
-from issuer.page_base import (
+from issuer.organisations import catalogue
+from issuer.web.api.batches import limits_of, worker_of
+from issuer.web.deps import InstallationDep
+from issuer.web.pages.base import (
     FORMAT_NAMES,
     Visitor,
     VisitorDep,

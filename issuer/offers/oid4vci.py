@@ -1,8 +1,9 @@
 """OpenID4VCI 1.0 at the issuer: offers, the Pre-Authorized Code Flow, issuing to a holder's key.
 
 Spec: https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html; the messages
-themselves are built and checked in :mod:`vckit.protocols.oid4vci`. Each issuer of the installation is a
-Credential Issuer (and its own Authorization Server) with identifier ``<base>/issuers/<slug>``.
+themselves are built and checked in :mod:`vckit.protocols.oid4vci`. Each issuer of the
+installation is a Credential Issuer (and its own Authorization Server) with identifier
+``<base>/issuers/<slug>``.
 
 1. The operator makes an offer for one achievement (:func:`create_offer`): a random
    Pre-Authorized Code, short-lived and single use (§4.1.1), optionally with a numeric
@@ -12,7 +13,7 @@ Credential Issuer (and its own Authorization Server) with identifier ``<base>/is
    code itself stays in the row's request so the open offer can be shown again (§4.1.3).
 2. The Wallet swaps the code for an access token at the Token Endpoint (:func:`redeem`, §6);
    only the token's SHA-256 is stored.
-3. Nonce and Credential Endpoints (§7, §8): :mod:`issuer.oid4vci_credential`.
+3. Nonce and Credential Endpoints (§7, §8): :mod:`issuer.offers.credential`.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from typing import Any
 
 import segno
 
-from issuer import learner_data, sd_issue, store
+from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
+from issuer.issuing import learner_data, sd_issue
 from vckit.ob.credentials import ob_context
 from vckit.protocols import oid4vci
 
@@ -42,7 +44,7 @@ PBKDF2_ITERATIONS = 100_000
 CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
 LDP_SD = "OpenBadgeCredential_ldp_vc_ecdsa_sd"
 SD_JWT = "OpenBadgeCredential_dc_sd_jwt"
-#: configuration id -> the issuer.issuance format it is issued in
+#: configuration id -> the issuer.issuing.issuance format it is issued in
 CONFIGURATION_FORMATS = {
     "OpenBadgeCredential_ldp_vc": "eddsa-rdfc-2022",
     "OpenBadgeCredential_jwt_vc_json": "ob3-jwt",

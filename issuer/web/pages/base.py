@@ -16,10 +16,10 @@ from urllib.parse import urlencode
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from issuer import catalogue
-from issuer.deps import InstallationDep
 from issuer.errors import ConflictError, IssuerError, NotFoundError
 from issuer.installation import Installation
+from issuer.organisations import catalogue
+from issuer.web.deps import InstallationDep
 from servicekit.forms import parse_multipart, parse_urlencoded
 from servicekit.pages import error_page, render
 from servicekit.sessions import COOKIE, Session, Sessions
