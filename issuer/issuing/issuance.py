@@ -48,6 +48,7 @@ from issuer.status import lists as status
 from servicekit.db import Tx
 from vckit.ob import credentials as openbadges
 
+CredentialRecord = store.CredentialRecord
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -201,4 +202,13 @@ def by_id(inst: Installation, credential_id: str) -> store.CredentialRecord:
         record = store.get_credential(tx, credential_id)
     if record is None:
         raise NotFoundError(f"no credential {credential_id[:120]!r}")
+    return record
+
+
+def issued_by(inst: Installation, issuer: str, credential_id: str) -> store.CredentialRecord:
+    """The credential with this id, if ``issuer`` (a slug) issued it."""
+    with inst.db.transaction() as tx:
+        record = store.get_credential(tx, credential_id)
+    if record is None or record.issuer != issuer:
+        raise NotFoundError(f"issuer {issuer!r} has no credential {credential_id[:100]!r}")
     return record

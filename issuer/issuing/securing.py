@@ -23,6 +23,7 @@ from issuer.organisations import identity
 from issuer.status import lists as status
 from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
+from vckit.credential import types_of
 from vckit.errors import SchemaError, VckitError
 from vckit.keys.keypair import KeyKind
 from vckit.ob import credentials as openbadges
@@ -125,10 +126,3 @@ def secure_and_store(
     for purpose, (_entry, list_id, index) in allocated:
         status.record_entry(t, list_id, index, record.id, purpose)
     return record
-
-
-def types_of(document: dict[str, Any]) -> list[str]:
-    value = document.get("type")
-    if isinstance(value, str):
-        return [value]
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []

@@ -14,9 +14,10 @@ from typing import Any
 from issuer import store
 from issuer.errors import InvalidRequestError, MalformedCredentialError
 from issuer.installation import Installation
-from issuer.issuing.securing import FORMATS, OB_TYPES, secure_and_store, transaction, types_of
+from issuer.issuing.securing import FORMATS, OB_TYPES, secure_and_store, transaction
 from issuer.status import lists as status
 from servicekit.db import Tx
+from vckit.credential import issuer_id, types_of
 from vckit.ob import credentials as openbadges
 from vckit.status.bitstring import Flavor
 
@@ -26,10 +27,8 @@ STATUS_2021_CONTEXT = "https://w3id.org/vc/status-list/2021/v1"
 
 
 def _issuer_did(credential: dict[str, Any]) -> str:
-    value = credential.get("issuer")
-    if isinstance(value, dict):
-        value = value.get("id")
-    if not isinstance(value, str):
+    value = issuer_id(credential)
+    if value is None:
         raise MalformedCredentialError("credential.issuer must be an issuer DID or {id: DID}")
     return value
 

@@ -7,7 +7,7 @@
     GET  /issuers/{slug}/batches/{id}             {total, done, state, errors, ...}
 
 The batch id is a random UUID; its progress (counts only, no learner data) is readable
-without the token so a page can poll it. The router's lifespan starts the one
+without the token so a page can poll it. Its :func:`lifespan` (the app's) starts the one
 :class:`issuer.batches.batch.BatchWorker` and resumes every batch left ``running``.
 """
 
@@ -17,15 +17,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from issuer.batches import batch, batch_csv
-from issuer.errors import IssuerError
+from issuer.web.api.bodies import api_router, body_of
 from issuer.web.deps import InstallationDep, TokenDep
-from issuer.web.problems import from_error, problem
+from servicekit.problems import Problem
 
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
+CSV_EXAMPLE = (
+    "recipient_did,email,recipient_name\ndid:key:z6Mk...,,Alex Rivera\n,sam@example.org,\n"
+)
+CSV_BODY = body_of(
+    {
+        media: {"schema": {"type": "string", "description": "a header row, one row a learner"}}
+        for media in CSV_TYPES
+    }
+)
+CSV_BODY["requestBody"]["content"]["text/csv"]["example"] = CSV_EXAMPLE
 
 
 def worker_of(app: FastAPI) -> batch.BatchWorker:
@@ -58,7 +68,7 @@ def _worker(request: Request) -> batch.BatchWorker:
 
 
 WorkerDep = Annotated[batch.BatchWorker, Depends(_worker)]
-router = APIRouter(tags=["Batches"], lifespan=lifespan)
+router = api_router(tags=["Batches"])
 
 
 async def _read_limited(request: Request, limit: int) -> bytes | None:
@@ -76,25 +86,11 @@ async def _read_limited(request: Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _rejected(exc: IssuerError) -> Response:
-    if isinstance(exc, batch_csv.BatchTooLarge):
-        return problem(413, "Request too large", str(exc), exc.code)
-    if isinstance(exc, batch_csv.BatchRejected):
-        return problem(
-            422,
-            "Invalid rows",
-            str(exc),
-            exc.code,
-            problems=[p.to_json() for p in exc.problems],
-            count=exc.total,
-        )
-    return from_error(exc)
-
-
 @router.post(
     "/issuers/{slug}/batches",
     status_code=202,
     summary="Issue one credential per CSV row (checked first, then issued in the background)",
+    openapi_extra=CSV_BODY,
 )
 async def create(
     slug: str,
@@ -107,16 +103,19 @@ async def create(
 ) -> Response:
     media = request.headers.get("content-type", "text/csv").split(";")[0].strip().lower()
     if media not in CSV_TYPES:
-        return problem(415, "Unsupported media type", "send the CSV as text/csv", "media-type")
+        raise Problem(415, "Unsupported media type", "send the CSV as text/csv", "media-type")
     limits = limits_of(request.app)
     data = await _read_limited(request, limits.max_bytes)
     if data is None:
         detail = f"the CSV is over the limit of {limits.max_bytes} bytes"
-        return problem(413, "Request too large", detail, "too-large")
+        raise Problem(413, "Request too large", detail, "too-large")
     try:
         record = batch.create_batch(inst, slug, achievement, data, format=format, limits=limits)
-    except IssuerError as exc:
-        return _rejected(exc)
+    except batch_csv.BatchRejected as exc:
+        problems = [p.to_json() for p in exc.problems]
+        raise Problem(
+            422, "Invalid rows", str(exc), exc.code, problems=problems, count=exc.total
+        ) from None
     worker.submit(record.id)
     location = f"/issuers/{slug}/batches/{record.id}"
     return JSONResponse(batch.status_json(record), status_code=202, headers={"Location": location})
@@ -124,17 +123,10 @@ async def create(
 
 @router.get("/issuers/{slug}/batches", summary="The issuer's batches, newest first")
 def list_all(slug: str, inst: InstallationDep, _: TokenDep) -> Response:
-    try:
-        found = batch.list_batches(inst, slug)
-    except IssuerError as exc:
-        return from_error(exc)
-    return JSONResponse([batch.status_json(record) for record in found])
+    return JSONResponse([batch.status_json(record) for record in batch.list_batches(inst, slug)])
 
 
 @router.get("/issuers/{slug}/batches/{batch_id}", summary="A batch's progress")
 def progress(slug: str, batch_id: str, inst: InstallationDep) -> Response:
-    try:
-        record = batch.get_batch(inst, slug, batch_id)
-    except IssuerError as exc:
-        return from_error(exc)
+    record = batch.get_batch(inst, slug, batch_id)
     return JSONResponse(batch.status_json(record), headers={"Cache-Control": "no-store"})

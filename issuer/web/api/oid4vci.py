@@ -13,8 +13,11 @@ For the issuer ``<base>/issuers/<slug>`` (its Credential Issuer Identifier, §12
 ``POST /issuers/<slug>/credential``  (Bearer access token)  §8 Credential Endpoint
 ==========================================================  ===================================
 
-Protocol errors are the protocol's JSON (``{"error", "error_description"}``, RFC 6749 §5.2,
-RFC 6750 §3, §8.3.1); operator errors are problem+json like the rest of the API.
+Protocol errors (:class:`issuer.offers.oid4vci.OAuthError`) are the protocol's JSON
+(``{"error", "error_description"}``, RFC 6749 §5.2, RFC 6750 §3, §8.3.1), answered by
+:func:`oauth_error` (``app.py`` installs it); operator errors are problem+json like the rest
+of the API. The Token and Credential Endpoints read their bodies themselves, so that a bad
+one is answered in the protocol's terms; ``openapi_extra`` declares them.
 """
 
 from __future__ import annotations
@@ -23,23 +26,22 @@ import json
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from issuer.errors import IssuerError, NotFoundError
 from issuer.offers import credential as oid4vci_credential
 from issuer.offers import oid4vci
+from issuer.web.api.bodies import api_router, body_of, json_body
 from issuer.web.deps import InstallationDep as InstDep
 from issuer.web.deps import TokenDep
-from issuer.web.problems import from_error
 
 MAX_FORM_BYTES = 16_384
 MAX_REQUEST_BYTES = 65_536
 NO_STORE = {"Cache-Control": "no-store"}
 FORM = "application/x-www-form-urlencoded"
 
-router = APIRouter(tags=["OpenID4VCI"])
+router = api_router(tags=["OpenID4VCI"])
 
 
 def _nonces(request: Request) -> oid4vci_credential.Nonces:
@@ -50,15 +52,13 @@ def _nonces(request: Request) -> oid4vci_credential.Nonces:
 NoncesDep = Annotated[oid4vci_credential.Nonces, Depends(_nonces)]
 
 
-def _oauth_error(error: oid4vci.OAuthError) -> JSONResponse:
+def oauth_error(error: oid4vci.OAuthError) -> Response:
+    """The protocol's error response (``app.py`` answers every :class:`oid4vci.OAuthError`
+    with it)."""
     headers = dict(NO_STORE)
     if error.status in (401, 403):  # RFC 6750 §3
         headers["WWW-Authenticate"] = f'Bearer error="{error.error}"'
     return JSONResponse(error.body(), status_code=error.status, headers=headers)
-
-
-def _not_found(error: NotFoundError) -> JSONResponse:
-    return from_error(error)
 
 
 # --- metadata ------------------------------------------------------------------------------
@@ -69,10 +69,7 @@ def _not_found(error: NotFoundError) -> JSONResponse:
     summary="Credential Issuer Metadata (OID4VCI §12.2)",
 )
 def issuer_metadata(slug: str, inst: InstDep) -> Response:
-    try:
-        return JSONResponse(oid4vci.issuer_metadata(inst, slug))
-    except NotFoundError as exc:
-        return _not_found(exc)
+    return JSONResponse(oid4vci.issuer_metadata(inst, slug))
 
 
 @router.get(
@@ -80,16 +77,28 @@ def issuer_metadata(slug: str, inst: InstDep) -> Response:
     summary="OAuth 2.0 Authorization Server Metadata (RFC 8414, OID4VCI §12.3)",
 )
 def authorization_server_metadata(slug: str, inst: InstDep) -> Response:
-    try:
-        return JSONResponse(oid4vci.authorization_server_metadata(inst, slug))
-    except NotFoundError as exc:
-        return _not_found(exc)
+    return JSONResponse(oid4vci.authorization_server_metadata(inst, slug))
 
 
 # --- offers ----------------------------------------------------------------------------------
 
 
 class OfferIn(BaseModel):
+    """An offer of one achievement, redeemed with a pre-authorized code (§4.1.1)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "achievement": "fundamentals-of-nursing-1",
+                    "tx_code": True,
+                    "configuration_ids": ["OpenBadgeCredential_ldp_vc_ecdsa_sd"],
+                    "recipient_name": "Alex Rivera",
+                    "date_of_birth": "2001-04-17",
+                }
+            ]
+        }
+    )
     achievement: str = Field(min_length=1, max_length=500, description="slug or id")
     tx_code: bool = Field(False, description="require a Transaction Code, shown once")
     configuration_ids: list[str] | None = Field(
@@ -121,59 +130,92 @@ def offer_json(offer: oid4vci.Offer) -> dict[str, Any]:
 )
 def create_offer(slug: str, body: OfferIn, inst: InstDep, _: TokenDep) -> Response:
     learner = {name: getattr(body, name) for name in oid4vci.LEARNER_FIELDS}
-    try:
-        offer = oid4vci.create_offer(
-            inst,
-            slug,
-            body.achievement,
-            tx_code=body.tx_code,
-            configuration_ids=body.configuration_ids,
-            learner=learner,
-        )
-    except IssuerError as exc:
-        return from_error(exc)
+    offer = oid4vci.create_offer(
+        inst,
+        slug,
+        body.achievement,
+        tx_code=body.tx_code,
+        configuration_ids=body.configuration_ids,
+        learner=learner,
+    )
     return JSONResponse(offer_json(offer), status_code=201, headers=NO_STORE)
 
 
 @router.get("/issuers/{slug}/offers/{offer_id}", summary="Credential Offer by reference (§4.1.3)")
 def offer_by_reference(slug: str, offer_id: str, inst: InstDep) -> Response:
-    try:
-        offer = oid4vci.get_offer(inst, slug, offer_id)
-    except NotFoundError as exc:
-        return _not_found(exc)
-    return JSONResponse(offer.offer, headers=NO_STORE)
+    return JSONResponse(oid4vci.get_offer(inst, slug, offer_id).offer, headers=NO_STORE)
 
 
 # --- Token, Nonce and Credential Endpoints -----------------------------------------------------
+
+TOKEN_REQUEST = body_of(
+    {
+        FORM: {
+            "schema": {
+                "type": "object",
+                "required": ["grant_type", "pre-authorized_code"],
+                "properties": {
+                    "grant_type": {
+                        "type": "string",
+                        "enum": ["urn:ietf:params:oauth:grant-type:pre-authorized_code"],
+                    },
+                    "pre-authorized_code": {"type": "string"},
+                    "tx_code": {"type": "string", "description": "when the offer asks for one"},
+                },
+            },
+        }
+    }
+)
+
+
+class KeyProofs(BaseModel):
+    jwt: list[str] = Field(min_length=1, max_length=1, description="one key proof JWT (F.1)")
+
+
+class CredentialRequest(BaseModel):
+    """§8.2 Credential Request: the configuration wanted and one key proof of the holder's
+    key, its ``nonce`` a c_nonce from the Nonce Endpoint. Checked as §8.3.1 says (errors in
+    the protocol's terms) by :func:`issuer.offers.credential.issue`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "credential_configuration_id": "OpenBadgeCredential_ldp_vc",
+                    "proofs": {"jwt": ["eyJ0eXAiOiJvcGVuaWQ0dmNpLXByb29mK2p3dCIsImFsZyI6..."]},
+                }
+            ]
+        }
+    )
+    credential_configuration_id: str
+    proofs: KeyProofs
 
 
 def _media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-@router.post("/issuers/{slug}/token", summary="Token Endpoint (§6, pre-authorized code)")
+@router.post(
+    "/issuers/{slug}/token",
+    summary="Token Endpoint (§6, pre-authorized code)",
+    openapi_extra=TOKEN_REQUEST,
+)
 async def token(slug: str, request: Request, inst: InstDep) -> Response:
     raw = await request.body()
+    if _media_type(request) != FORM:
+        raise oid4vci.OAuthError("invalid_request", f"the Token Request is {FORM}")
+    if len(raw) > MAX_FORM_BYTES:
+        raise oid4vci.OAuthError("invalid_request", "the Token Request is too large")
     try:
-        if _media_type(request) != FORM:
-            raise oid4vci.OAuthError("invalid_request", f"the Token Request is {FORM}")
-        if len(raw) > MAX_FORM_BYTES:
-            raise oid4vci.OAuthError("invalid_request", "the Token Request is too large")
-        try:
-            form = parse_qs(raw.decode("ascii"), strict_parsing=bool(raw))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise oid4vci.OAuthError("invalid_request", "the form is not URL-encoded") from exc
-        return JSONResponse(oid4vci.redeem(inst, slug, form), headers=NO_STORE)
-    except oid4vci.OAuthError as exc:
-        return _oauth_error(exc)
+        form = parse_qs(raw.decode("ascii"), strict_parsing=bool(raw))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise oid4vci.OAuthError("invalid_request", "the form is not URL-encoded") from exc
+    return JSONResponse(oid4vci.redeem(inst, slug, form), headers=NO_STORE)
 
 
 @router.post("/issuers/{slug}/nonce", summary="Nonce Endpoint (§7)")
 def nonce(slug: str, inst: InstDep, nonces: NoncesDep) -> Response:
-    try:
-        return JSONResponse(oid4vci_credential.new_nonce(inst, nonces, slug), headers=NO_STORE)
-    except NotFoundError as exc:
-        return _not_found(exc)
+    return JSONResponse(oid4vci_credential.new_nonce(inst, nonces, slug), headers=NO_STORE)
 
 
 def _bearer(authorization: str | None) -> str | None:
@@ -182,7 +224,11 @@ def _bearer(authorization: str | None) -> str | None:
     return value.strip() or None if scheme.lower() == "bearer" else None
 
 
-@router.post("/issuers/{slug}/credential", summary="Credential Endpoint (§8)")
+@router.post(
+    "/issuers/{slug}/credential",
+    summary="Credential Endpoint (§8)",
+    openapi_extra=json_body(CredentialRequest),
+)
 async def credential(
     slug: str,
     request: Request,
@@ -197,8 +243,5 @@ async def credential(
             body = json.loads(raw)
         except ValueError:
             body = None
-    try:
-        issued = oid4vci_credential.issue(inst, nonces, slug, _bearer(authorization), body)
-    except oid4vci.OAuthError as exc:
-        return _oauth_error(exc)
+    issued = oid4vci_credential.issue(inst, nonces, slug, _bearer(authorization), body)
     return JSONResponse(issued, headers=NO_STORE)

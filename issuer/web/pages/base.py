@@ -1,28 +1,28 @@
-"""What every issuer page shares: the visitor (session and CSRF token), rendering with the
-security headers, error pages, and form parsing (no form-parsing package needed).
+"""What every issuer page shares: the error page, a page about one issuer, the way to the
+sign-in page, and the CSRF and staff check of a form.
 
-Forms are parsed by hand: urlencoded ones with :func:`urllib.parse.parse_qs`, the batch
-upload's multipart/form-data body (RFC 7578) with the standard library's MIME parser. The
-request body limit (:mod:`issuer.limits`) bounds both.
+Pages are rendered by :func:`servicekit.pages.render` (the visitor and its CSRF token, the
+security headers, no caching inside a session) and forms read by
+:func:`servicekit.forms.read_form`. An error a page route raises (a use-case error or a
+:class:`~servicekit.problems.Problem`) is answered by the app's one handler with
+:func:`error_page`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from issuer.errors import ConflictError, IssuerError, NotFoundError
 from issuer.installation import Installation
 from issuer.organisations import catalogue
-from issuer.web.deps import InstallationDep
-from servicekit.forms import parse_multipart, parse_urlencoded
-from servicekit.pages import error_page, render
-from servicekit.sessions import COOKIE, Session, Sessions
+from issuer.web.deps import Visitor, sessions_of, visitor_of
+from servicekit import pages
+from servicekit.pages import render
+from servicekit.problems import Problem
 
 FORMAT_NAMES = {
     "eddsa-rdfc-2022": "Data Integrity, eddsa-rdfc-2022 (Ed25519)",
@@ -34,39 +34,14 @@ FORMAT_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Visitor:
-    """Who is asking: no session, an anonymous one (the sign-in form), or staff."""
-
-    session: Session | None
-    csrf: str | None
-
-    @property
-    def staff(self) -> bool:
-        return self.session is not None and self.session.staff
+def error_page(request: Request, status_code: int, title: str, detail: str) -> Response:
+    """The issuer's error page, for the visitor of the request (``ErrorRules.error_page``)."""
+    return pages.error_page(request, visitor_of(request), status_code, title, detail)
 
 
-def sessions_of(request: Request) -> Sessions:
-    sessions: Sessions = request.app.state.sessions
-    return sessions
-
-
-def _visitor(request: Request, inst: InstallationDep) -> Visitor:
-    sessions = sessions_of(request)
-    session = sessions.read(request.cookies.get(COOKIE), inst.now())
-    return Visitor(session, None if session is None else sessions.csrf_token(session))
-
-
-VisitorDep = Annotated[Visitor, Depends(_visitor)]
-
-
-def from_error(request: Request, visitor: Visitor, exc: IssuerError) -> Response:
-    """A use-case error as a page: 404 not found, 409 conflict, else 422."""
-    if isinstance(exc, NotFoundError):
-        return error_page(request, visitor, 404, "Not found", str(exc))
-    if isinstance(exc, ConflictError):
-        return error_page(request, visitor, 409, "Already there", str(exc))
-    return error_page(request, visitor, 422, "Cannot do that", str(exc))
+def is_page(request: Request) -> bool:
+    """For a path no route matched: a browser asking for a page (``ErrorRules.pages_at``)."""
+    return "text/html" in request.headers.get("accept", "")
 
 
 def issuer_page(
@@ -78,13 +53,10 @@ def issuer_page(
     status_code: int = 200,
     **context: Any,
 ) -> Response:
-    """Render ``template`` for one issuer with its ``issuer`` and ``achievements``; an
-    unknown issuer becomes its error page. ``values`` (the form's last input) defaults to {}."""
-    try:
-        issuer = catalogue.get_issuer(inst, slug)
-        achievements = catalogue.list_achievements(inst, slug)
-    except IssuerError as exc:
-        return from_error(request, visitor, exc)
+    """Render ``template`` for one issuer with its ``issuer`` and ``achievements`` (an
+    unknown issuer is a 404). ``values`` (the form's last input) defaults to {}."""
+    issuer = catalogue.get_issuer(inst, slug)
+    achievements = catalogue.list_achievements(inst, slug)
     context.setdefault("values", {})
     return render(
         request, visitor, template, status_code,
@@ -98,25 +70,20 @@ def sign_in_first(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-def refused(request: Request, visitor: Visitor, form: Mapping[str, str]) -> Response | None:
-    """403 unless the form carries this session's CSRF token and the session is staff."""
-    if not sessions_of(request).csrf_ok(visitor.session, form.get("csrf")):
-        detail = "The form's security token is missing or out of date. Reload the page and retry."
-        return error_page(request, visitor, 403, "Form refused", detail)
+def check_form(request: Request, visitor: Visitor, form: Mapping[str, str]) -> None:
+    """403 unless the form carries this session's CSRF token (:func:`check_csrf`) and the
+    session is staff."""
+    check_csrf(request, visitor, form)
     if not visitor.staff:
-        return error_page(request, visitor, 403, "Sign in first", "This action is for staff.")
-    return None
+        raise Problem(403, "Sign in first", "This action is for staff.", "forbidden")
 
 
-async def read_form(request: Request) -> dict[str, str]:
-    """An urlencoded form: the first value of each field, trimmed."""
-    return parse_urlencoded(await request.body())
-
-
-async def read_multipart(request: Request) -> tuple[dict[str, str], bytes | None]:
-    """A multipart/form-data body (RFC 7578): its text fields, and the last file's bytes."""
-    media = request.headers.get("content-type", "")
-    if not media.lower().startswith("multipart/form-data"):
-        return {}, None
-    parsed = parse_multipart(await request.body(), media)
-    return parsed.fields, parsed.files[-1][1] if parsed.files else None
+def check_csrf(
+    request: Request,
+    visitor: Visitor,
+    form: Mapping[str, str],
+    detail: str = "The form's security token is missing or out of date. Reload the page and retry.",
+) -> None:
+    """403 unless the form carries this session's CSRF token."""
+    if not sessions_of(request).csrf_ok(visitor.session, form.get("csrf")):
+        raise Problem(403, "Form refused", detail, "csrf")

@@ -11,28 +11,20 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi import Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from issuer.batches import batch
 from issuer.errors import IssuerError, NotFoundError
 from issuer.installation import Installation
 from issuer.organisations import catalogue
 from issuer.web.api.batches import limits_of, worker_of
-from issuer.web.deps import InstallationDep
-from issuer.web.pages.base import (
-    FORMAT_NAMES,
-    Visitor,
-    VisitorDep,
-    from_error,
-    issuer_page,
-    read_multipart,
-    refused,
-    sign_in_first,
-)
-from servicekit.pages import render
+from issuer.web.deps import InstallationDep, Visitor, VisitorDep
+from issuer.web.pages.base import FORMAT_NAMES, check_form, issuer_page, sign_in_first
+from servicekit.forms import Form, read_form
+from servicekit.pages import page_router, render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 RECENT = 10
 REFRESH_SECONDS = 2
@@ -63,10 +55,7 @@ def _form_page(
     status_code: int = 200,
     **context: Any,
 ) -> Response:
-    try:
-        batches = batch.list_batches(inst, slug)[:RECENT]
-    except IssuerError as exc:
-        return from_error(request, visitor, exc)
+    batches = batch.list_batches(inst, slug)[:RECENT]
     return issuer_page(
         request,
         inst,
@@ -82,22 +71,22 @@ def _form_page(
     )
 
 
-@router.get("/issuers/{slug}/upload", response_class=HTMLResponse)
+@router.get("/issuers/{slug}/upload")
 def batch_page(slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep) -> Response:
     if not visitor.staff:
         return sign_in_first(request)
     return _form_page(request, inst, visitor, slug)
 
 
-@router.post("/issuers/{slug}/upload", response_class=HTMLResponse)
+@router.post("/issuers/{slug}/upload")
 async def upload(
     slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
 ) -> Response:
     """Check every row first (nothing is issued when one is bad), then issue in the background."""
-    form, data = await read_multipart(request)
-    refusal = refused(request, visitor, form)
-    if refusal is not None:
-        return refusal
+    multipart = request.headers.get("content-type", "").lower().startswith("multipart/form-data")
+    upload = await read_form(request) if multipart else Form({})  # only the upload form
+    form, data = upload.fields, upload.file
+    check_form(request, visitor, form)
     if not form.get("achievement") or not data:
         error = "Choose an achievement and a CSV file (a header row and one row a learner)."
         return _form_page(request, inst, visitor, slug, 422, error=error, values=form)
@@ -116,29 +105,26 @@ async def upload(
         return _form_page(
             request, inst, visitor, slug, 422, error=str(exc), problems=exc.problems, values=form
         )
-    except NotFoundError as exc:
-        return from_error(request, visitor, exc)
+    except NotFoundError:
+        raise  # no such issuer or achievement: the error page
     except IssuerError as exc:
         return _form_page(request, inst, visitor, slug, 422, error=str(exc), values=form)
     worker_of(request.app).submit(record.id)
     return RedirectResponse(f"/issuers/{slug}/upload/{quote(record.id)}", status_code=303)
 
 
-@router.get("/issuers/{slug}/upload/{batch_id}", response_class=HTMLResponse)
+@router.get("/issuers/{slug}/upload/{batch_id}")
 def batch_progress(
     slug: str, batch_id: str, request: Request, inst: InstallationDep, visitor: VisitorDep
 ) -> Response:
     if not visitor.staff:
         return sign_in_first(request)
-    try:
-        issuer = catalogue.get_issuer(inst, slug)
-        record = batch.get_batch(inst, slug, batch_id)
-        achievement = next(
-            (a for a in catalogue.list_achievements(inst, slug) if a.id == record.achievement),
-            None,
-        )
-    except IssuerError as exc:
-        return from_error(request, visitor, exc)
+    issuer = catalogue.get_issuer(inst, slug)
+    record = batch.get_batch(inst, slug, batch_id)
+    achievement = next(
+        (a for a in catalogue.list_achievements(inst, slug) if a.id == record.achievement),
+        None,
+    )
     return render(
         request,
         visitor,

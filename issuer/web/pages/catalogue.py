@@ -12,24 +12,19 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
 
 from issuer.errors import ConflictError, IssuerError, NotFoundError
 from issuer.installation import Installation
 from issuer.issuing import learner_data
 from issuer.organisations import catalogue
-from issuer.web.deps import InstallationDep
-from issuer.web.pages.base import (
-    Visitor,
-    VisitorDep,
-    from_error,
-    issuer_page,
-    read_form,
-    refused,
-)
+from issuer.web.deps import InstallationDep, Visitor, VisitorDep
+from issuer.web.pages.base import check_form, issuer_page
+from servicekit.forms import read_form
+from servicekit.pages import page_router
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 ACHIEVEMENT_TYPES = (
     "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment", "AssociateDegree",
@@ -73,7 +68,7 @@ def _page(
     )
 
 
-@router.get("/issuers/{slug}/catalogue", response_class=HTMLResponse)
+@router.get("/issuers/{slug}/catalogue")
 def catalogue_page(
     slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
 ) -> Response:
@@ -116,21 +111,19 @@ def form_problems(form: Mapping[str, str]) -> list[str]:
     return problems
 
 
-@router.post("/issuers/{slug}/catalogue", response_class=HTMLResponse)
+@router.post("/issuers/{slug}/catalogue")
 async def create_achievement(
     slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
 ) -> Response:
-    form = await read_form(request)
-    refusal = refused(request, visitor, form)
-    if refusal is not None:
-        return refusal
+    form = (await read_form(request)).fields
+    check_form(request, visitor, form)
     problems = form_problems(form)
     if problems:
         return _page(request, inst, visitor, slug, 422, error=" ".join(problems), values=form)
     try:
         record = catalogue.create_achievement(inst, slug, form["slug"], achievement_from_form(form))
-    except NotFoundError as exc:
-        return from_error(request, visitor, exc)
+    except NotFoundError:
+        raise  # no such issuer: the error page
     except IssuerError as exc:
         status_code = 409 if isinstance(exc, ConflictError) else 422
         return _page(request, inst, visitor, slug, status_code, error=str(exc), values=form)
