@@ -35,10 +35,10 @@ from issuer.offers.oid4vci import (
     b64url,
     configurations,
     issuer_identifier,
-    require_issuer,
     sha256_b64,
     stamp_time,
 )
+from issuer.organisations import catalogue
 from servicekit.db import ConflictError, Tx
 from vckit.errors import VckitError
 from vckit.protocols import oid4vci
@@ -85,7 +85,7 @@ class Nonces:
 
 def new_nonce(inst: Installation, nonces: Nonces, slug: str) -> dict[str, str]:
     """§7.2 Nonce Response of a known issuer."""
-    require_issuer(inst, slug)
+    catalogue.get_issuer(inst, slug)
     return {"c_nonce": nonces.mint(inst.now())}
 
 

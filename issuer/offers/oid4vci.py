@@ -11,8 +11,8 @@ installation is a Credential Issuer (and its own Authorization Server) with iden
    are counted and the offer dies after :data:`MAX_TX_CODE_ATTEMPTS`). The offer row is keyed
    by the SHA-256 of the code, which also names the offer in its ``credential_offer_uri``; the
    code itself stays in the row's request so the open offer can be shown again (§4.1.3).
-2. The Wallet swaps the code for an access token at the Token Endpoint (:func:`redeem`, §6);
-   only the token's SHA-256 is stored.
+2. The Wallet swaps the code for an access token at the Token Endpoint (§6):
+   :mod:`issuer.offers.token`.
 3. Nonce and Credential Endpoints (§7, §8): :mod:`issuer.offers.credential`.
 """
 
@@ -33,6 +33,7 @@ from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from issuer.issuing import learner_data, sd_issue
+from issuer.organisations import catalogue
 from vckit.ob.credentials import ob_context
 from vckit.protocols import oid4vci
 
@@ -93,14 +94,6 @@ def issuer_identifier(inst: Installation, slug: str) -> str:
     return f"{inst.base_url}/issuers/{slug}"
 
 
-def require_issuer(inst: Installation, slug: str) -> store.IssuerRecord:
-    with inst.db.transaction() as tx:
-        record = store.get_issuer(tx, slug)
-    if record is None:
-        raise NotFoundError(f"no issuer {slug!r}")
-    return record
-
-
 def configurations() -> dict[str, dict[str, Any]]:
     """The OB 3.0 credential in ``ldp_vc`` and ``jwt_vc_json`` (Appendix A.1), then its two
     selective-disclosure forms: ``ldp_vc`` with ecdsa-sd-2023, and an SD-JWT VC (``dc+sd-jwt``,
@@ -122,14 +115,14 @@ def configurations() -> dict[str, dict[str, Any]]:
 
 def issuer_metadata(inst: Installation, slug: str) -> dict[str, Any]:
     """§12.2.4 metadata; NotFoundError for an unknown issuer."""
-    name = str(require_issuer(inst, slug).profile.get("name") or slug)
+    name = str(catalogue.get_issuer(inst, slug).profile.get("name") or slug)
     ident = issuer_identifier(inst, slug)
     return oid4vci.issuer_metadata(ident, configurations(), display_name=name)
 
 
 def authorization_server_metadata(inst: Installation, slug: str) -> dict[str, Any]:
     """RFC 8414 metadata of the issuer acting as its own Authorization Server (§12.3)."""
-    require_issuer(inst, slug)
+    catalogue.get_issuer(inst, slug)
     return oid4vci.authorization_server_metadata(issuer_identifier(inst, slug))
 
 
@@ -155,7 +148,7 @@ def _hash_tx_code(code: str, salt: bytes | None = None) -> str:
     return f"pbkdf2-sha256${PBKDF2_ITERATIONS}${b64url(salt)}${b64url(digest)}"
 
 
-def _tx_code_matches(code: str, stored: str) -> bool:
+def tx_code_matches(code: str, stored: str) -> bool:
     """Recompute with the stored salt; compare in constant time."""
     _, _, salt, _ = stored.split("$")
     salt_bytes = base64.urlsafe_b64decode(salt + "=" * (-len(salt) % 4))
@@ -269,67 +262,3 @@ def qr_svg(text: str) -> str:
     """The text as an SVG QR code (error correction M), for the offer page."""
     qr = segno.make_qr(text, error="m")
     return str(qr.svg_inline(scale=4, title="Credential offer", dark="#000", light="#fff"))
-
-
-# --- Token Endpoint (§6) -------------------------------------------------------------------------
-
-
-def _field(form: Mapping[str, list[str]], name: str) -> str | None:
-    values = form.get(name, [])
-    if len(values) > 1:
-        raise OAuthError("invalid_request", f"parameter {name} is repeated (RFC 6749 §3.2)")
-    return values[0] if values else None
-
-
-def _claim_code(inst: Installation, offer_id: str, token_hash: str, now: datetime) -> bool:
-    """Single use: mark the offer redeemed only if nobody did first."""
-    with inst.db.transaction() as tx:
-        changed = tx.execute(
-            "UPDATE offers SET redeemed_at = ?, access_token_hash = ? "
-            "WHERE pre_authorized_code = ? AND redeemed_at IS NULL",
-            (now.isoformat(), token_hash, offer_id),
-        )
-    return changed == 1
-
-
-def redeem(inst: Installation, slug: str, form: Mapping[str, list[str]]) -> dict[str, Any]:
-    """§6.1 Token Request with the pre-authorized code grant -> §6.2 Token Response."""
-    grant = _field(form, "grant_type")
-    code = _field(form, "pre-authorized_code")
-    pin = _field(form, "tx_code")
-    if grant is None:
-        raise OAuthError("invalid_request", "grant_type is missing")
-    if grant != oid4vci.PRE_AUTHORIZED_GRANT:
-        raise OAuthError("unsupported_grant_type", f"only {oid4vci.PRE_AUTHORIZED_GRANT}")
-    if not code:
-        raise OAuthError("invalid_request", "pre-authorized_code is missing")
-    now = inst.now()
-    offer_id = sha256_b64(code)
-    with inst.db.transaction() as tx:
-        record = store.get_offer(tx, offer_id)
-    if record is None or record.issuer != slug:
-        raise OAuthError("invalid_grant", "unknown pre-authorized code")
-    if record.redeemed_at is not None:
-        raise OAuthError("invalid_grant", "the pre-authorized code was already used")
-    if stamp_time(record.expires_at) <= now:
-        raise OAuthError("invalid_grant", "the pre-authorized code has expired")
-    if record.tx_code_attempts >= MAX_TX_CODE_ATTEMPTS:
-        raise OAuthError("invalid_grant", "too many wrong transaction codes; offer withdrawn")
-    if record.tx_code_hash is None and pin is not None:
-        raise OAuthError("invalid_request", "this offer has no transaction code")
-    if record.tx_code_hash is not None:
-        if pin is None:
-            raise OAuthError("invalid_request", "tx_code is missing")
-        if not _tx_code_matches(pin, record.tx_code_hash):
-            with inst.db.transaction() as tx:
-                tx.execute(
-                    "UPDATE offers SET tx_code_attempts = tx_code_attempts + 1 "
-                    "WHERE pre_authorized_code = ?",
-                    (offer_id,),
-                )
-            raise OAuthError("invalid_grant", "wrong transaction code")
-    token = secrets.token_urlsafe(32)
-    if not _claim_code(inst, offer_id, sha256_b64(token), now):
-        raise OAuthError("invalid_grant", "the pre-authorized code was already used")
-    expires_in = int(ACCESS_TOKEN_TTL.total_seconds())
-    return {"access_token": token, "token_type": "Bearer", "expires_in": expires_in}

@@ -1,5 +1,6 @@
 """OpenID4VCI 1.0 endpoints of every issuer. The protocol lives in :mod:`issuer.offers.oid4vci`
-(offers, token) and :mod:`issuer.offers.credential` (nonce, credential).
+(metadata, offers), :mod:`issuer.offers.token` (token) and :mod:`issuer.offers.credential`
+(nonce, credential).
 
 For the issuer ``<base>/issuers/<slug>`` (its Credential Issuer Identifier, §12.2.1):
 
@@ -32,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from issuer.offers import credential as oid4vci_credential
 from issuer.offers import oid4vci
+from issuer.offers import token as token_endpoint
 from issuer.web.api.bodies import api_router, body_of, json_body
 from issuer.web.deps import InstallationDep as InstDep
 from issuer.web.deps import TokenDep
@@ -210,7 +212,7 @@ async def token(slug: str, request: Request, inst: InstDep) -> Response:
         form = parse_qs(raw.decode("ascii"), strict_parsing=bool(raw))
     except (UnicodeDecodeError, ValueError) as exc:
         raise oid4vci.OAuthError("invalid_request", "the form is not URL-encoded") from exc
-    return JSONResponse(oid4vci.redeem(inst, slug, form), headers=NO_STORE)
+    return JSONResponse(token_endpoint.redeem(inst, slug, form), headers=NO_STORE)
 
 
 @router.post("/issuers/{slug}/nonce", summary="Nonce Endpoint (§7)")

@@ -34,7 +34,7 @@ from vckit import verification as verify
 from vckit.did.resolver import DidResolver
 from vckit.verification import VerifyOptions
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SLUG = "community-college"
 ACHIEVEMENT = "fundamentals-of-nursing-1"
 FUTURE = "2027-06-30T00:00:00Z"
