@@ -46,9 +46,9 @@ STEPS: tuple[Step, ...] = (
         "skills (patient data privacy, medical terminology); the name, date of birth and "
         "grade in it are fields the learner may later hide.",
         (
-            "issuer/issuance.py",
-            "issuer/issue_pages.py",
-            "issuer/sd_issue.py",
+            "issuer/issuing/issuance.py",
+            "issuer/web/pages/issue.py",
+            "issuer/issuing/sd_issue.py",
             "vckit/ob/credentials.py",
             "vckit/di/ecdsa_sd/",
         ),
@@ -166,6 +166,6 @@ STEPS: tuple[Step, ...] = (
         ),
         "The same presentation now fails at the status check, and the report says the "
         "credential was revoked by its issuer.",
-        ("issuer/status.py", "vckit/status/status_list.py", "vckit/status/bitstring.py"),
+        ("issuer/status/lists.py", "vckit/status/status_list.py", "vckit/status/bitstring.py"),
     ),
 )
