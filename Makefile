@@ -60,7 +60,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy vckit servicekit issuer wallet verifier landing demo
+	$(BIN)/mypy vckit servicekit issuer wallet verifier landing demo ler
 
 pytest: install
 	$(BIN)/pytest -q

@@ -30,8 +30,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from issuer import batch  # noqa: E402
 from issuer.app import create_app  # noqa: E402
+from issuer.batches import batch  # noqa: E402
 from issuer.settings import EXAMPLES, Settings  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")

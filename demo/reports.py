@@ -5,7 +5,8 @@ The JSON is :meth:`vckit.report.Report.to_json` (``verdict``, ``kind``, ``format
 credential's ``document`` and each disclosed field's ``label`` and ``value``. A VC-API
 verification carries no documents: :func:`lines` then takes the credentials as sent. Disclosed
 fields are shown as people read them ("Recipient name: Alex Rivera",
-:func:`vckit.disclosure.fields.label_of`, :func:`vckit.ob.field_words.words`), like the verifier's report
+:func:`vckit.disclosure.fields.label_of`, :func:`vckit.ob.field_words.words`), like the verifier's
+report
 page, not as JSON pointers.
 """
 

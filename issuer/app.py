@@ -1,8 +1,13 @@
 """The issuer's web app: ``create_app(settings)`` wires everything; nothing runs at import.
 
 It opens the database (SQLite file or PostgreSQL URL), applies migrations, loads the demo
-issuers on an empty database, and reads (or creates once, mode 600) the API token.
-Tests pass ``clock`` and ``new_key`` to freeze time and reuse fixed keys.
+issuers on an empty database, and reads (or creates once, mode 600) the API token, the
+installation's own key and the staff sessions' signing secret. Tests pass ``clock`` and
+``new_key`` to freeze time and reuse fixed keys.
+
+Errors: the use-case errors (:mod:`issuer.errors`) and the rest are answered by the one
+handler of :func:`servicekit.app.service_app` (problem+json for the API, the error page for
+a page); the OpenID4VCI endpoints answer in the protocol's own terms (:func:`oauth_error`).
 """
 
 from __future__ import annotations
@@ -15,28 +20,49 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 
-from issuer import api, batch_api, catalogue, oid4vci_api, pages
-from issuer.deps import TokenRefused
-from issuer.errors import IssuerError
-from issuer.identity import load_or_create
+from issuer.batches.batch_csv import BatchTooLarge
+from issuer.errors import (
+    ConflictError,
+    IssuerError,
+    MalformedCredentialError,
+    NotFoundError,
+)
 from issuer.installation import Installation
 from issuer.migrations import migrate
-from issuer.problems import from_error, problem
+from issuer.offers.oid4vci import OAuthError
+from issuer.organisations import catalogue
+from issuer.organisations.identity import load_or_create
 from issuer.settings import Settings
 from issuer.stats import issuer_stats
-from servicekit.apidocs import docs_router
-from servicekit.db import ConflictError, Database
-from servicekit.health import health_router
-from servicekit.limits import BodyLimit
-from servicekit.logs import RequestLog
-from servicekit.pages import templates_for
-from servicekit.stats_api import stats_router
+from issuer.web.api import batches, credentials, issuers, oid4vci, status, vc_api
+from issuer.web.api import catalogue as catalogue_api
+from issuer.web.pages import base, home, issue, issued, sign_in
+from issuer.web.pages import batches as batch_pages
+from issuer.web.pages import catalogue as catalogue_pages
+from servicekit.app import ErrorRules, Service, service_app
+from servicekit.db import Database
+from servicekit.sessions import Sessions, load_or_create_secret
+from vckit.errors import BakingError
 from vckit.keys.keypair import KeyKind, KeyPair
 
 TEMPLATES = Path(__file__).parent / "templates"
+SERVICE = Service(
+    "issuer",
+    "LER issuer",
+    "Credentialing organizations: their DIDs, catalogues and credentials "
+    "(W3C VC-API issue and status, Bitstring Status List).",
+)
+ERRORS: dict[type[Exception], tuple[int, str]] = {
+    MalformedCredentialError: (400, "Malformed credential"),
+    NotFoundError: (404, "Not found"),
+    ConflictError: (409, "Conflict"),
+    BatchTooLarge: (413, "Request too large"),
+    IssuerError: (422, "Cannot issue"),
+    BakingError: (422, "Cannot bake"),
+}
+"""Use-case error -> (status, title); the first class that matches wins."""
 
 
 def api_token(settings: Settings) -> str:
@@ -72,55 +98,27 @@ def create_app(
     inst = Installation(db=db, base_url=settings.base_url.rstrip("/"), **extra)
     if settings.demo_file is not None and settings.demo_file.exists():
         catalogue.load_demo(inst, settings.demo_file)
-    identity = load_or_create(settings.data_dir, settings.base_url)
-    templates = templates_for(TEMPLATES)
-    app = FastAPI(
-        title="LER issuer",
-        version="0.1.0",
-        description="Credentialing organizations: their DIDs, catalogues and credentials "
-        "(W3C VC-API issue and status, Bitstring Status List).",
-        docs_url=None,  # servicekit.apidocs serves /docs offline
-        redoc_url=None,
+    app = service_app(
+        SERVICE,
+        templates=TEMPLATES,
+        db=db,
+        stats=lambda: issuer_stats(db),
+        body_limit=settings.max_body_bytes,
+        errors=ErrorRules(statuses=ERRORS, error_page=base.error_page, pages_at=base.is_page),
+        lifespan=batches.lifespan,  # the batch worker: resumes batches left running
     )
     app.state.settings = settings
     app.state.inst = inst
+    app.state.identity = load_or_create(settings.data_dir, settings.base_url)
     app.state.api_token = api_token(settings)
-    app.state.templates = templates
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(RequestLog, service="issuer")  # outermost: logs every request
-    app.include_router(api.router)
-    app.include_router(oid4vci_api.router)
-    app.include_router(batch_api.router)
-    app.include_router(health_router(db))  # /healthz, /readyz
-    app.include_router(stats_router(lambda: issuer_stats(db)))  # /stats
-    app.include_router(docs_router())  # /docs, offline
-    pages.install(app, settings)  # HTML pages (public, and staff behind the sign-in)
+    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir))
 
-    @app.exception_handler(TokenRefused)
-    def token_refused(request: Request, exc: TokenRefused) -> Response:
-        code = "unauthorized" if exc.status == 401 else "forbidden"
-        title = "Unauthorized" if exc.status == 401 else "Forbidden"
-        response = problem(exc.status, title, exc.detail, code)
-        if exc.status == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer realm="issuer"'
-        return response
+    @app.exception_handler(OAuthError)
+    def oauth_error(request: Request, exc: OAuthError) -> Response:
+        return oid4vci.oauth_error(exc)
 
-    @app.exception_handler(RequestValidationError)
-    def invalid(request: Request, exc: RequestValidationError) -> Response:
-        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        where = ".".join(str(part) for part in first.get("loc", ()))
-        return problem(422, "Invalid request", f"{where}: {first.get('msg')}", "invalid-request")
-
-    @app.exception_handler(ConflictError)
-    def conflict(request: Request, exc: ConflictError) -> Response:
-        return problem(409, "Conflict", "a record with this key exists already", "conflict")
-
-    @app.exception_handler(IssuerError)
-    def issuer_error(request: Request, exc: IssuerError) -> Response:
-        return from_error(exc)
-
-    @app.get("/.well-known/did.json", summary="The installation's DID document (did:web)")
-    def did_json() -> dict[str, Any]:
-        return identity.did_document()
-
+    for api in (vc_api, issuers, catalogue_api, credentials, status, oid4vci, batches):
+        app.include_router(api.router)
+    for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages):
+        app.include_router(pages.router)
     return app

@@ -64,7 +64,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             Place("Its catalogue", "issuer", "/issuers/community-college/catalogue"),
             Place("Credentials it issued (staff)", "issuer", "/issuers/community-college/issued"),
         ),
-        ("issuer/issuance.py", "issuer/status.py", "vckit/ob/credentials.py"),
+        ("issuer/issuing/issuance.py", "issuer/status/lists.py", "vckit/ob/credentials.py"),
     ),
     Stakeholder(
         "learners-and-earners",
@@ -86,7 +86,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             Place("My skills", "wallet", "/skills"),
             Place("What I shared", "wallet", "/shared"),
         ),
-        ("wallet/receive.py", "wallet/present.py", "wallet/share.py"),
+        ("wallet/receiving/receive.py", "wallet/sharing/present.py", "wallet/sharing/share.py"),
     ),
     Stakeholder(
         "employers",
@@ -153,7 +153,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             ),
             Place("The guided tour", "landing", "/tour"),
         ),
-        ("wallet/skills.py", "wallet/cards.py"),
+        ("wallet/views/skills.py", "wallet/views/cards.py"),
     ),
     Stakeholder(
         "governance",
@@ -226,7 +226,7 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             Place("Wallet API", "wallet", "/docs"),
             Place("Verifier API (VC-API, OpenID4VP)", "verifier", "/docs"),
         ),
-        ("tests/interop", "issuer/api.py", "wallet/answer.py"),
+        ("tests/interop", "issuer/web/api/vc_api.py", "wallet/answering/answer.py"),
     ),
     Stakeholder(
         "funders",

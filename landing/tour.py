@@ -46,9 +46,9 @@ STEPS: tuple[Step, ...] = (
         "skills (patient data privacy, medical terminology); the name, date of birth and "
         "grade in it are fields the learner may later hide.",
         (
-            "issuer/issuance.py",
-            "issuer/issue_pages.py",
-            "issuer/sd_issue.py",
+            "issuer/issuing/issuance.py",
+            "issuer/web/pages/issue.py",
+            "issuer/issuing/sd_issue.py",
             "vckit/ob/credentials.py",
             "vckit/di/ecdsa_sd/",
         ),
@@ -72,9 +72,9 @@ STEPS: tuple[Step, ...] = (
         "Three cards, each verified on arrival; one skills list across them, each skill "
         "linked to the credentials that show it.",
         (
-            "wallet/receive_offer.py",
-            "wallet/receive.py",
-            "wallet/skills.py",
+            "wallet/receiving/offer.py",
+            "wallet/receiving/receive.py",
+            "wallet/views/skills.py",
             "vckit/protocols/oid4vci.py",
         ),
     ),
@@ -120,8 +120,8 @@ STEPS: tuple[Step, ...] = (
         "The presentation is signed with the learner's own key and bound to the verifier's "
         "challenge; the share log records what went to whom.",
         (
-            "wallet/disclose.py",
-            "wallet/answer.py",
+            "wallet/sharing/disclose.py",
+            "wallet/answering/answer.py",
             "vckit/disclosure/fields.py",
             "vckit/di/ecdsa_sd/",
         ),
@@ -166,6 +166,6 @@ STEPS: tuple[Step, ...] = (
         ),
         "The same presentation now fails at the status check, and the report says the "
         "credential was revoked by its issuer.",
-        ("issuer/status.py", "vckit/status/status_list.py", "vckit/status/bitstring.py"),
+        ("issuer/status/lists.py", "vckit/status/status_list.py", "vckit/status/bitstring.py"),
     ),
 )

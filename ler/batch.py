@@ -4,7 +4,7 @@
               [--token TOKEN] [--format eddsa-rdfc-2022|ecdsa-rdfc-2019|vc-jwt|ob3-jwt]
 
 The token defaults to ``$LER_ISSUER_TOKEN`` (a token on the command line shows in the
-process list). The CSV's columns are the issuer's (``issuer/batch.py``): recipient_did or
+process list). The CSV's columns are the issuer's (``issuer/batches/batch.py``): recipient_did or
 email, and optional name, valid_until, suspension. This module speaks HTTP only: the
 verifier package never imports the issuer's code.
 

@@ -26,7 +26,8 @@ ISSUED = datetime(2025, 9, 1, tzinfo=UTC)
 STATUS_URL = "https://college.example/status/1"
 WEB_DID = "did:web:college.example"
 
-# Fixed keys (RFC 8032 test 1 secret for Ed25519; the others generated once).
+# Fixed keys, the same on every run: RFC 8032 §7.1 test 1's secret for the issuer; the others
+# were generated once for these tests and are written out here (test keys, never used elsewhere).
 ISSUER = KeyPair.from_private_jwk(
     {
         "kty": "OKP",
@@ -35,9 +36,31 @@ ISSUER = KeyPair.from_private_jwk(
         "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo",
     }
 )
-OTHER = KeyPair.generate("Ed25519")
-HOLDER = KeyPair.generate("Ed25519")
-P256 = KeyPair.generate("P-256")
+OTHER = KeyPair.from_private_jwk(
+    {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": "3LvpDaODWHA8rTQ9n9UoM_66qSzllptp9vGEKJXv-oQ",
+        "d": "GSQrcIU4KmBKsC_jkCXXm5HuuTp_c-tGlKsnaYxZOuE",
+    }
+)
+HOLDER = KeyPair.from_private_jwk(
+    {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": "BI8_1JL_ubkhq571E3GTLFB_kp6DX7BZOtzfkbSAEfs",
+        "d": "ijZSwdWD4LoCPt2qEVmpdgU7VEjjofRykxUw6TBavx0",
+    }
+)
+P256 = KeyPair.from_private_jwk(
+    {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": "6GK1B4_x9MGfH-0TSH6ZBI-UulCifF9rQZkSLe-x3gA",
+        "y": "KMIlQiwCrAIT-hq1mlnacNpFs4ZzXwPbglzE8CG_rwI",
+        "d": "1VcULkZKK7SHzmpiSoM-okJeMVKA-iyZzBQceTvcybM",
+    }
+)
 
 
 def did_of(key: KeyPair) -> str:

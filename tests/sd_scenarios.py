@@ -19,8 +19,25 @@ from vckit.ob import credentials as openbadges
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 ISSUED = datetime(2025, 9, 1, tzinfo=UTC)
-ISSUER = KeyPair.generate("P-256")
-HOLDER = KeyPair.generate("P-256")
+# Fixed P-256 keys (generated once for these tests, written out so every run signs alike).
+ISSUER = KeyPair.from_private_jwk(
+    {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": "gp6O4KKuBd57AcB2qrVoLH2WqcmjCC8_6f0eDCO2SqU",
+        "y": "mnebs7RRl8khuEHJoa0unE5u3dVHvh8SMcwDKlcLF3o",
+        "d": "MH1mion0STrCc2Mf-_VIvOFTwKsfcI1nXpovFG7ImUs",
+    }
+)
+HOLDER = KeyPair.from_private_jwk(
+    {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": "xFp08uG2Gr1oVkjeTuEbrd0VdVuBFZIdIo0vnT8qjnU",
+        "y": "A_s0ZT1oZhMN0wCyEVMHmwTYMNcLSjoJ9CJPbQwaHqQ",
+        "d": "2Mq7nFnxQOYdBS4V-lYXcsbia7VcBGt90lSjk23wTzQ",
+    }
+)
 ISSUER_DID = did_key(ISSUER.public)
 HOLDER_DID = did_key(HOLDER.public)
 VCT = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementCredential"

@@ -11,8 +11,9 @@ from demo import reports
 from vckit.ob import field_words
 from vckit.ob.field_words import HASHED
 from verifier.views import disclosure_view
-from wallet import disclose, field_text
+from wallet.sharing import disclose
 from wallet.store import CredentialRecord
+from wallet.views import field_text
 
 GRADE_ID = "urn:uuid:6b1d8c56-8a0e-4f5e-9f61-0c1f1d2a1001"
 CREDENTIAL: dict[str, Any] = {

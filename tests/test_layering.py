@@ -160,11 +160,13 @@ def import_graph() -> dict[str, set[str]]:
 
 
 def _takes_names_from(path: Path, package: str, names: dict[str, Path]) -> bool:
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.module == package and node.level == 0:
-            if any(f"{package}.{alias.name}" not in names for alias in node.names):
-                return True
-    return False
+    return any(
+        isinstance(node, ast.ImportFrom)
+        and node.module == package
+        and node.level == 0
+        and any(f"{package}.{alias.name}" not in names for alias in node.names)
+        for node in ast.walk(ast.parse(path.read_text()))
+    )
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:

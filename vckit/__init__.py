@@ -13,7 +13,7 @@ The folders follow the spec families: ``keys/``, ``did/``, ``jsonld/``, ``di/`` 
 Integrity, with ``di/ecdsa_sd/``), ``jose/``, ``sdjwt/``, ``disclosure/``, ``status/``,
 ``ob/`` (Open Badges), ``protocols/`` (OpenID4VCI, OpenID4VP, DCQL) and ``verification/``.
 Everything not re-exported here is reachable by its module, but only these names are the
-library's promise (``tests/test_public_api.py`` pins them).
+library's promise (``tests/vckit/test_public_api.py`` pins them).
 """
 
 from vckit import ob, status

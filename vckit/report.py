@@ -15,7 +15,9 @@ The verdict of a report:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast, get_args
+
+from vckit.errors import InputError
 
 CheckStatus = Literal["pass", "fail", "could-not-check"]
 
@@ -23,8 +25,30 @@ PASS: CheckStatus = "pass"
 FAIL: CheckStatus = "fail"
 UNCHECKED: CheckStatus = "could-not-check"
 
+CheckId = Literal[
+    "format",
+    "proof",
+    "issuer-key",
+    "holder-key",
+    "validity-period",
+    "status",
+    "schema",
+    "holder-binding",
+    "challenge",
+    "domain",
+    "trusted-issuer",
+    "requirements-met",
+    "disclosures",
+    "same-holder",
+    "nonce",
+    "state",
+    "vp-token",
+]
+"""Every check a report can hold: vckit's, and the verifier's own (``trusted-issuer``,
+``requirements-met``, ``same-holder``, and an answer's ``nonce``, ``state``, ``vp-token``)."""
+
 # The named checks, in the order a report shows them, with the words a person reads.
-CHECK_TITLES: dict[str, str] = {
+CHECK_TITLES: dict[CheckId, str] = {
     "format": "Well-formed credential",
     "proof": "Signature (proof)",
     "issuer-key": "Issuer controls the signing key",
@@ -38,20 +62,37 @@ CHECK_TITLES: dict[str, str] = {
     "trusted-issuer": "Issuer accredited for this achievement",
     "requirements-met": "Meets the job's requirements",
     "disclosures": "Disclosures match the issuer's signed digests",
+    "same-holder": "All presentations from one holder",
+    "nonce": "Request fresh and answered once",
+    "state": "Answers a request this verifier made",
+    "vp-token": "Answers what was asked",
 }
+CHECK_IDS: frozenset[str] = frozenset(get_args(CheckId))
+
+
+def title_of(check_id: str) -> str:
+    """The words for a check id read back from storage or JSON (the id itself if unknown)."""
+    return CHECK_TITLES.get(as_check_id(check_id), check_id) if check_id in CHECK_IDS else check_id
+
+
+def as_check_id(value: object) -> CheckId:
+    """A check id read from JSON (a stored report): one of :data:`CheckId`, else InputError."""
+    if isinstance(value, str) and value in CHECK_IDS:
+        return cast(CheckId, value)
+    raise InputError(f"{str(value)[:60]!r} is not a check id")
 
 
 @dataclass(frozen=True)
 class Check:
     """One named check: ``id`` is stable (see ``CHECK_TITLES``), ``detail`` is for people."""
 
-    id: str
+    id: CheckId
     status: CheckStatus
     detail: str
 
     @property
     def title(self) -> str:
-        return CHECK_TITLES.get(self.id, self.id)
+        return CHECK_TITLES[self.id]
 
     def to_json(self) -> dict[str, str]:
         return {"id": self.id, "status": self.status, "detail": self.detail}
@@ -114,7 +155,7 @@ class Report:
             found.extend(inner.all_checks())
         return found
 
-    def check(self, check_id: str) -> Check | None:
+    def check(self, check_id: CheckId) -> Check | None:
         return next((c for c in self.checks if c.id == check_id), None)
 
     def to_json(self) -> dict[str, Any]:

@@ -1,12 +1,15 @@
-"""The wallet's use-case errors; the web layer maps each to an HTTP status.
+"""The wallet's use-case errors (no HTTP here); ``wallet.web.problems`` maps each to an HTTP
+status, answered as problem+json under ``/api/`` and as the error page elsewhere.
 
 ::
 
     WalletError             code
     ├── NotFoundError       not-found          404: no such record *of this learner*
     ├── InvalidInputError   invalid-input      422: input the wallet cannot use
+    │                                          (and its kinds: unknown-field, offer errors)
     ├── ConflictError       conflict           409: already there (email, credential)
-    └── SignInRefused       sign-in-refused    401: wrong email or password
+    ├── SignInRefused       sign-in-refused    401: wrong email or password
+    └── ShareLinkGone       share-link-gone    410: a share link withdrawn or expired
 """
 
 from __future__ import annotations
@@ -37,3 +40,9 @@ class ConflictError(WalletError):
 
 class SignInRefused(WalletError):
     code = "sign-in-refused"
+
+
+class ShareLinkGone(WalletError):
+    """The link was withdrawn or has expired (410 Gone)."""
+
+    code = "share-link-gone"

@@ -2,8 +2,9 @@
 outbound HTTP client.
 
 ``app.py`` builds it once; tests build it with a frozen clock, fixed keys and an httpx
-transport that reaches in-process apps. Use-case modules (accounts, receive, present,
-share) take it as their first argument instead of reading globals.
+transport that reaches in-process apps. The use cases (``accounts/``, ``receiving/``,
+``answering/``, ``sharing/``, ``views/``) take it as their first argument instead of reading
+globals.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 
 from servicekit.db import Database
 from vckit.keys.keypair import KeyKind, KeyPair
-from wallet.http import Outbound
+from wallet.outbound import Outbound
 from wallet.settings import Settings
 
 

@@ -14,7 +14,8 @@
 ``LER_WALLET_RECHECK_INTERVAL``    seconds between background re-checks of held
                                    credentials (default 3600; 0 turns the job off)
 ``LER_DEMO_SEED``                  ``1`` seeds the demo learner at start
-                                   (``wallet.demo_learner``; ``ler up`` sets it; default ``0``)
+                                   (``wallet.accounts.demo_learner``; ``ler up`` sets it;
+                                   default ``0``)
 =================================  ==================================================
 """
 
@@ -44,7 +45,7 @@ class Settings:
     fetch_max_bytes: int = 2 * 1024 * 1024  # one answer from an issuer or verifier
     fetch_timeout: float = 10.0  # seconds, for one outbound request in all
     recheck_interval: float = 3600.0  # seconds between background re-checks; 0: off
-    demo_seed: bool = False  # seed the demo learner at start (wallet.demo_learner)
+    demo_seed: bool = False  # seed the demo learner at start (wallet.accounts.demo_learner)
 
     @property
     def database(self) -> str:

@@ -1,7 +1,7 @@
 """All of the issuer's SQL, one module per concept. Every function takes an open transaction
 (:class:`servicekit.db.Tx`).
 
-API note for the other issuer modules (batch, oid4vci, pages)::
+API note for the issuer's use-case modules (issuing, batches, offers, status, ...)::
 
     from issuer import store
     with db.transaction() as tx:          # db: servicekit.db.Database (inst.db)

@@ -2,7 +2,8 @@
 
 Both directions, for EdDSA (Ed25519), ES256 (P-256) and RS256 (RSA), both profiles:
 
-* tokens signed by ``vckit.jose.vc_jwt.sign_jwt_vc`` verify with ``jwt.decode`` given only the public key;
+* tokens signed by ``vckit.jose.vc_jwt.sign_jwt_vc`` verify with ``jwt.decode`` given only the
+public key;
 * tokens signed by ``jwt.encode`` with our key material (exported as a private JWK or as PKCS#8
   PEM) verify with ``vckit.jose.vc_jwt.verify_jwt_vc``.
 

@@ -1,4 +1,5 @@
-"""JWT interop: vckit.jose.vc_jwt against panva's ``jose`` (npm; exact version in js/package-lock.json).
+"""JWT interop: vckit.jose.vc_jwt against panva's ``jose`` (npm; exact version in
+js/package-lock.json).
 
 (a) ``vckit.jose.vc_jwt.sign_jwt_vc`` tokens are verified by ``jose.jwtVerify`` (signature, pinned
     algorithm, "typ", NumericDate claims against a fixed clock).

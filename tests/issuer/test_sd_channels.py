@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.issuer.conftest import FROZEN, LATER, TOKEN, AppFactory, authorized
-from tests.issuer.test_sd_issue import COLLEGE, NURSING_1, PROBLEM, issuer_key, sd_jwt_key
+from tests.issuer.issuing.test_sd_issue import COLLEGE, NURSING_1, PROBLEM, issuer_key, sd_jwt_key
 from vckit import sdjwt as sd_jwt
 from vckit.di import ecdsa_sd
 from vckit.di.ecdsa_sd.values import parse_base_proof_value

@@ -69,7 +69,8 @@ def revoke(client: TestClient, credential_id: str) -> None:
 
 
 def verify_through(client: TestClient, document: dict[str, Any] | str, now: datetime) -> Any:
-    """A real ``vckit.verification`` report, did:web and status lists fetched from the issuer app."""
+    """A real ``vckit.verification`` report, did:web and status lists fetched from the
+    issuer app."""
 
     def fetch(url: str) -> bytes:
         path = url.split("://", 1)[1].partition("/")[2]

@@ -6,7 +6,7 @@ found by walking ``app.routes`` (FastAPI keeps an included router in an ``_Inclu
 whose ``original_router`` holds its routes), and each parameter name is mapped to records
 learner A made through the wallet's own pages: a credential received from the real issuer
 app, an offer left pending on its transaction code, a presentation, a share link, an
-OpenID4VP request (to a verifier written from the spec, tests/wallet/test_present.py) and a
+OpenID4VP request (to a verifier written from the spec, tests/wallet/sharing/test_present.py) and a
 VC-API presentation request. A route whose parameter the map does not know fails the test,
 so a new object route must be added here.
 
@@ -45,9 +45,15 @@ from tests.wallet.conftest import (
     csrf_of,
     sign_up,
 )
-from tests.wallet.test_present import SpecVerifier, hidden, open_request, request_claims, vpr
-from tests.wallet.test_receive import done_id, make_offer, post_offer
-from tests.wallet.test_share import make_presentation, share_presentation
+from tests.wallet.receiving.test_receive import done_id, make_offer, post_offer
+from tests.wallet.sharing.test_present import (
+    SpecVerifier,
+    hidden,
+    open_request,
+    request_claims,
+    vpr,
+)
+from tests.wallet.sharing.test_share import make_presentation, share_presentation
 from wallet import store
 
 PARAMETER = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")

@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from vckit.datetimes import format_xsd_datetime
 from vckit.di import ecdsa_sd
@@ -196,42 +196,35 @@ def create_proof(
     return {**options, "proofValue": multibase.encode(proof_bytes, "base58btc")}
 
 
+class ProofParameters(TypedDict, total=False):
+    """The optional parameters of a new proof, as :func:`create_proof` names them."""
+
+    cryptosuite: str | None
+    proof_purpose: str
+    created: datetime | None
+    challenge: str | None
+    domain: Domain | None
+    loader: SealedLoader | None
+    expires: datetime | None
+    proof_id: str | None
+    previous_proof: str | Sequence[str] | None
+
+
 def sign(
     document: Mapping[str, Any],
     key: KeyPair,
     *,
     verification_method: str,
-    cryptosuite: str | None = None,
-    proof_purpose: str = "assertionMethod",
-    created: datetime | None = None,
-    challenge: str | None = None,
-    domain: Domain | None = None,
-    loader: SealedLoader | None = None,
-    expires: datetime | None = None,
-    proof_id: str | None = None,
-    previous_proof: str | Sequence[str] | None = None,
+    **parameters: Unpack[ProofParameters],
 ) -> dict[str, Any]:
     """Add Proof / Add Proof Set/Chain (#add-proof, #add-proof-set-chain): a copy of
-    ``document`` with the new proof added.
+    ``document`` with the new proof (:func:`create_proof`, with the same ``parameters``) added.
 
     The Data Integrity context is injected first if needed. With no proof yet, ``proof``
     becomes the new proof; otherwise the new proof is appended to the proof set.
     """
     base = with_data_integrity_context(document)
-    proof = create_proof(
-        base,
-        key,
-        verification_method=verification_method,
-        cryptosuite=cryptosuite,
-        proof_purpose=proof_purpose,
-        created=created,
-        challenge=challenge,
-        domain=domain,
-        loader=loader,
-        expires=expires,
-        proof_id=proof_id,
-        previous_proof=previous_proof,
-    )
+    proof = create_proof(base, key, verification_method=verification_method, **parameters)
     existing = proofs_of(base)
     secured = {name: value for name, value in base.items() if name != "proof"}
     secured["proof"] = [*existing, proof] if existing else proof

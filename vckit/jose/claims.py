@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+from vckit.credential import issuer_id
 from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import (
     DateTimeError,
@@ -62,12 +63,10 @@ def credential_from_jwt(payload: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in payload.items() if name not in JWT_LAYER_CLAIMS}
 
 
-def issuer_id(credential: Mapping[str, Any]) -> str:
-    """``issuer`` (a string) or ``issuer.id`` (VC 2.0 §4.7)."""
-    issuer = credential.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    if not isinstance(issuer, str) or not issuer:
+def required_issuer_id(credential: Mapping[str, Any]) -> str:
+    """:func:`vckit.credential.issuer_id`, which a JWT's ``iss`` needs: its absence is an error."""
+    issuer = issuer_id(credential)
+    if not issuer:
         raise JwtClaimsError("the credential has no issuer id (issuer or issuer.id)")
     return issuer
 
@@ -120,7 +119,11 @@ def ob3_claims(credential: Mapping[str, Any]) -> dict[str, Any]:
     dates = _mirrored_dates(credential)
     if "nbf" not in dates:
         raise JwtClaimsError("OB 3.0 VC-JWT needs validFrom (or issuanceDate) for 'nbf'")
-    claims: dict[str, Any] = {"iss": issuer_id(credential), "sub": subject, "jti": credential_id}
+    claims: dict[str, Any] = {
+        "iss": required_issuer_id(credential),
+        "sub": subject,
+        "jti": credential_id,
+    }
     claims |= {claim: seconds for claim, (_, seconds) in dates.items()}
     return claims
 

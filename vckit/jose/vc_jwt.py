@@ -41,6 +41,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x25519
 from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jws as jwcrypto_jws
 from jwcrypto.common import JWException
@@ -64,9 +65,9 @@ from vckit.jose.claims import (
     check_claims,
     check_issuer_claim,
     credential_from_jwt,
-    issuer_id,
     numeric_date,
     ob3_claims,
+    required_issuer_id,
     subject_id,
     time_window,
 )
@@ -166,7 +167,7 @@ def sign_jwt_vc(
     """Secure ``credential`` as a compact JWS signed by ``key`` with the JWS ``alg`` of its
     kind (EdDSA, ES256, ES384, RS256). ``kid`` names the issuer's verification method.
     ``vc_claim`` (ob3 only) picks the ``vc`` claim form; ``issued_at`` adds ``iat``."""
-    issuer = issuer_id(credential)
+    issuer = required_issuer_id(credential)
     if kid.startswith("did:") and split_did_url(kid)[0] != issuer:
         raise JwtIssuerMismatchError(f"kid {kid} is not a key of the issuer {issuer}")
     alg = JWS_ALG[key.public.kind]
@@ -279,12 +280,23 @@ def resolve_issuer_key(resolver: DidResolver, vm_url: str) -> tuple[str, PublicK
     return method.id, method.public_key
 
 
+PYCA_PUBLIC_KEYS = (
+    rsa.RSAPublicKey,
+    ec.EllipticCurvePublicKey,
+    ed25519.Ed25519PublicKey,
+    ed448.Ed448PublicKey,
+    x25519.X25519PublicKey,
+)
+
+
 def _x5c_leaf(value: object) -> PublicKey:
     if not isinstance(value, list) or not value or not isinstance(value[0], str):
         raise JwtKeyError("header 'x5c' is not a list of base64 certificates")
     try:
         der = base64.b64decode(value[0], validate=True)
         public = x509.load_der_x509_certificate(der).public_key()
+        if not isinstance(public, PYCA_PUBLIC_KEYS):
+            raise JwtKeyError(f"header 'x5c' holds a {type(public).__name__}, not a JOSE key")
         exported = jwcrypto_jwk.JWK.from_pyca(public).export_public(as_dict=True)
         return PublicKey.from_jwk(exported)
     except (binascii.Error, ValueError, KeyFormatError, JWException) as exc:
@@ -353,7 +365,7 @@ def verify_jwt_vc(
         raise JwtFormatError(f"typ {header.get('typ')!r} is not the expected {expected_typ!r}")
     found_profile = detect_profile(header, payload, profile)
     credential = credential_from_jwt(payload)
-    issuer = issuer_id(credential)
+    issuer = required_issuer_id(credential)
     check_issuer_claim(payload, issuer, found_profile)
     vm_url = kid_url(header, issuer)
     method_id, public = resolve_issuer_key(resolver, vm_url)

@@ -7,7 +7,7 @@ a set of quads, that is a union, and :mod:`vckit.jsonld.rdfc10` removes duplicat
 module writes each triple the moment it meets it, which gives the same dataset with a quarter
 of the work. Blank nodes get fresh labels ``_:b0``, ``_:b1``, ... (one label per blank node
 identifier of the input, as the node map's issuer does); their order differs from pyld's,
-which canonicalization (RDFC-1.0) makes irrelevant. ``tests/test_jsonld_rdf.py`` checks that
+which canonicalization (RDFC-1.0) makes irrelevant. ``tests/vckit/jsonld/test_rdf.py`` checks that
 both paths canonicalize to the same dataset on every vector and on edge-case documents.
 
 Options as :mod:`vckit.jsonld.expansion` uses them: no generalized RDF (triples with a blank-node

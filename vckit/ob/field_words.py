@@ -49,7 +49,8 @@ def words(
 
 def resolve(document: Any, path: Sequence[str | int]) -> tuple[bool, Any]:
     """The value at ``path`` (object keys and array indexes, as
-    :func:`vckit.disclosure.fields.pointer_to_path` gives them): ``(True, value)``, or ``(False, None)``
+    :func:`vckit.disclosure.fields.pointer_to_path` gives them): ``(True, value)``, or ``(False,
+    None)``
     when the document has nothing there."""
     value = document
     for part in path:

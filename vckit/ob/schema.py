@@ -26,7 +26,7 @@ document is valid, with the same semantics as the Python path (the same ``date-t
 ``date`` checkers, ``pattern`` matched by Python's ``re.search`` as ``jsonschema`` does, plain
 JSON values only, no retrieval). Only a document it rejects goes through the Python
 ``jsonschema`` validator, which produces the field-level problems. The result is the same
-either way; ``tests/test_schema_fast_path.py`` checks that the two agree.
+either way; ``tests/vckit/ob/test_schema_fast_path.py`` checks that the two agree.
 """
 
 from __future__ import annotations

@@ -40,8 +40,9 @@ def describe(error: ValidationError) -> Iterator[SchemaProblem]:
     among the rest the one whose errors reach deepest is reported.
     """
     path = list(error.absolute_path)
+    required = error.validator_value
     if error.validator == "required" and isinstance(error.instance, Mapping):
-        for name in error.validator_value:
+        for name in required if isinstance(required, list) else ():
             if name not in error.instance:
                 yield SchemaProblem(pointer([*path, name]), f"{name!r} is a required property")
         return
@@ -119,7 +120,9 @@ def _types_of(errors: list[ValidationError]) -> Iterator[str]:
     for sub in errors:
         if sub.validator == "type" and not sub.relative_path:
             value = sub.validator_value
-            yield from ([value] if isinstance(value, str) else value)
+            yield from (
+                [value] if isinstance(value, str) else value if isinstance(value, list) else ()
+            )
         elif sub.validator in ("oneOf", "anyOf") and sub.context:
             for branch in _branches(sub).values():
                 yield from _types_of(branch)

@@ -22,7 +22,8 @@ The RFC's seams are modules: :mod:`vckit.sdjwt.compact` (§4 compact form, JWS p
 
 Paths are tuples of object member names and array indices, e.g. ``("address", "locality")`` or
 ``("nationalities", 0)``; an array index is the element's position in the issuer-signed array
-(before withheld elements are removed). Algorithms are pinned as in :mod:`vckit.jose.vc_jwt`: ``none``
+(before withheld elements are removed). Algorithms are pinned as in :mod:`vckit.jose.vc_jwt`:
+``none``
 and HMAC never verify (reported as :class:`~vckit.errors.JwtAlgorithmError`); a bad signature is
 :class:`~vckit.errors.InvalidSignatureError`; every other failure is an ``SdJwtError``.
 """

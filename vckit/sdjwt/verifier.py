@@ -3,7 +3,8 @@
 :func:`verify` runs §7.1 (the issuer-signed JWT's alg and signature, then every disclosure rule
 via :func:`vckit.sdjwt.disclosures.process_disclosures`), the time claims (RFC 7519), and §7.3
 (the Key Binding JWT of §4.3: ``typ`` ``kb+jwt``, the ``cnf`` key, ``iat``, ``nonce``, ``aud``,
-``sd_hash``) when a KB-JWT is present or required. Algorithms are pinned as in :mod:`vckit.jose.vc_jwt`:
+``sd_hash``) when a KB-JWT is present or required. Algorithms are pinned as in
+:mod:`vckit.jose.vc_jwt`:
 ``none`` and HMAC never verify (:class:`~vckit.errors.JwtAlgorithmError`); a bad signature is
 :class:`~vckit.errors.InvalidSignatureError`; every other failure is an ``SdJwtError``.
 """

@@ -11,7 +11,7 @@ check* unless the holder's proof and key checks passed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from vckit.di.proofs import check_proof_bindings
 from vckit.errors import InputError, InvalidChallengeError, InvalidDomainError
@@ -55,7 +55,9 @@ def binding_checks(finding: ProofFinding, challenge: str | None, domain: str | N
     return [_expect("challenge", finding, challenge), _expect("domain", finding, domain)]
 
 
-def _expect(name: str, finding: ProofFinding, wanted: str | None) -> Check:
+def _expect(
+    name: Literal["challenge", "domain"], finding: ProofFinding, wanted: str | None
+) -> Check:
     if wanted is None:
         return Check(
             name, UNCHECKED, f"no expected {name} was given, so replay cannot be ruled out"

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from vckit import sdjwt as sd_jwt
 from vckit.credential import issuer_id
@@ -238,7 +238,9 @@ def _key_binding_checks(
     ]
 
 
-def _expect(check: str, claim: str, value: object, wanted: str | None) -> Check:
+def _expect(
+    check: Literal["challenge", "domain"], claim: str, value: object, wanted: str | None
+) -> Check:
     if wanted is None:
         return Check(
             check, UNCHECKED, f"no expected {check} was given, so replay cannot be ruled out"

@@ -3,8 +3,8 @@ open transaction (:class:`servicekit.db.Tx`) and, except where its name says oth
 ``account_id`` whose rows it may touch: another learner's record is simply not found
 (``None`` / ``False``), whatever id is asked.
 
-API note for the other wallet modules (receive, present, share, pages): use the package, not
-its modules::
+API note for the use cases (``accounts/``, ``receiving/``, ``answering/``, ``sharing/``,
+``views/``; never ``web/``, which calls them): use the package, not its modules::
 
     from wallet import store
     with inst.db.transaction() as tx:               # inst: wallet.installation.Installation

@@ -197,7 +197,7 @@ def test_bad_registries_are_refused_naming_the_field(data: Any, names: str) -> N
 def test_the_demo_registry_attests_its_issuers_always_disclose_status_and_end_date(
     demo: Registry,
 ) -> None:
-    """issuer/sd_issue.py makes validUntil and credentialStatus mandatory in every
+    """issuer/issuing/sd_issue.py makes validUntil and credentialStatus mandatory in every
     selectively disclosable credential; the registry says so of each demo issuer."""
     for entry in demo.issuers:
         assert demo.always_disclosed(entry.did) == {"credentialStatus", "validUntil"}

@@ -5,7 +5,8 @@
 :func:`parse_derived_proof_value`.
 
 A proof value is multibase ``u`` (base64url, no padding) of a three-byte tag header (0xd9 0x5d
-0x00 base, 0xd9 0x5d 0x01 derived) and a CBOR array of five items (:mod:`vckit.di.ecdsa_sd.cbor`). Its
+0x00 base, 0xd9 0x5d 0x01 derived) and a CBOR array of five items (:mod:`vckit.di.ecdsa_sd.cbor`).
+Its
 ``publicKey`` is the proof-scoped P-256 key as Multikey bytes (the P-384 variant is not
 implemented).
 """

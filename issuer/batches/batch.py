@@ -1,0 +1,276 @@
+"""CSV batch issuance: one credential per row, all rows checked first, issued in the background.
+
+The file's format, limits and row checks are in :mod:`issuer.batches.batch_csv`. The steps:
+
+1. :func:`create_batch` checks the whole file (:func:`issuer.batches.batch_csv.parse_csv`: one
+   :class:`~issuer.batches.batch_csv.BatchRejected` lists every bad row, nothing is written), then
+   stores the batch (state ``running``) and all its rows in one transaction.
+2. :func:`run_batch` issues the pending rows in order. Each row's credential and the row's
+   "issued" mark are committed in ONE transaction, and a row can be marked only once
+   (``UNIQUE(batch_id, row_number)`` and ``credential_id IS NULL``): a crash loses no issued
+   credential, and running the batch again (:func:`running_batches` at startup) issues no
+   row twice. A row that cannot be issued stops the batch (state ``failed``, the row named).
+3. :class:`BatchWorker` is the one background thread that runs batches in the order given.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import uuid
+from datetime import datetime
+from typing import Any
+
+from issuer import store
+from issuer.batches.batch_csv import (
+    COLUMNS,
+    MAX_REPORTED,
+    BatchRejected,
+    BatchTooLarge,
+    Limits,
+    RowProblem,
+    parse_csv,
+)
+from issuer.errors import InvalidRequestError, IssuerError, NotFoundError
+from issuer.installation import Installation
+from issuer.issuing import issuance, securing
+
+log = logging.getLogger(__name__)
+
+RUNNING, DONE, FAILED = "running", "done", "failed"
+
+__all__ = [  # the web layer's whole batch API; the CSV names come from issuer.batches.batch_csv
+    "COLUMNS",
+    "DONE",
+    "FAILED",
+    "MAX_REPORTED",
+    "RUNNING",
+    "BatchRejected",
+    "BatchTooLarge",
+    "BatchWorker",
+    "Limits",
+    "RowProblem",
+    "create_batch",
+    "get_batch",
+    "issue_row",
+    "list_batches",
+    "run_batch",
+    "running_batches",
+    "status_json",
+]
+
+
+def request_for(batch: store.BatchRecord, row: dict[str, Any]) -> issuance.IssueRequest:
+    """The issue request of a stored row."""
+    until = row.get("valid_until")
+    return issuance.IssueRequest(
+        issuer=batch.issuer,
+        achievement=batch.achievement,
+        recipient_did=row.get("recipient_did"),
+        recipient_email=row.get("email"),
+        format=batch.format,
+        suspension=bool(row.get("suspension")),
+        valid_until=None if until is None else datetime.fromisoformat(until),
+        recipient_name=row.get("recipient_name"),
+        date_of_birth=row.get("date_of_birth"),
+        grade=row.get("grade"),
+    )
+
+
+# --- 1. check and store the batch ---------------------------------------------------------
+
+
+def create_batch(
+    inst: Installation,
+    issuer: str,
+    achievement: str,
+    data: bytes,
+    *,
+    format: str = "eddsa-rdfc-2022",
+    limits: Limits | None = None,
+) -> store.BatchRecord:
+    """Check the whole file, then store the batch and its rows (one transaction).
+
+    Raises :class:`NotFoundError` (unknown issuer), :class:`InvalidRequestError` (unknown
+    achievement or format), :class:`BatchTooLarge`, :class:`BatchRejected`."""
+    if format not in securing.FORMATS:
+        raise InvalidRequestError(f"format {format!r}: use one of {', '.join(securing.FORMATS)}")
+    with inst.db.transaction() as tx:
+        if store.get_issuer(tx, issuer) is None:
+            raise NotFoundError(f"no issuer {issuer!r}")
+        found = store.get_achievement(tx, issuer, achievement)
+    if found is None:
+        raise InvalidRequestError(f"issuer {issuer!r} has no achievement {achievement[:100]!r}")
+    rows = parse_csv(
+        inst,
+        data,
+        achievement=found.id,
+        format=format,
+        limits=limits,
+        achievement_document=found.achievement,
+    )
+    record = store.BatchRecord(
+        id=str(uuid.uuid4()),
+        issuer=issuer,
+        achievement=found.id,
+        format=format,
+        total=len(rows),
+        done=0,
+        state=RUNNING,
+        error=None,
+        created=inst.stamp(),
+    )
+    with inst.db.transaction() as tx:
+        store.add_batch(tx, record)
+        for row in rows:
+            store.add_batch_row(tx, record.id, row.row, row.to_json())
+    return record
+
+
+def get_batch(inst: Installation, issuer: str, batch_id: str) -> store.BatchRecord:
+    """The batch, if it is this issuer's."""
+    with inst.db.transaction() as tx:
+        record = store.get_batch(tx, batch_id)
+    if record is None or record.issuer != issuer:
+        raise NotFoundError(f"issuer {issuer!r} has no batch {batch_id[:80]!r}")
+    return record
+
+
+def list_batches(inst: Installation, issuer: str) -> list[store.BatchRecord]:
+    """The issuer's batches, newest first."""
+    with inst.db.transaction() as tx:
+        if store.get_issuer(tx, issuer) is None:
+            raise NotFoundError(f"no issuer {issuer!r}")
+        return store.list_batches(tx, issuer)
+
+
+def running_batches(inst: Installation) -> list[str]:
+    """Ids of every batch still ``running`` (oldest first): what a restart resumes."""
+    with inst.db.transaction() as tx:
+        found = [b for i in store.list_issuers(tx) for b in store.list_batches(tx, i.slug)]
+    return [b.id for b in sorted(found, key=lambda b: b.created) if b.state == RUNNING]
+
+
+# --- 2. issue row by row --------------------------------------------------------------------
+
+
+class _AlreadyIssued(Exception):
+    """Another worker marked the row first: roll this credential back."""
+
+
+def issue_row(
+    inst: Installation, batch: store.BatchRecord, number: int, row: dict[str, Any]
+) -> bool:
+    """Issue one row: the credential and the row's mark in ONE transaction.
+    False when the row had been issued already (nothing is written then)."""
+    try:
+        with inst.db.transaction() as tx:
+            record = issuance.issue_credential(inst, request_for(batch, row), tx=tx)
+            if not store.mark_batch_row_issued(tx, batch.id, number, record.id):
+                raise _AlreadyIssued
+    except _AlreadyIssued:
+        return False
+    return True
+
+
+def run_batch(
+    inst: Installation, batch_id: str, *, stop: threading.Event | None = None, chunk: int = 100
+) -> store.BatchRecord | None:
+    """Issue the batch's pending rows in order, until done, failed or ``stop`` is set."""
+    while stop is None or not stop.is_set():
+        with inst.db.transaction() as tx:
+            batch = store.get_batch(tx, batch_id)
+            if batch is None or batch.state != RUNNING:
+                return batch
+            pending = store.pending_batch_rows(tx, batch_id, limit=chunk)
+            if not pending:
+                store.update_batch(tx, batch_id, state=DONE)
+                return store.get_batch(tx, batch_id)
+        for number, row in pending:
+            if stop is not None and stop.is_set():
+                break
+            try:
+                issue_row(inst, batch, number, row)
+            except IssuerError as exc:
+                with inst.db.transaction() as tx:
+                    store.update_batch(tx, batch_id, state=FAILED, error=f"row {number}: {exc}")
+                    return store.get_batch(tx, batch_id)
+    return None
+
+
+# --- 3. the background worker -----------------------------------------------------------------
+
+
+class BatchWorker:
+    """One daemon thread that runs the batches given to :meth:`submit`, in order.
+
+    One thread (not one per batch) keeps one database connection and lets batches queue.
+    An unexpected error (the database went away) leaves the batch ``running``, with the
+    error noted: the next start resumes it."""
+
+    def __init__(self, inst: Installation) -> None:
+        self.inst = inst
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, batch_id: str) -> None:
+        with self._lock:
+            if self._stop.is_set():
+                return
+            self._queue.put(batch_id)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="batches", daemon=True)
+                self._thread.start()
+
+    def resume(self) -> list[str]:
+        """Queue every batch left ``running`` (by a crash or a stop); returns their ids."""
+        ids = running_batches(self.inst)
+        for batch_id in ids:
+            self.submit(batch_id)
+        return ids
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Stop after the current row (it is committed or rolled back, never half-written)."""
+        with self._lock:
+            self._stop.set()
+            thread = self._thread
+        self._queue.put(None)
+        if thread is not None:
+            thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            batch_id = self._queue.get()
+            if batch_id is None:
+                return
+            try:
+                run_batch(self.inst, batch_id, stop=self._stop)
+            except Exception as exc:  # the thread must outlive one broken batch
+                log.exception("batch %s interrupted", batch_id)
+                why = f"interrupted ({type(exc).__name__}: {exc}); resumes at the next start"
+                self._note(batch_id, why)
+
+    def _note(self, batch_id: str, message: str) -> None:
+        try:
+            with self.inst.db.transaction() as tx:
+                store.update_batch(tx, batch_id, state=RUNNING, error=message[:500])
+        except Exception:  # the database itself is gone: nothing more to record
+            log.exception("cannot record the interruption of batch %s", batch_id)
+
+
+def status_json(record: store.BatchRecord) -> dict[str, Any]:
+    """The batch's progress: what the page's and the CLI's progress bars show."""
+    return {
+        "id": record.id,
+        "issuer": record.issuer,
+        "achievement": record.achievement,
+        "format": record.format,
+        "total": record.total,
+        "done": record.done,
+        "state": record.state,
+        "errors": [] if record.error is None else [record.error],
+        "created": record.created,
+    }

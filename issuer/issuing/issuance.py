@@ -1,0 +1,214 @@
+"""Issue one credential: build, add status, validate, sign, store — in one transaction.
+
+API note for the other issuer modules (batch, oid4vci, pages)::
+
+    from issuer.issuing.issuance import IssueRequest, issue_credential
+    record = issue_credential(inst, IssueRequest(
+        issuer="community-college",                 # issuer slug
+        achievement="fundamentals-of-nursing-1",    # achievement slug or full id
+        recipient_did="did:key:z6Mk...",            # or recipient_email="a@b.example"
+        format="eddsa-rdfc-2022",                   # ecdsa-rdfc-2019 | vc-jwt | ob3-jwt
+                                                    # | ecdsa-sd-2023 | sd-jwt-vc
+        suspension=False,                           # also a suspension status entry
+        valid_until=None,                           # aware datetime or None
+        recipient_name=None,                        # optional learner data (learner_data)
+        date_of_birth=None,                         # "YYYY-MM-DD", not in the future
+        grade=None,                                 # one of the achievement's allowedValue
+    ))                                              # -> store.CredentialRecord
+    record.id          # urn:uuid:...
+    record.document    # the signed JSON-LD credential (dict), the JWT or the SD-JWT (str)
+    record.token       # download at GET /credentials/<token>
+
+Pass ``tx=`` to run inside your own transaction (a batch row is marked issued in the same
+transaction as its credential, so a crash can neither lose nor repeat it). Errors:
+:class:`issuer.errors.NotFoundError` (unknown issuer), :class:`InvalidRequestError`
+(unknown achievement, bad recipient or format, schema failure: nothing is stored).
+``inst`` is the :class:`issuer.installation.Installation` (``request.app.state.inst``).
+
+The signing and storing shared with the VC-API path (:func:`issuer.issuing.vc_api.issue_document`)
+is :mod:`issuer.issuing.securing`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from issuer import store
+from issuer.errors import InvalidRequestError, NotFoundError
+from issuer.installation import Installation
+from issuer.issuing import learner_data, sd_issue
+from issuer.issuing.securing import FORMATS, secure_and_store, transaction
+from issuer.organisations import catalogue
+from issuer.status import lists as status
+from servicekit.db import Tx
+from vckit.ob import credentials as openbadges
+
+CredentialRecord = store.CredentialRecord
+_DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    issuer: str
+    achievement: str
+    recipient_did: str | None = None
+    recipient_email: str | None = None
+    format: str = "eddsa-rdfc-2022"
+    suspension: bool = False
+    valid_until: datetime | None = None
+    recipient_name: str | None = None
+    date_of_birth: str | None = None
+    grade: str | None = None
+
+
+def check_request(inst: Installation, request: IssueRequest) -> None:
+    """Everything that can be checked without the database."""
+    if request.format not in FORMATS:
+        raise InvalidRequestError(f"format {request.format!r}: use one of {', '.join(FORMATS)}")
+    if (request.recipient_did is None) == (request.recipient_email is None):
+        raise InvalidRequestError("give the recipient as exactly one of a DID or an email")
+    if request.format == "ob3-jwt" and request.recipient_did is None:
+        raise InvalidRequestError("ob3-jwt needs a DID recipient (OB 3.0 §8.2: sub is the DID)")
+    if request.format == "sd-jwt-vc" and request.recipient_did is None:
+        raise InvalidRequestError(
+            "sd-jwt-vc needs a did:key or did:jwk recipient (cnf is the holder's key), not an email"
+        )
+    if request.format == "sd-jwt-vc" and request.recipient_did is not None:
+        sd_issue.holder_jwk(request.recipient_did)
+    if request.recipient_name is not None:
+        learner_data.check_name(request.recipient_name)
+    if request.date_of_birth is not None:
+        learner_data.check_date_of_birth(request.date_of_birth, inst.now().date())
+    if request.recipient_did is not None and not _DID.fullmatch(request.recipient_did):
+        raise InvalidRequestError(f"recipient {request.recipient_did[:100]!r} is not a DID")
+    if request.recipient_email is not None and not _EMAIL.fullmatch(request.recipient_email):
+        raise InvalidRequestError("the recipient email is not an email address")
+    if request.valid_until is not None:
+        if request.valid_until.tzinfo is None:
+            raise InvalidRequestError("valid_until needs a time zone")
+        if request.valid_until <= inst.now():
+            raise InvalidRequestError("valid_until is not in the future")
+
+
+def build_credential(
+    inst: Installation,
+    issuer: store.IssuerRecord,
+    achievement: store.AchievementRecord,
+    request: IssueRequest,
+    credential_id: str,
+    credential_status: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """OB 3.0 AchievementCredential (unsigned) for the recipient."""
+    identifiers = []
+    if request.recipient_email is not None:
+        identifiers.append(
+            openbadges.identity_object(
+                request.recipient_email.strip().lower(), salt=secrets.token_hex(16)
+            )
+        )
+    if request.recipient_name is not None:
+        name = learner_data.check_name(request.recipient_name)
+        identifiers.append(learner_data.identity("name", name))
+    if request.date_of_birth is not None:
+        identifiers.append(learner_data.identity("ext:dateOfBirth", request.date_of_birth))
+    results = []
+    if request.grade is not None:
+        results.append(learner_data.grade_result(achievement.achievement, request.grade))
+    credential = openbadges.achievement_credential(
+        credential_id,
+        issuer.profile,
+        achievement.achievement,
+        valid_from=inst.now(),
+        subject_id=request.recipient_did,
+        identifiers=identifiers,
+        valid_until=request.valid_until,
+        awarded_date=inst.now(),
+        results=results,
+    )
+    credential["credentialStatus"] = (
+        credential_status[0] if len(credential_status) == 1 else credential_status
+    )
+    return credential
+
+
+def issue_credential(
+    inst: Installation, request: IssueRequest, *, tx: Tx | None = None
+) -> store.CredentialRecord:
+    """Issue one OB 3.0 credential of a catalogue achievement (see the module docstring)."""
+    check_request(inst, request)
+    with transaction(inst, tx) as t:
+        issuer = store.get_issuer(t, request.issuer)
+        if issuer is None:
+            raise NotFoundError(f"no issuer {request.issuer!r}")
+        achievement = store.get_achievement(t, request.issuer, request.achievement)
+        if achievement is None:
+            raise InvalidRequestError(
+                f"issuer {request.issuer!r} has no achievement {request.achievement[:100]!r}"
+            )
+        if request.grade is not None:  # before any status index is taken
+            learner_data.grade_result(achievement.achievement, request.grade)
+        credential_id = f"urn:uuid:{uuid.uuid4()}"
+        purposes = status.purposes_for(ob=True, suspension=request.suspension)
+        allocated = [status.allocate(t, inst, issuer.slug, p) for p in purposes]
+        credential = build_credential(
+            inst, issuer, achievement, request, credential_id, [a[0] for a in allocated]
+        )
+        recipient = (
+            request.recipient_did
+            or credential["credentialSubject"]["identifier"][0]["identityHash"]
+        )
+        return secure_and_store(
+            t,
+            inst,
+            issuer,
+            credential,
+            request.format,
+            achievement=achievement.id,
+            recipient=recipient,
+            allocated=list(zip(purposes, allocated, strict=True)),
+            policy=catalogue.disclosable_of(achievement),
+        )
+
+
+# --- reading what was issued ---------------------------------------------------------------
+
+
+def list_issued(
+    inst: Installation, issuer: str, *, limit: int = 50, offset: int = 0
+) -> list[store.CredentialRecord]:
+    """The issuer's credentials, newest first."""
+    with inst.db.transaction() as tx:
+        return store.list_credentials(tx, issuer, limit=limit, offset=offset)
+
+
+def by_token(inst: Installation, token: str) -> store.CredentialRecord:
+    """The credential whose download token this is."""
+    with inst.db.transaction() as tx:
+        record = store.get_credential_by_token(tx, token)
+    if record is None:
+        raise NotFoundError("no credential at this address")
+    return record
+
+
+def by_id(inst: Installation, credential_id: str) -> store.CredentialRecord:
+    """The credential with this id."""
+    with inst.db.transaction() as tx:
+        record = store.get_credential(tx, credential_id)
+    if record is None:
+        raise NotFoundError(f"no credential {credential_id[:120]!r}")
+    return record
+
+
+def issued_by(inst: Installation, issuer: str, credential_id: str) -> store.CredentialRecord:
+    """The credential with this id, if ``issuer`` (a slug) issued it."""
+    with inst.db.transaction() as tx:
+        record = store.get_credential(tx, credential_id)
+    if record is None or record.issuer != issuer:
+        raise NotFoundError(f"issuer {issuer!r} has no credential {credential_id[:100]!r}")
+    return record

@@ -1,0 +1,128 @@
+"""Secure a credential a use case built, and store it: validate it (OB 3.0 JSON Schema), sign it
+in the chosen format with the issuer's active key, store it and record its status entries, in
+the caller's transaction.
+
+Shared by catalogue issuance (:func:`issuer.issuing.issuance.issue_credential`) and the VC-API
+(:func:`issuer.issuing.vc_api.issue_document`). :data:`FORMATS` names every format the issuer
+signs in, with the key kind each needs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import vckit
+from issuer import store
+from issuer.errors import ConflictError, InvalidRequestError
+from issuer.installation import Installation
+from issuer.issuing import learner_data, sd_issue
+from issuer.organisations import identity
+from issuer.status import lists as status
+from servicekit.db import ConflictError as DbConflict
+from servicekit.db import Tx
+from vckit.credential import types_of
+from vckit.errors import SchemaError, VckitError
+from vckit.keys.keypair import KeyKind
+from vckit.ob import credentials as openbadges
+
+FORMATS: dict[str, KeyKind] = {
+    "eddsa-rdfc-2022": "Ed25519",
+    "ecdsa-rdfc-2019": "P-256",
+    "vc-jwt": "P-256",  # VC-JOSE-COSE vc+jwt, ES256
+    "ob3-jwt": "RSA",  # OB 3.0 §8.2 VC-JWT, RS256 (the algorithm every OB verifier supports)
+    "ecdsa-sd-2023": "P-256",  # Data Integrity selective disclosure (issuer.issuing.sd_issue)
+    "sd-jwt-vc": "P-256",  # SD-JWT VC, typ dc+sd-jwt, ES256 (issuer.issuing.sd_issue)
+}
+OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+
+
+@contextmanager
+def transaction(inst: Installation, tx: Tx | None) -> Iterator[Tx]:
+    if tx is not None:
+        yield tx
+        return
+    with inst.db.transaction() as own:
+        yield own
+
+
+def _validate(credential: dict[str, Any]) -> None:
+    """OB 3.0 JSON Schema (1EdTech AchievementCredential), before anything is signed."""
+    try:
+        openbadges.ensure_valid(credential)
+    except SchemaError as exc:
+        problems = "; ".join(f"{path}: {message}" for path, message in exc.problems[:5])
+        raise InvalidRequestError(f"the credential fails the OB 3.0 schema: {problems}") from exc
+
+
+def _sign(
+    t: Tx,
+    inst: Installation,
+    issuer: store.IssuerRecord,
+    credential: dict[str, Any],
+    format: str,
+    mandatory: list[str] | None,
+    policy: tuple[str, ...],
+) -> dict[str, Any] | str:
+    key, method = identity.signing_key(t, inst, issuer.slug, FORMATS[format])
+    if format == "sd-jwt-vc":
+        return sd_issue.issue_sd_jwt(
+            credential, key, kid=method, issuer_did=issuer.did, policy=policy, now=inst.now()
+        )
+    pointers: list[str] = []
+    if format == "ecdsa-sd-2023":
+        pointers = (
+            sd_issue.ecdsa_sd_mandatory(credential, policy)
+            if mandatory is None
+            else sd_issue.required_pointers(credential, mandatory)
+        )
+    try:
+        return vckit.sign(
+            credential,
+            key,
+            verification_method=method,
+            format=format,
+            created=inst.now(),
+            mandatory_pointers=pointers,
+        )
+    except VckitError as exc:
+        raise InvalidRequestError(f"cannot sign the credential with {format}: {exc}") from exc
+
+
+def secure_and_store(
+    t: Tx,
+    inst: Installation,
+    issuer: store.IssuerRecord,
+    credential: dict[str, Any],
+    format: str,
+    *,
+    achievement: str | None,
+    recipient: str,
+    allocated: list[tuple[str, tuple[dict[str, Any], str, int]]],
+    policy: tuple[str, ...] = tuple(learner_data.FIELDS),
+    mandatory: list[str] | None = None,
+) -> store.CredentialRecord:
+    """Validate, sign and store. ``policy``: the disclosable learner-data fields; ``mandatory``
+    (ecdsa-sd-2023): the caller's pointers, else all but the disclosable fields."""
+    if OB_TYPES & set(types_of(credential)):
+        _validate(credential)
+    document = _sign(t, inst, issuer, credential, format, mandatory, policy)
+    record = store.CredentialRecord(
+        id=credential["id"],
+        token=secrets.token_urlsafe(24),
+        issuer=issuer.slug,
+        achievement=achievement,
+        format=format,
+        recipient=recipient,
+        document=document,
+        issued=inst.stamp(),
+    )
+    try:
+        store.add_credential(t, record)
+    except DbConflict as exc:
+        raise ConflictError(f"a credential with id {record.id[:200]} exists already") from exc
+    for purpose, (_entry, list_id, index) in allocated:
+        status.record_entry(t, list_id, index, record.id, purpose)
+    return record

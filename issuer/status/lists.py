@@ -1,0 +1,165 @@
+"""Revocation and suspension: the issuer side of W3C Bitstring Status List v1.0.
+
+Each issuer has one list per purpose (``revocation``; ``suspension`` for credentials issued
+with ``suspension=True``) and flavor (``bitstring`` for VC 2.0 credentials,
+``statuslist2021`` for VC 1.1 input over the VC-API), plus a new list whenever one is full.
+A list has :data:`LIST_BITS` bits (the spec's minimum, §6.1 "herd privacy"); its positions
+are handed out in a fixed odd-stride order, so neighbouring credentials do not get
+neighbouring indexes. The list credential (§2.2) is signed with the issuer's active Ed25519
+key when the list is created and again, in the same transaction, on every change.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, Literal
+
+from issuer import store
+from issuer.errors import InvalidRequestError, NotFoundError
+from issuer.installation import Installation
+from issuer.organisations import identity
+from servicekit.db import Tx
+from vckit.di import algorithms as data_integrity
+from vckit.status.bitstring import Flavor, StatusList
+from vckit.status.status_list import status_list_credential, status_list_entry
+
+LIST_BITS = 131_072
+Purpose = Literal["revocation", "suspension"]
+PURPOSES: tuple[Purpose, ...] = ("revocation", "suspension")
+
+
+def _list_id(inst: Installation, slug: str, purpose: str, flavor: Flavor, seq: int) -> str:
+    prefix = "" if flavor == "bitstring" else "sl2021-"
+    return f"{inst.base_url}/issuers/{slug}/status/{prefix}{purpose}-{seq}"
+
+
+def sign_list(tx: Tx, inst: Installation, record: store.StatusListRecord) -> dict[str, Any]:
+    """§2.2 BitstringStatusListCredential with the bits now set, signed and saved."""
+    bits = StatusList.new(record.size)
+    for index in store.set_indexes(tx, record.id):
+        bits.set(index)
+    issuer = store.get_issuer(tx, record.issuer)
+    if issuer is None:  # the foreign key makes this impossible
+        raise NotFoundError(f"no issuer {record.issuer!r}")
+    flavor: Flavor = "statuslist2021" if record.flavor == "statuslist2021" else "bitstring"
+    unsigned = status_list_credential(
+        record.id,
+        issuer.did,
+        bits,
+        valid_from=inst.now(),
+        purpose=record.purpose,
+        flavor=flavor,
+    )
+    key, method = identity.signing_key(tx, inst, record.issuer, "Ed25519")
+    signed = data_integrity.sign(unsigned, key, verification_method=method, created=inst.now())
+    store.save_list_credential(tx, record.id, signed, inst.stamp())
+    return signed
+
+
+def _open_list(
+    tx: Tx, inst: Installation, slug: str, purpose: str, flavor: Flavor
+) -> store.StatusListRecord:
+    latest = store.latest_status_list(tx, slug, purpose, flavor)
+    if latest is not None and latest.next_index < latest.size:
+        return latest
+    seq = 1 if latest is None else latest.seq + 1
+    record = store.StatusListRecord(
+        id=_list_id(inst, slug, purpose, flavor, seq),
+        issuer=slug,
+        purpose=purpose,
+        flavor=flavor,
+        seq=seq,
+        size=LIST_BITS,
+        stride=2 * secrets.randbelow(LIST_BITS // 2) + 1,
+        next_index=0,
+        credential=None,
+        updated=inst.stamp(),
+    )
+    if not store.add_status_list(tx, record):  # a concurrent writer created it: use theirs
+        found = store.get_status_list(tx, record.id)
+        if found is None:  # pragma: no cover - the conflict was on this very row
+            raise InvalidRequestError("the status list could not be created; try again")
+        return found
+    sign_list(tx, inst, record)
+    return record
+
+
+def allocate(
+    tx: Tx, inst: Installation, slug: str, purpose: str, flavor: Flavor = "bitstring"
+) -> tuple[dict[str, Any], str, int]:
+    """A fresh §2.1 entry for a new credential: (entry, list id, index). Record it with
+    :func:`record_entry` once the credential row exists."""
+    for _ in range(3):  # a list filled up by a concurrent writer: take the next one
+        record = _open_list(tx, inst, slug, purpose, flavor)
+        index = store.allocate_index(tx, record.id)
+        if index is not None:
+            entry = status_list_entry(record.id, index, purpose=purpose, flavor=flavor)
+            return entry, record.id, index
+    raise InvalidRequestError("no status list position is free; try again")
+
+
+def record_entry(tx: Tx, list_id: str, index: int, credential_id: str, purpose: str) -> None:
+    store.add_status_entry(tx, list_id, index, credential_id, purpose)
+
+
+def purposes_for(*, ob: bool, suspension: bool) -> list[Purpose]:
+    """The status entries a new credential gets.
+
+    The OB 3.0 JSON Schema allows one ``credentialStatus`` object, not a list, so an Open
+    Badge issued with suspension gets one ``suspension`` entry: revoking it sets that bit
+    for good (verifiers then report it suspended, and it can never be unsuspended). Other
+    credentials (VC-API) get a ``revocation`` entry and, when asked, a ``suspension`` one.
+    """
+    if not suspension:
+        return ["revocation"]
+    return ["suspension"] if ob else ["revocation", "suspension"]
+
+
+def set_status(inst: Installation, credential_id: str, purpose: str, value: bool) -> bool:
+    """Revoke (purpose ``revocation``, value True), suspend or unsuspend a credential and
+    re-sign its list, in one transaction. Returns False when nothing changed.
+    Revocation is final (§2.1: "revocation ... is not reversible"): clearing it, or
+    unsuspending a revoked credential, is refused."""
+    if purpose not in PURPOSES:
+        raise InvalidRequestError(f"statusPurpose {purpose!r}: use revocation or suspension")
+    if purpose == "revocation" and not value:
+        raise InvalidRequestError("a revoked credential cannot be reinstated")
+    with inst.db.transaction() as tx:
+        credential = store.get_credential(tx, credential_id)
+        if credential is None:
+            raise NotFoundError(f"no credential {credential_id!r}")
+        entries = {e.purpose: e for e in store.status_entries_of(tx, credential_id)}
+        if purpose == "suspension" and not value and credential.revoked is not None:
+            raise InvalidRequestError("the credential is revoked; it cannot be unsuspended")
+        entry = entries.get(purpose)
+        if entry is None and purpose == "revocation":
+            entry = entries.get("suspension")  # an Open Badge with one suspension entry
+        if entry is None:
+            raise InvalidRequestError(f"credential {credential_id} has no {purpose} status entry")
+        store.lock_status_list(tx, entry.list_id, inst.stamp())
+        revoked_now = purpose == "revocation" and store.mark_revoked(
+            tx, credential_id, inst.stamp()
+        )
+        bit_changed = store.set_status_bit(tx, entry.list_id, entry.idx, value, inst.stamp())
+        if not bit_changed:
+            return revoked_now
+        record = store.get_status_list(tx, entry.list_id)
+        if record is None:  # pragma: no cover - foreign key
+            raise NotFoundError(f"no status list {entry.list_id}")
+        sign_list(tx, inst, record)
+        return True
+
+
+def status_of(inst: Installation, credential_id: str) -> dict[str, bool]:
+    """{purpose: bit set} for every entry of the credential."""
+    with inst.db.transaction() as tx:
+        return {e.purpose: e.is_set for e in store.status_entries_of(tx, credential_id)}
+
+
+def list_credential(inst: Installation, list_id: str) -> dict[str, Any]:
+    """The current signed status list credential at that URL."""
+    with inst.db.transaction() as tx:
+        record = store.get_status_list(tx, list_id)
+        if record is None or record.credential is None:
+            raise NotFoundError("no such status list")
+        return record.credential

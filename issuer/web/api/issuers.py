@@ -1,0 +1,40 @@
+"""The installation's issuers and their identities: the list, each issuer's did:web
+document, key rotation (API token), and the installation's own DID document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import JSONResponse, Response
+
+from issuer.organisations import catalogue, identity
+from issuer.web.api.bodies import api_router
+from issuer.web.deps import IdentityDep, InstallationDep, TokenDep
+
+router = api_router(tags=["Issuers"])
+
+
+@router.get("/issuers", summary="The issuers of this installation")
+def issuers(inst: InstallationDep) -> list[dict[str, Any]]:
+    return [
+        {"slug": i.slug, "did": i.did, "profile": i.profile} for i in catalogue.list_issuers(inst)
+    ]
+
+
+@router.get("/issuers/{slug}/did.json", summary="An issuer's did:web document")
+def issuer_did_document(slug: str, inst: InstallationDep) -> Response:
+    document = identity.issuer_did_document(inst, slug)
+    return JSONResponse(document, media_type="application/did+json")
+
+
+@router.post(
+    "/issuers/{slug}/keys/rotate",
+    summary="Rotate the issuer's keys (old ones stay for assertionMethod)",
+)
+def rotate(slug: str, inst: InstallationDep, _: TokenDep) -> Response:
+    return JSONResponse({"keys": identity.rotate_keys(inst, slug)})
+
+
+@router.get("/.well-known/did.json", summary="The installation's DID document (did:web)")
+def did_json(installation: IdentityDep) -> dict[str, Any]:
+    return installation.did_document()

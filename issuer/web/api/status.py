@@ -1,0 +1,19 @@
+"""Status lists: each signed Bitstring Status List credential, public (W3C Bitstring Status
+List v1.0 §2.2); revoking and suspending are the VC-API's ``/credentials/status``."""
+
+from __future__ import annotations
+
+from fastapi.responses import JSONResponse, Response
+
+from issuer.status import lists as status
+from issuer.web.api.bodies import api_router
+from issuer.web.deps import InstallationDep
+
+router = api_router(tags=["Status"])
+JSON_LD = "application/ld+json"
+
+
+@router.get("/issuers/{slug}/status/{name}", summary="A signed Bitstring Status List credential")
+def status_list(slug: str, name: str, inst: InstallationDep) -> Response:
+    document = status.list_credential(inst, f"{inst.base_url}/issuers/{slug}/status/{name}")
+    return JSONResponse(document, media_type=JSON_LD, headers={"Cache-Control": "no-cache"})

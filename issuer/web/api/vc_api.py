@@ -1,0 +1,204 @@
+"""The W3C VC-API issuer routes: ``POST /credentials/issue`` and ``POST /credentials/status``
+(both need the API token).
+
+The VC-API answers a malformed request with 400, so these two routes read their body
+themselves (strictly, :func:`servicekit.json_route.json_object`) and validate it with
+their model (:class:`IssueCredentialRequest`, :class:`UpdateStatusRequest`): a body that
+is not such a request is 400; issue options this issuer cannot use are 422, like a
+well-formed credential that cannot be issued.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from issuer.issuing import vc_api
+from issuer.issuing.issuance import CredentialRecord
+from issuer.status import lists as status_lists
+from issuer.web.api.bodies import api_router, first_error, invalid, json_body
+from issuer.web.deps import InstallationDep, TokenDep
+from servicekit.json_route import json_object
+from servicekit.problems import Problem
+
+router = api_router(tags=["VC-API"])
+
+EXAMPLE_CREDENTIAL: dict[str, Any] = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://www.w3.org/ns/credentials/examples/v2",
+    ],
+    "type": ["VerifiableCredential", "ExampleAlumniCredential"],
+    "issuer": "did:web:localhost%3A8001:issuers:community-college",
+    "credentialSubject": {"id": "did:example:learner", "alumniOf": "Riverside CC"},
+}
+
+
+# --- issue -----------------------------------------------------------------------------------
+
+
+class IssueOptions(BaseModel):
+    """VC-API IssueCredentialOptions (``mandatoryPointers`` with the ``ecdsa-sd-2023``
+    ``cryptosuite``), plus this issuer's ``format`` and ``suspension``."""
+
+    model_config = ConfigDict(extra="forbid")
+    credentialId: str | None = None
+    mandatoryPointers: list[str] | None = None
+    cryptosuite: Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023"] | None = None
+    format: Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "vc-jwt", "ob3-jwt", "ecdsa-sd-2023"] = (
+        "eddsa-rdfc-2022"
+    )
+    suspension: bool = False
+
+
+class IssueCredentialRequest(BaseModel):
+    """VC-API IssueCredentialRequest: the credential to secure (its ``issuer`` one of this
+    installation's issuer DIDs) and the options."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"credential": EXAMPLE_CREDENTIAL, "options": {"cryptosuite": "eddsa-rdfc-2022"}}
+            ]
+        },
+    )
+    credential: dict[str, Any]
+    options: IssueOptions = Field(default_factory=IssueOptions)
+
+
+def issue_request(body: dict[str, Any]) -> IssueCredentialRequest:
+    """The body as the model: 400 without a credential object or with unknown members,
+    422 (:func:`invalid`) for options that do not validate."""
+    if not isinstance(body.get("credential"), dict):
+        raise Problem(400, "Malformed request", "'credential' must be an object", "bad-input")
+    unknown = set(body) - set(IssueCredentialRequest.model_fields)
+    if unknown:
+        raise Problem(400, "Malformed request", f"unknown members {sorted(unknown)}", "bad-input")
+    try:
+        options = IssueOptions.model_validate(body.get("options") or {})
+    except ValidationError as exc:
+        raise invalid(exc) from None
+    return IssueCredentialRequest(credential=body["credential"], options=options)
+
+
+def _enveloped(record: CredentialRecord) -> dict[str, Any] | str:
+    """A JWT goes back as an EnvelopedVerifiableCredential (VC 2.0 §4.13)."""
+    if isinstance(record.document, dict):
+        return record.document
+    media = "application/vc+jwt" if record.format == "vc-jwt" else "application/jwt"
+    return {
+        "@context": vc_api.VC_V2,
+        "id": f"data:{media},{record.document}",
+        "type": "EnvelopedVerifiableCredential",
+    }
+
+
+@router.post(
+    "/credentials/issue",
+    status_code=201,
+    summary="Issue a credential (W3C VC-API); the issuer is credential.issuer",
+    openapi_extra=json_body(IssueCredentialRequest),
+)
+async def credentials_issue(request: Request, inst: InstallationDep, _: TokenDep) -> Response:
+    body = issue_request(await json_object(request))
+    options = body.options
+    chosen = options.cryptosuite or options.format
+    if options.cryptosuite and "format" in options.model_fields_set and options.format != chosen:
+        raise Problem(422, "Invalid request", "format and cryptosuite differ", "bad-input")
+    if options.mandatoryPointers is not None and chosen != "ecdsa-sd-2023":
+        detail = "mandatoryPointers: use the ecdsa-sd-2023 cryptosuite for selective disclosure"
+        raise Problem(422, "Invalid request", detail, "bad-input")
+    record = vc_api.issue_document(
+        inst,
+        body.credential,
+        format=chosen,
+        credential_id=options.credentialId,
+        suspension=options.suspension,
+        mandatory_pointers=options.mandatoryPointers,
+    )
+    return JSONResponse({"verifiableCredential": _enveloped(record)}, status_code=201)
+
+
+# --- status ----------------------------------------------------------------------------------
+
+_STATUS_WORDS: dict[str, tuple[status_lists.Purpose, bool]] = {
+    "revoked": ("revocation", True),
+    "suspended": ("suspension", True),
+    "unsuspended": ("suspension", False),
+    "active": ("suspension", False),
+}
+
+
+class StatusChange(BaseModel):
+    """An item of the list form: the status the credential is to have."""
+
+    type: Literal["BitstringStatusListEntry"]
+    status: Literal["revoked", "suspended", "unsuspended", "active"]
+
+
+class StatusPurpose(BaseModel):
+    """The object form: which status list; ``status`` (beside it) says set or clear."""
+
+    type: Literal["BitstringStatusListEntry", "BitstringStatusList"]
+    statusPurpose: status_lists.Purpose
+
+
+class UpdateStatusRequest(BaseModel):
+    """VC-API UpdateCredentialStatus, in both shapes: ``credentialStatus: [{type, status:
+    "revoked"|"suspended"|"unsuspended"}]``, or ``credentialStatus: {type, statusPurpose}``
+    with ``status: true|false``."""
+
+    model_config = ConfigDict(
+        strict=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "credentialId": "urn:uuid:5f1b7bb4-2c52-4a1b-9f3c-1f3b8f7e2d10",
+                    "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
+                },
+                {
+                    "credentialId": "urn:uuid:5f1b7bb4-2c52-4a1b-9f3c-1f3b8f7e2d10",
+                    "credentialStatus": {
+                        "type": "BitstringStatusListEntry",
+                        "statusPurpose": "suspension",
+                    },
+                    "status": True,
+                },
+            ]
+        },
+    )
+    credentialId: str = Field(min_length=1)
+    credentialStatus: Annotated[list[StatusChange], Field(min_length=1)] | StatusPurpose
+    status: bool | None = None
+
+    @model_validator(mode="after")
+    def _status_with_the_object_form(self) -> UpdateStatusRequest:
+        if isinstance(self.credentialStatus, StatusPurpose) and self.status is None:
+            raise ValueError("the object form of credentialStatus needs status: true or false")
+        return self
+
+    def changes(self) -> list[tuple[status_lists.Purpose, bool]]:
+        """(purpose, set?) for each change asked for."""
+        if isinstance(self.credentialStatus, StatusPurpose):
+            return [(self.credentialStatus.statusPurpose, bool(self.status))]
+        return [_STATUS_WORDS[change.status] for change in self.credentialStatus]
+
+
+@router.post(
+    "/credentials/status",
+    summary="Revoke, suspend or unsuspend a credential (W3C VC-API)",
+    openapi_extra=json_body(UpdateStatusRequest),
+)
+async def credentials_status(request: Request, inst: InstallationDep, _: TokenDep) -> Response:
+    try:
+        body = UpdateStatusRequest.model_validate(await json_object(request))
+    except ValidationError as exc:
+        raise Problem(400, "Malformed request", first_error(exc), "bad-input") from None
+    credential_id = body.credentialId
+    changed = [status_lists.set_status(inst, credential_id, p, v) for p, v in body.changes()]
+    now = status_lists.status_of(inst, credential_id)
+    return JSONResponse({"credentialId": credential_id, "changed": any(changed), "status": now})

@@ -1,0 +1,91 @@
+"""Dependencies named once (``Annotated`` aliases): settings, the installation and its own
+identity, the API token, and a page's visitor (its session and CSRF token).
+
+``create_app`` puts what they read on ``app.state``: ``settings``, ``inst``, ``identity``,
+``api_token`` and ``sessions`` (the staff session signer).
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from issuer.installation import Installation
+from issuer.organisations.identity import Identity
+from issuer.settings import Settings
+from servicekit.problems import Problem
+from servicekit.sessions import COOKIE, Session, Sessions
+
+_bearer = HTTPBearer(auto_error=False, description="The issuer's API token")
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def installation_of(request: Request) -> Installation:
+    inst: Installation = request.app.state.inst
+    return inst
+
+
+def _identity(request: Request) -> Identity:
+    identity: Identity = request.app.state.identity
+    return identity
+
+
+def require_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Bearer API token (RFC 6750 §2.1), compared in constant time: 401 without, 403 wrong."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        detail = "this route needs the issuer's API token (Authorization: Bearer)"
+        headers = {"WWW-Authenticate": 'Bearer realm="issuer"'}
+        raise Problem(401, "Unauthorized", detail, "unauthorized", headers=headers)
+    expected: str = request.app.state.api_token
+    if not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
+        raise Problem(403, "Forbidden", "the API token is not this issuer's", "forbidden")
+
+
+async def check_token(request: Request) -> None:
+    """:func:`require_token` for a route that needs the token only in some cases."""
+    require_token(request, await _bearer(request))
+
+
+# --- pages: who is asking ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who is asking: no session, an anonymous one (the sign-in form), or staff."""
+
+    session: Session | None
+    csrf: str | None
+
+    @property
+    def staff(self) -> bool:
+        return self.session is not None and self.session.staff
+
+
+def sessions_of(request: Request) -> Sessions:
+    sessions: Sessions = request.app.state.sessions
+    return sessions
+
+
+def visitor_of(request: Request) -> Visitor:
+    """The visitor of the session cookie (read with the installation's clock)."""
+    sessions = sessions_of(request)
+    session = sessions.read(request.cookies.get(COOKIE), installation_of(request).now())
+    return Visitor(session, None if session is None else sessions.csrf_token(session))
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+InstallationDep = Annotated[Installation, Depends(installation_of)]
+IdentityDep = Annotated[Identity, Depends(_identity)]
+TokenDep = Annotated[None, Depends(require_token)]
+VisitorDep = Annotated[Visitor, Depends(visitor_of)]

@@ -1,0 +1,70 @@
+"""Staff page: the issued list, with revoke, suspend and unsuspend (each change confirmed on a
+second page first). What applies to each credential is :mod:`issuer.status.issued`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
+from issuer.organisations import catalogue
+from issuer.status import issued
+from issuer.web.deps import InstallationDep, VisitorDep
+from issuer.web.pages.base import check_form, sign_in_first
+from servicekit.forms import read_form
+from servicekit.pages import page_router, render
+from servicekit.problems import Problem
+
+router = page_router()
+
+PAGE_SIZE = 50
+
+
+@router.get("/issuers/{slug}/issued")
+def issued_page(
+    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
+) -> Response:
+    if not visitor.staff:
+        return sign_in_first(request)
+    page = request.query_params.get("page", "1")
+    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    issuer = catalogue.get_issuer(inst, slug)
+    offset = (number - 1) * PAGE_SIZE
+    rows = issued.issued_page(inst, slug, limit=PAGE_SIZE + 1, offset=offset)
+    done = request.query_params.get("done", "")
+    return render(
+        request,
+        visitor,
+        "issued.html",
+        issuer=issuer,
+        page=number,
+        rows=rows[:PAGE_SIZE],
+        more=len(rows) > PAGE_SIZE,
+        done=issued.DONE_WORDS.get(done),
+        done_id=request.query_params.get("credential", "")[:200],
+    )
+
+
+@router.post("/issuers/{slug}/issued")
+async def change_status(
+    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
+) -> Response:
+    """Revoke, suspend or unsuspend: first a confirmation page, then (confirmed=yes) the
+    change, and back to the list saying what was done."""
+    form = (await read_form(request)).fields
+    check_form(request, visitor, form)
+    action = form.get("action", "")
+    if action not in issued.ACTIONS:
+        raise Problem(400, "Unknown action", "Use revoke, suspend or unsuspend.", "bad-input")
+    issuer = catalogue.get_issuer(inst, slug)
+    row = issued.issued_one(inst, slug, form.get("credential", ""))
+    if action not in row.actions:
+        detail = f"The credential is {row.state}; it cannot be {issued.DONE_WORDS[action]}."
+        raise Problem(409, "Not possible now", detail, "conflict")
+    if form.get("confirmed") != "yes":
+        return render(request, visitor, "confirm.html", issuer=issuer, action=action, row=row)
+    issued.apply(inst, row, action)
+    query = urlencode({"done": action, "credential": row.record.id})
+    return RedirectResponse(f"/issuers/{slug}/issued?{query}", status_code=303)

@@ -1,0 +1,50 @@
+"""The background re-check: while the app is up, a daemon thread re-verifies the credentials
+due (:func:`wallet.receiving.check.recheck_due`) every ``settings.recheck_interval`` seconds
+(0 turns the job off). ``app.py`` runs it for the app's lifetime::
+
+    with background.rechecking(inst):
+        ...  # the app serves
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from wallet.installation import Installation
+from wallet.receiving.check import recheck_due
+
+log = logging.getLogger(__name__)
+
+
+def recheck_loop(inst: Installation, interval: float, stop: threading.Event) -> None:
+    """Every ``interval`` seconds, re-verify the credentials due until ``stop`` is set. A
+    failing run is logged and the loop goes on."""
+    while not stop.wait(interval):
+        try:
+            recheck_due(inst, every=timedelta(seconds=interval))
+        except Exception:  # the job must outlive one bad run (a database hiccup)
+            log.exception("background re-check failed")
+
+
+@contextmanager
+def rechecking(inst: Installation) -> Iterator[None]:
+    """The re-check thread runs inside the ``with`` (when the interval is above 0), and is
+    stopped and joined on the way out."""
+    interval = inst.settings.recheck_interval
+    stop = threading.Event()
+    thread = None
+    if interval > 0:
+        thread = threading.Thread(
+            target=recheck_loop, args=(inst, interval, stop), name="wallet-recheck", daemon=True
+        )
+        thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=10)

@@ -1,0 +1,265 @@
+"""OpenID4VCI 1.0: redeeming an offer in the Pre-Authorized Code Flow, steps 2 to 6 (step 1,
+reading the offer, is :mod:`wallet.receiving.offer`, whose docstring lists them all with
+their sections): the issuer's metadata, the Token Request, a nonce, the key proof and the
+Credential Request. :func:`redeem` runs them in order.
+
+Every request goes through :class:`wallet.outbound.Outbound`. Errors are
+:class:`wallet.receiving.offer.OfferError` (an :class:`wallet.errors.InvalidInputError`)
+with a message for the learner.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from vckit.errors import VckitError
+from vckit.keys.keypair import KeyPair
+from vckit.protocols import oid4vci
+from wallet.outbound import Answer, Outbound, OutboundError
+from wallet.receiving.offer import (
+    OfferError,
+    TxCodeMissing,
+    get_json,
+    grant,
+    json_object,
+    pre_authorized_code,
+    tx_code_prompt,
+    web_url,
+)
+
+FORMATS = ("ldp_vc", "jwt_vc_json", "dc+sd-jwt")  # preferred first
+PROOF_ALG = "EdDSA"  # the learner's holder key is Ed25519
+MAX_TX_CODE = 100
+
+# --- 2. metadata (§12) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metadata:
+    issuer: dict[str, Any]
+    token_endpoint: str
+
+
+def _endpoint(document: Mapping[str, Any], name: str, required: bool = True) -> str | None:
+    value = document.get(name)
+    if web_url(value):
+        return str(value)
+    if required or value is not None:
+        raise OfferError(f"the issuer's metadata has no https {name}")
+    return None
+
+
+def fetch_metadata(http: Outbound, offer: Mapping[str, Any]) -> Metadata:
+    """§12.2.2 / §12.2.4 and the Authorization Server's RFC 8414 metadata (§12.3; OpenID
+    Connect Discovery as the fallback the spec allows)."""
+    identifier = str(offer["credential_issuer"])
+    try:
+        url = oid4vci.metadata_url(identifier)
+    except VckitError as exc:
+        raise OfferError(str(exc)) from None
+    issuer = get_json(http, url, "the issuer's metadata")
+    if issuer.get("credential_issuer") != identifier:  # §12.2.4: MUST be identical
+        raise OfferError(f"the metadata at {url} is not that of {identifier}")
+    _endpoint(issuer, "credential_endpoint")
+    servers = issuer.get("authorization_servers")
+    server = identifier
+    if isinstance(servers, list) and servers:
+        wanted = grant(offer).get("authorization_server")
+        server = str(wanted if wanted in servers else servers[0])
+    as_metadata: dict[str, Any] | None = None
+    for well_known in ("oauth-authorization-server", "openid-configuration"):
+        try:
+            as_metadata = get_json(http, oid4vci.metadata_url(server, well_known), "AS metadata")
+            break
+        except (OfferError, VckitError):
+            continue
+    if as_metadata is None or as_metadata.get("issuer") != server:  # RFC 8414 §3.3
+        raise OfferError(f"the authorization server {server} publishes no usable metadata")
+    return Metadata(issuer, str(_endpoint(as_metadata, "token_endpoint")))
+
+
+def choose_configuration(metadata: Metadata, offer: Mapping[str, Any]) -> str:
+    """The first offered configuration in a format we hold whose proof and binding we can
+    give (§12.2.4 ``proof_types_supported``, ``cryptographic_binding_methods_supported``)."""
+    supported = metadata.issuer.get("credential_configurations_supported")
+    supported = supported if isinstance(supported, Mapping) else {}
+    usable: list[tuple[int, str]] = []
+    for config_id in offer["credential_configuration_ids"]:
+        config = supported.get(config_id)
+        if not isinstance(config, Mapping) or config.get("format") not in FORMATS:
+            continue
+        proofs = config.get("proof_types_supported")
+        if isinstance(proofs, Mapping):
+            jwt = proofs.get("jwt")
+            algs = (
+                jwt.get("proof_signing_alg_values_supported") if isinstance(jwt, Mapping) else None
+            )
+            if not isinstance(algs, list) or PROOF_ALG not in algs:
+                continue
+        methods = config.get("cryptographic_binding_methods_supported")
+        bindable = {"did:key", "did"} | ({"jwk"} if config.get("format") == "dc+sd-jwt" else set())
+        if isinstance(methods, list) and not bindable & set(methods):
+            continue
+        usable.append((FORMATS.index(str(config["format"])), config_id))
+    if not usable:
+        raise OfferError("the issuer offers no credential in a format this wallet can hold")
+    return min(usable)[1]
+
+
+# --- 4-6. token, nonce, credential (§6, §7, §8) ------------------------------------------------
+
+
+def _oauth_error(answer: Answer, what: str) -> OfferError:
+    try:
+        body = json.loads(answer.body)
+    except ValueError:
+        body = {}
+    body = body if isinstance(body, dict) else {}
+    error = str(body.get("error", f"HTTP {answer.status}"))[:80]
+    description = str(body.get("error_description", ""))[:300]
+    hint = {
+        "invalid_grant": " (the offer was used already, has expired, or the code is wrong)"
+    }.get(error, "")
+    return OfferError(f"the issuer refused the {what}: {error}{hint}. {description}".strip())
+
+
+def request_token(
+    http: Outbound,
+    metadata: Metadata,
+    offer: Mapping[str, Any],
+    configuration_id: str,
+    tx_code: str | None,
+) -> tuple[str, str | None]:
+    """§6.1 Token Request with the pre-authorized code; §6.2 the access token, and the
+    ``credential_identifier`` the issuer named for ``configuration_id`` in
+    ``authorization_details`` (§6.2: then the Credential Request must use it)."""
+    form = {
+        "grant_type": oid4vci.PRE_AUTHORIZED_GRANT,
+        "pre-authorized_code": pre_authorized_code(offer),
+    }
+    if tx_code_prompt(offer) is not None:
+        if not tx_code:
+            raise TxCodeMissing("this offer needs the transaction code the issuer sent you")
+        if len(tx_code) > MAX_TX_CODE:
+            raise OfferError("that transaction code is too long")
+        form["tx_code"] = tx_code
+    try:
+        answer = http.post_form(metadata.token_endpoint, form)
+    except OutboundError as exc:
+        raise OfferError(f"could not reach the issuer's token endpoint: {exc}") from None
+    if answer.status != 200:
+        raise _oauth_error(answer, "token request")
+    response = json_object(answer, "the token response")
+    token = response.get("access_token")
+    if not isinstance(token, str) or not token:
+        raise OfferError("the issuer's token response has no access_token (§6.2)")
+    return token, _credential_identifier(response, configuration_id)
+
+
+def _credential_identifier(response: Mapping[str, Any], configuration_id: str) -> str | None:
+    details = response.get("authorization_details")
+    for detail in details if isinstance(details, list) else []:
+        if not isinstance(detail, Mapping):
+            continue
+        if detail.get("credential_configuration_id") != configuration_id:
+            continue
+        identifiers = detail.get("credential_identifiers")
+        if isinstance(identifiers, list) and identifiers and isinstance(identifiers[0], str):
+            return identifiers[0]
+    return None
+
+
+def request_nonce(http: Outbound, metadata: Metadata) -> str | None:
+    """§7.1: POST to the Nonce Endpoint, if the issuer has one; §7.2 ``c_nonce``."""
+    endpoint = _endpoint(metadata.issuer, "nonce_endpoint", required=False)
+    if endpoint is None:
+        return None
+    try:
+        answer = http.post_form(endpoint, {})
+    except OutboundError as exc:
+        raise OfferError(f"could not reach the issuer's nonce endpoint: {exc}") from None
+    nonce = json_object(answer, "the nonce response").get("c_nonce")
+    if not isinstance(nonce, str) or not nonce:
+        raise OfferError("the issuer's nonce response has no c_nonce (§7.2)")
+    return nonce
+
+
+def request_credential(
+    http: Outbound,
+    metadata: Metadata,
+    configuration_id: str,
+    access_token: str,
+    *,
+    credential_identifier: str | None = None,
+    key: KeyPair,
+    kid: str,
+    now: datetime,
+) -> dict[str, Any] | str:
+    """§8.2 Credential Request with a ``jwt`` proof; §8.3 the credential (one is kept)."""
+    endpoint = str(_endpoint(metadata.issuer, "credential_endpoint"))
+    audience = str(metadata.issuer["credential_issuer"])
+    headers = {"Authorization": f"Bearer {access_token}"}
+    for attempt in range(2):
+        proof = oid4vci.key_proof(
+            key, kid=kid, audience=audience, issued_at=now, nonce=request_nonce(http, metadata)
+        )
+        body: dict[str, Any] = {"proofs": {"jwt": [proof]}}
+        if credential_identifier is not None:  # §8.2: one or the other
+            body["credential_identifier"] = credential_identifier
+        else:
+            body["credential_configuration_id"] = configuration_id
+        try:
+            answer = http.post_json(endpoint, body, headers=headers)
+        except OutboundError as exc:
+            raise OfferError(f"could not reach the issuer's credential endpoint: {exc}") from None
+        if answer.status == 400 and attempt == 0 and b"invalid_nonce" in answer.body:
+            continue  # §8.3.1.2: get a fresh c_nonce and try again, once
+        if answer.status not in (200, 202):
+            raise _oauth_error(answer, "credential request")
+        return _credential_of(json_object(answer, "the credential response"))
+    raise OfferError("the issuer refused two fresh nonces in a row")
+
+
+def _credential_of(response: Mapping[str, Any]) -> dict[str, Any] | str:
+    """§8.3: ``credentials`` (non-empty array of objects with ``credential``), or a
+    ``transaction_id`` for deferred issuance, which this wallet does not follow."""
+    if "transaction_id" in response and "credentials" not in response:
+        raise OfferError("the issuer will deliver this credential later; not supported yet")
+    items = response.get("credentials")
+    if not isinstance(items, list) or not items or not isinstance(items[0], Mapping):
+        raise OfferError("the issuer's credential response has no credentials (§8.3)")
+    credential = items[0].get("credential")
+    if isinstance(credential, dict | str) and credential:
+        return credential
+    raise OfferError("the issuer's credential response holds no credential")
+
+
+def redeem(
+    http: Outbound,
+    offer: Mapping[str, Any],
+    *,
+    key: KeyPair,
+    kid: str,
+    now: datetime,
+    tx_code: str | None = None,
+) -> dict[str, Any] | str:
+    """The whole flow for one offer: metadata, token, nonce, key proof, credential."""
+    if tx_code_prompt(offer) is not None and not tx_code:
+        raise TxCodeMissing("this offer needs the transaction code the issuer sent you")
+    metadata = fetch_metadata(http, offer)
+    configuration_id = choose_configuration(metadata, offer)
+    access_token, identifier = request_token(http, metadata, offer, configuration_id, tx_code)
+    return request_credential(
+        http,
+        metadata,
+        configuration_id,
+        access_token,
+        credential_identifier=identifier,
+        key=key,
+        kid=kid,
+        now=now,
+    )

@@ -1,0 +1,232 @@
+"""Presentations: the learner chooses credentials and signs them with the holder key.
+
+* :func:`build` — a presentation of chosen credentials (VC 2.0 §4.13), signed with the
+  learner's did:key (``authentication``), bound to a challenge and domain when given
+  (vckit.presentation.sign_presentation); kept, and shown before it goes anywhere.
+* :func:`holdings` — the learner's credentials as DCQL candidates (format, JSON, expanded
+  types), the input of request matching (:mod:`wallet.answering.match`).
+* :func:`credential_ids_in` — which of the learner's credentials a presentation carries
+  (for the share log).
+
+No FastAPI here; the pages are in :mod:`wallet.web.pages.present`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from vckit.errors import VckitError
+from vckit.jose.claims import credential_from_jwt
+from vckit.jose.vc_jwt import peek
+from vckit.presentation import build_presentation, sign_presentation
+from vckit.protocols.dcql import Candidate, expanded_types
+from wallet import accounts, store
+from wallet.errors import InvalidInputError, NotFoundError
+from wallet.installation import Installation
+from wallet.receiving import kept
+from wallet.sharing import disclose
+from wallet.store import AccountRecord, CredentialRecord, PresentationRecord
+
+MAX_CREDENTIALS = 50  # in one presentation
+
+
+@dataclass(frozen=True)
+class Held:
+    """One credential of the learner, readable for matching: ``candidate`` is None when
+    its JSON-LD types cannot be worked out (e.g. an unknown context)."""
+
+    record: CredentialRecord
+    name: str
+    credential: dict[str, Any] | None
+    candidate: Candidate | None
+    problem: str | None = None
+
+
+def _credential_json(record: CredentialRecord) -> tuple[str, dict[str, Any] | None]:
+    """(DCQL format, the credential as JSON): ``ldp_vc`` for a JSON-LD credential,
+    ``jwt_vc_json`` for a VC-JWT (the credential inside it), ``dc+sd-jwt`` for an SD-JWT
+    VC (its claims with every disclosure applied: what DCQL claims paths address)."""
+    if isinstance(record.document, dict):
+        return "ldp_vc", record.document
+    if disclose.is_sd_jwt(record.document):
+        return disclose.SD_JWT, disclose.sd_jwt_claims(record.document)
+    try:
+        _, payload = peek(record.document)
+        return "jwt_vc_json", credential_from_jwt(payload)
+    except VckitError:
+        return "jwt_vc_json", None
+
+
+def display_name(credential: Mapping[str, Any] | None, record: CredentialRecord) -> str:
+    """The credential's name (or its achievement's), else its format and id."""
+    if credential is not None:
+        if isinstance(credential.get("name"), str):
+            return str(credential["name"])
+        subject = credential.get("credentialSubject")
+        achievement = subject.get("achievement") if isinstance(subject, dict) else None
+        if isinstance(achievement, dict) and isinstance(achievement.get("name"), str):
+            return str(achievement["name"])
+    return f"{record.format} credential {record.id[:8]}"
+
+
+def held(record: CredentialRecord) -> Held:
+    fmt, credential = _credential_json(record)
+    name = display_name(credential, record)
+    if credential is None:
+        return Held(record, name, None, None, "the credential cannot be read")
+    try:
+        types = expanded_types(credential)
+    except VckitError as exc:
+        return Held(record, name, credential, None, f"its types cannot be worked out: {exc}")
+    return Held(record, name, credential, Candidate(record.id, fmt, credential, types))
+
+
+def holdings(inst: Installation, account: AccountRecord) -> list[Held]:
+    """Every credential of the learner, newest first, ready for matching."""
+    return [held(record) for record in kept.all_of(inst, account.id)]
+
+
+def chosen_records(
+    inst: Installation, account: AccountRecord, credential_ids: Sequence[str]
+) -> list[CredentialRecord]:
+    """The learner's credentials of these ids, in the order given; NotFoundError for an id
+    that is not the learner's (another learner's id is simply not found)."""
+    ids = list(dict.fromkeys(credential_ids))
+    if len(ids) > MAX_CREDENTIALS:
+        raise InvalidInputError(f"a presentation holds at most {MAX_CREDENTIALS} credentials")
+    return [kept.get(inst, account.id, credential_id) for credential_id in ids]
+
+
+def sign(
+    inst: Installation,
+    account: AccountRecord,
+    records: Sequence[CredentialRecord],
+    *,
+    challenge: str | None,
+    domain: str | None,
+) -> dict[str, Any]:
+    """A VC 2.0 presentation of ``records`` (JWTs enveloped, §4.13.1) by the learner's
+    did:key, signed eddsa-rdfc-2022 with ``proofPurpose: authentication`` bound to
+    ``challenge`` and ``domain``."""
+    return sign_documents(
+        inst, account, [r.document for r in records], challenge=challenge, domain=domain
+    )
+
+
+def sign_documents(
+    inst: Installation,
+    account: AccountRecord,
+    documents: Sequence[dict[str, Any] | str],
+    *,
+    challenge: str | None,
+    domain: str | None,
+) -> dict[str, Any]:
+    """:func:`sign` for credentials as they will go (e.g. derived ecdsa-sd-2023 ones)."""
+    unsigned = build_presentation(list(documents), holder=account.did)
+    return sign_presentation(
+        unsigned,
+        accounts.holder_key(inst, account),
+        verification_method=accounts.holder_method(account),
+        challenge=challenge,
+        domain=domain,
+        created=inst.now(),
+    )
+
+
+def build(
+    inst: Installation,
+    account: AccountRecord,
+    credential_ids: Sequence[str],
+    *,
+    challenge: str | None = None,
+    domain: str | None = None,
+) -> PresentationRecord:
+    """Sign a presentation of the chosen credentials and keep it."""
+    if not credential_ids:
+        raise InvalidInputError("choose at least one credential")
+    records = chosen_records(inst, account, credential_ids)
+    document = sign(inst, account, records, challenge=challenge, domain=domain)
+    with inst.db.transaction() as tx:
+        return store.add_presentation(
+            tx, account.id, document, created=inst.stamp(), audience=domain
+        )
+
+
+def get(inst: Installation, account: AccountRecord, presentation_id: str) -> PresentationRecord:
+    with inst.db.transaction() as tx:
+        record = store.get_presentation(tx, account.id, presentation_id)
+    if record is None:
+        raise NotFoundError("no such presentation")
+    return record
+
+
+def all_of(inst: Installation, account: AccountRecord) -> list[PresentationRecord]:
+    """The learner's presentations, newest first."""
+    with inst.db.transaction() as tx:
+        return store.list_presentations(tx, account.id)
+
+
+def delete(inst: Installation, account: AccountRecord, presentation_id: str) -> None:
+    """Delete a presentation and its share links (the log keeps what was shared)."""
+    with inst.db.transaction() as tx:
+        if not store.delete_presentation(tx, account.id, presentation_id):
+            raise NotFoundError("no such presentation")
+
+
+def _embedded(item: object) -> dict[str, Any] | str | None:
+    """A credential as stored: the JSON object, or the JWT of an enveloped credential."""
+    if not isinstance(item, dict):
+        return None
+    if item.get("type") == "EnvelopedVerifiableCredential" and isinstance(item.get("id"), str):
+        head, comma, token = item["id"].partition(",")
+        return token if comma and head.startswith("data:") else None
+    return item
+
+
+def credential_ids_in(
+    inst: Installation, account: AccountRecord, presentation: Mapping[str, Any]
+) -> list[str]:
+    """The ids of the learner's credentials that ``presentation`` carries."""
+    items = presentation.get("verifiableCredential", [])
+    items = items if isinstance(items, list) else [items]
+    found: list[str] = []
+    derived: list[dict[str, Any]] = []
+    with inst.db.transaction() as tx:
+        for item in items:
+            document = _embedded(item)
+            if document is None:
+                continue
+            record = store.find_credential_by_hash(tx, account.id, store.credential_hash(document))
+            if record is not None:
+                found.append(record.id)
+            elif isinstance(document, dict):
+                derived.append(document)
+    for document in derived:  # e.g. a derived ecdsa-sd-2023 credential
+        found.extend(derived_from(inst, account, document))
+    return list(dict.fromkeys(found))
+
+
+def derived_from(
+    inst: Installation, account: AccountRecord, shown: Mapping[str, Any] | str
+) -> list[str]:
+    """The learner's credential a selectively disclosed one was made from: an SD-JWT by
+    its issuer-signed JWT, a derived ecdsa-sd-2023 credential by its ``id`` (mandatory)."""
+    if isinstance(shown, str):
+        issuer_part = disclose.sd_jwt_issuer_part(shown)
+        same = [
+            h.id
+            for h in kept.all_of(inst, account.id)
+            if isinstance(h.document, str)
+            and disclose.sd_jwt_issuer_part(h.document) == issuer_part
+        ]
+        return same[:1]
+    if not isinstance(shown.get("id"), str):
+        return []
+    same = [
+        h.id
+        for h in kept.all_of(inst, account.id)
+        if isinstance(h.document, dict) and h.document.get("id") == shown["id"]
+    ]
+    return same[:1]

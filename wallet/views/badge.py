@@ -1,0 +1,111 @@
+"""The verdict shown on a card (:mod:`wallet.views.cards`), from the credential's stored
+verification report. Pure: no web, no storage, no network; ``now`` is passed in.
+
+The badge on a card tells the truth of the stored report (``vckit.report`` JSON), worst
+first::
+
+    Failed: <check>     a check other than status / validity failed (signature, format ...)
+    Revoked             the status check found the revocation bit set
+    Suspended           the status check found the suspension bit set
+    Expired             validUntil (or the JWT's exp) had passed when checked, or has
+                        passed since the last check (``now``)
+    Not fully checked   nothing failed but some check could not be made
+    Verified            every check passed
+    Not checked yet     no report is stored
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from vckit.report import CHECK_TITLES
+
+BADGE_LABELS = {
+    "verified": "Verified",
+    "revoked": "Revoked",
+    "suspended": "Suspended",
+    "expired": "Expired",
+    "unchecked": "Not fully checked",
+    "not-checked": "Not checked yet",
+}
+
+
+@dataclass(frozen=True)
+class Badge:
+    """The verdict shown on a card. ``kind`` is a CSS class and a stable word."""
+
+    kind: str  # verified | failed | revoked | suspended | expired | unchecked | not-checked
+    label: str
+    detail: str
+
+    @property
+    def trusted(self) -> bool:
+        return self.kind == "verified"
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    id: str
+    title: str
+    status: str  # pass | fail | could-not-check
+    detail: str
+
+
+def _checks_of(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    items = report.get("checks")
+    items = items if isinstance(items, list) else [items]
+    return [item for item in items if isinstance(item, Mapping)]
+
+
+def check_lines(report: Mapping[str, Any] | None) -> tuple[CheckLine, ...]:
+    """The named checks of a stored report (``vckit.report.Report.to_json``)."""
+    if report is None:
+        return ()
+    return tuple(
+        CheckLine(
+            str(item.get("id")),
+            CHECK_TITLES.get(str(item.get("id")), str(item.get("id"))),
+            str(item.get("status")),
+            str(item.get("detail", "")),
+        )
+        for item in _checks_of(report)
+    )
+
+
+def badge_of(
+    checks: tuple[CheckLine, ...],
+    *,
+    reported: bool,
+    valid_until: datetime | None = None,
+    now: datetime | None = None,
+) -> Badge:
+    """The verdict of the stored checks, worst first (see the module docstring)."""
+    if not reported:
+        return Badge(
+            "not-checked", BADGE_LABELS["not-checked"], "this credential was never checked"
+        )
+    failed = [c for c in checks if c.status == "fail"]
+    other = [c for c in failed if c.id not in ("status", "validity-period")]
+    if other:
+        return Badge("failed", f"Failed: {other[0].title}", other[0].detail)
+    for check in failed:
+        if check.id == "status" and check.detail.startswith("revocation"):
+            return Badge("revoked", BADGE_LABELS["revoked"], check.detail)
+        if check.id == "status" and check.detail.startswith("suspension"):
+            return Badge("suspended", BADGE_LABELS["suspended"], check.detail)
+    for check in failed:
+        if check.id == "validity-period" and "expired" in check.detail:
+            return Badge("expired", BADGE_LABELS["expired"], check.detail)
+    if failed:
+        return Badge("failed", f"Failed: {failed[0].title}", failed[0].detail)
+    if valid_until is not None and now is not None and now >= valid_until:
+        detail = f"validUntil {valid_until.isoformat()} has passed since the last check"
+        return Badge("expired", BADGE_LABELS["expired"], detail)
+    unchecked = [c for c in checks if c.status != "pass"]
+    if unchecked or not checks:
+        why = "; ".join(f"{c.title}: {c.detail}" for c in unchecked) or "the report has no checks"
+        return Badge("unchecked", BADGE_LABELS["unchecked"], why)
+    return Badge("verified", BADGE_LABELS["verified"], "every check passed")

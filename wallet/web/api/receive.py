@@ -1,0 +1,132 @@
+"""JSON routes to receive credentials and re-check them (use cases in
+:mod:`wallet.receiving.receive`). The signed-in learner's session authenticates; errors are
+problem+json.
+
+======================================  ========================================================
+``POST /api/receive/offer``             ``{"offer": link | QR text | JSON, "tx_code"?}``
+``POST /api/receive/credential``        the credential as the body: ``application/json``,
+                                        ``application/jwt``, ``application/dc+sd-jwt``,
+                                        ``image/png``, ``image/svg+xml``
+``POST /api/credentials/{id}/recheck``  verify one credential again
+``POST /api/credentials/recheck``       verify all of them again
+======================================  ========================================================
+
+The raw-body route takes only those media types: a cross-site page can send ``text/plain`` or
+a form without asking, never these (CORS preflight), so it cannot plant a credential.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from servicekit.json_route import api_router
+from servicekit.problems import Problem
+from wallet.receiving import receive
+from wallet.receiving.kept import CredentialRecord
+from wallet.web.deps import CurrentAccount, InstallationDep
+
+router = api_router(prefix="/api", tags=["receive"])
+
+JSON_TYPES = ("application/json", "application/ld+json", "application/vc+ld+json")
+TEXT_TYPES = ("application/jwt", "application/vc+jwt", "application/dc+sd-jwt")
+IMAGE_TYPES = ("image/png", "image/svg+xml")
+BODY_TYPES = {*JSON_TYPES, *TEXT_TYPES, *IMAGE_TYPES}
+
+EXAMPLE_CREDENTIAL = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ],
+    "type": ["VerifiableCredential", "OpenBadgeCredential"],
+    "issuer": {"id": "did:web:issuer.example", "type": ["Profile"], "name": "Example College"},
+    "validFrom": "2025-01-01T00:00:00Z",
+    "credentialSubject": {"id": "did:key:z6Mk...", "type": ["AchievementSubject"]},
+    "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"},
+}
+CREDENTIAL_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "The credential itself: its JSON, a VC-JWT or SD-JWT, or a baked badge.",
+        "content": {
+            **{
+                media: {"schema": {"type": "object"}, "example": EXAMPLE_CREDENTIAL}
+                for media in JSON_TYPES
+            },
+            **{media: {"schema": {"type": "string"}} for media in TEXT_TYPES},
+            **{media: {"schema": {"type": "string", "format": "binary"}} for media in IMAGE_TYPES},
+        },
+    }
+}
+
+
+def credential_json(record: CredentialRecord) -> dict[str, Any]:
+    """A held credential with its last report and verdict."""
+    report = record.report or {}
+    return {
+        "id": record.id,
+        "format": record.format,
+        "source": record.source,
+        "received_at": record.received_at,
+        "checked_at": record.checked_at,
+        "verdict": record.verdict,
+        "recipient": report.get("recipient"),
+        "report": report,
+        "credential": record.document,
+    }
+
+
+class OfferIn(BaseModel):
+    """An OpenID4VCI credential offer to redeem (Pre-Authorized Code Flow)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "offer": "openid-credential-offer://?credential_offer_uri="
+                    "https%3A%2F%2Fissuer.example%2Fissuers%2Fcollege%2Foffers%2F7f3a",
+                    "tx_code": "493536",
+                }
+            ]
+        }
+    )
+
+    offer: str = Field(min_length=1, max_length=20_000, description="link, QR text or JSON")
+    tx_code: str | None = Field(None, max_length=100, description="the Transaction Code")
+
+
+@router.post("/receive/offer", status_code=201, summary="Redeem an OpenID4VCI offer")
+def receive_offer(body: OfferIn, inst: InstallationDep, account: CurrentAccount) -> Response:
+    offer = receive.start_offer(inst, account, body.offer)
+    got = receive.redeem_offer(inst, account, offer.id, tx_code=body.tx_code or None)
+    return JSONResponse(credential_json(got.record), status_code=201)
+
+
+@router.post(
+    "/receive/credential",
+    status_code=201,
+    summary="Add a credential (file or text)",
+    openapi_extra=CREDENTIAL_BODY,
+)
+async def receive_credential(
+    request: Request, inst: InstallationDep, account: CurrentAccount
+) -> Response:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in BODY_TYPES:
+        allowed = ", ".join(sorted(BODY_TYPES))
+        raise Problem(415, "Unsupported media type", f"send one of {allowed}", "media-type")
+    got = receive.receive_file(inst, account, await request.body())
+    return JSONResponse(credential_json(got.record), status_code=201)
+
+
+@router.post("/credentials/recheck", summary="Verify all my credentials again")
+def recheck_all(inst: InstallationDep, account: CurrentAccount) -> list[dict[str, Any]]:
+    return [credential_json(record) for record in receive.recheck_all(inst, account.id)]
+
+
+@router.post("/credentials/{credential_id}/recheck", summary="Verify one credential again")
+def recheck(credential_id: str, inst: InstallationDep, account: CurrentAccount) -> dict[str, Any]:
+    return credential_json(receive.recheck(inst, account.id, credential_id))

@@ -1,0 +1,154 @@
+"""Pages to curate and share: presentations, share links, the log (use cases in
+:mod:`wallet.sharing`). Verifiers' requests are in :mod:`wallet.web.pages.requests`.
+
+==================================  ==========  ===========================================
+``/presentations``                  learner     list; build one from chosen credentials
+``/presentations/{id}``             learner     the signed JSON; download, share, delete
+``/share-links``                    learner     links, their state; make one; withdraw
+``/shared``                         learner     the log: what went to whom, when
+``/s/{token}``                      public      a shared presentation (404 unknown, 410 gone)
+==================================  ==========  ===========================================
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from servicekit.pages import page_router, render
+from wallet.sharing import present, share
+from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, VisitorDep
+from wallet.web.pages.base import json_download, pretty
+
+router = page_router()
+
+
+# --- presentations ----------------------------------------------------------------------------
+
+
+@router.get("/presentations", response_class=HTMLResponse)
+def presentations_page(
+    request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
+) -> Response:
+    records = present.all_of(inst, account)
+    holdings = present.holdings(inst, account)
+    return render(request, visitor, "presentations.html", presentations=records, holdings=holdings)
+
+
+@router.post("/presentations", response_class=HTMLResponse)
+def build_presentation(
+    inst: InstallationDep, account: CurrentAccount, form: CheckedForm
+) -> Response:
+    record = present.build(
+        inst,
+        account,
+        form.checked("c:"),
+        challenge=form.get("challenge") or None,
+        domain=form.get("domain") or None,
+    )
+    return RedirectResponse(f"/presentations/{record.id}", status_code=303)
+
+
+@router.get("/presentations/{presentation_id}", response_class=HTMLResponse)
+def presentation_page(
+    presentation_id: str,
+    request: Request,
+    inst: InstallationDep,
+    account: CurrentAccount,
+    visitor: VisitorDep,
+) -> Response:
+    record = present.get(inst, account, presentation_id)
+    return render(
+        request, visitor, "presentation.html", record=record, json_text=pretty(record.document),
+        expiries=list(share.EXPIRY_CHOICES),
+    )  # fmt: skip
+
+
+@router.get("/presentations/{presentation_id}/download")
+def presentation_download(
+    presentation_id: str, inst: InstallationDep, account: CurrentAccount
+) -> Response:
+    record = share.download(inst, account, presentation_id)
+    return json_download(record.document, f"presentation-{record.id[:8]}.json")
+
+
+@router.post("/presentations/{presentation_id}/delete", response_class=HTMLResponse)
+def presentation_delete(
+    presentation_id: str, inst: InstallationDep, account: CurrentAccount, form: CheckedForm
+) -> Response:
+    present.delete(inst, account, presentation_id)
+    return RedirectResponse("/presentations", status_code=303)
+
+
+@router.post("/presentations/{presentation_id}/share", response_class=HTMLResponse)
+def presentation_share(
+    presentation_id: str,
+    request: Request,
+    inst: InstallationDep,
+    account: CurrentAccount,
+    visitor: VisitorDep,
+    form: CheckedForm,
+) -> Response:
+    new = share.create_link(
+        inst, account, expiry=form.get("expiry"), presentation_id=presentation_id
+    )
+    return render(request, visitor, "share_created.html", new=new)
+
+
+# --- share links and the log ------------------------------------------------------------------
+
+
+@router.get("/share-links", response_class=HTMLResponse)
+def share_links_page(
+    request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
+) -> Response:
+    now = inst.now()
+    rows = [(link, share.status(link, now)) for link in share.links(inst, account)]
+    return render(
+        request, visitor, "share_links.html", rows=rows,
+        holdings=present.holdings(inst, account), expiries=list(share.EXPIRY_CHOICES),
+    )  # fmt: skip
+
+
+@router.post("/share-links", response_class=HTMLResponse)
+def share_links_create(
+    request: Request,
+    inst: InstallationDep,
+    account: CurrentAccount,
+    visitor: VisitorDep,
+    form: CheckedForm,
+) -> Response:
+    new = share.create_link(
+        inst, account, expiry=form.get("expiry"), credential_ids=form.checked("c:")
+    )
+    return render(request, visitor, "share_created.html", new=new)
+
+
+@router.post("/share-links/{link_id}/withdraw", response_class=HTMLResponse)
+def share_link_withdraw(
+    link_id: str, inst: InstallationDep, account: CurrentAccount, form: CheckedForm
+) -> Response:
+    share.withdraw(inst, account, link_id)
+    return RedirectResponse("/share-links", status_code=303)
+
+
+@router.get("/shared", response_class=HTMLResponse)
+def share_log_page(
+    request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
+) -> Response:
+    return render(request, visitor, "share_log.html", entries=share.log(inst, account))
+
+
+@router.get("/s/{token}", response_class=HTMLResponse)
+def shared_presentation(
+    token: str, request: Request, inst: InstallationDep, visitor: VisitorDep
+) -> Response:
+    """Public: whoever holds the link sees the presentation (and where to verify it); an
+    unknown link is 404, a withdrawn or expired one 410 (the error page)."""
+    link, record = share.open_link(inst, token)
+    response = render(
+        request, visitor, "shared_public.html", link=link, json_text=pretty(record.document)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
