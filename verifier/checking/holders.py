@@ -28,9 +28,9 @@ from vckit.did.resolver import DidResolver
 from vckit.errors import VckitError
 from vckit.jose import vc_jwt as jose
 from vckit.keys.keypair import PublicKey
-from vckit.report import FAIL, PASS, UNCHECKED, Check
+from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckId
 
-CHECK_ID = "same-holder"
+CHECK_ID: CheckId = "same-holder"
 
 
 def _holder_did(presentation: Mapping[str, Any]) -> str | None:

@@ -45,12 +45,12 @@ from vckit.credential import issuer_id, types_of
 from vckit.datetimes import parse_xsd_datetime
 from vckit.document import parse_json
 from vckit.errors import DateTimeError, InputError
-from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
+from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckId, Report
 from verifier.checking.registry import Registry
 
 POLICY_CHECKS = ("trusted-issuer", "requirements-met")
 # The checks that establish who issued a credential (vckit.verification).
-_ISSUER_ESTABLISHED_BY = ("proof", "issuer-key")
+_ISSUER_ESTABLISHED_BY: tuple[CheckId, ...] = ("proof", "issuer-key")
 
 
 class RequirementsError(InputError):
