@@ -18,19 +18,10 @@ from typing import Any
 from vckit.disclosure.fields import label_of, pointer_to_path
 from vckit.errors import VckitError
 from vckit.ob import field_words
-from vckit.report import CHECK_TITLES
+from vckit.report import title_of
 
 MARKS = {"pass": "PASS", "fail": "FAIL", "could-not-check": "COULD NOT CHECK"}
-EXTRA_TITLES = {
-    "state": "Answers a request this verifier made",
-    "nonce": "Request used once, in time",
-    "vp-token": "Answers the request's query",
-}
 Report = Mapping[str, Any]
-
-
-def title(check_id: str) -> str:
-    return CHECK_TITLES.get(check_id) or EXTRA_TITLES.get(check_id) or check_id
 
 
 def credentials(report: Report) -> list[Report]:
@@ -92,7 +83,7 @@ def lines(report: Report, indent: str = "", sent: Sequence[Any] = ()) -> list[st
     for check in report.get("checks") or ():
         status = str(check.get("status"))
         out.append(
-            f"{indent}  [{MARKS.get(status, status)}] {title(str(check.get('id')))}: "
+            f"{indent}  [{MARKS.get(status, status)}] {title_of(str(check.get('id')))}: "
             f"{check.get('detail', '')}"
         )
     disclosure = report.get("disclosure")

@@ -17,6 +17,7 @@ from typing import Any
 from demo import reports, unaccredited
 from demo.clients import IssuerClient, UnexpectedAnswer, VerifierClient, WalletClient
 from demo.sharing import Choice, share
+from vckit.report import title_of
 
 COLLEGE, FOOD = "community-college", "food-safety"
 OFFERS = (
@@ -236,7 +237,7 @@ class Story:
             found = [c for c in reports.all_checks(self.answer) if c.get("id") == check_id]
             statuses = sorted({str(c.get("status")) for c in found})
             self.log.expect(
-                statuses == ["pass"], f"{reports.title(check_id)}: pass", f"{statuses or 'absent'}"
+                statuses == ["pass"], f"{title_of(check_id)}: pass", f"{statuses or 'absent'}"
             )
 
     # --- 6. revoke -----------------------------------------------------------------------------

@@ -2,19 +2,22 @@
 
 A declared ``Content-Length`` over the limit is refused before the app runs. A body sent
 without one (chunked) is counted as the app reads it; past the limit the read raises
-:class:`_TooLarge`, and the 413 goes out if the app has not started its response yet.
-The app never holds more than ``limit`` bytes of one body.
+:class:`TooLarge`, a 413 :class:`~servicekit.problems.Problem`: FastAPI lets it through its
+body parsing and the app's one error handler answers it (or, raised outside the app's
+handlers, this middleware does, if the response has not started). The app never holds more
+than ``limit`` bytes of one body.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from servicekit.problems import problem
+from servicekit.problems import Problem
 
 
-class _TooLarge(Exception):
-    pass
+class TooLarge(Problem):
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, "Request too large", f"the limit is {limit} bytes", "too-large")
 
 
 class BodyLimit:
@@ -38,7 +41,7 @@ class BodyLimit:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
-                raise _TooLarge
+                raise TooLarge(self.limit)
             return message
 
         async def watched(message: Message) -> None:
@@ -48,11 +51,9 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted, watched)
-        except _TooLarge:
+        except TooLarge:
             if not started:
                 await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        detail = f"the limit is {self.limit} bytes"
-        response = problem(413, "Request too large", detail, "too-large")
-        await response(scope, receive, send)
+        await TooLarge(self.limit).response()(scope, receive, send)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from vckit.report import CHECK_TITLES
+from vckit.report import title_of
 
 BADGE_LABELS = {
     "verified": "Verified",
@@ -67,7 +67,7 @@ def check_lines(report: Mapping[str, Any] | None) -> tuple[CheckLine, ...]:
     return tuple(
         CheckLine(
             str(item.get("id")),
-            CHECK_TITLES.get(str(item.get("id")), str(item.get("id"))),
+            title_of(str(item.get("id"))),
             str(item.get("status")),
             str(item.get("detail", "")),
         )

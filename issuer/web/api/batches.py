@@ -21,8 +21,9 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from issuer.batches import batch, batch_csv
-from issuer.web.api.bodies import api_router, body_of
+from issuer.web.api.bodies import body_of
 from issuer.web.deps import InstallationDep, TokenDep
+from servicekit.json_route import api_router
 from servicekit.problems import Problem
 
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")

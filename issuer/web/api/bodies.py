@@ -6,56 +6,15 @@ a 422 problem). A few protocols answer a bad body in their own terms: the W3C VC
 validate it with the model themselves, and :func:`json_body` declares that model.
 Form-encoded and CSV bodies are declared with :func:`body_of`.
 
-:func:`api_router` is :func:`servicekit.json_route.api_router` whose routes read a declared
-body before FastAPI parses it (:class:`BodyFirstRoute`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
-from starlette.types import Message
 
-from servicekit.json_route import StrictJsonRoute
 from servicekit.problems import Problem
-
-
-class BodyFirstRoute(StrictJsonRoute):
-    """A :class:`~servicekit.json_route.StrictJsonRoute` that reads a declared body before
-    FastAPI does. FastAPI turns any error raised while it reads a body into a 400 ("error
-    parsing the body"), the app's body limit too, so a chunked body past the limit read by
-    FastAPI would be a 400, not the 413 :class:`servicekit.limits.BodyLimit` answers; read
-    here, the limit's signal reaches the middleware. (A workaround until
-    :mod:`servicekit.json_route` reads the body itself.)"""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handle = super().get_route_handler()
-        if self.body_field is None:
-            return handle
-
-        async def body_first(request: Request) -> Response:
-            body = await request.body()
-            replayed = False
-
-            async def replay() -> Message:
-                nonlocal replayed
-                if replayed:
-                    return await request.receive()
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-
-            return await handle(Request(request.scope, replay))
-
-        return body_first
-
-
-def api_router(**options: Any) -> APIRouter:
-    """:func:`servicekit.json_route.api_router`, its routes :class:`BodyFirstRoute`."""
-    return APIRouter(route_class=BodyFirstRoute, strict_content_type=False, **options)
 
 
 def _inline(schema: Any, defs: dict[str, Any]) -> Any:

@@ -8,8 +8,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from issuer.organisations import catalogue
-from issuer.web.api.bodies import api_router
 from issuer.web.deps import InstallationDep, TokenDep
+from servicekit.json_route import api_router
 
 router = api_router(tags=["Catalogue"])
 

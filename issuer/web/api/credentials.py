@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from issuer.installation import Installation
 from issuer.issuing import baking, issuance
 from issuer.organisations import catalogue
-from issuer.web.api.bodies import api_router
 from issuer.web.deps import InstallationDep, TokenDep, check_token
+from servicekit.json_route import api_router
 from servicekit.problems import Problem
 
 router = api_router(tags=["Credentials"])

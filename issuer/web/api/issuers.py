@@ -8,8 +8,8 @@ from typing import Any
 from fastapi.responses import JSONResponse, Response
 
 from issuer.organisations import catalogue, identity
-from issuer.web.api.bodies import api_router
 from issuer.web.deps import IdentityDep, InstallationDep, TokenDep
+from servicekit.json_route import api_router
 
 router = api_router(tags=["Issuers"])
 

@@ -34,9 +34,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from issuer.offers import credential as oid4vci_credential
 from issuer.offers import oid4vci
 from issuer.offers import token as token_endpoint
-from issuer.web.api.bodies import api_router, body_of, json_body
+from issuer.web.api.bodies import body_of, json_body
 from issuer.web.deps import InstallationDep as InstDep
 from issuer.web.deps import TokenDep
+from servicekit.json_route import api_router
 
 MAX_FORM_BYTES = 16_384
 MAX_REQUEST_BYTES = 65_536

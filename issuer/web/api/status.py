@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi.responses import JSONResponse, Response
 
 from issuer.status import lists as status
-from issuer.web.api.bodies import api_router
 from issuer.web.deps import InstallationDep
+from servicekit.json_route import api_router
 
 router = api_router(tags=["Status"])
 JSON_LD = "application/ld+json"

@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from issuer.issuing import vc_api
 from issuer.issuing.issuance import CredentialRecord
 from issuer.status import lists as status_lists
-from issuer.web.api.bodies import api_router, first_error, invalid, json_body
+from issuer.web.api.bodies import first_error, invalid, json_body
 from issuer.web.deps import InstallationDep, TokenDep
-from servicekit.json_route import json_object
+from servicekit.json_route import api_router, json_object
 from servicekit.problems import Problem
 
 router = api_router(tags=["VC-API"])
