@@ -16,13 +16,13 @@ from fastapi import Body
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
+from servicekit.json_route import api_router
 from servicekit.problems import Problem
 from vckit.errors import InputError
 from verifier.errors import InvalidRequestError
 from verifier.jobs import requests as use
 from verifier.jobs import vc_api_request
 from verifier.views.api_json import request_json, response_json
-from verifier.web.api.routes import api_router
 from verifier.web.deps import InstallationDep, JsonBody
 
 router = api_router(tags=["Jobs"])

@@ -14,10 +14,10 @@ from urllib.parse import parse_qs
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+from servicekit.json_route import api_router
 from vckit.protocols.oid4vp import REQUEST_OBJECT_MEDIA_TYPE
 from verifier.errors import InvalidRequestError
 from verifier.jobs import answers, oid4vp_request
-from verifier.web.api.routes import api_router
 from verifier.web.deps import InstallationDep
 
 router = api_router(tags=["OpenID4VP"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from servicekit.json_route import api_router
 from verifier.checking.registry import Registry
-from verifier.web.api.routes import api_router
 from verifier.web.deps import VerifierDep
 
 router = api_router(tags=["Registry"])

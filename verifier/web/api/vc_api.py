@@ -17,11 +17,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
+from servicekit.json_route import api_router
 from servicekit.problems import Problem
 from vckit.credential import types_of
 from vckit.verification.jwt import enveloped_token
 from verifier.checking.verification import Verifier
-from verifier.web.api.routes import api_router
 from verifier.web.deps import JsonBody, VerifierDep
 
 router = api_router(tags=["VC-API"])

@@ -15,10 +15,10 @@ from __future__ import annotations
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict
 
+from servicekit.json_route import api_router
 from servicekit.problems import Problem
 from verifier.delivery import webhook
 from verifier.views.api_json import attempt_json
-from verifier.web.api.routes import api_router
 from verifier.web.deps import DelivererDep, InstallationDep, JsonBody
 
 router = api_router(tags=["Webhooks"])
