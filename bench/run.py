@@ -24,12 +24,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from vckit import ob as openbadges  # noqa: E402
 from vckit.di import algorithms as data_integrity  # noqa: E402
 from vckit.did.resolver import DidResolver  # noqa: E402
 from vckit.jose import vc_jwt as jose  # noqa: E402
 from vckit.keys.keyfile import key_id  # noqa: E402
 from vckit.keys.keypair import KeyPair  # noqa: E402
-from vckit.ob import credentials as openbadges  # noqa: E402
 from vckit.verification import VerifyOptions, verify  # noqa: E402
 
 JS_DIR = ROOT / "tests" / "interop" / "js"

@@ -33,11 +33,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from run import NOW, credential, did_of, rate  # noqa: E402
 
+from vckit import ob as openbadges  # noqa: E402
 from vckit import sdjwt as sd_jwt  # noqa: E402
 from vckit.di import ecdsa_sd  # noqa: E402
 from vckit.keys.keyfile import key_id  # noqa: E402
 from vckit.keys.keypair import KeyPair  # noqa: E402
-from vckit.ob import credentials as openbadges  # noqa: E402
 from vckit.verification import VerifyOptions, verify  # noqa: E402
 
 JS_DIR = ROOT / "tests" / "interop" / "js"

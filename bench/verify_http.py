@@ -39,11 +39,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from vckit import ob as openbadges  # noqa: E402
 from vckit.di import algorithms as data_integrity  # noqa: E402
 from vckit.did.resolver import DidResolver, did_key  # noqa: E402
 from vckit.keys.keyfile import key_id  # noqa: E402
 from vckit.keys.keypair import KeyPair  # noqa: E402
-from vckit.ob import credentials as openbadges  # noqa: E402
 from vckit.verification import VerifyOptions, verify  # noqa: E402
 
 STARTUP_LIMIT_S = 60

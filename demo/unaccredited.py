@@ -11,10 +11,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from vckit import ob as openbadges
 from vckit.di import algorithms as data_integrity
 from vckit.keys.keyfile import key_id
 from vckit.keys.keypair import KeyPair
-from vckit.ob import credentials as openbadges
 
 NAME = "Quick Certificates Online"
 

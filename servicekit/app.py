@@ -118,6 +118,12 @@ def install_error_handlers(app: FastAPI, rules: ErrorRules) -> None:
     @app.exception_handler(RequestValidationError)
     def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        if tuple(first.get("loc", ())) == ("body",) and first.get("type") == "missing":
+            # FastAPI does not read an empty body; the strict reader would refuse it (400)
+            detail = "input is empty"
+            return answer_error(
+                request, rules, 400, "Malformed request", detail, "unsupported-format"
+            )
         where = ".".join(str(part) for part in first.get("loc", ()))
         detail = f"{where}: {first.get('msg')}"
         return answer_error(request, rules, 422, "Invalid request", detail, "invalid-request")

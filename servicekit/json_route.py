@@ -7,7 +7,9 @@ example appear in ``/openapi.json``); before FastAPI validates it, the body is r
 limit, no duplicate member names, no NaN.
 A body that is not such JSON is a 400 problem naming why; one that is JSON but not the
 model is a 422 (:mod:`servicekit.app`). The size limit is the app's ``BodyLimit``, which
-ran before. A body sent without a ``Content-Type`` is read as JSON too.
+ran before. A body sent without a ``Content-Type`` is read as JSON too. A route that reads its
+body itself (a form, a file, a protocol's own error answers) declares it with
+:func:`declared_body` or :func:`declared_json`, so ``/openapi.json`` still shows it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
+from pydantic import BaseModel
 
 from servicekit.problems import Problem
 from vckit.document import MAX_BYTES, read_input
@@ -44,7 +47,7 @@ class _StrictRequest(Request):
 
 
 class StrictJsonRoute(APIRoute):
-    """An API route whose JSON body is read by :func:`strict_json`."""
+    """An API route whose JSON body is read by :func:`json_object`."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
@@ -53,6 +56,41 @@ class StrictJsonRoute(APIRoute):
             return await handle(_StrictRequest(request.scope, request.receive))
 
         return strict
+
+
+def _inline(schema: Any, defs: dict[str, Any]) -> Any:
+    """The schema with every ``#/$defs/...`` reference replaced by its definition."""
+    if isinstance(schema, dict):
+        ref = schema.get("$ref", "")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            return _inline(defs[ref.removeprefix("#/$defs/")], defs)
+        return {key: _inline(value, defs) for key, value in schema.items() if key != "$defs"}
+    if isinstance(schema, list):
+        return [_inline(item, defs) for item in schema]
+    return schema
+
+
+def schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    """The model's JSON Schema, self-contained (no ``$defs``), examples included."""
+    schema = model.model_json_schema()
+    inlined: dict[str, Any] = _inline(schema, schema.get("$defs", {}))
+    return inlined
+
+
+def declared_body(
+    content: dict[str, dict[str, Any]], *, required: bool = True, description: str | None = None
+) -> dict[str, Any]:
+    """A route's ``openapi_extra`` declaring the body it reads itself (a form, a file, a body a
+    protocol answers in its own terms): media type -> its OpenAPI media type object."""
+    body: dict[str, Any] = {"required": required, "content": content}
+    if description is not None:
+        body["description"] = description
+    return {"requestBody": body}
+
+
+def declared_json(model: type[BaseModel]) -> dict[str, Any]:
+    """:func:`declared_body` for a JSON body that ``model`` describes."""
+    return declared_body({"application/json": {"schema": schema_of(model)}})
 
 
 def api_router(**options: Any) -> APIRouter:

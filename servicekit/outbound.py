@@ -10,7 +10,7 @@ The operator decides (``OutboundPolicy``); by default only public https hosts:
   (``check_peer``: DNS rebinding);
 - the callers add: no redirects, at most ``max_bytes``, ``timeout`` seconds in all.
 
-The verifier's ``verifier.fetch`` and the wallet's ``wallet.http`` are its two users.
+The verifier's ``verifier.checking.fetch`` and the wallet's ``wallet.outbound`` are its two users.
 """
 
 from __future__ import annotations

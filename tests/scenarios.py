@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from vckit import ob as openbadges
 from vckit.di import algorithms as data_integrity
 from vckit.did.resolver import DidResolver, did_document_for_key, did_key
 from vckit.jose import vc_jwt as jose
 from vckit.keys.keyfile import key_id
 from vckit.keys.keypair import KeyPair
-from vckit.ob import credentials as openbadges
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.status import status_list
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from vckit import ob as openbadges
 from vckit import sdjwt as sd_jwt
 from vckit.di import ecdsa_sd
 from vckit.did.resolver import did_key
 from vckit.keys.keyfile import key_id
 from vckit.keys.keypair import KeyPair
-from vckit.ob import credentials as openbadges
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 ISSUED = datetime(2025, 9, 1, tzinfo=UTC)

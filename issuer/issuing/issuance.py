@@ -46,7 +46,7 @@ from issuer.issuing.securing import FORMATS, secure_and_store, transaction
 from issuer.organisations import catalogue
 from issuer.status import lists as status
 from servicekit.db import Tx
-from vckit.ob import credentials as openbadges
+from vckit import ob as openbadges
 
 CredentialRecord = store.CredentialRecord
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")

@@ -23,10 +23,10 @@ from issuer.organisations import identity
 from issuer.status import lists as status
 from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
+from vckit import ob as openbadges
 from vckit.credential import types_of
 from vckit.errors import SchemaError, VckitError
 from vckit.keys.keypair import KeyKind
-from vckit.ob import credentials as openbadges
 
 FORMATS: dict[str, KeyKind] = {
     "eddsa-rdfc-2022": "Ed25519",

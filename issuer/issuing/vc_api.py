@@ -17,8 +17,8 @@ from issuer.installation import Installation
 from issuer.issuing.securing import FORMATS, OB_TYPES, secure_and_store, transaction
 from issuer.status import lists as status
 from servicekit.db import Tx
+from vckit import ob as openbadges
 from vckit.credential import issuer_id, types_of
-from vckit.ob import credentials as openbadges
 from vckit.status.bitstring import Flavor
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"

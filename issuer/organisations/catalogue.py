@@ -34,7 +34,7 @@ from issuer.installation import Installation
 from issuer.issuing import learner_data
 from issuer.organisations import identity
 from servicekit.db import ConflictError as DbConflict
-from vckit.ob import credentials as openbadges
+from vckit import ob as openbadges
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 _PROFILE_FIELDS = ("url", "email", "phone", "description", "image", "official")

@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.issuer.conftest import AppFactory, authorized, checks_by_id, verify_options
+from vckit import ob as openbadges
 from vckit.jose import vc_jwt as jose
-from vckit.ob import credentials as openbadges
 from vckit.verification import verify
 
 FORMATS = ["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "vc-jwt", "ob3-jwt"]

@@ -14,26 +14,27 @@ The builders are re-exported here: ``from vckit import ob; ob.achievement_creden
 """
 
 from vckit.ob.credentials import (
-    SchemaProblem,
-    achievement,
     achievement_credential,
-    alignment,
-    criteria,
     date_time,
     endorsement_credential,
-    ensure_valid,
+    ob_context,
+)
+from vckit.ob.models import (
+    achievement,
+    alignment,
+    criteria,
     evidence,
     identity_hash,
     identity_object,
     image,
-    ob_context,
     profile,
     recipient_matches,
     result,
     result_description,
     rubric_criterion_level,
-    validate,
 )
+from vckit.ob.schema import ensure_valid, validate
+from vckit.ob.schema_errors import SchemaProblem
 
 __all__ = [
     "SchemaProblem",

@@ -7,8 +7,9 @@ terms are all defined by the contexts they list: VC 2.0, OB 3.0.x, and OB ``exte
 when a ``1EdTech...`` type (such as the ``credentialSchema`` type) is used.
 Nothing here reads the clock: times are passed in as timezone-aware datetimes.
 
-This module is the public face of Open Badges in vckit: it re-exports the shared data models
-(:mod:`vckit.ob.models`) and schema validation (:mod:`vckit.ob.schema`).
+The face of Open Badges in vckit is the package (``from vckit import ob``): it re-exports these
+builders with the shared data models (:mod:`vckit.ob.models`) and schema validation
+(:mod:`vckit.ob.schema`).
 """
 
 from __future__ import annotations
@@ -22,45 +23,11 @@ from vckit.datetimes import format_xsd_datetime
 from vckit.errors import InputError
 from vckit.jsonld.contexts import STATUS_LIST_2021_CONTEXT, VC_V2_CONTEXT
 from vckit.ob.models import (
-    achievement,
-    alignment,
     as_image,
-    criteria,
-    evidence,
-    identity_hash,
-    identity_object,
-    image,
-    profile,
     put,
-    recipient_matches,
-    result,
-    result_description,
-    rubric_criterion_level,
 )
-from vckit.ob.schema import ensure_valid, validate
-from vckit.ob.schema_errors import SchemaProblem
 
-__all__ = [
-    "SchemaProblem",
-    "achievement",
-    "achievement_credential",
-    "alignment",
-    "criteria",
-    "date_time",
-    "endorsement_credential",
-    "ensure_valid",
-    "evidence",
-    "identity_hash",
-    "identity_object",
-    "image",
-    "ob_context",
-    "profile",
-    "recipient_matches",
-    "result",
-    "result_description",
-    "rubric_criterion_level",
-    "validate",
-]
+__all__ = ["achievement_credential", "date_time", "endorsement_credential", "ob_context"]
 
 date_time = format_xsd_datetime
 """OB 3.0 ``DateTimeZ`` / VC 2.0 §4.9 as builders write it: ``2024-01-01T00:00:00Z`` (UTC,

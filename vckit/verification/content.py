@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from vckit import ob as openbadges
 from vckit.credential import issuer_id, types_of
 from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import (
@@ -24,7 +25,6 @@ from vckit.errors import (
 )
 from vckit.jose.claims import claim_date
 from vckit.jsonld.contexts import VC_V1_CONTEXT, VC_V2_CONTEXT
-from vckit.ob import credentials as openbadges
 from vckit.report import FAIL, PASS, UNCHECKED, Check
 from vckit.status import status_list
 from vckit.verification.hidden import absence_checks

@@ -2,9 +2,9 @@
 
 ::
 
-    from verifier.web.deps import InstallationDep, JsonBody, Visitor
+    from verifier.web.deps import InstallationDep, Visitor
 
-    @router.post("/api/jobs", dependencies=[JsonBody])
+    @router.post("/api/jobs")
     def create_job(body: NewJob, inst: InstallationDep) -> JSONResponse: ...
 
 ``Visitor`` is :data:`servicekit.pages.ANONYMOUS`: the verifier has no sessions (yet), so
@@ -41,16 +41,7 @@ def _visitor() -> Anonymous:
     return ANONYMOUS
 
 
-async def _json_body(request: Request) -> None:
-    """The body read strictly (:func:`servicekit.json_route.json_object`) even when it is
-    empty: FastAPI skips reading an empty body, which would otherwise be a 422 "field
-    required" instead of the CLI's 400 ``unsupported-format``."""
-    await request.json()
-
-
 InstallationDep = Annotated[Installation, Depends(_installation)]
 VerifierDep = Annotated[Verifier, Depends(_verification)]
 DelivererDep = Annotated[Deliverer, Depends(_deliverer)]
 Visitor = Annotated[Anonymous, Depends(_visitor)]
-JsonBody = Depends(_json_body)
-"""For a route whose JSON body is required: ``dependencies=[JsonBody]``."""

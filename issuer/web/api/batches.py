@@ -21,16 +21,15 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from issuer.batches import batch, batch_csv
-from issuer.web.api.bodies import body_of
 from issuer.web.deps import InstallationDep, TokenDep
-from servicekit.json_route import api_router
+from servicekit.json_route import api_router, declared_body
 from servicekit.problems import Problem
 
 CSV_TYPES = ("text/csv", "application/csv", "text/plain")
 CSV_EXAMPLE = (
     "recipient_did,email,recipient_name\ndid:key:z6Mk...,,Alex Rivera\n,sam@example.org,\n"
 )
-CSV_BODY = body_of(
+CSV_BODY = declared_body(
     {
         media: {"schema": {"type": "string", "description": "a header row, one row a learner"}}
         for media in CSV_TYPES

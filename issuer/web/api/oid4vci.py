@@ -34,10 +34,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from issuer.offers import credential as oid4vci_credential
 from issuer.offers import oid4vci
 from issuer.offers import token as token_endpoint
-from issuer.web.api.bodies import body_of, json_body
 from issuer.web.deps import InstallationDep as InstDep
 from issuer.web.deps import TokenDep
-from servicekit.json_route import api_router
+from servicekit.json_route import api_router, declared_body, declared_json
 
 MAX_FORM_BYTES = 16_384
 MAX_REQUEST_BYTES = 65_536
@@ -151,7 +150,7 @@ def offer_by_reference(slug: str, offer_id: str, inst: InstDep) -> Response:
 
 # --- Token, Nonce and Credential Endpoints -----------------------------------------------------
 
-TOKEN_REQUEST = body_of(
+TOKEN_REQUEST = declared_body(
     {
         FORM: {
             "schema": {
@@ -230,7 +229,7 @@ def _bearer(authorization: str | None) -> str | None:
 @router.post(
     "/issuers/{slug}/credential",
     summary="Credential Endpoint (§8)",
-    openapi_extra=json_body(CredentialRequest),
+    openapi_extra=declared_json(CredentialRequest),
 )
 async def credential(
     slug: str,

@@ -19,9 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from issuer.issuing import vc_api
 from issuer.issuing.issuance import CredentialRecord
 from issuer.status import lists as status_lists
-from issuer.web.api.bodies import first_error, invalid, json_body
 from issuer.web.deps import InstallationDep, TokenDep
-from servicekit.json_route import api_router, json_object
+from servicekit.json_route import api_router, declared_json, json_object
 from servicekit.problems import Problem
 
 router = api_router(tags=["VC-API"])
@@ -101,7 +100,7 @@ def _enveloped(record: CredentialRecord) -> dict[str, Any] | str:
     "/credentials/issue",
     status_code=201,
     summary="Issue a credential (W3C VC-API); the issuer is credential.issuer",
-    openapi_extra=json_body(IssueCredentialRequest),
+    openapi_extra=declared_json(IssueCredentialRequest),
 )
 async def credentials_issue(request: Request, inst: InstallationDep, _: TokenDep) -> Response:
     body = issue_request(await json_object(request))
@@ -191,7 +190,7 @@ class UpdateStatusRequest(BaseModel):
 @router.post(
     "/credentials/status",
     summary="Revoke, suspend or unsuspend a credential (W3C VC-API)",
-    openapi_extra=json_body(UpdateStatusRequest),
+    openapi_extra=declared_json(UpdateStatusRequest),
 )
 async def credentials_status(request: Request, inst: InstallationDep, _: TokenDep) -> Response:
     try:
@@ -202,3 +201,25 @@ async def credentials_status(request: Request, inst: InstallationDep, _: TokenDe
     changed = [status_lists.set_status(inst, credential_id, p, v) for p, v in body.changes()]
     now = status_lists.status_of(inst, credential_id)
     return JSONResponse({"credentialId": credential_id, "changed": any(changed), "status": now})
+
+
+# --- what a model did not accept, in VC-API terms ------------------------------------------
+
+
+def _where(error: Any) -> str:
+    return ".".join(str(part) for part in error["loc"])
+
+
+def first_error(exc: ValidationError) -> str:
+    """The first thing wrong, as ``field: message``."""
+    errors = exc.errors(include_url=False, include_input=False)
+    return f"{_where(errors[0])}: {errors[0]['msg']}" if errors else "invalid request"
+
+
+def invalid(exc: ValidationError) -> Problem:
+    """A 422 problem naming every field that did not validate (``errors``)."""
+    errors = [
+        {"field": _where(e), "message": e["msg"]}
+        for e in exc.errors(include_url=False, include_input=False)
+    ]
+    return Problem(422, "Invalid request", first_error(exc), "invalid-request", errors=errors)

@@ -18,8 +18,8 @@ from issuer.settings import EXAMPLES
 from issuer.status import lists as status
 from servicekit.db import ConflictError, Database, DatabaseError
 from tests.issuer.conftest import FROZEN
+from vckit import ob as openbadges
 from vckit.keys.keypair import KeyKind, KeyPair
-from vckit.ob import credentials as openbadges
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from vckit import ob as openbadges
 from vckit.errors import InputError, UndefinedTermError
 from vckit.jsonld import expansion as jsonld
-from vckit.ob import credentials as openbadges
-from vckit.ob.credentials import (
+from vckit.ob import (
     achievement,
     achievement_credential,
     alignment,

@@ -18,10 +18,10 @@ from tests.verifier.conftest import (
     did_of,
     issue,
 )
+from vckit import ob as openbadges
 from vckit.di import algorithms as data_integrity
 from vckit.did.resolver import did_key
 from vckit.keys.keypair import KeyPair
-from vckit.ob import credentials as openbadges
 from vckit.presentation import build_presentation, sign_presentation
 from verifier.checking.registry import REGISTRY_FILE
 from verifier.checking.verification import load_registry

@@ -23,7 +23,7 @@ from verifier.errors import InvalidRequestError
 from verifier.jobs import requests as use
 from verifier.jobs import vc_api_request
 from verifier.views.api_json import request_json, response_json
-from verifier.web.deps import InstallationDep, JsonBody
+from verifier.web.deps import InstallationDep
 
 router = api_router(tags=["Jobs"])
 
@@ -89,7 +89,6 @@ class VcApiAnswer(BaseModel):
     "/api/jobs",
     status_code=201,
     summary="Open a job with its requirements",
-    dependencies=[JsonBody],
 )
 def create_job(body: NewJob, inst: InstallationDep) -> Response:
     try:
@@ -114,7 +113,6 @@ def results(job_id: str, inst: InstallationDep) -> Response:
 @router.post(
     "/api/vc-api/requests/{request_id}",
     summary="Answer a VC-API presentation request",
-    dependencies=[JsonBody],
 )
 def vc_api_answer(request_id: str, body: VcApiAnswer, inst: InstallationDep) -> Response:
     try:

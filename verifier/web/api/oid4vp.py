@@ -8,13 +8,12 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from servicekit.json_route import api_router
+from servicekit.json_route import api_router, declared_body
 from vckit.protocols.oid4vp import REQUEST_OBJECT_MEDIA_TYPE
 from verifier.errors import InvalidRequestError
 from verifier.jobs import answers, oid4vp_request
@@ -23,31 +22,28 @@ from verifier.web.deps import InstallationDep
 router = api_router(tags=["OpenID4VP"])
 FORM = "application/x-www-form-urlencoded"
 
-DIRECT_POST: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            FORM: {
-                "schema": {
-                    "type": "object",
-                    "required": ["vp_token", "state"],
-                    "properties": {
-                        "vp_token": {
-                            "type": "string",
-                            "description": "JSON: each credential query id -> an array of "
-                            "presentations (OpenID4VP §8.1)",
-                        },
-                        "state": {"type": "string", "description": "the request's id"},
+DIRECT_POST = declared_body(
+    {
+        FORM: {
+            "schema": {
+                "type": "object",
+                "required": ["vp_token", "state"],
+                "properties": {
+                    "vp_token": {
+                        "type": "string",
+                        "description": "JSON: each credential query id -> an array of "
+                        "presentations (OpenID4VP §8.1)",
                     },
+                    "state": {"type": "string", "description": "the request's id"},
                 },
-                "example": {
-                    "vp_token": '{"learning_records": [{"type": "VerifiablePresentation"}]}',
-                    "state": "Wm9xY2x1ZGVkLXN0YXRl",
-                },
-            }
-        },
+            },
+            "example": {
+                "vp_token": '{"learning_records": [{"type": "VerifiablePresentation"}]}',
+                "state": "Wm9xY2x1ZGVkLXN0YXRl",
+            },
+        }
     }
-}
+)
 
 
 class _Unreadable(Exception):

@@ -22,7 +22,7 @@ from servicekit.problems import Problem
 from vckit.credential import types_of
 from vckit.verification.jwt import enveloped_token
 from verifier.checking.verification import Verifier
-from verifier.web.deps import JsonBody, VerifierDep
+from verifier.web.deps import VerifierDep
 
 router = api_router(tags=["VC-API"])
 
@@ -110,9 +110,7 @@ def _first_failure(result: dict[str, Any]) -> str:
     return f"{errors[0]['id']}: {errors[0]['detail']}" if errors else "verification failed"
 
 
-@router.post(
-    "/credentials/verify", summary="Verify a credential (W3C VC-API)", dependencies=[JsonBody]
-)
+@router.post("/credentials/verify", summary="Verify a credential (W3C VC-API)")
 async def credentials_verify(body: VerifyCredential, verifier: VerifierDep) -> Response:
     item = body.verifiableCredential
     if isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
@@ -121,8 +119,6 @@ async def credentials_verify(body: VerifyCredential, verifier: VerifierDep) -> R
     return await _verify(verifier, item, body.options)
 
 
-@router.post(
-    "/presentations/verify", summary="Verify a presentation (W3C VC-API)", dependencies=[JsonBody]
-)
+@router.post("/presentations/verify", summary="Verify a presentation (W3C VC-API)")
 async def presentations_verify(body: VerifyPresentation, verifier: VerifierDep) -> Response:
     return await _verify(verifier, body.verifiablePresentation, body.options)

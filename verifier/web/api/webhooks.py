@@ -19,7 +19,7 @@ from servicekit.json_route import api_router
 from servicekit.problems import Problem
 from verifier.delivery import webhook
 from verifier.views.api_json import attempt_json
-from verifier.web.deps import DelivererDep, InstallationDep, JsonBody
+from verifier.web.deps import DelivererDep, InstallationDep
 
 router = api_router(tags=["Webhooks"])
 
@@ -43,7 +43,6 @@ class WebhookIn(BaseModel):
 @router.put(
     "/api/jobs/{job_id}/webhook",
     summary="Send every result of the job to a URL",
-    dependencies=[JsonBody],
 )
 def set_webhook(
     job_id: str, body: WebhookIn, inst: InstallationDep, deliverer: DelivererDep

@@ -23,7 +23,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from servicekit.json_route import api_router
+from servicekit.json_route import api_router, declared_body
 from servicekit.problems import Problem
 from wallet.receiving import receive
 from wallet.receiving.kept import CredentialRecord
@@ -47,20 +47,17 @@ EXAMPLE_CREDENTIAL = {
     "credentialSubject": {"id": "did:key:z6Mk...", "type": ["AchievementSubject"]},
     "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022"},
 }
-CREDENTIAL_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "description": "The credential itself: its JSON, a VC-JWT or SD-JWT, or a baked badge.",
-        "content": {
-            **{
-                media: {"schema": {"type": "object"}, "example": EXAMPLE_CREDENTIAL}
-                for media in JSON_TYPES
-            },
-            **{media: {"schema": {"type": "string"}} for media in TEXT_TYPES},
-            **{media: {"schema": {"type": "string", "format": "binary"}} for media in IMAGE_TYPES},
+CREDENTIAL_BODY = declared_body(
+    {
+        **{
+            media: {"schema": {"type": "object"}, "example": EXAMPLE_CREDENTIAL}
+            for media in JSON_TYPES
         },
-    }
-}
+        **{media: {"schema": {"type": "string"}} for media in TEXT_TYPES},
+        **{media: {"schema": {"type": "string", "format": "binary"}} for media in IMAGE_TYPES},
+    },
+    description="The credential itself: its JSON, a VC-JWT or SD-JWT, or a baked badge.",
+)
 
 
 def credential_json(record: CredentialRecord) -> dict[str, Any]:
