@@ -250,7 +250,15 @@ class JwtIssuerMismatchError(JoseError):
 
 
 class JwtClaimsError(JoseError):
+    """A claim that is missing, malformed or disagrees with the credential; ``claim`` names it
+    when one claim is at fault (a verifier files ``nbf``/``exp``/``iat`` under the validity
+    period, the others under the credential's format)."""
+
     code = "jwt-claims-invalid"
+
+    def __init__(self, message: str, claim: str | None = None) -> None:
+        super().__init__(message)
+        self.claim = claim
 
 
 # --- schema and status ----------------------------------------------------------------------

@@ -92,7 +92,13 @@ class DidDocument:
         return False
 
 
-def _method_key(method: Mapping[str, Any]) -> PublicKey:
+def has_private_key(method: Mapping[str, Any]) -> bool:
+    """A public document must never publish a private key (a JWK ``d`` or a private member)."""
+    jwk = method.get("publicKeyJwk")
+    return (isinstance(jwk, Mapping) and "d" in jwk) or any(m in method for m in _PRIVATE_MEMBERS)
+
+
+def method_key(method: Mapping[str, Any]) -> PublicKey:
     """Read the key of one method by its type (CID 1.0 2.2.2 Multikey, 2.2.3 JsonWebKey;
     Ed25519VerificationKey2020/2018 and JsonWebKey2020 from the CCG suites)."""
     kind = method.get("type")
@@ -146,8 +152,7 @@ def parse_did_document(did: str, document: dict[str, Any]) -> DidDocument:
         if vm_id in seen:
             raise DidResolutionError(f"{did}: verification method {vm_id} appears twice")
         seen.add(vm_id)
-        jwk = method.get("publicKeyJwk")
-        if (isinstance(jwk, dict) and "d" in jwk) or any(m in method for m in _PRIVATE_MEMBERS):
+        if has_private_key(method):
             raise DidResolutionError(f"{did}: {vm_id} publishes a private key")
         controller, kind = method.get("controller"), method.get("type")
         if not vm_id.startswith(did + "#"):
@@ -158,7 +163,7 @@ def parse_did_document(did: str, document: dict[str, Any]) -> DidDocument:
             unusable.append((vm_id, f"controller {controller[:100]} is not {did}"))
         else:
             try:
-                usable.append(VerificationMethod(vm_id, kind, controller, _method_key(method)))
+                usable.append(VerificationMethod(vm_id, kind, controller, method_key(method)))
             except KeyFormatError as exc:
                 unusable.append((vm_id, str(exc)))
     return DidDocument(did, document, tuple(usable), tuple(unusable))

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 from urllib.parse import unquote
 
+from vckit.did.controlled import is_https_url, retrieve_method
 from vckit.did.document import (
     RELATIONSHIPS,
     DidDocument,
@@ -216,8 +217,9 @@ def _load_web_document(did: str, url: str, body: object, limit: int) -> dict[str
 
 
 class DidResolver:
-    """Resolve did:key, did:jwk and did:web. ``fetch`` maps an https URL to the response
-    body and may raise anything; without it did:web raises DidFetchNotAllowedError."""
+    """Resolve did:key, did:jwk and did:web, and dereference key URLs (DID URLs and https
+    controller documents). ``fetch`` maps an https URL to the response body and may raise
+    anything; without it did:web and https keys raise DidFetchNotAllowedError."""
 
     def __init__(
         self, fetch: Fetch | None = None, *, max_document_bytes: int = MAX_DOCUMENT_BYTES
@@ -247,11 +249,18 @@ class DidResolver:
         return _load_web_document(did, url, body, self._max_document_bytes)
 
     def resolve_method(self, vm_url: str) -> tuple[DidDocument, VerificationMethod]:
-        """Dereference ``did:...#fragment`` (DID Core 7.2) to its document and method."""
+        """Dereference a verification method URL to its (controller) document and method:
+        ``did:...#fragment`` (DID Core 7.2), a bare ``did:key`` / ``did:jwk`` (their one
+        method), or an https URL (W3C Controlled Identifiers 1.0, :mod:`vckit.did.controlled`,
+        fetched like did:web)."""
         if not isinstance(vm_url, str):
             raise InvalidDidError("a verification method URL must be a string")
+        if is_https_url(vm_url):
+            return retrieve_method(vm_url, self._fetch, self._max_document_bytes)
         did, fragment = split_did_url(vm_url)
-        if not fragment:
-            raise InvalidDidError(f"{vm_url[:120]!r} has no #fragment naming a method")
         document = self.resolve(did)
+        if not fragment and did.startswith(("did:key:", "did:jwk:")):
+            return document, document.verification_methods[0]
+        if not fragment:
+            raise InvalidDidError(f"{vm_url[:120]!r} names a DID, not one of its methods (#...)")
         return document, document.find(vm_url)

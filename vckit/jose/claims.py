@@ -140,17 +140,21 @@ def check_issuer_claim(payload: Mapping[str, Any], issuer: str, profile: Profile
         raise JwtIssuerMismatchError(f"iss {iss!r} is not the credential issuer {issuer!r}")
 
 
+TIME_CLAIMS = frozenset({"nbf", "exp", "iat"})
+"""Claims about time: a problem with one is a validity-period problem, not a format one."""
+
+
 def claim_date(payload: Mapping[str, Any], claim: str) -> datetime | None:
     """RFC 7519 §2 NumericDate: a JSON number of seconds since the epoch, or absent."""
     value = payload.get(claim)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise JwtClaimsError(f"claim {claim!r} is not a NumericDate")
+        raise JwtClaimsError(f"claim {claim!r} is not a NumericDate", claim)
     try:
         return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError) as exc:
-        raise JwtClaimsError(f"claim {claim!r} is out of range") from exc
+        raise JwtClaimsError(f"claim {claim!r} is out of range", claim) from exc
 
 
 def check_claims(
@@ -169,11 +173,17 @@ def check_claims(
         expected |= {claim: seconds for claim, (_, seconds) in dates.items()}
         for claim in ("sub", "jti", "nbf"):
             if claim not in payload:
-                raise JwtClaimsError(f"OB 3.0 VC-JWT requires the {claim!r} claim (§8.2.6.1)")
+                raise JwtClaimsError(
+                    f"OB 3.0 VC-JWT requires the {claim!r} claim (§8.2.6.1)", claim
+                )
         if "nbf" not in dates:
-            raise JwtClaimsError("the credential has no validFrom (issuanceDate) to match 'nbf'")
+            raise JwtClaimsError(
+                "the credential has no validFrom (issuanceDate) to match 'nbf'", "nbf"
+            )
         if "exp" in dates and "exp" not in payload:
-            raise JwtClaimsError(f"the credential has {dates['exp'][0]} but the JWT no 'exp'")
+            raise JwtClaimsError(
+                f"the credential has {dates['exp'][0]} but the JWT no 'exp'", "exp"
+            )
     for claim, value in expected.items():
         if claim not in payload or (value is None and profile == "vc-jose-cose"):
             continue
@@ -181,7 +191,9 @@ def check_claims(
         if claim in ("nbf", "exp"):
             found = math.floor(found)
         if found != value:
-            raise JwtClaimsError(f"claim {claim!r} is {payload[claim]!r}; credential: {value!r}")
+            raise JwtClaimsError(
+                f"claim {claim!r} is {payload[claim]!r}; credential: {value!r}", claim
+            )
 
 
 def time_window(

@@ -17,12 +17,12 @@ a token with neither is read as the profile the caller expects, else as vc-jose-
     agree with the credential (§3.1.3 "JOSE Header Parameters and JWT Claims", §4.1 "Key Discovery";
     anchors #jose-header-parameters-jwt-claims, #kid, #iss).
 
-Verification never trusts the token to name its own key. The public key comes only from the
-issuer's DID document: ``kid`` must be a DID URL (or ``#fragment`` relative to the issuer) of
-the credential's issuer, listed under ``assertionMethod``. An embedded ``jwk`` or ``x5c`` is
-accepted only when it is that same key (OB 3.0 §8.2.6 step 3 would take a ``jwk`` at its word;
-we do not), and ``jku``/``x5u`` (key URLs) are refused. Algorithms are pinned: ``alg`` must be in
-the allowed set and fit the resolved key, so ``none`` and HMAC (key confusion) never verify.
+Which key checks the signature, and whether it is the issuer's, is :mod:`vckit.jose.keys`:
+:func:`verify_jwt_vc` (strict) accepts only a key the issuer's DID or controller document lists
+under ``assertionMethod`` (or the issuer's did:key / did:jwk itself); the verifier's report
+(:mod:`vckit.verification.jwt`) also shows a signature checked with a key that came with the
+token, with *issuer-key* could-not-check. Algorithms are pinned: ``alg`` must be in the allowed
+set and fit the key, so ``none`` and HMAC (key confusion) never verify.
 
 The claims <-> credential mapping and the time window (``nbf``/``exp`` against ``now``,
 RFC 7519 §4.1.4-4.1.5) live in :mod:`vckit.jose.claims`; the window is reported by
@@ -32,16 +32,12 @@ case the findings are returned for the caller to show as its own check.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa, x25519
 from jwcrypto import jwk as jwcrypto_jwk
 from jwcrypto import jws as jwcrypto_jws
 from jwcrypto.common import JWException
@@ -56,8 +52,6 @@ from vckit.errors import (
     JwtFormatError,
     JwtIssuerMismatchError,
     JwtKeyError,
-    KeyFormatError,
-    VerificationMethodNotFoundError,
 )
 from vckit.jose.claims import (
     Profile,
@@ -71,6 +65,7 @@ from vckit.jose.claims import (
     subject_id,
     time_window,
 )
+from vckit.jose.keys import find_issuer_key
 from vckit.keys import multibase
 from vckit.keys.keypair import JWS_ALG, KeyPair, PublicKey
 
@@ -246,82 +241,6 @@ def detect_profile(
     return found
 
 
-def kid_url(header: Mapping[str, Any], issuer: str) -> str:
-    """The absolute DID URL of the signing key: ``kid`` as is, or ``#frag`` relative to the
-    issuer (``iss``, already checked equal to it). The DID URL must be the issuer's DID plus a
-    fragment: no path, no query (VC-JOSE-COSE §4.1.1 kid, §4.3; DID Core §3.2)."""
-    kid = header.get("kid")
-    if not isinstance(kid, str) or not kid:
-        raise JwtKeyError("the JOSE header has no 'kid': the issuer's key cannot be looked up")
-    for name in ("jku", "x5u"):
-        if name in header:
-            raise JwtKeyError(f"header {name!r} points at a key URL; keys come only from DIDs")
-    if kid.startswith("#"):
-        kid = issuer + kid
-    if not kid.startswith("did:"):
-        raise JwtKeyError(f"kid {kid!r} is not a DID URL; only DID keys are supported")
-    if "#" not in kid or kid.endswith("#"):
-        raise JwtKeyError(f"kid {kid!r} names a DID, not one of its verification methods")
-    did, _ = split_did_url(kid)
-    if did != issuer:
-        raise JwtIssuerMismatchError(f"kid {kid} is a key of {did}, not of {issuer}")
-    return kid
-
-
-def resolve_issuer_key(resolver: DidResolver, vm_url: str) -> tuple[str, PublicKey]:
-    """Dereference ``vm_url`` in the issuer's DID document and require it under
-    ``assertionMethod`` (DID Core §5.3.2). DID resolution errors propagate unchanged."""
-    try:
-        document, method = resolver.resolve_method(vm_url)
-    except VerificationMethodNotFoundError as exc:
-        raise JwtKeyError(f"kid {vm_url} is not in the issuer's DID document: {exc}") from exc
-    if not document.allows(method.id, "assertionMethod"):
-        raise JwtKeyError(f"{document.id} does not list {method.id} under assertionMethod")
-    return method.id, method.public_key
-
-
-PYCA_PUBLIC_KEYS = (
-    rsa.RSAPublicKey,
-    ec.EllipticCurvePublicKey,
-    ed25519.Ed25519PublicKey,
-    ed448.Ed448PublicKey,
-    x25519.X25519PublicKey,
-)
-
-
-def _x5c_leaf(value: object) -> PublicKey:
-    if not isinstance(value, list) or not value or not isinstance(value[0], str):
-        raise JwtKeyError("header 'x5c' is not a list of base64 certificates")
-    try:
-        der = base64.b64decode(value[0], validate=True)
-        public = x509.load_der_x509_certificate(der).public_key()
-        if not isinstance(public, PYCA_PUBLIC_KEYS):
-            raise JwtKeyError(f"header 'x5c' holds a {type(public).__name__}, not a JOSE key")
-        exported = jwcrypto_jwk.JWK.from_pyca(public).export_public(as_dict=True)
-        return PublicKey.from_jwk(exported)
-    except (binascii.Error, ValueError, KeyFormatError, JWException) as exc:
-        raise JwtKeyError(f"header 'x5c' holds no usable certificate: {exc}") from exc
-
-
-def check_embedded_keys(header: Mapping[str, Any], public: PublicKey) -> None:
-    """A ``jwk`` (RFC 7515 §4.1.3) or ``x5c`` (§4.1.6) header is never used as the key; it
-    is allowed only if it is the issuer's key from the DID document."""
-    embedded: list[tuple[str, PublicKey]] = []
-    if "jwk" in header:
-        jwk = header["jwk"]
-        if not isinstance(jwk, Mapping) or "d" in jwk:
-            raise JwtKeyError("header 'jwk' must be a public JWK object (no 'd')")
-        try:
-            embedded.append(("jwk", PublicKey.from_jwk(jwk)))
-        except KeyFormatError as exc:
-            raise JwtKeyError(f"header 'jwk' is not a usable key: {exc}") from exc
-    if "x5c" in header:
-        embedded.append(("x5c", _x5c_leaf(header["x5c"])))
-    for name, key in embedded:
-        if key != public:
-            raise JwtKeyError(f"embedded key not controlled by issuer (header {name!r})")
-
-
 def check_alg_fits_key(alg: str, public: PublicKey) -> None:
     """RFC 8725 §3.1: the algorithm must be the one for the resolved key's type."""
     if JWS_ALG[public.kind] != alg:
@@ -367,9 +286,10 @@ def verify_jwt_vc(
     credential = credential_from_jwt(payload)
     issuer = required_issuer_id(credential)
     check_issuer_claim(payload, issuer, found_profile)
-    vm_url = kid_url(header, issuer)
-    method_id, public = resolve_issuer_key(resolver, vm_url)
-    check_embedded_keys(header, public)
+    found = find_issuer_key(header, issuer, resolver)
+    if found.error is not None or found.public is None or found.method_id is None:
+        raise found.error or JwtKeyError(found.binding.detail)
+    public, method_id = found.public, found.method_id
     check_alg_fits_key(alg, public)
     verify_signature(token, alg, public)
     check_claims(payload, credential, found_profile)

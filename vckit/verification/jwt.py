@@ -3,76 +3,102 @@ enveloped in a ``data:`` URL (VC 2.0 §4.13.1)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
+from vckit.credential import issuer_id
 from vckit.errors import (
-    DidFetchNotAllowedError,
-    DidResolutionError,
     InputError,
-    InvalidSignatureError,
     JoseError,
-    UnsupportedDidMethodError,
+    JwtClaimsError,
+    JwtIssuerMismatchError,
     UnsupportedFormatError,
     VckitError,
-    VerificationMethodNotFoundError,
 )
 from vckit.jose import vc_jwt as jose
-from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
+from vckit.jose.claims import TIME_CLAIMS, check_claims, check_issuer_claim
+from vckit.jose.keys import find_issuer_key
+from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckId, Report
 from vckit.verification.content import jwt_content_checks
 from vckit.verification.options import VerifyOptions
 
 
 def verify_jwt_credential(token: str, options: VerifyOptions) -> Report:
-    """An OB 3.0 VC-JWT or a VC-JOSE-COSE ``vc+jwt``."""
+    """An OB 3.0 VC-JWT or a VC-JOSE-COSE ``vc+jwt``: the signature (``proof``), whose key
+    it is (``issuer-key``), and what it says; a claim that disagrees with the credential is a
+    ``format`` problem (``nbf``/``exp``/``iat``: ``validity-period``), never a bad signature."""
     try:
         header, payload = jose.peek(token)
         credential = jose.credential_from_jwt(payload)
     except JoseError as exc:
         raise UnsupportedFormatError(f"not a usable VC-JWT: {exc}") from None
-
-    def run() -> tuple[str, str, str]:
-        found = jose.verify_jwt_vc(token, options.resolver, now=options.clock(), check_time=False)
-        return str(found.header.get("alg")), found.kid, found.issuer
-
-    proof, key = jwt_signature_checks(run)
+    problems: dict[CheckId, list[str]] = {"format": [], "validity-period": []}
+    try:
+        profile = jose.detect_profile(header, payload)
+    except JoseError as exc:
+        problems["format"].append(str(exc))
+        profile = "vc-jose-cose"
+    issuer = issuer_id(credential)
+    proof, key = jws_checks(token, header, issuer, options)
+    if issuer is not None:
+        try:
+            check_issuer_claim(payload, issuer, profile)
+        except JwtIssuerMismatchError as exc:
+            key = Check("issuer-key", FAIL, f"{exc.code}: {exc}")
+        except JoseError as exc:
+            problems["format"].append(str(exc))
+    try:
+        check_claims(payload, credential, profile)
+    except JwtClaimsError as exc:
+        problems["validity-period" if exc.claim in TIME_CLAIMS else "format"].append(str(exc))
+    content = with_problems(jwt_content_checks(credential, payload, options), problems)
     return Report(
         kind="credential",
         format=f"vc-jwt ({header.get('alg')})",
-        checks=(proof, key, *jwt_content_checks(credential, payload, options)),
+        checks=(proof, key, *content),
         document=dict(credential),
     )
 
 
-def jwt_signature_checks(run: Callable[[], tuple[str, str, str]]) -> tuple[Check, Check]:
-    """The ``proof`` and ``issuer-key`` checks of a JWT whose verification is ``run``: it
-    returns the alg, the key's DID URL and the issuer, or raises what went wrong."""
+def jws_checks(
+    token: str, header: Mapping[str, Any], issuer: str | None, options: VerifyOptions
+) -> tuple[Check, Check]:
+    """``proof`` and ``issuer-key`` of a compact JWS signed by ``issuer``: the key found and
+    judged by :func:`vckit.jose.keys.find_issuer_key`, the signature checked with it (``alg``
+    pinned, fitting the key). Only a signature that does not verify fails ``proof``."""
+    if issuer is None:
+        why = "the credential names no issuer whose key could sign it"
+        return Check("proof", UNCHECKED, f"not checked: {why}"), Check("issuer-key", FAIL, why)
     try:
-        alg, kid, issuer = run()
-    except (DidFetchNotAllowedError, DidResolutionError, UnsupportedDidMethodError) as exc:
-        why = f"issuer key could not be resolved: {exc}"
-        return Check("proof", UNCHECKED, why), Check("issuer-key", UNCHECKED, why)
-    except InvalidSignatureError as exc:
-        return Check("proof", FAIL, str(exc)), Check("issuer-key", UNCHECKED, "signature failed")
+        found = find_issuer_key(header, issuer, options.resolver)
+    except JoseError as exc:
+        why = f"{exc.code}: {exc}"
+        return Check("proof", UNCHECKED, f"not checked: {why}"), Check("issuer-key", FAIL, why)
+    if found.public is None:
+        why = "not checked: there is no key to check the signature with"
+        return Check("proof", UNCHECKED, why), found.binding
+    try:
+        alg = jose.check_header(header, jose.SUPPORTED_ALGS)
+        jose.check_alg_fits_key(alg, found.public)
+        jose.verify_signature(token, alg, found.public)
     except VckitError as exc:
-        key_problem = exc.code in ("jwt-key-rejected", "jwt-issuer-mismatch")
-        key_problem = key_problem or isinstance(exc, VerificationMethodNotFoundError)
-        if key_problem:
-            return (
-                Check("proof", UNCHECKED, "not checked: the key is not the issuer's"),
-                Check("issuer-key", FAIL, f"{exc.code}: {exc}"),
-            )
-        return Check("proof", FAIL, f"{exc.code}: {exc}"), Check(
-            "issuer-key", UNCHECKED, "not checked: the token was rejected"
-        )
-    return (
-        Check("proof", PASS, f"{alg} signature verifies"),
-        Check(
-            "issuer-key",
-            PASS,
-            f"key #{kid.partition('#')[2]} is listed by {issuer} for assertionMethod",
-        ),
-    )
+        return Check("proof", FAIL, f"{exc.code}: {exc}"), found.binding
+    detail = f"{alg} signature verifies"
+    if found.method_id is None and found.binding.status != PASS:
+        detail += " with a key that came with the token"
+    return Check("proof", PASS, detail), found.binding
+
+
+def with_problems(checks: list[Check], problems: Mapping[CheckId, list[str]]) -> list[Check]:
+    """The content checks, with the token's own problems failing the check they belong to."""
+    out = []
+    for check in checks:
+        found = problems.get(check.id, [])
+        if found:
+            detail = "; ".join(found) + ("" if check.status == PASS else f"; {check.detail}")
+            check = Check(check.id, FAIL, detail)
+        out.append(check)
+    return out
 
 
 ENVELOPED_MEDIA_TYPES = frozenset({"application/vc+jwt", "application/jwt"})

@@ -3,9 +3,12 @@
 ``check_proofs`` verifies every proof on a document (a proof set must hold as a whole)
 and says, separately, whether the key that signed belongs to the party the document names
 (the issuer of a credential, the holder of a presentation) for the proof's purpose.
-A key that cannot be resolved (did:web without a fetch, an unsupported method) makes both
-checks *could not check*; a key that resolves but is not listed makes them *fail*. A proof
-past its ``expires`` fails.
+Keys are dereferenced by DID URL or by https URL (a W3C Controlled Identifiers controller
+document, :mod:`vckit.did.controlled`). A key that cannot be dereferenced (fetching off or
+failed, an unsupported method) makes ``issuer-key`` *could not check* and is never a bad
+signature: ``proof`` is then could-not-check too, unless the key URL spells out its own key.
+A key the issuer's document does not list fails ``issuer-key``. A proof past its ``expires``
+fails ``proof``.
 """
 
 from __future__ import annotations
@@ -17,19 +20,17 @@ from typing import Any
 
 from vckit.datetimes import parse_xsd_datetime
 from vckit.di import algorithms as data_integrity
+from vckit.did.controlled import key_in_url
 from vckit.did.resolver import DidDocument, DidResolver
 from vckit.errors import (
     CanonicalizationLimitError,
     DateTimeError,
-    DidFetchNotAllowedError,
-    DidResolutionError,
     InvalidDidError,
     InvalidSignatureError,
     JsonLdError,
     MalformedProofError,
     ProofError,
     UndefinedTermError,
-    UnsupportedDidMethodError,
     VckitError,
     VerificationMethodNotFoundError,
 )
@@ -121,15 +122,36 @@ def _check_one_proof(
         return Check("proof", FAIL, bad), Check("issuer-key", FAIL, bad)
     try:
         did_document, method = resolver.resolve_method(vm_id)
-    except (DidFetchNotAllowedError, DidResolutionError, UnsupportedDidMethodError) as exc:
-        why = f"key {vm_id} could not be resolved: {exc}"
-        return Check("proof", UNCHECKED, why), Check("issuer-key", UNCHECKED, why)
-    except (VerificationMethodNotFoundError, InvalidDidError, VckitError) as exc:
-        why = f"key {vm_id}: {exc}"
-        return Check("proof", FAIL, why), Check("issuer-key", FAIL, why)
+    except VckitError as exc:
+        return _unresolved(document, proof, vm_id, exc, loader)
     proof_check = _signature_check(document, proof, method.public_key, loader)
     key_check = _key_control_check(proof, did_document, method.id, purpose, controller)
     return proof_check, key_check
+
+
+def _unresolved(
+    document: Mapping[str, Any],
+    proof: Mapping[str, Any],
+    vm_id: str,
+    exc: VckitError,
+    loader: SealedLoader | None,
+) -> tuple[Check, Check]:
+    """The key could not be dereferenced. That is never a bad signature: ``issuer-key`` says
+    why (a document that does not list the key, or a malformed DID URL, fails it; a fetch that
+    is off or failed, or a method we do not support, makes it could-not-check). The signature
+    is still checked when the URL spells out its own key (a Multikey fragment), but such a key
+    proves only that the document is intact, not who signed it."""
+    refused = isinstance(exc, VerificationMethodNotFoundError | InvalidDidError)
+    key_check = Check("issuer-key", FAIL if refused else UNCHECKED, f"key {vm_id}: {exc}")
+    named = key_in_url(vm_id)
+    if named is None:
+        why = f"not checked: no key to check the signature with ({exc.code})"
+        return Check("proof", UNCHECKED, why), key_check
+    checked = _signature_check(document, proof, named, loader)
+    if checked.status != PASS:
+        return checked, key_check
+    note = "with the key its verificationMethod URL spells out; whose key it is was not checked"
+    return Check("proof", PASS, f"{checked.detail} ({note})"), key_check
 
 
 def _signature_check(
@@ -164,7 +186,7 @@ def _key_control_check(
         return Check("issuer-key", FAIL, f"proofPurpose is {stated!r}, expected {purpose!r}")
     if controller is None:
         return Check("issuer-key", FAIL, "the document names no issuer/holder to own the key")
-    if not controller.startswith("did:"):
+    if did_document.id != controller and not controller.startswith("did:"):
         return Check(
             "issuer-key",
             UNCHECKED,

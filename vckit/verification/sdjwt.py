@@ -39,11 +39,10 @@ from vckit.errors import (
     VckitError,
 )
 from vckit.jose import vc_jwt as jose
-from vckit.keys.keypair import PublicKey
-from vckit.report import FAIL, PASS, UNCHECKED, Check, Disclosure, Report
+from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckId, Disclosure, Report
 from vckit.sdjwt import compact as sd_jwt_compact
 from vckit.verification.content import jwt_content_checks
-from vckit.verification.jwt import jwt_signature_checks
+from vckit.verification.jwt import jws_checks, with_problems
 from vckit.verification.options import VerifyOptions
 
 KB_MAX_AGE = timedelta(minutes=5)
@@ -93,11 +92,16 @@ def _credential_report(
     disclosures: Sequence[str],
     options: VerifyOptions,
 ) -> tuple[Report, dict[str, Any]]:
-    proof, key = jwt_signature_checks(lambda: _verify_issuer_jwt(jwt, header, options))
+    issuer = payload.get("iss")
+    proof, key = jws_checks(jwt, header, issuer if isinstance(issuer, str) else None, options)
+    problems: dict[CheckId, list[str]] = {"format": []}
+    if header.get("typ") != sd_jwt.SD_JWT_VC_TYP:
+        typ = f"typ {header.get('typ')!r} is not {sd_jwt.SD_JWT_VC_TYP!r}"
+        problems["format"].append(f"{SdJwtFormatError.code}: {typ}")
     disclosed, claims, top_withheld = _disclosure_check(payload, disclosures)
     view = sd_fields.credential_view(claims)
     hideable = "SD-JWT" if top_withheld else None
-    content = jwt_content_checks(view, payload, options, hideable=hideable)
+    content = with_problems(jwt_content_checks(view, payload, options, hideable=hideable), problems)
     if key.status == PASS and issuer_id(view) != payload.get("iss"):
         key = Check(
             "issuer-key",
@@ -113,27 +117,6 @@ def _credential_report(
         disclosure=_disclosure(payload, disclosures, view) if disclosed.status == PASS else None,
     )
     return report, claims
-
-
-def _verify_issuer_jwt(
-    jwt: str, header: Mapping[str, Any], options: VerifyOptions
-) -> tuple[str, str, str]:
-    """RFC 9901 §7.1 step 2 with the key from the ``iss`` DID (as :func:`jose.verify_jwt_vc`)."""
-    if header.get("typ") != sd_jwt.SD_JWT_VC_TYP:
-        raise SdJwtFormatError(f"typ {header.get('typ')!r} is not {sd_jwt.SD_JWT_VC_TYP!r}")
-    used: list[str] = []
-
-    def issuer_key(header: Mapping[str, Any], payload: Mapping[str, Any]) -> PublicKey:
-        issuer = payload.get("iss")
-        if not isinstance(issuer, str) or not issuer.startswith("did:"):
-            raise JwtIssuerMismatchError(f"iss {issuer!r} is not a DID")
-        method_id, public = jose.resolve_issuer_key(options.resolver, jose.kid_url(header, issuer))
-        jose.check_embedded_keys(header, public)
-        used.extend((method_id, issuer))
-        return public
-
-    sd_jwt.verify_issuer_jwt(jwt, issuer_key, jose.SUPPORTED_ALGS)
-    return str(header.get("alg")), used[0], used[1]
 
 
 def _disclosure_check(

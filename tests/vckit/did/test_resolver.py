@@ -518,9 +518,17 @@ def test_resolve_rejects(value: str, error: type[Exception]) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "did:key:z6Mk#", "#key-1"],
+    ["did:web:example.com", "did:key:z6Mk#", "#key-1"],
     ids=["no-fragment", "empty-fragment", "relative"],
 )
 def test_resolve_method_needs_an_absolute_did_url_with_fragment(value: str) -> None:
+    resolver = DidResolver(lambda url: b'{"id": "did:web:example.com"}')
     with pytest.raises(InvalidDidError):
-        DidResolver().resolve_method(value)
+        resolver.resolve_method(value)
+
+
+def test_a_bare_did_key_names_its_one_key() -> None:
+    """A did:key (or did:jwk) without a fragment has one key: a proof may name it so."""
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    document, method = DidResolver().resolve_method(did)
+    assert document.id == did and method.id == f"{did}#{did.removeprefix('did:key:')}"
