@@ -24,6 +24,7 @@ def verify_credential(credential: Mapping[str, Any], options: VerifyOptions) -> 
         resolver=options.resolver,
         now=options.clock(),
         loader=options.loader,
+        accept_base_proofs=options.accept_base_proofs,
     )
     derived = any(ecdsa_sd.proof_kind(proof) == "derived" for proof in finding.proofs)
     content = content_checks(credential, options, hideable="ecdsa-sd-2023" if derived else None)

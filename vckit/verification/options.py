@@ -34,6 +34,11 @@ class VerifyOptions:
     domain: str | None = None
     loader: SealedLoader | None = None
     check_status: bool = True
+    accept_base_proofs: bool = False
+    """An ecdsa-sd-2023 *base* proof is the issuer's to the holder, who checks it on receipt
+    (the holder's base proof verification) and derives from it; a verifier
+    accepts only derived proofs (§3.5.8 parseDerivedProofValue: any other header MUST raise an
+    error). Only a holder's wallet sets this."""
     always_disclosed: Callable[[str], frozenset[str]] | None = None
     """Given an issuer id, the top-level members ("credentialStatus", "validUntil") a trusted
     registry attests it makes mandatory in every selectively disclosable credential: their

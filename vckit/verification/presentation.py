@@ -102,6 +102,7 @@ def verify_presentation(presentation: Mapping[str, Any], options: VerifyOptions)
         resolver=options.resolver,
         now=options.clock(),
         loader=options.loader,
+        accept_base_proofs=options.accept_base_proofs,
     )
     inner = tuple(_inner_reports(presentation, options))
     own = [

@@ -20,6 +20,7 @@ from typing import Any
 
 from vckit.datetimes import parse_xsd_datetime
 from vckit.di import algorithms as data_integrity
+from vckit.di import ecdsa_sd
 from vckit.did.controlled import key_in_url
 from vckit.did.resolver import DidDocument, DidResolver
 from vckit.errors import (
@@ -38,6 +39,10 @@ from vckit.jsonld.expansion import SealedLoader
 from vckit.keys.keypair import PublicKey
 from vckit.report import FAIL, PASS, UNCHECKED, Check
 
+BASE_PROOF_REFUSED = (
+    "an ecdsa-sd-2023 base proof is for the holder, not a verifier: a holder presents a derived "
+    "proof (vc-di-ecdsa §3.5.8: a proofValue without the derived header MUST be refused)"
+)
 MAX_PROOFS = 8
 """More proofs than this on one document is refused: each one costs a canonicalization and
 possibly a did:web fetch, and no credential or presentation in practice carries more."""
@@ -65,8 +70,10 @@ def check_proofs(
     resolver: DidResolver,
     now: datetime,
     loader: SealedLoader | None = None,
+    accept_base_proofs: bool = False,
 ) -> ProofFinding:
-    """Verify every proof on ``document``; the key must be ``controller``'s, for ``purpose``."""
+    """Verify every proof on ``document``; the key must be ``controller``'s, for ``purpose``.
+    An ecdsa-sd-2023 base proof fails unless ``accept_base_proofs`` (a holder receiving)."""
     try:
         proofs = data_integrity.proofs_of(document)
     except MalformedProofError as exc:
@@ -82,6 +89,8 @@ def check_proofs(
         proof_check, key_check = _check_one_proof(
             document, proof, purpose, controller, resolver, loader
         )
+        if ecdsa_sd.proof_kind(proof) == "base" and not accept_base_proofs:
+            proof_check = Check("proof", FAIL, BASE_PROOF_REFUSED)
         proof_checks.append(_expiry_check(proof, now) or proof_check)
         key_checks.append(key_check)
     return ProofFinding(_combine(proof_checks), _combine(key_checks), suites, tuple(proofs))

@@ -26,6 +26,7 @@ from vckit.keys.keyfile import key_id
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
 from vckit.verification import VerifyOptions, verify
+from vckit.verification.proofs import BASE_PROOF_REFUSED
 
 NONCE = "n-7c1e"
 AUD = "https://carehome.example"
@@ -202,10 +203,18 @@ def test_sd_jwt_signed_by_a_key_the_iss_did_does_not_list_fails_issuer_key() -> 
 # --- ecdsa-sd-2023 -----------------------------------------------------------------------------
 
 
-def test_base_proof_verifies() -> None:
-    report = verify(BASE, options())
+def test_base_proof_verifies_for_its_holder() -> None:
+    report = verify(BASE, options(accept_base_proofs=True))
     assert report.verdict == PASS, failing(report)
     assert report.format == "ecdsa-sd-2023" and report.disclosure is None
+
+
+def test_a_verifier_refuses_a_base_proof() -> None:
+    """vc-di-ecdsa §3.5.8 parseDerivedProofValue: a proofValue whose header is not the
+    derived proof's MUST raise an error; a verifier checks derived proofs only."""
+    report = verify(BASE, options())
+    assert report.check("proof") == Check("proof", FAIL, BASE_PROOF_REFUSED)
+    assert report.verdict == FAIL
 
 
 def test_derived_proof_verifies_with_disclosure_set() -> None:
@@ -416,7 +425,7 @@ def test_derived_in_a_presentation_without_a_registry_could_not_check() -> None:
 
 
 def test_base_proof_hides_nothing_so_no_registry_is_needed() -> None:
-    assert verify(BASE, options(always_disclosed=None)).verdict == PASS
+    assert verify(BASE, options(always_disclosed=None, accept_base_proofs=True)).verdict == PASS
 
 
 def test_sd_jwt_with_undisclosed_top_level_digests_could_not_check() -> None:
