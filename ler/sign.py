@@ -12,7 +12,14 @@ from ler.errors import EXIT_PASS, UsageError, read_file
 from vckit import default_format, load_key, sign, sign_presentation
 from vckit.document import read_input
 
-SIGN_FORMATS = ("eddsa-rdfc-2022", "ecdsa-rdfc-2019", "vc-jwt", "ob3-jwt")
+SIGN_FORMATS = (
+    "eddsa-rdfc-2022",
+    "ecdsa-rdfc-2019",
+    "eddsa-jcs-2022",
+    "ecdsa-jcs-2019",
+    "vc-jwt",
+    "ob3-jwt",
+)
 
 
 def cmd_sign(args: argparse.Namespace) -> int:

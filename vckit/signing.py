@@ -5,6 +5,8 @@ format         what comes back                                  keys
 ============== ================================================ ========================
 eddsa-rdfc-2022 the document with a Data Integrity proof         Ed25519
 ecdsa-rdfc-2019 the document with a Data Integrity proof         P-256, P-384
+eddsa-jcs-2022 the same, over the JSON text (JCS, RFC 8785)      Ed25519
+ecdsa-jcs-2019 the same, over the JSON text (JCS, RFC 8785)      P-256, P-384
 ecdsa-sd-2023  the document with a base proof (selective         P-256
                disclosure; ``mandatory_pointers`` stay visible)
 vc-jwt         a compact JWS, VC-JOSE-COSE ``vc+jwt``            any
@@ -27,7 +29,15 @@ from vckit.errors import UnsupportedCryptosuiteError
 from vckit.jose import vc_jwt
 from vckit.keys.keypair import KeyKind, KeyPair
 
-Format = Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023", "vc-jwt", "ob3-jwt"]
+Format = Literal[
+    "eddsa-rdfc-2022",
+    "ecdsa-rdfc-2019",
+    "eddsa-jcs-2022",
+    "ecdsa-jcs-2019",
+    "ecdsa-sd-2023",
+    "vc-jwt",
+    "ob3-jwt",
+]
 FORMATS: tuple[str, ...] = get_args(Format)
 DEFAULT_FORMAT: dict[KeyKind, str] = {
     "Ed25519": "eddsa-rdfc-2022",

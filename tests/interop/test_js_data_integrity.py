@@ -45,11 +45,18 @@ RunJs = Any
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors" / "interop"
 
-SUITE_KEYS = {"eddsa-rdfc-2022": "Ed25519", "ecdsa-rdfc-2019": "P-256"}
+SUITE_KEYS = {
+    "eddsa-rdfc-2022": "Ed25519",
+    "ecdsa-rdfc-2019": "P-256",
+    "eddsa-jcs-2022": "Ed25519",
+    "ecdsa-jcs-2019": "P-256",
+}
 SUITES = tuple(SUITE_KEYS)
 W3C_VECTORS = {
     "eddsa-rdfc-2022": "w3c/eddsa-rdfc-2022-signedDataInt.json",
     "ecdsa-rdfc-2019": "w3c/ecdsa-rdfc-2019-p256-signedECDSAP256.json",
+    "eddsa-jcs-2022": "w3c/eddsa-jcs-2022-signedJCS.json",
+    "ecdsa-jcs-2019": "w3c/ecdsa-jcs-2019-p256-signedJCSECDSAP256.json",
 }
 UNICODE_NAMES = tuple(json.loads((VECTORS / "unicode-strings.json").read_text()))
 DOC_IDS = ("ob3", "language-tagged", *(f"unicode-{name}" for name in UNICODE_NAMES))

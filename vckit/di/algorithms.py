@@ -45,10 +45,7 @@ from vckit.di.proofs import (
     input_document,
     proofs_of,
 )
-from vckit.errors import (
-    KeyFormatError,
-    UnsupportedCryptosuiteError,
-)
+from vckit.errors import KeyFormatError, MalformedProofError, UnsupportedCryptosuiteError
 from vckit.jsonld.expansion import SealedLoader
 from vckit.keys import multibase
 from vckit.keys.keypair import KeyPair, PublicKey
@@ -193,6 +190,8 @@ def create_proof(
     transformed = transform(unsecured, suite, loader, hash_name)
     data = hash_data(transformed, canonical_proof_config, hash_name)
     proof_bytes = serialize_proof(data, key, suite)
+    if suite.canonicalization == "jcs" and context is not None:
+        options["@context"] = context  # the JCS suites' proofs carry it (vc-di-eddsa §3.4)
     return {**options, "proofValue": multibase.encode(proof_bytes, "base58btc")}
 
 
@@ -231,6 +230,19 @@ def sign(
     return secured
 
 
+def _jcs_context(proof_context: object, document_context: object, suite: Cryptosuite) -> object:
+    """vc-di-eddsa §3.4.2 / vc-di-ecdsa §3.3.2 Verify Proof: the secured document's
+    ``@context`` must start with every value of the proof's ``@context``, in order; the
+    unsecured document is then verified with the proof's ``@context``."""
+    wanted = proof_context if isinstance(proof_context, list) else [proof_context]
+    found = document_context if isinstance(document_context, list) else [document_context]
+    if found[: len(wanted)] != wanted:
+        raise MalformedProofError(
+            f"{suite.label}: the document's @context does not start with the proof's @context"
+        )
+    return proof_context
+
+
 def verify_proof(
     document: Mapping[str, Any],
     proof: Mapping[str, Any],
@@ -265,6 +277,9 @@ def verify_proof(
     hash_name = suite.hash_name(public_key.kind)
     unsecured = input_document(document, proof.get("previousProof"))
     context = unsecured.get("@context")
+    if suite.canonicalization == "jcs" and "@context" in proof:
+        context = _jcs_context(proof["@context"], context, suite)
+        unsecured["@context"] = context
     canonical_proof_config = configure_proof(proof, context, suite, loader, hash_name)
     transformed = transform(unsecured, suite, loader, hash_name)
     data = hash_data(transformed, canonical_proof_config, hash_name)

@@ -1,13 +1,17 @@
-"""The RDFC-based Data Integrity cryptosuites, one function per algorithm step.
+"""The Data Integrity cryptosuites built on one signature over two hashes, one function per
+algorithm step.
 
 A cryptosuite here is a small flat value (:class:`Cryptosuite`); the steps are plain
-functions shared by the three suites, because the suites differ only in the key type and
-the hash function:
+functions shared by the suites, because they differ only in the key type, the hash function
+and the canonicalization (RDFC-1.0 over the JSON-LD's RDF, or JCS over the JSON text):
 
 - ``eddsa-rdfc-2022`` — W3C "Data Integrity EdDSA Cryptosuites v1.0" §3.3
   https://www.w3.org/TR/vc-di-eddsa/#eddsa-rdfc-2022
 - ``ecdsa-rdfc-2019`` — W3C "Data Integrity ECDSA Cryptosuites v1.0" §3.2, SHA-256 for P-256
   and SHA-384 for P-384 (§3.2.4 Hashing) https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-rdfc-2019
+- ``eddsa-jcs-2022`` — vc-di-eddsa §3.4 https://www.w3.org/TR/vc-di-eddsa/#eddsa-jcs-2022
+- ``ecdsa-jcs-2019`` — vc-di-ecdsa §3.3 https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-jcs-2019
+  (JCS, RFC 8785: :mod:`vckit.di.jcs`; the proof carries the document's ``@context``)
 - ``ecdsa-sd-2023`` (verification only here) — vc-di-ecdsa §3.3, steps in :mod:`vckit.di.ecdsa_sd`
 - ``Ed25519Signature2020`` (legacy, verification only) — vc-di-eddsa §4 "The
   Ed25519Signature2020 Suite" https://www.w3.org/TR/vc-di-eddsa/#the-ed25519signature2020-suite
@@ -15,8 +19,8 @@ the hash function:
 The steps, in the order Create Proof / Verify Proof run them:
 
 1. :func:`configure_proof` — Proof Configuration: check the options, give them the
-   document's ``@context``, canonicalize (RDFC-1.0).
-2. :func:`transform` — Transformation: canonicalize the unsecured document (RDFC-1.0).
+   document's ``@context``, canonicalize (RDFC-1.0 or JCS).
+2. :func:`transform` — Transformation: canonicalize the unsecured document (RDFC-1.0 or JCS).
 3. :func:`hash_data` — Hashing: ``H(canonical proof config) || H(canonical document)``.
 4. :func:`serialize_proof` — Proof Serialization: sign the hash data.
 5. :func:`verify_signature` — Proof Verification: check the signature over the hash data.
@@ -30,8 +34,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from vckit.datetimes import parse_xsd_datetime
+from vckit.di import jcs
 from vckit.errors import (
     DateTimeError,
+    InputError,
     InvalidSignatureError,
     KeyFormatError,
     MalformedProofError,
@@ -57,6 +63,7 @@ class Cryptosuite:
     key_kinds: tuple[KeyKind, ...]
     signature_lengths: Mapping[KeyKind, int]
     spec: str
+    canonicalization: Literal["rdfc", "jcs"] = "rdfc"
 
     @property
     def label(self) -> str:
@@ -82,6 +89,22 @@ ECDSA_RDFC_2019 = Cryptosuite(
     signature_lengths={"P-256": 64, "P-384": 96},
     spec="https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-rdfc-2019",
 )
+EDDSA_JCS_2022 = Cryptosuite(
+    proof_type="DataIntegrityProof",
+    name="eddsa-jcs-2022",
+    key_kinds=("Ed25519",),
+    signature_lengths={"Ed25519": 64},
+    spec="https://www.w3.org/TR/vc-di-eddsa/#eddsa-jcs-2022",
+    canonicalization="jcs",
+)
+ECDSA_JCS_2019 = Cryptosuite(
+    proof_type="DataIntegrityProof",
+    name="ecdsa-jcs-2019",
+    key_kinds=("P-256", "P-384"),
+    signature_lengths={"P-256": 64, "P-384": 96},
+    spec="https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-jcs-2019",
+    canonicalization="jcs",
+)
 ED25519_SIGNATURE_2020 = Cryptosuite(
     proof_type="Ed25519Signature2020",
     name=None,
@@ -97,7 +120,7 @@ ECDSA_SD_2023 = Cryptosuite(
     spec="https://www.w3.org/TR/vc-di-ecdsa/#ecdsa-sd-2023",
 )
 """Selective disclosure; its steps are in :mod:`vckit.di.ecdsa_sd`, not the RDFC steps here."""
-DATA_INTEGRITY_SUITES = (EDDSA_RDFC_2022, ECDSA_RDFC_2019)
+DATA_INTEGRITY_SUITES = (EDDSA_RDFC_2022, ECDSA_RDFC_2019, EDDSA_JCS_2022, ECDSA_JCS_2019)
 VERIFY_ONLY_SUITES = (ECDSA_SD_2023,)
 """Suites :func:`vckit.di.algorithms.verify_proof` checks but :func:`~vckit.di.algorithms.sign`
 does not make (ecdsa-sd-2023 base proofs come from :func:`vckit.di.ecdsa_sd.create_base_proof`)."""
@@ -137,13 +160,23 @@ def is_xml_datetime(value: object) -> bool:
 
 
 def canonicalize(
-    document: Mapping[str, Any], loader: SealedLoader | None, hash_name: HashName
+    document: Mapping[str, Any],
+    loader: SealedLoader | None,
+    hash_name: HashName,
+    suite: Cryptosuite = EDDSA_RDFC_2022,
 ) -> str:
-    """RDFC-1.0 over the document's RDF dataset, with the suite's hash for blank-node labels.
+    """The suite's canonical form: JCS (RFC 8785) of the JSON, or RDFC-1.0 over the document's
+    RDF dataset with the suite's hash for blank-node labels.
 
     ``jsonld.to_quads`` refuses undefined terms and relative IRIs, so nothing is left
-    unsigned silently (vc-data-integrity #securing-data-losslessly).
+    unsigned silently (vc-data-integrity #securing-data-losslessly); JCS signs the JSON text
+    exactly as it is, so there is nothing to lose.
     """
+    if suite.canonicalization == "jcs":
+        try:
+            return jcs.canonicalize(document)
+        except InputError as exc:
+            raise MalformedProofError(f"{suite.label}: the document is not I-JSON: {exc}") from exc
     return "".join(rdfc10.canonical_lines(jsonld.to_quads(document, loader), hash_name=hash_name))
 
 
@@ -170,7 +203,7 @@ def configure_proof(
             f"proof.created {config['created']!r} is not an XML Schema dateTime"
         )
     config["@context"] = document_context
-    return canonicalize(config, loader, hash_name)
+    return canonicalize(config, loader, hash_name, suite)
 
 
 def transform(
@@ -188,7 +221,7 @@ def transform(
     """
     if suite.proof_type not in ("DataIntegrityProof", "Ed25519Signature2020"):
         raise MalformedProofError(f"cannot transform for proof type {suite.proof_type!r}")
-    return canonicalize(unsecured_document, loader, hash_name)
+    return canonicalize(unsecured_document, loader, hash_name, suite)
 
 
 def hash_data(transformed_document: str, canonical_proof_config: str, hash_name: HashName) -> bytes:

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Data Integrity (eddsa-rdfc-2022, ecdsa-rdfc-2019) signing and verification with Digital
+// Data Integrity (eddsa-rdfc-2022, ecdsa-rdfc-2019, eddsa-jcs-2022, ecdsa-jcs-2019) signing and verification with Digital
 // Bazaar's libraries, as an independent check of vckit. Batch protocol: see batch.mjs.
 //
 // ops
@@ -31,22 +31,35 @@ import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as eddsaJcs2022 from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import * as ecdsaJcs2019 from '@digitalbazaar/ecdsa-jcs-2019-cryptosuite';
 import {checkStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import jsigs from 'jsonld-signatures';
 
 import {errorMessages, runBatch} from './batch.mjs';
 import {makeDocumentLoader} from './loader.mjs';
 
+// The RDFC suites are one object; the JCS packages make a signing and a verifying one.
 const CRYPTOSUITES = {
-  'eddsa-rdfc-2022': {suite: eddsaRdfc2022, keys: Ed25519Multikey},
-  'ecdsa-rdfc-2019': {suite: ecdsaRdfc2019, keys: EcdsaMultikey}
+  'eddsa-rdfc-2022': {sign: eddsaRdfc2022, verify: eddsaRdfc2022, keys: Ed25519Multikey},
+  'ecdsa-rdfc-2019': {sign: ecdsaRdfc2019, verify: ecdsaRdfc2019, keys: EcdsaMultikey},
+  'eddsa-jcs-2022': {
+    sign: eddsaJcs2022.createSignCryptosuite(),
+    verify: eddsaJcs2022.createVerifyCryptosuite(),
+    keys: Ed25519Multikey
+  },
+  'ecdsa-jcs-2019': {
+    sign: ecdsaJcs2019.createSignCryptosuite(),
+    verify: ecdsaJcs2019.createVerifyCryptosuite(),
+    keys: EcdsaMultikey
+  }
 };
 
 const documentLoader = makeDocumentLoader();
 
 function verificationSuites() {
   return Object.values(CRYPTOSUITES).map(
-    ({suite}) => new DataIntegrityProof({cryptosuite: suite}));
+    ({verify}) => new DataIntegrityProof({cryptosuite: verify}));
 }
 
 async function signingSuite({cryptosuite, key, created}) {
@@ -63,7 +76,7 @@ async function signingSuite({cryptosuite, key, created}) {
     secretKeyMultibase: key.secretKeyMultibase
   });
   return new DataIntegrityProof({
-    signer: keyPair.signer(), date: created, cryptosuite: entry.suite
+    signer: keyPair.signer(), date: created, cryptosuite: entry.sign
   });
 }
 

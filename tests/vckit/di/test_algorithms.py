@@ -81,6 +81,12 @@ class Case:
     def json(self, file: str) -> Any:
         return json.loads(self.text(file))
 
+    def canon(self, what: str) -> str:
+        """``document`` or ``proof`` in its canonical form: N-Quads (RDFC) or JCS text."""
+        return self.text(
+            f"{what}-canon.jcs" if self.has(f"{what}-canon.jcs") else f"{what}-canon.nq"
+        )
+
     def hex(self, file: str) -> bytes:
         return bytes.fromhex(self.text(file).strip())
 
@@ -121,7 +127,7 @@ class Case:
 
 
 ALL = [Case(p.name) for p in sorted(VECTORS.iterdir()) if (p / "case.json").exists()]
-STEPWISE = [c for c in ALL if c.has("document-canon.nq")]
+STEPWISE = [c for c in ALL if c.has("document-canon.nq") or c.has("document-canon.jcs")]
 SIGNABLE = [c for c in ALL if c.signing != "legacy"]
 
 
@@ -162,11 +168,13 @@ def vm_of(key: KeyPair) -> str:
 
 
 def test_all_vectors_are_found() -> None:
-    assert len(ALL) == 13
-    assert len(STEPWISE) == 9
+    assert len(ALL) == 16
+    assert len(STEPWISE) == 12
     assert {c.suite.label for c in ALL} == {
         "eddsa-rdfc-2022",
         "ecdsa-rdfc-2019",
+        "eddsa-jcs-2022",
+        "ecdsa-jcs-2019",
         "Ed25519Signature2020",
     }
 
@@ -174,7 +182,7 @@ def test_all_vectors_are_found() -> None:
 @pytest.mark.parametrize("case", STEPWISE, ids=ids(STEPWISE))
 def test_transformation_gives_the_canonical_document(case: Case) -> None:
     transformed = transform(case.unsigned, case.suite, hash_name=case.hash_name)
-    assert transformed == case.text("document-canon.nq")
+    assert transformed == case.canon("document")
 
 
 @pytest.mark.parametrize("case", STEPWISE, ids=ids(STEPWISE))
@@ -184,7 +192,7 @@ def test_proof_configuration_gives_the_canonical_proof_options(case: Case) -> No
         assert vector_context == case.unsigned["@context"]
     context = case.unsigned["@context"]
     canonical = configure_proof(case.options, context, case.suite, hash_name=case.hash_name)
-    assert canonical == case.text("proof-canon.nq")
+    assert canonical == case.canon("proof")
 
 
 @pytest.mark.parametrize("case", STEPWISE, ids=ids(STEPWISE))
@@ -599,7 +607,7 @@ def test_created_defaults_to_now() -> None:
 
 
 def test_suites() -> None:
-    assert SUITES == ("eddsa-rdfc-2022", "ecdsa-rdfc-2019")
+    assert SUITES == ("eddsa-rdfc-2022", "ecdsa-rdfc-2019", "eddsa-jcs-2022", "ecdsa-jcs-2019")
     assert cryptosuites.ED25519_SIGNATURE_2020.name is None
 
 
