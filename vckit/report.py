@@ -43,6 +43,8 @@ CheckId = Literal[
     "nonce",
     "state",
     "vp-token",
+    "nested-credentials",
+    "associations",
 ]
 """Every check a report can hold: vckit's, and the verifier's own (``trusted-issuer``,
 ``requirements-met``, ``same-holder``, and an answer's ``nonce``, ``state``, ``vp-token``)."""
@@ -66,6 +68,8 @@ CHECK_TITLES: dict[CheckId, str] = {
     "nonce": "Request fresh and answered once",
     "state": "Answers a request this verifier made",
     "vp-token": "Answers what was asked",
+    "nested-credentials": "The credentials it holds verify",
+    "associations": "Its associations name achievements it holds",
 }
 CHECK_IDS: frozenset[str] = frozenset(get_args(CheckId))
 
@@ -122,6 +126,25 @@ class Disclosure:
         }
 
 
+PartRole = Literal["endorsement", "nested", "refreshed", "original"]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A credential verified because it sits inside (or beside) the one reported on: an
+    embedded endorsement, a CLR's nested credential, the copy a refresh service gave (or the
+    original it replaced). ``where`` is a JSON pointer into the document, or a URL. Its report
+    has its own verdict; only a CLR's nested credentials count towards the whole (through the
+    ``nested-credentials`` check), an endorsement never does."""
+
+    role: PartRole
+    where: str
+    report: Report
+
+    def to_json(self) -> dict[str, Any]:
+        return {"role": self.role, "where": self.where, "report": self.report.to_json()}
+
+
 @dataclass(frozen=True)
 class Report:
     """What ``vckit.verification.verify`` found.
@@ -129,7 +152,8 @@ class Report:
     ``kind`` is ``credential`` or ``presentation``; ``format`` names the securing
     mechanism (``eddsa-rdfc-2022``, ``vc-jwt`` …); ``credentials`` holds one report per
     credential inside a presentation; ``disclosure`` says what a selectively disclosed
-    credential revealed (SD-JWT, ecdsa-sd-2023 derived proofs).
+    credential revealed (SD-JWT, ecdsa-sd-2023 derived proofs); ``parts`` holds the reports of
+    credentials found inside this one (:class:`Part`), which do not change its verdict.
     """
 
     kind: str
@@ -138,6 +162,9 @@ class Report:
     document: dict[str, Any] | None = None
     credentials: tuple[Report, ...] = field(default=())
     disclosure: Disclosure | None = None
+    parts: tuple[Part, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
+    """Things worth knowing that are not checks (a refresh service that was not called)."""
 
     @property
     def verdict(self) -> CheckStatus:
@@ -169,4 +196,8 @@ class Report:
             out["credentials"] = [r.to_json() for r in self.credentials]
         if self.disclosure is not None:
             out["disclosure"] = self.disclosure.to_json()
+        if self.parts:
+            out["parts"] = [part.to_json() for part in self.parts]
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out

@@ -64,8 +64,8 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
     JSON, too large, too deep, no VC type); everything else becomes a check in the report.
     """
     options = options or VerifyOptions()
-    if options.verify_fetched is None:  # what the content checks fetch is verified by us
-        options = replace(options, verify_fetched=verify)
+    if options.verify_inner is None:  # what the content checks fetch is verified by us
+        options = replace(options, verify_inner=verify)
     if isinstance(data, Mapping):
         check_object_depth(data)
         document: Mapping[str, Any] = data

@@ -26,7 +26,7 @@ from vckit.errors import (
 from vckit.jose.claims import claim_date
 from vckit.jsonld.contexts import VC_V1_CONTEXT, VC_V2_CONTEXT
 from vckit.report import FAIL, PASS, UNCHECKED, Check
-from vckit.status import status_list
+from vckit.status import revocation_list, status_list
 from vckit.verification.hidden import absence_checks
 from vckit.verification.options import VerifyOptions
 
@@ -114,8 +114,14 @@ def _entries(credential: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [item for item in items if isinstance(item, Mapping)]
 
 
-def status(credential: Mapping[str, Any], fetch: StatusFetch | None) -> Check:
-    """Bitstring Status List v1.0 §3.2 validate algorithm (and StatusList2021), every entry.
+def status(
+    credential: Mapping[str, Any],
+    fetch: StatusFetch | None,
+    fetch_raw: Callable[[str], bytes] | None = None,
+) -> Check:
+    """Bitstring Status List v1.0 §3.2 validate algorithm (and StatusList2021), every entry;
+    1EdTech Revocation List entries (:mod:`vckit.status.revocation_list`) too, read through
+    ``fetch_raw`` (that list is plain JSON, not a credential to verify).
 
     A revoked or suspended entry fails. An entry we cannot check — no fetch allowed, an
     unknown status type, a list that cannot be fetched or does not verify, a list issued by
@@ -131,6 +137,12 @@ def status(credential: Mapping[str, Any], fetch: StatusFetch | None) -> Check:
     unchecked: list[str] = []
     for entry in entries:
         entry_types = types_of(entry)
+        if revocation_list.ENTRY_TYPE in entry_types:
+            finding = _revocation_list_entry(credential, entry, fetch_raw)
+            if finding.status == FAIL:
+                return finding
+            (found if finding.status == PASS else unchecked).append(finding.detail)
+            continue
         if not status_list.ENTRY_TYPES.intersection(entry_types):
             unchecked.append(f"status type {entry.get('type')!r} is not supported")
             continue
@@ -168,6 +180,29 @@ def status(credential: Mapping[str, Any], fetch: StatusFetch | None) -> Check:
     return Check("status", PASS, "; ".join(found))
 
 
+def _revocation_list_entry(
+    credential: Mapping[str, Any],
+    entry: Mapping[str, Any],
+    fetch_raw: Callable[[str], bytes] | None,
+) -> Check:
+    url = entry.get("id")
+    if not isinstance(url, str):
+        return Check("status", FAIL, "a 1EdTechRevocationList entry has no list URL ('id')")
+    if fetch_raw is None:
+        return Check("status", UNCHECKED, f"fetching the revocation list {url} is not allowed")
+    try:
+        listed = revocation_list.read_list(fetch_raw(url))
+        found = revocation_list.check(credential.get("id"), issuer_id(credential), listed)
+    except VckitError as exc:
+        return Check("status", UNCHECKED, f"revocation list {url}: {exc}")
+    except Exception as exc:  # a fetch callback may raise anything
+        return Check("status", UNCHECKED, f"revocation list {url} could not be fetched: {exc}")
+    if found.revoked:
+        because = f": {found.reason}" if found.reason else ""
+        return Check("status", FAIL, f"revocation: the issuer's list {url} revokes it{because}")
+    return Check("status", PASS, f"not in the issuer's revocation list {url} (unsigned JSON)")
+
+
 def schema(credential: Mapping[str, Any]) -> Check | None:
     """OB 3.0 credentials are validated against 1EdTech's JSON Schema; others are not checked."""
     if not OB3_TYPES.intersection(types_of(credential)):
@@ -202,11 +237,9 @@ def content_checks(
     ]
     if options.check_status:
         fetch = (
-            _status_fetcher(options)
-            if options.fetch_status_list and options.verify_fetched
-            else None
+            _status_fetcher(options) if options.fetch_status_list and options.verify_inner else None
         )
-        found.append(status(credential, fetch))
+        found.append(status(credential, fetch, options.fetch_status_list))
     schema_check = schema(credential)
     if schema_check is not None:
         found.append(schema_check)
@@ -238,7 +271,7 @@ def jwt_content_checks(
 def _status_fetcher(options: VerifyOptions) -> StatusFetch:
     """Fetch a status list credential and accept it only if it verifies itself."""
     fetch = options.fetch_status_list
-    verify = options.verify_fetched
+    verify = options.verify_inner
     inner = replace(options, check_status=False)
 
     def fetch_verified(url: str) -> Mapping[str, Any]:

@@ -11,6 +11,7 @@ from vckit.di import ecdsa_sd
 from vckit.disclosure import fields as sd_fields
 from vckit.report import Report
 from vckit.verification.content import content_checks
+from vckit.verification.embedded import complete
 from vckit.verification.options import VerifyOptions
 from vckit.verification.proofs import check_proofs
 
@@ -29,10 +30,11 @@ def verify_credential(credential: Mapping[str, Any], options: VerifyOptions) -> 
     derived = any(ecdsa_sd.proof_kind(proof) == "derived" for proof in finding.proofs)
     content = content_checks(credential, options, hideable="ecdsa-sd-2023" if derived else None)
     view = {key: value for key, value in credential.items() if key != "proof"}
-    return Report(
+    report = Report(
         kind="credential",
         format=finding.suites,
         checks=(finding.proof, finding.key, *content),
         document=dict(credential),
         disclosure=sd_fields.ecdsa_sd_disclosure(view) if derived else None,
     )
+    return complete(report, credential, options)

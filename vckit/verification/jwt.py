@@ -20,6 +20,7 @@ from vckit.jose.claims import TIME_CLAIMS, check_claims, check_issuer_claim
 from vckit.jose.keys import find_issuer_key
 from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckId, Report
 from vckit.verification.content import jwt_content_checks
+from vckit.verification.embedded import complete
 from vckit.verification.options import VerifyOptions
 
 
@@ -52,12 +53,13 @@ def verify_jwt_credential(token: str, options: VerifyOptions) -> Report:
     except JwtClaimsError as exc:
         problems["validity-period" if exc.claim in TIME_CLAIMS else "format"].append(str(exc))
     content = with_problems(jwt_content_checks(credential, payload, options), problems)
-    return Report(
+    report = Report(
         kind="credential",
         format=f"vc-jwt ({header.get('alg')})",
         checks=(proof, key, *content),
         document=dict(credential),
     )
+    return complete(report, credential, options)
 
 
 def jws_checks(

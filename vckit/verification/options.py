@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from vckit.did.resolver import DidResolver
 from vckit.errors import InputError
@@ -43,12 +44,16 @@ class VerifyOptions:
     """Given an issuer id, the top-level members ("credentialStatus", "validUntil") a trusted
     registry attests it makes mandatory in every selectively disclosable credential: their
     absence from a derived / SD-JWT credential then means "never issued", not "withheld"."""
-    verify_fetched: Callable[[bytes, VerifyOptions], Report] | None = field(
+    fetch_refresh: Callable[[str], bytes] | None = None
+    """Fetch a refreshed credential from a ``1EdTechCredentialRefresh`` service (OB 3.0
+    verification step 3). None: a refresh service is reported, never called."""
+    verify_inner: Callable[[Any, VerifyOptions], Report] | None = field(
         default=None, repr=False, compare=False
     )
-    """How a fetched document (a status list credential) is verified: :func:`vckit.verify`
-    sets itself here, so the content checks can verify what they fetch without importing the
-    dispatcher (no import cycle). Callers leave it unset."""
+    """How a credential found inside or beside another (a status list, an endorsement, a CLR's
+    nested credential, a refreshed copy) is verified: :func:`vckit.verify` sets itself here,
+    so the parts can verify what they find without importing the dispatcher (no import
+    cycle). Callers leave it unset."""
 
     def __post_init__(self) -> None:
         if self.now is not None and self.now.tzinfo is None:

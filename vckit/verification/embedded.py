@@ -1,0 +1,172 @@
+"""Credentials inside a credential: Open Badges endorsements and a CLR's nested credentials.
+
+- **Endorsements** (OB 3.0 §B "EndorsementCredential"; verification §"Verify
+  EndorsementCredentials"): an ``endorsement`` (JSON-LD credentials) or ``endorsementJwt``
+  (compact JWS) array on the credential, on its issuer's profile, on its achievement or on
+  the achievement's creator. Each is verified as a credential of its own and reported as a
+  :class:`~vckit.report.Part` under the thing it endorses; a bad endorsement says so in its
+  own report and never makes the endorsed credential fail.
+- **CLR 2.0** (``ClrCredential``, its ``ClrSubject``): every credential in
+  ``credentialSubject.verifiableCredential`` is verified as its own part, and two checks join
+  the CLR's: ``nested-credentials`` (a nested credential that fails fails the CLR; one that
+  could not be checked makes it could-not-check) and ``associations`` (every ``sourceId`` and
+  ``targetId`` names an achievement the CLR holds).
+
+The parts are verified by the dispatcher that is verifying the whole
+(:attr:`~vckit.verification.options.VerifyOptions.verify_inner`), without a challenge or domain
+(they are not presentations), and at most :data:`MAX_PARTS` of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any
+
+from vckit.credential import types_of
+from vckit.errors import VckitError
+from vckit.report import FAIL, PASS, UNCHECKED, Check, Part, Report
+from vckit.verification.options import VerifyOptions
+from vckit.verification.refresh import refreshed
+
+MAX_PARTS = 32
+MAX_DEPTH = 6
+ENDORSEMENT_MEMBERS = ("endorsement", "endorsementJwt")
+
+
+def complete(report: Report, credential: Mapping[str, Any], options: VerifyOptions) -> Report:
+    """The credential's report with its parts and their checks, then refreshed (if it may be)."""
+    parts, checks = embedded_parts(credential, options)
+    whole = replace(report, checks=(*report.checks, *checks), parts=(*report.parts, *parts))
+    return refreshed(whole, credential, options)
+
+
+def embedded_parts(
+    credential: Mapping[str, Any], options: VerifyOptions
+) -> tuple[tuple[Part, ...], list[Check]]:
+    """The parts of ``credential`` and the checks they add to it (a CLR's two)."""
+    if options.verify_inner is None:
+        return (), []
+    inner = replace(options, challenge=None, domain=None)
+    found = list(_endorsements(credential, "", 0))[:MAX_PARTS]
+    parts = [_part("endorsement", where, item, inner) for where, item in found]
+    checks: list[Check] = []
+    if "ClrCredential" in types_of(credential):
+        nested = [
+            _part("nested", where, item, inner)
+            for where, item in _nested(credential)[: MAX_PARTS - len(parts)]
+        ]
+        parts.extend(nested)
+        checks = [_nested_check(nested), _associations_check(credential, nested)]
+    return tuple(parts), checks
+
+
+def _part(role: Any, where: str, item: object, options: VerifyOptions) -> Part:
+    verify = options.verify_inner
+    if verify is None:  # pragma: no cover - checked by the caller
+        raise VckitError("no verifier for the credentials inside")
+    try:
+        report = verify(item, options)
+    except VckitError as exc:
+        unreadable = Check("format", FAIL, f"not a credential vckit can read: {exc}")
+        report = Report(kind="credential", format="unknown", checks=(unreadable,))
+    return Part(role, where, report)
+
+
+def _endorsements(value: object, pointer: str, depth: int) -> Iterator[tuple[str, object]]:
+    """(JSON pointer, endorsement) for every endorsement in ``value``, not looking inside a
+    CLR's nested credentials (their endorsements are theirs) or inside the endorsements."""
+    if depth > MAX_DEPTH or not isinstance(value, Mapping):
+        return
+    for name, member in value.items():
+        where = f"{pointer}/{_escape(str(name))}"
+        if name in ENDORSEMENT_MEMBERS:
+            items = member if isinstance(member, list) else [member]
+            for index, item in enumerate(items):
+                yield f"{where}/{index}", item
+        elif name in ("proof", "verifiableCredential"):
+            continue
+        elif isinstance(member, Mapping):
+            yield from _endorsements(member, where, depth + 1)
+        elif isinstance(member, list):
+            for index, item in enumerate(member):
+                yield from _endorsements(item, f"{where}/{index}", depth + 1)
+
+
+def _escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def _nested(credential: Mapping[str, Any]) -> list[tuple[str, object]]:
+    subject = credential.get("credentialSubject")
+    if not isinstance(subject, Mapping):
+        return []
+    items = subject.get("verifiableCredential", [])
+    items = items if isinstance(items, list) else [items]
+    return [
+        (f"/credentialSubject/verifiableCredential/{index}", item)
+        for index, item in enumerate(items)
+    ]
+
+
+def _nested_check(nested: list[Part]) -> Check:
+    if not nested:
+        return Check("nested-credentials", PASS, "the CLR holds no credentials of its own")
+    failed = [p for p in nested if p.report.verdict == FAIL]
+    unchecked = [p for p in nested if p.report.verdict == UNCHECKED]
+    total = len(nested)
+    if failed:
+        named = "; ".join(f"{p.where}: {_first(p.report, FAIL)}" for p in failed[:3])
+        return Check("nested-credentials", FAIL, f"{len(failed)} of {total} fail ({named})")
+    if unchecked:
+        named = "; ".join(f"{p.where}: {_first(p.report, UNCHECKED)}" for p in unchecked[:3])
+        return Check(
+            "nested-credentials",
+            UNCHECKED,
+            f"{len(unchecked)} of {total} could not be checked in full ({named})",
+        )
+    return Check("nested-credentials", PASS, f"all {total} nested credentials verify")
+
+
+def _first(report: Report, status: str) -> str:
+    check = next((c for c in report.all_checks() if c.status == status), None)
+    return f"{check.id}: {check.detail[:120]}" if check else report.verdict
+
+
+def _achievement_ids(credential: Mapping[str, Any], nested: list[Part]) -> set[str]:
+    subject = credential.get("credentialSubject")
+    held = subject.get("achievement", []) if isinstance(subject, Mapping) else []
+    ids = {
+        a.get("id") for a in (held if isinstance(held, list) else [held]) if isinstance(a, Mapping)
+    }
+    for part in nested:
+        document = part.report.document or {}
+        inner = document.get("credentialSubject")
+        achievement = inner.get("achievement") if isinstance(inner, Mapping) else None
+        if isinstance(achievement, Mapping):
+            ids.add(achievement.get("id"))
+    return {i for i in ids if isinstance(i, str)}
+
+
+def _associations_check(credential: Mapping[str, Any], nested: list[Part]) -> Check:
+    subject = credential.get("credentialSubject")
+    listed = subject.get("association", []) if isinstance(subject, Mapping) else []
+    listed = listed if isinstance(listed, list) else [listed]
+    if not listed:
+        return Check("associations", PASS, "the CLR states no associations")
+    known = _achievement_ids(credential, nested)
+    unknown = sorted(
+        {
+            str(a.get(end))
+            for a in listed
+            if isinstance(a, Mapping)
+            for end in ("sourceId", "targetId")
+            if a.get(end) not in known
+        }
+    )
+    if unknown:
+        named = ", ".join(u[:80] for u in unknown[:5])
+        return Check(
+            "associations", FAIL, f"associations name achievements it does not hold: {named}"
+        )
+    return Check("associations", PASS, f"all {len(listed)} associations name achievements it holds")
