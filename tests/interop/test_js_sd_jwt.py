@@ -34,12 +34,12 @@ import pytest
 
 from tests import sd_scenarios as sc
 from vckit import sdjwt as sd_jwt
-from vckit.did.resolver import did_key
+from vckit.did.resolver import DidResolver, did_key
 from vckit.errors import KeyBindingNonceError, SdJwtUnreferencedDisclosureError, VckitError
 from vckit.keys import multibase
 from vckit.keys.keyfile import key_id
 from vckit.keys.keypair import KeyPair, PublicKey
-from vckit.report import PASS, UNCHECKED
+from vckit.report import FAIL, PASS, UNCHECKED
 from vckit.verification import VerifyOptions, verify
 
 pytestmark = pytest.mark.interop
@@ -376,3 +376,54 @@ def test_c_both_sides_decode_the_same_claims(
     assert passed(second.completed("js-presented")) == expected
     assert setup.verify_ours(ours_presented).claims == expected
     assert passed(second.completed("ours-presented")) == expected
+
+
+# --- an https issuer: its key from its JWT VC issuer metadata (SD-JWT VC §5) -------------------
+
+HTTPS_ISSUER = "https://issuer.example/tenants/college"
+METADATA_URL = "https://issuer.example/.well-known/jwt-vc-issuer/tenants/college"
+
+
+@pytest.fixture(scope="module")
+def js_https_issued(run_js: RunJs, setup: Setup) -> str:
+    """The OpenWallet Foundation library issues for an https ``iss`` with a plain ``kid``."""
+    claims = setup.claims | {"iss": HTTPS_ISSUER, "cnf": {"jwk": HOLDER.public.to_jwk()}}
+    claims["issuer"] = HTTPS_ISSUER
+    case = {
+        "id": "js-https-issue",
+        "op": "issue",
+        "claims": claims,
+        "disclosureFrame": DISCLOSURE_FRAME,
+        "issuerJwk": setup.issuer_jwk,
+        "kid": "key-2026",
+    }
+    token: str = run_js("sdjwt.mjs", [case]).completed("js-https-issue")["sdJwt"]
+    return token
+
+
+def test_an_https_issuer_is_found_through_its_jwt_vc_issuer_metadata(
+    setup: Setup, js_https_issued: str
+) -> None:
+    public = {k: setup.issuer_jwk[k] for k in ("kty", "crv", "x", "y")}
+    metadata = {"issuer": HTTPS_ISSUER, "jwks": {"keys": [public | {"kid": "key-2026"}]}}
+
+    def fetch(url: str) -> bytes:
+        if url != METADATA_URL:
+            raise OSError(f"no route to {url}")
+        return json.dumps(metadata).encode()
+
+    online = verify(js_https_issued, VerifyOptions(resolver=DidResolver(fetch), now=NOW))
+    assert online.check("proof").status == PASS, online.to_json()
+    assert online.check("issuer-key").status == PASS
+    assert "JWT VC issuer metadata" in online.check("issuer-key").detail
+    offline = verify(js_https_issued, VerifyOptions(now=NOW))
+    assert offline.check("issuer-key").status == UNCHECKED  # never a bad signature
+    assert offline.check("proof").status == UNCHECKED
+    wrong = {"issuer": HTTPS_ISSUER, "jwks": {"keys": [public | {"kid": "another"}]}}
+    metadata.update(wrong)
+    assert (
+        verify(js_https_issued, VerifyOptions(resolver=DidResolver(fetch), now=NOW))
+        .check("issuer-key")
+        .status
+        == FAIL
+    )

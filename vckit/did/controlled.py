@@ -129,3 +129,70 @@ def _standalone_method(
     except KeyFormatError as exc:
         raise DidResolutionError(f"the key at {url}: {exc}") from exc
     return controller, VerificationMethod(url, str(method.get("type")), base, public)
+
+
+# --- JWT VC issuer metadata (SD-JWT VC §5, an https ``iss``) -------------------------------
+
+
+def issuer_metadata_url(issuer: str) -> str:
+    """SD-JWT VC "JWT VC Issuer Metadata" §5.1: ``/.well-known/jwt-vc-issuer`` inserted between
+    the host and the path of the ``iss`` URL (``https://example.com/tenant/1`` ->
+    ``https://example.com/.well-known/jwt-vc-issuer/tenant/1``)."""
+    check_url(issuer)
+    parts = urlsplit(issuer)
+    if parts.query or parts.fragment:
+        raise InvalidDidError(f"an issuer URL with a query or fragment has no metadata: {issuer}")
+    path = parts.path.rstrip("/")
+    return f"https://{parts.netloc}/.well-known/jwt-vc-issuer{path}"
+
+
+def issuer_metadata_keys(
+    issuer: str, fetch: Fetch | None, limit: int
+) -> list[tuple[str | None, PublicKey]]:
+    """The keys an https issuer publishes in its JWT VC issuer metadata (``jwks`` inline or at
+    ``jwks_uri``), with their ``kid``. The metadata's ``issuer`` must be ``issuer`` (§5.3)."""
+    url = issuer_metadata_url(issuer)
+    metadata = _load_json(url, fetch, limit)
+    if metadata.get("issuer") != issuer:
+        raise DidResolutionError(f"the metadata at {url} is not {issuer}'s")
+    jwks = metadata.get("jwks")
+    if jwks is None and is_https_url(metadata.get("jwks_uri")):
+        jwks_url = str(metadata["jwks_uri"])
+        check_url(jwks_url)
+        jwks = _load_json(jwks_url, fetch, limit)
+    keys = jwks.get("keys") if isinstance(jwks, dict) else None
+    if not isinstance(keys, list):
+        raise DidResolutionError(f"the metadata at {url} publishes no JWK Set")
+    found: list[tuple[str | None, PublicKey]] = []
+    for jwk in keys[:MAX_METADATA_KEYS]:
+        if not isinstance(jwk, dict) or "d" in jwk:
+            continue
+        try:
+            public = PublicKey.from_jwk(jwk)
+        except KeyFormatError:
+            continue
+        kid = jwk.get("kid")
+        found.append((kid if isinstance(kid, str) else None, public))
+    return found
+
+
+MAX_METADATA_KEYS = 50
+
+
+def _load_json(url: str, fetch: Fetch | None, limit: int) -> dict[str, Any]:
+    """Fetch ``url`` and read one JSON object (no ``id`` rule: metadata is not a document)."""
+    if fetch is None:
+        raise DidFetchNotAllowedError(f"the issuer's metadata is at {url}: fetching is off")
+    try:
+        body = fetch(url)
+    except Exception as exc:  # the caller's fetch may raise anything
+        raise DidResolutionError(f"fetching {url} failed: {exc}") from exc
+    if not isinstance(body, bytes | bytearray) or len(body) > limit:
+        raise DidResolutionError(f"the answer from {url} is not bytes of at most {limit}")
+    try:
+        document = parse_json(bytes(body).decode("utf-8"))
+    except (UnicodeDecodeError, InputError) as exc:
+        raise DidResolutionError(f"the answer from {url} is not JSON: {exc}") from exc
+    if not isinstance(document, dict):
+        raise DidResolutionError(f"the answer from {url} is not a JSON object")
+    return document

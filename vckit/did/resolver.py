@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from vckit.did.controlled import is_https_url, retrieve_method
+from vckit.did.controlled import is_https_url, issuer_metadata_keys, retrieve_method
 from vckit.did.document import (
     RELATIONSHIPS,
     DidDocument,
@@ -264,3 +264,8 @@ class DidResolver:
         if not fragment:
             raise InvalidDidError(f"{vm_url[:120]!r} names a DID, not one of its methods (#...)")
         return document, document.find(vm_url)
+
+    def issuer_keys(self, issuer: str) -> list[tuple[str | None, PublicKey]]:
+        """The keys (with their ``kid``) an https issuer publishes in its JWT VC issuer
+        metadata (:func:`vckit.did.controlled.issuer_metadata_keys`), fetched like did:web."""
+        return issuer_metadata_keys(issuer, self._fetch, self._max_document_bytes)

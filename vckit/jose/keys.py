@@ -143,6 +143,8 @@ def find_issuer_key(
     JwtKeyError only for a header that is malformed or hostile (``jku``, a private ``jwk``)."""
     carried = embedded_keys(header)
     url = kid_url(header, issuer)
+    if url is None and is_https_url(issuer):
+        return _from_issuer_metadata(header, issuer, resolver, carried)
     if url is None:
         if carried:
             name, public = carried[0]
@@ -152,6 +154,8 @@ def find_issuer_key(
             why = "the JOSE header has no 'kid' (and no 'jwk'): the key cannot be looked up"
             return IssuerKey(None, None, Check("issuer-key", FAIL, why), JwtKeyError(why))
         url = issuer
+    if is_https_url(issuer) and not url.startswith("did:") and not is_https_url(url):
+        return _from_issuer_metadata(header, issuer, resolver, carried)
     if not url.startswith("did:") and not is_https_url(url):
         why = f"kid {url[:120]!r} is neither a DID URL nor an https URL"
         if carried:
@@ -173,6 +177,35 @@ def find_issuer_key(
     binding = _binding(document.id, document.allows(method.id, purpose), method.id, issuer, purpose)
     error = None if binding.status == PASS else JwtKeyError(binding.detail)
     return IssuerKey(method.public_key, method.id, binding, error)
+
+
+def _from_issuer_metadata(
+    header: Mapping[str, Any],
+    issuer: str,
+    resolver: DidResolver,
+    carried: list[tuple[str, PublicKey]],
+) -> IssuerKey:
+    """An https issuer whose ``kid`` is not a URL: its JWT VC issuer metadata (SD-JWT VC §5)
+    lists its keys; the one with this ``kid`` (or the only one) is the issuer's."""
+    kid = header.get("kid")
+    try:
+        keys = resolver.issuer_keys(issuer)
+    except VckitError as exc:
+        return _unresolved(f"{issuer} (JWT VC issuer metadata)", issuer, exc, carried)
+    matching = [public for named, public in keys if kid is None or named == kid]
+    if kid is None and len(matching) != 1:
+        matching = []
+    if not matching:
+        why = f"{issuer}'s JWT VC issuer metadata lists no key {kid!r}"
+        return IssuerKey(None, None, Check("issuer-key", FAIL, why), JwtKeyError(why))
+    public = matching[0]
+    for name, key in carried:
+        if key != public:
+            why = f"embedded key not controlled by issuer (header {name!r})"
+            return IssuerKey(None, None, Check("issuer-key", FAIL, why), JwtKeyError(why))
+    what = f"key {kid!r}" if kid is not None else "the key"
+    binding = Check("issuer-key", PASS, f"{what} is published in {issuer}'s JWT VC issuer metadata")
+    return IssuerKey(public, f"{issuer}#{kid or ''}", binding)
 
 
 def _binding(document_id: str, listed: bool, method_id: str, issuer: str, purpose: str) -> Check:
