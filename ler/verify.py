@@ -45,10 +45,21 @@ def _parse_now(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+PART_WORDS = {
+    "endorsement": "endorsement",
+    "nested": "nested credential",
+    "refreshed": "refreshed copy",
+    "original": "original copy",
+}
+
+
 def print_report(report: Report, indent: str = "") -> None:
+    """The report as a tree: its checks, then the credentials and parts inside it."""
     print(f"{indent}{report.kind} ({report.format}): {report.verdict.upper()}")
     for check in report.checks:
         print(f"{indent}  [{MARKS[check.status]}] {check.title}: {check.detail}")
+    for note in report.notes:
+        print(f"{indent}  note: {note}")
     if report.disclosure is not None:
         shown = report.disclosure
         withheld = "not revealed" if shown.withheld is None else str(shown.withheld)
@@ -58,6 +69,10 @@ def print_report(report: Report, indent: str = "") -> None:
     for number, inner in enumerate(report.credentials, 1):
         print(f"{indent}  credential {number}:")
         print_report(inner, indent + "    ")
+    for part in report.parts:
+        where = f" at {part.where}" if part.where else ""
+        print(f"{indent}  {PART_WORDS[part.role]}{where} (its own verdict):")
+        print_report(part.report, indent + "    ")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -72,6 +72,21 @@ CHECK_TITLES: dict[CheckId, str] = {
     "associations": "Its associations name achievements it holds",
 }
 CHECK_IDS: frozenset[str] = frozenset(get_args(CheckId))
+VALIDATION_CHECKS: frozenset[CheckId] = frozenset({"trusted-issuer", "requirements-met"})
+"""A verifier's own policy: which issuers it trusts, what a job asks for (validation)."""
+AUTHENTICITY_CHECKS: frozenset[CheckId] = frozenset(
+    {"proof", "issuer-key", "holder-key", "disclosures", "holder-binding"}
+)
+"""Who signed and that nothing changed: what "authentic" means in a report."""
+
+
+def _verdict_of(checks: list[Check]) -> CheckStatus:
+    statuses = [c.status for c in checks]
+    if FAIL in statuses:
+        return FAIL
+    if UNCHECKED in statuses or not statuses:
+        return UNCHECKED
+    return PASS
 
 
 def title_of(check_id: str) -> str:
@@ -168,12 +183,26 @@ class Report:
 
     @property
     def verdict(self) -> CheckStatus:
-        statuses = [c.status for c in self.all_checks()]
-        if FAIL in statuses:
-            return FAIL
-        if UNCHECKED in statuses or not statuses:
-            return UNCHECKED
-        return PASS
+        """Every check: a verifier's whole answer, its own policy (validation) included."""
+        return _verdict_of(self.all_checks())
+
+    @property
+    def verification(self) -> CheckStatus:
+        """The verdict of *verification* alone: authentic, intact, timely, not revoked,
+        conformant (VC Data Model 2.0 §7.1; OB 3.0 "Verification and Validation"). A
+        verifier's *validation* (whom it trusts, what a job needs, :data:`VALIDATION_CHECKS`)
+        is left out: an authentic credential from an issuer a registry does not list is
+        verified, and not accredited."""
+        return _verdict_of([c for c in self.all_checks() if c.id not in VALIDATION_CHECKS])
+
+    @property
+    def authentic(self) -> bool:
+        """The signatures and keys hold and the document is what was signed: every proof and
+        key check passed, and nothing about the document's form or disclosures failed. An
+        authentic credential may still be expired, revoked or not conformant."""
+        checks = self.all_checks()
+        keys = [c for c in checks if c.id in AUTHENTICITY_CHECKS]
+        return bool(keys) and all(c.status == PASS for c in keys)
 
     def all_checks(self) -> list[Check]:
         """This report's checks followed by those of every credential inside it."""
