@@ -84,16 +84,35 @@ def check_proofs(
         return _refused(Check("proof", FAIL, f"more than {MAX_PROOFS} proofs"), "?")
     suites = ", ".join(str(p.get("cryptosuite") or p.get("type")) for p in proofs)
     proof_checks: list[Check] = []
-    key_checks: list[Check] = []
+    found: list[_OneProof] = []
     for proof in proofs:
-        proof_check, key_check = _check_one_proof(
-            document, proof, purpose, controller, resolver, loader
-        )
+        one = _check_one_proof(document, proof, purpose, controller, resolver, loader)
+        proof_check = one.proof
         if ecdsa_sd.proof_kind(proof) == "base" and not accept_base_proofs:
             proof_check = Check("proof", FAIL, BASE_PROOF_REFUSED)
         proof_checks.append(_expiry_check(proof, now) or proof_check)
-        key_checks.append(key_check)
-    return ProofFinding(_combine(proof_checks), _combine(key_checks), suites, tuple(proofs))
+        found.append(one)
+    return ProofFinding(_combine(proof_checks), _issuer_key(found), suites, tuple(proofs))
+
+
+@dataclass(frozen=True)
+class _OneProof:
+    proof: Check
+    key: Check
+    witness: bool = False
+    """Made by someone other than the issuer (holder), with a key its own controller lists
+    for the purpose: a valid proof, just not the issuer's."""
+
+
+def _issuer_key(found: list[_OneProof]) -> Check:
+    """A proof set or chain needs one proof by the issuer (holder); the others may be witnesses
+    (VC Data Integrity 1.0 §2.1.1-2.1.2: anyone may add a proof to a set or chain)."""
+    own = [one.key for one in found if one.key.status == PASS]
+    others = [one for one in found if one.key.status != PASS]
+    if len(found) == 1 or not own or not all(one.witness for one in others):
+        return _combine([one.key for one in found])
+    extra = f"; and {len(others)} witness proof(s) by others" if others else ""
+    return Check(own[0].id, PASS, own[0].detail + extra)
 
 
 def _expiry_check(proof: Mapping[str, Any], now: datetime) -> Check | None:
@@ -124,18 +143,20 @@ def _check_one_proof(
     controller: str | None,
     resolver: DidResolver,
     loader: SealedLoader | None,
-) -> tuple[Check, Check]:
+) -> _OneProof:
     vm_id = proof.get("verificationMethod")
     if not isinstance(vm_id, str):
         bad = "the proof names no verificationMethod"
-        return Check("proof", FAIL, bad), Check("issuer-key", FAIL, bad)
+        return _OneProof(Check("proof", FAIL, bad), Check("issuer-key", FAIL, bad))
     try:
         did_document, method = resolver.resolve_method(vm_id)
     except VckitError as exc:
-        return _unresolved(document, proof, vm_id, exc, loader)
+        return _OneProof(*_unresolved(document, proof, vm_id, exc, loader))
     proof_check = _signature_check(document, proof, method.public_key, loader)
     key_check = _key_control_check(proof, did_document, method.id, purpose, controller)
-    return proof_check, key_check
+    authorized = proof.get("proofPurpose") == purpose and did_document.allows(method.id, purpose)
+    witness = authorized and did_document.id != controller
+    return _OneProof(proof_check, key_check, witness)
 
 
 def _unresolved(

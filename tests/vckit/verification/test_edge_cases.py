@@ -157,3 +157,22 @@ def test_issuer_that_is_not_a_did_cannot_be_tied_to_the_key() -> None:
     assert status_of(report, "proof") == PASS
     assert status_of(report, "issuer-key") == UNCHECKED
     assert report.verdict == UNCHECKED
+
+
+def test_a_witness_proof_beside_the_issuers_is_accepted_and_named() -> None:
+    """VC Data Integrity §2.1.1-2.1.2: a proof set or chain may hold proofs by others; one
+    proof by the issuer is what ties the credential to it (the W3C suites' proof chain)."""
+    unsigned = s.ob3_credential(s.did_of(s.ISSUER), s.did_of(s.HOLDER))
+    by_issuer = data_integrity.sign(unsigned, s.ISSUER, verification_method=s.vm_of(s.ISSUER))
+    witnessed = data_integrity.sign(by_issuer, s.OTHER, verification_method=s.vm_of(s.OTHER))
+    report = verify(witnessed, OPTIONS)
+    assert report.check("issuer-key").status == PASS
+    assert "1 witness proof(s)" in report.check("issuer-key").detail
+    assert report.check("proof").status == PASS
+
+
+def test_proofs_by_others_alone_do_not_make_the_issuers_credential() -> None:
+    unsigned = s.ob3_credential(s.did_of(s.ISSUER), s.did_of(s.HOLDER))
+    by_other = data_integrity.sign(unsigned, s.OTHER, verification_method=s.vm_of(s.OTHER))
+    twice = data_integrity.sign(by_other, s.HOLDER, verification_method=s.vm_of(s.HOLDER))
+    assert verify(twice, OPTIONS).check("issuer-key").status == FAIL
