@@ -21,7 +21,13 @@ from vckit.verification.sdjwt import verify_sd_jwt
 def verify_credential_value(item: object, options: VerifyOptions) -> Report:
     """A presentation's ``verifiableCredential`` entry: an object or a string."""
     if isinstance(item, str):
-        return verify_credential_input(read_input(item), options)
+        parsed = read_input(item)
+        if parsed.format == "json":  # VC 2.0 §4.13: a credential in a presentation is an object
+            raise UnsupportedFormatError(
+                "a credential given as a string must be a JWT or an SD-JWT; a JSON credential "
+                "is an object"
+            )
+        return verify_credential_input(parsed, options)
     if not isinstance(item, Mapping):
         raise UnsupportedFormatError("a verifiableCredential entry is not an object")
     if "EnvelopedVerifiableCredential" in types_of(item):

@@ -176,3 +176,21 @@ def test_proofs_by_others_alone_do_not_make_the_issuers_credential() -> None:
     by_other = data_integrity.sign(unsigned, s.OTHER, verification_method=s.vm_of(s.OTHER))
     twice = data_integrity.sign(by_other, s.HOLDER, verification_method=s.vm_of(s.HOLDER))
     assert verify(twice, OPTIONS).check("issuer-key").status == FAIL
+
+
+def test_a_json_credential_given_as_a_string_in_a_presentation_is_refused() -> None:
+    """VC 2.0 §4.13: a presentation's credentials are objects, or enveloped / JWT strings."""
+    import json
+
+    credential = data_integrity.sign(
+        s.ob3_credential(s.did_of(s.ISSUER), s.did_of(s.HOLDER)),
+        s.ISSUER,
+        verification_method=s.vm_of(s.ISSUER),
+    )
+    presentation = build_presentation([json.dumps(credential)], holder=s.did_of(s.HOLDER))
+    signed = sign_presentation(
+        presentation, s.HOLDER, verification_method=s.vm_of(s.HOLDER), challenge="c"
+    )
+    [inner] = verify(signed, OPTIONS).credentials
+    assert inner.check("format").status == FAIL
+    assert "must be a JWT or an SD-JWT" in inner.check("format").detail
