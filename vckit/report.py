@@ -81,7 +81,7 @@ AUTHENTICITY_CHECKS: frozenset[CheckId] = frozenset(
 
 
 def _verdict_of(checks: list[Check]) -> CheckStatus:
-    statuses = [c.status for c in checks]
+    statuses = [c.status for c in checks if not c.advisory]
     if FAIL in statuses:
         return FAIL
     if UNCHECKED in statuses or not statuses:
@@ -103,18 +103,24 @@ def as_check_id(value: object) -> CheckId:
 
 @dataclass(frozen=True)
 class Check:
-    """One named check: ``id`` is stable (see ``CHECK_TITLES``), ``detail`` is for people."""
+    """One named check: ``id`` is stable (see ``CHECK_TITLES``), ``detail`` is for people.
+    An ``advisory`` check is reported and does not count towards any verdict: what the
+    verifier was not asked to require (holder binding on a bare presentation)."""
 
     id: CheckId
     status: CheckStatus
     detail: str
+    advisory: bool = False
 
     @property
     def title(self) -> str:
         return CHECK_TITLES[self.id]
 
-    def to_json(self) -> dict[str, str]:
-        return {"id": self.id, "status": self.status, "detail": self.detail}
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "status": self.status, "detail": self.detail}
+        if self.advisory:
+            out["advisory"] = True
+        return out
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,11 @@ class VerifyOptions:
     domain: str | None = None
     loader: SealedLoader | None = None
     check_status: bool = True
+    require_holder_binding: bool = True
+    """A presentation's holder must have signed it and be the subject of its credentials. The
+    VC Data Model leaves holder binding to the verifier (§5.8, "Holder binding is ... outside
+    the scope"): a bare VC-API verification turns it off, and the check is then reported as
+    advisory."""
     accept_base_proofs: bool = False
     """An ecdsa-sd-2023 *base* proof is the issuer's to the holder, who checks it on receipt
     (the holder's base proof verification) and derives from it; a verifier

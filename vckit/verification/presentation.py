@@ -50,6 +50,13 @@ def holder_binding(holder: str | None, finding: ProofFinding, inner: Sequence[Re
     return Check("holder-binding", PASS, f"signed by {holder}, the subject of every credential")
 
 
+def _as_required(check: Check, options: VerifyOptions) -> Check:
+    if options.require_holder_binding or check.status == PASS:
+        return check
+    note = f"{check.detail} (reported; holder binding was not required)"
+    return Check(check.id, check.status, note, advisory=True)
+
+
 def binding_checks(finding: ProofFinding, challenge: str | None, domain: str | None) -> list[Check]:
     """``challenge`` and ``domain`` of every proof that verified, against the expected ones."""
     return [_expect("challenge", finding, challenge), _expect("domain", finding, domain)]
@@ -108,7 +115,7 @@ def verify_presentation(presentation: Mapping[str, Any], options: VerifyOptions)
     own = [
         finding.proof,
         Check("holder-key", finding.key.status, finding.key.detail),
-        holder_binding(holder_id, finding, inner),
+        _as_required(holder_binding(holder_id, finding, inner), options),
         *binding_checks(finding, options.challenge, options.domain),
     ]
     return Report(
