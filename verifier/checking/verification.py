@@ -45,6 +45,7 @@ def options_for(
     now: datetime | None = None,
     status_fetch: Fetch | None = None,
     registry: Registry | None = None,
+    require_holder_binding: bool = True,
 ) -> VerifyOptions:
     """Verify options from the settings: what may be fetched (through ``fetch``, by default
     the network fetcher), and what the caller expects. With a registry, its ``alwaysDiscloses``
@@ -58,6 +59,7 @@ def options_for(
         domain=domain,
         now=now,
         always_disclosed=registry.always_disclosed if registry is not None else None,
+        require_holder_binding=require_holder_binding,
     )
 
 
@@ -87,7 +89,12 @@ class Verifier:
             object.__setattr__(self, "status_fetch", cache)
 
     def options(
-        self, now: datetime, *, challenge: str | None = None, domain: str | None = None
+        self,
+        now: datetime,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        require_holder_binding: bool = True,
     ) -> VerifyOptions:
         """The verify options of this verifier (its DID resolver, status fetch) at ``now``."""
         return options_for(
@@ -98,6 +105,7 @@ class Verifier:
             now=now,
             status_fetch=self.status_fetch,
             registry=self.registry,
+            require_holder_binding=require_holder_binding,
         )
 
     def verify(
@@ -108,12 +116,17 @@ class Verifier:
         domain: str | None = None,
         requirements: policy.Requirements | None = None,
         now: datetime | None = None,
+        require_holder_binding: bool = True,
     ) -> Report:
         """Verify a credential or presentation, then add the policy checks: trusted-issuer
-        when there is a registry, requirements-met when ``requirements`` are given.
+        when there is a registry, requirements-met when ``requirements`` are given. Holder
+        binding is required unless the caller says otherwise (a bare VC-API verification).
         Raises ``vckit.errors.InputError`` if the input is unusable."""
         now = now or (self.clock or _utc_now)()
-        report = verify(data, self.options(now, challenge=challenge, domain=domain))
+        options = self.options(
+            now, challenge=challenge, domain=domain, require_holder_binding=require_holder_binding
+        )
+        report = verify(data, options)
         return policy.evaluate(report, requirements, self.registry, now)
 
 

@@ -5,8 +5,21 @@ answer is JSON.
   an SD-JWT, or a VC-API ``EnvelopedVerifiableCredential``)
 * ``POST /presentations/verify``  ``{"verifiablePresentation", "options"?}``
 
-A credential that fails verification is a 422 problem carrying the whole result; input
-that cannot be verified (:class:`vckit.errors.InputError`) is a 422 problem (``app.py``).
+How a report becomes an answer (the README's table): *verification* (authentic, intact, in
+its validity period, not revoked, conformant) decides ``verified``; the verifier's own policy
+(the registry's ``trusted-issuer``, a job's ``requirements-met``) is *validation*, reported
+beside it in ``validation`` and never making an authentic credential unverified.
+
+- a verification check that failed: 422 problem+json ``verification-failed`` with the result;
+- a proof that could not be checked at all (unknown cryptosuite, no key): 422
+  ``proof-not-verifiable`` with the result;
+- otherwise 200 ``{"verified", "checks", "warnings", "errors", "validation", "report"}``:
+  ``verified`` is true only when every verification check passed; a status that could not be
+  checked is a warning and ``verified`` false.
+
+Input that cannot be verified at all (:class:`vckit.errors.InputError`, a JSON credential
+sent as a string) is a 422 problem too. Holder binding is reported, not required, unless
+``options.requireHolderBinding`` is true (VC Data Model 2.0 §5.8 leaves it to the verifier).
 """
 
 from __future__ import annotations
@@ -20,6 +33,7 @@ from pydantic import BaseModel, ConfigDict
 from servicekit.json_route import api_router
 from servicekit.problems import Problem
 from vckit.credential import types_of
+from vckit.report import FAIL, PASS, UNCHECKED, VALIDATION_CHECKS
 from vckit.verification.jwt import enveloped_token
 from verifier.checking.verification import Verifier
 from verifier.web.deps import VerifierDep
@@ -44,6 +58,7 @@ class VerifyOptions(BaseModel):
 
     challenge: str | None = None
     domain: str | None = None
+    requireHolderBinding: bool = False
 
 
 class VerifyCredential(BaseModel):
@@ -89,30 +104,45 @@ async def _verify(
     options = options or VerifyOptions()
     # CPU-bound (and may fetch): off the event loop, so one request does not stall the rest
     report = await run_in_threadpool(
-        verifier.verify, item, challenge=options.challenge, domain=options.domain
+        verifier.verify,
+        item,
+        challenge=options.challenge,
+        domain=options.domain,
+        require_holder_binding=options.requireHolderBinding,
     )
+    checks = [c for c in report.all_checks() if not c.advisory]
+    verification = [c for c in checks if c.id not in VALIDATION_CHECKS]
     result: dict[str, Any] = {
-        "verified": report.verdict == "pass",
-        "checks": [c.id for c in report.all_checks() if c.status == "pass"],
-        "warnings": [c.to_json() for c in report.all_checks() if c.status == "could-not-check"],
-        "errors": [c.to_json() for c in report.all_checks() if c.status == "fail"],
+        "verified": report.verification == PASS,
+        "checks": [c.id for c in verification if c.status == PASS],
+        "warnings": [c.to_json() for c in verification if c.status == UNCHECKED],
+        "errors": [c.to_json() for c in verification if c.status == FAIL],
+        "validation": [c.to_json() for c in checks if c.id in VALIDATION_CHECKS],
         "report": report.to_json(),
     }
-    if report.verdict == "fail":
-        raise Problem(
-            422, "Verification failed", _first_failure(result), "verification-failed", **result
-        )
+    if result["errors"]:
+        first = result["errors"][0]
+        detail = f"{first['id']}: {first['detail']}"
+        raise Problem(422, "Verification failed", detail, "verification-failed", **result)
+    unverifiable = [c for c in verification if c.id == "proof" and c.status == UNCHECKED]
+    if unverifiable:
+        detail = f"proof: {unverifiable[0].detail}"
+        raise Problem(422, "Proof could not be verified", detail, "proof-not-verifiable", **result)
     return JSONResponse(result)
 
 
-def _first_failure(result: dict[str, Any]) -> str:
-    errors = result["errors"]
-    return f"{errors[0]['id']}: {errors[0]['detail']}" if errors else "verification failed"
+def _json_string(item: dict[str, Any] | str) -> None:
+    """VC 2.0 / VC-API: a credential is an object, or a JWT / SD-JWT string; a JSON document
+    sent as a string is refused, not parsed."""
+    if isinstance(item, str) and item.lstrip().startswith(("{", "[")):
+        detail = "a credential given as a string must be a JWT or an SD-JWT, not JSON text"
+        raise Problem(422, "Unusable input", detail, "unsupported-format")
 
 
 @router.post("/credentials/verify", summary="Verify a credential (W3C VC-API)")
 async def credentials_verify(body: VerifyCredential, verifier: VerifierDep) -> Response:
     item = body.verifiableCredential
+    _json_string(item)
     if isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
         # VC-API VerifyEnvelopedCredentialRequest: verified as the JWT / SD-JWT inside
         item = enveloped_token(item)
@@ -121,4 +151,5 @@ async def credentials_verify(body: VerifyCredential, verifier: VerifierDep) -> R
 
 @router.post("/presentations/verify", summary="Verify a presentation (W3C VC-API)")
 async def presentations_verify(body: VerifyPresentation, verifier: VerifierDep) -> Response:
+    _json_string(body.verifiablePresentation)
     return await _verify(verifier, body.verifiablePresentation, body.options)
