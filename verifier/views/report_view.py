@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vckit.report import PASS, Report
+from vckit.report import PASS, Part, Report
 from verifier.views.disclosure_view import DisclosureView, disclosure_view
 
 RESULT_WORDS: dict[str, str] = {
@@ -25,13 +25,6 @@ HEADLINES: dict[str, str] = {
     "pass": "Verified: you can rely on this {kind}",
     "fail": "Not verified: do not rely on this {kind}",
     "could-not-check": "Not fully checked: some checks could not be run",
-}
-# Checks made by this verifier rather than vckit (vckit.report.CHECK_TITLES has the rest).
-OWN_TITLES: dict[str, str] = {
-    "state": "Answers a request this verifier made",
-    "nonce": "Request fresh and answered once",
-    "vp-token": "Answers what was asked",
-    "same-holder": "All presentations from one holder",
 }
 MAX_VALUE_CHARS = 160
 MAX_FIELDS = 200
@@ -55,6 +48,27 @@ class Skill:
     url: str | None
 
 
+PART_WORDS: dict[str, str] = {
+    "endorsement": "Endorsement",
+    "nested": "Credential inside it",
+    "refreshed": "Newer copy from the issuer",
+    "original": "The copy that was sent",
+}
+
+
+@dataclass(frozen=True)
+class PartView:
+    """A credential found inside another (an endorsement, a CLR's course): its own verdict."""
+
+    role: str
+    where: str
+    name: str
+    issuer: str
+    verdict: str
+    result: str
+    rows: tuple[Row, ...]
+
+
 @dataclass(frozen=True)
 class SharedCredential:
     """One credential as shared: who says what about whom, and every field disclosed."""
@@ -75,6 +89,8 @@ class SharedCredential:
     valid_until: str
     fields: tuple[tuple[str, str], ...]
     disclosure: DisclosureView | None = None  # selective disclosure: revealed and withheld
+    parts: tuple[PartView, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,7 +161,7 @@ def _holder(report: Report) -> tuple[str, str]:
 
 def _rows(report: Report, scope: str) -> list[Row]:
     return [
-        Row(scope, c.id, OWN_TITLES.get(c.id, c.title), c.status, RESULT_WORDS[c.status], c.detail)
+        Row(scope, c.id, c.title, c.status, RESULT_WORDS[c.status], c.detail)
         for c in report.checks
     ]
 
@@ -172,6 +188,23 @@ def _shared(label: str, report: Report) -> SharedCredential:
         valid_until=_text(doc.get("validUntil")),
         fields=tuple(disclosed_fields(doc)),
         disclosure=disclosure_view(report),
+        parts=tuple(_part(part) for part in report.parts),
+        notes=report.notes,
+    )
+
+
+def _part(part: Part) -> PartView:
+    doc: Mapping[str, Any] = part.report.document or {}
+    issuer = doc.get("issuer")
+    achievement = _mapping(_first(doc.get("credentialSubject")).get("achievement"))
+    return PartView(
+        role=PART_WORDS[part.role],
+        where=part.where,
+        name=_text(doc.get("name")) or _text(achievement.get("name")) or "(no name)",
+        issuer=_text(_mapping(issuer).get("name")) or _id_of(issuer),
+        verdict=part.report.verdict,
+        result=RESULT_WORDS[part.report.verdict],
+        rows=tuple(_rows(part.report, PART_WORDS[part.role])),
     )
 
 

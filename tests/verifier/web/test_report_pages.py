@@ -303,3 +303,15 @@ def test_home_offers_the_three_ways_in(plain: TestClient) -> None:
     for label in ("Paste it", "Upload a file", "Open a link"):
         assert f"<legend>{label}</legend>" in page
     assert 'type="url" id="link" name="link"' in page
+
+
+def test_a_clr_shows_the_credential_inside_it_with_its_own_verdict(verifier: TestClient) -> None:
+    """1EdTech's signed CLR 2.0 vector: the report page shows the tree (issue 12)."""
+    from tests.paths import VECTORS
+
+    vector = VECTORS / "data-integrity" / "1edtech-clr2-eddsa-rdfc-2022" / "signed.json"
+    clr = vector.read_text()
+    page = verifier.post("/", data={"document": clr})
+    assert page.status_code == 200
+    assert "Credential inside it: Example University Degree, by Example University" in page.text
+    assert "The credentials it holds verify" in page.text
