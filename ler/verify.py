@@ -81,6 +81,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     options = VerifyOptions(
         resolver=DidResolver(fetch if args.allow_did_web else None),
         fetch_status_list=fetch if args.allow_status_fetch else None,
+        fetch_refresh=fetch if args.allow_refresh else None,
         now=_parse_now(args.now),
         challenge=args.challenge,
         domain=args.domain,
@@ -112,6 +113,11 @@ def add_parser(sub: Any) -> None:
     v.add_argument("--json", action="store_true", help="print the report as JSON")
     v.add_argument("--allow-did-web", action="store_true", help="fetch did:web documents")
     v.add_argument("--allow-status-fetch", action="store_true", help="fetch status lists")
+    v.add_argument(
+        "--allow-refresh",
+        action="store_true",
+        help="fetch a newer copy from a 1EdTechCredentialRefresh service (after the proof)",
+    )
     v.add_argument(
         "--allow-http-localhost", action="store_true", help="allow plain http to localhost"
     )

@@ -11,6 +11,7 @@
 ``LER_STATUS_CACHE``          seconds a fetched status list is reused (default 60; 0: never)
 ``LER_ALLOW_DID_WEB``         resolve did:web (1/0)
 ``LER_ALLOW_STATUS_FETCH``    fetch status lists (1/0)
+``LER_ALLOW_REFRESH``         call a credential's 1EdTechCredentialRefresh service (1/0, default 0)
 ``LER_ALLOW_HTTP_LOCALHOST``  plain http to loopback, for the local demo (1/0)
 ``LER_ALLOW_PRIVATE``         let fetches reach private addresses (1/0)
 ``LER_DEMO_SEED``             seed the demo job at start (1/0, default 0; ``ler up`` sets 1)
@@ -33,6 +34,7 @@ class Settings:
     registry_file: Path | None = None
     allow_did_web: bool = True
     allow_status_fetch: bool = True
+    allow_refresh: bool = False
     allow_http_localhost: bool = True
     allow_private: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
@@ -63,6 +65,7 @@ class Settings:
             registry_file=Path(registry) if registry else None,
             allow_did_web=flag("LER_ALLOW_DID_WEB", cls.allow_did_web),
             allow_status_fetch=flag("LER_ALLOW_STATUS_FETCH", cls.allow_status_fetch),
+            allow_refresh=flag("LER_ALLOW_REFRESH", cls.allow_refresh),
             allow_http_localhost=flag("LER_ALLOW_HTTP_LOCALHOST", cls.allow_http_localhost),
             allow_private=flag("LER_ALLOW_PRIVATE", cls.allow_private),
             data_dir=Path(os.environ.get("LER_DATA_DIR", "var")) / "verifier",

@@ -33,6 +33,7 @@ from vckit.verification.options import VerifyOptions
 StatusFetch = Callable[[str], Mapping[str, Any]]
 """Given a status list credential URL, return that credential *verified* (or raise)."""
 
+NOT_CONFORMANT = "not conformant to 1EdTech's OB 3.0 schema (a matter of form, not of who signed)"
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 REVOKING_PURPOSES = frozenset({"revocation", "suspension"})
 """Purposes whose set bit makes a credential fail; a ``message`` bit only informs."""
@@ -215,7 +216,7 @@ def schema(credential: Mapping[str, Any]) -> Check | None:
         return Check("schema", PASS, "valid against the OB 3.0 AchievementCredential schema")
     shown = "; ".join(f"{p.path or '/'}: {p.message}" for p in problems[:5])
     more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-    return Check("schema", FAIL, shown + more)
+    return Check("schema", FAIL, f"{NOT_CONFORMANT}: {shown}{more}")
 
 
 # --- all of them ------------------------------------------------------------------------------

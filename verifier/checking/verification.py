@@ -55,6 +55,7 @@ def options_for(
     return VerifyOptions(
         resolver=DidResolver(fetch if settings.allow_did_web else None),
         fetch_status_list=(status_fetch or fetch) if settings.allow_status_fetch else None,
+        fetch_refresh=fetch if settings.allow_refresh else None,
         challenge=challenge,
         domain=domain,
         now=now,

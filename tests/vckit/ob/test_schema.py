@@ -338,3 +338,31 @@ def test_unknown_kind_is_bad_input() -> None:
 
 def test_a_non_object_is_one_problem_at_the_root() -> None:
     assert validate([1, 2]) == [SchemaProblem("", "[1, 2] is not of type 'object'")]  # type: ignore[arg-type]
+
+
+# --- the formal schema and the JSON-LD adaptation vckit uses -------------------------------
+
+FORMAL = json.loads((VECTORS / "ob3-schemas" / "achievementcredential.schema.json").read_text())
+ACHIEVEMENT_SAMPLES = [name for name in OB_SAMPLES if name != "endorsement"]
+
+
+def formal_problems(document: dict[str, Any]) -> list[str]:
+    checker = validator_for(FORMAL)(FORMAL)
+    return sorted("/".join(map(str, e.absolute_path)) for e in checker.iter_errors(document))
+
+
+@pytest.mark.parametrize("name", ACHIEVEMENT_SAMPLES)
+def test_the_formal_schema_and_the_adaptation_agree_on_1edtechs_samples(name: str) -> None:
+    document = sample(name)
+    assert formal_problems(document) == [] and validate(document) == []
+
+
+def test_the_formal_schema_refuses_1edtechs_signed_vector_only_for_its_single_proof() -> None:
+    """Why vckit validates with the JSON-LD adaptation: JSON-LD writes a one-element array as
+    a single value, and 1EdTech's own signed vector does so for ``proof``."""
+    signed = json.loads(
+        (VECTORS / "data-integrity" / "1edtech-ob3-eddsa-rdfc-2022" / "signed.json").read_text()
+    )
+    assert formal_problems(signed) == ["proof"]
+    assert validate(signed) == []
+    assert formal_problems({**signed, "proof": [signed["proof"]]}) == []
