@@ -4,7 +4,7 @@
 //
 // ops
 //   sign-credential     {credential, cryptosuite, key: {publicKeyMultibase, secretKeyMultibase},
-//                        created}                                   -> {document}
+//                        created, verificationMethod?}              -> {document}
 //   sign-presentation   {presentation, cryptosuite, key, created, challenge, domain?}
 //                                                                   -> {document}
 //   verify-credential   {credential, now?, purpose?: "credential-issuance" | "assertion-method"}
@@ -17,7 +17,8 @@
 //                                        statuses: [{statusPurpose, statusListIndex, set}],
 //                                        errors}
 //   canonize            {document}                                  -> {nquads}
-// The signing ops use a did:key: verification method did:key:<mb>#<mb>.
+// The signing ops use a did:key: verification method did:key:<mb>#<mb>, unless sign-credential
+// is given another verification method URL (its controller: the URL without the fragment).
 // verify-issued-credential checks a credential of a did:web issuer: `documents` holds the
 // issuer's DID document (under its DID) and its status list credentials (under their URLs),
 // fetched by the caller; the document loader serves those and nothing more (loader.mjs).
@@ -62,16 +63,18 @@ function verificationSuites() {
     ({verify}) => new DataIntegrityProof({cryptosuite: verify}));
 }
 
-async function signingSuite({cryptosuite, key, created}) {
+async function signingSuite({cryptosuite, key, created, verificationMethod}) {
   const entry = CRYPTOSUITES[cryptosuite];
   if(!entry) {
     throw new Error(`unsupported cryptosuite: ${cryptosuite}`);
   }
   const did = `did:key:${key.publicKeyMultibase}`;
+  // a did:key by default; or the caller's verification method URL (an https key, say)
+  const id = verificationMethod || `${did}#${key.publicKeyMultibase}`;
   const keyPair = await entry.keys.from({
     type: 'Multikey',
-    id: `${did}#${key.publicKeyMultibase}`,
-    controller: did,
+    id,
+    controller: id.split('#')[0],
     publicKeyMultibase: key.publicKeyMultibase,
     secretKeyMultibase: key.secretKeyMultibase
   });
@@ -99,8 +102,8 @@ async function checkBitstringStatus(options) {
 }
 
 const handlers = {
-  async 'sign-credential'({credential, cryptosuite, key, created}) {
-    const suite = await signingSuite({cryptosuite, key, created});
+  async 'sign-credential'({credential, cryptosuite, key, created, verificationMethod}) {
+    const suite = await signingSuite({cryptosuite, key, created, verificationMethod});
     const document = await vc.issue({
       credential: structuredClone(credential), suite, documentLoader, now: created
     });
