@@ -31,6 +31,8 @@ from vckit.keys.keypair import KeyKind
 FORMATS: dict[str, KeyKind] = {
     "eddsa-rdfc-2022": "Ed25519",
     "ecdsa-rdfc-2019": "P-256",
+    "eddsa-jcs-2022": "Ed25519",  # Data Integrity over the JSON text (JCS, RFC 8785)
+    "ecdsa-jcs-2019": "P-256",
     "vc-jwt": "P-256",  # VC-JOSE-COSE vc+jwt, ES256
     "ob3-jwt": "RSA",  # OB 3.0 §8.2 VC-JWT, RS256 (the algorithm every OB verifier supports)
     "ecdsa-sd-2023": "P-256",  # Data Integrity selective disclosure (issuer.issuing.sd_issue)

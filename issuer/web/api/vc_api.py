@@ -46,10 +46,25 @@ class IssueOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     credentialId: str | None = None
     mandatoryPointers: list[str] | None = None
-    cryptosuite: Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "ecdsa-sd-2023"] | None = None
-    format: Literal["eddsa-rdfc-2022", "ecdsa-rdfc-2019", "vc-jwt", "ob3-jwt", "ecdsa-sd-2023"] = (
-        "eddsa-rdfc-2022"
-    )
+    cryptosuite: (
+        Literal[
+            "eddsa-rdfc-2022",
+            "ecdsa-rdfc-2019",
+            "eddsa-jcs-2022",
+            "ecdsa-jcs-2019",
+            "ecdsa-sd-2023",
+        ]
+        | None
+    ) = None
+    format: Literal[
+        "eddsa-rdfc-2022",
+        "ecdsa-rdfc-2019",
+        "eddsa-jcs-2022",
+        "ecdsa-jcs-2019",
+        "vc-jwt",
+        "ob3-jwt",
+        "ecdsa-sd-2023",
+    ] = "eddsa-rdfc-2022"
     suspension: bool = False
 
 

@@ -27,6 +27,8 @@ from servicekit.problems import Problem
 FORMAT_NAMES = {
     "eddsa-rdfc-2022": "Data Integrity, eddsa-rdfc-2022 (Ed25519)",
     "ecdsa-rdfc-2019": "Data Integrity, ecdsa-rdfc-2019 (P-256)",
+    "eddsa-jcs-2022": "Data Integrity, eddsa-jcs-2022 (Ed25519; JSON text, no JSON-LD)",
+    "ecdsa-jcs-2019": "Data Integrity, ecdsa-jcs-2019 (P-256; JSON text, no JSON-LD)",
     "vc-jwt": "VC-JOSE-COSE JWT (ES256)",
     "ob3-jwt": "Open Badges 3.0 VC-JWT (RS256; DID recipients only)",
     "ecdsa-sd-2023": "Data Integrity, ecdsa-sd-2023 (P-256; the learner can hide fields)",
