@@ -5,14 +5,15 @@
 //
 // ops
 //   receive  {offer, txCode?, configurationId, holder: {publicKeyMultibase, secretKeyMultibase},
-//             proofNonce?}
+//             proofNonce?, proofKey?: 'did' | 'jwk'}
 //            OpenID4VCI 1.0 pre-authorized code flow, every step by the library's
 //            Openid4vciClient: resolveCredentialOffer (by value, or GET credential_offer_uri),
 //            resolveIssuerMetadata (issuer + authorization server metadata),
 //            retrievePreAuthorizedCodeAccessTokenFromOffer (tx_code when asked), requestNonce,
 //            createCredentialRequestJwtProof (typ openid4vci-proof+jwt, kid = the holder's
 //            did:key URL), retrieveCredentials (credential_configuration_id + proofs.jwt).
-//            proofNonce replaces the issuer's c_nonce in the proof (a negative case).
+//            proofNonce replaces the issuer's c_nonce in the proof (a negative case);
+//            proofKey 'jwk' gives the key itself in the proof (header jwk) instead of a kid.
 //            -> {ok: true, credentials, format, credentialIssuer, configurations, tokenType,
 //                txCodeAsked} | {ok: false, step, error: {error, error_description}, errors}
 //   resolve  {link}  -> {ok, request?, errors}: the library's parse + resolve of an OpenID4VP
@@ -27,7 +28,9 @@
 //            selectivePointers are given; a dc+sd-jwt: @sd-jwt/sd-jwt-vc present with a KB-JWT,
 //            EdDSA, nonce and aud = client_id), then createOpenid4vpAuthorizationResponse +
 //            submitOpenid4vpAuthorizationResponse (direct_post). nonce / domain replace the
-//            request's in the holder's proofs (negative cases).
+//            request's in the holder's proofs (negative cases). unsignedByReference: the
+//            request_uri of a redirect_uri: client is fetched and read outside the library
+//            (which refuses unsigned request objects) and handed to it by value.
 //            -> {ok: true, request, status, body, vpToken} | {ok: false, step, errors}
 //
 // The holder key is a did:key (Ed25519) handed in by the test (tests/vectors/interop/keys.json).
@@ -42,7 +45,9 @@ import {digest, generateSalt} from '@sd-jwt/crypto-nodejs';
 import {SDJwtVcInstance} from '@sd-jwt/sd-jwt-vc';
 
 import {errorMessages, runBatch} from './batch.mjs';
-import {callbacks, keyFromMultibase, oauthErrorOf, rawSign} from './openid4vc-common.mjs';
+import {
+  callbacks, keyFromMultibase, oauthErrorOf, publicJwk, rawSign
+} from './openid4vc-common.mjs';
 import {makeDocumentLoader} from './loader.mjs';
 
 const documentLoader = makeDocumentLoader();
@@ -62,7 +67,7 @@ async function stepwise(steps) {
   }
 }
 
-async function receive({offer, txCode, configurationId, holder, proofNonce}) {
+async function receive({offer, txCode, configurationId, holder, proofNonce, proofKey = 'did'}) {
   const key = await keyFromMultibase(holder);
   const client = new Openid4vciClient({callbacks: callbacks([key.jwk])});
   const result = await stepwise([
@@ -75,7 +80,9 @@ async function receive({offer, txCode, configurationId, holder, proofNonce}) {
     ['proof', ({metadata, nonce}) => client.createCredentialRequestJwtProof({
       issuerMetadata: metadata,
       credentialConfigurationId: configurationId,
-      signer: {method: 'did', didUrl: key.vm, alg: key.alg},
+      signer: proofKey === 'jwk' ?
+        {method: 'jwk', publicJwk: publicJwk(key.jwk), alg: key.alg} :
+        {method: 'did', didUrl: key.vm, alg: key.alg},
       nonce: proofNonce ?? nonce.c_nonce
     })],
     ['credential', ({metadata, token, proof}) => client.retrieveCredentials({
@@ -95,6 +102,7 @@ async function receive({offer, txCode, configurationId, holder, proofNonce}) {
     credentials: credential.credentialResponse.credentials.map(c => c.credential),
     format: supported[configurationId].format,
     credentialIssuer: metadata.credentialIssuer.credential_issuer,
+    version: metadata.originalDraftVersion,
     configurations: Object.keys(supported),
     offeredConfigurations: resolved.credential_configuration_ids,
     authorizationServers: metadata.authorizationServers.map(s => s.issuer),
@@ -104,11 +112,40 @@ async function receive({offer, txCode, configurationId, holder, proofNonce}) {
   };
 }
 
-async function resolveRequest(client, link) {
+async function resolveRequest(client, link, unsignedByReference = false) {
   const parsed = client.parseOpenid4vpAuthorizationRequest({authorizationRequest: link});
+  let payload = parsed.params;
+  if(unsignedByReference && payload.request_uri) {
+    payload = await unsignedRequestObject(payload);
+  }
   return client.resolveOpenId4vpAuthorizationRequest({
-    authorizationRequestPayload: parsed.params, responseMode: {type: 'direct_post'}
+    authorizationRequestPayload: payload, responseMode: {type: 'direct_post'}
   });
+}
+
+/** A wallet maker's way around the library's refusal of an unsigned request object by
+ * reference (OpenID4VP §5.9.3, redirect_uri: prefix): fetch request_uri outside the library,
+ * accept only `typ: oauth-authz-req+jwt`, `alg: none`, an empty signature and the link's
+ * client_id (RFC 9101 §5), and hand the library the claims as a request by value, which it then
+ * validates as such (response_uri = the client identifier, and so on). */
+async function unsignedRequestObject({client_id: clientId, request_uri: requestUri}) {
+  const response = await fetch(requestUri, {
+    headers: {Accept: 'application/oauth-authz-req+jwt'}, redirect: 'error'
+  });
+  if(!response.ok) {
+    throw new Error(`request_uri answered HTTP ${response.status}`);
+  }
+  const [header, claims, signature, ...rest] = (await response.text()).trim().split('.');
+  const decode = part => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  const {alg, typ} = decode(header);
+  if(rest.length || signature !== '' || alg !== 'none' || typ !== 'oauth-authz-req+jwt') {
+    throw new Error('not an unsigned request object (alg none, typ oauth-authz-req+jwt)');
+  }
+  const payload = decode(claims);
+  if(!clientId?.startsWith('redirect_uri:') || payload.client_id !== clientId) {
+    throw new Error('an unsigned request object is for a redirect_uri: client_id, the link\'s');
+  }
+  return payload;
 }
 
 /** The holder's VC 2.0 presentation of one ldp_vc credential (derived first if asked). */
@@ -154,11 +191,11 @@ function frameOf(value) {
   return true;
 }
 
-async function present({link, holder, answers, nonce, domain}) {
+async function present({link, holder, answers, nonce, domain, unsignedByReference}) {
   const key = await keyFromMultibase(holder);
   const client = new Openid4vpClient({callbacks: callbacks([key.jwk])});
   const result = await stepwise([
-    ['resolve', () => resolveRequest(client, link)],
+    ['resolve', () => resolveRequest(client, link, unsignedByReference)],
     ['presentations', async ({resolve}) => {
       const request = resolve.authorizationRequestPayload;
       const challenge = nonce ?? request.nonce;
@@ -191,6 +228,7 @@ async function present({link, holder, answers, nonce, domain}) {
     ok: true,
     request: resolve.authorizationRequestPayload,
     clientPrefix: resolve.client.prefix,
+    version: resolve.version,
     vpToken: presentations,
     status: submit.response.status,
     body: await submit.response.text()
