@@ -28,6 +28,7 @@ import base64
 import copy
 import json
 import os
+import select
 import socket
 import subprocess
 import threading
@@ -178,7 +179,8 @@ def owf(js_packages: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         )
     try:
         assert proc.stdout is not None
-        line = proc.stdout.readline()  # {"port": N} once it listens
+        ready, _, _ = select.select([proc.stdout], [], [], STARTUP_LIMIT_S)
+        line = proc.stdout.readline() if ready else b""  # {"port": N} once it listens
         if not line:
             pytest.fail(f"openid4vc-server.mjs did not start:\n{log.read_text()}")
         port = json.loads(line)["port"]
