@@ -342,7 +342,7 @@ def verify_key_proof(
 def key_proof(
     key: KeyPair,
     *,
-    kid: str,
+    kid: str | None,
     audience: str,
     issued_at: datetime,
     nonce: str | None = None,
@@ -350,10 +350,16 @@ def key_proof(
 ) -> str:
     """F.1 ``jwt`` proof, the Wallet's side: a compact JWS typed ``openid4vci-proof+jwt``,
     signed by the holder's ``key`` with the JWS ``alg`` of its kind; ``kid`` the DID URL of
-    that key; claims ``aud`` (the Credential Issuer Identifier), ``iat``, the ``c_nonce`` when
-    the issuer gave one, and ``iss`` only for a client_id (omitted for anonymous access with a
-    Pre-Authorized Code). :func:`verify_key_proof` is the issuer's side."""
-    header = {"typ": PROOF_TYP, "alg": JWS_ALG[key.public.kind], "kid": kid}
+    that key (the credential is bound to that DID), or None for the public key itself as
+    ``jwk`` (bound to the key: binding method ``jwk``); claims ``aud`` (the Credential Issuer
+    Identifier), ``iat``, the ``c_nonce`` when the issuer gave one, and ``iss`` only for a
+    client_id (omitted for anonymous access with a Pre-Authorized Code).
+    :func:`verify_key_proof` is the issuer's side."""
+    header: dict[str, Any] = {"typ": PROOF_TYP, "alg": JWS_ALG[key.public.kind]}
+    if kid is None:
+        header["jwk"] = key.public.to_jwk()
+    else:
+        header["kid"] = kid
     claims: dict[str, Any] = {"aud": audience, "iat": int(issued_at.timestamp())}
     if nonce is not None:
         claims["nonce"] = nonce

@@ -16,8 +16,9 @@ Step 1, the offer, is here; steps 2 to 6, redeeming it, are :mod:`wallet.receivi
 5. :func:`request_nonce` §7: a ``c_nonce`` when the issuer has a Nonce Endpoint.
 6. :func:`request_credential` §8.2: the key proof (Appendix F.1,
    :func:`vckit.protocols.oid4vci.key_proof`) signed by the holder key, ``aud`` the
-   Credential Issuer; one retry on ``invalid_nonce`` (§8.3.1.2). Deferred issuance
-   (§9) is not supported.
+   Credential Issuer, naming the key by its did:key URL (``kid``), or giving it as ``jwk``
+   when the configuration binds to ``jwk`` only (:func:`binds_to_did`); one retry on
+   ``invalid_nonce`` (§8.3.1.2). Deferred issuance (§9) is not supported.
 
 Every request goes through :class:`wallet.outbound.Outbound`. Errors are
 :class:`wallet.errors.InvalidInputError` subclasses with a message for the learner.

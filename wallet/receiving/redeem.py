@@ -188,6 +188,23 @@ def request_nonce(http: Outbound, metadata: Metadata) -> str | None:
     return nonce
 
 
+def binds_to_did(metadata: Metadata, configuration_id: str) -> bool:
+    """Whether the key proof names the holder key by its did:key URL (``kid``, F.1: the
+    credential is bound to that DID) rather than giving the key itself (``jwk``): the latter
+    when the configuration binds to ``jwk`` and not to did:key (§12.2.4
+    ``cryptographic_binding_methods_supported``; e.g. an SD-JWT VC bound by ``cnf.jwk``)."""
+    supported = metadata.issuer.get("credential_configurations_supported")
+    config = supported.get(configuration_id) if isinstance(supported, Mapping) else None
+    methods = (
+        config.get("cryptographic_binding_methods_supported")
+        if isinstance(config, Mapping)
+        else None
+    )
+    if not isinstance(methods, list) or "jwk" not in methods:
+        return True
+    return "did:key" in methods or "did" in methods
+
+
 def request_credential(
     http: Outbound,
     metadata: Metadata,
@@ -203,9 +220,10 @@ def request_credential(
     endpoint = str(_endpoint(metadata.issuer, "credential_endpoint"))
     audience = str(metadata.issuer["credential_issuer"])
     headers = {"Authorization": f"Bearer {access_token}"}
+    named = kid if binds_to_did(metadata, configuration_id) else None
     for attempt in range(2):
         proof = oid4vci.key_proof(
-            key, kid=kid, audience=audience, issued_at=now, nonce=request_nonce(http, metadata)
+            key, kid=named, audience=audience, issued_at=now, nonce=request_nonce(http, metadata)
         )
         body: dict[str, Any] = {"proofs": {"jwt": [proof]}}
         if credential_identifier is not None:  # §8.2: one or the other

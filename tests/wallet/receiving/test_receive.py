@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+import httpx
 import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
@@ -45,7 +46,8 @@ from vckit.ob import baking
 from vckit.protocols import oid4vci
 from wallet import store
 from wallet.errors import InvalidInputError
-from wallet.receiving import receive
+from wallet.outbound import Outbound, Policy
+from wallet.receiving import receive, redeem
 
 SLUG = "community-college"
 ACHIEVEMENT = "fundamentals-of-nursing-1"
@@ -560,6 +562,62 @@ def _b64(text: str) -> bytes:
     import base64
 
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@pytest.mark.parametrize(
+    ("methods", "named_by"),
+    [
+        (["jwk"], "jwk"),  # an SD-JWT VC bound to the key itself (cnf.jwk), as EUDI issuers do
+        (["did:key", "did:jwk", "jwk"], "kid"),  # ours: a DID will do
+        (None, "kid"),  # not said
+    ],
+    ids=["jwk-only", "did-too", "unsaid"],
+)
+def test_the_key_proof_names_the_key_as_the_configuration_binds_it(
+    methods: list[str] | None, named_by: str
+) -> None:
+    """Appendix F.1: a proof names its key by ``kid`` (a DID URL: the credential is bound to
+    that DID) or gives the key itself as ``jwk`` (bound to the key). An issuer whose
+    configuration lists only ``jwk`` among its cryptographic_binding_methods_supported gets a
+    ``jwk`` (found with the OWF oid4vc-ts library as issuer, tests/interop/test_openid4vc.py)."""
+    sent: list[dict[str, Any]] = []
+
+    def issuer(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/vci/nonce":
+            return httpx.Response(200, json={"c_nonce": "n-1"})
+        sent.append(json.loads(request.content))
+        return httpx.Response(200, json={"credentials": [{"credential": "eyJ.x.y~"}]})
+
+    configuration: dict[str, Any] = {
+        "format": "dc+sd-jwt",
+        "vct": "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementCredential",
+    }
+    if methods is not None:
+        configuration["cryptographic_binding_methods_supported"] = methods
+    metadata = redeem.Metadata(
+        {
+            "credential_issuer": "https://issuer.test/vci",
+            "credential_endpoint": "https://issuer.test/vci/credential",
+            "nonce_endpoint": "https://issuer.test/vci/nonce",
+            "credential_configurations_supported": {"badge": configuration},
+        },
+        "https://issuer.test/token",
+    )
+    key = KeyPair.generate("Ed25519")
+    did = did_key(key.public)
+    kid = f"{did}#{did.removeprefix('did:key:')}"
+    http = Outbound(Policy(allow_private=True), transport=httpx.MockTransport(issuer))
+    now = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    redeem.request_credential(http, metadata, "badge", "t-1", key=key, kid=kid, now=now)
+    [body] = sent
+    token = body["proofs"]["jwt"][0]
+    header = json.loads(_b64(token.split(".")[0]))
+    if named_by == "jwk":
+        assert "kid" not in header and header["jwk"] == key.public.to_jwk()
+    else:
+        assert "jwk" not in header and header["kid"] == kid
+    proof = oid4vci.verify_key_proof(token, audience="https://issuer.test/vci", now=now)
+    assert proof.public_key.to_jwk() == key.public.to_jwk()
 
 
 # --- what the wallet cannot check, whose it is, the background job -------------------------------
