@@ -12,7 +12,7 @@ NODE_MIN := 20
 NODE_DIR := .node
 export PATH := $(CURDIR)/$(NODE_DIR)/bin:$(PATH)
 
-.PHONY: up test install install-test lint typecheck pytest bench clean screenshots
+.PHONY: up test install install-test lint typecheck pytest bench clean screenshots conformance
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,21 @@ pytest: install
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/selective.py
+
+## make conformance: the W3C conformance suites against our services (conformance/README.md).
+## Not part of `make test`: the suites are other people's code, cloned from GitHub by
+## `conformance/run.sh setup`; without them this prints how to get them.
+conformance: install
+	@if [ ! -d conformance/suites/vc-di-eddsa-test-suite/node_modules ]; then \
+	  echo "The conformance suites are not set up. Once, with GitHub and the npm registry reachable:"; \
+	  echo "  conformance/run.sh setup"; \
+	  echo "then again: make conformance   (or see conformance/README.md and docs/CONFORMANCE.md)"; \
+	else \
+	  started=""; conformance/services.sh status >/dev/null 2>&1 || { conformance/services.sh start && started=1; }; \
+	  conformance/run.sh test; status=$$?; conformance/run.sh report || status=1; \
+	  [ -z "$$started" ] || conformance/services.sh stop; \
+	  exit $$status; \
+	fi
 
 screenshots: install-test
 	LER_SCREENSHOTS=examples/screenshots $(BIN)/pytest -q tests/browser

@@ -1,0 +1,18 @@
+// w3c/vc-bitstring-status-list-test-suite: tag `BitstringStatusList`. Our issuer adds a
+// BitstringStatusListEntry (revocation; OB credentials also get suspension) to every VC 2.0
+// credential it issues; the verifier fetches and checks status lists.
+const ler = require('../ler-endpoints.cjs');
+
+module.exports = {
+  settings: {enableInteropTests: false, testAllImplementations: false},
+  implementations: [{
+    name: ler.NAME,
+    implementation: ler.IMPLEMENTATION,
+    issuers: [ler.issuer({
+      tags: ['BitstringStatusList'],
+      options: {cryptosuite: 'eddsa-rdfc-2022'}
+    })],
+    verifiers: [ler.verifier({tags: ['BitstringStatusList']})],
+    vpVerifiers: [ler.vpVerifier({tags: ['BitstringStatusList']})]
+  }]
+};

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Our services for the conformance run: `ler up` from this checkout (the project snapshot under
+# test), on loopback ports LER_BASE_PORT..+3 (default 9100-9103: landing, issuer, wallet,
+# verifier), data in conformance/var. 8000-8003 (`make up`'s ports) stay free.
+#
+#   ./services.sh install   the checkout's virtual environment (`make install`)
+#   ./services.sh start     start in the background (pid in logs/ler-up.pid) and wait
+#   ./services.sh stop      stop what start started
+#   ./services.sh status
+#
+# Environment: LER_VENV (default <checkout>/.venv), LER_BASE_PORT, LER_DATA_DIR, and anything
+# `ler up` reads (e.g. LER_REGISTRY= for a verifier without its governance registry).
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+BASE="${LER_BASE_PORT:-9100}"
+LER_VENV="${LER_VENV:-$ROOT/.venv}"
+export LER_DATA_DIR="${LER_DATA_DIR:-$HERE/var}"
+LOGS="${LOGS:-$HERE/logs}"
+PIDFILE="$LOGS/ler-up.pid"
+mkdir -p "$LOGS"
+
+up() {
+  curl -sf "http://127.0.0.1:$((BASE + 1))/healthz" >/dev/null &&
+    curl -sf "http://127.0.0.1:$((BASE + 3))/healthz" >/dev/null
+}
+
+case "${1:-}" in
+  install)
+    make -C "$ROOT" install
+    ;;
+  start)
+    if up; then echo "already up on $BASE-$((BASE + 3))"; exit 0; fi
+    [ -x "$LER_VENV/bin/ler" ] || { echo "no $LER_VENV/bin/ler: ./services.sh install (or LER_VENV=...)" >&2; exit 1; }
+    cd "$ROOT"
+    nohup "$LER_VENV/bin/ler" up --port "$BASE" >"$LOGS/ler-up.log" 2>&1 &
+    echo $! >"$PIDFILE"
+    for _ in $(seq 100); do up && break; sleep 0.3; done
+    up || { echo "services did not come up: see $LOGS/ler-up.log" >&2; exit 1; }
+    for _ in $(seq 50); do [ -s "$LER_DATA_DIR/issuer/api-token" ] && break; sleep 0.2; done
+    echo "up: issuer http://localhost:$((BASE + 1)) verifier http://localhost:$((BASE + 3)) (pid $(cat "$PIDFILE"))"
+    # which code that venv imports (an editable install elsewhere, or PYTHONPATH, may differ)
+    (cd / && "$LER_VENV/bin/python" -c 'import vckit; print("serving the code in", vckit.__file__.rsplit("/", 2)[0])')
+    ;;
+  stop)
+    if [ -f "$PIDFILE" ] && kill -INT "$(cat "$PIDFILE")" 2>/dev/null; then
+      rm -f "$PIDFILE"; echo stopped
+    else
+      echo "not started by services.sh"
+    fi
+    ;;
+  status)
+    if up; then echo "up on $BASE-$((BASE + 3))"; else echo down; exit 1; fi
+    ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
+esac
