@@ -161,8 +161,7 @@ def _holder(report: Report) -> tuple[str, str]:
 
 def _rows(report: Report, scope: str) -> list[Row]:
     return [
-        Row(scope, c.id, c.title, c.status, RESULT_WORDS[c.status], c.detail)
-        for c in report.checks
+        Row(scope, c.id, c.title, c.status, RESULT_WORDS[c.status], c.detail) for c in report.checks
     ]
 
 

@@ -68,7 +68,7 @@ def test_the_rfc_example_object() -> None:
 
 
 def test_strings_escape_only_what_json_stringify_escapes() -> None:
-    text = "\u20ac$\u000f\nA'B\"\\\\\"/"
+    text = '\u20ac$\u000f\nA\'B"\\\\"/'
     assert jcs.canonicalize(text) == '"\u20ac$\\u000f\\nA\'B\\"\\\\\\\\\\"/"'
 
 
