@@ -1,9 +1,8 @@
-"""JSON Schema validation of Open Badges 3.0 credentials, with field-level messages.
+"""JSON Schema validation of Open Badges 3.0 and CLR 2.0 credentials, with field-level messages.
 
-The schemas are 1EdTech's generated JSON Schemas for OB 3.0 (draft 2019-09), copied into
-``vckit/ob/schemas/`` (see ``SOURCE.md`` there for sources and caveats). Validation never fetches:
-the two schema files are registered as local ``referencing`` resources and every ``$ref`` in
-them is local.
+The schemas are 1EdTech's generated JSON Schemas, copied into ``vckit/ob/schemas/`` (see
+``SOURCE.md`` there for sources and caveats). Validation never fetches: the schema files are
+registered as local ``referencing`` resources and every ``$ref`` in them is local.
 
 What is checked:
 
@@ -11,22 +10,28 @@ What is checked:
    AchievementCredential; for VC 1.1 shaped OB 3.0 credentials (``@context`` starting with
    ``https://www.w3.org/2018/credentials/v1``) the VC 1.1 branch (``#/anyOf/0``) of
    AnyAchievementCredential; EndorsementCredential (``#/$defs/EndorsementCredential``, or
-   ``EndorsementCredentialv1p1``) — with ``format`` asserted for ``date-time`` (RFC 3339
+   ``EndorsementCredentialv1p1``); ClrCredential (CLR 2.0): 1EdTech's VC 2.0 schema (draft
+   2019-09), and for a VC 1.1 shaped CLR, HR Open's draft-04 rendering of 1EdTech's earlier
+   VC 1.1 schema (``Draft4Validator``) — with ``format`` asserted for ``date-time`` (RFC 3339
    §5.6, offset required) and ``date``;
-2. three data-model rules the schema copy does not express (it is the "JSON-LD Schema
-   adaptation", see ``SOURCE.md``): required ``type`` values also when ``type`` is a single
-   string; absolute URIs for ``id`` and other URI-valued properties (OB 3.0 §"URI" derived
-   type); ``id`` or ``identifier`` on ``AchievementSubject``.
+2. data-model rules the schema copies do not express (the 2019-09 files are the "JSON-LD
+   Schema adaptation", see ``SOURCE.md``): required ``type`` values also when ``type`` is a
+   single string; absolute URIs for ``id`` and other URI-valued properties (OB 3.0 §"URI"
+   derived type); ``id`` or ``identifier`` on ``AchievementSubject`` and ``ClrSubject``.
+
+A CLR's nested credentials (``credentialSubject.verifiableCredential``) are validated here only
+as far as the CLR schema describes them (its generic ``VerifiableCredential``); each one gets its
+own OB 3.0 check in its own report (``vckit.verification.embedded``).
 
 Each problem is a :class:`SchemaProblem` with a JSON Pointer (RFC 6901) to the offending
 field, e.g. ``/credentialSubject/achievement/name: 'name' is a required property``.
 
 Speed: the schema check first asks the Rust validator ``jsonschema_rs`` only whether the
-document is valid, with the same semantics as the Python path (the same ``date-time`` and
-``date`` checkers, ``pattern`` matched by Python's ``re.search`` as ``jsonschema`` does, plain
-JSON values only, no retrieval). Only a document it rejects goes through the Python
-``jsonschema`` validator, which produces the field-level problems. The result is the same
-either way; ``tests/vckit/ob/test_schema_fast_path.py`` checks that the two agree.
+document is valid, with the same semantics as the Python path (the same draft, the same
+``date-time`` and ``date`` checkers, ``pattern`` matched by Python's ``re.search`` as
+``jsonschema`` does, plain JSON values only, no retrieval). Only a document it rejects goes
+through the Python ``jsonschema`` validator, which produces the field-level problems. The result
+is the same either way; ``tests/vckit/ob/test_schema_fast_path.py`` checks that the two agree.
 """
 
 from __future__ import annotations
@@ -41,10 +46,11 @@ from importlib import resources
 from typing import Any, Literal
 
 import jsonschema_rs
-from jsonschema import Draft201909Validator, FormatChecker
-from referencing import Registry
+from jsonschema import Draft4Validator, Draft201909Validator, FormatChecker
+from jsonschema.protocols import Validator
+from referencing import Registry, Specification
 from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT201909
+from referencing.jsonschema import DRAFT4, DRAFT201909
 
 from vckit.credential import types_of
 from vckit.errors import InputError, SchemaError
@@ -60,7 +66,10 @@ SchemaKind = Literal[
     "AnyAchievementCredential",
     "Endorsement",
     "Endorsementv1p1",
+    "ClrCredential",
+    "ClrCredentialv1p1",
 ]
+Draft = Literal["2019-09", "4"]
 
 ACHIEVEMENT_SCHEMA_ID = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
@@ -69,9 +78,21 @@ ANY_ACHIEVEMENT_SCHEMA_ID = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
     "ob_v3p0_anyachievementcredential_schema.json"
 )
-_FILES = {
-    ACHIEVEMENT_SCHEMA_ID: "ob_v3p0_achievementcredential_schema.json",
-    ANY_ACHIEVEMENT_SCHEMA_ID: "ob_v3p0_anyachievementcredential_schema.json",
+CLR_SCHEMA_ID = (
+    "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
+)
+CLR_V1P1_SCHEMA_ID = (
+    "https://www.hropenstandards.org/recruiting/json/ler-rs/1EdTech/"
+    "clr_v2p0_clrcredential_schema_draft4.json"
+)
+"""Where the 1EdTech validator's catalog files HR Open's draft-04 rendering. The file's own
+``$id`` is 1EdTech's URL (:data:`CLR_SCHEMA_ID`), a member draft-04 does not read (draft-04
+names a schema with ``id``), so it is registered under this URL instead."""
+_FILES: dict[str, tuple[str, Draft]] = {
+    ACHIEVEMENT_SCHEMA_ID: ("ob_v3p0_achievementcredential_schema.json", "2019-09"),
+    ANY_ACHIEVEMENT_SCHEMA_ID: ("ob_v3p0_anyachievementcredential_schema.json", "2019-09"),
+    CLR_SCHEMA_ID: ("clr_v2p0_clrcredential_schema.json", "2019-09"),
+    CLR_V1P1_SCHEMA_ID: ("clr_v2p0_clrcredential_schema_draft4.json", "4"),
 }
 _ROOTS: dict[str, str] = {
     "AchievementCredential": ACHIEVEMENT_SCHEMA_ID,
@@ -80,6 +101,17 @@ _ROOTS: dict[str, str] = {
     "AchievementCredentialv1p1": ANY_ACHIEVEMENT_SCHEMA_ID + "#/anyOf/0",
     "Endorsement": ACHIEVEMENT_SCHEMA_ID + "#/$defs/EndorsementCredential",
     "Endorsementv1p1": ANY_ACHIEVEMENT_SCHEMA_ID + "#/$defs/EndorsementCredentialv1p1",
+    "ClrCredential": CLR_SCHEMA_ID,
+    "ClrCredentialv1p1": CLR_V1P1_SCHEMA_ID,
+}
+_SPECIFICATIONS: dict[Draft, Specification[Any]] = {"2019-09": DRAFT201909, "4": DRAFT4}
+_PYTHON_VALIDATORS: dict[Draft, type[Validator]] = {
+    "2019-09": Draft201909Validator,
+    "4": Draft4Validator,
+}
+_RUST_DRAFTS: dict[Draft, int] = {
+    "2019-09": jsonschema_rs.Draft201909,
+    "4": jsonschema_rs.Draft4,
 }
 
 # RFC 3339 §5.6 date-time (offset required); "T"/"Z" may be lower case (§5.6 NOTE).
@@ -99,15 +131,22 @@ _URI_KEYS = frozenset(
 
 @cache
 def _schema(schema_id: str) -> Mapping[str, Any]:
-    text = resources.files("vckit.ob").joinpath("schemas", _FILES[schema_id]).read_text("utf-8")
+    name = _FILES[schema_id][0]
+    text = resources.files("vckit.ob").joinpath("schemas", name).read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+def _draft(kind: str) -> Draft:
+    """The JSON Schema draft of the file ``kind``'s schema lives in."""
+    return _FILES[_ROOTS[kind].partition("#")[0]][1]
 
 
 @cache
 def _registry() -> Registry[Any]:
     return Registry().with_resources(
-        (schema_id, DRAFT201909.create_resource(_schema(schema_id))) for schema_id in _FILES
+        (schema_id, _SPECIFICATIONS[draft].create_resource(_schema(schema_id)))
+        for schema_id, (_, draft) in _FILES.items()
     )
 
 
@@ -145,10 +184,11 @@ def _format_checker() -> FormatChecker:
 
 
 @cache
-def _validator(kind: str) -> Draft201909Validator:
+def _validator(kind: str) -> Validator:
     root = _ROOTS[kind]
     schema: Mapping[str, Any] = {"$ref": root} if "#" in root else _schema(root)
-    return Draft201909Validator(schema, registry=_registry(), format_checker=_format_checker())
+    validator = _PYTHON_VALIDATORS[_draft(kind)]
+    return validator(schema, registry=_registry(), format_checker=_format_checker())
 
 
 # --- the fast path -------------------------------------------------------------------------
@@ -194,22 +234,30 @@ def _with_python_patterns(node: Any, *, names: bool = False) -> Any:
 
 
 def _refuse_retrieval(uri: str) -> Any:
-    """Retriever for the Rust registry: both schema files are local; nothing is fetched."""
+    """Retriever for the Rust registry: the schema files are local; nothing is fetched."""
     raise SchemaError(f"schema retrieval is disabled, refusing {uri!r}")
 
 
 @cache
 def _fast_validator(kind: str) -> jsonschema_rs.Validator:
-    """The Rust validator for ``kind``, configured like :func:`_validator`: draft 2019-09,
-    the local schema files only (``offline``; the registry's retriever refuses), ``format``
-    asserted for ``date-time`` and ``date`` by this module's own checkers."""
-    copies = {schema_id: _with_python_patterns(_schema(schema_id)) for schema_id in _FILES}
+    """The Rust validator for ``kind``, configured like :func:`_validator`: the same draft,
+    the local schema files of that draft only (``offline``; the registry's retriever refuses),
+    ``format`` asserted for ``date-time`` and ``date`` by this module's own checkers."""
+    draft = _draft(kind)
+    copies = {
+        schema_id: _with_python_patterns(_schema(schema_id))
+        for schema_id, (_, file_draft) in _FILES.items()
+        if file_draft == draft
+    }
     registry = jsonschema_rs.Registry(
-        copies.items(), draft=jsonschema_rs.Draft201909, retriever=_refuse_retrieval
+        copies.items(), draft=_RUST_DRAFTS[draft], retriever=_refuse_retrieval
     )
     root = _ROOTS[kind]
     schema: dict[str, Any] = {"$ref": root} if "#" in root else copies[root]
-    return jsonschema_rs.Draft201909Validator(
+    validator = (
+        jsonschema_rs.Draft4Validator if draft == "4" else jsonschema_rs.Draft201909Validator
+    )
+    return validator(
         schema,
         registry=registry,
         offline=True,
@@ -264,11 +312,13 @@ def _schema_problems(credential: Mapping[str, Any], kind: str) -> list[SchemaPro
 
 
 def schema_kind(credential: Mapping[str, Any]) -> str:
-    """The schema that fits ``credential``: endorsement or achievement, VC 2.0 or VC 1.1."""
+    """The schema that fits ``credential``: CLR, endorsement or achievement, VC 2.0 or VC 1.1."""
     types = types_of(credential)
     contexts = credential.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
     legacy = first == VC_V1_CONTEXT
+    if "ClrCredential" in types:
+        return "ClrCredentialv1p1" if legacy else "ClrCredential"
     if "EndorsementCredential" in types:
         return "Endorsementv1p1" if legacy else "Endorsement"
     return "AchievementCredentialv1p1" if legacy else "AchievementCredential"
@@ -286,6 +336,9 @@ def validate(credential: Mapping[str, Any], *, kind: SchemaKind = "auto") -> lis
     if chosen not in _ROOTS:
         raise InputError(f"unknown schema kind {kind!r}")
     problems = _schema_problems(credential, chosen)
+    if chosen.startswith("Clr"):
+        problems.extend(_clr_rules(credential))
+        return sorted(dict.fromkeys(problems), key=lambda problem: problem.path)
     endorsement = chosen.startswith("Endorsement")
     problems.extend(_type_rules(credential, endorsement=endorsement))
     problems.extend(_uri_rules(credential, ""))
@@ -386,9 +439,35 @@ def _uri_rules(node: object, path: str) -> Iterator[SchemaProblem]:
 
 def _subject_rules(credential: Mapping[str, Any]) -> Iterator[SchemaProblem]:
     """OB 3.0 AchievementSubject: "Either ``id`` or at least one ``identifier`` MUST be
-    supplied."""
+    supplied." (CLR 2.0 ClrSubject: "Either ``id`` or at least one ``identifier`` is
+    required.")"""
     subject = credential.get("credentialSubject")
     if isinstance(subject, Mapping) and "id" not in subject and not subject.get("identifier"):
         yield SchemaProblem(
             "/credentialSubject", "either 'id' or at least one 'identifier' is required"
         )
+
+
+def _clr_rules(credential: Mapping[str, Any]) -> Iterator[SchemaProblem]:
+    """CLR 2.0 ClrCredential: the ``type`` values the ClrCredential, its ClrSubject and each
+    Achievement it lists MUST include (neither copy checks a single-string ``type``; the
+    draft-04 rendering checks no ``type`` values at all), absolute URIs, and the subject's
+    ``id`` or ``identifier``. The nested credentials are left out: each is checked in its own
+    report."""
+    yield from _require_types(credential, [], [["VerifiableCredential"], ["ClrCredential"]])
+    subject = credential.get("credentialSubject")
+    yield from _require_types(subject, ["credentialSubject"], [["ClrSubject"]])
+    outer: Mapping[str, Any] = credential
+    if isinstance(subject, Mapping):
+        held = subject.get("achievement")
+        if isinstance(held, list):
+            for index, achievement in enumerate(held):
+                path = ["credentialSubject", "achievement", str(index)]
+                yield from _require_types(achievement, path, [["Achievement"]])
+        else:
+            path = ["credentialSubject", "achievement"]
+            yield from _require_types(held, path, [["Achievement"]])
+        own = {name: value for name, value in subject.items() if name != "verifiableCredential"}
+        outer = {**credential, "credentialSubject": own}
+    yield from _uri_rules(outer, "")
+    yield from _subject_rules(credential)

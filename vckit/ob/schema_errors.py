@@ -76,6 +76,15 @@ def describe(error: ValidationError) -> Iterator[SchemaProblem]:
         for sub in best[0]:
             yield from describe(sub)
         return
+    if error.validator == "type":
+        # jsonschema's own message, with the value shortened: a whole object would crowd out
+        # the expected type (draft-04 CLR: a single Achievement where an array is required)
+        declared = error.validator_value
+        names = [declared] if isinstance(declared, str) else declared
+        names = names if isinstance(names, list) else []
+        wanted_types = ", ".join(repr(name) for name in names)
+        yield SchemaProblem(pointer(path), f"{short(error.instance)} is not of type {wanted_types}")
+        return
     yield SchemaProblem(pointer(path), _clip(error.message))
 
 

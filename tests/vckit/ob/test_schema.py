@@ -53,9 +53,12 @@ def test_schema_files_match_their_recorded_sha256() -> None:
         assert hashlib.sha256((SCHEMAS / name).read_bytes()).hexdigest() == digest
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in SCHEMAS.glob("*.json")))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in SCHEMAS.glob("*.json") if "draft4" not in p.name)
+)
 def test_schemas_are_draft_2019_09(name: str) -> None:
-    """Validation uses Draft201909Validator; the files must say that is their draft."""
+    """Validation uses Draft201909Validator; the files must say that is their draft (all but
+    the CLR draft-04 rendering, see ``test_schema_clr.py``)."""
     document = json.loads((SCHEMAS / name).read_text())
     assert document["$schema"] == "https://json-schema.org/draft/2019-09/schema#"
     assert validator_for(document).__name__ == "Draft201909Validator"
@@ -79,9 +82,11 @@ def test_1edtech_samples_are_valid(name: str) -> None:
 
 
 def test_clr_sample_is_not_an_open_badge() -> None:
-    """The CLR 2.0 sample is a ClrCredential (validated by the CLR schema, not shipped here):
-    as an OB credential it is rejected for its type, context and many-achievement subject."""
-    paths = {problem.path for problem in validate(sample("clr2-impl-guide-test-data"))}
+    """The CLR 2.0 sample is a ClrCredential (validated by the CLR schema, see
+    ``test_schema_clr.py``): as an OB credential it is rejected for its type, context and
+    many-achievement subject."""
+    clr = sample("clr2-impl-guide-test-data")
+    paths = {problem.path for problem in validate(clr, kind="AchievementCredential")}
     assert paths == {
         "/@context/1",
         "/type",
@@ -333,7 +338,7 @@ def test_ensure_valid_raises_with_every_problem() -> None:
 
 def test_unknown_kind_is_bad_input() -> None:
     with pytest.raises(InputError):
-        validate(sample("basicOpenBadgeCredential"), kind="ClrCredential")  # type: ignore[arg-type]
+        validate(sample("basicOpenBadgeCredential"), kind="Transcript")  # type: ignore[arg-type]
 
 
 def test_a_non_object_is_one_problem_at_the_root() -> None:
