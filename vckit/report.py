@@ -57,7 +57,7 @@ CHECK_TITLES: dict[CheckId, str] = {
     "holder-key": "Holder controls the signing key",
     "validity-period": "Validity period",
     "status": "Not revoked or suspended",
-    "schema": "Open Badges 3.0 schema",
+    "schema": "Conforms to the 1EdTech schema",
     "holder-binding": "Presented by its holder",
     "challenge": "Challenge (nonce) matches",
     "domain": "Domain matches",

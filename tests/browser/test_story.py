@@ -277,7 +277,7 @@ def employer_reads_report(story: Story) -> None:
             "Issuer controls the signing key",
             "Validity period",
             "Not revoked or suspended",
-            "Open Badges 3.0 schema",
+            "Conforms to the 1EdTech schema",
             "Issuer accredited for this achievement",
         ):
             assert check_row(page, scope, title) == "✓ Passed", (scope, title)

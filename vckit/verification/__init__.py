@@ -24,7 +24,7 @@ format         the VC data model's required parts: VC context, type, issuer, sub
 validity-period validFrom / validUntil (and JWT nbf / exp) hold at ``now``
 status         no status entry says revoked or suspended (the list fetched, verified and
                issued by the credential's own issuer)
-schema         an OB 3.0 credential matches 1EdTech's JSON Schema
+schema         an OB 3.0 or CLR 2.0 credential matches 1EdTech's JSON Schema
 holder-binding a presentation is signed by its holder, the subject of its credentials
                (SD-JWT: a Key Binding JWT signed with the ``cnf`` key)
 challenge      a presentation's proof carries the verifier's challenge (SD-JWT: ``nonce``)

@@ -25,6 +25,7 @@ from vckit.errors import (
 )
 from vckit.jose.claims import claim_date
 from vckit.jsonld.contexts import VC_V1_CONTEXT, VC_V2_CONTEXT
+from vckit.ob.schema import schema_kind
 from vckit.report import FAIL, PASS, UNCHECKED, Check
 from vckit.status import revocation_list, status_list
 from vckit.verification.hidden import absence_checks
@@ -33,8 +34,10 @@ from vckit.verification.options import VerifyOptions
 StatusFetch = Callable[[str], Mapping[str, Any]]
 """Given a status list credential URL, return that credential *verified* (or raise)."""
 
-NOT_CONFORMANT = "not conformant to 1EdTech's OB 3.0 schema (a matter of form, not of who signed)"
+NOT_CONFORMANT = "not conformant to 1EdTech's {spec} schema (a matter of form, not of who signed)"
+"""How a schema failure reads: the document's form is wrong, which says nothing about forgery."""
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+CLR_TYPES = frozenset({"ClrCredential"})
 REVOKING_PURPOSES = frozenset({"revocation", "suspension"})
 """Purposes whose set bit makes a credential fail; a ``message`` bit only informs."""
 
@@ -205,18 +208,28 @@ def _revocation_list_entry(
 
 
 def schema(credential: Mapping[str, Any]) -> Check | None:
-    """OB 3.0 credentials are validated against 1EdTech's JSON Schema; others are not checked."""
-    if not OB3_TYPES.intersection(types_of(credential)):
+    """OB 3.0 AchievementCredentials and CLR 2.0 ClrCredentials are validated against
+    1EdTech's JSON Schema for their class (``vckit.ob.schema`` picks it from the type and the
+    VC version); others are not checked. A CLR's nested credentials get their own check in
+    their own reports."""
+    types = types_of(credential)
+    if CLR_TYPES.intersection(types):
+        spec = "CLR 2.0"
+        legacy = schema_kind(credential) == "ClrCredentialv1p1"
+        name = "the CLR 2.0 ClrCredential schema" + (" (VC 1.1 shape)" if legacy else "")
+    elif OB3_TYPES.intersection(types):
+        spec, name = "OB 3.0", "the OB 3.0 AchievementCredential schema"
+    else:
         return None
     try:
         problems = openbadges.validate(credential)
     except VckitError as exc:
         return Check("schema", UNCHECKED, f"schema validation could not run: {exc}")
     if not problems:
-        return Check("schema", PASS, "valid against the OB 3.0 AchievementCredential schema")
+        return Check("schema", PASS, f"valid against {name}")
     shown = "; ".join(f"{p.path or '/'}: {p.message}" for p in problems[:5])
     more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-    return Check("schema", FAIL, f"{NOT_CONFORMANT}: {shown}{more}")
+    return Check("schema", FAIL, f"{NOT_CONFORMANT.format(spec=spec)}: {shown}{more}")
 
 
 # --- all of them ------------------------------------------------------------------------------
@@ -230,8 +243,9 @@ def content_checks(
     hideable: str | None = None,
 ) -> list[Check]:
     """What the credential says, whatever secures it: format, validity period, status and
-    (for OB 3.0) schema. ``hideable`` names the selective-disclosure format when the holder
-    could have withheld ``credentialStatus`` / ``validUntil`` (``vckit.verification.hidden``)."""
+    (for OB 3.0 and CLR 2.0) schema. ``hideable`` names the selective-disclosure format when
+    the holder could have withheld ``credentialStatus`` / ``validUntil``
+    (``vckit.verification.hidden``)."""
     found = [
         data_model(credential),
         validity_period(credential, options.clock(), jwt_bounds),

@@ -24,7 +24,8 @@ from tests.paths import VECTORS
 from vckit import DidResolver, KeyPair, PublicKey, VerifyOptions, verify
 from vckit.di import algorithms
 from vckit.did.resolver import did_jwk
-from vckit.report import FAIL, PASS, UNCHECKED, Report
+from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
+from vckit.verification import content
 
 OB3 = VECTORS / "data-integrity" / "1edtech-ob3-eddsa-rdfc-2022" / "signed.json"
 CLR = VECTORS / "data-integrity" / "1edtech-clr2-eddsa-rdfc-2022" / "signed.json"
@@ -358,3 +359,65 @@ def test_a_clr_association_to_an_achievement_it_does_not_hold_fails() -> None:
     report = verify(signed, options({ISSUER: controller_document()}))
     assert statuses(report)["associations"] == FAIL
     assert "urn:uuid:not-held" in report.check("associations").detail
+
+
+def test_1edtechs_clr_vector_is_valid_against_the_clr_schema() -> None:
+    """The CLR's own schema check, and its nested credential's OB 3.0 one in its own report."""
+    report = verify(load(CLR), options({ISSUER: controller_document()}))
+    assert report.check("schema") == Check(
+        "schema", PASS, "valid against the CLR 2.0 ClrCredential schema"
+    )
+    [nested] = [p for p in report.parts if p.role == "nested"]
+    assert nested.report.check("schema") == Check(
+        "schema", PASS, "valid against the OB 3.0 AchievementCredential schema"
+    )
+
+
+CLR_DEFECTS: dict[str, tuple[Callable[[dict[str, Any]], object], str]] = {
+    "no-name": (lambda c: c.pop("name"), "/name: 'name' is a required property"),
+    "no-credentials": (
+        lambda c: c["credentialSubject"].pop("verifiableCredential"),
+        "/credentialSubject/verifiableCredential: 'verifiableCredential' is a required property",
+    ),
+    "partial-not-boolean": (
+        lambda c: c.update(partial="yes"),
+        "/partial: 'yes' is not of type 'boolean'",
+    ),
+}
+
+
+@pytest.mark.parametrize("defect", list(CLR_DEFECTS))
+def test_a_signed_clr_that_fails_its_schema_is_not_conformant_not_forged(defect: str) -> None:
+    """The issuer signed a CLR that is not what the CLR schema describes: the signature holds,
+    the report is authentic, and only ``schema`` fails, saying where and that it is a matter
+    of form."""
+    change, problem = CLR_DEFECTS[defect]
+    unsigned = {k: v for k, v in copy.deepcopy(load(CLR)).items() if k != "proof"}
+    change(unsigned)
+    key = KeyPair.from_multibase(KEY["publicKeyMultibase"], KEY["secretKeyMultibase"])
+    signed = algorithms.sign(unsigned, key, verification_method=VM)
+    report = verify(signed, options({ISSUER: controller_document()}))
+    failed = [c.id for c in report.checks if c.status != PASS]
+    assert failed == ["schema"], report.to_json()
+    assert report.authentic and report.verdict == FAIL
+    detail = report.check("schema").detail  # type: ignore[union-attr]
+    assert detail == (
+        "not conformant to 1EdTech's CLR 2.0 schema (a matter of form, not of who signed): "
+        + problem
+    )
+    assert "forg" not in detail.lower()
+
+
+def test_a_vc11_shaped_clr_is_checked_against_the_vc11_clr_schema() -> None:
+    """1EdTech's validator's VC 1.1 CLR sample (unsigned here: only its schema check is asked)."""
+    legacy = load(VECTORS / "clr2-samples" / "validator-simple_v1.json")
+    assert content.schema(legacy) == Check(
+        "schema", PASS, "valid against the CLR 2.0 ClrCredential schema (VC 1.1 shape)"
+    )
+    del legacy["issuanceDate"]
+    assert content.schema(legacy) == Check(
+        "schema",
+        FAIL,
+        "not conformant to 1EdTech's CLR 2.0 schema (a matter of form, not of who signed): "
+        "/issuanceDate: 'issuanceDate' is a required property",
+    )

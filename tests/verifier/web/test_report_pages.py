@@ -80,7 +80,7 @@ def test_one_row_per_check(plain: TestClient) -> None:
         "Well-formed credential",
         "Validity period",
         "Not revoked or suspended",
-        "Open Badges 3.0 schema",
+        "Conforms to the 1EdTech schema",
     ]
     assert sorted(titles) == sorted(expected)
     assert {status for _, status in rows} == {"pass"}
