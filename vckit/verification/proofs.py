@@ -29,6 +29,7 @@ from vckit.errors import (
     InvalidDidError,
     InvalidSignatureError,
     JsonLdError,
+    JsonLdSyntaxError,
     MalformedProofError,
     ProofError,
     UndefinedTermError,
@@ -195,7 +196,12 @@ def _signature_check(
         data_integrity.verify_proof(document, proof, public_key, loader=loader)
     except InvalidSignatureError as exc:
         return Check("proof", FAIL, f"{suite}: {exc}")
-    except (MalformedProofError, UndefinedTermError, CanonicalizationLimitError) as exc:
+    except (
+        MalformedProofError,
+        UndefinedTermError,
+        JsonLdSyntaxError,
+        CanonicalizationLimitError,
+    ) as exc:  # the document's own fault; an unloadable context is could-not-check (below)
         return Check("proof", FAIL, f"{suite}: {exc}")
     except (ProofError, JsonLdError, VckitError) as exc:
         return Check("proof", UNCHECKED, f"{suite}: {exc}")
