@@ -11,6 +11,9 @@
   (``@vocab`` ``.../undefined-term#``); a document that lists it keeps its unknown terms. That
   is the spec, not a hole. (Drafts of the v2 context carried ``@vocab`` ``.../issuer-dependent#``
   themselves; the sealed final one does not.)
+- **Protected terms stay put.** A context that redefines a protected term differently is
+  :class:`ProtectedTermError`, including terms protected inside the sealed contexts' scoped
+  contexts (:attr:`SealedLoader.protected_scopes`; the reason is in :mod:`vckit.jsonld.strict`).
 - **Exact canonical form.** :func:`canonicalize` turns the expanded document into RDF
   (JSON-LD 1.1 API § 8 Deserialize JSON-LD to RDF, in one walk: :mod:`vckit.jsonld.rdf`,
   checked against pyld's node-map path) and canonicalizes it with
