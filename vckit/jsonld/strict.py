@@ -37,7 +37,12 @@ from typing import Any
 from pyld import jsonld as pyld_jsonld
 
 from vckit.document import check_object_depth
-from vckit.errors import ProtectedTermError, RelativeIriError, UndefinedTermError
+from vckit.errors import (
+    JsonLdSyntaxError,
+    ProtectedTermError,
+    RelativeIriError,
+    UndefinedTermError,
+)
 from vckit.jsonld.failures import pyld_errors
 
 ProtectedScopes = Mapping[str, Mapping[str, tuple[Mapping[str, Any], ...]]]
@@ -151,7 +156,19 @@ class StrictProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
     def _create_term_definition(
         self, active_ctx: Any, local_ctx: Any, term: Any, *args: Any, **kw: Any
     ) -> Any:
-        """pyld's § 4.2 Create Term Definition; a protected redefinition names its term."""
+        """pyld's § 4.2 Create Term Definition; a protected redefinition names its term.
+
+        ``@protected`` itself is not a term: pyld 3.3 reads it before the loop over the
+        context's keys, then, for ``"@protected": false``, takes the key for a cyclic
+        definition (§ 4.1 Context Processing step 5.11 allows ``false``).
+        """
+        if term == "@protected" and isinstance(local_ctx, Mapping):
+            if not isinstance(local_ctx.get(term), bool):
+                raise JsonLdSyntaxError(
+                    "@protected must be true or false (JSON-LD 1.1 API § 4.1)",
+                    "invalid @protected value",
+                )
+            return None
         try:
             return super()._create_term_definition(active_ctx, local_ctx, term, *args, **kw)
         except pyld_jsonld.JsonLdError as error:

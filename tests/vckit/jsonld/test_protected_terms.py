@@ -125,3 +125,16 @@ def test_dcql_type_matching_uses_the_same_translation(context: Any, error: type[
         expanded_types(credential(context))
     with pytest.raises(JsonLdError):
         expanded_types(credential(context))
+
+
+def test_protected_false_in_a_document_context_is_valid_json_ld() -> None:
+    """pyld 3.3 called ``"@protected": false`` a cyclic definition (a valid document failed)."""
+    expanded = expand(
+        credential({"@protected": False, "shoeSize": "https://example.org/size"}, shoeSize=44)
+    )
+    assert expanded[0]["https://example.org/size"] == [{"@value": 44}]
+
+
+def test_protected_must_be_a_boolean() -> None:
+    with pytest.raises(JsonLdSyntaxError, match="@protected must be"):
+        expand(credential({"@protected": "yes", "shoeSize": "https://example.org/size"}))
