@@ -1,7 +1,9 @@
 """JSON-LD strictness when verifying: a signed credential whose ``@context`` redefines a
 protected term, or sets ``@vocab``/``@base`` inline, does not verify.
 
-Vectors are made here with vckit and our test issuer. A redefinition of ``credentialSubject``
+The stored vectors (``tests/vectors/jsonld-strict/``, one folder per case) are checked through
+the library and ``ler verify``; the tests below them make their vectors with vckit and our test
+issuer. A redefinition of ``credentialSubject``
 appended after signing leaves the RDFC-1.0 canonical form unchanged (the VC type-scoped context
 wins on the credential node), so the signature itself still matches: that is the attack.
 """
@@ -9,6 +11,7 @@ wins on the credential node), so the signature itself still matches: that is the
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ import pytest
 import vckit
 from ler.cli import main
 from tests import scenarios as s
+from tests.paths import VECTORS
 from vckit.report import FAIL, PASS
 from vckit.verification import VerifyOptions, verify
 
@@ -34,6 +38,37 @@ def check(report: Any, check_id: str) -> Any:
 
 
 REDEFINED_SUBJECT = {"credentialSubject": {"@id": "https://example.org/x"}}
+CASES = sorted(p for p in (VECTORS / "jsonld-strict").iterdir() if p.is_dir())
+EXIT_CODES = {"pass": 0, "fail": 1, "could-not-check": 3}
+
+
+def load(case: Path, name: str) -> Any:
+    return json.loads((case / name).read_text())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_vector(case: Path) -> None:
+    expected = load(case, "expected.json")
+    report = verify(load(case, "credential.json"), OPTIONS)
+    assert report.verdict == expected["verdict"], report.to_json()
+    for check_id in ("proof", "format"):
+        if check_id in expected:
+            assert check(report, check_id).status == expected[check_id], report.to_json()
+    failing = [c for c in report.checks if c.status == expected["verdict"]]
+    assert any(expected["names"] in c.detail for c in failing), report.to_json()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_vector_with_ler_verify(case: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    expected = load(case, "expected.json")
+    code = main(["verify", str(case / "credential.json"), "--now", s.NOW.isoformat()])
+    assert code == EXIT_CODES[expected["verdict"]]
+    out = capsys.readouterr().out
+    assert expected["names"] in out
+    if expected.get("proof") == "fail":
+        assert "[FAIL] Signature (proof)" in out
+    if expected.get("format") == "fail":
+        assert "[FAIL] Well-formed credential" in out
 
 
 def test_a_protected_term_redefinition_appended_to_a_signed_credential_fails() -> None:
