@@ -59,7 +59,7 @@ def data_model(credential: Mapping[str, Any], loader: SealedLoader | None = None
     vckit can hold it to (:mod:`vckit.jsonld.policy`: no inline ``@vocab``/``@base``, no
     protected term redefined)."""
     problems = []
-    context_problem = _context_problem(credential, loader)
+    context_problem, context_unchecked = _context_problem(credential, loader)
     if context_problem:
         problems.append(context_problem)
     contexts = credential.get("@context")
@@ -75,21 +75,28 @@ def data_model(credential: Mapping[str, Any], loader: SealedLoader | None = None
         problems.append("credentialSubject is missing or not an object")
     if problems:
         return Check("format", FAIL, "; ".join(problems))
+    if context_unchecked:
+        return Check("format", UNCHECKED, context_unchecked)
     version = "2.0" if first == VC_V2_CONTEXT else "1.1"
     return Check("format", PASS, f"a VC {version} credential with an issuer and a subject")
 
 
-def _context_problem(credential: Mapping[str, Any], loader: SealedLoader | None) -> str | None:
-    """Why the credential's own contexts are refused, if they are. A context we cannot load
-    is not the credential's fault here (the proof check says could-not-check)."""
+def _context_problem(
+    credential: Mapping[str, Any], loader: SealedLoader | None
+) -> tuple[str | None, str | None]:
+    """Why the credential's own contexts are refused (first), or why they could not be
+    looked at (second). A context we cannot load is not the credential's fault here (the
+    proof check says could-not-check)."""
     try:
         policy.check_inline_contexts(credential)
         policy.check_contexts(credential, loader)
     except (UnsafeContextError, JsonLdSyntaxError) as exc:
-        return str(exc)
+        return str(exc), None
     except JsonLdError:
-        return None
-    return None
+        return None, None
+    except Exception as exc:  # pyld broke on it: that is never a pass
+        return None, f"its @context could not be processed ({type(exc).__name__})"
+    return None, None
 
 
 def validity_period(

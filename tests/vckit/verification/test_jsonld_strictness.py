@@ -135,3 +135,16 @@ def test_ler_verify_reports_the_redefinition_as_a_failed_proof(
     out = capsys.readouterr().out
     assert "[FAIL] Signature (proof)" in out
     assert "credentialSubject" in out
+
+
+@pytest.mark.parametrize(
+    "context",
+    [{"@protected": "yes"}, {"@version": 1.0}, {"term": 5}, {"@import": 5}],
+    ids=["protected-not-boolean", "version", "term-number", "import-number"],
+)
+def test_a_strange_context_is_a_finding_never_a_crash(context: dict[str, Any]) -> None:
+    """The format check processes contexts too: a broken one fails it, and nothing raises."""
+    report = verify(appended(s.good_credential(), context), OPTIONS)
+    assert report.verdict != PASS
+    assert check(report, "format").status == FAIL
+    assert check(report, "proof").status == FAIL
