@@ -70,15 +70,23 @@ def refuse(inst: Installation, record: RequestRecord | None, reason: str) -> NoR
     raise InvalidRequestError(reason)
 
 
-def store_answer(inst: Installation, record: RequestRecord, report: Report) -> ResponseRecord:
-    """Store an accepted answer's report as the request's result."""
+def spend_and_store(inst: Installation, record: RequestRecord, report: Report) -> ResponseRecord:
+    """Use the request's nonce and store the answer as its result, in one transaction (a
+    crash leaves both or neither). The nonce is used by a conditional UPDATE: of two racing
+    answers one wins; the other is refused as replayed."""
     result = report_json(report)
     with inst.db.transaction() as tx:
-        response = store.add_response(
-            tx, request_id=record.id, job_id=record.job_id, received=inst.stamp(),
-            verdict=report.verdict, report=result,
-        )  # fmt: skip
-        store.set_result(tx, record.id, {"response": response.id, **result})
+        first = store.mark_used(tx, record.id, at=inst.stamp())
+        if first:
+            response = store.add_response(
+                tx, request_id=record.id, job_id=record.job_id, received=inst.stamp(),
+                verdict=report.verdict, report=result,
+            )  # fmt: skip
+            store.set_result(tx, record.id, {"response": response.id, **result})
+        current = store.get_request(tx, record.id)
+    if not first:
+        used = current.used_at if current else "an earlier time"
+        refuse(inst, record, f"replayed: this request's nonce was used already ({used})")
     return response
 
 
@@ -89,17 +97,6 @@ def still_open(inst: Installation, record: RequestRecord) -> str | None:
     if inst.clock() >= datetime.fromisoformat(record.expires_at):
         return f"expired: the request expired at {record.expires_at}"
     return None
-
-
-def spend_nonce(inst: Installation, record: RequestRecord) -> None:
-    """Use the request's nonce once (a conditional UPDATE: of two racing answers one wins);
-    the loser is refused as replayed."""
-    with inst.db.transaction() as tx:
-        first = store.mark_used(tx, record.id, at=inst.stamp())
-        current = store.get_request(tx, record.id)
-    if not first:
-        used = current.used_at if current else "an earlier time"
-        refuse(inst, record, f"replayed: this request's nonce was used already ({used})")
 
 
 def parse_vp_token(text: str) -> dict[str, list[Any]]:
@@ -198,8 +195,7 @@ def accept(
         why = f"not bound to this request: {binding.reason}"
     if report is None:
         refuse(inst, record, why)
-    spend_nonce(inst, record)
-    return store_answer(inst, record, report)
+    return spend_and_store(inst, record, report)
 
 
 def verify_presentations(

@@ -135,26 +135,32 @@ def test_a_bound_answer_with_failing_credentials_is_the_holders_result(
 def test_the_refused_log_keeps_the_latest_fifty_and_counts_every_one(
     tmp_path: Path,
     clock: Clock,
+    database_url: str,
 ) -> None:
     settings = Settings(
-        base_url=VERIFIER_URL, data_dir=tmp_path / "verifier",
+        base_url=VERIFIER_URL, data_dir=tmp_path / "verifier", database_url=database_url,
         answer_limit_per_address=10_000, answer_limit_per_request=10_000,
     )  # fmt: skip
     app = create_app(settings, clock=clock)
-    client = TestClient(app, base_url=VERIFIER_URL)
-    job_id = open_job(client)
-    state = new_request(client, job_id)["id"]
-    for n in range(120):
-        form = {"vp_token": json.dumps({"learning_records": [{"n": n}]}), "state": state}
-        assert client.post("/oid4vp/response", data=form).status_code == 400
-    log = refused(client, job_id)
-    assert log["count"] == 120 and log["latest"][0]["number"] == 120
-    with app.state.inst.db.transaction() as tx:
-        assert tx.one("SELECT COUNT(*) AS n FROM refused_answers")["n"] == 50  # type: ignore[index]
-        assert tx.one("SELECT COUNT(*) AS n FROM responses")["n"] == 0  # type: ignore[index]
-    page = client.get(f"/jobs/{job_id}")
-    assert page.status_code == 200 and "120 answers refused" in page.text
-    app.state.inst.db.close()
+    try:
+        with TestClient(app, base_url=VERIFIER_URL) as client:  # one thread pool throughout
+            job_id = open_job(client)
+            state = new_request(client, job_id)["id"]
+            for n in range(120):
+                token = json.dumps({"learning_records": [{"n": n}]})
+                form = {"vp_token": token, "state": state}
+                assert client.post("/oid4vp/response", data=form).status_code == 400
+            log = refused(client, job_id)
+            page = client.get(f"/jobs/{job_id}")
+        assert log["count"] == 120 and log["latest"][0]["number"] == 120
+        assert page.status_code == 200 and "120 answers refused" in page.text
+        with app.state.inst.db.transaction() as tx:
+            logged = tx.one("SELECT COUNT(*) AS n FROM refused_answers")
+            results = tx.one("SELECT COUNT(*) AS n FROM responses")
+        assert logged is not None and logged["n"] == 50
+        assert results is not None and results["n"] == 0
+    finally:
+        app.state.inst.db.close()
 
 
 def test_answers_are_rate_limited_per_address_and_per_request(
