@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx2 import Response
 
 from issuer.app import create_app as create_issuer
 from issuer.settings import EXAMPLES
@@ -21,7 +22,7 @@ from verifier.settings import Settings as VerifierSettings
 TOKEN = "nul-suite-token-0123456789"
 
 
-def _refused(response: object) -> None:
+def _refused(response: Response) -> None:
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert response.json()["type"] == "urn:ler:problem:nul-character"
