@@ -1,12 +1,11 @@
-"""Bounds on the paging parameters of every list API: ``limit`` 1..500 (default 50) and
-``offset`` 0..2^31-1 (default 0). A value outside them (a negative offset, an offset past
-64 bits that the database could not bind) is a 422 problem naming the parameter
-(``query.offset: ...``), never a 500.
+"""Paging parameters of list endpoints, bounded: ``limit`` 1..:data:`MAX_LIMIT`, ``offset``
+0..:data:`MAX_OFFSET` (a database integer). A value out of range is a 422 problem naming the
+parameter (``query.limit: ...``), never a 500 or a silently clamped list.
 
 ::
 
-    @router.get("/things")
-    def things(limit: Limit = 50, offset: Offset = 0) -> ...
+    @router.get("/api/things")
+    def things(limit: Limit = 100, offset: Offset = 0) -> Response: ...
 """
 
 from __future__ import annotations
@@ -18,5 +17,5 @@ from fastapi import Query
 MAX_LIMIT = 500
 MAX_OFFSET = 2**31 - 1
 
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"how many, 1 to {MAX_LIMIT}")]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="how many to skip first")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="at most this many items")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="skip this many items first")]
