@@ -11,7 +11,9 @@ or ``postgresql://...`` (psycopg 3). Every statement runs inside a transaction::
 SQL is written once, with ``?`` placeholders, and translated to ``%s`` for psycopg.
 The transaction commits when the block ends and rolls back on any exception, so a bad
 request leaves nothing half-written. A unique or foreign-key violation raises
-:class:`ConflictError` (the same class for both engines).
+:class:`ConflictError` (the same class for both engines). Text holding a NUL character
+(U+0000), which PostgreSQL cannot store, raises :class:`NulTextError` before the statement
+runs, on both engines alike (the app answers 422, never a 500).
 
 SQLite: WAL journal, foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` so two
 writers queue instead of deadlocking on a lock upgrade. Each thread gets its own
@@ -41,6 +43,15 @@ class ConflictError(Exception):
     """A unique, primary-key or foreign-key constraint refused a write."""
 
 
+class NulTextError(Exception):
+    """A text parameter holds a NUL character (U+0000), which PostgreSQL cannot store."""
+
+
+def _check_text(params: Params) -> None:
+    if any(isinstance(value, str) and "\x00" in value for value in params):
+        raise NulTextError("text with a NUL character (U+0000) cannot be stored")
+
+
 class Tx:
     """One open transaction; rows come back as dicts."""
 
@@ -54,6 +65,7 @@ class Tx:
         return sql
 
     def _run(self, sql: str, params: Params) -> Any:
+        _check_text(params)
         try:
             return self._connection.execute(self._sql(sql), tuple(params))
         except sqlite3.IntegrityError as exc:
