@@ -11,7 +11,9 @@ or ``postgresql://...`` (psycopg 3). Every statement runs inside a transaction::
 SQL is written once, with ``?`` placeholders, and translated to ``%s`` for psycopg.
 The transaction commits when the block ends and rolls back on any exception, so a bad
 request leaves nothing half-written. A unique or foreign-key violation raises
-:class:`ConflictError` (the same class for both engines).
+:class:`ConflictError` (the same class for both engines). ``tx.keyring`` is the key ring the
+database was opened with (:mod:`servicekit.sealing`): the store seals and opens secret
+columns with it.
 
 SQLite: WAL journal, foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` so two
 writers queue instead of deadlocking on a lock upgrade. Each thread gets its own
@@ -27,6 +29,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
+
+from servicekit.sealing import KeyRing, SealingError
 
 Dialect = Literal["sqlite", "postgresql"]
 Params = Sequence[Any]
@@ -44,9 +48,17 @@ class ConflictError(Exception):
 class Tx:
     """One open transaction; rows come back as dicts."""
 
-    def __init__(self, connection: Any, dialect: Dialect) -> None:
+    def __init__(self, connection: Any, dialect: Dialect, keyring: KeyRing | None = None) -> None:
         self._connection = connection
         self.dialect: Dialect = dialect
+        self._keyring = keyring
+
+    @property
+    def keyring(self) -> KeyRing:
+        """The key ring of secret columns; SealingError when the database has none."""
+        if self._keyring is None:
+            raise SealingError("this database was opened without a key ring: no secret is stored")
+        return self._keyring
 
     def _sql(self, sql: str) -> str:
         if self.dialect == "postgresql":
@@ -95,8 +107,11 @@ def _is_pg_integrity_error(exc: Exception) -> bool:
 class Database:
     """A database URL and one connection per thread, opened on first use."""
 
-    def __init__(self, url: str, dialect: Dialect, target: str) -> None:
+    def __init__(
+        self, url: str, dialect: Dialect, target: str, keyring: KeyRing | None = None
+    ) -> None:
         self.url = url
+        self.keyring = keyring
         self.dialect: Dialect = dialect
         self._target = target
         self._local = threading.local()
@@ -104,16 +119,17 @@ class Database:
         self._lock = threading.Lock()
 
     @classmethod
-    def connect(cls, url: str) -> Database:
-        """Parse the URL (nothing is opened until the first transaction)."""
+    def connect(cls, url: str, keyring: KeyRing | None = None) -> Database:
+        """Parse the URL (nothing is opened until the first transaction); ``keyring`` seals
+        and opens the secret columns."""
         if url.startswith("sqlite:///"):
             path = url.removeprefix("sqlite:///")
             if not path or path == ":memory:":
                 raise DatabaseError("SQLite needs a file (one connection per thread)")
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            return cls(url, "sqlite", path)
+            return cls(url, "sqlite", path, keyring)
         if url.startswith(("postgresql://", "postgres://")):
-            return cls(url, "postgresql", url)
+            return cls(url, "postgresql", url, keyring)
         scheme = url.split(":", 1)[0]
         raise DatabaseError(f"unsupported database URL {scheme}: (sqlite, postgresql)")
 
@@ -147,14 +163,14 @@ class Database:
         if self.dialect == "sqlite":
             connection.execute("BEGIN IMMEDIATE")
             try:
-                yield Tx(connection, "sqlite")
+                yield Tx(connection, "sqlite", self.keyring)
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
         else:
             with connection.transaction():
-                yield Tx(connection, "postgresql")
+                yield Tx(connection, "postgresql", self.keyring)
 
     def close(self) -> None:
         """Close every connection this database opened (in any thread)."""

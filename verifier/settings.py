@@ -15,6 +15,9 @@
 ``LER_ALLOW_HTTP_LOCALHOST``  plain http to loopback, for the local demo (1/0)
 ``LER_ALLOW_PRIVATE``         let fetches reach private addresses (1/0)
 ``LER_DEMO_SEED``             seed the demo job at start (1/0, default 0; ``ler up`` sets 1)
+``LER_VERIFIER_KEY_ENCRYPTION_KEY``  the key-encryption key sealing webhook secrets (base64url,
+                              32 bytes); ``..._FILE``: a file holding it; neither:
+                              ``<data>/key-encryption-key``, made once (mode 600)
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from servicekit.kek import KekSource, kek_source
 from verifier.checking.registry import REGISTRY_FILE
+
+KEK_SETTING = "LER_VERIFIER_KEY_ENCRYPTION_KEY"
 
 
 @dataclass(frozen=True)
@@ -48,10 +54,16 @@ class Settings:
     webhook_max_tries: int = 5
     webhook_poll_interval: float = 2.0
     demo_seed: bool = False  # seed the demo job at start (verifier.jobs.demo_job)
+    kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
+    kek_file: Path | None = None
 
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'verifier.db'}"
+
+    @property
+    def kek_source(self) -> KekSource:
+        return kek_source(KEK_SETTING, value=self.kek, file=self.kek_file, data_dir=self.data_dir)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -75,4 +87,8 @@ class Settings:
             ),
             status_cache_seconds=float(os.environ.get("LER_STATUS_CACHE", "60")),
             demo_seed=flag("LER_DEMO_SEED", cls.demo_seed),
+            kek=os.environ.get(KEK_SETTING) or None,
+            kek_file=Path(os.environ[f"{KEK_SETTING}_FILE"])
+            if os.environ.get(f"{KEK_SETTING}_FILE")
+            else None,
         )
