@@ -172,6 +172,18 @@ class Database:
             with connection.transaction():
                 yield Tx(connection, "postgresql", self.keyring)
 
+    def scrub(self, tables: Sequence[str]) -> None:
+        """Rewrite the tables so that values overwritten in them leave the files too (old
+        row versions, freed pages, the write-ahead log): SQLite ``VACUUM`` and a truncating
+        checkpoint, PostgreSQL ``VACUUM FULL`` of each table. Outside any transaction."""
+        connection = self._open()
+        if self.dialect == "sqlite":
+            connection.execute("VACUUM")
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            for table in tables:
+                connection.execute(f"VACUUM FULL {table}")
+
     def close(self) -> None:
         """Close every connection this database opened (in any thread)."""
         with self._lock:

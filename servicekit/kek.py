@@ -12,9 +12,10 @@ these that is set wins:
 
 At every start :func:`seal_at_start` walks the service's sealed columns: a legacy plaintext
 value (stored before sealing) or one sealed under an older key is (re)sealed under the
-current KEK, and every other value must open, so a wrong KEK stops the start with a
-:class:`~servicekit.sealing.KekError` naming the setting, never a failure in the middle of
-a request.
+current KEK (then the tables are rewritten, :meth:`~servicekit.db.Database.scrub`, so the
+old bytes leave the files too), and every other value must open, so a wrong KEK stops the
+start with a :class:`~servicekit.sealing.KekError` naming the setting, never a failure in
+the middle of a request.
 
 :func:`rotate` (``ler keys rotate-kek``, the service stopped) makes a new KEK and reseals
 every column under it in one transaction, the old key still opening until the commit.
@@ -141,6 +142,8 @@ def seal_at_start(db: Database, columns: Sequence[SealedColumn]) -> dict[str, in
             sealed[f"{column.table}.{column.column}"] = reseal_column(
                 tx, column, db.keyring, stale_only=True
             )
+    if any(sealed.values()):  # the plaintext (or old ciphertext) must leave the files too
+        db.scrub(sorted({column.table for column in columns}))
     return sealed
 
 
@@ -200,6 +203,7 @@ def rotate(
                 resealed[f"{column.table}.{column.column}"] = reseal_column(
                     tx, column, rotated, stale_only=False
                 )
+        db.scrub(sorted({column.table for column in columns}))  # no old ciphertext left
     finally:
         db.close()
     if source.path is not None and pending is not None:
