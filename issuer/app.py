@@ -90,7 +90,8 @@ def create_app(
     new_key: Callable[[KeyKind], KeyPair] | None = None,
 ) -> FastAPI:
     settings = settings or Settings.from_env()
-    db = Database.connect(settings.database, keyring=load_keyring(settings.kek_source))
+    keyring = load_keyring(settings.kek_source)
+    db = Database.connect(settings.database, keyring=keyring)
     migrate(db)
     seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     extra: dict[str, Any] = {}
@@ -112,7 +113,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
-    app.state.identity = load_or_create(settings.data_dir, settings.base_url)
+    app.state.identity = load_or_create(settings.data_dir, settings.base_url, keyring)
     app.state.api_token = api_token(settings)
     app.state.sessions = Sessions(load_or_create_secret(settings.data_dir))
 

@@ -41,7 +41,8 @@ def rotate_service(service: str, data_dir: str | None) -> str:
     settings = _settings(service, data_dir)
     if _sqlite_missing(settings.database):
         return f"{service}: no database at {settings.database.removeprefix('sqlite:///')}, skipped"
-    sealed = importlib.import_module(f"{service}.store.sealed").SEALED
+    sealed = importlib.import_module(f"{service}.store.sealed")
+    files = [(settings.data_dir, file) for file in getattr(sealed, "SEALED_FILES", ())]
     source = settings.kek_source
 
     def announce(kek: Kek) -> None:
@@ -49,7 +50,7 @@ def rotate_service(service: str, data_dir: str | None) -> str:
         print(f"{service}: set {source.setting} to it before the service starts again")
 
     try:
-        done = rotate(settings.database, sealed, source, announce)
+        done = rotate(settings.database, sealed.SEALED, source, announce, files)
     except SealingError as exc:
         raise UsageError(f"{service}: {exc}; nothing was changed") from None
     except OSError as exc:

@@ -22,7 +22,9 @@ every column under it in one transaction, the old key still opening until the co
 A file KEK is replaced in place: the new key is first written next to it
 (``<file>.next``, which a start also reads, so an interrupted rotation loses nothing) and
 renamed over it after the commit. A KEK from the environment cannot be written back: the
-new one is handed to ``announce`` (printed once) before anything is resealed.
+new one is handed to ``announce`` (printed once) before anything is resealed. Sealed files
+of the data folder (:func:`sealed_file`: made sealed, a legacy plain one sealed when read)
+are resealed after the commit, each replaced at once by a rename.
 """
 
 from __future__ import annotations
@@ -34,7 +36,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from servicekit.db import Database, Tx
-from servicekit.sealing import Kek, KekError, KeyRing, SealedColumn, SealingError, is_sealed
+from servicekit.sealing import (
+    Kek,
+    KekError,
+    KeyRing,
+    SealedColumn,
+    SealedFile,
+    SealingError,
+    is_sealed,
+)
 
 KEK_FILE = "key-encryption-key"
 NEXT = ".next"
@@ -70,14 +80,43 @@ def kek_source(setting: str, *, value: str | None, file: Path | None, data_dir: 
 
 def _write_new(path: Path, kek: Kek, *, replace: bool) -> None:
     """Write a key file with mode 600 from the start (O_EXCL: never over another's file)."""
+    _write_secret(path, kek.text(), replace=replace)
+
+
+def _write_secret(path: Path, text: str, *, replace: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if replace:
         path.unlink(missing_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(kek.text() + "\n")
+        handle.write(text + "\n")
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def _replace_secret(path: Path, text: str) -> None:
+    """Replace a secret file at once (a new file, mode 600, renamed over the old one)."""
+    fresh = path.with_name(path.name + ".new")
+    _write_secret(fresh, text, replace=True)
+    os.replace(fresh, path)
+
+
+def sealed_file(data_dir: Path, file: SealedFile, ring: KeyRing, make: Callable[[], str]) -> str:
+    """The plaintext of a sealed file of the data folder, made with ``make`` (and sealed)
+    when missing; a legacy plaintext file, or one sealed under an older key, is resealed
+    under the current one."""
+    path = data_dir / file.name
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):  # another worker made it first
+            _write_secret(path, file.seal(ring, make()), replace=False)
+    stored = path.read_text(encoding="utf-8").strip()
+    try:
+        plaintext = file.open(ring, stored)
+    except SealingError as exc:
+        raise type(exc)(f"{exc} (key-encryption key from {ring.source})") from None
+    if not stored.startswith(f"sealed:v1:{ring.current.kid}:"):
+        _replace_secret(path, file.seal(ring, plaintext))
+    return plaintext
 
 
 def _read(path: Path, source: KekSource) -> Kek:
@@ -175,6 +214,7 @@ def rotate(
     columns: Sequence[SealedColumn],
     source: KekSource,
     announce: Callable[[Kek], None],
+    files: Sequence[tuple[Path, SealedFile]] = (),
 ) -> Rotated:
     """Reseal every sealed column under a new KEK and put the new key where the old came
     from (see the module docstring); ``announce`` gets the new key when it cannot be written
@@ -187,6 +227,9 @@ def rotate(
             seal_at_start(db, columns)
         finally:
             db.close()
+        for data_dir, file in files:
+            if (data_dir / file.name).exists():
+                sealed_file(data_dir, file, ring, str)
         pending.unlink()
         ring = KeyRing(ring.current, (), ring.source)
     new = Kek.generate()
@@ -206,6 +249,10 @@ def rotate(
         db.scrub(sorted({column.table for column in columns}))  # no old ciphertext left
     finally:
         db.close()
+    for data_dir, file in files:
+        if (data_dir / file.name).exists():
+            sealed_file(data_dir, file, rotated, str)
+            resealed[f"file {file.name}"] = 1
     if source.path is not None and pending is not None:
         os.replace(pending, source.path)
     return Rotated(ring.current.kid, new, resealed, source.path)

@@ -18,7 +18,8 @@ as it is, and the service seals it at its next start (:mod:`servicekit.kek`).
 Each service names its sealed columns once, as :class:`SealedColumn` constants in
 ``<service>/store/sealed.py``; startup and ``ler keys rotate-kek`` walk that list, so
 sealing one more column is one line there and a call of :meth:`SealedColumn.seal` /
-:meth:`SealedColumn.open` in the table's store module.
+:meth:`SealedColumn.open` in the table's store module. A secret kept in a file of the data
+folder (the issuer's own key) is a :class:`SealedFile`, listed the same way.
 
 Errors: :class:`SealingError` (a value that does not open: tampered, moved, or sealed under
 a key the ring does not hold) and its subclass :class:`KekError` (the KEK itself is
@@ -171,3 +172,19 @@ class SealedColumn:
     def open(self, ring: KeyRing, row_id: str, stored: str) -> str:
         """The plaintext of what this column of row ``row_id`` holds."""
         return ring.open(stored, self.aad(row_id))
+
+
+@dataclass(frozen=True)
+class SealedFile:
+    """One secret file in the service's data folder (the associated data names the file)."""
+
+    name: str
+
+    def aad(self) -> str:
+        return f"{VERSION}|file|{self.name}"
+
+    def seal(self, ring: KeyRing, plaintext: str) -> str:
+        return ring.seal(plaintext, self.aad())
+
+    def open(self, ring: KeyRing, stored: str) -> str:
+        return ring.open(stored.strip(), self.aad())

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 from issuer.app import create_app as create_issuer
 from issuer.settings import Settings as IssuerSettings
-from issuer.store.sealed import ISSUER_KEYS
+from issuer.store.sealed import INSTALLATION_KEY, ISSUER_KEYS
 from ler.cli import main
 from servicekit.kek import KEK_FILE
 from servicekit.sealing import Kek, KekError, KeyRing, SealedColumn
@@ -100,7 +100,7 @@ def test_rotate_every_service_then_restart(
 
     assert main(["keys", "rotate-kek", "--data-dir", str(root)]) == 0
     out = capsys.readouterr().out
-    assert "issuer: 12 sealed values now under key" in out
+    assert "issuer: 13 sealed values now under key" in out  # 12 keys and issuer-key.jwk
     assert "wallet: 1 sealed values" in out and "verifier: 1 sealed values" in out
     assert all(old[name].text() not in out for name in old)  # file keys are never printed
     for name in old:
@@ -118,6 +118,10 @@ def test_rotate_every_service_then_restart(
     assert accounts.get(holding.state.inst, account.id).holder_jwk == account.holder_jwk
     assert webhook_secret(checking, job_id) == SECRET
     assert_opens_nothing(issuing, ISSUER_KEYS, old["issuer"])
+    installation_key = (root / "issuer" / INSTALLATION_KEY.name).read_text()
+    with pytest.raises(KekError):
+        INSTALLATION_KEY.open(KeyRing(old["issuer"]), installation_key)
+    assert INSTALLATION_KEY.open(KeyRing(kek_of(root, "issuer")), installation_key)
     assert_opens_nothing(holding, HOLDER_KEYS, old["wallet"])
     assert_opens_nothing(checking, WEBHOOK_SECRETS, old["verifier"])
     close(issuing, holding, checking)

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from issuer import store
 from issuer.settings import KEK_SETTING, Settings
+from issuer.store.sealed import INSTALLATION_KEY
 from servicekit.kek import KEK_FILE
 from servicekit.sealing import Kek, KekError
 from tests.issuer.conftest import AppFactory, authorized, verify_options
@@ -104,3 +105,26 @@ def test_the_key_encryption_key_comes_from_the_environment(
     monkeypatch.setenv("LER_DATA_DIR", str(tmp_path))
     source = Settings.from_env().kek_source
     assert source.default_file and source.path == tmp_path / "issuer" / KEK_FILE
+
+
+def test_the_installation_key_file_is_sealed_and_a_legacy_one_sealed_at_start(
+    issuer_app: AppFactory,
+) -> None:
+    app = issuer_app()
+    data_dir = app.state.settings.data_dir
+    path = data_dir / INSTALLATION_KEY.name
+    stored = path.read_text()
+    assert stored.startswith("sealed:v1:") and '"d"' not in stored
+    assert path.stat().st_mode & 0o777 == 0o600
+    key = app.state.identity.key
+    well_known = authorized(app).get("/.well-known/did.json").json()
+    app.state.inst.db.close()
+    path.write_text(json.dumps(key.to_private_jwk()))  # as an issuer from before sealing left it
+
+    again = issuer_app(data_dir=data_dir)
+    assert path.read_text().startswith("sealed:v1:") and '"d"' not in path.read_text()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert authorized(again).get("/.well-known/did.json").json() == well_known
+    again.state.inst.db.close()
+    with pytest.raises(KekError, match=KEK_SETTING):
+        issuer_app(data_dir=data_dir, kek=Kek.generate().text())
