@@ -115,7 +115,7 @@ def create_app(
     app.state.inst = inst
     app.state.identity = load_or_create(settings.data_dir, settings.base_url, keyring)
     app.state.api_token = api_token(settings)
-    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir))
+    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir, keyring))
 
     @app.exception_handler(OAuthError)
     def oauth_error(request: Request, exc: OAuthError) -> Response:

@@ -102,7 +102,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
-    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir), cookie=COOKIE)
+    app.state.sessions = Sessions(
+        load_or_create_secret(settings.data_dir, db.keyring), cookie=COOKIE
+    )
 
     # --- routers: one line per module (re-read this file right before editing) -------------
     app.include_router(credentials_pages.router)  # before the account pages

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from servicekit.sealing import SealedColumn, SealedFile
+from servicekit.sessions import SESSION_SECRET
 
 ISSUER_KEYS = SealedColumn("issuer_keys", "private_jwk", "id")
 """The issuers' private signing keys (JWK)."""
@@ -14,4 +15,5 @@ SEALED = (ISSUER_KEYS,)
 INSTALLATION_KEY = SealedFile("issuer-key.jwk")
 """The installation's own key (``/.well-known/did.json``), in the data folder."""
 
-SEALED_FILES = (INSTALLATION_KEY,)
+SEALED_FILES = (INSTALLATION_KEY, SESSION_SECRET)
+"""The files: this key, and the staff sessions' signing secret."""

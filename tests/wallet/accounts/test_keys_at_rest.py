@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from servicekit.sealing import Kek, KekError
+from servicekit.sessions import SECRET_FILE
 from tests.wallet.conftest import WalletFactory
 from wallet import accounts
 from wallet.settings import KEK_SETTING
@@ -76,3 +77,20 @@ def test_a_wrong_key_encryption_key_stops_the_start_naming_the_setting(
     app.state.inst.db.close()
     with pytest.raises(KekError, match=KEK_SETTING):
         wallet_app(data_dir=data_dir, kek=Kek.generate().text())
+
+
+def test_the_session_secret_file_is_sealed_and_a_legacy_one_sealed_at_start(
+    wallet_app: WalletFactory,
+) -> None:
+    app = wallet_app()
+    data_dir = app.state.settings.data_dir
+    path = data_dir / SECRET_FILE
+    secret = app.state.sessions.secret
+    assert path.read_text().startswith("sealed:v1:") and secret.hex() not in path.read_text()
+    app.state.inst.db.close()
+    path.write_text(secret.hex() + "\n")  # as a wallet from before sealing left it
+
+    again = wallet_app(data_dir=data_dir)
+    assert again.state.sessions.secret == secret  # sessions signed before still read
+    assert path.read_text().startswith("sealed:v1:") and secret.hex() not in path.read_text()
+    assert path.stat().st_mode & 0o777 == 0o600
