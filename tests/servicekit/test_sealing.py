@@ -229,3 +229,28 @@ def test_an_interrupted_rotation_loses_nothing(tmp_path: Path) -> None:
     final = database(tmp_path, load_keyring(source))
     assert sealed_under(final, [SECRETS]) == {done.new.kid}
     final.close()
+
+
+def test_sealing_at_start_and_rotation_on_either_database(
+    tmp_path: Path, database_url: str
+) -> None:
+    """The walk, the rewrite of the tables (VACUUM / VACUUM FULL) and the rotation's one
+    transaction, on SQLite and on PostgreSQL."""
+    source = kek_source(SETTING, value=None, file=None, data_dir=tmp_path)
+    keys = load_keyring(source)
+    db = Database.connect(database_url, keyring=keys)
+    with db.transaction() as tx:
+        tx.execute("CREATE TABLE secrets (id TEXT PRIMARY KEY, value TEXT)")
+        tx.execute("INSERT INTO secrets VALUES ('a', ?), ('b', NULL)", (PLAIN,))
+    assert seal_at_start(db, [SECRETS]) == {"secrets.value": 1}
+    assert sealed_under(db, [SECRETS]) == {keys.current.kid}
+    db.close()
+    done = rotate(database_url, [SECRETS], source, lambda kek: None)
+    assert done.resealed == {"secrets.value": 1}
+    again = Database.connect(database_url, keyring=load_keyring(source))
+    assert sealed_under(again, [SECRETS]) == {done.new.kid}
+    with again.transaction() as tx:
+        row = tx.one("SELECT value FROM secrets WHERE id = 'a'")
+    assert row is not None and again.keyring is not None
+    assert SECRETS.open(again.keyring, "a", row["value"]) == PLAIN
+    again.close()
