@@ -31,6 +31,7 @@ from verifier.errors import (
 )
 from verifier.installation import Installation, utc_now
 from verifier.jobs import demo_job
+from verifier.jobs.answer_limits import AnswerLimits
 from verifier.migrations import migrate
 from verifier.settings import Settings
 from verifier.store.sealed import SEALED
@@ -78,7 +79,9 @@ def create_app(
     migrate(db)
     seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     verification = Verifier(settings, load_registry(settings), fetch, clock)
-    inst = Installation(db, settings, verification, clock or utc_now)
+    now = clock or utc_now
+    limits = AnswerLimits.from_settings(settings, lambda: now().timestamp())
+    inst = Installation(db, settings, verification, now, limits)
     if settings.demo_seed:
         demo_job.seed(inst)  # idempotent: one demo job however often it starts
     deliverer = Deliverer(
