@@ -18,6 +18,7 @@ from fastapi.responses import Response
 
 from servicekit.app import ErrorRules, Service, service_app
 from servicekit.db import Database
+from servicekit.kek import load_keyring, seal_at_start
 from servicekit.pages import ANONYMOUS, error_page
 from vckit.errors import InputError
 from verifier.checking.verification import Verifier, load_registry
@@ -33,6 +34,7 @@ from verifier.jobs import demo_job
 from verifier.jobs.answer_limits import AnswerLimits
 from verifier.migrations import migrate
 from verifier.settings import Settings
+from verifier.store.sealed import SEALED
 from verifier.views.stats import verifier_stats
 from verifier.web.api import jobs as jobs_api
 from verifier.web.api import oid4vp, registry, vc_api, webhooks
@@ -73,8 +75,9 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     settings = settings or Settings.from_env()
-    db = Database.connect(settings.database)
+    db = Database.connect(settings.database, keyring=load_keyring(settings.kek_source))
     migrate(db)
+    seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     verification = Verifier(settings, load_registry(settings), fetch, clock)
     now = clock or utc_now
     limits = AnswerLimits.from_settings(settings, lambda: now().timestamp())

@@ -21,6 +21,7 @@ from fastapi.responses import Response
 
 from servicekit.app import ErrorRules, Service, service_app
 from servicekit.db import Database
+from servicekit.kek import load_keyring, seal_at_start
 from servicekit.problems import problem
 from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -30,6 +31,7 @@ from wallet.migrations import migrate
 from wallet.outbound import Outbound, Policy
 from wallet.receiving import background
 from wallet.settings import Settings
+from wallet.store.sealed import SEALED
 from wallet.views.stats import wallet_stats
 from wallet.web.api import disclose as disclose_api
 from wallet.web.api import present as present_api
@@ -66,8 +68,9 @@ def create_app(
     """The wallet app. Tests pass a frozen ``clock``, fixed keys (``new_key``) and an httpx
     ``transport`` that routes outbound requests to in-process apps."""
     settings = settings or Settings.from_env()
-    db = Database.connect(settings.database)
+    db = Database.connect(settings.database, keyring=load_keyring(settings.kek_source))
     migrate(db)
+    seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     policy = Policy(
         allow_http_localhost=settings.allow_http_localhost,
         allow_private=settings.allow_private,
@@ -99,7 +102,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
-    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir), cookie=COOKIE)
+    app.state.sessions = Sessions(
+        load_or_create_secret(settings.data_dir, db.keyring), cookie=COOKIE
+    )
 
     # --- routers: one line per module (re-read this file right before editing) -------------
     app.include_router(credentials_pages.router)  # before the account pages
