@@ -699,7 +699,9 @@ OTHER = "https://other.test/vci"
 OTHER_AS = "https://auth.other.test"
 
 
-def other_issuer(*, subject: str | None = None, nonces: bool = False) -> FastAPI:
+def other_issuer(
+    *, subject: str | None = None, nonces: bool = False, issues: dict[str, Any] | None = None
+) -> FastAPI:
     """A Credential Issuer that is not ours, choosing what the spec allows and ours does not: a
     separate Authorization Server (``authorization_servers``, §12.2.4) with only OpenID
     Connect Discovery metadata, ``credential_identifiers`` in the Token Response (§6.2) that
@@ -707,7 +709,8 @@ def other_issuer(*, subject: str | None = None, nonces: bool = False) -> FastAPI
     a configuration the wallet cannot hold offered first. It binds the credential to the
     proof's key, or to ``subject`` when given (an issuer issuing to someone else). With
     ``nonces`` it has a Nonce Endpoint and answers the first proof with ``invalid_nonce``
-    (§8.3.1.2), as after a restart."""
+    (§8.3.1.2), as after a restart. With ``issues`` it signs and issues that instead.
+    """
     key = KeyPair.generate("Ed25519")
     did = did_key(key.public)
     codes = {"code-1"}
@@ -772,7 +775,7 @@ def other_issuer(*, subject: str | None = None, nonces: bool = False) -> FastAPI
         unsigned["issuer"]["id"] = did
         unsigned["credentialSubject"]["id"] = subject or proof.holder
         signed = data_integrity.sign(
-            unsigned,
+            unsigned if issues is None else {**issues, "issuer": did},
             key,
             verification_method=f"{did}#{did.removeprefix('did:key:')}",
             cryptosuite="eddsa-rdfc-2022",
