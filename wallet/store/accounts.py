@@ -19,6 +19,7 @@ ACCOUNT_TABLES = (
     "share_links",
     "presentations",
     "credentials",
+    "recheck_jobs",
 )
 
 
