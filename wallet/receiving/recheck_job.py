@@ -173,14 +173,16 @@ def run(
         store.start_recheck_job(tx, account_id, job_id, state=RUNNING, started=inst.stamp())
     for position in range(job.checked, job.total):
         if stop is not None and stop.is_set():
-            return get(inst, account_id, job_id)
+            break
         try:
             _step(inst, job, position)
-        except _Overtaken:
-            return get(inst, account_id, job_id)  # another run has this job
+        except _Overtaken:  # another run has this job, or it is gone with its account
+            break
+    else:
+        with inst.db.transaction() as tx:
+            store.finish_recheck_job(tx, account_id, job_id, state=DONE, finished=inst.stamp())
     with inst.db.transaction() as tx:
-        store.finish_recheck_job(tx, account_id, job_id, state=DONE, finished=inst.stamp())
-    return get(inst, account_id, job_id)
+        return store.get_recheck_job(tx, account_id, job_id)
 
 
 def _fail(inst: Installation, account_id: str, job_id: str, error: str) -> None:
