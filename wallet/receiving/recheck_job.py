@@ -133,7 +133,8 @@ def job_json(job: RecheckJobRecord) -> dict[str, Any]:
 
 def _step(inst: Installation, job: RecheckJobRecord, position: int) -> None:
     """Check the credential at ``position`` and record it with the job's step, in one
-    transaction; False when another run took this step first (nothing is written then)."""
+    transaction; :class:`_Overtaken` when another run took this step first, or the job is
+    gone (nothing is written then)."""
     credential_id = job.credential_ids[position]
     with inst.db.transaction() as tx:
         record = store.get_credential(tx, job.account_id, credential_id)
