@@ -127,7 +127,7 @@ class Database:
         self.dialect: Dialect = dialect
         self._target = target
         self._local = threading.local()
-        self._all: list[Any] = []
+        self._all: list[tuple[threading.Thread, Any]] = []  # (the thread, its connection)
         self._lock = threading.Lock()
 
     @classmethod
@@ -165,7 +165,11 @@ class Database:
             connection = psycopg.connect(self._target, autocommit=True, row_factory=dict_row)
         self._local.connection = connection
         with self._lock:
-            self._all.append(connection)
+            ended = [c for thread, c in self._all if not thread.is_alive()]
+            self._all = [(t, c) for t, c in self._all if t.is_alive()]
+            self._all.append((threading.current_thread(), connection))
+        for stale in ended:  # a thread that has ended leaves its connection behind
+            stale.close()
         return connection
 
     @contextmanager
@@ -200,6 +204,6 @@ class Database:
         """Close every connection this database opened (in any thread)."""
         with self._lock:
             connections, self._all = self._all, []
-        for connection in connections:
+        for _, connection in connections:
             connection.close()
         self._local = threading.local()

@@ -29,19 +29,21 @@ from wallet.accounts import demo_learner
 from wallet.installation import Installation
 from wallet.migrations import migrate
 from wallet.outbound import Outbound, Policy
-from wallet.receiving import background
+from wallet.receiving import background, recheck_job
 from wallet.settings import Settings
 from wallet.store.sealed import SEALED
 from wallet.views.stats import wallet_stats
 from wallet.web.api import disclose as disclose_api
 from wallet.web.api import present as present_api
 from wallet.web.api import receive as receive_api
+from wallet.web.api import recheck as recheck_api
 from wallet.web.deps import COOKIE, NotSignedIn
 from wallet.web.pages import account as account_pages
 from wallet.web.pages import credentials as credentials_pages
 from wallet.web.pages import disclose as disclose_pages
 from wallet.web.pages import present as present_pages
 from wallet.web.pages import receive as receive_pages
+from wallet.web.pages import recheck as recheck_pages
 from wallet.web.pages import requests as requests_pages
 from wallet.web.pages.base import error_page, sign_in_first
 from wallet.web.problems import STATUSES
@@ -89,7 +91,9 @@ def create_app(
     @asynccontextmanager
     async def rechecking(app: FastAPI) -> AsyncIterator[None]:
         with background.rechecking(inst):  # the background re-check, while the app is up
-            yield
+            app.state.recheck_worker = recheck_job.RecheckWorker(inst)  # "verify all again"
+            with recheck_job.working(app.state.recheck_worker):  # resumes unfinished jobs
+                yield
 
     app = service_app(
         SERVICE,
@@ -116,6 +120,8 @@ def create_app(
     app.include_router(present_api.router)
     app.include_router(disclose_pages.router)
     app.include_router(disclose_api.router)
+    app.include_router(recheck_api.router)
+    app.include_router(recheck_pages.router)
 
     @app.exception_handler(NotSignedIn)
     def not_signed_in(request: Request, exc: NotSignedIn) -> Response:

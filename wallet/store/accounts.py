@@ -21,6 +21,7 @@ ACCOUNT_TABLES = (
     "share_links",
     "presentations",
     "credentials",
+    "recheck_jobs",
 )
 
 

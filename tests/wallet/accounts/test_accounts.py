@@ -316,6 +316,7 @@ def seed(app: FastAPI, account_id: str, tag: str) -> None:
             tx, account_id, kind="openid4vp", request={"client_id": f"{tag}.example"},
             nonce=f"{tag}-nonce", state="pending", created=now,
         )  # fmt: skip
+        store.add_recheck_job(tx, account_id, [credential.id], state="queued", created=now)
 
 
 def rows_per_table(app: FastAPI, account_id: str) -> dict[str, int]:
