@@ -23,9 +23,11 @@ import httpx
 import pytest
 
 from servicekit.db import Database
+from servicekit.kek import load_keyring
 from tests.scenarios import HOLDER, did_of, good_credential
 from wallet import store
 from wallet.migrations import migrate
+from wallet.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
 COUNT = 300
@@ -90,7 +92,8 @@ def wallet_process(tmp_path: Path) -> Iterator[WalletProcess]:
 
 
 def test_a_killed_wallet_finishes_the_job_after_a_restart(wallet_process: WalletProcess) -> None:
-    db = Database.connect(f"sqlite:///{wallet_process.data_dir / 'wallet' / 'wallet.db'}")
+    settings = Settings(data_dir=wallet_process.data_dir / "wallet")
+    db = Database.connect(settings.database, keyring=load_keyring(settings.kek_source))
     migrate(db)
     with db.transaction() as tx:
         account = store.add_account(
