@@ -12,8 +12,10 @@
 ``LER_ALLOW_DID_WEB``         resolve did:web (1/0)
 ``LER_ALLOW_STATUS_FETCH``    fetch status lists (1/0)
 ``LER_ALLOW_REFRESH``         call a credential's 1EdTechCredentialRefresh service (1/0, default 0)
-``LER_ALLOW_HTTP_LOCALHOST``  plain http to loopback, for the local demo (1/0)
-``LER_ALLOW_PRIVATE``         let fetches reach private addresses (1/0)
+``LER_ALLOW_HTTP_LOCALHOST``  plain http to loopback, for the local demo (1/0, default 0;
+                              ``ler up`` and ``ler demo --start`` set 1)
+``LER_ALLOW_PRIVATE``         let fetches reach private and loopback addresses (1/0, default 0)
+``LER_FETCH_TIMEOUT``         seconds one fetch may take in all, connect to last byte (default 5)
 ``LER_DEMO_SEED``             seed the demo job at start (1/0, default 0; ``ler up`` sets 1)
 """
 
@@ -35,7 +37,7 @@ class Settings:
     allow_did_web: bool = True
     allow_status_fetch: bool = True
     allow_refresh: bool = False
-    allow_http_localhost: bool = True
+    allow_http_localhost: bool = False  # the local demo only (ler up sets it)
     allow_private: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
     data_dir: Path = Path("var/verifier")
@@ -48,6 +50,7 @@ class Settings:
     webhook_max_tries: int = 5
     webhook_poll_interval: float = 2.0
     demo_seed: bool = False  # seed the demo job at start (verifier.jobs.demo_job)
+    fetch_timeout: float = 5.0  # seconds for one fetch in all (verifier.checking.fetch)
 
     @property
     def database(self) -> str:
@@ -75,4 +78,5 @@ class Settings:
             ),
             status_cache_seconds=float(os.environ.get("LER_STATUS_CACHE", "60")),
             demo_seed=flag("LER_DEMO_SEED", cls.demo_seed),
+            fetch_timeout=float(os.environ.get("LER_FETCH_TIMEOUT", cls.fetch_timeout)),
         )
