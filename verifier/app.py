@@ -30,6 +30,7 @@ from verifier.errors import (
 )
 from verifier.installation import Installation, utc_now
 from verifier.jobs import demo_job
+from verifier.jobs.answer_limits import AnswerLimits
 from verifier.migrations import migrate
 from verifier.settings import Settings
 from verifier.views.stats import verifier_stats
@@ -75,7 +76,9 @@ def create_app(
     db = Database.connect(settings.database)
     migrate(db)
     verification = Verifier(settings, load_registry(settings), fetch, clock)
-    inst = Installation(db, settings, verification, clock or utc_now)
+    now = clock or utc_now
+    limits = AnswerLimits.from_settings(settings, lambda: now().timestamp())
+    inst = Installation(db, settings, verification, now, limits)
     if settings.demo_seed:
         demo_job.seed(inst)  # idempotent: one demo job however often it starts
     deliverer = Deliverer(

@@ -17,6 +17,8 @@
 ``LER_ALLOW_PRIVATE``         let fetches reach private and loopback addresses (1/0, default 0)
 ``LER_FETCH_TIMEOUT``         seconds one fetch may take in all, connect to last byte (default 5)
 ``LER_DEMO_SEED``             seed the demo job at start (1/0, default 0; ``ler up`` sets 1)
+``LER_ANSWER_LIMIT_ADDRESS``  answers a client address may post a minute (default 10)
+``LER_ANSWER_LIMIT_REQUEST``  answers one request may receive a minute (default 30)
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ class Settings:
     webhook_max_tries: int = 5
     webhook_poll_interval: float = 2.0
     demo_seed: bool = False  # seed the demo job at start (verifier.jobs.demo_job)
+    # Answers to requests (verifier.jobs.answer_limits): per client address and per request,
+    # in any window of answer_limit_window seconds; past them a 429 with Retry-After.
+    answer_limit_per_address: int = 10
+    answer_limit_per_request: int = 30
+    answer_limit_window: float = 60.0
     fetch_timeout: float = 5.0  # seconds for one fetch in all (verifier.checking.fetch)
 
     @property
@@ -78,5 +85,11 @@ class Settings:
             ),
             status_cache_seconds=float(os.environ.get("LER_STATUS_CACHE", "60")),
             demo_seed=flag("LER_DEMO_SEED", cls.demo_seed),
+            answer_limit_per_address=int(
+                os.environ.get("LER_ANSWER_LIMIT_ADDRESS", cls.answer_limit_per_address)
+            ),
+            answer_limit_per_request=int(
+                os.environ.get("LER_ANSWER_LIMIT_REQUEST", cls.answer_limit_per_request)
+            ),
             fetch_timeout=float(os.environ.get("LER_FETCH_TIMEOUT", cls.fetch_timeout)),
         )

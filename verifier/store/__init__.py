@@ -18,6 +18,7 @@ modules::
                  verdict_counts, latest_reports (for ``/stats``)
 * webhooks.py    set_webhook, get_webhook, delete_webhook
 * deliveries.py  add_delivery, list_deliveries; undelivered (the delivery queue)
+* refused.py     add_refused, refused_count, latest_refused (answers refused, bounded per request)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from verifier.store.deliveries import (
     undelivered,
 )
 from verifier.store.jobs import JobRecord, add_job, count_jobs, get_job, list_jobs
+from verifier.store.refused import RefusedRecord, add_refused, latest_refused, refused_count
 from verifier.store.requests import (
     RequestRecord,
     add_request,
@@ -53,11 +55,13 @@ __all__ = [
     "DeliveryRecord",
     "JobRecord",
     "PendingDelivery",
+    "RefusedRecord",
     "RequestRecord",
     "ResponseRecord",
     "WebhookRecord",
     "add_delivery",
     "add_job",
+    "add_refused",
     "add_request",
     "add_response",
     "count_jobs",
@@ -67,12 +71,14 @@ __all__ = [
     "get_request",
     "get_response",
     "get_webhook",
+    "latest_refused",
     "latest_reports",
     "list_deliveries",
     "list_jobs",
     "list_responses",
     "mark_used",
     "new_id",
+    "refused_count",
     "set_result",
     "set_webhook",
     "undelivered",
