@@ -12,7 +12,8 @@ status list, a pasted link, an issuer's or a verifier's endpoint):
   its headers or its body, is cut off then), and reads at most ``policy.max_bytes``;
 - fails with :class:`~servicekit.outbound.NoUsableAnswer` whatever went wrong on the way (no
   connection, a timeout, a limit, a refused peer): its message does not tell a closed port
-  from an open one. The real reason is logged here, at WARNING, under ``servicekit.fetching``.
+  from an open one. The real reason is logged here, at WARNING, under ``servicekit.fetching``
+  (the URL cut by :func:`servicekit.logs.scrub`: no query string, no secret-looking segment).
 
 ``transport``: tests only (an in-process app); the policy's URL check still applies, but
 there is no socket, so neither the connected-address check nor the deadline transport.
@@ -29,6 +30,7 @@ from typing import Any
 import httpx
 
 from servicekit.deadline import DeadlineTransport
+from servicekit.logs import scrub
 from servicekit.outbound import (
     NoUsableAnswer,
     OutboundPolicy,
@@ -53,7 +55,8 @@ class Answer:
 
 def no_usable_answer(url: str, reason: str) -> NoUsableAnswer:
     """The error to raise (and the real reason, logged)."""
-    log.warning("no usable answer", extra={"event": f"fetching {url}: {reason}"})
+    event = scrub(f"fetching {url}: no usable answer: {reason}")  # no query, no secret path
+    log.warning("no usable answer", extra={"event": event})
     return NoUsableAnswer(url, reason)
 
 

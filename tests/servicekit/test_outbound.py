@@ -198,3 +198,12 @@ def test_closed_and_open_ports_read_the_same_in_the_wallet(garbage_port: int) ->
             outbound.get(f"http://localhost:{port}/x")
         said.append(str(failed.value).replace(str(port), "PORT"))
     assert said[0] == said[1] == "http://localhost:PORT/x gave no usable answer"
+
+
+def test_the_reason_is_logged_without_the_query(caplog: pytest.LogCaptureFixture) -> None:
+    url = f"http://localhost:{_closed_port()}/offer?code=secret-code-123"
+    with caplog.at_level("WARNING", logger="servicekit.fetching"), pytest.raises(NoUsableAnswer):
+        send(LOCAL, "GET", url)
+    events = [str(getattr(record, "event", "")) for record in caplog.records]
+    assert any("ConnectError" in event for event in events), events
+    assert not any("secret-code" in event for event in events), events

@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
+from servicekit.logs import scrub
 from servicekit.outbound import shown
 from vckit.errors import InputError
 from vckit.ob.baking import MAX_IMAGE_BYTES, extract, image_kind
@@ -90,7 +91,7 @@ def from_link(url: str, fetch: Callable[[str], bytes]) -> Submission:
     except FetchRefused as exc:
         raise LinkRefusedError(f"the link was not fetched: {exc}") from None
     except (FetchError, OSError) as exc:  # OSError: a fetch passed in that is not ours
-        log.info("link refused", extra={"event": f"{shown(url)}: {exc}"})
+        log.info("link refused", extra={"event": scrub(f"link {url}: {exc}")})
         raise LinkRefusedError(f"{shown(url)} gave no usable answer") from None
     try:
         found = _pre_text(body) if _is_html(body) else from_file(body)
@@ -99,7 +100,7 @@ def from_link(url: str, fetch: Callable[[str], bytes]) -> Submission:
     else:
         reason = "neither JSON nor a JWT"
     if not (found.startswith("{") and found.endswith("}")) and not _COMPACT.fullmatch(found):
-        log.info("link refused", extra={"event": f"{shown(url)}: {reason}"})
+        log.info("link refused", extra={"event": scrub(f"link {url}: {reason}")})
         raise LinkRefusedError(f"{shown(url)} gave no usable answer")
     return found
 
