@@ -5,7 +5,8 @@ Each service's settings come from the environment as ``ler up`` gives them
 (``Settings.from_env``: database URLs, the registry file ...); only the public URL, the data
 folder and the issuer's API token are set here. The verifier reuses no status list unless
 ``LER_STATUS_CACHE`` says so, so a revocation shows at once. The public host is ``localhost``
-(did:web needs a name; the services allow plain http to it, as under ``ler up``).
+(did:web needs a name); the wallet and the verifier are allowed plain http to it
+(``allow_http_localhost``, off by default), as under ``ler up``.
 """
 
 from __future__ import annotations
@@ -82,10 +83,13 @@ def _apps(urls: dict[str, str], data: Path, token: str) -> dict[str, Callable[[]
         IssuerSettings.from_env(), base_url=urls["issuer"], data_dir=data / "issuer",
         api_token=token,
     )  # fmt: skip
-    wallet = replace(WalletSettings.from_env(), base_url=urls["wallet"], data_dir=data / "wallet")
+    wallet = replace(
+        WalletSettings.from_env(), base_url=urls["wallet"], data_dir=data / "wallet",
+        allow_http_localhost=True,
+    )  # fmt: skip
     verifier = replace(
         VerifierSettings.from_env(), base_url=urls["verifier"], issuer_url=urls["issuer"],
-        data_dir=data / "verifier",
+        data_dir=data / "verifier", allow_http_localhost=True,
         status_cache_seconds=float(os.environ.get("LER_STATUS_CACHE", "0")),
     )  # fmt: skip
     return {

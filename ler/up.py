@@ -3,9 +3,11 @@
 Each service runs in its own process (``python -m servicekit.serve NAME``, JSON-line logs
 on stderr), as it would in production; they never import each other. The landing page
 is on the base port (8000), the others on the next three. ``LER_DEMO_SEED=1`` (set unless
-given) has the wallet seed the demo learner and the verifier the demo job. Ctrl-C (SIGINT)
-or SIGTERM stops them all. The URLs go to stdout for people; what ``ler up`` itself does goes to
-stderr as JSON lines, like the services' logs.
+given) has the wallet seed the demo learner and the verifier the demo job; the wallet and
+the verifier may fetch over plain http from localhost (:data:`LOCAL_HTTP`, set unless given;
+off by default in every service, since it lets a credential name a DID served by any local
+port). Ctrl-C (SIGINT) or SIGTERM stops them all. The URLs go to stdout for people; what
+``ler up`` itself does goes to stderr as JSON lines, like the services' logs.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from servicekit import demo_seed
 from servicekit.logs import configure
 
 SERVICES = (("landing", 0), ("issuer", 1), ("wallet", 2), ("verifier", 3))
+LOCAL_HTTP = ("LER_WALLET_ALLOW_HTTP_LOCALHOST", "LER_ALLOW_HTTP_LOCALHOST")
+"""The settings that let the wallet and the verifier fetch over plain http from loopback,
+which ``ler up`` turns on (unless given): its issuer's did:web DIDs are on localhost."""
 log = logging.getLogger("ler.up")
 
 
@@ -33,6 +38,9 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
     env.setdefault("LER_STATUS_CACHE", "0")
     # the demo learner (wallet) and the demo job (verifier), made once, kept on restart
     env.setdefault(demo_seed.SEED_VARIABLE, "1")
+    # the services reach each other at http://localhost (off by default in each service)
+    for variable in LOCAL_HTTP:
+        env.setdefault(variable, "1")
     processes: list[subprocess.Popen[bytes]] = []
     public_host = "localhost" if host in ("127.0.0.1", "::1") else host  # did:web needs a name
     for name, offset in SERVICES:

@@ -1,10 +1,11 @@
 """``/docs``: the service's OpenAPI document as a plain page, offline.
 
 FastAPI's built-in Swagger UI and ReDoc load their JavaScript and CSS from a CDN, so they
-break without a network and under our Content-Security-Policy. Each app turns them off
-(``FastAPI(docs_url=None, redoc_url=None)``) and includes :func:`docs_router`: a
-server-rendered page listing every operation (method, path, summary, parameters, request
-body, responses) read from ``/openapi.json``, which stays the machine-readable source.
+break without a network and under our Content-Security-Policy (:mod:`servicekit.headers`).
+Each app turns them off (``FastAPI(docs_url=None, redoc_url=None)``) and includes
+:func:`docs_router`: a server-rendered page listing every operation (method, path,
+summary, parameters, request body, responses) read from ``/openapi.json``, which stays
+the machine-readable source.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from servicekit.pages import SECURITY_HEADERS, TEMPLATES
+from servicekit.pages import TEMPLATES
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -83,8 +84,7 @@ def docs_router() -> APIRouter:
     def docs(request: Request) -> Response:
         spec = request.app.openapi()
         context = {"info": spec.get("info", {}), "operations": operations(spec)}
-        response = templates.TemplateResponse(request, "_apidocs.html", context)
-        response.headers.update(SECURITY_HEADERS)
+        response: Response = templates.TemplateResponse(request, "_apidocs.html", context)
         return response
 
     return router

@@ -11,7 +11,9 @@
     app.include_router(...)   # the service's own web/api and web/pages routers
 
 It makes the FastAPI app (its own offline ``/docs``), the body limit and the request log,
-``/healthz`` and ``/readyz``, ``/stats``, and one way to answer every error:
+the security headers on every answer (:mod:`servicekit.headers`), the pages' stylesheets
+(``/assets/*.css``, :mod:`servicekit.assets`), ``/healthz`` and ``/readyz``, ``/stats``, and
+one way to answer every error:
 
 - a :class:`~servicekit.problems.Problem` raised anywhere, a service's use-case error (its
   class in ``ErrorRules.statuses``), a database conflict, text the database cannot store (a
@@ -36,7 +38,9 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from servicekit.apidocs import docs_router
+from servicekit.assets import assets_router
 from servicekit.db import ConflictError, Database, NulTextError
+from servicekit.headers import SecurityHeaders
 from servicekit.health import health_router
 from servicekit.limits import BodyLimit
 from servicekit.logs import RequestLog
@@ -156,8 +160,10 @@ def service_app(
     body_limit: int | None = None,
     errors: ErrorRules | None = None,
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    stylesheets: Mapping[str, Path] | None = None,
 ) -> FastAPI:
-    """The service's app with everything every service has; add its own routers next."""
+    """The service's app with everything every service has; add its own routers next.
+    ``stylesheets``: the service's own, served at ``/assets/<name>``."""
     app = FastAPI(
         title=service.title,
         version="0.1.0",
@@ -170,10 +176,12 @@ def service_app(
         app.state.templates = templates_for(templates)
     if body_limit is not None:
         app.add_middleware(BodyLimit, limit=body_limit)
-    app.add_middleware(RequestLog, service=service.name)  # outermost: logs every request
+    app.add_middleware(RequestLog, service=service.name)  # logs every request
+    app.add_middleware(SecurityHeaders)  # outermost: on every answer, errors too
     app.include_router(health_router(db))  # /healthz, /readyz
     if stats is not None:
         app.include_router(stats_router(stats))  # /stats
     app.include_router(docs_router())  # /docs, offline
+    app.include_router(assets_router(stylesheets))  # /assets/pages.css and the service's own
     install_error_handlers(app, errors or ErrorRules())
     return app

@@ -3,12 +3,25 @@
 The operator decides (``OutboundPolicy``); by default only public https hosts:
 
 - https only; plain http only to loopback, and only with ``allow_http_localhost`` (the
-  local demo; see ``OutboundPolicy`` for its https-to-loopback downgrade);
-- no URLs with credentials; no host that resolves to a private, loopback, link-local or
-  reserved address unless ``allow_private`` (a service must not become a probe of its own
-  network), and, once connected, the address actually connected to is checked again
-  (``check_peer``: DNS rebinding);
-- the callers add: no redirects, at most ``max_bytes``, ``timeout`` seconds in all.
+  local demo, off by default: ``ler up`` turns it on; see ``OutboundPolicy`` for its
+  https-to-loopback downgrade);
+- only well-formed URLs (``check_url``: no bad IPv6 literal, port out of range, bad IDNA
+  label, control character or credentials);
+- no host that resolves to a private, loopback, link-local or reserved address unless
+  ``allow_private`` (a service must not become a probe of its own network), and, once
+  connected, the address actually connected to is checked again (``check_peer``: DNS
+  rebinding);
+- :mod:`servicekit.fetching` adds: no redirects, at most ``max_bytes``, ``timeout`` seconds
+  in all (connect, TLS, headers and body together).
+
+The errors, one tree::
+
+    OutboundError          a fetch gave nothing usable; its message is safe to show
+    ├── OutboundRefused    the policy refused the URL before any connection; says why
+    └── NoUsableAnswer     whatever went wrong once the network was tried (no connection,
+                           a timeout, a status, a limit, a refused peer) reads the same,
+                           "<url> gave no usable answer": what an address answered is
+                           not told to whoever asked (``reason`` has it, for the log)
 
 The verifier's ``verifier.checking.fetch`` and the wallet's ``wallet.outbound`` are its two users.
 """
@@ -18,13 +31,35 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import httpx
 
+MAX_URL_CHARS = 4096
 
-class OutboundRefused(Exception):
-    """The policy does not allow this URL, or the answer broke a limit."""
+
+class OutboundError(Exception):
+    """A fetch gave nothing usable; the message is safe to show to whoever asked."""
+
+
+class OutboundRefused(OutboundError):
+    """The policy does not allow this URL (nothing was sent)."""
+
+
+class NoUsableAnswer(OutboundError):
+    """The network was tried and gave nothing usable; ``reason`` says what happened (for the
+    log only: the message is the same whatever the address answered)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{shown(url)} gave no usable answer")
+        self.url = url
+        self.reason = reason
+
+
+def shown(url: str) -> str:
+    """``url`` as it may appear in a message: at most 200 characters, no control characters."""
+    clean = "".join(c if c.isprintable() else "?" for c in url[:200])
+    return clean + ("..." if len(url) > 200 else "")
 
 
 @dataclass(frozen=True)
@@ -50,21 +85,49 @@ class OutboundPolicy:
 _LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
-def _check_host(host: str, policy: OutboundPolicy) -> None:
+def _check_host(url: str, host: str, policy: OutboundPolicy) -> None:
     if policy.allow_private:
         return
     try:
         infos = socket.getaddrinfo(host, None)
-    except OSError as exc:
-        raise OutboundRefused(f"cannot resolve host {host!r}: {exc}") from None
+    except (OSError, UnicodeError) as exc:
+        raise NoUsableAnswer(url, f"cannot resolve host {host!r}: {exc}") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if not address.is_global:
-            raise OutboundRefused(f"host {host!r} resolves to a non-public address ({address})")
+            raise OutboundRefused(
+                f"{shown(url)} is not fetched: {host} is not a public address (this service "
+                "fetches from public https hosts only)"
+            )
+
+
+def _parse(url: str) -> SplitResult:
+    """``url`` split, or OutboundRefused when it is not a URL an HTTP client can use."""
+    if not isinstance(url, str) or not url:
+        raise OutboundRefused("no URL to fetch")
+    if len(url) > MAX_URL_CHARS:
+        raise OutboundRefused(f"the URL is longer than {MAX_URL_CHARS} characters")
+    if not url.isprintable() or " " in url:
+        raise OutboundRefused(f"{shown(url)} is not a URL: it has spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError: not a number, or out of range
+        httpx.URL(url)  # the client's own reading: IDNA labels, characters
+        (parts.hostname or "").encode("idna")  # what the resolver does: label lengths
+    except (ValueError, UnicodeError, httpx.InvalidURL):
+        raise OutboundRefused(f"{shown(url)} is not a URL that can be fetched") from None
+    if port == 0:
+        raise OutboundRefused(f"{shown(url)} is not a URL that can be fetched (port 0)")
+    if parts.username is not None or parts.password is not None:
+        raise OutboundRefused(f"URLs with credentials are refused: {shown(url)}")
+    return parts
 
 
 def _plain_http_to_loopback(url: str, policy: OutboundPolicy) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
     return (
         parts.scheme == "http"
         and policy.allow_http_localhost
@@ -75,8 +138,11 @@ def _plain_http_to_loopback(url: str, policy: OutboundPolicy) -> bool:
 def local_demo_url(url: str, policy: OutboundPolicy) -> str:
     """``url`` as it will be fetched: with ``allow_http_localhost``, an https URL whose host
     is localhost / 127.0.0.1 / [::1] becomes plain http (see ``OutboundPolicy``); any other
-    URL is unchanged."""
-    parts = urlsplit(url)
+    URL is unchanged (a URL that cannot be read too: ``check_url`` refuses it next)."""
+    try:
+        parts = urlsplit(url)
+    except (ValueError, TypeError):
+        return url
     if (
         policy.allow_http_localhost
         and parts.scheme == "https"
@@ -87,22 +153,21 @@ def local_demo_url(url: str, policy: OutboundPolicy) -> str:
 
 
 def check_url(url: str, policy: OutboundPolicy) -> None:
-    """Raise ``OutboundRefused`` unless ``policy`` allows fetching ``url``."""
-    parts = urlsplit(url)
-    if parts.username is not None or parts.password is not None:
-        raise OutboundRefused(f"URLs with credentials are refused: {url!r}")
+    """Raise ``OutboundRefused`` unless ``policy`` allows fetching ``url`` (``NoUsableAnswer``
+    when its host name does not resolve)."""
+    parts = _parse(url)
     host = parts.hostname or ""
     if _plain_http_to_loopback(url, policy):
         return
     if parts.scheme != "https":
-        raise OutboundRefused(f"only https URLs may be fetched, not {url!r}")
+        raise OutboundRefused(f"only https URLs may be fetched, not {shown(url)}")
     if not host:
-        raise OutboundRefused(f"no host in {url!r}")
-    _check_host(host, policy)
+        raise OutboundRefused(f"no host in {shown(url)}")
+    _check_host(url, host, policy)
 
 
 def check_peer(url: str, peer: object, policy: OutboundPolicy) -> None:
-    """Raise ``OutboundRefused`` unless ``policy`` allows the address the fetch of ``url``
+    """Raise ``NoUsableAnswer`` unless ``policy`` allows the address the fetch of ``url``
     actually connected to (``peer``: a socket address tuple, or None when unknown).
 
     The address must be public; for plain http to loopback (``allow_http_localhost``) it
@@ -116,13 +181,13 @@ def check_peer(url: str, peer: object, policy: OutboundPolicy) -> None:
     except ValueError:
         address = None
     if address is None:
-        raise OutboundRefused(f"fetching {url}: the address connected to is unknown")
+        raise NoUsableAnswer(url, "the address connected to is unknown")
     if _plain_http_to_loopback(url, policy):
         if not address.is_loopback:
-            raise OutboundRefused(f"fetching {url} connected to {address}, not to loopback")
+            raise NoUsableAnswer(url, f"connected to {address}, not to loopback")
         return
     if not address.is_global:
-        raise OutboundRefused(f"fetching {url} connected to a non-public address ({address})")
+        raise NoUsableAnswer(url, f"connected to a non-public address ({address})")
 
 
 def peer_of(response: httpx.Response) -> object:

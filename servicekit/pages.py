@@ -2,8 +2,9 @@
 
 Each service has its own visitor (staff or learner sessions) and its own templates, looked
 up before the shared ones here (``templates_for``). What they share: the visitor and its
-CSRF token go into every template, the security headers onto every page, no caching of a
-page seen inside a session, and one small stylesheet (``templates/_pages.css``).
+CSRF token go into every template, no caching of a page seen inside a session, and one
+small stylesheet (``templates/_pages.css``, served as ``/assets/pages.css``). The security
+headers are on every answer, pages too (:mod:`servicekit.headers`).
 """
 
 from __future__ import annotations
@@ -17,16 +18,23 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
+from servicekit.headers import SECURITY_HEADERS
+
 TEMPLATES = Path(__file__).parent / "templates"
 """Templates every service's pages share (``_pages.css``, the one small stylesheet)."""
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' "
-    "data: https:; script-src 'self'; connect-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'",
-    "Referrer-Policy": "same-origin",
-    "X-Content-Type-Options": "nosniff",
-}
+__all__ = [
+    "ANONYMOUS",
+    "SECURITY_HEADERS",
+    "TEMPLATES",
+    "Anonymous",
+    "PageRoute",
+    "PageVisitor",
+    "error_page",
+    "page_router",
+    "render",
+    "templates_for",
+]
 
 
 class PageVisitor(Protocol):
@@ -67,7 +75,6 @@ def render(
     templates = request.app.state.templates
     context.update(visitor=visitor, csrf=visitor.csrf, path=request.url.path)
     response: Response = templates.TemplateResponse(request, name, context, status_code=status_code)
-    response.headers.update(SECURITY_HEADERS)
     if visitor.session is not None:
         response.headers["Cache-Control"] = "no-store"
     return response

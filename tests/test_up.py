@@ -17,6 +17,7 @@ import pytest
 from vckit.did.resolver import DidResolver
 
 ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "up-test-token-0123456789abcdef"
 
 
 def free_base_port() -> int:
@@ -46,6 +47,9 @@ def wait_until_up(url: str, deadline: float) -> httpx.Response:
 def test_ler_up_serves_all_four_and_stops_cleanly(tmp_path: Path, stop_signal: int) -> None:
     base = free_base_port()
     env = {**os.environ, "LER_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    env["LER_ISSUER_TOKEN"] = TOKEN
+    for variable in ("LER_ALLOW_HTTP_LOCALHOST", "LER_WALLET_ALLOW_HTTP_LOCALHOST"):
+        env.pop(variable, None)  # off by default in each service; ler up turns it on
     process = subprocess.Popen(
         [sys.executable, "-m", "ler.cli", "up", "--port", str(base)],
         cwd=ROOT,
@@ -73,6 +77,18 @@ def test_ler_up_serves_all_four_and_stops_cleanly(tmp_path: Path, stop_signal: i
         assert method.public_key.kind == "Ed25519"
         assert (tmp_path / "issuer" / "issuer-key.jwk").stat().st_mode & 0o777 == 0o600
         assert "Verify a credential" in httpx.get(f"http://127.0.0.1:{base + 3}/", timeout=5).text
+        issued = httpx.post(
+            f"http://127.0.0.1:{base + 1}/issuers/community-college/credentials",
+            json={"achievement": "fundamentals-of-nursing-1", "format": "eddsa-rdfc-2022",
+                  "recipient": {"did": "did:example:learner"}},
+            headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30,
+        )  # fmt: skip
+        assert issued.status_code == 201, issued.text
+        checked = httpx.post(
+            f"http://127.0.0.1:{base + 3}/credentials/verify",
+            json={"verifiableCredential": issued.json()["credential"]}, timeout=30,
+        )  # fmt: skip
+        assert checked.json()["verified"] is True, checked.text  # did:web on localhost, allowed
         sign_up = httpx.get(f"http://127.0.0.1:{base + 2}/sign-up", timeout=5)
         assert "Create an account" in sign_up.text  # the wallet, with its database
         assert (tmp_path / "wallet" / "wallet.db").exists()

@@ -109,6 +109,7 @@ def create_app(
         body_limit=settings.max_body_bytes,
         errors=ErrorRules(statuses=STATUSES, error_page=_error_page, pages_at=_is_page),
         lifespan=deliveries,
+        stylesheets={"verifier.css": TEMPLATES / "verifier.css"},
     )
     app.state.inst = inst
     app.state.deliverer = deliverer

@@ -12,8 +12,10 @@
 ``LER_ALLOW_DID_WEB``         resolve did:web (1/0)
 ``LER_ALLOW_STATUS_FETCH``    fetch status lists (1/0)
 ``LER_ALLOW_REFRESH``         call a credential's 1EdTechCredentialRefresh service (1/0, default 0)
-``LER_ALLOW_HTTP_LOCALHOST``  plain http to loopback, for the local demo (1/0)
-``LER_ALLOW_PRIVATE``         let fetches reach private addresses (1/0)
+``LER_ALLOW_HTTP_LOCALHOST``  plain http to loopback, for the local demo (1/0, default 0;
+                              ``ler up`` and ``ler demo --start`` set 1)
+``LER_ALLOW_PRIVATE``         let fetches reach private and loopback addresses (1/0, default 0)
+``LER_FETCH_TIMEOUT``         seconds one fetch may take in all, connect to last byte (default 5)
 ``LER_DEMO_SEED``             seed the demo job at start (1/0, default 0; ``ler up`` sets 1)
 ``LER_ANSWER_LIMIT_ADDRESS``  answers a client address may post a minute (default 10)
 ``LER_ANSWER_LIMIT_REQUEST``  answers one request may receive a minute (default 30)
@@ -43,7 +45,7 @@ class Settings:
     allow_did_web: bool = True
     allow_status_fetch: bool = True
     allow_refresh: bool = False
-    allow_http_localhost: bool = True
+    allow_http_localhost: bool = False  # the local demo only (ler up sets it)
     allow_private: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
     data_dir: Path = Path("var/verifier")
@@ -63,6 +65,7 @@ class Settings:
     answer_limit_window: float = 60.0
     kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
     kek_file: Path | None = None
+    fetch_timeout: float = 5.0  # seconds for one fetch in all (verifier.checking.fetch)
 
     @property
     def database(self) -> str:
@@ -104,4 +107,5 @@ class Settings:
             kek_file=Path(os.environ[f"{KEK_SETTING}_FILE"])
             if os.environ.get(f"{KEK_SETTING}_FILE")
             else None,
+            fetch_timeout=float(os.environ.get("LER_FETCH_TIMEOUT", cls.fetch_timeout)),
         )

@@ -103,6 +103,7 @@ def create_app(
         body_limit=settings.max_body_bytes,
         errors=ErrorRules(statuses=STATUSES, error_page=error_page, pages_at=_is_page),
         lifespan=rechecking,
+        stylesheets={name: TEMPLATES / name for name in ("wallet.css", "cards.css")},
     )
     app.state.settings = settings
     app.state.inst = inst

@@ -5,15 +5,19 @@ The operator decides what may be reached (:class:`Policy`, the shared
 ``servicekit.outbound`` policy with the wallet's limits); every request:
 
 - uses https only; plain http only to ``localhost`` / ``127.0.0.1`` / ``[::1]`` and only
-  when ``allow_http_localhost`` (the local demo, where ``ler up``'s issuer speaks plain
-  http). With that setting an *https* URL naming one of those hosts is sent over plain
-  http, same host, port and path: did:web always means https, and the demo issuer's DIDs
-  are ``did:web:localhost%3A8001:...``. It never applies to any other host;
+  when ``allow_http_localhost`` (off by default; the local demo, where ``ler up``'s issuer
+  speaks plain http, turns it on). With that setting an *https* URL naming one of those
+  hosts is sent over plain http, same host, port and path: did:web always means https,
+  and the demo issuer's DIDs are ``did:web:localhost%3A8001:...``. It never applies to any
+  other host;
 - refuses hosts that resolve to private, loopback, link-local or reserved addresses unless
   ``allow_private`` (a learner's pasted offer must not turn the wallet into a probe of its
   own network), and checks the address actually connected to as well (DNS rebinding);
-- follows no redirects, reads at most ``max_bytes`` of the answer and gives up after
-  ``timeout`` seconds in all.
+- follows no redirects, reads at most ``max_bytes`` of the answer and ends ``timeout``
+  seconds after it began, whatever the host does (:func:`servicekit.fetching.send`);
+- fails the same way whatever went wrong on the network ("<url> gave no usable answer",
+  :class:`NoUsableAnswer`; the reason is logged), so that nothing a learner pastes tells
+  them what some address answered.
 
 Tests pass an httpx ``transport`` that routes to in-process apps (the real issuer app);
 the URL policy still applies, but there is no socket, so the connected-address check is
@@ -22,33 +26,37 @@ skipped for such a transport.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from servicekit import outbound
+from servicekit import fetching, outbound
+from servicekit.outbound import NoUsableAnswer, OutboundError, OutboundRefused
 from vckit.document import parse_json
 from vckit.errors import InputError
 
-
-class OutboundError(Exception):
-    """A request the wallet could not make or whose answer it cannot use."""
-
-
-class OutboundRefused(OutboundError):
-    """The policy does not allow this URL, or the answer broke a limit."""
+__all__ = [
+    "Answer",
+    "NoUsableAnswer",
+    "Outbound",
+    "OutboundError",
+    "OutboundRefused",
+    "Policy",
+    "check_peer",
+    "check_url",
+    "effective_url",
+]
 
 
 @dataclass(frozen=True)
 class Policy(outbound.OutboundPolicy):
     """The shared outbound policy, with the wallet's limits (issuers' answers can be larger
-    and slower than a status list)."""
+    than a status list)."""
 
     max_bytes: int = 2 * 1024 * 1024
-    timeout: float = 10.0
+    timeout: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -79,18 +87,12 @@ def effective_url(url: str, policy: Policy) -> str:
 
 def check_url(url: str, policy: Policy) -> None:
     """OutboundRefused unless ``policy`` allows a request to ``url`` (already effective)."""
-    try:
-        outbound.check_url(url, policy)
-    except outbound.OutboundRefused as exc:
-        raise OutboundRefused(str(exc)) from None
+    outbound.check_url(url, policy)
 
 
 def check_peer(url: str, peer: object, policy: Policy) -> None:
-    """OutboundRefused unless the address connected to is allowed (DNS rebinding)."""
-    try:
-        outbound.check_peer(url, peer, policy)
-    except outbound.OutboundRefused as exc:
-        raise OutboundRefused(str(exc)) from None
+    """NoUsableAnswer unless the address connected to is allowed (DNS rebinding)."""
+    outbound.check_peer(url, peer, policy)
 
 
 class Outbound:
@@ -115,10 +117,10 @@ class Outbound:
 
     def fetch(self, url: str) -> bytes:
         """``url -> bytes`` for vckit's DidResolver and status list checks: GET, HTTP 200
-        only, else OutboundError."""
+        only, else NoUsableAnswer."""
         answer = self.get(url, headers={"Accept": "application/json"})
         if answer.status != 200:
-            raise OutboundError(f"{answer.url} answered HTTP {answer.status}")
+            raise fetching.no_usable_answer(answer.url, f"answered HTTP {answer.status}")
         return answer.body
 
     def request(
@@ -131,31 +133,8 @@ class Outbound:
         json_body: Any = None,
     ) -> Answer:
         """One request under the policy; the whole answer (any status) or OutboundError."""
-        policy = self.policy
-        deadline = time.monotonic() + policy.timeout
-        url = effective_url(url, policy)
-        check_url(url, policy)
-        body = bytearray()
-        extra: dict[str, Any] = {}
-        if data is not None:
-            extra["data"] = data
-        if json_body is not None:
-            extra["json"] = json_body
-        try:
-            with (
-                httpx.Client(
-                    timeout=policy.timeout, follow_redirects=False, transport=self._transport
-                ) as client,
-                client.stream(method, url, headers=dict(headers or {}), **extra) as response,
-            ):
-                if self._transport is None:
-                    check_peer(url, outbound.peer_of(response), policy)
-                for chunk in response.iter_bytes():
-                    if time.monotonic() > deadline:
-                        raise OutboundRefused(f"{url} took longer than {policy.timeout} s")
-                    body.extend(chunk)
-                    if len(body) > policy.max_bytes:
-                        raise OutboundRefused(f"{url} sent more than {policy.max_bytes} bytes")
-                return Answer(url, response.status_code, dict(response.headers), bytes(body))
-        except httpx.HTTPError as exc:
-            raise OutboundError(f"{method} {url} failed: {exc}") from exc
+        got = fetching.send(
+            self.policy, method, url, headers=headers, data=data, json_body=json_body,
+            transport=self._transport,
+        )  # fmt: skip
+        return Answer(got.url, got.status, got.headers, got.body)

@@ -5,12 +5,14 @@
 ``LER_DATA_DIR``                   data folder root; the wallet uses ``<dir>/wallet``
 ``LER_WALLET_DATABASE_URL``        ``sqlite:///path.db`` (default ``<data>/wallet/wallet.db``)
                                    or ``postgresql://user@host/db``
-``LER_WALLET_ALLOW_HTTP_LOCALHOST`` ``1`` (default) lets the wallet reach issuers and
-                                   verifiers over plain http on localhost (the local demo);
-                                   ``0`` means https only
+``LER_WALLET_ALLOW_HTTP_LOCALHOST`` ``1`` lets the wallet reach issuers and verifiers
+                                   over plain http on localhost (the local demo: ``ler up``
+                                   and ``ler demo --start`` set it); default ``0``: https only
 ``LER_WALLET_ALLOW_PRIVATE``       ``1`` lets outbound requests reach private addresses
                                    (default ``0``)
 ``LER_WALLET_MAX_BODY``            request body limit in bytes (default 2 MiB)
+``LER_WALLET_FETCH_TIMEOUT``       seconds one outbound request may take in all, connect to
+                                   last byte (default 5)
 ``LER_WALLET_RECHECK_INTERVAL``    seconds between background re-checks of held
                                    credentials (default 3600; 0 turns the job off)
 ``LER_DEMO_SEED``                  ``1`` seeds the demo learner at start
@@ -47,11 +49,11 @@ class Settings:
     data_dir: Path = Path("var/wallet")
     name: str = "LER wallet"
     database_url: str | None = None  # None: SQLite in data_dir
-    allow_http_localhost: bool = True  # the local demo: issuer and verifier on http://localhost
+    allow_http_localhost: bool = False  # the local demo (ler up): issuer, verifier on localhost
     allow_private: bool = False
     max_body_bytes: int = 2 * 1024 * 1024
     fetch_max_bytes: int = 2 * 1024 * 1024  # one answer from an issuer or verifier
-    fetch_timeout: float = 10.0  # seconds, for one outbound request in all
+    fetch_timeout: float = 5.0  # seconds, for one outbound request in all (connect to last byte)
     recheck_interval: float = 3600.0  # seconds between background re-checks; 0: off
     demo_seed: bool = False  # seed the demo learner at start (wallet.accounts.demo_learner)
     kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
@@ -72,9 +74,10 @@ class Settings:
             data_dir=Path(os.environ.get("LER_DATA_DIR", "var")) / "wallet",
             name=os.environ.get("LER_WALLET_NAME", cls.name),
             database_url=os.environ.get("LER_WALLET_DATABASE_URL") or None,
-            allow_http_localhost=_flag("LER_WALLET_ALLOW_HTTP_LOCALHOST", True),
+            allow_http_localhost=_flag("LER_WALLET_ALLOW_HTTP_LOCALHOST", False),
             allow_private=_flag("LER_WALLET_ALLOW_PRIVATE", False),
             max_body_bytes=int(os.environ.get("LER_WALLET_MAX_BODY", cls.max_body_bytes)),
+            fetch_timeout=float(os.environ.get("LER_WALLET_FETCH_TIMEOUT", cls.fetch_timeout)),
             recheck_interval=float(
                 os.environ.get("LER_WALLET_RECHECK_INTERVAL", cls.recheck_interval)
             ),

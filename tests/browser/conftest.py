@@ -9,9 +9,10 @@
                 with the flags that keep it off the network; ``browser_type_launch_args``
                 below says how it starts. ``make test`` installs the Debian package.
 * ``actor``     ``actor(name)``: a fresh browser context (its own cookies: staff, learner and
-                employer never share a session) and a page in it whose console errors, page
-                errors, failed requests and requests to any host but this machine's are
-                recorded in ``page.problems`` (such requests are blocked, never sent).
+                employer never share a session) and a page in it whose console errors (a
+                Content-Security-Policy violation is one), page errors, failed requests and
+                requests to any host but this machine's are recorded in ``page.problems``
+                (such requests are blocked, never sent).
 * ``shoot``     ``shoot(page, name)``: a screenshot into build/screenshots/ (``make screenshots``:
                 into examples/screenshots/, which the README shows).
 
@@ -217,6 +218,8 @@ def _watch(page: Page, problems: Problems) -> None:
             problems.console.append(f"{page.url}: {message.text}")
 
     def on_failed(request: Request) -> None:
+        if request.failure == "net::ERR_ABORTED" and request.resource_type != "document":
+            return  # a stylesheet still loading when the test moved on: cancelled, not failed
         if urlsplit(request.url).hostname in LOCAL_HOSTS:
             problems.failed.append(f"{request.method} {request.url}: {request.failure}")
 

@@ -200,5 +200,5 @@ def test_without_allow_http_localhost_the_local_issuer_cannot_be_checked(
     found = checks(report)
     for check_id in ("proof", "issuer-key", "status"):
         assert found[check_id]["status"] == "could-not-check", found[check_id]
-    assert "non-public address" in found["issuer-key"]["detail"]
+    assert "localhost is not a public address" in found["issuer-key"]["detail"]
     assert "only https" in found["status"]["detail"]

@@ -212,7 +212,8 @@ def test_both_formats_from_one_holder_pass_and_show_only_what_was_disclosed(
     # also one of the achievement's allowedValue, so the grade is looked for as a field)
     assert BIRTH not in html and BIRTH_DAY not in html and "<dt>Date of birth</dt>" not in html
     assert "<dt>Grade</dt>" not in html and "credentialSubject.result" not in html
-    assert "@media print" in html
+    assert '<link rel="stylesheet" href="/assets/verifier.css">' in html
+    assert "@media print" in verifier.get("/assets/verifier.css").text  # the print rules
 
 
 def test_plain_credential_shows_no_disclosure_block(

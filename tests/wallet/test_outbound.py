@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from tests.wallet.conftest import ISSUER_HOST, ISSUER_URL, WalletFactory
 from wallet.outbound import (
+    NoUsableAnswer,
     Outbound,
     OutboundError,
     OutboundRefused,
@@ -75,7 +76,7 @@ def test_the_local_demo_reaches_localhost_over_plain_http() -> None:
     ids=["rebound-to-private", "rebound-to-loopback", "unknown-peer", "localhost-not-loopback"],
 )
 def test_the_address_connected_to_is_checked(url: str, peer: object, policy: Policy) -> None:
-    with pytest.raises(OutboundRefused):
+    with pytest.raises(NoUsableAnswer, match="gave no usable answer"):
         check_peer(url, peer, policy)
 
 
@@ -93,16 +94,19 @@ def handler_of(status: int, body: bytes, headers: dict[str, str] | None = None) 
 
 
 def test_answers_past_the_size_limit_are_refused() -> None:
-    with pytest.raises(OutboundRefused, match="more than 1000 bytes"):
+    with pytest.raises(NoUsableAnswer) as refused:
         handler_of(200, b"x" * 1001).get("https://issuer.example/big")
+    assert str(refused.value) == "https://issuer.example/big gave no usable answer"
+    assert refused.value.reason == "sent more than 1000 bytes"  # logged, not shown
     assert handler_of(200, b"x" * 1000).get("https://issuer.example/ok").body == b"x" * 1000
 
 
 def test_redirects_are_not_followed() -> None:
     outbound = handler_of(302, b"", {"location": "https://169.254.169.254/"})
     assert outbound.get("https://issuer.example/x").status == 302
-    with pytest.raises(OutboundError, match="HTTP 302"):
+    with pytest.raises(NoUsableAnswer) as refused:
         outbound.fetch("https://issuer.example/x")
+    assert refused.value.reason == "answered HTTP 302"
 
 
 def test_json_that_is_not_json_is_an_outbound_error() -> None:

@@ -13,6 +13,10 @@ Three roads in, one result (a JSON document, a VC-JWT or an SD-JWT for
   (https; plain http only to localhost and only when allowed; no private addresses; size and
   time limits). The answer may be any of the above, or the demonstrator wallet's share page
   (``<wallet>/s/<token>``), which shows the presentation as JSON in its one ``<pre>`` element.
+  A link the policy refuses says why; every other failure -- no connection, an error status,
+  a timeout, an answer that is none of these -- reads the same, "<url> gave no usable
+  answer" (the reason is logged), so the form cannot be used to tell which ports of a host
+  are open.
 
 Everything here is untrusted input: failures raise :class:`vckit.errors.InputError`
 subclasses whose message says what was wrong, never a bare exception.
@@ -21,14 +25,20 @@ subclasses whose message says what was wrong, never a bare exception.
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 
-import httpx
-
+from servicekit.logs import scrub
+from servicekit.outbound import shown
 from vckit.errors import InputError
 from vckit.ob.baking import MAX_IMAGE_BYTES, extract, image_kind
-from verifier.checking.fetch import FetchRefused
+from verifier.checking.fetch import FetchError, FetchRefused
+
+log = logging.getLogger(__name__)
+_COMPACT = re.compile(r"[A-Za-z0-9_\-]+(\.[A-Za-z0-9_\-]*){2}(~[A-Za-z0-9_\-.~]*)?")
+"""A Compact JWS (a VC-JWT), or an SD-JWT with its disclosures and Key Binding JWT."""
 
 Submission = str
 """The text to verify: a JSON document, a Compact JWS, or an SD-JWT (+KB)."""
@@ -80,11 +90,19 @@ def from_link(url: str, fetch: Callable[[str], bytes]) -> Submission:
         body = fetch(url)
     except FetchRefused as exc:
         raise LinkRefusedError(f"the link was not fetched: {exc}") from None
-    except (OSError, httpx.HTTPError) as exc:
-        raise LinkRefusedError(f"the link could not be fetched: {exc}") from None
-    if _is_html(body):
-        return _pre_text(body)
-    return from_file(body)
+    except (FetchError, OSError) as exc:  # OSError: a fetch passed in that is not ours
+        log.info("link refused", extra={"event": scrub(f"link {url}: {exc}")})
+        raise LinkRefusedError(f"{shown(url)} gave no usable answer") from None
+    try:
+        found = _pre_text(body) if _is_html(body) else from_file(body)
+    except InputError as exc:
+        found, reason = "", str(exc)
+    else:
+        reason = "neither JSON nor a JWT"
+    if not (found.startswith("{") and found.endswith("}")) and not _COMPACT.fullmatch(found):
+        log.info("link refused", extra={"event": scrub(f"link {url}: {reason}")})
+        raise LinkRefusedError(f"{shown(url)} gave no usable answer")
+    return found
 
 
 def _json_text(document: dict[str, object]) -> str:

@@ -27,7 +27,9 @@ Fetch = Callable[[str], bytes]
 def fetch_policy(settings: Settings) -> FetchPolicy:
     """What the operator lets the verifier reach (did:web, status lists, links, webhooks)."""
     return FetchPolicy(
-        allow_http_localhost=settings.allow_http_localhost, allow_private=settings.allow_private
+        allow_http_localhost=settings.allow_http_localhost,
+        allow_private=settings.allow_private,
+        timeout=settings.fetch_timeout,
     )
 
 

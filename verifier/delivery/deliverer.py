@@ -8,8 +8,10 @@ URL, a network error, a timeout) is retried with exponential backoff: ``base_del
 logged in ``webhook_deliveries``: attempt number, when, the HTTP status or the error. The
 worker finds its work in the store (results with a webhook, no successful attempt and
 fewer than ``max_tries`` attempts), so results stored while it was down, or whose retries
-a restart interrupted, are delivered when it runs again. Redirects are not followed, and
-the address connected to is checked again (:func:`verifier.checking.fetch.check_peer`).
+a restart interrupted, are delivered when it runs again. Each attempt is one
+:func:`servicekit.fetching.send` under the fetch policy: no redirects, the address connected
+to checked again, one deadline for the whole exchange; a failure on the network is logged
+as "error: <url> gave no usable answer" (the reason in the service's log).
 """
 
 from __future__ import annotations
@@ -21,11 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import httpx
-
 from servicekit.db import Database
+from servicekit.fetching import send
 from verifier import store
-from verifier.checking.fetch import FetchPolicy, FetchRefused, check_peer, check_url
+from verifier.checking.fetch import FetchError, FetchPolicy, FetchRefused
 from verifier.delivery.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, delivery_body, sign
 
 log = logging.getLogger(__name__)
@@ -47,26 +48,15 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-def _peer_of(response: httpx.Response) -> object:
-    stream = response.extensions.get("network_stream")
-    return stream.get_extra_info("server_addr") if stream is not None else None
-
-
 def post(url: str, body: bytes, headers: dict[str, str], fetch_policy: FetchPolicy) -> Outcome:
-    """One POST under the fetch policy: the URL and the address connected to are checked,
-    redirects are not followed, the answer's body is not read."""
+    """One POST under the fetch policy (:func:`servicekit.fetching.send`)."""
     try:
-        check_url(url, fetch_policy)
-        with (
-            httpx.Client(timeout=fetch_policy.timeout, follow_redirects=False) as client,
-            client.stream("POST", url, content=body, headers=headers) as response,
-        ):
-            check_peer(url, _peer_of(response), fetch_policy)
-            return Outcome(response.status_code, f"HTTP {response.status_code}")
+        answer = send(fetch_policy, "POST", url, content=body, headers=headers)
     except FetchRefused as exc:
         return Outcome(None, f"refused: {exc}")
-    except (httpx.HTTPError, OSError) as exc:
-        return Outcome(None, f"error: {type(exc).__name__}: {exc}")
+    except FetchError as exc:
+        return Outcome(None, f"error: {exc}")
+    return Outcome(answer.status, f"HTTP {answer.status}")
 
 
 # --- the background worker --------------------------------------------------------------------

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 
 from verifier import store
-from verifier.checking.fetch import FetchRefused, check_url
+from verifier.checking.fetch import FetchError, check_url
 from verifier.errors import UnknownJobError, WebhookUrlRefusedError
 from verifier.installation import Installation
 from verifier.store import DeliveryRecord, WebhookRecord
@@ -89,7 +89,7 @@ def configure(
     url = url.strip()
     try:
         check_url(url, inst.fetch_policy)
-    except FetchRefused as exc:
+    except FetchError as exc:  # refused by the policy, or a host name that does not resolve
         raise WebhookUrlRefusedError(str(exc)) from None
     if secret is not None and len(secret) < 16:
         raise WebhookUrlRefusedError("the secret must be at least 16 characters")

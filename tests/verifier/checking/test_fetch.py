@@ -1,4 +1,8 @@
-"""The verifier's fetch policy, against a real HTTP server on loopback."""
+"""The verifier's fetch policy, against a real HTTP server on loopback (each test that fetches
+from it turns ``allow_http_localhost`` on for itself: it is off by default).
+
+Whatever went wrong once the network was tried reads the same ("<url> gave no usable
+answer"); the tests read the logged reason from ``NoUsableAnswer.reason``."""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from verifier.checking import fetch as fetch_module
+from servicekit import fetching
+from servicekit.outbound import NoUsableAnswer
 from verifier.checking.fetch import (
     FetchPolicy,
     FetchRefused,
@@ -86,19 +91,23 @@ def test_plain_http_is_refused_by_default(server: str) -> None:
 
 
 def test_redirects_are_not_followed(server: str) -> None:
-    with pytest.raises(FetchRefused, match="HTTP 302"):
+    with pytest.raises(NoUsableAnswer, match="gave no usable answer") as refused:
         fetcher(LOCAL)(server + "/moved")
+    assert refused.value.reason == "answered HTTP 302"
 
 
 def test_size_limit(server: str) -> None:
-    with pytest.raises(FetchRefused, match="more than 10 bytes"):
+    with pytest.raises(NoUsableAnswer) as refused:
         fetcher(FetchPolicy(allow_http_localhost=True, max_bytes=10))(server + "/did.json")
+    assert refused.value.reason == "sent more than 10 bytes"
 
 
 def test_trickling_answer_is_cut_off_by_the_overall_deadline(server: str) -> None:
     """Every read arrives within the per-operation timeout; the whole would take 10 s."""
-    with pytest.raises(FetchRefused, match="longer than 0.5 seconds in all"):
+    began = time.monotonic()
+    with pytest.raises(NoUsableAnswer, match="gave no usable answer"):
         fetcher(LOCAL)(server + "/trickle")
+    assert time.monotonic() - began < 1.0
 
 
 def test_dns_rebinding_connection_to_a_private_address_is_refused(
@@ -106,10 +115,11 @@ def test_dns_rebinding_connection_to_a_private_address_is_refused(
 ) -> None:
     """The name check saw a public address (simulated); the connection went to loopback."""
     checked: list[str] = []
-    monkeypatch.setattr(fetch_module, "check_url", lambda url, policy: checked.append(url))
+    monkeypatch.setattr(fetching, "check_url", lambda url, policy: checked.append(url))
     url = server.replace("localhost", "127.0.0.1") + "/did.json"
-    with pytest.raises(FetchRefused, match=r"connected to a non-public address \(127.0.0.1\)"):
+    with pytest.raises(NoUsableAnswer) as refused:
         fetcher(FetchPolicy(timeout=0.5))(url)
+    assert refused.value.reason == "connected to a non-public address (127.0.0.1)"
     assert checked == [url]
 
 
@@ -132,12 +142,13 @@ def test_check_peer(url: str, peer: object, policy: FetchPolicy, refused: str | 
     if refused is None:
         check_peer(url, peer, policy)
     else:
-        with pytest.raises(FetchRefused, match=refused):
+        with pytest.raises(NoUsableAnswer) as found:
             check_peer(url, peer, policy)
+        assert refused in found.value.reason
 
 
 def test_check_url_refuses_a_literal_private_address() -> None:
-    with pytest.raises(FetchRefused, match="non-public"):
+    with pytest.raises(FetchRefused, match="10.1.2.3 is not a public address"):
         check_url("https://10.1.2.3/did.json", FetchPolicy())
 
 
@@ -151,7 +162,7 @@ def test_https_to_localhost_is_fetched_over_http_when_allowed(server: str) -> No
 
 
 def test_https_to_localhost_is_not_downgraded_by_default(server: str) -> None:
-    with pytest.raises(FetchRefused, match="non-public address"):
+    with pytest.raises(FetchRefused, match="localhost is not a public address"):
         fetcher(FetchPolicy(timeout=0.5))(server.replace("http://", "https://") + "/did.json")
 
 

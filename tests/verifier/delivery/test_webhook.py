@@ -87,6 +87,7 @@ def verifier(tmp_path: Path) -> Iterator[TestClient]:
         base_url="https://verifier.test",
         allow_did_web=False,
         allow_status_fetch=False,
+        allow_http_localhost=True,  # the receiver is a local http server
         data_dir=tmp_path / "verifier",
         webhook_base_delay=0.01,
         webhook_poll_interval=0.02,
@@ -177,7 +178,10 @@ def test_wrong_secret_is_caught_by_the_receiver(verifier: TestClient, receiver: 
 
 def test_gives_up_after_max_tries_and_logs_the_error(tmp_path: Path) -> None:
     """Nothing listens at the URL: 5 attempts, each logged with its error, then no more."""
-    settings = Settings(data_dir=tmp_path / "v", allow_did_web=False, allow_status_fetch=False)
+    settings = Settings(
+        data_dir=tmp_path / "v", allow_did_web=False, allow_status_fetch=False,
+        allow_http_localhost=True,
+    )  # fmt: skip
     app = create_app(settings)
     client = TestClient(app, base_url="https://verifier.test")  # no lifespan: no thread
     job_id = open_job(client)
@@ -225,7 +229,8 @@ def test_url_must_pass_the_fetch_policy(
 def test_unknown_job_is_404_and_secret_is_generated_when_absent(
     tmp_path: Path, receiver: Receiver
 ) -> None:
-    client = TestClient(create_app(Settings(data_dir=tmp_path / "v")))
+    settings = Settings(data_dir=tmp_path / "v", allow_http_localhost=True)
+    client = TestClient(create_app(settings))
     missing = client.put("/api/jobs/nope/webhook", json={"url": receiver.url})
     assert missing.status_code == 404
     job_id = open_job(client)
