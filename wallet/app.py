@@ -85,7 +85,8 @@ def create_app(
 
     @asynccontextmanager
     async def rechecking(app: FastAPI) -> AsyncIterator[None]:
-        with background.rechecking(inst):  # the background re-check, while the app is up
+        # the background re-check and the resume of interrupted offers, while the app is up
+        with background.rechecking(inst), background.resuming(inst):
             yield
 
     app = service_app(

@@ -14,7 +14,9 @@ scoped by it, and deleting an account deletes every row that names it.
 * ``presentations``   presentations the learner made (signed JSON or a JWT), for whom
 * ``share_links``     links to a presentation: id = SHA-256 of the link's secret token
 * ``share_log``       what was shared with whom and when
-* ``offers``          OpenID4VCI offers being redeemed (state, error)
+* ``offers``          OpenID4VCI offers being redeemed (state, error; from migration 2 the
+                      access token, progress and Credential Request recorded before each
+                      step that spends something at the issuer)
 * ``requests``        verifiers' presentation requests being answered (nonce kept once)
 """
 
@@ -101,6 +103,16 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             UNIQUE (account_id, kind, nonce)
         );
         CREATE INDEX requests_by_account ON requests (account_id, created)
+        """,
+    ),
+    (
+        2,
+        "offers: crash-safe receiving (access token, progress, credential request)",
+        """
+        ALTER TABLE offers ADD COLUMN access_token TEXT;
+        ALTER TABLE offers ADD COLUMN progress_json TEXT;
+        ALTER TABLE offers ADD COLUMN request_json TEXT;
+        CREATE INDEX offers_by_state ON offers (state, updated)
         """,
     ),
 )

@@ -13,6 +13,12 @@
 ``LER_WALLET_MAX_BODY``            request body limit in bytes (default 2 MiB)
 ``LER_WALLET_RECHECK_INTERVAL``    seconds between background re-checks of held
                                    credentials (default 3600; 0 turns the job off)
+``LER_WALLET_RESUME_INTERVAL``     seconds between runs of the background job that resumes
+                                   credential offers a restart interrupted (default 5;
+                                   0 turns the job off)
+``LER_WALLET_TEST_STEP_DELAY``     tests only: seconds to pause after each recorded step of
+                                   an offer's redemption (default 0: no pause), so that a
+                                   kill test can land in every step
 ``LER_DEMO_SEED``                  ``1`` seeds the demo learner at start
                                    (``wallet.accounts.demo_learner``; ``ler up`` sets it;
                                    default ``0``)
@@ -46,6 +52,8 @@ class Settings:
     fetch_timeout: float = 10.0  # seconds, for one outbound request in all
     recheck_interval: float = 3600.0  # seconds between background re-checks; 0: off
     demo_seed: bool = False  # seed the demo learner at start (wallet.accounts.demo_learner)
+    resume_interval: float = 5.0  # seconds between runs of the offer resume job; 0: off
+    test_step_delay: float = 0.0  # tests only: pause after each recorded receive step
 
     @property
     def database(self) -> str:
@@ -65,4 +73,8 @@ class Settings:
                 os.environ.get("LER_WALLET_RECHECK_INTERVAL", cls.recheck_interval)
             ),
             demo_seed=_flag("LER_DEMO_SEED", False),
+            resume_interval=float(
+                os.environ.get("LER_WALLET_RESUME_INTERVAL", cls.resume_interval)
+            ),
+            test_step_delay=float(os.environ.get("LER_WALLET_TEST_STEP_DELAY", 0)),
         )

@@ -108,6 +108,18 @@ def read_offer(http: Outbound, text: str) -> dict[str, Any]:
     return check_offer(found)
 
 
+def reference_of(text: str) -> str | None:
+    """The ``credential_offer_uri`` of a by-reference offer link (§4.1.3), else None."""
+    text = text.strip()
+    if not text or text.startswith("{"):
+        return None
+    try:
+        found = oid4vci.parse_offer_uri(text)
+    except VckitError:
+        return None
+    return found if isinstance(found, str) else None
+
+
 def check_offer(offer: dict[str, Any]) -> dict[str, Any]:
     """§4.1.1: ``credential_issuer`` an https URL; ``credential_configuration_ids`` a non-empty
     array of strings; a ``pre-authorized_code`` grant (the only one this wallet runs)."""

@@ -3,7 +3,11 @@
 problem+json.
 
 ======================================  ========================================================
-``POST /api/receive/offer``             ``{"offer": link | QR text | JSON, "tx_code"?}``
+``POST /api/receive/offer``             ``{"offer": link | QR text | JSON, "tx_code"?}``; the same
+                                        offer again goes on from where it stopped
+``GET  /api/receive/offers``            my offers, each with its state (and error)
+``GET  /api/receive/offers/{id}``       one offer's state
+``POST /api/receive/offers/{id}``       ``{"tx_code"?}``: retry it from its recorded step
 ``POST /api/receive/credential``        the credential as the body: ``application/json``,
                                         ``application/jwt``, ``application/dc+sd-jwt``,
                                         ``image/png``, ``image/svg+xml``
@@ -27,6 +31,7 @@ from servicekit.json_route import api_router, declared_body
 from servicekit.problems import Problem
 from wallet.receiving import receive
 from wallet.receiving.kept import CredentialRecord
+from wallet.store import OfferRecord
 from wallet.web.deps import CurrentAccount, InstallationDep
 
 router = api_router(prefix="/api", tags=["receive"])
@@ -99,6 +104,47 @@ class OfferIn(BaseModel):
 def receive_offer(body: OfferIn, inst: InstallationDep, account: CurrentAccount) -> Response:
     offer = receive.start_offer(inst, account, body.offer)
     got = receive.redeem_offer(inst, account, offer.id, tx_code=body.tx_code or None)
+    return JSONResponse(credential_json(got.record), status_code=201)
+
+
+def offer_json(offer: OfferRecord) -> dict[str, Any]:
+    """An offer as the learner sees it: never its access token or request."""
+    return {
+        "id": offer.id,
+        "credential_issuer": offer.offer.get("credential_issuer"),
+        "state": offer.state,
+        "error": offer.error,
+        "credential_id": offer.credential_id,
+        "created": offer.created,
+        "updated": offer.updated,
+    }
+
+
+@router.get("/receive/offers", summary="My credential offers and how receiving each went")
+def list_offers(inst: InstallationDep, account: CurrentAccount) -> list[dict[str, Any]]:
+    return [offer_json(offer) for offer in receive.list_offers(inst, account.id)]
+
+
+@router.get("/receive/offers/{offer_id}", summary="One credential offer's state")
+def get_offer(offer_id: str, inst: InstallationDep, account: CurrentAccount) -> dict[str, Any]:
+    return offer_json(receive.get_offer(inst, account.id, offer_id))
+
+
+class RetryIn(BaseModel):
+    """A retry of an offer: the Transaction Code when its Token Request is still to be sent."""
+
+    tx_code: str | None = Field(None, max_length=100, description="the Transaction Code")
+
+
+@router.post(
+    "/receive/offers/{offer_id}",
+    status_code=201,
+    summary="Retry an offer from the step it stopped at",
+)
+def retry_offer(
+    offer_id: str, body: RetryIn, inst: InstallationDep, account: CurrentAccount
+) -> Response:
+    got = receive.redeem_offer(inst, account, offer_id, tx_code=body.tx_code or None)
     return JSONResponse(credential_json(got.record), status_code=201)
 
 
