@@ -17,8 +17,9 @@
                                    credential offers a restart interrupted (default 5;
                                    0 turns the job off)
 ``LER_WALLET_TEST_STEP_DELAY``     tests only: seconds to pause after each recorded step of
-                                   an offer's redemption (default 0: no pause), so that a
-                                   kill test can land in every step
+                                   an offer's redemption, twice that once the credential has
+                                   arrived (default 0: no pause), so that a kill test lands
+                                   in every step
 ``LER_DEMO_SEED``                  ``1`` seeds the demo learner at start
                                    (``wallet.accounts.demo_learner``; ``ler up`` sets it;
                                    default ``0``)

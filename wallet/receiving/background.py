@@ -58,9 +58,10 @@ def rechecking(inst: Installation) -> Iterator[None]:
 
 def resume_loop(inst: Installation, interval: float, stop: threading.Event) -> None:
     """Resume the interrupted offers now, then every ``interval`` seconds until ``stop``."""
+    since = inst.stamp()  # what was in flight before this moment has lost its worker
     while not stop.is_set():
         try:
-            resume_due(inst)
+            resume_due(inst, since)
         except Exception:  # the job must outlive one bad run (a database hiccup)
             log.exception("background resume of offers failed")
         if stop.wait(interval):

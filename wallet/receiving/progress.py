@@ -23,11 +23,17 @@ restart interrupted (:mod:`wallet.receiving.background`). Every state change is
 compare-and-set, so two workers on one offer never both move it; in one process a worker
 holds the offer (:data:`BUSY`) and the other waits or skips it.
 
-Only the Token Request cannot be repeated: a crash after the issuer spent the code and
-before the wallet stored the token loses the token. The window is one HTTP round trip; an
-offer found ``authorizing`` longer than a request can take is marked failed with a reason
-(:data:`INTERRUPTED`), and a retry asks again (the issuer refuses a spent code). The issuer
-uses no DPoP (RFC 9449), so there is no DPoP key to keep.
+Only the Token Request cannot simply be repeated: the pre-authorized code is single use
+(§4.1.1). An offer left ``authorizing`` by a worker that is gone (it last changed before
+this process started, or longer ago than a request can take) is asked for again: if the
+crash came before the issuer spent the code, that gets the token; if after, the issuer
+refuses the spent code and the offer is failed with that reason for the learner (or with
+:data:`INTERRUPTED` when the retry needs the Transaction Code, which is never stored). The
+window is the issuer's commit of the code to the wallet's commit of the token: one answer on
+its way. The issuer uses no DPoP (RFC 9449), so there is no DPoP key to keep.
+
+One wallet process per database is assumed for the "before this process started" rule;
+with several, another process's ``authorizing`` is taken for dead only after the timeout.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ from wallet.errors import ConflictError, InvalidInputError, NotFoundError, Walle
 from wallet.installation import Installation
 from wallet.receiving import redeem
 from wallet.receiving.keeping import AlreadyHeld, Received, keep
-from wallet.receiving.offer import OfferError, TxCodeMissing, tx_code_prompt
+from wallet.receiving.offer import OfferError, tx_code_prompt
 from wallet.store import AccountRecord, CredentialRecord, OfferRecord
 
 log = logging.getLogger(__name__)
@@ -59,6 +65,7 @@ INTERRUPTED = (
     "the wallet stopped while asking the issuer for an access token, and the answer was "
     "lost. Try again: if the issuer says the offer was used already, ask it for a new offer"
 )
+ASKED_AGAIN = "the wallet stopped while asking the issuer for an access token; asked again,"
 
 
 class Busy:
@@ -99,16 +106,20 @@ def step_of(offer: OfferRecord) -> str:
     return PENDING
 
 
-def stale(inst: Installation, offer: OfferRecord) -> bool:
-    """Unchanged for longer than one outbound request can take: its worker is gone."""
+def abandoned(inst: Installation, offer: OfferRecord, since: str | None = None) -> bool:
+    """Its worker is gone: unchanged since before ``since`` (when this process started) or
+    for longer than one outbound request can take."""
+    changed = datetime.fromisoformat(offer.updated)
+    if since is not None and changed < datetime.fromisoformat(since):
+        return True
     limit = timedelta(seconds=inst.settings.fetch_timeout + STALE_MARGIN)
-    return inst.now() - datetime.fromisoformat(offer.updated) > limit
+    return inst.now() - changed > limit
 
 
-def _pause(inst: Installation) -> None:
+def _pause(inst: Installation, times: float = 1) -> None:
     """Tests only (``LER_WALLET_TEST_STEP_DELAY``): wait after a recorded step."""
     if inst.settings.test_step_delay > 0:
-        time.sleep(inst.settings.test_step_delay)
+        time.sleep(inst.settings.test_step_delay * times)
 
 
 def _move(
@@ -153,6 +164,8 @@ def _authorize(inst: Installation, offer: OfferRecord, tx_code: str | None) -> N
             inst.http, metadata.token_endpoint, form, plan.configuration_id
         )
     except OfferError as exc:
+        if offer.state == AUTHORIZING:  # asked again after a crash: say so
+            exc = OfferError(f"{ASKED_AGAIN} {exc}")
         _fail(inst, sent, exc)
     if token.expires_in is not None:
         progress["token_expires"] = (inst.now() + timedelta(seconds=token.expires_in)).isoformat()
@@ -203,7 +216,7 @@ def _fetch(inst: Installation, account: AccountRecord, offer: OfferRecord) -> Re
         return None
     except OfferError as exc:
         _fail(inst, offer, exc)
-    _pause(inst)  # the credential is here and not yet stored: the window a crash used to hit
+    _pause(inst, 2)  # the credential is here, not yet stored: where crashes used to lose it
 
     def redeemed(tx: Tx, record: CredentialRecord) -> None:
         if not store.advance_offer(
@@ -258,10 +271,12 @@ def advance(
     *,
     tx_code: str | None = None,
     wait: bool = True,
+    since: str | None = None,
 ) -> Received:
     """Run the offer's steps from its recorded state to the credential (see the module
     docstring). ``wait``: for another worker of this process to let go of the offer (else
-    ConflictError at once). Errors are recorded on the offer and raised."""
+    ConflictError at once); ``since``: when this process started (:func:`abandoned`).
+    Errors are recorded on the offer and raised."""
     if not BUSY.claim(offer_id, 6 * inst.settings.fetch_timeout if wait else 0):
         raise ConflictError("this offer is being received right now; look again in a moment")
     try:
@@ -274,8 +289,10 @@ def advance(
             if step == REDEEMED and offer.credential_id is not None:
                 return _received(inst, account, offer.credential_id)
             if step == AUTHORIZING:
-                if not stale(inst, offer):
+                if not abandoned(inst, offer, since):
                     raise ConflictError("the issuer is being asked for this offer's token")
+                if tx_code is None and tx_code_prompt(offer.offer) is not None:
+                    _fail(inst, offer, OfferError(INTERRUPTED))
                 step = PENDING  # its answer was lost: ask again (a spent code is refused)
             if step == PENDING:
                 _authorize(inst, offer, tx_code)
@@ -290,20 +307,15 @@ def advance(
         BUSY.release(offer_id)
 
 
-def resume_due(inst: Installation) -> int:
-    """The background job's run: go on with every offer a restart interrupted (not one this
-    process is working on; not one waiting for the learner's transaction code), and mark
-    failed an ``authorizing`` offer whose answer was lost. Returns the offers looked at."""
+def resume_due(inst: Installation, since: str | None = None) -> int:
+    """The background job's run: go on with every offer a restart interrupted (``since``:
+    when this process started), not one this process is working on, not one waiting for the
+    learner's Transaction Code. Returns the offers looked at."""
     with inst.db.transaction() as tx:
         found = store.offers_in_states(tx, IN_FLIGHT)
     for offer in found:
-        if offer.state == AUTHORIZING:
-            if stale(inst, offer) and BUSY.claim(offer.id, 0):
-                try:
-                    _move(inst, offer, FAILED, error=INTERRUPTED)
-                finally:
-                    BUSY.release(offer.id)
-            continue
+        if offer.state == AUTHORIZING and not abandoned(inst, offer, since):
+            continue  # a live worker's Token Request (another process)
         if offer.state == PENDING and tx_code_prompt(offer.offer) is not None:
             continue  # the learner has not given the code yet
         with inst.db.transaction() as tx:
@@ -311,9 +323,7 @@ def resume_due(inst: Installation) -> int:
         if account is None:
             continue
         try:
-            advance(inst, account, offer.id, wait=False)
-        except TxCodeMissing:
-            continue
+            advance(inst, account, offer.id, wait=False, since=since)
         except WalletError as exc:  # recorded on the offer, for the learner
             log.info("offer %s not resumed: %s", offer.id, exc)
     return len(found)
