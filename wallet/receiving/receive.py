@@ -58,6 +58,7 @@ from wallet.store import AccountRecord, OfferRecord
 
 __all__ = [
     "VERDICTS",
+    "OfferRecord",
     "Received",
     "TxCodePrompt",
     "check",

@@ -21,9 +21,9 @@ a form without asking, never these (CORS preflight), so it cannot plant a creden
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Body, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,7 +31,6 @@ from servicekit.json_route import api_router, declared_body
 from servicekit.problems import Problem
 from wallet.receiving import receive
 from wallet.receiving.kept import CredentialRecord
-from wallet.store import OfferRecord
 from wallet.web.deps import CurrentAccount, InstallationDep
 
 router = api_router(prefix="/api", tags=["receive"])
@@ -107,7 +106,7 @@ def receive_offer(body: OfferIn, inst: InstallationDep, account: CurrentAccount)
     return JSONResponse(credential_json(got.record), status_code=201)
 
 
-def offer_json(offer: OfferRecord) -> dict[str, Any]:
+def offer_json(offer: receive.OfferRecord) -> dict[str, Any]:
     """An offer as the learner sees it: never its access token or request."""
     return {
         "id": offer.id,
@@ -133,6 +132,8 @@ def get_offer(offer_id: str, inst: InstallationDep, account: CurrentAccount) -> 
 class RetryIn(BaseModel):
     """A retry of an offer: the Transaction Code when its Token Request is still to be sent."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"tx_code": "493536"}, {}]})
+
     tx_code: str | None = Field(None, max_length=100, description="the Transaction Code")
 
 
@@ -142,9 +143,13 @@ class RetryIn(BaseModel):
     summary="Retry an offer from the step it stopped at",
 )
 def retry_offer(
-    offer_id: str, body: RetryIn, inst: InstallationDep, account: CurrentAccount
+    offer_id: str,
+    inst: InstallationDep,
+    account: CurrentAccount,
+    body: Annotated[RetryIn | None, Body(examples=[{"tx_code": "493536"}, {}])] = None,
 ) -> Response:
-    got = receive.redeem_offer(inst, account, offer_id, tx_code=body.tx_code or None)
+    tx_code = body.tx_code if body is not None else None
+    got = receive.redeem_offer(inst, account, offer_id, tx_code=tx_code or None)
     return JSONResponse(credential_json(got.record), status_code=201)
 
 
