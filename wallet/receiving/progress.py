@@ -51,7 +51,7 @@ from wallet.errors import ConflictError, InvalidInputError, NotFoundError, Walle
 from wallet.installation import Installation
 from wallet.receiving import redeem
 from wallet.receiving.keeping import AlreadyHeld, Received, keep
-from wallet.receiving.offer import OfferError, tx_code_prompt
+from wallet.receiving.offer import OfferError, TxCodeMissing, tx_code_prompt
 from wallet.store import AccountRecord, CredentialRecord, OfferRecord
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,12 @@ def _fail(inst: Installation, offer: OfferRecord, exc: Exception) -> NoReturn:
 
 def _authorize(inst: Installation, offer: OfferRecord, tx_code: str | None) -> None:
     """pending -> authorizing -> authorized: metadata, configuration, the Token Request."""
-    form = redeem.token_form(offer.offer, tx_code)  # TxCodeMissing: nothing recorded
+    try:
+        form = redeem.token_form(offer.offer, tx_code)
+    except TxCodeMissing:  # nothing recorded: the learner gives the code and tries again
+        raise
+    except OfferError as exc:
+        _fail(inst, offer, exc)
     try:
         metadata = redeem.fetch_metadata(inst.http, offer.offer)
         plan = redeem.Plan.of(metadata, redeem.choose_configuration(metadata, offer.offer))
@@ -316,14 +321,13 @@ def resume_due(inst: Installation, since: str | None = None) -> int:
     for offer in found:
         if offer.state == AUTHORIZING and not abandoned(inst, offer, since):
             continue  # a live worker's Token Request (another process)
-        if offer.state == PENDING and tx_code_prompt(offer.offer) is not None:
-            continue  # the learner has not given the code yet
         with inst.db.transaction() as tx:
             account = store.get_account(tx, offer.account_id)
-        if account is None:
-            continue
         try:
-            advance(inst, account, offer.id, wait=False, since=since)
-        except WalletError as exc:  # recorded on the offer, for the learner
-            log.info("offer %s not resumed: %s", offer.id, exc)
+            if offer.state == PENDING and tx_code_prompt(offer.offer) is not None:
+                continue  # the learner has not given the code yet
+            if account is not None:
+                advance(inst, account, offer.id, wait=False, since=since)
+        except WalletError as exc:  # recorded on the offer, for the learner; one bad offer
+            log.info("offer %s not resumed: %s", offer.id, exc)  # never stops the others
     return len(found)

@@ -29,6 +29,7 @@ from tests.wallet.conftest import (
     csrf,
     sign_up,
 )
+from vckit.protocols import oid4vci
 from wallet import store
 from wallet.app import create_app
 from wallet.receiving import progress
@@ -144,3 +145,28 @@ def test_a_lost_credential_answer_is_fetched_again_and_issued_once(
     assert len(issued(issuer_service)) == before + 1  # issued once, received once
     assert credential in (None, held.document) and first["credential"] == held.document
     assert alice.post(f"/api/receive/offers/{offer.id}", json={}).status_code == 409
+
+
+def test_one_offer_that_fails_again_does_not_stop_the_resume_job(
+    lossy: tuple[FastAPI, TestClient, DropsOneAnswer], issuer_service: FastAPI
+) -> None:
+    app, alice, _ = lossy
+    account_id = account_id_of(app, ALICE)
+    gone = {  # a pending offer whose issuer is gone
+        "credential_issuer": "https://gone.test/issuers/x",
+        "credential_configuration_ids": ["OpenBadgeCredential_ldp_vc"],
+        "grants": {oid4vci.PRE_AUTHORIZED_GRANT: {"pre-authorized_code": "c-1"}},
+    }
+    now = app.state.inst.stamp()
+    with app.state.inst.db.transaction() as tx:
+        stuck = store.add_offer(tx, account_id, gone, state="pending", created=now)
+    lost = alice.post("/api/receive/offer", json={"offer": offered(issuer_service)})
+    assert lost.status_code == 422
+    with app.state.inst.db.transaction() as tx:
+        tx.execute("UPDATE offers SET state = 'requested' WHERE state = 'failed'")
+    assert progress.resume_due(app.state.inst) == 2
+    with app.state.inst.db.transaction() as tx:
+        states = {o.id: (o.state, o.error) for o in store.list_offers(tx, account_id)}
+    state, error = states.pop(stuck.id)
+    assert state == "failed" and error and "gone.test" in error
+    assert [state for state, _ in states.values()] == ["redeemed"]
