@@ -90,7 +90,8 @@ def create_app(
 
     @asynccontextmanager
     async def rechecking(app: FastAPI) -> AsyncIterator[None]:
-        with background.rechecking(inst):  # the background re-check, while the app is up
+        # the background re-check and the resume of interrupted offers, while the app is up
+        with background.rechecking(inst), background.resuming(inst):
             app.state.recheck_worker = recheck_job.RecheckWorker(inst)  # "verify all again"
             with recheck_job.working(app.state.recheck_worker):  # resumes unfinished jobs
                 yield

@@ -14,7 +14,9 @@ scoped by it, and deleting an account deletes every row that names it.
 * ``presentations``   presentations the learner made (signed JSON or a JWT), for whom
 * ``share_links``     links to a presentation: id = SHA-256 of the link's secret token
 * ``share_log``       what was shared with whom and when
-* ``offers``          OpenID4VCI offers being redeemed (state, error)
+* ``offers``          OpenID4VCI offers being redeemed (state, error; from migration 2 the
+                      access token, progress and Credential Request recorded before each
+                      step that spends something at the issuer)
 * ``requests``        verifiers' presentation requests being answered (nonce kept once)
 * ``recheck_jobs``    "verify all again" runs: the credential ids to check, how far it got,
                       counts by verdict; at most one unfinished per account
@@ -125,6 +127,16 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX recheck_jobs_by_account ON recheck_jobs (account_id, created);
         CREATE UNIQUE INDEX recheck_jobs_one_unfinished ON recheck_jobs (account_id)
             WHERE finished IS NULL
+        """,
+    ),
+    (
+        3,
+        "offers: crash-safe receiving (access token, progress, credential request)",
+        """
+        ALTER TABLE offers ADD COLUMN access_token TEXT;
+        ALTER TABLE offers ADD COLUMN progress_json TEXT;
+        ALTER TABLE offers ADD COLUMN request_json TEXT;
+        CREATE INDEX offers_by_state ON offers (state, updated)
         """,
     ),
 )

@@ -15,6 +15,13 @@
                                    last byte (default 5)
 ``LER_WALLET_RECHECK_INTERVAL``    seconds between background re-checks of held
                                    credentials (default 3600; 0 turns the job off)
+``LER_WALLET_RESUME_INTERVAL``     seconds between runs of the background job that resumes
+                                   credential offers a restart interrupted (default 5;
+                                   0 turns the job off)
+``LER_WALLET_TEST_STEP_DELAY``     tests only: seconds to pause after each recorded step of
+                                   an offer's redemption, twice that once the credential has
+                                   arrived (default 0: no pause), so that a kill test lands
+                                   in every step
 ``LER_DEMO_SEED``                  ``1`` seeds the demo learner at start
                                    (``wallet.accounts.demo_learner``; ``ler up`` sets it;
                                    default ``0``)
@@ -58,6 +65,8 @@ class Settings:
     demo_seed: bool = False  # seed the demo learner at start (wallet.accounts.demo_learner)
     kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
     kek_file: Path | None = None
+    resume_interval: float = 5.0  # seconds between runs of the offer resume job; 0: off
+    test_step_delay: float = 0.0  # tests only: pause after each recorded receive step
 
     @property
     def database(self) -> str:
@@ -86,4 +95,8 @@ class Settings:
             kek_file=Path(os.environ[f"{KEK_SETTING}_FILE"])
             if os.environ.get(f"{KEK_SETTING}_FILE")
             else None,
+            resume_interval=float(
+                os.environ.get("LER_WALLET_RESUME_INTERVAL", cls.resume_interval)
+            ),
+            test_step_delay=float(os.environ.get("LER_WALLET_TEST_STEP_DELAY", 0)),
         )

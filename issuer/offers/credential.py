@@ -11,6 +11,18 @@ https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html.
    ``dc+sd-jwt``, its key the SD-JWT VC's ``cnf.jwk``: an SD-JWT string is returned) and the
    credential goes through :func:`issuer.issuing.issuance.issue_credential` (status entries, schema)
    in the same transaction that spends the offer and the nonce.
+3. A repeated Credential Request under the same access token gets the SAME credential back
+   (:func:`redeliver`), never a second one and never an error, so that a Wallet that lost the
+   answer (a crash, a dropped connection) can simply send its request again. §14.3 ("Multiple
+   Accesses to the Credential Endpoint") lets the Credential Issuer decide whether a repeat
+   returns the same or an updated Credential; here it is the same, read from the store. The
+   access token was issued for one credential of one offer, so the repeat is answered by the
+   token alone (while it lives, :data:`~issuer.offers.oid4vci.ACCESS_TOKEN_TTL`): its key proof
+   must still be well-formed, but is not verified again and its nonce is not spent, because
+   nothing new is bound to it -- the credential carries the key whose proof (and fresh nonce)
+   was verified when it was issued. A repeat with the same proof and one with a different proof
+   both get the stored credential; one naming another configuration than the one issued is
+   refused (``invalid_credential_request``): it is not a repeat.
 """
 
 from __future__ import annotations
@@ -102,8 +114,6 @@ def _authorized_offer(inst: Installation, slug: str, access_token: str | None) -
         raise OAuthError("invalid_token", "unknown access token", 401)
     if stamp_time(record.redeemed_at) + ACCESS_TOKEN_TTL <= inst.now():
         raise OAuthError("invalid_token", "the access token has expired", 401)
-    if record.credential_id is not None or record.c_nonce is not None:
-        raise OAuthError("invalid_token", "the access token was already used", 401)
     return record
 
 
@@ -136,10 +146,16 @@ def _proof_jwt(body: Mapping[str, Any]) -> str:
     return jwts[0]
 
 
+class AlreadyIssued(Exception):
+    """The offer's credential was issued meanwhile (a concurrent repeat of the request)."""
+
+
 def _claim_offer(tx: Tx, offer_id: str, nonce: str) -> None:
     """Spend the nonce and the offer, only if neither was spent before (same transaction as
-    the credential, so a failed issuance spends nothing)."""
-    if tx.one("SELECT 1 AS spent FROM offers WHERE c_nonce = ?", (nonce,)) is not None:
+    the credential, so a failed issuance spends nothing). :class:`AlreadyIssued` when a
+    concurrent request under the same token won."""
+    spent = tx.one("SELECT pre_authorized_code FROM offers WHERE c_nonce = ?", (nonce,))
+    if spent is not None and spent["pre_authorized_code"] != offer_id:
         raise OAuthError("invalid_nonce", "the c_nonce was already used; get a new one")
     try:  # the unique index on c_nonce settles a race between two offers
         changed = tx.execute(
@@ -150,7 +166,27 @@ def _claim_offer(tx: Tx, offer_id: str, nonce: str) -> None:
     except ConflictError:
         raise OAuthError("invalid_nonce", "the c_nonce was already used; get a new one") from None
     if changed != 1:
+        raise AlreadyIssued(offer_id)
+
+
+def redeliver(inst: Installation, offer_id: str, configuration: str) -> dict[str, Any]:
+    """§14.3: the credential already issued under this access token, as it was sent the first
+    time (see the module docstring)."""
+    with inst.db.transaction() as tx:
+        record = store.get_offer(tx, offer_id)
+        issued = (
+            None
+            if record is None or record.credential_id is None
+            else store.get_credential(tx, record.credential_id)
+        )
+    if issued is None:  # the offer row names a credential the store does not hold
         raise OAuthError("invalid_token", "the access token was already used", 401)
+    if CONFIGURATION_FORMATS[configuration] != issued.format:
+        raise OAuthError(
+            "invalid_credential_request",
+            "this access token was used for a credential of another configuration",
+        )
+    return {"credentials": [{"credential": issued.document}]}
 
 
 def issue(
@@ -165,11 +201,12 @@ def issue(
     if not isinstance(body, Mapping):
         raise OAuthError("invalid_credential_request", "the request body is not a JSON object")
     configuration = _requested_configuration(body, record)
+    proof_jwt = _proof_jwt(body)
+    if record.credential_id is not None:  # a repeat: the same credential (§14.3)
+        return redeliver(inst, record.pre_authorized_code, configuration)
     now = inst.now()
     try:
-        proof = oid4vci.verify_key_proof(
-            _proof_jwt(body), audience=issuer_identifier(inst, slug), now=now
-        )
+        proof = oid4vci.verify_key_proof(proof_jwt, audience=issuer_identifier(inst, slug), now=now)
     except VckitError as exc:
         raise OAuthError("invalid_proof", f"{exc.code}: {exc}") from exc
     if proof.nonce is None or not nonces.valid(proof.nonce, now):
@@ -189,6 +226,8 @@ def issue(
             _claim_offer(tx, record.pre_authorized_code, proof.nonce)
             credential = issuance.issue_credential(inst, request, tx=tx)
             store.update_offer(tx, record.pre_authorized_code, credential_id=credential.id)
+    except AlreadyIssued:  # a concurrent repeat issued it first
+        return redeliver(inst, record.pre_authorized_code, configuration)
     except IssuerError as exc:
         raise OAuthError("credential_request_denied", str(exc)) from exc
     return {"credentials": [{"credential": credential.document}]}

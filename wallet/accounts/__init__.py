@@ -39,6 +39,7 @@ from wallet import store
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError, SignInRefused
 from wallet.installation import Installation
 from wallet.store import AccountRecord
+from wallet.store.sealed import SEALED
 
 __all__ = [
     "MAX_EMAIL",
@@ -209,8 +210,8 @@ def export(inst: Installation, account_id: str) -> dict[str, Any]:
     (email, DID, public holder key, created), every credential with its verification
     report, presentations, share links, the share log, offers and requests.
 
-    Left out: the password hash, and the holder key's private part (a downloaded file is
-    no place for a signing key)."""
+    Left out: the password hash, the holder key's private part (a downloaded file is no
+    place for a signing key) and every sealed column (an offer's access token)."""
     with inst.db.transaction() as tx:
         account = store.get_account(tx, account_id)
         if account is None:
@@ -226,8 +227,17 @@ def export(inst: Installation, account_id: str) -> dict[str, Any]:
             "holderPublicKeyJwk": public_jwk,
             "created": account.created,
         },
-        **{table: [_decoded(row) for row in table_rows] for table, table_rows in rows.items()},
+        **{
+            table: [_decoded(_unsealed_only(table, row)) for row in table_rows]
+            for table, table_rows in rows.items()
+        },
     }
+
+
+def _unsealed_only(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` without the columns the wallet seals (:data:`wallet.store.sealed.SEALED`)."""
+    secret = {column.column for column in SEALED if column.table == table}
+    return {name: value for name, value in row.items() if name not in secret}
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:

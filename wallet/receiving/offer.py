@@ -14,11 +14,16 @@ Step 1, the offer, is here; steps 2 to 6, redeeming it, are :mod:`wallet.receivi
    did:key, or for ``dc+sd-jwt`` to the key itself: ``cnf.jwk`` = the holder key).
 4. :func:`request_token` §6.1: the Token Request (``tx_code`` when the offer asks for one).
 5. :func:`request_nonce` §7: a ``c_nonce`` when the issuer has a Nonce Endpoint.
-6. :func:`request_credential` §8.2: the key proof (Appendix F.1,
+6. :func:`credential_request` §8.2: the key proof (Appendix F.1,
    :func:`vckit.protocols.oid4vci.key_proof`) signed by the holder key, ``aud`` the
    Credential Issuer, naming the key by its did:key URL (``kid``), or giving it as ``jwk``
-   when the configuration binds to ``jwk`` only (:func:`binds_to_did`); one retry on
-   ``invalid_nonce`` (§8.3.1.2). Deferred issuance (§9) is not supported.
+   when the configuration binds to ``jwk`` only (:func:`binds_to_did`);
+   :func:`send_credential_request` sends it (a fresh nonce and proof on ``invalid_nonce``,
+   §8.3.1.2). Deferred issuance (§9) is not supported.
+
+Steps 4 to 6 are in :mod:`wallet.receiving.redeem`; :mod:`wallet.receiving.progress` runs
+them and records the offer's progress before each step that spends something at the
+issuer, so that a crash loses nothing.
 
 Every request goes through :class:`wallet.outbound.Outbound`. Errors are
 :class:`wallet.errors.InvalidInputError` subclasses with a message for the learner.
@@ -106,6 +111,18 @@ def read_offer(http: Outbound, text: str) -> dict[str, Any]:
     if not isinstance(found, dict):
         raise OfferError("the credential offer is not a JSON object")
     return check_offer(found)
+
+
+def reference_of(text: str) -> str | None:
+    """The ``credential_offer_uri`` of a by-reference offer link (§4.1.3), else None."""
+    text = text.strip()
+    if not text or text.startswith("{"):
+        return None
+    try:
+        found = oid4vci.parse_offer_uri(text)
+    except VckitError:
+        return None
+    return found if isinstance(found, str) else None
 
 
 def check_offer(offer: dict[str, Any]) -> dict[str, Any]:

@@ -12,8 +12,11 @@ credential verified on arrival and kept WITH its report; re-checks, one, all, or
     receive.recheck(inst, account.id, credential_id)   # re-verify one; recheck_all; recheck_due
 
 The offer protocol itself is :mod:`wallet.receiving.offer` (the offer) and
-:mod:`wallet.receiving.redeem` (metadata, token, nonce, key proof, credential request).
-Here: what is done with what arrives.
+:mod:`wallet.receiving.redeem` (metadata, token, nonce, key proof, credential request);
+:mod:`wallet.receiving.progress` runs it, recording each step before it spends anything at the
+issuer, so that an offer a crash interrupted goes on after a restart (the background job of
+:mod:`wallet.receiving.background`, or the learner's retry). Here: what is done with what
+arrives.
 
 1. **Read** (:func:`read_credential`): a baked PNG/SVG gives up its credential
    (:func:`vckit.ob.baking.extract`); text goes through :func:`vckit.document.read_input` (size,
@@ -25,25 +28,22 @@ Here: what is done with what arrives.
 3. **Verify** (:mod:`wallet.receiving.check`): the report is kept; the verdict is one of
    :data:`VERDICTS` -- a credential that fails is stored and shown as failed, never as good.
    Re-checks live there too, and are re-exported here.
-4. **Keep**: the same credential twice is "already in your wallet" (409).
+4. **Keep** (:mod:`wallet.receiving.keeping`): the same credential twice is "already in your
+   wallet" (409).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from servicekit.db import ConflictError as DuplicateKey
-from vckit.credential import types_of
 from vckit.document import read_input
 from vckit.errors import DocumentTooLargeError, NotBakedError, VckitError
-from vckit.jose import vc_jwt as jose
 from vckit.ob import baking
-from wallet import accounts, store
+from wallet import store
 from wallet.errors import ConflictError, InvalidInputError, NotFoundError
 from wallet.installation import Installation
 from wallet.receiving import offer as receive_offer
-from wallet.receiving import redeem
+from wallet.receiving import progress
 from wallet.receiving.check import (
     VERDICTS,
     check,
@@ -51,16 +51,21 @@ from wallet.receiving.check import (
     recheck_all,
     recheck_due,
 )
+from wallet.receiving.keeping import Received, format_of, keep
 from wallet.receiving.offer import TxCodePrompt
-from wallet.receiving.recipient import bound_to_holder, recipient_of
-from wallet.sharing import disclose
-from wallet.store import AccountRecord, CredentialRecord, OfferRecord
+from wallet.receiving.recipient import recipient_of
+from wallet.store import AccountRecord, OfferRecord
 
 __all__ = [
     "VERDICTS",
+    "OfferRecord",
     "Received",
     "TxCodePrompt",
     "check",
+    "format_of",
+    "get_offer",
+    "keep",
+    "list_offers",
     "needs_tx_code",
     "read_credential",
     "receive_file",
@@ -74,12 +79,6 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = baking.MAX_IMAGE_BYTES  # an image; the credential inside is bounded again
-
-
-@dataclass(frozen=True)
-class Received:
-    record: CredentialRecord
-    recipient: dict[str, Any]
 
 
 # --- 1. reading what arrives -----------------------------------------------------------------
@@ -108,69 +107,6 @@ def read_credential(data: bytes | str) -> dict[str, Any] | str:
     raise InvalidInputError("this is not a credential the wallet can read")
 
 
-def _credential_json(document: dict[str, Any] | str) -> dict[str, Any]:
-    """The credential's JSON: the document, or the (unverified) credential in a JWT or an
-    SD-JWT (its claims, every disclosure applied, without the JWT claims)."""
-    if isinstance(document, dict):
-        return document
-    if disclose.is_sd_jwt(document):
-        view = disclose.sd_jwt_claims(document, view=True)
-        if view is None:
-            raise InvalidInputError("this SD-JWT cannot be read")
-        return view
-    try:
-        _, payload = jose.peek(document)
-        return jose.credential_from_jwt(payload)
-    except VckitError as exc:
-        raise InvalidInputError(f"this JWT is not a credential: {exc}") from None
-
-
-# --- 4. keeping ----------------------------------------------------------------------------------
-
-
-def keep(
-    inst: Installation, account: AccountRecord, document: dict[str, Any] | str, *, source: str
-) -> Received:
-    """Check whose it is, verify, store with the report. ConflictError when already held."""
-    credential = _credential_json(document)
-    if "VerifiableCredential" not in types_of(credential):
-        raise InvalidInputError(
-            "this is not a verifiable credential (no VerifiableCredential type)"
-        )
-    recipient = recipient_of(credential, account)
-    if disclose.is_sd_jwt(document):
-        recipient = bound_to_holder(inst, account, str(document), recipient)
-    with inst.db.transaction() as tx:
-        held = store.find_credential_by_hash(tx, account.id, store.credential_hash(document))
-    if held is not None:
-        raise ConflictError("this credential is already in your wallet")
-    report, verdict = check(inst, document)
-    report["recipient"] = recipient
-    try:
-        with inst.db.transaction() as tx:
-            record = store.add_credential(
-                tx,
-                account.id,
-                document,
-                format=format_of(document),
-                source=source,
-                received_at=inst.stamp(),
-                report=report,
-                verdict=verdict,
-                checked_at=inst.stamp(),
-            )
-    except DuplicateKey:  # the same credential arrived twice at once
-        raise ConflictError("this credential is already in your wallet") from None
-    return Received(record, recipient)
-
-
-def format_of(document: dict[str, Any] | str) -> str:
-    """The format a credential is kept as (the OpenID4VCI / DCQL format identifier)."""
-    if isinstance(document, dict):
-        return "ldp_vc"
-    return disclose.SD_JWT if disclose.is_sd_jwt(document) else "jwt_vc_json"
-
-
 def receive_file(
     inst: Installation, account: AccountRecord, data: bytes, *, filename: str | None = None
 ) -> Received:
@@ -187,22 +123,42 @@ def receive_text(inst: Installation, account: AccountRecord, text: str) -> Recei
     return keep(inst, account, read_credential(text), source="paste")
 
 
+# --- 4. keeping: wallet.receiving.keeping -------------------------------------------------------
+
 # --- offers (OpenID4VCI) -------------------------------------------------------------------------
+
+
+def _again(held: OfferRecord) -> OfferRecord:
+    if held.state == progress.REDEEMED:
+        raise ConflictError("you have redeemed this offer already")
+    return held  # in progress, interrupted, or failed and tried again (e.g. a mistyped tx_code)
 
 
 def start_offer(inst: Installation, account: AccountRecord, text: str) -> OfferRecord:
     """Read an offer (link, QR text or JSON; fetched when by reference) and keep it pending.
-    ConflictError when this learner has redeemed the same offer already."""
+    The same offer again (the same code, or the same ``credential_offer_uri``, which is not
+    fetched again: the issuer stops serving it once used) is the offer already held, to be
+    retried from where it stopped. ConflictError when this learner has redeemed it already."""
+    reference = receive_offer.reference_of(text)
+    if reference is not None:
+        with inst.db.transaction() as tx:
+            for held in store.list_offers(tx, account.id):
+                if (held.progress or {}).get("offer_uri") == reference:
+                    return _again(held)
     offer = receive_offer.read_offer(inst.http, text)
     code = receive_offer.pre_authorized_code(offer)
     with inst.db.transaction() as tx:
         for held in store.list_offers(tx, account.id):
-            if receive_offer.pre_authorized_code(held.offer) != code:
-                continue
-            if held.state == "redeemed":
-                raise ConflictError("you have redeemed this offer already")
-            return held  # pending, or failed and tried again (e.g. a mistyped tx_code)
-        return store.add_offer(tx, account.id, offer, state="pending", created=inst.stamp())
+            if receive_offer.pre_authorized_code(held.offer) == code:
+                return _again(held)
+        return store.add_offer(
+            tx,
+            account.id,
+            offer,
+            state=progress.PENDING,
+            created=inst.stamp(),
+            progress=None if reference is None else {"offer_uri": reference},
+        )
 
 
 def needs_tx_code(offer: OfferRecord) -> TxCodePrompt | None:
@@ -217,39 +173,19 @@ def get_offer(inst: Installation, account_id: str, offer_id: str) -> OfferRecord
     return offer
 
 
+def list_offers(inst: Installation, account_id: str) -> list[OfferRecord]:
+    """The learner's offers, newest first, each with its state."""
+    with inst.db.transaction() as tx:
+        return store.list_offers(tx, account_id)
+
+
 def redeem_offer(
     inst: Installation, account: AccountRecord, offer_id: str, *, tx_code: str | None = None
 ) -> Received:
-    """Run the Pre-Authorized Code Flow for a pending offer and keep what the issuer sends.
-    A failure is recorded on the offer (state ``failed``) and raised."""
+    """Run the Pre-Authorized Code Flow for an offer, from the step it stopped at (a retry
+    after a crash or a failure sends again what was recorded: :mod:`wallet.receiving.progress`)
+    and keep what the issuer sends. A failure is recorded on the offer (``failed``) and raised."""
     offer = get_offer(inst, account.id, offer_id)
-    if offer.state == "redeemed":
+    if offer.state == progress.REDEEMED:
         raise ConflictError("you have redeemed this offer already")
-    try:
-        document = redeem.redeem(
-            inst.http,
-            offer.offer,
-            key=accounts.holder_key(inst, account),
-            kid=accounts.holder_method(account),
-            now=inst.now(),
-            tx_code=tx_code,
-        )
-        received = keep(inst, account, document, source="offer")
-    except receive_offer.TxCodeMissing:
-        raise
-    except (InvalidInputError, ConflictError) as exc:
-        with inst.db.transaction() as tx:
-            store.update_offer(
-                tx, account.id, offer.id, state="failed", updated=inst.stamp(), error=str(exc)
-            )
-        raise
-    with inst.db.transaction() as tx:
-        store.update_offer(
-            tx,
-            account.id,
-            offer.id,
-            state="redeemed",
-            updated=inst.stamp(),
-            credential_id=received.record.id,
-        )
-    return received
+    return progress.advance(inst, account, offer.id, tx_code=tx_code)

@@ -1,7 +1,8 @@
 """OpenID4VCI 1.0: redeeming an offer in the Pre-Authorized Code Flow, steps 2 to 6 (step 1,
 reading the offer, is :mod:`wallet.receiving.offer`, whose docstring lists them all with
 their sections): the issuer's metadata, the Token Request, a nonce, the key proof and the
-Credential Request. :func:`redeem` runs them in order.
+Credential Request, each a function; :mod:`wallet.receiving.progress` runs them in order,
+recording the offer's progress before each step that spends something at the issuer.
 
 Every request goes through :class:`wallet.outbound.Outbound`. Errors are
 :class:`wallet.receiving.offer.OfferError` (an :class:`wallet.errors.InvalidInputError`)
@@ -122,21 +123,25 @@ def _oauth_error(answer: Answer, what: str) -> OfferError:
     error = str(body.get("error", f"HTTP {answer.status}"))[:80]
     description = str(body.get("error_description", ""))[:300]
     hint = {
-        "invalid_grant": " (the offer was used already, has expired, or the code is wrong)"
+        "invalid_grant": " (the offer was used already, has expired, or the code is wrong)",
+        "invalid_token": " (the access token has expired: ask the issuer for a new offer)",
     }.get(error, "")
     return OfferError(f"the issuer refused the {what}: {error}{hint}. {description}".strip())
 
 
-def request_token(
-    http: Outbound,
-    metadata: Metadata,
-    offer: Mapping[str, Any],
-    configuration_id: str,
-    tx_code: str | None,
-) -> tuple[str, str | None]:
-    """§6.1 Token Request with the pre-authorized code; §6.2 the access token, and the
-    ``credential_identifier`` the issuer named for ``configuration_id`` in
-    ``authorization_details`` (§6.2: then the Credential Request must use it)."""
+@dataclass(frozen=True)
+class Token:
+    """§6.2: the access token, how long it lives (seconds, when said) and the
+    ``credential_identifier`` the issuer named for the chosen configuration."""
+
+    access_token: str
+    expires_in: int | None
+    credential_identifier: str | None
+
+
+def token_form(offer: Mapping[str, Any], tx_code: str | None) -> dict[str, str]:
+    """§6.1 Token Request with the pre-authorized code (and the Transaction Code when the
+    offer asks for one: :class:`TxCodeMissing` without it)."""
     form = {
         "grant_type": oid4vci.PRE_AUTHORIZED_GRANT,
         "pre-authorized_code": pre_authorized_code(offer),
@@ -147,8 +152,15 @@ def request_token(
         if len(tx_code) > MAX_TX_CODE:
             raise OfferError("that transaction code is too long")
         form["tx_code"] = tx_code
+    return form
+
+
+def request_token(
+    http: Outbound, token_endpoint: str, form: Mapping[str, str], configuration_id: str
+) -> Token:
+    """§6.1 Token Request (the ``form`` of :func:`token_form`); §6.2 the answer."""
     try:
-        answer = http.post_form(metadata.token_endpoint, form)
+        answer = http.post_form(token_endpoint, dict(form))
     except OutboundError as exc:
         raise OfferError(f"could not reach the issuer's token endpoint: {exc}") from None
     if answer.status != 200:
@@ -157,7 +169,10 @@ def request_token(
     token = response.get("access_token")
     if not isinstance(token, str) or not token:
         raise OfferError("the issuer's token response has no access_token (§6.2)")
-    return token, _credential_identifier(response, configuration_id)
+    expires_in = response.get("expires_in")
+    if not isinstance(expires_in, int) or isinstance(expires_in, bool) or expires_in <= 0:
+        expires_in = None
+    return Token(token, expires_in, _credential_identifier(response, configuration_id))
 
 
 def _credential_identifier(response: Mapping[str, Any], configuration_id: str) -> str | None:
@@ -173,13 +188,12 @@ def _credential_identifier(response: Mapping[str, Any], configuration_id: str) -
     return None
 
 
-def request_nonce(http: Outbound, metadata: Metadata) -> str | None:
+def request_nonce(http: Outbound, nonce_endpoint: str | None) -> str | None:
     """§7.1: POST to the Nonce Endpoint, if the issuer has one; §7.2 ``c_nonce``."""
-    endpoint = _endpoint(metadata.issuer, "nonce_endpoint", required=False)
-    if endpoint is None:
+    if nonce_endpoint is None:
         return None
     try:
-        answer = http.post_form(endpoint, {})
+        answer = http.post_form(nonce_endpoint, {})
     except OutboundError as exc:
         raise OfferError(f"could not reach the issuer's nonce endpoint: {exc}") from None
     nonce = json_object(answer, "the nonce response").get("c_nonce")
@@ -205,41 +219,92 @@ def binds_to_did(metadata: Metadata, configuration_id: str) -> bool:
     return "did:key" in methods or "did" in methods
 
 
-def request_credential(
-    http: Outbound,
-    metadata: Metadata,
-    configuration_id: str,
-    access_token: str,
+@dataclass(frozen=True)
+class Plan:
+    """What the Credential Request needs from the metadata, kept with the offer's progress
+    so that a resumed offer goes on without fetching the metadata again."""
+
+    credential_issuer: str  # the key proof's ``aud``
+    credential_endpoint: str
+    nonce_endpoint: str | None
+    configuration_id: str
+    binds_to_did: bool
+
+    @classmethod
+    def of(cls, metadata: Metadata, configuration_id: str) -> Plan:
+        return cls(
+            str(metadata.issuer["credential_issuer"]),
+            str(_endpoint(metadata.issuer, "credential_endpoint")),
+            _endpoint(metadata.issuer, "nonce_endpoint", required=False),
+            configuration_id,
+            binds_to_did(metadata, configuration_id),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "credential_issuer": self.credential_issuer,
+            "credential_endpoint": self.credential_endpoint,
+            "nonce_endpoint": self.nonce_endpoint,
+            "configuration_id": self.configuration_id,
+            "binds_to_did": self.binds_to_did,
+        }
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> Plan:
+        return cls(
+            str(value["credential_issuer"]),
+            str(value["credential_endpoint"]),
+            value.get("nonce_endpoint"),
+            str(value["configuration_id"]),
+            bool(value["binds_to_did"]),
+        )
+
+
+class NonceRefused(OfferError):
+    """§8.3.1.2 ``invalid_nonce``: a fresh c_nonce and a new key proof are needed."""
+
+
+def credential_request(
+    plan: Plan,
     *,
-    credential_identifier: str | None = None,
+    nonce: str | None,
+    credential_identifier: str | None,
     key: KeyPair,
     kid: str,
     now: datetime,
+) -> dict[str, Any]:
+    """§8.2 Credential Request body with one ``jwt`` key proof (Appendix F.1) over ``nonce``,
+    naming the key by ``kid`` or giving it as ``jwk`` (:func:`binds_to_did`)."""
+    proof = oid4vci.key_proof(
+        key,
+        kid=kid if plan.binds_to_did else None,
+        audience=plan.credential_issuer,
+        issued_at=now,
+        nonce=nonce,
+    )
+    body: dict[str, Any] = {"proofs": {"jwt": [proof]}}
+    if credential_identifier is not None:  # §8.2: one or the other
+        body["credential_identifier"] = credential_identifier
+    else:
+        body["credential_configuration_id"] = plan.configuration_id
+    return body
+
+
+def send_credential_request(
+    http: Outbound, plan: Plan, access_token: str, body: Mapping[str, Any]
 ) -> dict[str, Any] | str:
-    """§8.2 Credential Request with a ``jwt`` proof; §8.3 the credential (one is kept)."""
-    endpoint = str(_endpoint(metadata.issuer, "credential_endpoint"))
-    audience = str(metadata.issuer["credential_issuer"])
+    """§8.2 send the request; §8.3 the credential (one is kept). :class:`NonceRefused` on
+    ``invalid_nonce`` (§8.3.1.2), :class:`OfferError` on any other failure."""
     headers = {"Authorization": f"Bearer {access_token}"}
-    named = kid if binds_to_did(metadata, configuration_id) else None
-    for attempt in range(2):
-        proof = oid4vci.key_proof(
-            key, kid=named, audience=audience, issued_at=now, nonce=request_nonce(http, metadata)
-        )
-        body: dict[str, Any] = {"proofs": {"jwt": [proof]}}
-        if credential_identifier is not None:  # §8.2: one or the other
-            body["credential_identifier"] = credential_identifier
-        else:
-            body["credential_configuration_id"] = configuration_id
-        try:
-            answer = http.post_json(endpoint, body, headers=headers)
-        except OutboundError as exc:
-            raise OfferError(f"could not reach the issuer's credential endpoint: {exc}") from None
-        if answer.status == 400 and attempt == 0 and b"invalid_nonce" in answer.body:
-            continue  # §8.3.1.2: get a fresh c_nonce and try again, once
-        if answer.status not in (200, 202):
-            raise _oauth_error(answer, "credential request")
-        return _credential_of(json_object(answer, "the credential response"))
-    raise OfferError("the issuer refused two fresh nonces in a row")
+    try:
+        answer = http.post_json(plan.credential_endpoint, dict(body), headers=headers)
+    except OutboundError as exc:
+        raise OfferError(f"could not reach the issuer's credential endpoint: {exc}") from None
+    if answer.status == 400 and b"invalid_nonce" in answer.body:
+        raise NonceRefused("the issuer wants a fresh c_nonce (§8.3.1.2)")
+    if answer.status not in (200, 202):
+        raise _oauth_error(answer, "credential request")
+    return _credential_of(json_object(answer, "the credential response"))
 
 
 def _credential_of(response: Mapping[str, Any]) -> dict[str, Any] | str:
@@ -254,30 +319,3 @@ def _credential_of(response: Mapping[str, Any]) -> dict[str, Any] | str:
     if isinstance(credential, dict | str) and credential:
         return credential
     raise OfferError("the issuer's credential response holds no credential")
-
-
-def redeem(
-    http: Outbound,
-    offer: Mapping[str, Any],
-    *,
-    key: KeyPair,
-    kid: str,
-    now: datetime,
-    tx_code: str | None = None,
-) -> dict[str, Any] | str:
-    """The whole flow for one offer: metadata, token, nonce, key proof, credential."""
-    if tx_code_prompt(offer) is not None and not tx_code:
-        raise TxCodeMissing("this offer needs the transaction code the issuer sent you")
-    metadata = fetch_metadata(http, offer)
-    configuration_id = choose_configuration(metadata, offer)
-    access_token, identifier = request_token(http, metadata, offer, configuration_id, tx_code)
-    return request_credential(
-        http,
-        metadata,
-        configuration_id,
-        access_token,
-        credential_identifier=identifier,
-        key=key,
-        kid=kid,
-        now=now,
-    )

@@ -34,7 +34,9 @@ JSON-LD credentials and presentations, a str for a JWT (stored as sent). Ids are
                     add_share_link, get_share_link, list_share_links, withdraw_share_link,
                     open_share_link (no account: a visitor holding the token);
                     share log: add_share_log, list_share_log
-* offers.py         add_offer, get_offer, list_offers, update_offer (OpenID4VCI)
+* offers.py         add_offer, get_offer, list_offers, advance_offer (compare-and-set),
+                    offers_in_states (across accounts: the background resume only)
+                    (OpenID4VCI)
 * requests.py       add_request, get_request, find_request_by_nonce, list_requests,
                     update_request (OpenID4VP, VC-API)
 * recheck_jobs.py   add_recheck_job, get_recheck_job, unfinished_recheck_job,
@@ -67,7 +69,14 @@ from wallet.store.credentials import (
     list_credentials,
     update_check,
 )
-from wallet.store.offers import OfferRecord, add_offer, get_offer, list_offers, update_offer
+from wallet.store.offers import (
+    OfferRecord,
+    add_offer,
+    advance_offer,
+    get_offer,
+    list_offers,
+    offers_in_states,
+)
 from wallet.store.presentations import (
     PresentationRecord,
     add_presentation,
@@ -123,6 +132,7 @@ __all__ = [
     "add_request",
     "add_share_link",
     "add_share_log",
+    "advance_offer",
     "bump_session_epoch",
     "credential_hash",
     "credentials_to_recheck",
@@ -147,12 +157,12 @@ __all__ = [
     "list_share_log",
     "load_json",
     "new_id",
+    "offers_in_states",
     "open_share_link",
     "rows_of_account",
     "set_password_hash",
     "share_link_id",
     "update_check",
-    "update_offer",
     "update_request",
     "withdraw_share_link",
     # recheck_jobs

@@ -10,7 +10,10 @@ from servicekit.sessions import SESSION_SECRET
 HOLDER_KEYS = SealedColumn("accounts", "holder_jwk", "id")
 """The learners' private holder keys (JWK)."""
 
-SEALED = (HOLDER_KEYS,)
+ACCESS_TOKENS = SealedColumn("offers", "access_token", "id")
+"""OpenID4VCI access tokens of offers being received (kept until the credential is stored)."""
+
+SEALED = (HOLDER_KEYS, ACCESS_TOKENS)
 
 SEALED_FILES = (SESSION_SECRET,)
 """The learners' sessions' signing secret (whoever holds it can forge any session)."""

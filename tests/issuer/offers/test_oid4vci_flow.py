@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -472,15 +473,82 @@ def test_an_expired_nonce_is_refused(wallet: Wallet, operator: TestClient, clock
     assert (response.status_code, response.json()["error"]) == (400, "invalid_nonce")
 
 
-def test_an_access_token_gets_one_credential(wallet: Wallet, operator: TestClient) -> None:
+def issued_count(operator: TestClient) -> int:
+    response = operator.get(f"/issuers/{SLUG}/credentials", params={"limit": 500})
+    assert response.status_code == 200, response.text
+    return len(response.json())
+
+
+def test_a_repeated_credential_request_gets_the_same_credential_never_a_second(
+    wallet: Wallet, operator: TestClient
+) -> None:
+    """§14.3: a Wallet that lost the answer sends its request again and gets what was issued,
+    with the same proof or a new one; the token was issued for one credential."""
     redeemed = redeem(wallet, operator)
-    endpoint = redeemed.metadata["credential_endpoint"]
-    for expected in (200, 401):
-        nonce = wallet.nonce(redeemed.metadata["nonce_endpoint"])
-        proof = wallet.proof(aud=ISSUER_ID, nonce=nonce, iat=FROZEN)
-        body = request_body(redeemed.configuration, proof)
-        response = wallet.credential(endpoint, redeemed.access_token, body)
-        assert response.status_code == expected
+    endpoint, nonces = redeemed.metadata["credential_endpoint"], redeemed.metadata["nonce_endpoint"]
+    before = issued_count(operator)
+    body = request_body(
+        redeemed.configuration,
+        wallet.proof(aud=ISSUER_ID, nonce=wallet.nonce(nonces), iat=FROZEN),
+    )
+    first = wallet.credential(endpoint, redeemed.access_token, body)
+    assert first.status_code == 200, first.text
+    same_proof = wallet.credential(endpoint, redeemed.access_token, body)
+    fresh_nonce = wallet.nonce(nonces)
+    new_proof = request_body(
+        redeemed.configuration, wallet.proof(aud=ISSUER_ID, nonce=fresh_nonce, iat=FROZEN)
+    )
+    again = wallet.credential(endpoint, redeemed.access_token, new_proof)
+    someone = Wallet(wallet.http)  # another key: still the credential issued to the first
+    theirs = request_body(
+        redeemed.configuration, someone.proof(aud=ISSUER_ID, nonce=None, iat=FROZEN)
+    )
+    other_key = wallet.credential(endpoint, redeemed.access_token, theirs)
+    for response in (same_proof, again, other_key):
+        assert response.status_code == 200, response.text
+        assert "no-store" in response.headers["cache-control"]
+        assert response.json() == first.json()
+    assert issued_count(operator) == before + 1
+    # the repeat spent nothing: its fresh nonce still gets another offer its credential
+    second = redeem(wallet, operator)
+    body = request_body(
+        second.configuration, wallet.proof(aud=ISSUER_ID, nonce=fresh_nonce, iat=FROZEN)
+    )
+    assert wallet.credential(endpoint, second.access_token, body).status_code == 200
+    assert issued_count(operator) == before + 2
+
+
+def test_a_request_for_another_configuration_under_a_used_token_is_not_a_repeat(
+    wallet: Wallet, operator: TestClient
+) -> None:
+    redeemed = redeem(wallet, operator)
+    endpoint, nonces = redeemed.metadata["credential_endpoint"], redeemed.metadata["nonce_endpoint"]
+    proof = wallet.proof(aud=ISSUER_ID, nonce=wallet.nonce(nonces), iat=FROZEN)
+    body = request_body(redeemed.configuration, proof)
+    assert wallet.credential(endpoint, redeemed.access_token, body).status_code == 200
+    other = request_body("OpenBadgeCredential_jwt_vc_json", proof)
+    response = wallet.credential(endpoint, redeemed.access_token, other)
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_credential_request")
+
+
+def test_concurrent_repeats_issue_one_credential(wallet: Wallet, operator: TestClient) -> None:
+    redeemed = redeem(wallet, operator)
+    endpoint, nonces = redeemed.metadata["credential_endpoint"], redeemed.metadata["nonce_endpoint"]
+    before = issued_count(operator)
+    bodies = [
+        request_body(
+            redeemed.configuration,
+            wallet.proof(aud=ISSUER_ID, nonce=wallet.nonce(nonces), iat=FROZEN),
+        )
+        for _ in range(4)
+    ]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(
+            pool.map(lambda b: wallet.credential(endpoint, redeemed.access_token, b), bodies)
+        )
+    assert [a.status_code for a in answers] == [200] * 4
+    assert len({json.dumps(a.json(), sort_keys=True) for a in answers}) == 1
+    assert issued_count(operator) == before + 1
 
 
 @pytest.mark.parametrize("token", ["", "not-a-token"], ids=["missing", "wrong"])

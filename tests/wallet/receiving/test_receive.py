@@ -612,7 +612,11 @@ def test_the_key_proof_names_the_key_as_the_configuration_binds_it(
     kid = f"{did}#{did.removeprefix('did:key:')}"
     http = Outbound(Policy(allow_private=True), transport=httpx.MockTransport(issuer))
     now = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-    redeem.request_credential(http, metadata, "badge", "t-1", key=key, kid=kid, now=now)
+    plan = redeem.Plan.of(metadata, "badge")
+    body = redeem.credential_request(
+        plan, nonce="n-1", credential_identifier=None, key=key, kid=kid, now=now
+    )
+    redeem.send_credential_request(http, plan, "t-1", body)
     [body] = sent
     token = body["proofs"]["jwt"][0]
     header = json.loads(_b64(token.split(".")[0]))

@@ -49,7 +49,7 @@ def test_another_learners_records_are_not_found(two: tuple[FastAPI, str, str]) -
         assert store.get_share_link(tx, bob, link.id) is None
         assert not store.withdraw_share_link(tx, bob, link.id, NOW)
         assert store.get_offer(tx, bob, offer.id) is None
-        assert not store.update_offer(tx, bob, offer.id, state="x", updated=NOW)
+        assert not store.advance_offer(tx, bob, offer.id, expect="pending", state="x", updated=NOW)
         assert store.get_request(tx, bob, request.id) is None
         assert not store.update_request(tx, bob, request.id, state="answered")
         # and all of it is still Alice's, unchanged

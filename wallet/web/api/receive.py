@@ -3,7 +3,11 @@
 problem+json.
 
 ======================================  ========================================================
-``POST /api/receive/offer``             ``{"offer": link | QR text | JSON, "tx_code"?}``
+``POST /api/receive/offer``             ``{"offer": link | QR text | JSON, "tx_code"?}``; the same
+                                        offer again goes on from where it stopped
+``GET  /api/receive/offers``            my offers, each with its state (and error)
+``GET  /api/receive/offers/{id}``       one offer's state
+``POST /api/receive/offers/{id}``       ``{"tx_code"?}``: retry it from its recorded step
 ``POST /api/receive/credential``        the credential as the body: ``application/json``,
                                         ``application/jwt``, ``application/dc+sd-jwt``,
                                         ``image/png``, ``image/svg+xml``
@@ -18,9 +22,9 @@ a form without asking, never these (CORS preflight), so it cannot plant a creden
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Body, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -100,6 +104,53 @@ class OfferIn(BaseModel):
 def receive_offer(body: OfferIn, inst: InstallationDep, account: CurrentAccount) -> Response:
     offer = receive.start_offer(inst, account, body.offer)
     got = receive.redeem_offer(inst, account, offer.id, tx_code=body.tx_code or None)
+    return JSONResponse(credential_json(got.record), status_code=201)
+
+
+def offer_json(offer: receive.OfferRecord) -> dict[str, Any]:
+    """An offer as the learner sees it: never its access token or request."""
+    return {
+        "id": offer.id,
+        "credential_issuer": offer.offer.get("credential_issuer"),
+        "state": offer.state,
+        "error": offer.error,
+        "credential_id": offer.credential_id,
+        "created": offer.created,
+        "updated": offer.updated,
+    }
+
+
+@router.get("/receive/offers", summary="My credential offers and how receiving each went")
+def list_offers(inst: InstallationDep, account: CurrentAccount) -> list[dict[str, Any]]:
+    return [offer_json(offer) for offer in receive.list_offers(inst, account.id)]
+
+
+@router.get("/receive/offers/{offer_id}", summary="One credential offer's state")
+def get_offer(offer_id: str, inst: InstallationDep, account: CurrentAccount) -> dict[str, Any]:
+    return offer_json(receive.get_offer(inst, account.id, offer_id))
+
+
+class RetryIn(BaseModel):
+    """A retry of an offer: the Transaction Code when its Token Request is still to be sent."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"tx_code": "493536"}, {}]})
+
+    tx_code: str | None = Field(None, max_length=100, description="the Transaction Code")
+
+
+@router.post(
+    "/receive/offers/{offer_id}",
+    status_code=201,
+    summary="Retry an offer from the step it stopped at",
+)
+def retry_offer(
+    offer_id: str,
+    inst: InstallationDep,
+    account: CurrentAccount,
+    body: Annotated[RetryIn | None, Body(examples=[{"tx_code": "493536"}, {}])] = None,
+) -> Response:
+    tx_code = body.tx_code if body is not None else None
+    got = receive.redeem_offer(inst, account, offer_id, tx_code=tx_code or None)
     return JSONResponse(credential_json(got.record), status_code=201)
 
 
