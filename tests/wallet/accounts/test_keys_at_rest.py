@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from servicekit.sealing import Kek, KekError
 from servicekit.sessions import SECRET_FILE
 from tests.wallet.conftest import WalletFactory
-from wallet import accounts
+from wallet import accounts, store
 from wallet.settings import KEK_SETTING
 
 PASSWORD = "correct horse battery staple"
@@ -94,3 +94,33 @@ def test_the_session_secret_file_is_sealed_and_a_legacy_one_sealed_at_start(
     assert again.state.sessions.secret == secret  # sessions signed before still read
     assert path.read_text().startswith("sealed:v1:") and secret.hex() not in path.read_text()
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_offers_access_token_is_sealed_and_never_exported(
+    wallet_app: WalletFactory, database_url: str
+) -> None:
+    """The OpenID4VCI access token a receive keeps until the credential is stored (crash-safe
+    receiving) is a secret like the holder key: sealed in the database, out of the export."""
+    app = wallet_app(database_url)
+    inst = app.state.inst
+    account = sign_up_two(app)[0]
+    token = "access-token-that-must-not-leak-0123456789"
+    with inst.db.transaction() as tx:
+        offer = store.add_offer(
+            tx,
+            account.id,
+            {"credential_issuer": "https://x.example"},
+            state="pending",
+            created="2026-12-06T00:00:00+00:00",
+        )
+        assert store.advance_offer(tx, account.id, offer.id, expect="pending",
+                                   state="authorized", updated="2026-12-06T00:00:01+00:00",
+                                   access_token=token)  # fmt: skip
+    with inst.db.transaction() as tx:
+        raw = tx.one("SELECT access_token FROM offers WHERE id = ?", (offer.id,))
+        assert raw is not None and raw["access_token"].startswith("sealed:v1:")
+        kept = store.get_offer(tx, account.id, offer.id)
+    assert kept is not None and kept.access_token == token
+    if database_url.startswith("sqlite"):
+        assert token.encode() not in file_bytes(app.state.settings.data_dir)
+    assert token not in json.dumps(accounts.export(inst, account.id))
