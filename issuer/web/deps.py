@@ -84,8 +84,17 @@ def visitor_of(request: Request) -> Visitor:
     return Visitor(session, None if session is None else sessions.csrf_token(session))
 
 
+async def token_or_staff(request: Request) -> None:
+    """A staff session (a page polling) or the API token: else 401/403 as
+    :func:`require_token`."""
+    if visitor_of(request).staff:
+        return
+    await check_token(request)
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 InstallationDep = Annotated[Installation, Depends(installation_of)]
 IdentityDep = Annotated[Identity, Depends(_identity)]
 TokenDep = Annotated[None, Depends(require_token)]
+TokenOrStaffDep = Annotated[None, Depends(token_or_staff)]
 VisitorDep = Annotated[Visitor, Depends(visitor_of)]

@@ -6,6 +6,10 @@ answers, and answer a VC-API presentation request.
   the request
 * ``GET  /api/jobs/{id}/results``     every answer received for the job, newest first
 * ``POST /api/vc-api/requests/{id}``  ``{"verifiablePresentation": ...}`` answers a VPR
+
+Every route but the last needs a caller of the job's organisation (a staff session or an API
+token with the scope named: ``jobs:write`` to open jobs and requests, ``results:read`` for
+the answers); another organisation's job answers 404. The last is the holder's: public.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from verifier.errors import InvalidRequestError
 from verifier.jobs import requests as use
 from verifier.jobs import vc_api_request
 from verifier.views.api_json import request_json, response_json
-from verifier.web.deps import InstallationDep
+from verifier.web.deps import InstallationDep, JobsWriter, ResultsReader
 
 router = api_router(tags=["Jobs"])
 
@@ -90,9 +94,11 @@ class VcApiAnswer(BaseModel):
     status_code=201,
     summary="Open a job with its requirements",
 )
-def create_job(body: NewJob, inst: InstallationDep) -> Response:
+def create_job(body: NewJob, inst: InstallationDep, caller: JobsWriter) -> Response:
     try:
-        job = use.create_job(inst, body.title, body.requirements)
+        job = use.create_job(
+            inst, body.title, body.requirements, organisation=caller.organisation_id
+        )
     except InputError as exc:  # a RequirementsError names the bad field
         raise Problem(422, "Invalid job", str(exc), exc.code) from None
     made = {"id": job.id, "title": job.title, "requirements": job.requirements}
@@ -100,14 +106,18 @@ def create_job(body: NewJob, inst: InstallationDep) -> Response:
 
 
 @router.post("/api/jobs/{job_id}/requests", status_code=201, summary="A presentation request")
-def create_request(job_id: str, inst: InstallationDep, body: OptionalNewRequest = None) -> Response:
-    record = use.new_request(inst, job_id, (body or NewRequest()).kind)
+def create_request(
+    job_id: str, inst: InstallationDep, caller: JobsWriter, body: OptionalNewRequest = None
+) -> Response:
+    kind = (body or NewRequest()).kind
+    record = use.new_request(inst, job_id, kind, organisation=caller.organisation_id)
     return JSONResponse(request_json(inst, record), status_code=201)
 
 
 @router.get("/api/jobs/{job_id}/results", summary="The answers received for a job")
-def results(job_id: str, inst: InstallationDep) -> Response:
-    return JSONResponse([response_json(r) for r in use.responses_of_job(inst, job_id)])
+def results(job_id: str, inst: InstallationDep, caller: ResultsReader) -> Response:
+    answers = use.responses_of_job(inst, job_id, caller.organisation_id)
+    return JSONResponse([response_json(r) for r in answers])
 
 
 @router.post(

@@ -1,4 +1,5 @@
-"""The governance registry, read-only, as JSON: ``GET /registry/issuers``."""
+"""The governance registry, read-only, as JSON: ``GET /registry/issuers`` (any caller with
+``jobs:read``: staff, or an organisation's token)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from servicekit.json_route import api_router
 from verifier.checking.registry import Registry
-from verifier.web.deps import VerifierDep
+from verifier.web.deps import JobsReader, VerifierDep
 
 router = api_router(tags=["Registry"])
 
@@ -32,5 +33,5 @@ def registry_json(registry: Registry | None) -> dict[str, Any]:
 
 
 @router.get("/registry/issuers", summary="The accredited issuers this verifier trusts")
-def registry_issuers(verification: VerifierDep) -> dict[str, Any]:
+def registry_issuers(verification: VerifierDep, caller: JobsReader) -> dict[str, Any]:
     return registry_json(verification.registry)

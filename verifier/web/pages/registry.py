@@ -1,4 +1,4 @@
-"""The governance registry page for people: ``GET /registry``."""
+"""The governance registry page for staff: ``GET /registry``."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from servicekit.pages import page_router, render
-from verifier.web.deps import VerifierDep, Visitor
+from verifier.web.deps import JobsReader, VerifierDep, Visitor
 
 router = page_router()
 
 
 @router.get("/registry")
-def registry_page(request: Request, verification: VerifierDep, visitor: Visitor) -> Response:
+def registry_page(
+    request: Request, verification: VerifierDep, visitor: Visitor, caller: JobsReader
+) -> Response:
     return render(request, visitor, "registry.html", registry=verification.registry)
