@@ -76,4 +76,5 @@ def _keep_session(client: TestClient, response: Any) -> None:
     """The session cookie is ``Secure``: a client on ``http://testserver`` keeps it by hand."""
     value = response.cookies.get(COOKIE)
     if value:
+        client.cookies.delete(COOKIE)
         client.cookies.set(COOKIE, value)

@@ -144,3 +144,28 @@ def test_ten_wrong_passwords_lock_the_sign_in_form(app: FastAPI) -> None:
         assert wrong.status_code == 401
     locked = client.post("/sign-in", data={**fields, "password": PASSWORD}, follow_redirects=False)
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+
+
+def test_jobs_from_before_organisations_belong_to_the_first_one(tmp_path: Path) -> None:
+    """Migration 2: a job made before there were organisations goes to the first (the care
+    home), whose staff then see it; nobody else does."""
+    from servicekit.db import Database
+    from servicekit.migrations import apply_migrations
+    from verifier.migrations import MIGRATIONS
+
+    data = tmp_path / "verifier"
+    data.mkdir()
+    db = Database.connect(f"sqlite:///{data / 'verifier.db'}")
+    apply_migrations(db, MIGRATIONS[:1])
+    with db.transaction() as tx:
+        tx.execute(
+            "INSERT INTO jobs (id, title, requirements_json, created) VALUES (?, ?, ?, ?)",
+            ("old-job", "Porter", "{}", "2026-01-01T00:00:00+00:00"),
+        )
+    db.close()
+    app = create_app(Settings(data_dir=data))
+    care_home = sign_in_staff(TestClient(app), "Maple Grove Care Home")
+    assert "Porter" in care_home.get("/jobs").text
+    other = sign_in_staff(TestClient(app), "Harbour View Hospital")
+    assert "Porter" not in other.get("/jobs").text
+    assert other.get("/jobs/old-job").status_code == 404
