@@ -9,7 +9,8 @@ the policy's "issued within" and the requests' expiry.
 holder's side of a presentation request (the OpenID4VP Request Object and ``direct_post``,
 the VC-API answer), stateless verification (the paste-and-verify page, VC-API
 ``/credentials/verify`` and ``/presentations/verify``: nothing is stored), the staff
-sign-in form, health, aggregate ``/stats`` and the API documents. Every other route passes
+sign-in form, the governance registry (read-only), health, aggregate ``/stats`` and the API
+documents. Every other route passes
 :func:`verifier.web.deps.door` and needs a staff session or an organisation's API token;
 ``tests/test_doors.py`` walks every route as a stranger to keep this list the truth.
 """
@@ -80,6 +81,10 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         ("POST", "/"),
         ("GET", "/sign-in"),
         ("POST", "/sign-in"),
+        # the governance registry: the installation's published list of accredited issuers
+        # (configuration, read-only, no organisation's data)
+        ("GET", "/registry"),
+        ("GET", "/registry/issuers"),
         ("GET", "/healthz"),
         ("GET", "/readyz"),
         ("GET", "/stats"),

@@ -15,11 +15,11 @@ COLLEGE = "/issuers/community-college"
 PUBLIC = {  # /docs: each service's API, rendered offline from its OpenAPI document
     "issuer": ["/", COLLEGE, f"{COLLEGE}/catalogue", "/sign-in", "/docs"],
     "wallet": ["/", "/sign-up", "/sign-in", "/docs"],
-    "verifier": ["/", "/sign-in", "/docs"],
+    "verifier": ["/", "/registry", "/sign-in", "/docs"],
     "landing": ["/"],
 }
 STAFF = [f"{COLLEGE}/issue", f"{COLLEGE}/issued", f"{COLLEGE}/upload"]
-EMPLOYER = ["/jobs", "/registry", "/staff/tokens"]
+EMPLOYER = ["/jobs", "/staff/tokens"]
 LEARNER = [
     "/credentials",
     "/receive",

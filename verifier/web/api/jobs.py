@@ -1,6 +1,7 @@
 """The API an applicant-tracking system uses: open jobs and presentation requests, read the
 answers, and answer a VC-API presentation request.
 
+* ``GET  /api/jobs``                  the organisation's jobs, newest first
 * ``POST /api/jobs``                  ``{"title", "requirements"}`` -> the job
 * ``POST /api/jobs/{id}/requests``    ``{"kind": "openid4vp" | "vc-api"}`` (or no body) ->
   the request
@@ -8,8 +9,9 @@ answers, and answer a VC-API presentation request.
 * ``POST /api/vc-api/requests/{id}``  ``{"verifiablePresentation": ...}`` answers a VPR
 
 Every route but the last needs a caller of the job's organisation (a staff session or an API
-token with the scope named: ``jobs:write`` to open jobs and requests, ``results:read`` for
-the answers); another organisation's job answers 404. The last is the holder's: public.
+token with the scope named: ``jobs:read`` to list jobs, ``jobs:write`` to open jobs and
+requests, ``results:read`` for the answers); another organisation's job answers 404. The
+last is the holder's: public.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from verifier.errors import InvalidRequestError
 from verifier.jobs import requests as use
 from verifier.jobs import vc_api_request
 from verifier.views.api_json import request_json, response_json
-from verifier.web.deps import InstallationDep, JobsWriter, ResultsReader
+from verifier.web.deps import InstallationDep, JobsReader, JobsWriter, ResultsReader
 
 router = api_router(tags=["Jobs"])
 
@@ -87,6 +89,17 @@ class VcApiAnswer(BaseModel):
     )
 
     verifiablePresentation: dict[str, Any] | str
+
+
+@router.get("/api/jobs", summary="The organisation's jobs, newest first")
+def list_jobs(inst: InstallationDep, caller: JobsReader) -> Response:
+    listed = use.list_jobs(inst, caller.organisation_id)
+    return JSONResponse(
+        [
+            {"id": j.id, "title": j.title, "requirements": j.requirements, "created": j.created}
+            for j in listed
+        ]
+    )
 
 
 @router.post(

@@ -1,5 +1,4 @@
-"""The governance registry, read-only, as JSON: ``GET /registry/issuers`` (any caller with
-``jobs:read``: staff, or an organisation's token)."""
+"""The governance registry, read-only, as JSON: ``GET /registry/issuers`` (public)."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from typing import Any
 
 from servicekit.json_route import api_router
 from verifier.checking.registry import Registry
-from verifier.web.deps import JobsReader, VerifierDep
+from verifier.web.deps import VerifierDep
 
 router = api_router(tags=["Registry"])
 
@@ -33,5 +32,5 @@ def registry_json(registry: Registry | None) -> dict[str, Any]:
 
 
 @router.get("/registry/issuers", summary="The accredited issuers this verifier trusts")
-def registry_issuers(verification: VerifierDep, caller: JobsReader) -> dict[str, Any]:
+def registry_issuers(verification: VerifierDep) -> dict[str, Any]:
     return registry_json(verification.registry)
