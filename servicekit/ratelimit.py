@@ -2,8 +2,8 @@
 
 ::
 
-    limiter = FailureLimiter(max_failures=10, window=timedelta(minutes=5))
-    keys = ("addr:" + client_host, "account:" + email)
+    limiter = limiter_of(request)           # the app's (app.state.limiter), made on first use
+    keys = sign_in_keys(request, email)     # ("addr:<client>", "account:<email>")
     limiter.check(keys, now)          # raises TooManyFailures (Retry-After seconds) when over
     ... the check fails ...
     limiter.failed(keys, now)         # counts one failure under each key
@@ -24,6 +24,8 @@ import threading
 from collections import OrderedDict, deque
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+
+from fastapi import Request
 
 from servicekit.problems import Problem
 
@@ -90,3 +92,23 @@ class FailureLimiter:
                 self._failures.move_to_end(key)
                 while len(self._failures) > self.max_keys:
                     self._failures.popitem(last=False)
+
+
+def limiter_of(request: Request) -> FailureLimiter:
+    """The app's one :class:`FailureLimiter` (``app.state.limiter``, made on first use)."""
+    state = request.app.state
+    limiter: FailureLimiter | None = getattr(state, "limiter", None)
+    if limiter is None:
+        limiter = state.limiter = FailureLimiter()
+    return limiter
+
+
+def sign_in_keys(request: Request, account: str) -> tuple[str, ...]:
+    """The keys a failed sign-in counts under: the client's address and the account."""
+    address = request.client.host if request.client else "unknown"
+    return (f"addr:{address}", f"account:{account.strip().lower()[:254]}")
+
+
+def address_key(request: Request) -> tuple[str]:
+    """The key a wrong API token counts under: the client's address."""
+    return (f"addr:{request.client.host if request.client else 'unknown'}",)

@@ -30,7 +30,6 @@ from servicekit.app import ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.pages import error_page
 from servicekit.problems import problem
-from servicekit.ratelimit import FailureLimiter
 from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.errors import InputError
 from verifier.accounts import demo as demo_accounts
@@ -163,7 +162,6 @@ def create_app(
     app.state.inst = inst
     app.state.deliverer = deliverer
     app.state.sessions = Sessions(load_or_create_secret(settings.data_dir), cookie=COOKIE)
-    app.state.limiter = FailureLimiter()
     app.state.public = PUBLIC
     app.add_exception_handler(NotSignedIn, _sign_in_first)  # type: ignore[arg-type]
     for router in (

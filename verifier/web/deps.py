@@ -30,7 +30,7 @@ from fastapi import Depends, Request
 
 from servicekit.forms import Form, read_form
 from servicekit.problems import Problem
-from servicekit.ratelimit import FailureLimiter
+from servicekit.ratelimit import address_key, limiter_of
 from servicekit.sessions import Session, Sessions
 from verifier.accounts import (
     JOBS_READ,
@@ -91,15 +91,6 @@ def sessions_of(request: Request) -> Sessions:
     return sessions
 
 
-def limiter_of(request: Request) -> FailureLimiter:
-    limiter: FailureLimiter = request.app.state.limiter
-    return limiter
-
-
-def address_of(request: Request) -> str:
-    return "addr:" + (request.client.host if request.client else "unknown")
-
-
 def visitor_of(request: Request) -> StaffVisitor:
     """The visitor of a request: its session if the cookie is good, the staff member if the
     session names one at their current epoch. Read once per request."""
@@ -132,7 +123,7 @@ def caller_of(request: Request) -> Caller | None:
     secret = _bearer(request)
     if secret is None:
         return None
-    inst, limiter, keys = _installation(request), limiter_of(request), (address_of(request),)
+    inst, limiter, keys = _installation(request), limiter_of(request), address_key(request)
     limiter.check(keys, inst.now())
     caller = tokens.authenticate(inst, secret)
     if caller is None:

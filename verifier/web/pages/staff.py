@@ -22,6 +22,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from servicekit import passwords
 from servicekit.pages import page_router, render
+from servicekit.ratelimit import limiter_of, sign_in_keys
 from servicekit.sessions import account_subject
 from vckit.errors import InputError
 from verifier.accounts import SCOPES, tokens
@@ -34,8 +35,6 @@ from verifier.web.deps import (
     StaffMember,
     StaffVisitor,
     Visitor,
-    address_of,
-    limiter_of,
     sessions_of,
 )
 
@@ -78,7 +77,7 @@ def sign_in(
     request: Request, inst: InstallationDep, visitor: Visitor, form: CheckedForm
 ) -> Response:
     email, next_path = form.get("email"), local_path(form.get("next"))
-    keys = (address_of(request), "email:" + (passwords.normalise_email(email) or "-"))
+    keys = sign_in_keys(request, passwords.normalise_email(email) or "-")
     limiter = limiter_of(request)
     limiter.check(keys, inst.now())
     try:
