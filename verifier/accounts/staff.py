@@ -97,11 +97,11 @@ def sign_in(inst: Installation, email: str, password: str) -> StaffRecord:
     address = passwords.normalise_email(email)
     with inst.db.transaction() as tx:
         member = store.get_staff_by_email(tx, address) if address else None
-    known = None if member is None else member.password_hash
-    if member is None or not passwords.verify(known, password):
-        if member is None:
-            passwords.verify(None, password)  # the same cost as a wrong password
-        raise SignInRefused("that email and password do not match a staff member")
+    refused = SignInRefused("that email and password do not match a staff member")
+    if not passwords.verify(None if member is None else member.password_hash, password):
+        raise refused  # an unknown email costs what a wrong password does
+    if member is None:
+        raise refused
     if passwords.needs_rehash(member.password_hash):
         with inst.db.transaction() as tx:
             new_hash = passwords.hash_password(password)
