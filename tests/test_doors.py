@@ -120,6 +120,20 @@ def test_a_stranger_gets_into_the_verifier_by_its_public_routes_only(tmp_path: P
     assert walk(app, VERIFIER_PUBLIC, ids) == []
 
 
+def test_the_verifier_s_public_routes_are_open_to_a_stranger(tmp_path: Path) -> None:
+    """The door lets the holder's side, stateless verification and sign-in through (a
+    public route never answers 401 or sends a stranger to sign in)."""
+    app, ids = verifier_with_objects(tmp_path / "verifier")
+    client = TestClient(app, base_url="https://testserver")
+    closed = [
+        f"{method} {path} -> {answer.status_code}"
+        for method, path in sorted(VERIFIER_PUBLIC)
+        if shut(answer := call(client, method, path, ids)) and answer.status_code != 403
+    ]
+    assert closed == []
+    assert client.get(f"/oid4vp/requests/{ids['request_id']}").status_code == 200
+
+
 def test_a_stranger_gets_into_the_issuer_by_its_public_routes_only(tmp_path: Path) -> None:
     app = create_issuer(IssuerSettings(data_dir=tmp_path / "issuer", api_token="t" * 20))
     slug = TestClient(app).get("/issuers").json()[0]["slug"]
