@@ -146,16 +146,18 @@ def test_ten_wrong_passwords_lock_the_sign_in_form(app: FastAPI) -> None:
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
 
 
-def test_jobs_from_before_organisations_belong_to_the_first_one(tmp_path: Path) -> None:
-    """Migration 2: a job made before there were organisations goes to the first (the care
-    home), whose staff then see it; nobody else does."""
+def test_jobs_from_before_organisations_belong_to_the_first_one(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Migration 2 (SQLite and PostgreSQL): a job made before there were organisations goes
+    to the first (the care home), whose staff then see it; nobody else does."""
     from servicekit.db import Database
     from servicekit.migrations import apply_migrations
     from verifier.migrations import MIGRATIONS
 
     data = tmp_path / "verifier"
     data.mkdir()
-    db = Database.connect(f"sqlite:///{data / 'verifier.db'}")
+    db = Database.connect(database_url)
     apply_migrations(db, MIGRATIONS[:1])
     with db.transaction() as tx:
         tx.execute(
@@ -163,9 +165,10 @@ def test_jobs_from_before_organisations_belong_to_the_first_one(tmp_path: Path) 
             ("old-job", "Porter", "{}", "2026-01-01T00:00:00+00:00"),
         )
     db.close()
-    app = create_app(Settings(data_dir=data))
+    app = create_app(Settings(data_dir=data, database_url=database_url))
     care_home = sign_in_staff(TestClient(app), "Maple Grove Care Home")
     assert "Porter" in care_home.get("/jobs").text
     other = sign_in_staff(TestClient(app), "Harbour View Hospital")
     assert "Porter" not in other.get("/jobs").text
     assert other.get("/jobs/old-job").status_code == 404
+    app.state.inst.db.close()
