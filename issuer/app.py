@@ -36,6 +36,7 @@ from issuer.organisations import catalogue
 from issuer.organisations.identity import load_or_create
 from issuer.settings import Settings
 from issuer.stats import issuer_stats
+from issuer.store.sealed import SEALED
 from issuer.web.api import batches, credentials, issuers, oid4vci, status, vc_api
 from issuer.web.api import catalogue as catalogue_api
 from issuer.web.pages import base, home, issue, issued, sign_in
@@ -43,6 +44,7 @@ from issuer.web.pages import batches as batch_pages
 from issuer.web.pages import catalogue as catalogue_pages
 from servicekit.app import ErrorRules, Service, service_app
 from servicekit.db import Database
+from servicekit.kek import load_keyring, seal_at_start
 from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.errors import BakingError
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -124,8 +126,10 @@ def create_app(
     new_key: Callable[[KeyKind], KeyPair] | None = None,
 ) -> FastAPI:
     settings = settings or Settings.from_env()
-    db = Database.connect(settings.database)
+    keyring = load_keyring(settings.kek_source)
+    db = Database.connect(settings.database, keyring=keyring)
     migrate(db)
+    seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     extra: dict[str, Any] = {}
     if clock is not None:
         extra["clock"] = clock
@@ -145,9 +149,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
-    app.state.identity = load_or_create(settings.data_dir, settings.base_url)
+    app.state.identity = load_or_create(settings.data_dir, settings.base_url, keyring)
     app.state.api_token = api_token(settings)
-    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir))
+    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir, keyring))
 
     @app.exception_handler(OAuthError)
     def oauth_error(request: Request, exc: OAuthError) -> Response:

@@ -10,6 +10,9 @@
 ``LER_ISSUER_DEMO``        the demo issuers file (default ``examples/issuers.json``;
                            empty: load nothing)
 ``LER_ISSUER_MAX_BODY``    request body limit in bytes (default 2 MiB)
+``LER_ISSUER_KEY_ENCRYPTION_KEY``  the key-encryption key sealing the issuers' private
+                           keys (base64url, 32 bytes); ``..._FILE``: a file holding it;
+                           neither: ``<data>/key-encryption-key``, made once (mode 600)
 =========================  ==========================================================
 """
 
@@ -19,7 +22,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from servicekit.kek import KekSource, kek_source
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+KEK_SETTING = "LER_ISSUER_KEY_ENCRYPTION_KEY"
 
 
 @dataclass(frozen=True)
@@ -31,10 +37,16 @@ class Settings:
     api_token: str | None = None  # None: generated into data_dir on first start
     max_body_bytes: int = 2 * 1024 * 1024
     demo_file: Path | None = EXAMPLES / "issuers.json"
+    kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
+    kek_file: Path | None = None
 
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'issuer.db'}"
+
+    @property
+    def kek_source(self) -> KekSource:
+        return kek_source(KEK_SETTING, value=self.kek, file=self.kek_file, data_dir=self.data_dir)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -47,4 +59,8 @@ class Settings:
             api_token=os.environ.get("LER_ISSUER_TOKEN") or None,
             max_body_bytes=int(os.environ.get("LER_ISSUER_MAX_BODY", cls.max_body_bytes)),
             demo_file=cls.demo_file if demo is None else (Path(demo) if demo else None),
+            kek=os.environ.get(KEK_SETTING) or None,
+            kek_file=Path(os.environ[f"{KEK_SETTING}_FILE"])
+            if os.environ.get(f"{KEK_SETTING}_FILE")
+            else None,
         )

@@ -3,6 +3,9 @@
 ``transport``, when given, carries the landing page's requests for the other services'
 ``/stats`` (tests route it to in-process apps); by default they go over the network to
 the configured service URLs, and nowhere else.
+
+Like every service, it answers a body over its limit with 413 and every error (an unknown
+path, a method it does not take) with problem+json (:mod:`servicekit.app`'s one handler).
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from fastapi import FastAPI
 from landing import pages
 from landing.settings import Settings
 from servicekit.apidocs import docs_router
+from servicekit.app import ErrorRules, install_error_handlers
 from servicekit.health import health_router
+from servicekit.limits import BodyLimit
 from servicekit.logs import RequestLog
 from servicekit.pages import templates_for
 
@@ -37,8 +42,10 @@ def create_app(
     app.state.settings = settings
     app.state.transport = transport
     app.state.templates = templates_for(TEMPLATES)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestLog, service="landing")
     app.include_router(pages.router)
     app.include_router(health_router(None))
     app.include_router(docs_router())
+    install_error_handlers(app, ErrorRules())
     return app

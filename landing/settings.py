@@ -26,6 +26,7 @@ class Settings:
     verifier_url: str = "http://localhost:8003"
     stats_timeout: float = 3.0
     stats_max_bytes: int = 1024 * 1024
+    max_body_bytes: int = 64 * 1024  # the landing pages take no body; 413 past this
 
     def service_url(self, service: str) -> str:
         """The base URL (no trailing slash) of a service (``issuer`` ... ``landing``)."""

@@ -14,7 +14,6 @@ self-signed, with any name, so no wallet text reaches this page. Names come only
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +22,8 @@ from typing import Any
 import httpx
 
 from landing.settings import Settings
+from vckit.document import parse_json
+from vckit.errors import InputError
 
 SERVICES = ("issuer", "wallet", "verifier")
 MEASURES: tuple[tuple[str, str, str], ...] = (
@@ -112,8 +113,8 @@ def fetch_one(client: httpx.Client, settings: Settings, service: str) -> Service
     except httpx.HTTPError as exc:
         return ServiceStats(service, url, False, reason=f"not reachable ({type(exc).__name__})")
     try:
-        return parse(service, url, json.loads(body))
-    except ValueError:
+        return parse(service, url, parse_json(body.decode("utf-8")))
+    except (InputError, ValueError):  # ValueError: not UTF-8 text
         return ServiceStats(service, url, False, reason="its answer is not JSON")
 
 

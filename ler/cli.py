@@ -3,6 +3,7 @@
     ler verify FILE|- [--json] [--allow-did-web] [--allow-status-fetch]
                       [--challenge C] [--domain D] [--now TIME] [--registry FILE]
     ler keys new [--type ed25519|p256|p384|rsa] [--out FILE]
+    ler keys rotate-kek [--service issuer|wallet|verifier] [--data-dir DIR]
     ler sign FILE --key KEYFILE [--format eddsa-rdfc-2022|ecdsa-rdfc-2019|vc-jwt|ob3-jwt]
     ler up
     ler serve issuer|wallet|verifier|landing [--host H] [--port P]

@@ -1,4 +1,5 @@
-"""``ler keys new``: a key pair as a private JWK whose ``kid`` is its DID URL."""
+"""``ler keys new``: a key pair as a private JWK whose ``kid`` is its DID URL;
+``ler keys rotate-kek``: a service's new key-encryption key (:mod:`ler.kek`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import sys
 from typing import Any
 
+from ler import kek
 from ler.errors import EXIT_PASS, UsageError
 from vckit import new_key_file
 from vckit.keys.keyfile import KEY_TYPES
@@ -34,3 +36,4 @@ def add_parser(sub: Any) -> None:
     new.add_argument("--type", choices=KEY_TYPES, default="ed25519")
     new.add_argument("--out", help="write here (mode 600) instead of stdout")
     new.set_defaults(run=cmd_keys_new)
+    kek.add_parser(keys)

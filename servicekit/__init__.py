@@ -9,6 +9,8 @@
 ``forms``       urlencoded and multipart forms, read by hand
 ``db``          one transaction API over SQLite or PostgreSQL; ``migrations`` its runner
 ``sessions``    signed staff and learner sessions with CSRF tokens
+``sealing``     secrets at rest: sealed columns and files (AES-256-GCM under a KEK);
+                ``kek``: where the KEK comes from, sealing at start, rotation
 ``outbound``    what a service may fetch: https, no private addresses, bounded
 ``limits``      the request body limit (413)
 ``health``      ``/healthz`` and ``/readyz``; ``stats`` and ``stats_api``: ``/stats``

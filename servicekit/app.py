@@ -14,7 +14,8 @@ It makes the FastAPI app (its own offline ``/docs``), the body limit and the req
 ``/healthz`` and ``/readyz``, ``/stats``, and one way to answer every error:
 
 - a :class:`~servicekit.problems.Problem` raised anywhere, a service's use-case error (its
-  class in ``ErrorRules.statuses``), a database conflict, a request body that does not match
+  class in ``ErrorRules.statuses``), a database conflict, text the database cannot store (a
+  NUL character: 422), a request body that does not match
   the route's model (422) and an unknown path or method (404, 405) all become the same
   answer: problem+json for an API route, the service's error page for a page route
   (:class:`~servicekit.pages.PageRoute`) or, where no route matched, for a path
@@ -35,7 +36,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from servicekit.apidocs import docs_router
-from servicekit.db import ConflictError, Database
+from servicekit.db import ConflictError, Database, NulTextError
 from servicekit.health import health_router
 from servicekit.limits import BodyLimit
 from servicekit.logs import RequestLog
@@ -132,6 +133,10 @@ def install_error_handlers(app: FastAPI, rules: ErrorRules) -> None:
     def conflict(request: Request, exc: ConflictError) -> Response:
         detail = "a record with this key exists already"
         return answer_error(request, rules, 409, "Conflict", detail, "conflict")
+
+    @app.exception_handler(NulTextError)
+    def nul_text(request: Request, exc: NulTextError) -> Response:
+        return answer_error(request, rules, 422, "Invalid request", str(exc), "nul-character")
 
     for error_class in rules.statuses:
 

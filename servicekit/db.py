@@ -11,7 +11,11 @@ or ``postgresql://...`` (psycopg 3). Every statement runs inside a transaction::
 SQL is written once, with ``?`` placeholders, and translated to ``%s`` for psycopg.
 The transaction commits when the block ends and rolls back on any exception, so a bad
 request leaves nothing half-written. A unique or foreign-key violation raises
-:class:`ConflictError` (the same class for both engines).
+:class:`ConflictError` (the same class for both engines). Text holding a NUL character
+(U+0000), which PostgreSQL cannot store, raises :class:`NulTextError` before the statement
+runs, on both engines alike (the app answers 422, never a 500). ``tx.keyring`` is the key ring the
+database was opened with (:mod:`servicekit.sealing`): the store seals and opens secret
+columns with it.
 
 SQLite: WAL journal, foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` so two
 writers queue instead of deadlocking on a lock upgrade. Each thread gets its own
@@ -28,6 +32,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from servicekit.sealing import KeyRing, SealingError
+
 Dialect = Literal["sqlite", "postgresql"]
 Params = Sequence[Any]
 BUSY_TIMEOUT_MS = 30_000
@@ -41,12 +47,29 @@ class ConflictError(Exception):
     """A unique, primary-key or foreign-key constraint refused a write."""
 
 
+class NulTextError(Exception):
+    """A text parameter holds a NUL character (U+0000), which PostgreSQL cannot store."""
+
+
+def _check_text(params: Params) -> None:
+    if any(isinstance(value, str) and "\x00" in value for value in params):
+        raise NulTextError("text with a NUL character (U+0000) cannot be stored")
+
+
 class Tx:
     """One open transaction; rows come back as dicts."""
 
-    def __init__(self, connection: Any, dialect: Dialect) -> None:
+    def __init__(self, connection: Any, dialect: Dialect, keyring: KeyRing | None = None) -> None:
         self._connection = connection
         self.dialect: Dialect = dialect
+        self._keyring = keyring
+
+    @property
+    def keyring(self) -> KeyRing:
+        """The key ring of secret columns; SealingError when the database has none."""
+        if self._keyring is None:
+            raise SealingError("this database was opened without a key ring: no secret is stored")
+        return self._keyring
 
     def _sql(self, sql: str) -> str:
         if self.dialect == "postgresql":
@@ -54,6 +77,7 @@ class Tx:
         return sql
 
     def _run(self, sql: str, params: Params) -> Any:
+        _check_text(params)
         try:
             return self._connection.execute(self._sql(sql), tuple(params))
         except sqlite3.IntegrityError as exc:
@@ -95,25 +119,29 @@ def _is_pg_integrity_error(exc: Exception) -> bool:
 class Database:
     """A database URL and one connection per thread, opened on first use."""
 
-    def __init__(self, url: str, dialect: Dialect, target: str) -> None:
+    def __init__(
+        self, url: str, dialect: Dialect, target: str, keyring: KeyRing | None = None
+    ) -> None:
         self.url = url
+        self.keyring = keyring
         self.dialect: Dialect = dialect
         self._target = target
         self._local = threading.local()
-        self._all: list[Any] = []
+        self._all: list[tuple[threading.Thread, Any]] = []  # (the thread, its connection)
         self._lock = threading.Lock()
 
     @classmethod
-    def connect(cls, url: str) -> Database:
-        """Parse the URL (nothing is opened until the first transaction)."""
+    def connect(cls, url: str, keyring: KeyRing | None = None) -> Database:
+        """Parse the URL (nothing is opened until the first transaction); ``keyring`` seals
+        and opens the secret columns."""
         if url.startswith("sqlite:///"):
             path = url.removeprefix("sqlite:///")
             if not path or path == ":memory:":
                 raise DatabaseError("SQLite needs a file (one connection per thread)")
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            return cls(url, "sqlite", path)
+            return cls(url, "sqlite", path, keyring)
         if url.startswith(("postgresql://", "postgres://")):
-            return cls(url, "postgresql", url)
+            return cls(url, "postgresql", url, keyring)
         scheme = url.split(":", 1)[0]
         raise DatabaseError(f"unsupported database URL {scheme}: (sqlite, postgresql)")
 
@@ -137,7 +165,11 @@ class Database:
             connection = psycopg.connect(self._target, autocommit=True, row_factory=dict_row)
         self._local.connection = connection
         with self._lock:
-            self._all.append(connection)
+            ended = [c for thread, c in self._all if not thread.is_alive()]
+            self._all = [(t, c) for t, c in self._all if t.is_alive()]
+            self._all.append((threading.current_thread(), connection))
+        for stale in ended:  # a thread that has ended leaves its connection behind
+            stale.close()
         return connection
 
     @contextmanager
@@ -147,19 +179,31 @@ class Database:
         if self.dialect == "sqlite":
             connection.execute("BEGIN IMMEDIATE")
             try:
-                yield Tx(connection, "sqlite")
+                yield Tx(connection, "sqlite", self.keyring)
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
             connection.execute("COMMIT")
         else:
             with connection.transaction():
-                yield Tx(connection, "postgresql")
+                yield Tx(connection, "postgresql", self.keyring)
+
+    def scrub(self, tables: Sequence[str]) -> None:
+        """Rewrite the tables so that values overwritten in them leave the files too (old
+        row versions, freed pages, the write-ahead log): SQLite ``VACUUM`` and a truncating
+        checkpoint, PostgreSQL ``VACUUM FULL`` of each table. Outside any transaction."""
+        connection = self._open()
+        if self.dialect == "sqlite":
+            connection.execute("VACUUM")
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            for table in tables:
+                connection.execute(f"VACUUM FULL {table}")
 
     def close(self) -> None:
         """Close every connection this database opened (in any thread)."""
         with self._lock:
             connections, self._all = self._all, []
-        for connection in connections:
+        for _, connection in connections:
             connection.close()
         self._local = threading.local()

@@ -2,18 +2,36 @@
 
 ``NAME`` is a service package (``issuer``, ``wallet``, ``verifier``, ``landing``) whose
 ``app.create_app`` is the factory. ``ler up`` (``ler.up``) starts each service
-this way, in its own process.
+this way, in its own process. A service that cannot open its sealed secrets (a wrong or
+malformed key-encryption key, :mod:`servicekit.kek`) stops with one line naming the
+setting, not a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
+from collections.abc import Callable
+from typing import Any
 
 import uvicorn
 
 from servicekit.logs import uvicorn_config
+from servicekit.sealing import SealingError
 
 SERVICES = ("issuer", "wallet", "verifier", "landing")
+
+
+def app_factory(service: str) -> Callable[[], Any]:
+    """``<service>.app.create_app``, stopping with one line when the secrets do not open."""
+
+    def create() -> Any:
+        try:
+            return importlib.import_module(f"{service}.app").create_app()
+        except SealingError as exc:
+            raise SystemExit(f"{service}: cannot start: {exc}") from None
+
+    return create
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
     uvicorn.run(
-        f"{args.service}.app:create_app",
+        app_factory(args.service),
         factory=True,
         host=args.host,
         port=args.port,

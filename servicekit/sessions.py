@@ -9,9 +9,10 @@ wallet end every session of an account by counting it up). The browser holds a c
     <expires, unix seconds>.<session id>.<subject>.<HMAC-SHA256 of the first three, base64url>
 
 signed with a per-installation secret kept in ``<data>/session-secret`` (created once,
-mode 600). Nothing is stored on the server: a forged, altered or expired cookie fails the
-MAC or the time check. Signing in replaces the anonymous session with a new one (a new
-id: no session fixation).
+mode 600, sealed under the service's key-encryption key when it has one: whoever holds the
+secret can forge any session). Nothing is stored on the server: a forged, altered or
+expired cookie fails the MAC or the time check. Signing in replaces the anonymous session
+with a new one (a new id: no session fixation).
 
 Every form that POSTs carries the session's CSRF token, ``HMAC(secret, "csrf|" + id)``
 (OWASP CSRF Cheat Sheet, "Synchronizer token pattern", stateless variant): an attacker's
@@ -31,6 +32,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+from servicekit.kek import sealed_file
+from servicekit.sealing import KeyRing, SealedFile
+
 COOKIE = "ler_issuer_session"
 SESSION_TTL = timedelta(hours=8)
 SECRET_FILE = "session-secret"
@@ -39,8 +43,17 @@ ACCOUNT = "account:"
 _SUBJECT = re.compile(r"anonymous|staff|account:[A-Za-z0-9_-]{1,64}:[0-9]{1,9}")
 
 
-def load_or_create_secret(data_dir: Path) -> bytes:
-    """The installation's signing secret: 32 random bytes in ``<data>/session-secret``."""
+SESSION_SECRET = SealedFile(SECRET_FILE)
+"""The signing secret as a sealed file: a service lists it in its ``SEALED_FILES``."""
+
+
+def load_or_create_secret(data_dir: Path, keyring: KeyRing | None = None) -> bytes:
+    """The installation's signing secret: 32 random bytes in ``<data>/session-secret``,
+    sealed under ``keyring`` (a plain one from an older version is sealed now)."""
+    if keyring is not None:
+        return bytes.fromhex(
+            sealed_file(data_dir, SESSION_SECRET, keyring, lambda: secrets.token_hex(32))
+        )
     path = data_dir / SECRET_FILE
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)

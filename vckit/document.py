@@ -1,14 +1,22 @@
 """Reading untrusted input: size and depth limits, JSON parsing, format sniffing.
 
-Everything that arrives from outside (a file, an HTTP body, stdin) passes through
-``read_input`` before any other code looks at it, so that oversized or deeply nested
-documents are refused cheaply with a named error instead of exhausting memory or the
-recursion limit further down (pyld and jsonschema both recurse).
+Everything that arrives from outside (a file, an HTTP body, stdin, a JWT's header or payload)
+passes through ``read_input`` or ``parse_json`` before any other code looks at it, so that
+oversized or deeply nested documents are refused cheaply with a named error instead of
+exhausting memory or the recursion limit further down (pyld and jsonschema both recurse).
+
+``parse_json`` is the one JSON reader for untrusted text. Besides the depth limit it refuses,
+as :class:`~vckit.errors.MalformedJsonError`: duplicate member names, ``NaN`` and
+``Infinity``, a number too large for a float (``1e999``), an integer of more than
+:data:`MAX_INTEGER_DIGITS` digits (Python itself refuses more than 4,300 with a bare
+``ValueError``) and a lone UTF-16 surrogate (``"\\ud800"``, which no UTF-8 text can carry and
+which would break every later encode).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -26,6 +34,12 @@ MAX_BYTES = 2 * 1024 * 1024
 
 MAX_DEPTH = 64
 """Default nesting limit for JSON objects and arrays."""
+
+MAX_INTEGER_DIGITS = 1000
+"""Longest integer literal (digits, sign excluded) a JSON document may carry."""
+
+_SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 InputFormat = Literal["json", "jwt", "sd-jwt"]
 
@@ -85,29 +99,74 @@ def check_object_depth(value: object, max_depth: int = MAX_DEPTH) -> None:
         stack.extend((child, depth + 1) for child in children)
 
 
+def _integer(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise MalformedJsonError(
+            f"an integer in the JSON has {len(literal.lstrip('-'))} digits; "
+            f"the limit is {MAX_INTEGER_DIGITS}"
+        )
+    return int(literal)
+
+
+def _number(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise MalformedJsonError(f"the number {literal[:40]} is too large")
+    return value
+
+
+def _no_constants(name: str) -> Any:
+    raise MalformedJsonError(f"{name} is not valid JSON")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise MalformedJsonError(f"duplicate key {key[:80]!r} in JSON object")
+        out[key] = value
+    return out
+
+
+def check_no_surrogates(value: object) -> None:
+    """Refuse a parsed document with a lone UTF-16 surrogate in any name or string
+    (iteratively: no recursion). A surrogate pair was already joined by the parser, so any
+    surrogate code point left is a lone one."""
+    stack: list[object] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                raise MalformedJsonError("a JSON string holds a lone UTF-16 surrogate")
+        elif isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+
+
 def parse_json(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse JSON text after the depth check; duplicate keys and NaN are refused."""
+    """Parse untrusted JSON text after the depth check; duplicate keys, NaN, numbers out of
+    range, integers over :data:`MAX_INTEGER_DIGITS` digits and lone surrogates are refused
+    with :class:`~vckit.errors.MalformedJsonError`."""
     check_depth(text, max_depth)
-
-    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, value in pairs:
-            if key in out:
-                raise MalformedJsonError(f"duplicate key {key!r} in JSON object")
-            out[key] = value
-        return out
-
-    def no_constants(name: str) -> Any:
-        raise MalformedJsonError(f"{name} is not valid JSON")
-
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constants,
+            parse_int=_integer,
+            parse_float=_number,
+        )
     except json.JSONDecodeError as exc:
         raise MalformedJsonError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     except RecursionError:
         raise DocumentTooDeepError("JSON nested too deeply to parse") from None
+    if _SURROGATE_HINT.search(text):
+        check_no_surrogates(value)
+    return value
 
 
 def read_input(

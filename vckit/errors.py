@@ -17,10 +17,14 @@ match in tests) and a message that says what failed and where.  Nothing in
     │   │   └── NotBakedError           not-baked            an image with no baked credential
     │   ├── DcqlQueryError              dcql-invalid         not a DCQL query (OpenID4VP 1.0 §6)
     │   └── AuthorizationRequestError   oid4vp-request-invalid  a refused OpenID4VP request
-    ├── JsonLdError                     jsonld-error
+    ├── JsonLdError                     jsonld-error         JSON-LD processing could not finish
     │   ├── UnknownContextError         unknown-context      a context outside the sealed set
+    │   ├── JsonLdSyntaxError           jsonld-syntax        the document is not valid JSON-LD
+    │   │   ├── ProtectedTermError      protected-term-redefinition  JSON-LD 1.1 § 4.1.11
+    │   │   └── RelativeIriError        relative-iri         an id/type/context not absolute
     │   ├── UndefinedTermError          undefined-term       a term that vanishes on expansion
-    │   ├── RelativeIriError            relative-iri         an id/type that is not an absolute IRI
+    │   ├── UnsafeContextError          unsafe-context       an inline @vocab / @base
+    │   ├── GraphTooLargeError          graph-too-large      too many nodes, or an @graph, to sign
     │   └── CanonicalizationLimitError  canonicalization-limit  RDFC-1.0 work bound exceeded
     ├── KeyFormatError                  key-format           a key that cannot be read or used
     ├── DidError                        did-error
@@ -129,19 +133,64 @@ class NotBakedError(BakingError):
 
 
 class JsonLdError(VckitError):
+    """JSON-LD processing could not finish. The base class alone means "could not check"; the
+    subclasses below say whether the document is at fault (see :mod:`vckit.jsonld.failures`)."""
+
     code = "jsonld-error"
 
 
 class UnknownContextError(JsonLdError):
+    """A context URL outside the sealed set: the check could not be made, the document is not
+    proven bad."""
+
     code = "unknown-context"
+
+
+class JsonLdSyntaxError(JsonLdError):
+    """The document itself breaks JSON-LD 1.1 (an invalid term definition, a keyword
+    redefined, an invalid @id, a cyclic IRI mapping, ...): its own fault, so a proof over it
+    fails. ``jsonld_code`` is the JSON-LD 1.1 API error code (§ 9.4.2) when one applies."""
+
+    code = "jsonld-syntax"
+
+    def __init__(self, message: str, jsonld_code: str | None = None) -> None:
+        super().__init__(message)
+        self.jsonld_code = jsonld_code
+
+
+class ProtectedTermError(JsonLdSyntaxError):
+    """A context redefines a protected term differently (JSON-LD 1.1 § 4.1.11, error
+    ``protected term redefinition``); ``term`` names it when known."""
+
+    code = "protected-term-redefinition"
+
+    def __init__(self, message: str, term: str | None = None) -> None:
+        super().__init__(message, "protected term redefinition")
+        self.term = term
 
 
 class UndefinedTermError(JsonLdError):
     code = "undefined-term"
 
 
-class RelativeIriError(JsonLdError):
+class RelativeIriError(JsonLdSyntaxError):
+    """An ``@id``, ``@type`` or context reference that is not an absolute IRI (no base IRI
+    is ever used, so it would be dropped or unloadable)."""
+
     code = "relative-iri"
+
+
+class UnsafeContextError(JsonLdError):
+    """A context written into the document sets ``@vocab`` or ``@base``: every undefined term
+    (or relative IRI) would then silently get a meaning, defeating the refusal of both."""
+
+    code = "unsafe-context"
+
+
+class GraphTooLargeError(JsonLdError):
+    """A document over the bounds an issuer signs (too many objects, or an ``@graph``)."""
+
+    code = "graph-too-large"
 
 
 class CanonicalizationLimitError(JsonLdError):

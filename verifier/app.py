@@ -28,6 +28,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from servicekit.app import ErrorRules, Service, service_app
 from servicekit.db import Database
+from servicekit.kek import load_keyring, seal_at_start
 from servicekit.pages import error_page
 from servicekit.problems import problem
 from servicekit.sessions import Sessions, load_or_create_secret
@@ -43,8 +44,10 @@ from verifier.errors import (
 )
 from verifier.installation import Installation, utc_now
 from verifier.jobs import demo_job
+from verifier.jobs.answer_limits import AnswerLimits
 from verifier.migrations import migrate
 from verifier.settings import Settings
+from verifier.store.sealed import SEALED
 from verifier.views.stats import verifier_stats
 from verifier.web.api import jobs as jobs_api
 from verifier.web.api import oid4vp, registry, tokens, vc_api, webhooks
@@ -127,10 +130,13 @@ def create_app(
     clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     settings = settings or Settings.from_env()
-    db = Database.connect(settings.database)
+    db = Database.connect(settings.database, keyring=load_keyring(settings.kek_source))
     migrate(db)
+    seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     verification = Verifier(settings, load_registry(settings), fetch, clock)
-    inst = Installation(db, settings, verification, clock or utc_now)
+    now = clock or utc_now
+    limits = AnswerLimits.from_settings(settings, lambda: now().timestamp())
+    inst = Installation(db, settings, verification, now, limits)
     if settings.demo_seed:  # idempotent: the employers, staff, token and one demo job
         demo_job.seed(inst, demo_accounts.seed(inst).id)
     deliverer = Deliverer(
@@ -161,7 +167,8 @@ def create_app(
     )
     app.state.inst = inst
     app.state.deliverer = deliverer
-    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir), cookie=COOKIE)
+    secret = load_or_create_secret(settings.data_dir, db.keyring)  # sealed, as the wallet's
+    app.state.sessions = Sessions(secret, cookie=COOKIE)
     app.state.public = PUBLIC
     app.add_exception_handler(NotSignedIn, _sign_in_first)  # type: ignore[arg-type]
     for router in (

@@ -7,14 +7,13 @@
     │   └── UnknownJobError     not-found            404: a webhook for a job that is not there
     ├── InvalidRequestError     invalid-request      400: OpenID4VP §8.2 / RFC 6749 §5.2
     │                                                     ``invalid_request``: an answer refused
+    ├── TooManyAnswersError     rate-limited         429: too many answers (Retry-After)
     └── WebhookUrlRefusedError  webhook-url-refused  422: a webhook the fetch policy refuses
 
 Input that cannot be verified is :class:`vckit.errors.InputError` (422, its own ``code``).
 """
 
 from __future__ import annotations
-
-from verifier.store.responses import ResponseRecord
 
 
 class VerifierError(Exception):
@@ -38,14 +37,24 @@ class UnknownJobError(NotFoundError):
 
 class InvalidRequestError(VerifierError):
     """OpenID4VP §8.2 / RFC 6749 §5.2 ``invalid_request``: the answer is refused (HTTP 400).
-    ``response`` is the refused answer as stored, when it was stored."""
+    A refused answer is not a result: it is counted and logged (``refused_answers``)."""
 
     code = "invalid-request"
 
-    def __init__(self, description: str, response: ResponseRecord | None = None) -> None:
+    def __init__(self, description: str) -> None:
         super().__init__(description)
         self.description = description
-        self.response = response
+
+
+class TooManyAnswersError(VerifierError):
+    """More answers than :mod:`verifier.jobs.answer_limits` allows; ``retry_after`` seconds
+    until one more would be read (HTTP 429, ``Retry-After``)."""
+
+    code = "rate-limited"
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class WebhookUrlRefusedError(VerifierError):

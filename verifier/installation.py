@@ -1,5 +1,5 @@
 """One verifier installation: the database, settings, the verification (fetch, registry,
-status cache) and the clock.
+status cache), the clock and the limits on answers (:mod:`verifier.jobs.answer_limits`).
 
 ``app.py`` builds it once; tests build it with an in-process fetch and a frozen clock.
 Use-case modules (jobs, delivery, views) take it as their first argument instead of
@@ -9,13 +9,14 @@ reading globals.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from servicekit.db import Database
 from vckit.protocols.oid4vp import redirect_uri_client_id
 from verifier.checking.fetch import FetchPolicy
 from verifier.checking.verification import Verifier, fetch_policy
+from verifier.jobs.answer_limits import AnswerLimits
 from verifier.settings import Settings
 
 RESPONSE_PATH = "/oid4vp/response"
@@ -31,6 +32,7 @@ class Installation:
     settings: Settings
     verification: Verifier
     clock: Callable[[], datetime] = utc_now
+    answer_limits: AnswerLimits = field(default_factory=AnswerLimits)
 
     @property
     def base_url(self) -> str:

@@ -8,10 +8,14 @@ Tables (all SQL lives in :mod:`verifier.store`):
 * ``requests``      one presentation request per row (OpenID4VP or a VC-API VPR) for a job:
                     its nonce (single-use, UNIQUE), client_id (the audience), expiry,
                     ``used_at`` once answered and the first answer's ``result_json``
-* ``responses``     every answer received, kept with its report, including the refused ones
-                    (unknown state, replayed or expired nonce): nothing is dropped silently
+* ``responses``     every answer accepted (bound to its request and the first), with its report
+                    (migration 1 kept the refused ones here too; from migration 2 on they go to
+                    ``refused_answers``)
 * ``job_webhooks``  per-job applicant-tracking webhook (URL and HMAC secret)
 * ``webhook_deliveries``  every delivery attempt of a result to a webhook
+* ``refused_answers``  the latest answers refused per request (time, reason; at most
+                    ``verifier.store.refused.KEEP`` a request, ``number`` counting up);
+                    ``requests.refused_count`` counts every one
 * ``organisations`` an employer; every job (and so its requests, answers, webhook and
                     deliveries) belongs to one (``jobs.organisation_id``)
 * ``staff``         people of an organisation who sign in (argon2id hash, session epoch)
@@ -76,6 +80,22 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         2,
+        "refused answers: a bounded log per request and a counter, not results",
+        """
+        ALTER TABLE requests ADD COLUMN refused_count INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE refused_answers (
+            request_id TEXT NOT NULL REFERENCES requests (id),
+            number INTEGER NOT NULL,
+            job_id TEXT NOT NULL REFERENCES jobs (id),
+            received TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (request_id, number)
+        );
+        CREATE INDEX refused_answers_by_job ON refused_answers (job_id, received)
+        """,
+    ),
+    (
+        3,
         "organisations, their staff and API tokens; jobs belong to an organisation",
         """
         CREATE TABLE organisations (

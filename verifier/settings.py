@@ -15,6 +15,11 @@
 ``LER_ALLOW_HTTP_LOCALHOST``  plain http to loopback, for the local demo (1/0)
 ``LER_ALLOW_PRIVATE``         let fetches reach private addresses (1/0)
 ``LER_DEMO_SEED``             seed the demo job at start (1/0, default 0; ``ler up`` sets 1)
+``LER_ANSWER_LIMIT_ADDRESS``  answers a client address may post a minute (default 10)
+``LER_ANSWER_LIMIT_REQUEST``  answers one request may receive a minute (default 30)
+``LER_VERIFIER_KEY_ENCRYPTION_KEY``  the key-encryption key sealing webhook secrets (base64url,
+                              32 bytes); ``..._FILE``: a file holding it; neither:
+                              ``<data>/key-encryption-key``, made once (mode 600)
 """
 
 from __future__ import annotations
@@ -23,7 +28,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from servicekit.kek import KekSource, kek_source
 from verifier.checking.registry import REGISTRY_FILE
+
+KEK_SETTING = "LER_VERIFIER_KEY_ENCRYPTION_KEY"
 
 
 @dataclass(frozen=True)
@@ -48,10 +56,21 @@ class Settings:
     webhook_max_tries: int = 5
     webhook_poll_interval: float = 2.0
     demo_seed: bool = False  # seed the demo job at start (verifier.jobs.demo_job)
+    # Answers to requests (verifier.jobs.answer_limits): per client address and per request,
+    # in any window of answer_limit_window seconds; past them a 429 with Retry-After.
+    answer_limit_per_address: int = 10
+    answer_limit_per_request: int = 30
+    answer_limit_window: float = 60.0
+    kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
+    kek_file: Path | None = None
 
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'verifier.db'}"
+
+    @property
+    def kek_source(self) -> KekSource:
+        return kek_source(KEK_SETTING, value=self.kek, file=self.kek_file, data_dir=self.data_dir)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -75,4 +94,14 @@ class Settings:
             ),
             status_cache_seconds=float(os.environ.get("LER_STATUS_CACHE", "60")),
             demo_seed=flag("LER_DEMO_SEED", cls.demo_seed),
+            answer_limit_per_address=int(
+                os.environ.get("LER_ANSWER_LIMIT_ADDRESS", cls.answer_limit_per_address)
+            ),
+            answer_limit_per_request=int(
+                os.environ.get("LER_ANSWER_LIMIT_REQUEST", cls.answer_limit_per_request)
+            ),
+            kek=os.environ.get(KEK_SETTING) or None,
+            kek_file=Path(os.environ[f"{KEK_SETTING}_FILE"])
+            if os.environ.get(f"{KEK_SETTING}_FILE")
+            else None,
         )

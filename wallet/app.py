@@ -21,6 +21,7 @@ from fastapi.responses import Response
 
 from servicekit.app import ErrorRules, Service, service_app
 from servicekit.db import Database
+from servicekit.kek import load_keyring, seal_at_start
 from servicekit.problems import problem
 from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -28,18 +29,21 @@ from wallet.accounts import demo_learner
 from wallet.installation import Installation
 from wallet.migrations import migrate
 from wallet.outbound import Outbound, Policy
-from wallet.receiving import background
+from wallet.receiving import background, recheck_job
 from wallet.settings import Settings
+from wallet.store.sealed import SEALED
 from wallet.views.stats import wallet_stats
 from wallet.web.api import disclose as disclose_api
 from wallet.web.api import present as present_api
 from wallet.web.api import receive as receive_api
+from wallet.web.api import recheck as recheck_api
 from wallet.web.deps import COOKIE, NotSignedIn
 from wallet.web.pages import account as account_pages
 from wallet.web.pages import credentials as credentials_pages
 from wallet.web.pages import disclose as disclose_pages
 from wallet.web.pages import present as present_pages
 from wallet.web.pages import receive as receive_pages
+from wallet.web.pages import recheck as recheck_pages
 from wallet.web.pages import requests as requests_pages
 from wallet.web.pages.base import error_page, sign_in_first
 from wallet.web.problems import STATUSES
@@ -84,8 +88,9 @@ def create_app(
     """The wallet app. Tests pass a frozen ``clock``, fixed keys (``new_key``) and an httpx
     ``transport`` that routes outbound requests to in-process apps."""
     settings = settings or Settings.from_env()
-    db = Database.connect(settings.database)
+    db = Database.connect(settings.database, keyring=load_keyring(settings.kek_source))
     migrate(db)
+    seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     policy = Policy(
         allow_http_localhost=settings.allow_http_localhost,
         allow_private=settings.allow_private,
@@ -104,7 +109,9 @@ def create_app(
     @asynccontextmanager
     async def rechecking(app: FastAPI) -> AsyncIterator[None]:
         with background.rechecking(inst):  # the background re-check, while the app is up
-            yield
+            app.state.recheck_worker = recheck_job.RecheckWorker(inst)  # "verify all again"
+            with recheck_job.working(app.state.recheck_worker):  # resumes unfinished jobs
+                yield
 
     app = service_app(
         SERVICE,
@@ -117,7 +124,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
-    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir), cookie=COOKIE)
+    app.state.sessions = Sessions(
+        load_or_create_secret(settings.data_dir, db.keyring), cookie=COOKIE
+    )
 
     # --- routers: one line per module (re-read this file right before editing) -------------
     app.include_router(credentials_pages.router)  # before the account pages
@@ -129,6 +138,8 @@ def create_app(
     app.include_router(present_api.router)
     app.include_router(disclose_pages.router)
     app.include_router(disclose_api.router)
+    app.include_router(recheck_api.router)
+    app.include_router(recheck_pages.router)
 
     @app.exception_handler(NotSignedIn)
     def not_signed_in(request: Request, exc: NotSignedIn) -> Response:

@@ -16,6 +16,8 @@ scoped by it, and deleting an account deletes every row that names it.
 * ``share_log``       what was shared with whom and when
 * ``offers``          OpenID4VCI offers being redeemed (state, error)
 * ``requests``        verifiers' presentation requests being answered (nonce kept once)
+* ``recheck_jobs``    "verify all again" runs: the credential ids to check, how far it got,
+                      counts by verdict; at most one unfinished per account
 """
 
 from __future__ import annotations
@@ -101,6 +103,28 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             UNIQUE (account_id, kind, nonce)
         );
         CREATE INDEX requests_by_account ON requests (account_id, created)
+        """,
+    ),
+    (
+        2,
+        "recheck_jobs: verifying all of a learner's credentials again, in the background",
+        """
+        CREATE TABLE recheck_jobs (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            state TEXT NOT NULL,
+            credential_ids_json TEXT NOT NULL,
+            total INTEGER NOT NULL,
+            checked INTEGER NOT NULL DEFAULT 0,
+            counts_json TEXT NOT NULL,
+            error TEXT,
+            created TEXT NOT NULL,
+            started TEXT,
+            finished TEXT
+        );
+        CREATE INDEX recheck_jobs_by_account ON recheck_jobs (account_id, created);
+        CREATE UNIQUE INDEX recheck_jobs_one_unfinished ON recheck_jobs (account_id)
+            WHERE finished IS NULL
         """,
     ),
 )

@@ -22,7 +22,6 @@ skipped for such a transport.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,6 +30,8 @@ from typing import Any
 import httpx
 
 from servicekit import outbound
+from vckit.document import parse_json
+from vckit.errors import InputError
 
 
 class OutboundError(Exception):
@@ -66,8 +67,8 @@ class Answer:
     def json(self) -> Any:
         """The body as JSON; OutboundError when it is not JSON."""
         try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError) as exc:
+            return parse_json(self.body.decode("utf-8"))
+        except (InputError, UnicodeDecodeError) as exc:
             raise OutboundError(f"{self.url} did not answer with JSON") from exc
 
 

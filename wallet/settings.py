@@ -16,6 +16,10 @@
 ``LER_DEMO_SEED``                  ``1`` seeds the demo learner at start
                                    (``wallet.accounts.demo_learner``; ``ler up`` sets it;
                                    default ``0``)
+``LER_WALLET_KEY_ENCRYPTION_KEY``  the key-encryption key sealing the learners' holder
+                                   keys (base64url, 32 bytes); ``..._FILE``: a file
+                                   holding it; neither: ``<data>/key-encryption-key``,
+                                   made once (mode 600)
 =================================  ==================================================
 """
 
@@ -24,6 +28,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from servicekit.kek import KekSource, kek_source
+
+KEK_SETTING = "LER_WALLET_KEY_ENCRYPTION_KEY"
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -46,10 +54,16 @@ class Settings:
     fetch_timeout: float = 10.0  # seconds, for one outbound request in all
     recheck_interval: float = 3600.0  # seconds between background re-checks; 0: off
     demo_seed: bool = False  # seed the demo learner at start (wallet.accounts.demo_learner)
+    kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
+    kek_file: Path | None = None
 
     @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'wallet.db'}"
+
+    @property
+    def kek_source(self) -> KekSource:
+        return kek_source(KEK_SETTING, value=self.kek, file=self.kek_file, data_dir=self.data_dir)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,4 +79,8 @@ class Settings:
                 os.environ.get("LER_WALLET_RECHECK_INTERVAL", cls.recheck_interval)
             ),
             demo_seed=_flag("LER_DEMO_SEED", False),
+            kek=os.environ.get(KEK_SETTING) or None,
+            kek_file=Path(os.environ[f"{KEK_SETTING}_FILE"])
+            if os.environ.get(f"{KEK_SETTING}_FILE")
+            else None,
         )

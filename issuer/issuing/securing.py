@@ -2,6 +2,12 @@
 in the chosen format with the issuer's active key, store it and record its status entries, in
 the caller's transaction.
 
+Every credential the issuer signs passes here (VC-API, project API, pages, CSV batches,
+OpenID4VCI), so the JSON-LD rules are checked here once, before anything else
+(:func:`vckit.jsonld.policy.check_signable`): a ``@context`` object setting ``@vocab`` or
+``@base``, a protected term redefined, an ``@graph`` or more than 1,000 objects is refused with
+a 422 problem whose ``code`` names the rule (:class:`~issuer.errors.UnsignableCredentialError`).
+
 Shared by catalogue issuance (:func:`issuer.issuing.issuance.issue_credential`) and the VC-API
 (:func:`issuer.issuing.vc_api.issue_document`). :data:`FORMATS` names every format the issuer
 signs in, with the key kind each needs.
@@ -16,7 +22,7 @@ from typing import Any
 
 import vckit
 from issuer import store
-from issuer.errors import ConflictError, InvalidRequestError
+from issuer.errors import ConflictError, InvalidRequestError, UnsignableCredentialError
 from issuer.installation import Installation
 from issuer.issuing import learner_data, sd_issue
 from issuer.organisations import identity
@@ -25,7 +31,8 @@ from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
 from vckit import ob as openbadges
 from vckit.credential import types_of
-from vckit.errors import SchemaError, VckitError
+from vckit.errors import JsonLdError, SchemaError, VckitError
+from vckit.jsonld import policy
 from vckit.keys.keypair import KeyKind
 
 FORMATS: dict[str, KeyKind] = {
@@ -48,6 +55,14 @@ def transaction(inst: Installation, tx: Tx | None) -> Iterator[Tx]:
         return
     with inst.db.transaction() as own:
         yield own
+
+
+def _check_signable(credential: dict[str, Any]) -> None:
+    """The JSON-LD rules every signed credential keeps, whatever its format."""
+    try:
+        policy.check_signable(credential)
+    except JsonLdError as exc:
+        raise UnsignableCredentialError(f"the issuer will not sign this: {exc}", exc.code) from exc
 
 
 def _validate(credential: dict[str, Any]) -> None:
@@ -108,6 +123,7 @@ def secure_and_store(
 ) -> store.CredentialRecord:
     """Validate, sign and store. ``policy``: the disclosable learner-data fields; ``mandatory``
     (ecdsa-sd-2023): the caller's pointers, else all but the disclosable fields."""
+    _check_signable(credential)
     if OB_TYPES & set(types_of(credential)):
         _validate(credential)
     document = _sign(t, inst, issuer, credential, format, mandatory, policy)

@@ -11,8 +11,8 @@ still verify, and leaves ``authentication`` / ``capabilityInvocation`` /
 ``capabilityDelegation``; new credentials are signed only with active keys.
 
 The installation itself also keeps the one key of its skeleton (``issuer-key.jwk`` in the
-data folder) and serves it as ``did:web:<host>`` at ``/.well-known/did.json``
-(:func:`load_or_create`).
+data folder, sealed under the issuer's key-encryption key like the issuers' keys) and
+serves it as ``did:web:<host>`` at ``/.well-known/did.json`` (:func:`load_or_create`).
 """
 
 from __future__ import annotations
@@ -20,13 +20,17 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from issuer import store
 from issuer.errors import NotFoundError
 from issuer.installation import Installation
+from issuer.store.sealed import INSTALLATION_KEY
 from servicekit.db import Tx
+from servicekit.kek import sealed_file
+from servicekit.sealing import KeyRing
 from vckit.did.resolver import did_document_for_key
 from vckit.keys.keypair import KeyKind, KeyPair
 
@@ -135,16 +139,14 @@ class Identity:
         return did_document_for_key(self.did, self.key.public)
 
 
-def load_or_create(settings_dir: os.PathLike[str] | str, base_url: str) -> Identity:
-    """Read the key from ``issuer-key.jwk`` in the data folder, creating it (mode 600) once."""
-    path = os.path.join(settings_dir, "issuer-key.jwk")
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as handle:
-            key = KeyPair.from_private_jwk(json.load(handle))
-    else:
-        os.makedirs(settings_dir, exist_ok=True)
-        key = KeyPair.generate("Ed25519")
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(key.to_private_jwk(), handle)
-    return Identity(did=did_web_for(base_url), key=key)
+def load_or_create(
+    settings_dir: os.PathLike[str] | str, base_url: str, keyring: KeyRing
+) -> Identity:
+    """Read the key from ``issuer-key.jwk`` in the data folder, creating it (sealed, mode
+    600) once; a plain JWK left by an older version is sealed now."""
+
+    def make() -> str:
+        return json.dumps(KeyPair.generate("Ed25519").to_private_jwk())
+
+    text = sealed_file(Path(settings_dir), INSTALLATION_KEY, keyring, make)
+    return Identity(did=did_web_for(base_url), key=KeyPair.from_private_jwk(json.loads(text)))

@@ -1,5 +1,6 @@
 """The issuers and their signing keys (tables ``issuers``, ``issuer_keys``).
 
+The private JWK is sealed under the issuer's key-encryption key (:mod:`issuer.store.sealed`).
 A key is never deleted: a retired key still verifies what it signed (``keys_of``), the newest
 active one of a kind signs new credentials (``active_key``).
 """
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from issuer.store.columns import dump_json
+from issuer.store.sealed import ISSUER_KEYS
 from servicekit.db import Tx
 
 
@@ -58,12 +60,12 @@ class KeyRecord:
     retired: str | None
 
 
-def _key(row: dict[str, Any]) -> KeyRecord:
+def _key(tx: Tx, row: dict[str, Any]) -> KeyRecord:
     return KeyRecord(
         row["id"],
         row["issuer"],
         row["kind"],
-        json.loads(row["private_jwk"]),
+        json.loads(ISSUER_KEYS.open(tx.keyring, row["id"], row["private_jwk"])),
         row["created"],
         row["retired"],
     )
@@ -74,14 +76,14 @@ def add_key(
 ) -> None:
     tx.execute(
         "INSERT INTO issuer_keys (id, issuer, kind, private_jwk, created) VALUES (?, ?, ?, ?, ?)",
-        (id, issuer, kind, dump_json(private_jwk), created),
+        (id, issuer, kind, ISSUER_KEYS.seal(tx.keyring, id, dump_json(private_jwk)), created),
     )
 
 
 def keys_of(tx: Tx, issuer: str) -> list[KeyRecord]:
     """Every key of the issuer, oldest first, retired ones included."""
     rows = tx.all("SELECT * FROM issuer_keys WHERE issuer = ? ORDER BY created, id", (issuer,))
-    return [_key(row) for row in rows]
+    return [_key(tx, row) for row in rows]
 
 
 def active_key(tx: Tx, issuer: str, kind: str) -> KeyRecord | None:
@@ -91,7 +93,7 @@ def active_key(tx: Tx, issuer: str, kind: str) -> KeyRecord | None:
         "ORDER BY created DESC, id DESC",
         (issuer, kind),
     )
-    return None if row is None else _key(row)
+    return None if row is None else _key(tx, row)
 
 
 def retire_keys(tx: Tx, issuer: str, when: str, kind: str | None = None) -> int:

@@ -152,6 +152,7 @@ def verifier(tmp_path_factory: pytest.TempPathFactory, issuer: Live) -> Iterator
         registry_file=REGISTRY_FILE,
         allow_http_localhost=True,
         data_dir=tmp_path_factory.mktemp("oid4vc-verifier"),
+        answer_limit_per_address=1000,  # every case answers from this one machine
     )
     app = create_verifier(settings)
     server, thread = _serve(app, port)
@@ -484,10 +485,12 @@ PASSING = ("ldp_vc", "ecdsa-sd-derived", "dc+sd-jwt", "all-three")
 FAILING = {  # case -> the check that must fail, and what it must say
     "tampered-credential": ("proof", "signature does not match"),
     "ecdsa-sd-base-proof": ("proof", "base proof is for the holder, not a verifier"),
-    "other-nonce": ("challenge", "another-requests-nonce"),
-    "other-domain": ("domain", "evil.example"),
-    "sd-jwt-other-nonce": ("challenge", "the KB-JWT nonce is 'another-requests-nonce'"),
     "sd-jwt-tampered": ("proof", "signature does not verify"),
+}
+REFUSED = {  # not bound to the request (its nonce is not spent): case -> what the refusal says
+    "other-nonce": "another-requests-nonce",
+    "other-domain": "evil.example",
+    "sd-jwt-other-nonce": "the KB-JWT nonce is 'another-requests-nonce'",
 }
 
 
@@ -593,6 +596,18 @@ def test_our_verifier_fails_what_must_fail(presented: Presented, case: str) -> N
         if c["status"] == "fail" and c["id"] == check
     ]
     assert any(says in detail for detail in failed), json.dumps(stored["report"], indent=1)[:4000]
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_our_verifier_refuses_what_is_not_bound_to_the_request(
+    presented: Presented, case: str
+) -> None:
+    """Signed over another nonce or audience: refused (400 invalid_request), not a result,
+    so the request stays open for its real holder."""
+    result = presented.results[case]
+    assert result["status"] == 400, json.dumps(result)[:3000]
+    assert REFUSED[case] in json.dumps(result["body"]), json.dumps(result)[:3000]
+    assert case not in presented.stored
 
 
 def test_their_wallet_refuses_our_unsigned_request_object_by_reference(

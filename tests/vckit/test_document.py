@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vckit.document import check_object_depth, read_input
+from vckit.document import check_object_depth, parse_json, read_input
 from vckit.errors import (
     DocumentTooDeepError,
     DocumentTooLargeError,
@@ -82,3 +82,32 @@ def test_parsed_documents_get_the_same_depth_limit() -> None:
     check_object_depth({"a": [{"b": [1, 2, {"c": 3}]}]}, max_depth=5)
     with pytest.raises(DocumentTooDeepError):
         check_object_depth({"a": [{"b": [1, 2, {"c": [3]}]}]}, max_depth=5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param('{"n": ' + "9" * 5000 + "}", id="integer-over-python-limit"),
+        pytest.param('{"n": -' + "9" * 1001 + "}", id="integer-over-1000-digits"),
+        pytest.param('{"n": 1e999}', id="float-overflows"),
+        pytest.param('{"n": -1e999}', id="float-overflows-negative"),
+        pytest.param('{"a": Infinity}', id="infinity"),
+        pytest.param('{"t": "\\ud800"}', id="lone-high-surrogate"),
+        pytest.param('{"t": ["x", "\\udfff"]}', id="lone-low-surrogate-in-array"),
+        pytest.param('{"\\ud83d": 1}', id="lone-surrogate-in-a-name"),
+        pytest.param('{"t": "\\ude00\\ud83d"}', id="surrogates-in-the-wrong-order"),
+        pytest.param('{"t": "\ud800"}', id="raw-surrogate-in-text"),
+    ],
+)
+def test_json_a_later_step_could_not_handle_is_malformed(text: str) -> None:
+    with pytest.raises(MalformedJsonError):
+        parse_json(text)
+    with pytest.raises(MalformedJsonError):
+        read_input(text)
+
+
+def test_numbers_and_surrogate_pairs_inside_the_limits_parse() -> None:
+    text = '{"n": ' + "9" * 1000 + ', "f": 1.5e300, "t": "\\ud83d\\ude00", "e": "\\\\ud800"}'
+    assert parse_json(text) == {
+        "n": int("9" * 1000), "f": 1.5e300, "t": "\N{GRINNING FACE}", "e": "\\ud800"
+    }  # fmt: skip

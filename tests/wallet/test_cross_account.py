@@ -6,9 +6,9 @@ found by walking ``app.routes`` (FastAPI keeps an included router in an ``_Inclu
 whose ``original_router`` holds its routes), and each parameter name is mapped to records
 learner A made through the wallet's own pages: a credential received from the real issuer
 app, an offer left pending on its transaction code, a presentation, a share link, an
-OpenID4VP request (to a verifier written from the spec, tests/wallet/sharing/test_present.py) and a
-VC-API presentation request. A route whose parameter the map does not know fails the test,
-so a new object route must be added here.
+OpenID4VP request (to a verifier written from the spec, tests/wallet/sharing/test_present.py), a
+VC-API presentation request and a finished "verify all again" job. A route whose parameter the
+map does not know fails the test, so a new object route must be added here.
 
 Learner B, signed in with the CSRF token of B's own session and a body that would work for
 the owner (the right transaction code, A's credential and presentation ids), asks every
@@ -46,6 +46,7 @@ from tests.wallet.conftest import (
     sign_up,
 )
 from tests.wallet.receiving.test_receive import done_id, make_offer, post_offer
+from tests.wallet.receiving.test_recheck_job import settled
 from tests.wallet.sharing.test_present import (
     SpecVerifier,
     hidden,
@@ -59,7 +60,14 @@ from wallet import store
 PARAMETER = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
 
 # The path parameters that name a learner's own records (each mapped to A's records below).
-OWN_RECORDS = ("credential_id", "offer_id", "presentation_id", "link_id", "request_id")
+OWN_RECORDS = (
+    "credential_id",
+    "offer_id",
+    "presentation_id",
+    "link_id",
+    "request_id",
+    "job_id",  # a "verify all again" job (issue 13)
+)
 # Path parameters that are capabilities: whoever holds the value may use it (no account).
 CAPABILITIES = ("token",)
 
@@ -143,6 +151,8 @@ def test_every_object_route_names_a_record_this_test_knows(wallet_app: WalletFac
         "POST /credentials/{credential_id}/disclose/share",
         "GET /api/credentials/{credential_id}/fields",
         "POST /api/credentials/{credential_id}/preview",
+        "GET /api/credentials/recheck/{job_id}",  # a re-check job (issue 13)
+        "GET /credentials/recheck/{job_id}",
     } <= {str(r) for r in routes}
     assert {n for r in routes for n in r.parameters} == set(OWN_RECORDS + CAPABILITIES)
     capability_routes = [r for r in routes if set(r.parameters) & set(CAPABILITIES)]
@@ -210,6 +220,11 @@ def world(wallet_app: WalletFactory, issuer_service: FastAPI, database_url: str 
         assert preview.status_code == 200, preview.text[:2000]
         answers[field] = hidden(preview.text, field)
 
+    started = alice.post("/api/credentials/recheck")
+    assert started.status_code == 202, started.text
+    job_id = started.json()["id"]
+    settled(app, ALICE, job_id)  # A's rows stay as they are while B asks
+
     account_id = account_id_of(app, ALICE)
     with app.state.inst.db.transaction() as tx:
         [link] = store.list_share_links(tx, account_id)
@@ -230,6 +245,7 @@ def world(wallet_app: WalletFactory, issuer_service: FastAPI, database_url: str 
             "presentation_id": [presentation_id, *answers.values()],
             "link_id": [link.id],
             "request_id": [oid4vp_id, vpr_id],
+            "job_id": [job_id],
         },
         answers=answers,
         tx_code=pending["tx_code"],

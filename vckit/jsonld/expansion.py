@@ -11,6 +11,9 @@
   (``@vocab`` ``.../undefined-term#``); a document that lists it keeps its unknown terms. That
   is the spec, not a hole. (Drafts of the v2 context carried ``@vocab`` ``.../issuer-dependent#``
   themselves; the sealed final one does not.)
+- **Protected terms stay put.** A context that redefines a protected term differently is
+  :class:`ProtectedTermError`, including terms protected inside the sealed contexts' scoped
+  contexts (:attr:`SealedLoader.protected_scopes`; the reason is in :mod:`vckit.jsonld.strict`).
 - **Exact canonical form.** :func:`canonicalize` turns the expanded document into RDF
   (JSON-LD 1.1 API § 8 Deserialize JSON-LD to RDF, in one walk: :mod:`vckit.jsonld.rdf`,
   checked against pyld's node-map path) and canonicalizes it with
@@ -40,7 +43,7 @@ from pyld.context_resolver import ContextResolver
 from vckit.errors import UnknownContextError
 from vckit.jsonld import rdfc10
 from vckit.jsonld.rdf import quads_of
-from vckit.jsonld.strict import StrictProcessor, strict_expand
+from vckit.jsonld.strict import ProtectedScopes, StrictProcessor, strict_expand
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -113,6 +116,23 @@ class SealedLoader:
                 stack.extend(value.values() if isinstance(value, dict) else value)
         return frozenset(found)
 
+    @functools.cached_property
+    def protected_scopes(self) -> ProtectedScopes:
+        """Per served URL: each term protected inside a scoped context, and those contexts.
+
+        Only scoped contexts (a term definition's ``@context``): the protected terms of a
+        top-level context are in the active context, where pyld itself guards them.
+        """
+        index: dict[str, dict[str, tuple[Mapping[str, Any], ...]]] = {}
+        for url, document in self._documents.items():
+            terms: dict[str, tuple[Mapping[str, Any], ...]] = {}
+            top = document.get("@context") if isinstance(document, Mapping) else None
+            for context in top if isinstance(top, list) else [top]:
+                if isinstance(context, Mapping):
+                    _index_scopes(context, terms)
+            index[url] = terms
+        return index
+
     def urls(self) -> frozenset[str]:
         """The context URLs this loader serves."""
         return frozenset(self._documents)
@@ -123,7 +143,25 @@ class SealedLoader:
 
     def processor(self) -> StrictProcessor:
         """A strict pyld processor sharing this loader's memo of processed contexts."""
-        return StrictProcessor(self._processed, self.sealed_objects)
+        return StrictProcessor(self._processed, self.sealed_objects, self.protected_scopes)
+
+
+def _index_scopes(
+    context: Mapping[str, Any], terms: dict[str, tuple[Mapping[str, Any], ...]]
+) -> None:
+    """Add the protected terms of every scoped context under ``context``'s definitions."""
+    for definition in context.values():
+        scoped = definition.get("@context") if isinstance(definition, Mapping) else None
+        if not isinstance(scoped, Mapping):
+            continue
+        protect_all = scoped.get("@protected") is True
+        for term, inner in scoped.items():
+            if term.startswith("@"):
+                continue
+            own = inner.get("@protected") if isinstance(inner, Mapping) else None
+            if own is True or (protect_all and own is not False):
+                terms[term] = (*terms.get(term, ()), scoped)
+        _index_scopes(scoped, terms)
 
 
 @functools.cache

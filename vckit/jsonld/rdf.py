@@ -24,8 +24,9 @@ from typing import Any
 
 from pyld import jsonld as pyld_jsonld
 
-from vckit.errors import JsonLdError
+from vckit.errors import JsonLdSyntaxError
 from vckit.jsonld import rdfc10
+from vckit.jsonld.failures import pyld_errors
 
 Quad = rdfc10.Quad
 
@@ -118,7 +119,7 @@ class _Writer:
     def _check_index(self, subject: str, graph: str) -> None:
         """§ 7.2 step 6.7: a node met twice may not carry ``@index`` both times."""
         if (graph, subject) in self._indexed:
-            raise JsonLdError(
+            raise JsonLdSyntaxError(
                 f"JSON-LD processing failed: conflicting @index for node {subject} "
                 "(JSON-LD 1.1 API § 7.2, conflicting indexes)"
             )
@@ -166,6 +167,7 @@ def quads_of(expanded: list[dict[str, Any]], processor: pyld_jsonld.JsonLdProces
     ``@json``, ``xsd:double``), so their lexical forms are pyld's exactly.
     """
     writer = _Writer(processor)
-    for element in expanded:
-        writer.walk(element, "")
+    with pyld_errors("RDF conversion"):  # pyld converts the non-text literals
+        for element in expanded:
+            writer.walk(element, "")
     return writer.quads

@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from vckit.errors import CanonicalizationLimitError, JsonLdError
+from vckit.errors import CanonicalizationLimitError, JsonLdError, JsonLdSyntaxError
 
 Quad = tuple[str, str, str, str]
 
@@ -99,7 +99,7 @@ def _check_encodable(term: str) -> None:
         try:
             term.encode("utf-8")
         except UnicodeEncodeError:
-            raise JsonLdError(
+            raise JsonLdSyntaxError(
                 f"a literal holds a lone UTF-16 surrogate, which has no UTF-8 form: {term[:60]!r}"
             ) from None
 

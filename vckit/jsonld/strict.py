@@ -11,8 +11,21 @@ libraries use:
   are found from the object being expanded (:class:`StrictProcessor` remembers it);
 - :func:`check_absolute` walks the expanded document for ``@id``/``@type``/datatype values.
 
+Protected terms (JSON-LD 1.1 § 4.1.11): a context may not redefine a protected term unless
+the new definition is identical. pyld refuses that for terms protected in the active context
+(:class:`~vckit.errors.ProtectedTermError` here, naming the term). VC 2.0 and OB 3.0 protect
+most of their terms inside *type-scoped* contexts (``VerifiableCredential``'s carries
+``credentialSubject``, ``issuer``, ``proof``, ...): a context written into the document sees
+them undefined, so JSON-LD alone lets ``{"credentialSubject": {"@id": "https://x"}}`` through,
+and the redefinition takes hold wherever the type-scoped context does not reach. A context
+written into the document (not a sealed one, not a property-scoped override) is therefore also
+checked against every protected definition in the scoped contexts of the sealed contexts in use:
+a different definition is a :class:`~vckit.errors.ProtectedTermError` too.
+
 :class:`StrictProcessor` also memoizes processed contexts (see its docstring). It overrides
-pyld private methods (``_process_context``, ``_expand_object``), so pyld is pinned to 3.3.x.
+pyld private methods (``_process_context``, ``_create_term_definition``, ``_expand_object``),
+so pyld is pinned to 3.3.x. Every failure of pyld is translated once
+(:mod:`vckit.jsonld.failures`).
 """
 
 from __future__ import annotations
@@ -24,7 +37,16 @@ from typing import Any
 from pyld import jsonld as pyld_jsonld
 
 from vckit.document import check_object_depth
-from vckit.errors import JsonLdError, RelativeIriError, UndefinedTermError
+from vckit.errors import (
+    JsonLdSyntaxError,
+    ProtectedTermError,
+    RelativeIriError,
+    UndefinedTermError,
+)
+from vckit.jsonld.failures import pyld_errors
+
+ProtectedScopes = Mapping[str, Mapping[str, tuple[Mapping[str, Any], ...]]]
+"""Context URL -> term -> the sealed scoped contexts in which that term is protected."""
 
 ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:\S*$")
 """Absolute IRI as pyld tests it before writing RDF (anything else it silently skips)."""
@@ -44,12 +66,17 @@ class StrictProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
     """
 
     def __init__(
-        self, memo: dict[tuple[Any, ...], tuple[Any, Any, Any]], sealed_objects: frozenset[int]
+        self,
+        memo: dict[tuple[Any, ...], tuple[Any, Any, Any]],
+        sealed_objects: frozenset[int],
+        protected_scopes: ProtectedScopes | None = None,
     ) -> None:
         super().__init__(on_property_dropped=self._dropped)
         self._objects: list[tuple[Any, Mapping[str, Any]]] = []
         self._memo = memo
         self._sealed_objects = sealed_objects
+        self._protected_scopes: ProtectedScopes = protected_scopes or {}
+        self._urls: set[str] = set()
         self._iris: dict[tuple[int, str, bool, Any], tuple[Any, Any]] = {}
         self._processing = 0
 
@@ -63,7 +90,10 @@ class StrictProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
         validate_scoped: bool = True,
         cycles: Any = None,
     ) -> Any:
+        self._note_urls(local_ctx)
         local_key = self._memo_key(local_ctx)
+        if local_key is None and not override_protected:
+            self._check_scoped_protection(active_ctx, local_ctx, options)
         if local_key is None or cycles is not None:
             return self._processed(
                 active_ctx,
@@ -83,6 +113,72 @@ class StrictProcessor(pyld_jsonld.JsonLdProcessor):  # type: ignore[misc]
         )
         self._memo[key] = (active_ctx, local_ctx, result)
         return result
+
+    def _note_urls(self, local_ctx: Any) -> None:
+        """Remember the context URLs this expansion uses (their scoped contexts matter)."""
+        for item in local_ctx if isinstance(local_ctx, list) else [local_ctx]:
+            if isinstance(item, str):
+                self._urls.add(item)
+
+    def _check_scoped_protection(self, active_ctx: Any, local_ctx: Any, options: Any) -> None:
+        """A document's own context against the protected terms of sealed scoped contexts.
+
+        For each context object in ``local_ctx`` that defines a term some sealed scoped
+        context in use protects: apply that scoped context to the active context as it is
+        just before the object, then the object itself; pyld's own comparison
+        (:meth:`_create_term_definition`) refuses a definition that is not identical.
+        """
+        items = local_ctx if isinstance(local_ctx, list) else [local_ctx]
+        for position, item in enumerate(items):
+            if not isinstance(item, Mapping):
+                continue
+            scopes = self._scopes_protecting(item)
+            if not scopes:
+                continue
+            before = (
+                self._process_context(active_ctx, items[:position], options)
+                if position
+                else active_ctx
+            )
+            for scope in scopes:
+                scoped = super()._process_context(before, scope, options, override_protected=True)
+                super()._process_context(scoped, item, options)
+
+    def _scopes_protecting(self, context: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        found: dict[int, Mapping[str, Any]] = {}
+        for url in sorted(self._urls):
+            terms = self._protected_scopes.get(url, {})
+            for term in context:
+                for scope in terms.get(term, ()):
+                    found.setdefault(id(scope), scope)
+        return list(found.values())
+
+    def _create_term_definition(
+        self, active_ctx: Any, local_ctx: Any, term: Any, *args: Any, **kw: Any
+    ) -> Any:
+        """pyld's § 4.2 Create Term Definition; a protected redefinition names its term.
+
+        ``@protected`` itself is not a term: pyld 3.3 reads it before the loop over the
+        context's keys, then, for ``"@protected": false``, takes the key for a cyclic
+        definition (§ 4.1 Context Processing step 5.11 allows ``false``).
+        """
+        if term == "@protected" and isinstance(local_ctx, Mapping):
+            if not isinstance(local_ctx.get(term), bool):
+                raise JsonLdSyntaxError(
+                    "@protected must be true or false (JSON-LD 1.1 API § 4.1)",
+                    "invalid @protected value",
+                )
+            return None
+        try:
+            return super()._create_term_definition(active_ctx, local_ctx, term, *args, **kw)
+        except pyld_jsonld.JsonLdError as error:
+            if error.code != "protected term redefinition":
+                raise
+            raise ProtectedTermError(
+                f"the @context redefines the protected term {term!r} (JSON-LD 1.1 § 4.1.11: "
+                "a protected term may only be redefined identically)",
+                term=str(term),
+            ) from None
 
     def _processed(self, *args: Any) -> Any:
         """pyld's context processing; IRIs expanded meanwhile are not memoized (see below)."""
@@ -188,31 +284,16 @@ def strict_expand(
     """
     check_object_depth(document)
     try:
-        expanded: list[dict[str, Any]] = processor.expand(dict(document), options)
+        with pyld_errors("JSON-LD expansion"):
+            expanded: list[dict[str, Any]] = processor.expand(dict(document), options)
     except _Dropped as dropped:
         pointer = _pointer_to(document, dropped.element, dropped.key)
         raise UndefinedTermError(
             f"term {dropped.key!r} at {pointer} is not defined by any context "
             "and would be dropped by JSON-LD expansion"
         ) from None
-    except pyld_jsonld.JsonLdError as error:
-        raise _translate(error) from error
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        # pyld answers some malformed input (an @context of "" or "x") with a bare error
-        kind = RelativeIriError if "IRI" in str(error) else JsonLdError
-        raise kind(f"the document cannot be expanded: {error}") from error
     check_absolute(expanded, "")
     return expanded
-
-
-def _translate(error: Exception) -> JsonLdError:
-    """Surface our own errors raised inside pyld (it wraps them), else a JsonLdError."""
-    cause: BaseException | None = error
-    while cause is not None:
-        if isinstance(cause, JsonLdError):
-            return cause
-        cause = cause.__cause__
-    return JsonLdError(f"JSON-LD processing failed: {error}")
 
 
 def _segment(key: str) -> str:

@@ -6,11 +6,11 @@ P-384 keys get a ``did:key``; RSA keys (which did:key does not cover here) a ``d
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from vckit.did.resolver import DidResolver, did_jwk, did_key
-from vckit.errors import KeyFormatError
+from vckit.document import parse_json
+from vckit.errors import InputError, KeyFormatError
 from vckit.keys.keypair import KeyKind, KeyPair, PublicKey
 
 KeyTypeName = Literal["ed25519", "p256", "p384", "rsa"]
@@ -38,8 +38,8 @@ def new_key_file(type_name: str) -> dict[str, Any]:
 def load_key(data: bytes | str) -> tuple[KeyPair, str]:
     """Read a key file; returns the key pair and the verification method URL to sign as."""
     try:
-        jwk = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        jwk = parse_json(data.decode("utf-8") if isinstance(data, bytes) else data)
+    except (InputError, UnicodeDecodeError):
         raise KeyFormatError("the key file is not JSON (expected a private JWK)") from None
     if not isinstance(jwk, dict):
         raise KeyFormatError("the key file is not a JSON object (expected a private JWK)")

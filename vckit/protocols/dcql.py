@@ -23,8 +23,9 @@ from typing import Any
 
 from pyld import jsonld as pyld
 
-from vckit.errors import DcqlQueryError, JsonLdError
+from vckit.errors import DcqlQueryError
 from vckit.jsonld.expansion import SealedLoader, _options, default_loader
+from vckit.jsonld.failures import pyld_errors
 
 W3C_FORMATS = ("ldp_vc", "jwt_vc_json")
 SD_JWT_VC_FORMAT = "dc+sd-jwt"  # Appendix B.3
@@ -368,16 +369,8 @@ def expanded_types(
     context) when the context cannot be applied: the types are then unknown."""
     loader = loader or default_loader()
     shell = {"@context": credential.get("@context"), "type": credential.get("type")}
-    try:
-        with loader.lock:
-            expanded = pyld.expand(shell, _options(loader))
-    except JsonLdError:
-        raise
-    except pyld.JsonLdError as exc:
-        cause = exc.__cause__ or getattr(exc, "cause", None)
-        if isinstance(cause, JsonLdError):
-            raise cause from exc
-        raise JsonLdError(f"the credential's @context cannot be applied: {exc}") from exc
+    with loader.lock, pyld_errors("applying the credential's @context"):
+        expanded = pyld.expand(shell, _options(loader))
     found: set[str] = set()
     for node in expanded:
         found.update(t for t in node.get("@type", ()) if isinstance(t, str))

@@ -28,6 +28,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from vckit.did.resolver import DidResolver, did_jwk
+from vckit.document import parse_json
 from vckit.errors import (
     DidError,
     InputError,
@@ -137,8 +138,8 @@ def parse_offer_uri(uri: str) -> dict[str, Any] | str:
     if names[0] == "credential_offer_uri":
         return value
     try:
-        offer = json.loads(value)
-    except ValueError as exc:
+        offer = parse_json(value)
+    except InputError as exc:
         raise MalformedJsonError(f"credential_offer is not JSON: {exc}") from exc
     if not isinstance(offer, dict):
         raise InputError("credential_offer is not a JSON object")

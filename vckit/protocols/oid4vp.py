@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-from vckit.errors import AuthorizationRequestError, DcqlQueryError, JoseError
+from vckit.document import parse_json
+from vckit.errors import AuthorizationRequestError, DcqlQueryError, InputError, JoseError
 from vckit.jose.vc_jwt import peek
 from vckit.protocols.dcql import DcqlQuery, parse_query
 
@@ -140,8 +141,8 @@ def _json_object(value: object, name: str) -> dict[str, Any] | None:
         return None
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except ValueError:
+            value = parse_json(value)
+        except InputError:
             raise _refuse(f"{name} is not valid JSON") from None
     if not isinstance(value, dict):
         raise _refuse(f"{name} must be a JSON object")

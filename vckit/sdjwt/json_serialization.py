@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from vckit import sdjwt as sd_jwt
-from vckit.document import check_object_depth
+from vckit.document import check_object_depth, parse_json
 from vckit.errors import InputError, SdJwtFormatError, SdJwtJsonError
 from vckit.keys import multibase
 from vckit.keys.keypair import KeyPair
@@ -120,12 +120,13 @@ def _load(data: str | bytes | Mapping[str, Any]) -> Mapping[str, Any]:
     if not isinstance(data, str | bytes):
         raise SdJwtJsonError("a JSON serialized SD-JWT is a JSON object")
     try:
-        value = json.loads(data)
-    except (ValueError, RecursionError) as exc:
+        value = parse_json(data.decode("utf-8") if isinstance(data, bytes) else data)
+    except UnicodeDecodeError:
+        raise SdJwtJsonError("not JSON: not UTF-8 text") from None
+    except InputError as exc:
         raise SdJwtJsonError(f"not JSON: {exc}") from None
     if not isinstance(value, Mapping):
         raise SdJwtJsonError("a JSON serialized SD-JWT is a JSON object")
-    check_object_depth(value)
     return value
 
 

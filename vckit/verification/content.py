@@ -19,12 +19,17 @@ from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import (
     DateTimeError,
     DidFetchNotAllowedError,
+    JsonLdError,
+    JsonLdSyntaxError,
     JwtClaimsError,
     StatusListUnverifiedError,
+    UnsafeContextError,
     VckitError,
 )
 from vckit.jose.claims import claim_date
+from vckit.jsonld import policy
 from vckit.jsonld.contexts import VC_V1_CONTEXT, VC_V2_CONTEXT
+from vckit.jsonld.expansion import SealedLoader
 from vckit.ob.schema import schema_kind
 from vckit.report import FAIL, PASS, UNCHECKED, Check
 from vckit.status import revocation_list, status_list
@@ -48,10 +53,15 @@ def _subjects_ok(subject: object) -> bool:
     return isinstance(subject, Mapping) and bool(subject)
 
 
-def data_model(credential: Mapping[str, Any]) -> Check:
+def data_model(credential: Mapping[str, Any], loader: SealedLoader | None = None) -> Check:
     """What every credential must have (VC DM 2.0 §4.3 contexts, §4.5 types, §4.7 issuer,
-    §4.8 credentialSubject; the same in VC 1.1), whatever its securing mechanism."""
+    §4.8 credentialSubject; the same in VC 1.1), whatever its securing mechanism, and contexts
+    vckit can hold it to (:mod:`vckit.jsonld.policy`: no inline ``@vocab``/``@base``, no
+    protected term redefined)."""
     problems = []
+    context_problem, context_unchecked = _context_problem(credential, loader)
+    if context_problem:
+        problems.append(context_problem)
     contexts = credential.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
     if first not in (VC_V2_CONTEXT, VC_V1_CONTEXT):
@@ -65,8 +75,28 @@ def data_model(credential: Mapping[str, Any]) -> Check:
         problems.append("credentialSubject is missing or not an object")
     if problems:
         return Check("format", FAIL, "; ".join(problems))
+    if context_unchecked:
+        return Check("format", UNCHECKED, context_unchecked)
     version = "2.0" if first == VC_V2_CONTEXT else "1.1"
     return Check("format", PASS, f"a VC {version} credential with an issuer and a subject")
+
+
+def _context_problem(
+    credential: Mapping[str, Any], loader: SealedLoader | None
+) -> tuple[str | None, str | None]:
+    """Why the credential's own contexts are refused (first), or why they could not be
+    looked at (second). A context we cannot load is not the credential's fault here (the
+    proof check says could-not-check)."""
+    try:
+        policy.check_inline_contexts(credential)
+        policy.check_contexts(credential, loader)
+    except (UnsafeContextError, JsonLdSyntaxError) as exc:
+        return str(exc), None
+    except JsonLdError:
+        return None, None
+    except Exception as exc:  # pyld broke on it: that is never a pass
+        return None, f"its @context could not be processed ({type(exc).__name__})"
+    return None, None
 
 
 def validity_period(
@@ -247,7 +277,7 @@ def content_checks(
     the holder could have withheld ``credentialStatus`` / ``validUntil``
     (``vckit.verification.hidden``)."""
     found = [
-        data_model(credential),
+        data_model(credential, options.loader),
         validity_period(credential, options.clock(), jwt_bounds),
     ]
     if options.check_status:

@@ -8,7 +8,10 @@ document, :mod:`vckit.did.controlled`). A key that cannot be dereferenced (fetch
 failed, an unsupported method) makes ``issuer-key`` *could not check* and is never a bad
 signature: ``proof`` is then could-not-check too, unless the key URL spells out its own key.
 A key the issuer's document does not list fails ``issuer-key``. A proof past its ``expires``
-fails ``proof``.
+fails ``proof``. A signed document that breaks JSON-LD (:class:`~vckit.errors.JsonLdSyntaxError`:
+a protected term redefined, a relative IRI, an invalid definition), or uses a term no context
+defines, fails ``proof``; a context outside the sealed set makes it *could not check*
+(:mod:`vckit.jsonld.failures`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from vckit.errors import (
     InvalidDidError,
     InvalidSignatureError,
     JsonLdError,
+    JsonLdSyntaxError,
     MalformedProofError,
     ProofError,
     UndefinedTermError,
@@ -195,7 +199,12 @@ def _signature_check(
         data_integrity.verify_proof(document, proof, public_key, loader=loader)
     except InvalidSignatureError as exc:
         return Check("proof", FAIL, f"{suite}: {exc}")
-    except (MalformedProofError, UndefinedTermError, CanonicalizationLimitError) as exc:
+    except (
+        MalformedProofError,
+        UndefinedTermError,
+        JsonLdSyntaxError,
+        CanonicalizationLimitError,
+    ) as exc:  # the document's own fault; an unloadable context is could-not-check (below)
         return Check("proof", FAIL, f"{suite}: {exc}")
     except (ProofError, JsonLdError, VckitError) as exc:
         return Check("proof", UNCHECKED, f"{suite}: {exc}")

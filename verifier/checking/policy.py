@@ -13,7 +13,9 @@ when ``requirements`` is not None, the top-level report has a ``requirements-met
 appended. ``now`` (timezone-aware) is the moment "issued within N years" is measured from.
 
 ``Requirements.from_json(data)`` reads a job's requirements (an object, or its JSON text)
-and raises ``RequirementsError`` (a ``vckit.errors.InputError``) naming the bad field;
+and raises ``RequirementsError`` (a ``vckit.errors.InputError``) naming the bad field (also
+past the bounds: at most 20 types of 200 characters, 50 skills of 500, ``issuedWithinYears``
+1..100, UTF-8 text only);
 ``Requirements.to_json()`` writes them back. Every field is optional::
 
     {"types": ["OpenBadgeCredential"],
@@ -41,6 +43,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from servicekit.text import is_utf8
 from vckit.credential import issuer_id, types_of
 from vckit.datetimes import parse_xsd_datetime
 from vckit.document import parse_json
@@ -51,6 +54,14 @@ from verifier.checking.registry import Registry
 POLICY_CHECKS = ("trusted-issuer", "requirements-met")
 # The checks that establish who issued a credential (vckit.verification).
 _ISSUER_ESTABLISHED_BY: tuple[CheckId, ...] = ("proof", "issuer-key")
+
+
+MAX_TYPES = 20
+MAX_TYPE_LENGTH = 200
+MAX_SKILLS = 50
+MAX_SKILL_LENGTH = 500
+MAX_YEARS = 100
+"""Bounds on what a job may ask for (more is a ``RequirementsError`` naming the field)."""
 
 
 class RequirementsError(InputError):
@@ -100,21 +111,25 @@ class Requirements:
             raise RequirementsError("requirements must be a JSON object")
         unknown = set(data) - {"types", "skills", "accreditedOnly", "issuedWithinYears"}
         if unknown:
-            raise RequirementsError(f"unknown requirements fields: {', '.join(sorted(unknown))}")
+            named = ", ".join(_quoted(str(k)) for k in sorted(unknown, key=str)[:5])
+            raise RequirementsError(f"unknown requirements fields: {named}")
         types = data.get("types", [])
         if not isinstance(types, list) or not all(isinstance(t, str) and t for t in types):
             raise RequirementsError("'types' must be a list of credential type names")
+        _bounded("types", types, MAX_TYPES, MAX_TYPE_LENGTH)
         skills = data.get("skills", [])
         if not isinstance(skills, list):
             raise RequirementsError("'skills' must be a list")
+        if len(skills) > MAX_SKILLS:
+            raise RequirementsError(f"'skills' may list at most {MAX_SKILLS} skills")
         accredited = data.get("accreditedOnly", False)
         if not isinstance(accredited, bool):
             raise RequirementsError("'accreditedOnly' must be true or false")
         years = data.get("issuedWithinYears")
         if years is not None and (isinstance(years, bool) or not isinstance(years, int)):
             raise RequirementsError("'issuedWithinYears' must be a whole number of years")
-        if years is not None and years < 1:
-            raise RequirementsError("'issuedWithinYears' must be at least 1")
+        if years is not None and not 1 <= years <= MAX_YEARS:
+            raise RequirementsError(f"'issuedWithinYears' must be between 1 and {MAX_YEARS}")
         return cls(
             types=tuple(types),
             skills=tuple(_skill(s, i) for i, s in enumerate(skills)),
@@ -135,21 +150,46 @@ class Requirements:
         }
 
 
+def _quoted(text: str) -> str:
+    """A name a person sent, safe to quote back: cut short, a lone surrogate escaped."""
+    cut = text if len(text) <= 40 else text[:39] + "…"
+    return repr(cut.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def _bounded(where: str, values: list[str], most: int, longest: int) -> None:
+    """At most ``most`` strings, each at most ``longest`` characters of UTF-8 text."""
+    if len(values) > most:
+        raise RequirementsError(f"'{where}' may list at most {most} entries")
+    for index, value in enumerate(values):
+        _text(f"{where}[{index}]", value, longest)
+
+
+def _text(where: str, value: str, longest: int) -> None:
+    if len(value) > longest:
+        raise RequirementsError(f"{where} is longer than {longest} characters")
+    if not is_utf8(value):
+        raise RequirementsError(f"{where} must be UTF-8 text (it holds a lone surrogate)")
+
+
 def _skill(value: object, index: int) -> Skill:
     where = f"skills[{index}]"
     if isinstance(value, str) and value:
+        _text(where, value, MAX_SKILL_LENGTH)
         return Skill(target_url=value) if "://" in value else Skill(name=value)
     if not isinstance(value, Mapping):
         raise RequirementsError(f"{where} must be an object or a string")
     unknown = set(value) - {"targetUrl", "name"}
     if unknown:
-        raise RequirementsError(f"{where}: unknown fields {', '.join(sorted(unknown))}")
+        named = ", ".join(_quoted(str(k)) for k in sorted(unknown, key=str)[:5])
+        raise RequirementsError(f"{where}: unknown fields {named}")
     url, name = value.get("targetUrl"), value.get("name")
     if url is None and name is None:
         raise RequirementsError(f"{where} needs a targetUrl or a name")
     for field, found in (("targetUrl", url), ("name", name)):
         if found is not None and (not isinstance(found, str) or not found.strip()):
             raise RequirementsError(f"{where}.{field} must be a non-empty string")
+        if isinstance(found, str):
+            _text(f"{where}.{field}", found, MAX_SKILL_LENGTH)
     return Skill(target_url=url, name=name)
 
 
@@ -230,6 +270,8 @@ def _with_trusted_issuer(credential_report: Report, registry: Registry) -> Repor
 
 
 def _years_ago(now: datetime, years: int) -> datetime:
+    if years >= now.year:  # only a job stored before MAX_YEARS: every date counts
+        return datetime.min.replace(tzinfo=now.tzinfo)
     try:
         return now.replace(year=now.year - years)
     except ValueError:  # 29 February

@@ -1,41 +1,53 @@
 """Use case: receive what a wallet sends in answer to a request, verify it and store it.
 
 :func:`receive_direct_post` handles the wallet's OpenID4VP answer (§8.2): finds the request by
-``state``, uses its nonce once, verifies every presentation of the ``vp_token`` with
-``challenge`` = nonce and ``domain`` = client_id (Appendix B.1.3.2.5, §14.1.2; for an
-SD-JWT the Key Binding JWT's ``nonce`` and ``aud``), checks that they all come from one
-holder (``same-holder``, :mod:`verifier.checking.holders`, when there are several), adds the
-employer's checks (policy) and stores the result. Every answer is stored, the refused ones
-too, with the named check that refused it:
+``state``, verifies every presentation of the ``vp_token`` with ``challenge`` = nonce and
+``domain`` = client_id (Appendix B.1.3.2.5, §14.1.2; for an SD-JWT the Key Binding JWT's
+``nonce`` and ``aud``), checks that they all come from one holder (``same-holder``,
+:mod:`verifier.checking.holders`, when there are several), adds the employer's checks
+(policy), and only then uses the nonce (once) and stores the result. The VC-API answer
+(:mod:`verifier.jobs.vc_api_request`) goes through the same :func:`accept`.
 
-========== ==============================================================================
-state      the ``state`` names no request this verifier issued
-nonce      the request was answered already (a replay) or has expired
-vp-token   the ``vp_token`` is not a JSON object of credential query ids to presentations,
-           or does not answer the request's DCQL query (an ``ldp_vc`` query with objects,
-           a ``dc+sd-jwt`` one with SD-JWT strings)
-========== ==============================================================================
-
-A post that cannot be read at all (no ``vp_token``, no ``state``) is refused with
+**Answers cannot be spent by strangers.** A request's nonce is spent only by an answer that
+is well-formed and whose holder proof verifies over that nonce and the client_id
+(:func:`vckit.verification.binding.bound_to_request`). Anything else is refused with
 :class:`~verifier.errors.InvalidRequestError` (OpenID4VP §8.2 / RFC 6749 §5.2
-``invalid_request``) and not stored; the answers refused by ``state`` / ``nonce`` /
-``vp-token`` raise it too, after storing. The ``vp_token`` is read (depth-limited JSON)
-*before* the nonce is used, so a malformed post leaves the request open for the real answer.
-Every answer must be a presentation: a bare credential fails ``holder-binding`` (nobody
-signed it over the nonce). The VC-API answer (:mod:`verifier.jobs.vc_api_request`) goes through
-the same :func:`spend_nonce`, :func:`verify_answer` and :func:`store_answer`.
+``invalid_request``), leaves the request open for the real holder, and is **not** a result:
+it is counted on its request and kept in a bounded log (:mod:`verifier.store.refused`, the
+latest 50 a request), which staff see on the job. Refused, by reason:
+
+============== ============================================================================
+unknown state  the ``state`` names no request this verifier issued (not logged: no request)
+malformed      the ``vp_token`` is not a JSON object of credential query ids to presentations,
+               or does not answer the request's DCQL query
+replayed       the request's nonce was used already (checked first, then again atomically
+               when the nonce is used, so two racing answers cannot both be accepted)
+expired        the request expired before the answer came
+not bound      a bare credential, a presentation without a proof, one whose proof does not
+               verify, or one signed over another nonce or client_id
+not checked    verifying the answer raised an error of the verifier's own (logged): the
+               answer could not be checked, so it is refused rather than judged
+============== ============================================================================
+
+A post that cannot be read at all (no ``vp_token``, no ``state``) is refused the same way.
+Before anything is read, :mod:`verifier.jobs.answer_limits` bounds the answers per client
+address and per request (:class:`~verifier.errors.TooManyAnswersError`, a 429). A bound
+answer whose credentials fail (revoked, someone else's, requirements not met) is the
+holder's answer: it uses the nonce and is stored with a failing verdict.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from vckit.document import parse_json
 from vckit.errors import InputError
 from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckStatus, Report
+from vckit.verification.binding import bound_to_request
 from verifier import store
 from verifier.checking import holders, policy
 from verifier.errors import InvalidRequestError
@@ -46,50 +58,45 @@ from verifier.jobs.requests import OID4VP, get_job
 from verifier.jobs.stored_report import report_json
 from verifier.store import RequestRecord, ResponseRecord
 
-
-def refused(check: Check) -> Report:
-    """The report of an answer refused by one of our own checks."""
-    return Report(kind="presentation", format="openid4vp", checks=(check,))
+log = logging.getLogger(__name__)
 
 
-def store_answer(
-    inst: Installation, record: RequestRecord | None, report: Report, *, first: bool
-) -> ResponseRecord:
-    """Store the answer's report; the ``first`` answer to a request is also its result."""
+def refuse(inst: Installation, record: RequestRecord | None, reason: str) -> NoReturn:
+    """Refuse an answer: counted and logged on its request (when it names one), never a
+    result, the nonce left as it was."""
+    if record is not None:
+        with inst.db.transaction() as tx:
+            store.add_refused(tx, record.id, record.job_id, received=inst.stamp(), reason=reason)
+    raise InvalidRequestError(reason)
+
+
+def spend_and_store(inst: Installation, record: RequestRecord, report: Report) -> ResponseRecord:
+    """Use the request's nonce and store the answer as its result, in one transaction (a
+    crash leaves both or neither). The nonce is used by a conditional UPDATE: of two racing
+    answers one wins; the other is refused as replayed."""
     result = report_json(report)
     with inst.db.transaction() as tx:
-        response = store.add_response(
-            tx, request_id=record.id if record else None,
-            job_id=record.job_id if record else None, received=inst.stamp(),
-            verdict=report.verdict, report=result,
-        )  # fmt: skip
-        if record is not None and first:
+        first = store.mark_used(tx, record.id, at=inst.stamp())
+        if first:
+            response = store.add_response(
+                tx, request_id=record.id, job_id=record.job_id, received=inst.stamp(),
+                verdict=report.verdict, report=result,
+            )  # fmt: skip
             store.set_result(tx, record.id, {"response": response.id, **result})
-    return response
-
-
-def use_nonce(inst: Installation, record: RequestRecord) -> Check:
-    """Single use and freshness of the request's nonce (OpenID4VP §14.1: replay)."""
-    now = inst.clock()
-    with inst.db.transaction() as tx:
-        first = store.mark_used(tx, record.id, at=now.isoformat())
         current = store.get_request(tx, record.id)
     if not first:
         used = current.used_at if current else "an earlier time"
-        return Check("nonce", FAIL, f"replayed: this request's nonce was used already ({used})")
-    if now >= datetime.fromisoformat(record.expires_at):
-        return Check("nonce", FAIL, f"expired: the request expired at {record.expires_at}")
-    return Check("nonce", PASS, "fresh and used once")
+        refuse(inst, record, f"replayed: this request's nonce was used already ({used})")
+    return response
 
 
-def spend_nonce(inst: Installation, record: RequestRecord) -> None:
-    """:func:`use_nonce`; a replayed or expired answer is stored, then refused
-    (:class:`~verifier.errors.InvalidRequestError`). An expired one is the request's result."""
-    nonce = use_nonce(inst, record)
-    if nonce.status != PASS:
-        replay = nonce.detail.startswith("replayed")
-        response = store_answer(inst, record, refused(nonce), first=not replay)
-        raise InvalidRequestError(nonce.detail, response)
+def still_open(inst: Installation, record: RequestRecord) -> str | None:
+    """Why the request takes no answer (replayed, expired), or None (OpenID4VP §14.1)."""
+    if record.used_at is not None:
+        return f"replayed: this request's nonce was used already ({record.used_at})"
+    if inst.clock() >= datetime.fromisoformat(record.expires_at):
+        return f"expired: the request expired at {record.expires_at}"
+    return None
 
 
 def parse_vp_token(text: str) -> dict[str, list[Any]]:
@@ -133,7 +140,9 @@ def merge(reports: Sequence[Report], own: Sequence[Check]) -> Report:
     )
 
 
-def receive_direct_post(inst: Installation, form: Mapping[str, str]) -> ResponseRecord:
+def receive_direct_post(
+    inst: Installation, form: Mapping[str, str], address: str = "unknown"
+) -> ResponseRecord:
     """OpenID4VP §8.2: the wallet's POST to the response URI (see the module docstring)."""
     token, state = form.get("vp_token"), form.get("state")
     if "error" in form and token is None:
@@ -142,46 +151,59 @@ def receive_direct_post(inst: Installation, form: Mapping[str, str]) -> Response
         raise InvalidRequestError("the response has no vp_token")
     if not state:
         raise InvalidRequestError("the response has no state")
+    inst.answer_limits.check_address(address)
     with inst.db.transaction() as tx:
         record = store.get_request(tx, state)
     if record is None or record.kind != OID4VP:
-        check = Check("state", FAIL, "unknown state: this verifier issued no such request")
-        response = store_answer(inst, None, refused(check), first=False)
-        raise InvalidRequestError(check.detail, response)
-    try:  # read before the nonce is used: a malformed post must not spend the request
+        raise InvalidRequestError("unknown state: this verifier issued no such request")
+    inst.answer_limits.check_request(record.id)
+    try:
         presentations = parse_vp_token(token)
         dcql_request.check_answer(presentations)
     except InputError as exc:
-        check = Check("vp-token", FAIL, f"malformed vp_token: {exc}")
-        response = store_answer(inst, record, refused(check), first=False)
-        raise InvalidRequestError(check.detail, response) from None
-    spend_nonce(inst, record)
+        refuse(inst, record, f"malformed vp_token: {exc}")
     items = [p for found in presentations.values() for p in found]
     answered = ", ".join(f"{q!r}" for q in presentations)
-    return store_answer(inst, record, verify_answer(inst, record, items, answered), first=True)
+    own = [
+        Check("state", PASS, "a request this verifier issued"),
+        Check("nonce", PASS, "fresh and used once"),
+        Check("vp-token", PASS, f"answers {answered or repr(QUERY_ID)} with {_count(items)}"),
+    ]
+    return accept(inst, record, items, own)
 
 
-def _holder_signed(report: Report) -> Report:
-    """An answer must be a presentation its holder signed over the request's nonce: a bare
-    credential (anyone may have a copy) fails ``holder-binding``, its own checks kept inside."""
-    if report.kind == "presentation":
-        return report
-    check = Check(
-        "holder-binding", FAIL,
-        "not a presentation signed by its holder: a bare credential proves nothing about "
-        "who sent it, and answers no nonce",
-    )  # fmt: skip
-    return Report(kind="presentation", format=report.format, checks=(check,), credentials=(report,))
+def _count(items: Sequence[Any]) -> str:
+    return f"{len(items)} presentation{'s' if len(items) != 1 else ''}"
 
 
-def verify_answer(
-    inst: Installation, record: RequestRecord, presentations: Sequence[Any], answered: str = ""
-) -> Report:
-    """Verify each presentation bound to the request (an SD-JWT through its KB-JWT's nonce
-    and aud), check they come from one holder, then add the employer's checks
-    (trusted-issuer per credential, requirements-met for the job)."""
+def accept(
+    inst: Installation, record: RequestRecord, presentations: Sequence[Any], own: Sequence[Check]
+) -> ResponseRecord:
+    """Verify an answer, and if it is bound to the request (and the request still open), use
+    the nonce and store the result; refuse it otherwise (see the module docstring)."""
+    closed = still_open(inst, record)
+    if closed is not None:
+        refuse(inst, record, closed)
+    try:
+        reports = verify_presentations(inst, record, presentations)
+        binding = bound_to_request(reports)
+        report = judge(inst, record, presentations, reports, own) if binding.bound else None
+    except Exception:  # a bug of ours must not spend the nonce, nor answer 500
+        log.exception("answer to request %s could not be checked", record.id)
+        report, why = None, "not checked: the verifier could not check this answer"
+    else:
+        why = f"not bound to this request: {binding.reason}"
+    if report is None:
+        refuse(inst, record, why)
+    return spend_and_store(inst, record, report)
+
+
+def verify_presentations(
+    inst: Installation, record: RequestRecord, presentations: Sequence[Any]
+) -> list[Report]:
+    """Each presentation verified bound to the request (``challenge`` = nonce, ``domain`` =
+    client_id); one that cannot be read is a failed ``format``."""
     now = inst.clock()
-    job = get_job(inst, record.job_id)
     reports = []
     for item in presentations:
         try:
@@ -191,19 +213,27 @@ def verify_answer(
                 )
             )
         except InputError as exc:
-            reports.append(refused(Check("format", FAIL, f"unreadable presentation: {exc}")))
-    reports = [_holder_signed(r) for r in reports]
-    count = f"{len(presentations)} presentation{'s' if len(presentations) != 1 else ''}"
-    own = [
-        Check("state", PASS, "a request this verifier issued"),
-        Check("nonce", PASS, "fresh and used once"),
-        Check("vp-token", PASS, f"answers {answered or repr(QUERY_ID)} with {count}"),
-    ]
-    resolver = inst.verification.options(now).resolver
-    holder = holders.same_holder(presentations, resolver)
+            unreadable = Check("format", FAIL, f"unreadable presentation: {exc}")
+            reports.append(Report(kind="presentation", format="unknown", checks=(unreadable,)))
+    return reports
+
+
+def judge(
+    inst: Installation,
+    record: RequestRecord,
+    presentations: Sequence[Any],
+    reports: Sequence[Report],
+    own: Sequence[Check],
+) -> Report:
+    """One report for a bound answer: our ``own`` checks, whether the presentations come from
+    one holder, then the employer's checks (trusted-issuer per credential, requirements-met
+    for the job)."""
+    now = inst.clock()
+    job = get_job(inst, record.job_id)
+    checks = list(own)
+    holder = holders.same_holder(presentations, inst.verification.options(now).resolver)
     if holder is not None:
-        own.append(holder)
-    report = merge(reports, own)
+        checks.append(holder)
+    report = merge(reports, checks)
     requirements = policy.Requirements.from_json(job.requirements)
-    registry = inst.verification.registry
-    return policy.evaluate(report, requirements, registry, now)
+    return policy.evaluate(report, requirements, inst.verification.registry, now)

@@ -37,6 +37,7 @@ OID4VP = "openid4vp"
 VC_API = "vc-api"
 KINDS = (OID4VP, VC_API)
 DEFAULT_TYPES = ("VerifiableCredential",)
+MAX_TITLE = 200
 
 
 # --- jobs -------------------------------------------------------------------------------------
@@ -50,6 +51,8 @@ def create_job(
     title = title.strip()
     if not title:
         raise InputError("a job needs a title")
+    if len(title) > MAX_TITLE:
+        raise InputError(f"a job's title has at most {MAX_TITLE} characters")
     clean = policy.Requirements.from_json(requirements).to_json()
     with inst.db.transaction() as tx:
         return store.add_job(tx, title, clean, created=inst.stamp(), organisation_id=organisation)
@@ -126,16 +129,25 @@ def required_types(job: JobRecord) -> tuple[str, ...]:
 # --- answers, as listed -----------------------------------------------------------------------
 
 
-def list_responses(inst: Installation, job_id: str | None = None) -> list[ResponseRecord]:
+def list_responses(
+    inst: Installation, job_id: str | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[ResponseRecord]:
     with inst.db.transaction() as tx:
-        return store.list_responses(tx, job_id)
+        return store.list_responses(tx, job_id, limit=limit, offset=offset)
 
 
-def responses_of_job(inst: Installation, job_id: str, organisation: str) -> list[ResponseRecord]:
-    """Every answer received for the organisation's job, newest first (an unknown job, or
-    another organisation's, is not found)."""
+def responses_of_job(
+    inst: Installation,
+    job_id: str,
+    organisation: str,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[ResponseRecord]:
+    """The answers received for the organisation's job, newest first (``limit`` after
+    ``offset``, when given; an unknown job, or another organisation's, is not found)."""
     get_job(inst, job_id, organisation)
-    return list_responses(inst, job_id)
+    return list_responses(inst, job_id, limit=limit, offset=offset)
 
 
 def get_response(inst: Installation, response_id: str, job_id: str | None = None) -> ResponseRecord:

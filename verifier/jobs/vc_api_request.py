@@ -3,19 +3,20 @@ and the answer to it.
 
 :func:`vc_api_request`: a ``QueryByExample`` for the job's required types, ``challenge`` =
 the nonce, ``domain`` = the verifier's client id. :func:`receive_vc_api` verifies the
-presentation the learner's wallet made for it, with the single-use rules of
-:mod:`verifier.jobs.answers`.
+presentation the learner's wallet made for it, with the rules of :mod:`verifier.jobs.answers`:
+only a presentation its holder signed over the challenge and domain uses the request up;
+anything else is refused (counted and logged, not a result) and the request stays open.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
+from vckit.report import PASS, Check
 from verifier.errors import NotFoundError
 from verifier.installation import Installation
 from verifier.jobs import dcql_request
-from verifier.jobs.answers import spend_nonce, store_answer, verify_answer
+from verifier.jobs.answers import accept
 from verifier.jobs.requests import VC_API, get_job, get_request, required_types
 from verifier.store import RequestRecord, ResponseRecord
 
@@ -48,14 +49,14 @@ def vc_api_request(inst: Installation, record: RequestRecord) -> dict[str, Any]:
     }
 
 
-def receive_vc_api(inst: Installation, request_id: str, presentation: Any) -> ResponseRecord:
+def receive_vc_api(
+    inst: Installation, request_id: str, presentation: Any, address: str = "unknown"
+) -> ResponseRecord:
     """A VC-API answer (the presentation the learner's wallet made for the VPR), bound to
-    ``challenge`` = nonce and ``domain`` = client_id; the same single-use rules."""
+    ``challenge`` = nonce and ``domain`` = client_id; the same rules as an OpenID4VP answer."""
+    inst.answer_limits.check_address(address)
     record = get_request(inst, request_id)
     if record.kind != VC_API:
         raise NotFoundError("no such request")
-    spend_nonce(inst, record)
-    report = verify_answer(inst, record, [presentation])
-    own = ("state", "vp-token")
-    report = replace(report, checks=tuple(c for c in report.checks if c.id not in own))
-    return store_answer(inst, record, report, first=True)
+    inst.answer_limits.check_request(record.id)
+    return accept(inst, record, [presentation], [Check("nonce", PASS, "fresh and used once")])

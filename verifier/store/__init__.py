@@ -19,6 +19,7 @@ modules::
 * webhooks.py    set_webhook, get_webhook, delete_webhook
 * deliveries.py  add_delivery, list_deliveries; undelivered (the delivery queue)
 * organisations.py  organisations, staff and API tokens (add, get, find, list, revoke)
+* refused.py     add_refused, refused_count, latest_refused (answers refused, bounded per request)
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from verifier.store.organisations import (
     revoke_token,
     set_staff_password,
 )
+from verifier.store.refused import RefusedRecord, add_refused, latest_refused, refused_count
 from verifier.store.requests import (
     RequestRecord,
     add_request,
@@ -88,11 +90,13 @@ __all__ = [
     "DeliveryRecord",
     "JobRecord",
     "PendingDelivery",
+    "RefusedRecord",
     "RequestRecord",
     "ResponseRecord",
     "WebhookRecord",
     "add_delivery",
     "add_job",
+    "add_refused",
     "add_request",
     "add_response",
     "count_jobs",
@@ -102,12 +106,14 @@ __all__ = [
     "get_request",
     "get_response",
     "get_webhook",
+    "latest_refused",
     "latest_reports",
     "list_deliveries",
     "list_jobs",
     "list_responses",
     "mark_used",
     "new_id",
+    "refused_count",
     "set_result",
     "set_webhook",
     "undelivered",

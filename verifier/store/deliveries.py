@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from servicekit.db import Tx
 from verifier.store.columns import new_id
 from verifier.store.responses import ResponseRecord, response_of
-from verifier.store.webhooks import WebhookRecord
+from verifier.store.webhooks import WebhookRecord, webhook_of_row
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def undelivered(tx: Tx, max_tries: int) -> list[PendingDelivery]:
     return [
         PendingDelivery(
             response_of(r),
-            WebhookRecord(r["job_id"], r["w_url"], r["w_secret"], r["w_created"]),
+            webhook_of_row(tx, r["job_id"], r["w_url"], r["w_secret"], r["w_created"]),
             int(r["tries"]),
         )  # fmt: skip
         for r in rows

@@ -27,8 +27,14 @@ def _job(row: dict[str, Any]) -> JobRecord:
 
 
 def add_job(
-    tx: Tx, title: str, requirements: dict[str, Any], *, created: str, organisation_id: str
+    tx: Tx,
+    title: str,
+    requirements: dict[str, Any],
+    *,
+    created: str,
+    organisation_id: str | None = None,
 ) -> JobRecord:
+    """A job of ``organisation_id`` (None: of no organisation, so no caller can see it)."""
     job = JobRecord(new_id(), title, requirements, created, organisation_id)
     tx.execute(
         "INSERT INTO jobs (id, title, requirements_json, created, organisation_id)"

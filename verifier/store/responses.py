@@ -46,14 +46,17 @@ def get_response(tx: Tx, response_id: str) -> ResponseRecord | None:
     return None if row is None else response_of(row)
 
 
-def list_responses(tx: Tx, job_id: str | None = None) -> list[ResponseRecord]:
-    """A job's responses (every response when ``job_id`` is None), newest first."""
-    if job_id is None:
-        rows = tx.all("SELECT * FROM responses ORDER BY received DESC, id")
-    else:
-        rows = tx.all(
-            "SELECT * FROM responses WHERE job_id = ? ORDER BY received DESC, id", (job_id,)
-        )
+def list_responses(
+    tx: Tx, job_id: str | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[ResponseRecord]:
+    """A job's responses (every response when ``job_id`` is None), newest first; ``limit``
+    of them after ``offset`` when given."""
+    params: list[str | int] = [] if job_id is None else [job_id]
+    where = "" if job_id is None else "WHERE job_id = ? "
+    page = ""
+    if limit is not None:
+        page, params = " LIMIT ? OFFSET ?", [*params, limit, offset]
+    rows = tx.all(f"SELECT * FROM responses {where}ORDER BY received DESC, id{page}", params)
     return [response_of(r) for r in rows]
 
 

@@ -1,5 +1,6 @@
 """The JSON the jobs and webhook APIs answer with: a presentation request, an answer
-received, a delivery attempt (records in, plain JSON out; ``verifier.web.api`` sends it)."""
+received, the answers refused, a delivery attempt (records in, plain JSON out;
+``verifier.web.api`` sends it)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from verifier.installation import Installation
 from verifier.jobs import oid4vp_request, vc_api_request
+from verifier.jobs.refused import Refused
 from verifier.jobs.requests import OID4VP
 from verifier.store import DeliveryRecord, RequestRecord, ResponseRecord
 
@@ -55,4 +57,20 @@ def attempt_json(d: DeliveryRecord) -> dict[str, Any]:
         "status": d.status,
         "detail": d.detail,
         "url": d.url,
+    }
+
+
+def refused_json(refused: Refused) -> dict[str, Any]:
+    """How many answers a job's requests refused, and the latest logged, newest first."""
+    return {
+        "count": refused.count,
+        "latest": [
+            {
+                "request": r.request_id,
+                "number": r.number,
+                "received": r.received,
+                "reason": r.reason,
+            }
+            for r in refused.latest
+        ],
     }

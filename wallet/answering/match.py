@@ -126,6 +126,7 @@ def _vpr_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView:
     return RequestView(
         record, vpr.domain or "(no domain given)", vpr.challenge, queries, satisfied,
         did_auth=vpr.did_auth, reason=vpr.reason,
+        unreadable=tuple(h for h in holdings if h.candidate is None),
     )  # fmt: skip
 
 

@@ -18,13 +18,13 @@ answering it is :mod:`wallet.answering.answer`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 from servicekit.db import ConflictError as DuplicateKey
-from vckit.errors import VckitError
+from vckit.document import parse_json
+from vckit.errors import InputError, VckitError
 from vckit.protocols.oid4vp import (
     REQUEST_OBJECT_MEDIA_TYPE,
     check_request_uri_method,
@@ -100,8 +100,8 @@ def read_request(inst: Installation, text: str) -> tuple[str, dict[str, Any]]:
         params: dict[str, Any] = dict(link_parameters(text))
     else:
         try:
-            value = json.loads(text)
-        except ValueError as exc:
+            value = parse_json(text)
+        except InputError as exc:
             raise InvalidInputError(f"the request is not valid JSON: {exc}") from None
         if not isinstance(value, dict):
             raise InvalidInputError("the request must be a JSON object")

@@ -82,13 +82,15 @@ def parse_vpr(value: Mapping[str, Any]) -> VprRequest:
 def vpr_matches(vpr: VprRequest, holdings: Sequence[Held]) -> list[tuple[str, tuple[Held, ...]]]:
     """Per QueryByExample: the learner's credentials whose ``type`` includes every type of
     the example (compared as written, as QueryByExample does). An SD-JWT VC does not go
-    into a W3C presentation, so it matches no QueryByExample."""
+    into a W3C presentation, so it matches no QueryByExample; nor does a credential the
+    wallet cannot read (no candidate: it could not be signed into a presentation)."""
     out = []
     for label, wanted in vpr.examples:
         matches = tuple(
             h
             for h in holdings
             if h.credential is not None
+            and h.candidate is not None
             and h.record.format != "dc+sd-jwt"
             and wanted <= _types(h.credential.get("type"))
         )

@@ -74,8 +74,9 @@ def check(inst: Installation, document: dict[str, Any] | str) -> tuple[dict[str,
     return report.to_json(), verdict_of(report)
 
 
-def _recheck_record(inst: Installation, record: CredentialRecord) -> CredentialRecord:
-    """Verify a held credential again (its status may have changed); keep the new report."""
+def check_again(inst: Installation, record: CredentialRecord) -> tuple[dict[str, Any], str]:
+    """A held credential's new report and verdict (nothing stored): its recipient note is
+    kept; one that can no longer be checked is failed, never "good"."""
     try:
         report, verdict = check(inst, record.document)
     except InvalidInputError as exc:  # held, yet no longer checkable: say so, never "good"
@@ -83,6 +84,12 @@ def _recheck_record(inst: Installation, record: CredentialRecord) -> CredentialR
     previous = record.report or {}
     if "recipient" in previous:
         report["recipient"] = previous["recipient"]
+    return report, verdict
+
+
+def _recheck_record(inst: Installation, record: CredentialRecord) -> CredentialRecord:
+    """Verify a held credential again (its status may have changed); keep the new report."""
+    report, verdict = check_again(inst, record)
     with inst.db.transaction() as tx:
         store.update_check(
             tx,

@@ -1,4 +1,6 @@
-"""Whose is a credential: a credential about another DID than the learner's is refused
+"""Whose is a credential: a status list credential (:func:`vckit.status.is_status_list`) is
+about other credentials, never the learner's own, and is refused ("this is a status list,
+not a credential about you"); a credential about another DID than the learner's is refused
 ("this credential is about someone else"); one whose subject is named only by an OB 3.0
 ``IdentityObject`` (an email) is accepted and flagged, with whether the hash matches the
 account's email (:func:`recipient_of`). An SD-JWT must be bound (``cnf.jwk``) to the
@@ -12,6 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from vckit.status import is_status_list
 from wallet import accounts
 from wallet.errors import InvalidInputError
 from wallet.installation import Installation
@@ -19,6 +22,10 @@ from wallet.sharing import disclose
 from wallet.store import AccountRecord
 
 ABOUT_SOMEONE_ELSE = "this credential is about someone else: its subject is {}, you are {}"
+A_STATUS_LIST = (
+    "this is a status list, not a credential about you: an issuer publishes it to say which "
+    "of its credentials are revoked or suspended"
+)
 
 
 def _subjects(credential: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -39,7 +46,9 @@ def _email_hash_matches(identity: Mapping[str, Any], email: str) -> bool:
 
 def recipient_of(credential: Mapping[str, Any], account: AccountRecord) -> dict[str, Any]:
     """Who the credential is about, as a note kept with its report. InvalidInputError when a
-    subject is another DID and none is the learner's."""
+    subject is another DID and none is the learner's, or when it is a status list."""
+    if is_status_list(credential):
+        raise InvalidInputError(A_STATUS_LIST)
     subjects = _subjects(credential)
     ids = [str(s["id"]) for s in subjects if isinstance(s.get("id"), str)]
     if account.did in ids:

@@ -10,13 +10,13 @@ with a message for the learner.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from vckit.errors import VckitError
+from vckit.document import parse_json
+from vckit.errors import InputError, VckitError
 from vckit.keys.keypair import KeyPair
 from vckit.protocols import oid4vci
 from wallet.outbound import Answer, Outbound, OutboundError
@@ -115,8 +115,8 @@ def choose_configuration(metadata: Metadata, offer: Mapping[str, Any]) -> str:
 
 def _oauth_error(answer: Answer, what: str) -> OfferError:
     try:
-        body = json.loads(answer.body)
-    except ValueError:
+        body = parse_json(answer.body.decode("utf-8"))
+    except (InputError, UnicodeDecodeError):
         body = {}
     body = body if isinstance(body, dict) else {}
     error = str(body.get("error", f"HTTP {answer.status}"))[:80]

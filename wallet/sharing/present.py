@@ -4,7 +4,10 @@
   learner's did:key (``authentication``), bound to a challenge and domain when given
   (vckit.presentation.sign_presentation); kept, and shown before it goes anywhere.
 * :func:`holdings` — the learner's credentials as DCQL candidates (format, JSON, expanded
-  types), the input of request matching (:mod:`wallet.answering.match`).
+  types), the input of request matching (:mod:`wallet.answering.match`). A credential the
+  wallet cannot read or expand (an unknown or relative ``@context``, whatever vckit or the
+  JSON-LD processor raise for it) is held without a candidate and with its problem: it is
+  listed as "cannot be read" and matches nothing, and the pages that list it still open.
 * :func:`credential_ids_in` — which of the learner's credentials a presentation carries
   (for the share log).
 
@@ -13,6 +16,7 @@ No FastAPI here; the pages are in :mod:`wallet.web.pages.present`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +34,10 @@ from wallet.sharing import disclose
 from wallet.store import AccountRecord, CredentialRecord, PresentationRecord
 
 MAX_CREDENTIALS = 50  # in one presentation
+UNREADABLE = "the wallet cannot read this credential"
+CANNOT_SIGN = "a chosen credential cannot go into a signed presentation"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -72,10 +80,22 @@ def display_name(credential: Mapping[str, Any] | None, record: CredentialRecord)
 
 
 def held(record: CredentialRecord) -> Held:
+    """The credential ready for matching. Never raises: one held credential that vckit (or
+    the JSON-LD processor under it) cannot read must not break every page that lists the
+    learner's credentials, so any error is logged and the credential kept as unreadable."""
+    try:
+        return _held(record)
+    except Exception as exc:  # the boundary: whatever reading a held credential raises
+        log.warning("held credential %s cannot be read: %s", record.id, type(exc).__name__)
+        document = record.document if isinstance(record.document, dict) else None
+        return Held(record, display_name(document, record), None, None, UNREADABLE)
+
+
+def _held(record: CredentialRecord) -> Held:
     fmt, credential = _credential_json(record)
     name = display_name(credential, record)
     if credential is None:
-        return Held(record, name, None, None, "the credential cannot be read")
+        return Held(record, name, None, None, UNREADABLE)
     try:
         types = expanded_types(credential)
     except VckitError as exc:
@@ -123,16 +143,26 @@ def sign_documents(
     challenge: str | None,
     domain: str | None,
 ) -> dict[str, Any]:
-    """:func:`sign` for credentials as they will go (e.g. derived ecdsa-sd-2023 ones)."""
+    """:func:`sign` for credentials as they will go (e.g. derived ecdsa-sd-2023 ones).
+    InvalidInputError when one of them cannot be signed into a presentation (a context the
+    JSON-LD processor cannot apply, a term it would drop): it is the credential, not the
+    wallet, that is broken."""
     unsigned = build_presentation(list(documents), holder=account.did)
-    return sign_presentation(
-        unsigned,
-        accounts.holder_key(inst, account),
-        verification_method=accounts.holder_method(account),
-        challenge=challenge,
-        domain=domain,
-        created=inst.now(),
-    )
+    key = accounts.holder_key(inst, account)
+    try:
+        return sign_presentation(
+            unsigned,
+            key,
+            verification_method=accounts.holder_method(account),
+            challenge=challenge,
+            domain=domain,
+            created=inst.now(),
+        )
+    except VckitError as exc:
+        raise InvalidInputError(f"{CANNOT_SIGN}: {exc}") from None
+    except Exception as exc:  # the boundary: the JSON-LD processor under vckit, on held input
+        log.warning("a presentation cannot be signed: %s", type(exc).__name__)
+        raise InvalidInputError(f"{CANNOT_SIGN}: the wallet cannot read it") from None
 
 
 def build(

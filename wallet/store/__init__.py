@@ -37,6 +37,9 @@ JSON-LD credentials and presentations, a str for a JWT (stored as sent). Ids are
 * offers.py         add_offer, get_offer, list_offers, update_offer (OpenID4VCI)
 * requests.py       add_request, get_request, find_request_by_nonce, list_requests,
                     update_request (OpenID4VP, VC-API)
+* recheck_jobs.py   add_recheck_job, get_recheck_job, unfinished_recheck_job,
+                    start_recheck_job, advance_recheck_job, finish_recheck_job,
+                    note_recheck_job, unfinished_recheck_jobs (across accounts: the worker only)
 """
 
 from __future__ import annotations
@@ -71,6 +74,17 @@ from wallet.store.presentations import (
     delete_presentation,
     get_presentation,
     list_presentations,
+)
+from wallet.store.recheck_jobs import (
+    RecheckJobRecord,
+    add_recheck_job,
+    advance_recheck_job,
+    finish_recheck_job,
+    get_recheck_job,
+    note_recheck_job,
+    start_recheck_job,
+    unfinished_recheck_job,
+    unfinished_recheck_jobs,
 )
 from wallet.store.requests import (
     RequestRecord,
@@ -141,4 +155,14 @@ __all__ = [
     "update_offer",
     "update_request",
     "withdraw_share_link",
+    # recheck_jobs
+    "RecheckJobRecord",
+    "add_recheck_job",
+    "advance_recheck_job",
+    "finish_recheck_job",
+    "get_recheck_job",
+    "note_recheck_job",
+    "start_recheck_job",
+    "unfinished_recheck_job",
+    "unfinished_recheck_jobs",
 ]

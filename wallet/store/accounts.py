@@ -1,5 +1,6 @@
 """The ``accounts`` table: a learner's sign-in (e-mail, password hash, session epoch) and
-holder key; deleting an account deletes every row naming it (:data:`ACCOUNT_TABLES`), and
+holder key (sealed under the wallet's key-encryption key: :mod:`wallet.store.sealed`);
+deleting an account deletes every row naming it (:data:`ACCOUNT_TABLES`), and
 :func:`rows_of_account` reads them all for ``wallet.accounts`` export."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from servicekit.db import Tx
 from wallet.store.columns import dump_json, new_id
+from wallet.store.sealed import HOLDER_KEYS
 
 # Tables holding an account's rows, children before parents (the order deletes run in).
 ACCOUNT_TABLES = (
@@ -19,6 +21,7 @@ ACCOUNT_TABLES = (
     "share_links",
     "presentations",
     "credentials",
+    "recheck_jobs",
 )
 
 
@@ -33,7 +36,7 @@ class AccountRecord:
     created: str
 
 
-def _account(row: dict[str, Any] | None) -> AccountRecord | None:
+def _account(tx: Tx, row: dict[str, Any] | None) -> AccountRecord | None:
     if row is None:
         return None
     return AccountRecord(
@@ -41,7 +44,7 @@ def _account(row: dict[str, Any] | None) -> AccountRecord | None:
         row["email"],
         row["password_hash"],
         row["did"],
-        json.loads(row["holder_jwk"]),
+        json.loads(HOLDER_KEYS.open(tx.keyring, row["id"], row["holder_jwk"])),
         int(row["session_epoch"]),
         row["created"],
     )
@@ -63,17 +66,24 @@ def add_account(
     tx.execute(
         "INSERT INTO accounts (id, email, password_hash, did, holder_jwk, session_epoch, "
         "created) VALUES (?, ?, ?, ?, ?, 0, ?)",
-        (record.id, email, password_hash, did, dump_json(holder_jwk), created),
+        (
+            record.id,
+            email,
+            password_hash,
+            did,
+            HOLDER_KEYS.seal(tx.keyring, record.id, dump_json(holder_jwk)),
+            created,
+        ),
     )
     return record
 
 
 def get_account(tx: Tx, account_id: str) -> AccountRecord | None:
-    return _account(tx.one("SELECT * FROM accounts WHERE id = ?", (account_id,)))
+    return _account(tx, tx.one("SELECT * FROM accounts WHERE id = ?", (account_id,)))
 
 
 def get_account_by_email(tx: Tx, email: str) -> AccountRecord | None:
-    return _account(tx.one("SELECT * FROM accounts WHERE email = ?", (email,)))
+    return _account(tx, tx.one("SELECT * FROM accounts WHERE email = ?", (email,)))
 
 
 def set_password_hash(tx: Tx, account_id: str, password_hash: str) -> None:

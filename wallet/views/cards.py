@@ -11,7 +11,10 @@ Alignment, §B.1.17 Result, §B.1.9 Evidence).
 The badge on a card, the verdict of its stored report, is :mod:`wallet.views.badge`.
 
 A credential whose content cannot be read (a JWT that does not decode) still gets a card,
-named as such, with the badge of its report.
+named as such, with the badge of its report. One that cannot even be made into a card
+(whatever reading it raises) gets :func:`unreadable_card`: "Unreadable credential", failed,
+with a failed ``readable`` check; :mod:`wallet.views.held` makes sure of it, so one stored
+credential never breaks a page that lists the learner's credentials.
 """
 
 from __future__ import annotations
@@ -243,6 +246,26 @@ def _raw(document: Mapping[str, Any] | str) -> tuple[str, str | None]:
         return document, None
     decoded = {"header": header, "payload": payload}
     return document, json.dumps(decoded, ensure_ascii=False, indent=2)
+
+
+UNREADABLE = CheckLine(
+    "readable", "Readable", "fail", "the wallet cannot read this credential: it cannot be shown"
+)
+
+
+def unreadable_card(record: CredentialRecord) -> Card:
+    """The card of a stored credential the wallet cannot read at all: failed, cannot be read."""
+    raw = record.document if isinstance(record.document, str) else ""
+    return Card(
+        id=record.id, readable=False, name="Unreadable credential", description=None,
+        image_url=None, image_alt="", issuer_name="Unknown issuer", issuer_id=None,
+        issued=None, valid_until=None, achievement_name=None, achievement_type=None,
+        criteria=None, criteria_url=None, alignments=(), results=(), evidence=(),
+        badge=Badge("failed", "Failed: cannot be read", UNREADABLE.detail),
+        checks=(UNREADABLE,), format=record.format, secured_by=None, source=record.source,
+        received_at=record.received_at, checked_at=record.checked_at, raw=raw[:100_000],
+        decoded=None,
+    )  # fmt: skip
 
 
 def card_of(record: CredentialRecord, now: datetime | None = None) -> Card:

@@ -1,5 +1,6 @@
 """The learner's credentials as the pages show them: a card each (:mod:`wallet.views.cards`),
-read from what the wallet keeps. Each page makes one call here.
+read from what the wallet keeps. Each page makes one call here. A credential that cannot be
+made into a card is shown as failed, "cannot be read" (:func:`wallet.views.cards.unreadable_card`).
 
 ::
 
@@ -10,17 +11,33 @@ read from what the wallet keeps. Each page makes one call here.
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
 from wallet.installation import Installation
 from wallet.receiving import kept
-from wallet.views.cards import Card, card_of
+from wallet.store import CredentialRecord
+from wallet.views.cards import Card, card_of, unreadable_card
+
+log = logging.getLogger(__name__)
+
+
+def _card(record: CredentialRecord, now: datetime) -> Card:
+    """The boundary: whatever making a card of one stored credential raises is logged and
+    the credential shown as failed ("cannot be read"), never a broken page."""
+    try:
+        return card_of(record, now)
+    except Exception as exc:
+        log.warning("held credential %s cannot be shown: %s", record.id, type(exc).__name__)
+        return unreadable_card(record)
 
 
 def card(inst: Installation, account_id: str, credential_id: str) -> Card:
     """The card of one of the learner's credentials (NotFoundError for anyone else's)."""
-    return card_of(kept.get(inst, account_id, credential_id), inst.now())
+    return _card(kept.get(inst, account_id, credential_id), inst.now())
 
 
 def cards(inst: Installation, account_id: str) -> list[Card]:
     """A card per credential of the learner, newest first."""
     now = inst.now()
-    return [card_of(record, now) for record in kept.all_of(inst, account_id)]
+    return [_card(record, now) for record in kept.all_of(inst, account_id)]

@@ -75,7 +75,7 @@ router = api_router(tags=["Batches"])
 async def _read_limited(request: Request, limit: int) -> bytes | None:
     """The body, or None as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         return None
     chunks: list[bytes] = []
     size = 0

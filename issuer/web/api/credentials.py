@@ -16,6 +16,7 @@ from issuer.issuing import baking, issuance
 from issuer.organisations import catalogue
 from issuer.web.deps import InstallationDep, TokenDep, check_token
 from servicekit.json_route import api_router
+from servicekit.paging import Limit, Offset
 from servicekit.problems import Problem
 
 router = api_router(tags=["Credentials"])
@@ -102,10 +103,10 @@ def issue(slug: str, body: NewCredential, inst: InstallationDep, _: TokenDep) ->
 
 @router.get("/issuers/{slug}/credentials", summary="Issued credentials")
 def issued(
-    slug: str, inst: InstallationDep, _: TokenDep, limit: int = 50, offset: int = 0
+    slug: str, inst: InstallationDep, _: TokenDep, limit: Limit = 50, offset: Offset = 0
 ) -> Response:
     catalogue.get_issuer(inst, slug)
-    records = issuance.list_issued(inst, slug, limit=min(max(limit, 1), 500), offset=offset)
+    records = issuance.list_issued(inst, slug, limit=limit, offset=offset)
     return JSONResponse([_credential_json(r, inst) for r in records])
 
 

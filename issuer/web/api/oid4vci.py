@@ -23,7 +23,6 @@ one is answered in the protocol's terms; ``openapi_extra`` declares them.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -37,6 +36,8 @@ from issuer.offers import token as token_endpoint
 from issuer.web.deps import InstallationDep as InstDep
 from issuer.web.deps import TokenDep
 from servicekit.json_route import api_router, declared_body, declared_json
+from vckit.document import parse_json
+from vckit.errors import InputError
 
 MAX_FORM_BYTES = 16_384
 MAX_REQUEST_BYTES = 65_536
@@ -242,8 +243,8 @@ async def credential(
     body: object = None
     if _media_type(request) == "application/json" and len(raw) <= MAX_REQUEST_BYTES:
         try:
-            body = json.loads(raw)
-        except ValueError:
+            body = parse_json(raw.decode("utf-8"))
+        except (InputError, UnicodeDecodeError):
             body = None
     issued = oid4vci_credential.issue(inst, nonces, slug, _bearer(authorization), body)
     return JSONResponse(issued, headers=NO_STORE)

@@ -29,7 +29,8 @@ def issued_page(
     if not visitor.staff:
         return sign_in_first(request)
     page = request.query_params.get("page", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    plain = page.isascii() and page.isdigit() and len(page) <= 5  # "²".isdigit() is True
+    number = int(page) if plain and 0 < int(page) < 100_000 else 1
     issuer = catalogue.get_issuer(inst, slug)
     offset = (number - 1) * PAGE_SIZE
     rows = issued.issued_page(inst, slug, limit=PAGE_SIZE + 1, offset=offset)

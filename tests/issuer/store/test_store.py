@@ -17,6 +17,7 @@ from issuer.organisations import catalogue, identity
 from issuer.settings import EXAMPLES
 from issuer.status import lists as status
 from servicekit.db import ConflictError, Database, DatabaseError
+from servicekit.sealing import Kek, KeyRing
 from tests.issuer.conftest import FROZEN
 from vckit import ob as openbadges
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -24,7 +25,7 @@ from vckit.keys.keypair import KeyKind, KeyPair
 
 @pytest.fixture
 def inst(database_url: str, key_pool: dict[KeyKind, list[KeyPair]]) -> Installation:
-    db = Database.connect(database_url)
+    db = Database.connect(database_url, keyring=KeyRing(Kek.generate()))
     migrate(db)
     installation = Installation(
         db, "http://issuer.test", clock=lambda: FROZEN, new_key=lambda kind: key_pool[kind][0]

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from issuer.batches import batch
 from issuer.status import lists as status
-from servicekit.sessions import COOKIE, Sessions
+from servicekit.sessions import COOKIE, SESSION_SECRET, Sessions
 from tests.issuer.conftest import FROZEN, TOKEN, AppFactory
 
 SITE = "https://issuer.test"  # the session cookie is Secure: the browser sends it over https only
@@ -221,10 +221,13 @@ def test_csrf_token_belongs_to_its_session() -> None:
     assert not sessions.csrf_ok(one, "")
 
 
-def test_session_secret_is_kept_in_the_data_folder(app: FastAPI) -> None:
+def test_session_secret_is_kept_sealed_in_the_data_folder(app: FastAPI) -> None:
     path = app.state.settings.data_dir / "session-secret"
     assert path.stat().st_mode & 0o777 == 0o600
-    assert app.state.sessions.secret == bytes.fromhex(path.read_text().strip())
+    stored = path.read_text().strip()
+    assert stored.startswith("sealed:v1:") and app.state.sessions.secret.hex() not in stored
+    opened = SESSION_SECRET.open(app.state.inst.db.keyring, stored)
+    assert app.state.sessions.secret == bytes.fromhex(opened)
 
 
 # --- CSRF on every staff form --------------------------------------------------------------------

@@ -108,7 +108,11 @@ def test_requirements_default_to_nothing_required() -> None:
         pytest.param({"accreditedOnly": "yes"}, "'accreditedOnly'", id="accredited-not-bool"),
         pytest.param({"issuedWithinYears": True}, "'issuedWithinYears'", id="years-bool"),
         pytest.param({"issuedWithinYears": 2.5}, "'issuedWithinYears'", id="years-fraction"),
-        pytest.param({"issuedWithinYears": 0}, "at least 1", id="years-zero"),
+        pytest.param({"issuedWithinYears": 0}, "between 1 and 100", id="years-zero"),
+        pytest.param({"issuedWithinYears": 2030}, "between 1 and 100", id="years-2030"),
+        pytest.param({"types": ["T"] * 21}, "'types' may list at most 20", id="types-too-many"),
+        pytest.param({"skills": ["s"] * 51}, "'skills' may list at most 50", id="skills-too-many"),
+        pytest.param({"types": ["\ud800"]}, "types[0] must be UTF-8", id="type-surrogate"),
     ],
 )
 def test_bad_requirements_are_refused_naming_the_field(data: Any, names: str) -> None:

@@ -4,7 +4,6 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -61,7 +60,7 @@ def test_sign_up_hashes_with_argon2id_and_makes_a_holder_did(
     assert row["password_hash"].startswith("$argon2id$v=19$")
     assert PASSWORD not in row["password_hash"]
     assert row["did"].startswith("did:key:z6Mk")  # Ed25519 Multikey
-    holder = KeyPair.from_private_jwk(json.loads(row["holder_jwk"]))
+    holder = KeyPair.from_private_jwk(_record(app).holder_jwk)
     # the did:key resolves (no network) to the stored holder key
     method = accounts.holder_method(_record(app))
     _, resolved = DidResolver(lambda url: b"").resolve_method(method)
@@ -317,6 +316,7 @@ def seed(app: FastAPI, account_id: str, tag: str) -> None:
             tx, account_id, kind="openid4vp", request={"client_id": f"{tag}.example"},
             nonce=f"{tag}-nonce", state="pending", created=now,
         )  # fmt: skip
+        store.add_recheck_job(tx, account_id, [credential.id], state="queued", created=now)
 
 
 def rows_per_table(app: FastAPI, account_id: str) -> dict[str, int]:
@@ -396,4 +396,4 @@ def test_export_holds_everything_of_the_learner_and_nothing_of_another(
     assert "bob" not in text and bob not in text
     assert "$argon2id$" not in text
     row = account_row(app, ALICE)
-    assert row is not None and json.loads(row["holder_jwk"])["d"] not in text
+    assert row is not None and _record(app).holder_jwk["d"] not in text

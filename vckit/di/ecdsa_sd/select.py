@@ -20,6 +20,7 @@ from pyld import jsonld as pyld_jsonld
 from vckit.errors import SdPointerError
 from vckit.jsonld import expansion as jsonld
 from vckit.jsonld import rdfc10
+from vckit.jsonld.failures import pyld_errors
 
 _SKOLEM_PREFIX = "urn:custom-scheme:"
 
@@ -52,7 +53,7 @@ def skolemize_compact_jsonld(
         "base": None,
         "processingMode": "json-ld-1.1",
     }
-    with loader.lock:
+    with loader.lock, pyld_errors("compacting the skolemized document"):
         compact = pyld_jsonld.compact(
             copy.deepcopy(skolemized), {"@context": document.get("@context")}, options
         )

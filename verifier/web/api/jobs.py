@@ -5,7 +5,10 @@ answers, and answer a VC-API presentation request.
 * ``POST /api/jobs``                  ``{"title", "requirements"}`` -> the job
 * ``POST /api/jobs/{id}/requests``    ``{"kind": "openid4vp" | "vc-api"}`` (or no body) ->
   the request
-* ``GET  /api/jobs/{id}/results``     every answer received for the job, newest first
+* ``GET  /api/jobs/{id}/results``     the answers accepted for the job, newest first
+  (``limit`` 1..500, default 100; ``offset``)
+* ``GET  /api/jobs/{id}/refused-answers``  how many answers the job's requests refused, and
+  the latest logged with their reasons (``limit``, ``offset``)
 * ``POST /api/vc-api/requests/{id}``  ``{"verifiablePresentation": ...}`` answers a VPR
 
 Every route but the last needs a caller of the job's organisation (a staff session or an API
@@ -18,17 +21,22 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Body
+from fastapi import Body, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 from servicekit.json_route import api_router
+from servicekit.paging import Limit, Offset
 from servicekit.problems import Problem
+from servicekit.ratelimit import retry_after_header
+from servicekit.text import utf8_text
 from vckit.errors import InputError
-from verifier.errors import InvalidRequestError
+from verifier.errors import InvalidRequestError, TooManyAnswersError
 from verifier.jobs import requests as use
 from verifier.jobs import vc_api_request
-from verifier.views.api_json import request_json, response_json
+from verifier.jobs.refused import refused_of_job
+from verifier.jobs.requests import MAX_TITLE
+from verifier.views.api_json import refused_json, request_json, response_json
 from verifier.web.deps import InstallationDep, JobsReader, JobsWriter, ResultsReader
 
 router = api_router(tags=["Jobs"])
@@ -53,8 +61,11 @@ class NewJob(BaseModel):
         }
     )
 
-    title: str
+    title: Annotated[
+        str, StringConstraints(min_length=1, max_length=MAX_TITLE), AfterValidator(utf8_text)
+    ]
     requirements: dict[str, Any] = {}
+    """Read by :class:`verifier.checking.policy.Requirements` (its bounds, named by field)."""
 
 
 class NewRequest(BaseModel):
@@ -127,20 +138,46 @@ def create_request(
     return JSONResponse(request_json(inst, record), status_code=201)
 
 
-@router.get("/api/jobs/{job_id}/results", summary="The answers received for a job")
-def results(job_id: str, inst: InstallationDep, caller: ResultsReader) -> Response:
-    answers = use.responses_of_job(inst, job_id, caller.organisation_id)
-    return JSONResponse([response_json(r) for r in answers])
+@router.get("/api/jobs/{job_id}/results", summary="The answers accepted for a job")
+def results(
+    job_id: str,
+    inst: InstallationDep,
+    caller: ResultsReader,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    org = caller.organisation_id
+    found = use.responses_of_job(inst, job_id, org, limit=limit, offset=offset)
+    return JSONResponse([response_json(r) for r in found])
+
+
+@router.get("/api/jobs/{job_id}/refused-answers", summary="The answers a job's requests refused")
+def refused_answers(
+    job_id: str,
+    inst: InstallationDep,
+    caller: ResultsReader,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Response:
+    use.get_job(inst, job_id, caller.organisation_id)
+    return JSONResponse(refused_json(refused_of_job(inst, job_id, limit=limit, offset=offset)))
 
 
 @router.post(
     "/api/vc-api/requests/{request_id}",
     summary="Answer a VC-API presentation request",
 )
-def vc_api_answer(request_id: str, body: VcApiAnswer, inst: InstallationDep) -> Response:
+def vc_api_answer(
+    request_id: str, body: VcApiAnswer, inst: InstallationDep, request: Request
+) -> Response:
+    address = request.client.host if request.client else "unknown"
     try:
-        response = vc_api_request.receive_vc_api(inst, request_id, body.verifiablePresentation)
-    except InvalidRequestError as exc:  # the refused answer, as stored, rides along
-        extra = {"result": response_json(exc.response)} if exc.response else {}
-        raise Problem(400, "Request refused", exc.description, exc.code, **extra) from None
+        response = vc_api_request.receive_vc_api(
+            inst, request_id, body.verifiablePresentation, address
+        )
+    except InvalidRequestError as exc:  # refused: counted and logged, not a result
+        raise Problem(400, "Request refused", exc.description, exc.code) from None
+    except TooManyAnswersError as exc:
+        headers = retry_after_header(exc.retry_after)
+        raise Problem(429, "Too many answers", str(exc), exc.code, headers=headers) from None
     return JSONResponse(response_json(response))

@@ -3,7 +3,9 @@
 * ``GET  /oid4vp/requests/{id}``  the Request Object (RFC 9101 §5.2, ``request_uri``)
 * ``POST /oid4vp/response``       the Response URI (OpenID4VP §8.2 ``direct_post``):
   ``application/x-www-form-urlencoded`` ``vp_token`` and ``state``; a post refused answers
-  an OAuth error body (RFC 6749 §5.2 ``invalid_request``, HTTP 400), not a problem
+  an OAuth error body (RFC 6749 §5.2 ``invalid_request``, HTTP 400), not a problem; too many
+  answers (per client address, per request: :mod:`verifier.jobs.answer_limits`) a 429
+  problem with ``Retry-After``
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from servicekit.json_route import api_router, declared_body
+from servicekit.problems import Problem
+from servicekit.ratelimit import retry_after_header
 from vckit.protocols.oid4vp import REQUEST_OBJECT_MEDIA_TYPE
-from verifier.errors import InvalidRequestError
+from verifier.errors import InvalidRequestError, TooManyAnswersError
 from verifier.jobs import answers, oid4vp_request
 from verifier.web.deps import InstallationDep
 
@@ -83,9 +87,13 @@ def request_object(request_id: str, inst: InstallationDep) -> Response:
 async def direct_post(request: Request, inst: InstallationDep) -> Response:
     try:
         form = await _direct_post_form(request)
-        answers.receive_direct_post(inst, form)
+        address = request.client.host if request.client else "unknown"
+        answers.receive_direct_post(inst, form, address)
     except _Unreadable as exc:
         return _oauth_error(str(exc))
     except InvalidRequestError as exc:
         return _oauth_error(exc.description)
+    except TooManyAnswersError as exc:
+        headers = retry_after_header(exc.retry_after)
+        raise Problem(429, "Too many answers", str(exc), exc.code, headers=headers) from None
     return JSONResponse({}, headers={"Cache-Control": "no-store"})

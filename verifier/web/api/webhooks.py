@@ -15,21 +15,26 @@ lifespan, ``app.py``); see :mod:`verifier.delivery.webhook` for signing and retr
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
 from servicekit.json_route import api_router
 from servicekit.problems import Problem
+from servicekit.text import utf8_text
 from verifier.delivery import webhook
 from verifier.jobs import requests as jobs
 from verifier.views.api_json import attempt_json
 from verifier.web.deps import DelivererDep, InstallationDep, JobsReader, WebhooksWriter
 
 router = api_router(tags=["Webhooks"])
+MAX_URL = 2000
+MAX_SECRET = 256
 
 
 class WebhookIn(BaseModel):
-    """Where to send the job's results, and the HMAC secret (at least 16 characters;
+    """Where to send the job's results, and the HMAC secret (16 to 256 characters;
     generated when absent)."""
 
     model_config = ConfigDict(
@@ -40,8 +45,17 @@ class WebhookIn(BaseModel):
         }
     )
 
-    url: str
-    secret: str | None = None
+    url: Annotated[str, StringConstraints(max_length=MAX_URL), AfterValidator(utf8_text)]
+    """At most 2,000 characters; the fetch policy decides the rest (https, no private hosts)."""
+    secret: (
+        Annotated[
+            str,
+            StringConstraints(min_length=16, max_length=MAX_SECRET),
+            AfterValidator(utf8_text),
+        ]
+        | None
+    ) = None
+    """16 to 256 characters; a generated one when absent."""
 
 
 @router.put(

@@ -4,7 +4,8 @@
 ``/jobs``                          GET     the jobs, and a form to open one
 ``/jobs``                          POST    open a job (title, types, skills, accredited only,
                                            issued within N years)
-``/jobs/{id}``                     GET     the job, its requirements and every answer received
+``/jobs/{id}``                     GET     the job, its requirements, the answers accepted and
+                                           how many were refused (the latest five, with why)
 ``/jobs/{id}/requests``            POST    a new request (``kind``: openid4vp or vc-api)
 ``/jobs/{id}/requests/{rid}``      GET     the request: link and QR code, or the VC-API request
 ``/jobs/{id}/results/{response}``  GET     one answer's report (the hiring manager's page)
@@ -28,6 +29,7 @@ from servicekit.pages import page_router, render
 from vckit.errors import InputError
 from verifier.jobs import oid4vp_request, vc_api_request
 from verifier.jobs import requests as use
+from verifier.jobs.refused import refused_of_job
 from verifier.jobs.stored_report import report_from_json
 from verifier.views import report_view
 from verifier.web.deps import (
@@ -83,7 +85,8 @@ def job(
 ) -> Response:
     found = use.get_job(inst, job_id, caller.organisation_id)
     answers = use.list_responses(inst, job_id)
-    return render(request, visitor, "job.html", job=found, answers=answers)
+    refused = refused_of_job(inst, job_id, limit=5)
+    return render(request, visitor, "job.html", job=found, answers=answers, refused=refused)
 
 
 @router.post("/jobs/{job_id}/requests")

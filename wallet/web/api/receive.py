@@ -8,8 +8,9 @@ problem+json.
                                         ``application/jwt``, ``application/dc+sd-jwt``,
                                         ``image/png``, ``image/svg+xml``
 ``POST /api/credentials/{id}/recheck``  verify one credential again
-``POST /api/credentials/recheck``       verify all of them again
 ======================================  ========================================================
+
+Verifying all of them again is a background job: :mod:`wallet.web.api.recheck`.
 
 The raw-body route takes only those media types: a cross-site page can send ``text/plain`` or
 a form without asking, never these (CORS preflight), so it cannot plant a credential.
@@ -117,11 +118,6 @@ async def receive_credential(
         raise Problem(415, "Unsupported media type", f"send one of {allowed}", "media-type")
     got = receive.receive_file(inst, account, await request.body())
     return JSONResponse(credential_json(got.record), status_code=201)
-
-
-@router.post("/credentials/recheck", summary="Verify all my credentials again")
-def recheck_all(inst: InstallationDep, account: CurrentAccount) -> list[dict[str, Any]]:
-    return [credential_json(record) for record in receive.recheck_all(inst, account.id)]
 
 
 @router.post("/credentials/{credential_id}/recheck", summary="Verify one credential again")

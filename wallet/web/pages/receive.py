@@ -10,8 +10,9 @@
 ``/receive/paste``                   learner     POST: pasted JSON or VC-JWT
 ``/receive/done/{credential_id}``    learner     what arrived, how it checked, whose it is
 ``/credentials/{id}/recheck``        learner     POST: verify one credential again
-``/credentials/recheck``             learner     POST: verify all of them again
 ===================================  ==========  ==========================================
+
+Verifying all of them again runs in the background: :mod:`wallet.web.pages.recheck`.
 """
 
 from __future__ import annotations
@@ -168,12 +169,6 @@ def received(
 
 
 # --- re-checking -------------------------------------------------------------------------------
-
-
-@router.post("/credentials/recheck", response_class=HTMLResponse)
-def recheck_all(inst: InstallationDep, account: CurrentAccount, form: CheckedForm) -> Response:
-    receive.recheck_all(inst, account.id)
-    return RedirectResponse(local_path(form.get("next") or "/credentials"), status_code=303)
 
 
 @router.post("/credentials/{credential_id}/recheck", response_class=HTMLResponse)

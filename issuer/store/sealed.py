@@ -1,0 +1,19 @@
+"""The issuer's secret columns and files, sealed under its key-encryption key
+(:mod:`servicekit.sealing`; startup and ``ler keys rotate-kek`` walk :data:`SEALED` and
+:data:`SEALED_FILES`)."""
+
+from __future__ import annotations
+
+from servicekit.sealing import SealedColumn, SealedFile
+from servicekit.sessions import SESSION_SECRET
+
+ISSUER_KEYS = SealedColumn("issuer_keys", "private_jwk", "id")
+"""The issuers' private signing keys (JWK)."""
+
+SEALED = (ISSUER_KEYS,)
+
+INSTALLATION_KEY = SealedFile("issuer-key.jwk")
+"""The installation's own key (``/.well-known/did.json``), in the data folder."""
+
+SEALED_FILES = (INSTALLATION_KEY, SESSION_SECRET)
+"""The files: this key, and the staff sessions' signing secret."""

@@ -1,0 +1,85 @@
+"""What an issuer signs and a verifier accepts of a document's own contexts and size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests import scenarios as s
+from vckit.errors import GraphTooLargeError, ProtectedTermError, UnsafeContextError
+from vckit.jsonld.contexts import VC_V2_CONTEXT
+from vckit.jsonld.policy import MAX_OBJECTS, check_signable
+
+UNDEFINED_TERMS = "https://www.w3.org/ns/credentials/undefined-terms/v2"
+
+
+def unsigned(**members: Any) -> dict[str, Any]:
+    return s.ob3_credential(s.did_of(s.ISSUER), s.did_of(s.HOLDER), **members)
+
+
+def test_a_plain_ob3_credential_is_signable() -> None:
+    check_signable(unsigned())
+
+
+def test_the_published_undefined_terms_context_stays_allowed() -> None:
+    credential = unsigned()
+    credential["@context"] = [*credential["@context"], UNDEFINED_TERMS]
+    check_signable(credential)
+
+
+@pytest.mark.parametrize("keyword", ["@vocab", "@base"])
+def test_an_inline_vocab_or_base_is_refused_naming_it(keyword: str) -> None:
+    credential = unsigned()
+    credential["@context"] = [*credential["@context"], {keyword: "https://example.org/v#"}]
+    with pytest.raises(UnsafeContextError, match=f"/@context/3 sets {keyword}"):
+        check_signable(credential)
+
+
+def test_a_vocab_in_a_nested_or_scoped_context_is_refused() -> None:
+    credential = unsigned()
+    credential["credentialSubject"]["@context"] = {
+        "Thing": {"@id": "https://example.org/Thing", "@context": {"@vocab": "https://x.org/#"}}
+    }
+    with pytest.raises(UnsafeContextError, match="/credentialSubject/@context/Thing/@context"):
+        check_signable(credential)
+
+
+def test_a_protected_term_redefined_is_refused() -> None:
+    credential = unsigned()
+    credential["@context"] = [
+        *credential["@context"],
+        {"credentialSubject": {"@id": "https://example.org/x"}},
+    ]
+    with pytest.raises(ProtectedTermError, match="'credentialSubject'"):
+        check_signable(credential)
+
+
+def test_an_at_graph_is_refused() -> None:
+    credential = unsigned()
+    credential["credentialSubject"]["@graph"] = [
+        {"@id": f"urn:x:{i}", "https://example.org/p": i} for i in range(3000)
+    ]
+    with pytest.raises(GraphTooLargeError, match="@graph"):
+        check_signable(credential)
+
+
+def test_too_many_objects_are_refused() -> None:
+    credential = unsigned()
+    credential["credentialSubject"]["achievement"]["alignment"] = [
+        {"type": ["Alignment"], "targetName": str(i), "targetUrl": f"https://x.org/{i}"}
+        for i in range(MAX_OBJECTS)
+    ]
+    with pytest.raises(GraphTooLargeError, match=f"more than {MAX_OBJECTS}"):
+        check_signable(credential)
+
+
+def test_vc_v2_context_alone_is_signable() -> None:
+    check_signable(
+        {
+            "@context": [VC_V2_CONTEXT],
+            "type": ["VerifiableCredential"],
+            "issuer": "did:example:1",
+            "credentialSubject": {"id": "did:example:2"},
+        }
+    )

@@ -1,0 +1,124 @@
+"""What vckit accepts of a document's own contexts and size, beyond what JSON-LD requires.
+
+A credential's ``@context`` may hold objects as well as URLs (VC DM 2.0 § 4.3). Three rules
+keep the strict expansion of :mod:`vckit.jsonld.strict` meaningful:
+
+- **No inline ``@vocab`` or ``@base``** (:func:`check_inline_contexts`). A context object in the
+  document that sets ``@vocab`` gives every undefined term a meaning, so nothing is ever
+  refused as undefined; ``@base`` does the same for relative ``@id`` values (pyld ignores it
+  without a base IRI, but other processors resolve against it, so the signed meaning would
+  depend on the processor). The sealed
+  ``https://www.w3.org/ns/credentials/undefined-terms/v2`` context (VC DM 2.0 § 5.2) is the
+  one declared way to keep undefined terms, and stays allowed: it is a URL, not an object.
+  Refused with :class:`~vckit.errors.UnsafeContextError` naming the keyword and where.
+- **No protected term redefined** (:func:`check_contexts`): every ``@context`` of the document
+  goes through context processing alone (no expansion, so JCS- and JWT-secured credentials
+  are covered too), with the protected-term guard of
+  :class:`~vckit.jsonld.strict.StrictProcessor` (:class:`~vckit.errors.ProtectedTermError`).
+- **Bounded, flat documents to sign** (:func:`check_bounds`): at most
+  :data:`MAX_OBJECTS` JSON objects and no ``@graph`` (a credential is one node tree; a graph
+  of thousands of nodes is work for every verifier). :class:`~vckit.errors.GraphTooLargeError`.
+
+:func:`check_signable` runs all three, cheapest first: what an issuer checks before signing.
+A verifier's format check runs the first two (:mod:`vckit.verification.content`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from vckit.errors import GraphTooLargeError, UnsafeContextError
+from vckit.jsonld.expansion import SealedLoader, _options, default_loader
+from vckit.jsonld.failures import pyld_errors
+
+MAX_OBJECTS = 1000
+"""The most JSON objects a credential to sign may hold (an OB 3.0 credential has about 15)."""
+_WHY = {
+    "@vocab": "every undefined term would silently get a meaning, so none could be refused; "
+    "to keep undefined terms list https://www.w3.org/ns/credentials/undefined-terms/v2",
+    "@base": "relative IRIs would be resolved against it (by other JSON-LD processors), "
+    "where vckit refuses them",
+}
+UNSAFE_KEYWORDS = tuple(_WHY)
+
+
+def _segment(key: object) -> str:
+    return "/" + str(key).replace("~", "~0").replace("/", "~1")
+
+
+def _walk(document: object) -> Iterator[tuple[str, object]]:
+    """Every value of ``document`` with its JSON pointer, without recursion."""
+    stack: list[tuple[str, object]] = [("", document)]
+    while stack:
+        path, value = stack.pop()
+        yield path, value
+        if isinstance(value, Mapping):
+            stack.extend((path + _segment(k), v) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((f"{path}/{i}", v) for i, v in reversed(list(enumerate(value))))
+
+
+def _contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
+    """Each ``@context`` value in the document (the top one first) with its pointer."""
+    for path, value in _walk(document):
+        if isinstance(value, Mapping) and "@context" in value:
+            yield f"{path}/@context", value["@context"]
+
+
+def check_inline_contexts(document: Mapping[str, Any]) -> None:
+    """Refuse a context object anywhere in the document (scoped ones inside it included)
+    that sets ``@vocab`` or ``@base``."""
+    for path, context in _contexts(document):
+        for inner_path, value in _walk(context):
+            if not isinstance(value, Mapping):
+                continue
+            for keyword in UNSAFE_KEYWORDS:
+                if keyword in value:
+                    raise UnsafeContextError(
+                        f"the @context at {path}{inner_path} sets {keyword} "
+                        f"({str(value[keyword])[:100]!r}): {_WHY[keyword]}"
+                    )
+
+
+def check_contexts(document: Mapping[str, Any], loader: SealedLoader | None = None) -> None:
+    """Process every ``@context`` of the document (JSON-LD 1.1 API § 4.1), nested ones on top
+    of the document's own: a protected term redefined, an invalid definition or an unknown
+    context raises as :mod:`vckit.jsonld.failures` translates it."""
+    loader = loader or default_loader()
+    processor = loader.processor()
+    options = _options(loader)
+    found = list(_contexts(document))
+    if not found:
+        return
+    with loader.lock, pyld_errors("JSON-LD context processing"):
+        active = processor._get_initial_context(options)
+        if "@context" in document:
+            active = processor.process_context(active, document["@context"], options)
+            found = found[1:]
+        for _path, context in found:
+            processor.process_context(active, context, options)
+
+
+def check_bounds(document: Mapping[str, Any], max_objects: int = MAX_OBJECTS) -> None:
+    """At most ``max_objects`` JSON objects, and no ``@graph``."""
+    objects = 0
+    for path, value in _walk(document):
+        if not isinstance(value, Mapping):
+            continue
+        if "@graph" in value:
+            raise GraphTooLargeError(
+                f"{path or '/'} holds an @graph: a credential to sign is one node tree, not a graph"
+            )
+        objects += 1
+        if objects > max_objects:
+            raise GraphTooLargeError(
+                f"the document holds more than {max_objects} JSON objects: too large to sign"
+            )
+
+
+def check_signable(document: Mapping[str, Any], loader: SealedLoader | None = None) -> None:
+    """All three rules, cheapest first: what an issuer checks before it signs."""
+    check_bounds(document)
+    check_inline_contexts(document)
+    check_contexts(document, loader)

@@ -1,0 +1,11 @@
+"""The verifier's secret columns, sealed under its key-encryption key
+(:mod:`servicekit.sealing`; startup and ``ler keys rotate-kek`` walk :data:`SEALED`)."""
+
+from __future__ import annotations
+
+from servicekit.sealing import SealedColumn
+
+WEBHOOK_SECRETS = SealedColumn("job_webhooks", "secret", "job_id")
+"""The jobs' webhook HMAC secrets (read back to sign each delivery, so sealed, not hashed)."""
+
+SEALED = (WEBHOOK_SECRETS,)
