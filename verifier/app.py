@@ -167,7 +167,7 @@ def create_app(
     )
     app.state.inst = inst
     app.state.deliverer = deliverer
-    secret = load_or_create_secret(settings.data_dir, db.keyring)  # sealed, as the wallet's
+    secret = load_or_create_secret(settings.data_dir)  # plain, 0600 (rotate-kek: not yet)
     app.state.sessions = Sessions(secret, cookie=COOKIE)
     app.state.public = PUBLIC
     app.add_exception_handler(NotSignedIn, _sign_in_first)  # type: ignore[arg-type]
