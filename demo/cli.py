@@ -24,6 +24,7 @@ from demo.clients import (
     WalletClient,
 )
 from demo.story import STEPS, Log, Story
+from servicekit.demo_seed import TOKEN_FILE, read_password
 
 EXIT_OK, EXIT_STORY, EXIT_SERVICES = 0, 1, 2
 
@@ -46,14 +47,32 @@ def issuer_token(args: argparse.Namespace) -> str:
         ) from None
 
 
+def verifier_token_file(data_dir: Path) -> Path:
+    return data_dir / "verifier" / TOKEN_FILE
+
+
+def verifier_token(args: argparse.Namespace, data_dir: Path | None = None) -> str | None:
+    """--verifier-token, else $LER_VERIFIER_TOKEN, else the demo employer's token that the
+    verifier's demo seed wrote (None: there is none; the story says so once the services
+    answer)."""
+    if getattr(args, "verifier_token", None):
+        return str(args.verifier_token)
+    if os.environ.get("LER_VERIFIER_TOKEN"):
+        return os.environ["LER_VERIFIER_TOKEN"]
+    folder = data_dir or Path(os.environ.get("LER_DATA_DIR", "var"))
+    return read_password(verifier_token_file(folder), "token")
+
+
 @contextmanager
 def _services(args: argparse.Namespace) -> Iterator[tuple[str, str, str, str]]:
     if not args.start:
+        args.found_verifier_token = verifier_token(args)
         yield args.issuer_url, args.wallet_url, args.verifier_url, issuer_token(args)
         return
     from demo.servers import started
 
     with started() as running:
+        args.found_verifier_token = verifier_token(args, running.data_dir)
         print(f"started issuer {running.issuer_url}, wallet {running.wallet_url}, "
               f"verifier {running.verifier_url} (data in {running.data_dir})")  # fmt: skip
         yield running.issuer_url, running.wallet_url, running.verifier_url, running.issuer_token
@@ -72,10 +91,16 @@ def run(args: argparse.Namespace) -> int:
 def _story(args: argparse.Namespace, issuer_url: str, wallet_url: str, verifier_url: str,
            token: str) -> int:  # fmt: skip
     issuer, wallet = IssuerClient(issuer_url, token), WalletClient(wallet_url)
-    verifier = VerifierClient(verifier_url)
+    verifier = VerifierClient(verifier_url, getattr(args, "found_verifier_token", None))
     try:
         for service in (issuer, wallet, verifier):
             service.ready()
+        if verifier.token is None:
+            where = verifier_token_file(Path(os.environ.get("LER_DATA_DIR", "var")))
+            raise Unusable(
+                f"no verifier API token: cannot read {where}; give --verifier-token "
+                "(`ler tokens add` makes one)"
+            )
         try:
             issuer.check_token()
         except UnexpectedAnswer as exc:

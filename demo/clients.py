@@ -175,8 +175,13 @@ class WalletClient(Service):
 
 
 class VerifierClient(Service):
-    def __init__(self, base_url: str) -> None:
-        super().__init__("verifier", base_url)
+    """The HR system of the demo employer: its API token (``Authorization: Bearer``) opens
+    jobs and reads their results; verifying a credential needs none."""
+
+    def __init__(self, base_url: str, token: str | None = None) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        super().__init__("verifier", base_url, headers)
+        self.token = token
 
     def job(self, title: str, requirements: Mapping[str, Any]) -> dict[str, Any]:
         body = {"title": title, "requirements": dict(requirements)}

@@ -91,6 +91,7 @@ def _apps(urls: dict[str, str], data: Path, token: str) -> dict[str, Callable[[]
         VerifierSettings.from_env(), base_url=urls["verifier"], issuer_url=urls["issuer"],
         data_dir=data / "verifier", allow_http_localhost=True,
         status_cache_seconds=float(os.environ.get("LER_STATUS_CACHE", "0")),
+        demo_seed=True,  # the demo employers, their staff member and API token
     )  # fmt: skip
     return {
         "issuer": lambda: issuer_app(issuer),

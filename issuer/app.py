@@ -49,6 +49,42 @@ from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.errors import BakingError
 from vckit.keys.keypair import KeyKind, KeyPair
 
+PUBLIC: frozenset[tuple[str, str]] = frozenset(
+    {
+        # what a verifier or a wallet fetches: DIDs, achievements, status lists, metadata
+        ("GET", "/issuers"),
+        ("GET", "/issuers/{slug}/did.json"),
+        ("GET", "/.well-known/did.json"),
+        ("GET", "/issuers/{slug}/achievements"),
+        ("GET", "/issuers/{slug}/achievements/{achievement}"),
+        ("GET", "/issuers/{slug}/status/{name}"),
+        ("GET", "/.well-known/openid-credential-issuer/issuers/{slug}"),
+        ("GET", "/.well-known/oauth-authorization-server/issuers/{slug}"),
+        # OpenID4VCI: the offer, the pre-authorized code's token, the nonce (the credential
+        # endpoint needs the access token)
+        ("GET", "/issuers/{slug}/offers/{offer_id}"),
+        ("POST", "/issuers/{slug}/token"),
+        ("POST", "/issuers/{slug}/nonce"),
+        # a learner's download link: the token in the URL is the capability (by id: API token)
+        ("GET", "/credentials/{key}"),
+        ("GET", "/credentials/{token}/baked.{kind}"),
+        # pages anyone may read, the sign-in form, operations and the API documents
+        ("GET", "/"),
+        ("GET", "/issuers/{slug}"),
+        ("GET", "/issuers/{slug}/catalogue"),
+        ("GET", "/issuer-pages/progress.js"),
+        ("GET", "/sign-in"),
+        ("POST", "/sign-in"),
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/stats"),
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+    }
+)
+"""The routes anyone may call, as ``(method, path template)``; every other route needs the
+API token or a staff session (``tests/test_doors.py`` walks them all as a stranger)."""
+
 TEMPLATES = Path(__file__).parent / "templates"
 SERVICE = Service(
     "issuer",

@@ -9,9 +9,12 @@
     ler serve issuer|wallet|verifier|landing [--host H] [--port P]
     ler demo [--start] [--issuer-url URL] [--wallet-url URL] [--verifier-url URL]
     ler batch FILE.csv --issuer SLUG --achievement ID [--issuer-url URL] [--token T]
+    ler staff add --org NAME --email EMAIL
+    ler tokens add|list|revoke --org NAME [--name N] [--scope S ...] [TOKEN_ID]
 
 One module per sub-command (``ler/verify.py``, ``keys.py``, ``sign.py``, ``up.py``, ``serve.py``,
-``batch.py``, ``demo.py``); ``demo`` (which imports the services) is imported only when run.
+``batch.py``, ``demo.py``, ``accounts.py``: staff and tokens); ``demo`` and ``accounts`` import
+the services only when run.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ler import batch, demo, keys, serve, sign, up, verify
+from ler import accounts, batch, demo, keys, serve, sign, up, verify
 from ler.errors import EXIT_FAIL, EXIT_INPUT, EXIT_PASS, EXIT_UNCHECKED, UsageError
 from vckit import VckitError
 
@@ -30,7 +33,7 @@ __all__ = ["EXIT_FAIL", "EXIT_INPUT", "EXIT_PASS", "EXIT_UNCHECKED", "main", "pa
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="ler", description="LER credential demonstrator")
     sub = top.add_subparsers(dest="command", required=True)
-    for command in (verify, keys, sign, up, batch, demo, serve):
+    for command in (verify, keys, sign, up, batch, demo, serve, accounts):
         command.add_parser(sub)
     return top
 

@@ -33,6 +33,11 @@ def add_parser(sub: Any) -> None:
         help="file holding the issuer's API token (default: $LER_DATA_DIR/issuer/api-token)",
     )
     d.add_argument(
+        "--verifier-token",
+        help="an API token of the demo employer at the verifier (default: $LER_VERIFIER_TOKEN, "
+        "else the token line of $LER_DATA_DIR/verifier/demo-token.txt, which `ler up` writes)",
+    )
+    d.add_argument(
         "--start", action="store_true", help="start the three services here, on free ports"
     )
     d.add_argument(

@@ -59,6 +59,11 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
     if demo_seed.seeding(env):
         learner_file = os.path.join(env["LER_DATA_DIR"], "wallet", demo_seed.LEARNER_FILE)
         print(f"demo learner: {demo_seed.LEARNER_EMAIL}, password in {learner_file}")
+        verifier_data = os.path.join(env["LER_DATA_DIR"], "verifier")
+        staff_file = os.path.join(verifier_data, demo_seed.STAFF_FILE)
+        print(f"demo employer staff: {demo_seed.STAFF_EMAIL}, password in {staff_file}")
+        token_file = os.path.join(verifier_data, demo_seed.TOKEN_FILE)
+        print(f"demo employer API token (verifier): in {token_file}")
     print("Ctrl-C stops all services.")
     stopping: list[int] = []
 

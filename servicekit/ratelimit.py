@@ -1,5 +1,7 @@
 """Rate limits: an in-process sliding window per key (an address, a request id, an account).
 
+**Hits** (:class:`SlidingWindowLimiter`, answers per request):
+
 ::
 
     per_address = SlidingWindowLimiter(limit=10, window_seconds=60)
@@ -13,6 +15,24 @@ oldest leaves the window. The clock is injectable (tests freeze it; the default 
 monotonic). The state is per process: a deployment with several workers allows that many
 times the limit, which still bounds the work. At most ``max_keys`` keys are kept (the least
 recently hit dropped first), so a flood of distinct keys cannot exhaust memory.
+
+**Failures** (:class:`FailureLimiter`, sign-in forms and token checks)
+
+::
+
+    limiter = limiter_of(request)           # the app's (app.state.limiter), made on first use
+    keys = sign_in_keys(request, email)     # ("addr:<client>", "account:<email>")
+    limiter.check(keys, now)          # raises TooManyFailures (Retry-After seconds) when over
+    ... the check fails ...
+    limiter.failed(keys, now)         # counts one failure under each key
+
+Each key (an address, an account, a token prefix) keeps the times of its recent failures;
+once ``max_failures`` fall inside ``window``, :meth:`FailureLimiter.check` refuses until the
+oldest of them leaves the window. A success does not reset the count (an attacker who
+knows one password must not be able to clear the counter of another account). The state is
+per process: a deployment with several workers allows that many times the limit, which
+still bounds guessing. At most ``max_keys`` keys are kept (the oldest dropped first), so a
+flood of addresses cannot exhaust memory.
 """
 
 from __future__ import annotations
@@ -21,7 +41,12 @@ import math
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from fastapi import Request
+
+from servicekit.problems import Problem
 
 
 def retry_after_header(wait: float) -> dict[str, str]:
@@ -66,3 +91,88 @@ class SlidingWindowLimiter:
             while len(self._hits) > self.max_keys:
                 self._hits.popitem(last=False)
             return wait
+
+
+MAX_FAILURES = 10
+WINDOW = timedelta(minutes=5)
+
+
+class TooManyFailures(Problem):
+    """429 problem+json with ``Retry-After`` (RFC 6585 §4)."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            429,
+            "Too many attempts",
+            f"too many failed attempts; try again in {retry_after} seconds",
+            "rate-limited",
+            headers={"Retry-After": str(retry_after)},
+        )
+        self.retry_after = retry_after
+
+
+class FailureLimiter:
+    def __init__(
+        self, max_failures: int = MAX_FAILURES, window: timedelta = WINDOW, max_keys: int = 10_000
+    ) -> None:
+        self.max_failures = max_failures
+        self.window = window.total_seconds()
+        self.max_keys = max_keys
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures.get(key)
+        if times is None:
+            return deque()
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def retry_after(self, keys: Iterable[str], now: datetime) -> int | None:
+        """Seconds until a key over the limit may try again; None when none is over."""
+        at = now.timestamp()
+        wait = 0.0
+        with self._lock:
+            for key in keys:
+                times = self._recent(key, at)
+                if len(times) >= self.max_failures:
+                    wait = max(wait, times[-self.max_failures] + self.window - at)
+        return max(1, math.ceil(wait)) if wait > 0 else None
+
+    def check(self, keys: Iterable[str], now: datetime) -> None:
+        """Raise :class:`TooManyFailures` when any key is over the limit."""
+        wait = self.retry_after(keys, now)
+        if wait is not None:
+            raise TooManyFailures(wait)
+
+    def failed(self, keys: Iterable[str], now: datetime) -> None:
+        at = now.timestamp()
+        with self._lock:
+            for key in keys:
+                times = self._recent(key, at)
+                times.append(at)
+                self._failures[key] = times
+                self._failures.move_to_end(key)
+                while len(self._failures) > self.max_keys:
+                    self._failures.popitem(last=False)
+
+
+def limiter_of(request: Request) -> FailureLimiter:
+    """The app's one :class:`FailureLimiter` (``app.state.limiter``, made on first use)."""
+    state = request.app.state
+    limiter: FailureLimiter | None = getattr(state, "limiter", None)
+    if limiter is None:
+        limiter = state.limiter = FailureLimiter()
+    return limiter
+
+
+def sign_in_keys(request: Request, account: str) -> tuple[str, ...]:
+    """The keys a failed sign-in counts under: the client's address and the account."""
+    address = request.client.host if request.client else "unknown"
+    return (f"addr:{address}", f"account:{account.strip().lower()[:254]}")
+
+
+def address_key(request: Request) -> tuple[str]:
+    """The key a wrong API token counts under: the client's address."""
+    return (f"addr:{request.client.host if request.client else 'unknown'}",)

@@ -114,10 +114,11 @@ def start_up(data: Path, base: int) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
-def seeded_state(base: int, password: str) -> tuple[int, int]:
-    """Signs in as the demo learner; (learners in the wallet, demo jobs listed at the verifier)."""
+def seeded_state(base: int, password: str, data: Path) -> tuple[int, int]:
+    """Signs in as the demo learner; (learners in the wallet, demo jobs listed at the verifier,
+    asked with the demo employer's API token)."""
     from demo.clients import WalletClient
-    from servicekit.demo_seed import JOB_TITLE, LEARNER_EMAIL
+    from servicekit.demo_seed import JOB_TITLE, LEARNER_EMAIL, TOKEN_FILE, read_password
 
     deadline = time.monotonic() + 60
     for offset in (2, 3):
@@ -133,8 +134,12 @@ def seeded_state(base: int, password: str) -> tuple[int, int]:
     finally:
         wallet.close()
     learners = httpx.get(f"http://127.0.0.1:{base + 2}/stats", timeout=5).json()["totals"]
-    jobs = httpx.get(f"http://127.0.0.1:{base + 3}/jobs", timeout=5).text
-    return learners["learners"], jobs.count(f">{JOB_TITLE}</a>")
+    verifier = f"http://127.0.0.1:{base + 3}"
+    assert httpx.get(f"{verifier}/jobs", timeout=5).status_code == 303  # staff only
+    token = read_password(data / "verifier" / TOKEN_FILE, "token")
+    employer = {"Authorization": f"Bearer {token}"}
+    jobs = httpx.get(f"{verifier}/api/jobs", timeout=5, headers=employer)
+    return learners["learners"], [job["title"] for job in jobs.json()].count(JOB_TITLE)
 
 
 def test_ler_up_seeds_the_demo_learner_and_job_once(tmp_path: Path) -> None:
@@ -153,7 +158,7 @@ def test_ler_up_seeds_the_demo_learner_and_job_once(tmp_path: Path) -> None:
             password = text.split("password:", 1)[1].split()[0]
             assert len(password) >= 10 and "email: alex.rivera@demo.example" in text
             passwords.append(password)
-            assert seeded_state(base, password) == (1, 1), f"run {run}"
+            assert seeded_state(base, password, tmp_path) == (1, 1), f"run {run}"
         finally:
             process.send_signal(signal.SIGINT)
             out, err = process.communicate(timeout=30)

@@ -4,6 +4,15 @@
 (``verifier.checking.fetch``) for did:web documents and status lists: tests pass one that
 reaches an issuer app in-process. ``clock`` replaces the wall clock for validity periods,
 the policy's "issued within" and the requests' expiry.
+
+**Who may call what.** :data:`PUBLIC` is the one list of the routes anyone may call: the
+holder's side of a presentation request (the OpenID4VP Request Object and ``direct_post``,
+the VC-API answer), stateless verification (the paste-and-verify page, VC-API
+``/credentials/verify`` and ``/presentations/verify``: nothing is stored), the staff
+sign-in form, the governance registry (read-only), health, aggregate ``/stats`` and the API
+documents. Every other route passes
+:func:`verifier.web.deps.door` and needs a staff session or an organisation's API token;
+``tests/test_doors.py`` walks every route as a stranger to keep this list the truth.
 """
 
 from __future__ import annotations
@@ -12,15 +21,19 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
 
 from servicekit.app import ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
-from servicekit.pages import ANONYMOUS, error_page
+from servicekit.pages import error_page
+from servicekit.problems import problem
+from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.errors import InputError
+from verifier.accounts import demo as demo_accounts
 from verifier.checking.verification import Verifier, load_registry
 from verifier.delivery.deliverer import Deliverer
 from verifier.errors import (
@@ -37,9 +50,11 @@ from verifier.settings import Settings
 from verifier.store.sealed import SEALED
 from verifier.views.stats import verifier_stats
 from verifier.web.api import jobs as jobs_api
-from verifier.web.api import oid4vp, registry, vc_api, webhooks
+from verifier.web.api import oid4vp, registry, tokens, vc_api, webhooks
+from verifier.web.deps import COOKIE, NotSignedIn, door, visitor_of
 from verifier.web.pages import jobs as job_pages
 from verifier.web.pages import registry as registry_pages
+from verifier.web.pages import staff as staff_pages
 from verifier.web.pages import verify
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -57,15 +72,55 @@ STATUSES: dict[type[Exception], tuple[int, str]] = {
 }
 
 
+PUBLIC: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/oid4vp/requests/{request_id}"),
+        ("POST", "/oid4vp/response"),
+        ("POST", "/api/vc-api/requests/{request_id}"),
+        ("POST", "/credentials/verify"),
+        ("POST", "/presentations/verify"),
+        ("GET", "/"),
+        ("POST", "/"),
+        ("GET", "/sign-in"),
+        ("POST", "/sign-in"),
+        # the governance registry: the installation's published list of accredited issuers
+        # (configuration, read-only, no organisation's data)
+        ("GET", "/registry"),
+        ("GET", "/registry/issuers"),
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/stats"),
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+    }
+)
+"""The routes anyone may call, as ``(method, path template)``: nothing else is public."""
+
+
 def _error_page(request: Request, status: int, title: str, detail: str) -> Response:
-    return error_page(request, ANONYMOUS, status, title, detail)
+    return error_page(request, visitor_of(request), status, title, detail)
 
 
 def _is_page(request: Request) -> bool:
-    """Unmatched paths under the pages' own (``/``, ``/jobs…``, ``/registry``) get the
-    error page; every other one problem+json."""
+    """Unmatched paths under the pages' own (``/``, ``/jobs…``, ``/registry``, ``/staff…``,
+    sign-in and out) get the error page; every other one problem+json."""
     path = request.url.path
-    return path in ("/", "/registry") or path == "/jobs" or path.startswith("/jobs/")
+    pages = ("/", "/registry", "/jobs", "/sign-in", "/sign-out")
+    return path in pages or path.startswith(("/jobs/", "/staff/"))
+
+
+def _sign_in_first(request: Request, exc: NotSignedIn) -> Response:
+    """A stranger at a staff page goes to the sign-in page (and back); at the API, 401."""
+    if _is_page(request):
+        target = "/sign-in?" + urlencode({"next": request.url.path})
+        return RedirectResponse(target, status_code=303)
+    answer = problem(
+        401, "Unauthorized",
+        "this route needs a staff session or an organisation's API token (Authorization: Bearer)",
+        "unauthorized",
+    )  # fmt: skip
+    answer.headers["WWW-Authenticate"] = 'Bearer realm="verifier"'
+    return answer
 
 
 def create_app(
@@ -82,8 +137,8 @@ def create_app(
     now = clock or utc_now
     limits = AnswerLimits.from_settings(settings, lambda: now().timestamp())
     inst = Installation(db, settings, verification, now, limits)
-    if settings.demo_seed:
-        demo_job.seed(inst)  # idempotent: one demo job however often it starts
+    if settings.demo_seed:  # idempotent: the employers, staff, token and one demo job
+        demo_job.seed(inst, demo_accounts.seed(inst).id)
     deliverer = Deliverer(
         db,
         inst.fetch_policy,
@@ -113,7 +168,13 @@ def create_app(
     )
     app.state.inst = inst
     app.state.deliverer = deliverer
+    secret = load_or_create_secret(settings.data_dir)  # plain, 0600 (rotate-kek: not yet)
+    app.state.sessions = Sessions(secret, cookie=COOKIE)
+    app.state.public = PUBLIC
+    app.add_exception_handler(NotSignedIn, _sign_in_first)  # type: ignore[arg-type]
     for router in (
+        tokens.router,
+        staff_pages.router,
         vc_api.router,
         oid4vp.router,
         jobs_api.router,
@@ -123,5 +184,5 @@ def create_app(
         job_pages.router,
         registry_pages.router,
     ):
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(door)])
     return app

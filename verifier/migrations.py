@@ -16,6 +16,10 @@ Tables (all SQL lives in :mod:`verifier.store`):
 * ``refused_answers``  the latest answers refused per request (time, reason; at most
                     ``verifier.store.refused.KEEP`` a request, ``number`` counting up);
                     ``requests.refused_count`` counts every one
+* ``organisations`` an employer; every job (and so its requests, answers, webhook and
+                    deliveries) belongs to one (``jobs.organisation_id``)
+* ``staff``         people of an organisation who sign in (argon2id hash, session epoch)
+* ``api_tokens``    an organisation's API tokens: SHA-256 of the secret, scopes, revoked_at
 """
 
 from __future__ import annotations
@@ -88,6 +92,41 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             PRIMARY KEY (request_id, number)
         );
         CREATE INDEX refused_answers_by_job ON refused_answers (job_id, received)
+        """,
+    ),
+    (
+        3,
+        "organisations, their staff and API tokens; jobs belong to an organisation",
+        """
+        CREATE TABLE organisations (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE staff (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations (id),
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            session_epoch INTEGER NOT NULL DEFAULT 0,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE api_tokens (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations (id),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            scopes TEXT NOT NULL,
+            created TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX api_tokens_by_organisation ON api_tokens (organisation_id, created);
+        ALTER TABLE jobs ADD COLUMN organisation_id TEXT REFERENCES organisations (id);
+        INSERT INTO organisations (id, name, created)
+            SELECT 'first', 'Maple Grove Care Home', MIN(created) FROM jobs
+            HAVING COUNT(*) > 0;
+        UPDATE jobs SET organisation_id = 'first' WHERE organisation_id IS NULL;
+        CREATE INDEX jobs_by_organisation ON jobs (organisation_id, created)
         """,
     ),
 )

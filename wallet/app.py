@@ -48,6 +48,24 @@ from wallet.web.pages import requests as requests_pages
 from wallet.web.pages.base import error_page, sign_in_first
 from wallet.web.problems import STATUSES
 
+PUBLIC: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/"),
+        ("GET", "/sign-up"),
+        ("POST", "/sign-up"),
+        ("GET", "/sign-in"),
+        ("POST", "/sign-in"),
+        ("GET", "/s/{token}"),  # a share link: the token in the URL is the capability
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/stats"),
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+    }
+)
+"""The routes anyone may call, as ``(method, path template)``; every other route needs a
+learner's session (``tests/test_doors.py`` walks them all as a stranger)."""
+
 TEMPLATES = Path(__file__).parent / "templates"
 SERVICE = Service(
     "wallet",

@@ -18,6 +18,7 @@ from issuer.installation import Installation
 from issuer.organisations.identity import Identity
 from issuer.settings import Settings
 from servicekit.problems import Problem
+from servicekit.ratelimit import address_key, limiter_of
 from servicekit.sessions import COOKIE, Session, Sessions
 
 _bearer = HTTPBearer(auto_error=False, description="The issuer's API token")
@@ -42,13 +43,18 @@ def require_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
-    """Bearer API token (RFC 6750 §2.1), compared in constant time: 401 without, 403 wrong."""
+    """Bearer API token (RFC 6750 §2.1), compared in constant time: 401 without, 403 wrong.
+    Wrong tokens count per address (:mod:`servicekit.ratelimit`): after 10 in 5 minutes the
+    address gets 429 with ``Retry-After``, even with the right one."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         detail = "this route needs the issuer's API token (Authorization: Bearer)"
         headers = {"WWW-Authenticate": 'Bearer realm="issuer"'}
         raise Problem(401, "Unauthorized", detail, "unauthorized", headers=headers)
+    limiter, keys, now = limiter_of(request), address_key(request), installation_of(request).now()
+    limiter.check(keys, now)
     expected: str = request.app.state.api_token
     if not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
+        limiter.failed(keys, now)
         raise Problem(403, "Forbidden", "the API token is not this issuer's", "forbidden")
 
 
@@ -84,8 +90,17 @@ def visitor_of(request: Request) -> Visitor:
     return Visitor(session, None if session is None else sessions.csrf_token(session))
 
 
+async def token_or_staff(request: Request) -> None:
+    """A staff session (a page polling) or the API token: else 401/403 as
+    :func:`require_token`."""
+    if visitor_of(request).staff:
+        return
+    await check_token(request)
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 InstallationDep = Annotated[Installation, Depends(installation_of)]
 IdentityDep = Annotated[Identity, Depends(_identity)]
 TokenDep = Annotated[None, Depends(require_token)]
+TokenOrStaffDep = Annotated[None, Depends(token_or_staff)]
 VisitorDep = Annotated[Visitor, Depends(visitor_of)]

@@ -39,6 +39,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, FloatRect, Locator, Page, Request, Route, ViewportSize
 
+from servicekit.demo_seed import STAFF_EMAIL, STAFF_FILE, read_password
+
 ROOT = Path(__file__).resolve().parents[2]
 # Screenshots go to build/screenshots/ (not tracked), so a test run leaves the tree clean;
 # `make screenshots` writes the README's copies into examples/screenshots/ instead.
@@ -81,6 +83,16 @@ class Services:
     verifier: str
     landing: str | None  # None until the landing page exists
     staff_token: str
+    data: Path | None = None  # `ler up`'s data folder (the demo seed's files)
+
+    def employer_staff(self) -> tuple[str, str]:
+        """The demo employer's staff member at the verifier: email and password (the
+        verifier's demo seed wrote them to ``<data>/verifier/demo-staff.txt``)."""
+        assert self.data is not None
+        path = self.data / "verifier" / STAFF_FILE
+        password = read_password(path)
+        assert password, f"no demo staff password in {path}"
+        return STAFF_EMAIL, password
 
     def main(self) -> dict[str, str]:
         found = {"issuer": self.issuer, "wallet": self.wallet, "verifier": self.verifier}
@@ -153,7 +165,7 @@ def services() -> Iterator[Services]:
                 processes.append(_uvicorn("landing", base, env, log))
             _wait_for(f"{urls[0]}/", deadline, processes[-1])
             landing = urls[0]
-        yield Services(urls[1], urls[2], urls[3], landing, STAFF_TOKEN)
+        yield Services(urls[1], urls[2], urls[3], landing, STAFF_TOKEN, data)
     finally:
         for process in processes:
             process.send_signal(signal.SIGINT)
@@ -179,6 +191,17 @@ def _uvicorn(name: str, port: int, env: dict[str, str], log: Any) -> subprocess.
     command = [sys.executable, "-m", "uvicorn", f"{name}.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def employer_signs_in(page: Page, services: Services, next_path: str = "/jobs") -> None:
+    """The demo employer's staff member signs in at the verifier (its staff pages are
+    closed to strangers) and lands on ``next_path``."""
+    email, password = services.employer_staff()
+    page.goto(f"{services.verifier}{next_path}")  # a stranger is sent to the sign-in page
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{services.verifier}{next_path}")
 
 
 # --- the browser ------------------------------------------------------------------------------

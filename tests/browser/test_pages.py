@@ -9,16 +9,17 @@ from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Actor, Services, Shoot, problems_of
+from tests.browser.conftest import Actor, Services, Shoot, employer_signs_in, problems_of
 
 COLLEGE = "/issuers/community-college"
 PUBLIC = {  # /docs: each service's API, rendered offline from its OpenAPI document
     "issuer": ["/", COLLEGE, f"{COLLEGE}/catalogue", "/sign-in", "/docs"],
     "wallet": ["/", "/sign-up", "/sign-in", "/docs"],
-    "verifier": ["/", "/jobs", "/registry", "/docs"],
+    "verifier": ["/", "/registry", "/sign-in", "/docs"],
     "landing": ["/"],
 }
 STAFF = [f"{COLLEGE}/issue", f"{COLLEGE}/issued", f"{COLLEGE}/upload"]
+EMPLOYER = ["/jobs", "/staff/tokens"]
 LEARNER = [
     "/credentials",
     "/receive",
@@ -109,6 +110,9 @@ def test_every_main_page_renders_cleanly(services: Services, actor: Actor, shoot
     expect(learner.get_by_text("Date of birth").first).to_be_visible()
 
     employer = actor("employer")
+    employer_signs_in(employer, services)
+    for path in EMPLOYER:
+        visit(employer, services.verifier + path)
     visit(employer, f"{services.verifier}/jobs")
     employer.get_by_label("Title").fill("Night nurse")
     employer.get_by_role("button", name="Open the job").click()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Actor, Services, Shoot
+from tests.browser.conftest import Actor, Services, Shoot, employer_signs_in
 
 COLLEGE = "community-college"
 FOOD = "food-safety"
@@ -150,6 +150,7 @@ def learner_sees_cards_and_skills(story: Story) -> None:
 
 def employer_opens_job(story: Story) -> None:
     page = story.employer
+    employer_signs_in(page, story.services)  # the jobs are for the care home's staff
     page.goto(f"{story.services.verifier}/jobs")
     page.get_by_label("Title").fill("Care assistant, Maple Grove Care Home")
     page.get_by_label("Required skills").fill(SKILL)

@@ -30,8 +30,10 @@ from issuer.settings import EXAMPLES
 from issuer.settings import Settings as IssuerSettings
 from landing.app import create_app as create_landing
 from landing.settings import Settings as LandingSettings
+from tests.verifier.callers import EMPLOYER, org_token
 from tests.wallet.conftest import ALICE, sign_up
 from tests.wallet.held import keep
+from verifier.accounts.staff import organisation
 from verifier.app import create_app as create_verifier
 from verifier.jobs import demo_job
 from verifier.settings import Settings as VerifierSettings
@@ -82,10 +84,14 @@ def no_fetch(url: str) -> bytes:
     raise OSError("the hostile suite reaches no network")
 
 
-def verifier_auth() -> dict[str, str]:
-    """The headers an authorized client of the verifier sends (none: the verifier on main
-    has no authentication yet). The one place to add its API token."""
-    return {}
+def verifier_auth(app: FastAPI) -> dict[str, str]:
+    """The headers an authorized client of the verifier sends: an API token (every scope)
+    of the demo employer, whose demo job the suite knows."""
+    return {"Authorization": f"Bearer {org_token(app, EMPLOYER)}"}
+
+
+def _employer_id(app: FastAPI) -> str:
+    return organisation(app.state.inst, EMPLOYER).id
 
 
 def _wallet_session(app: FastAPI) -> dict[str, str]:
@@ -123,8 +129,8 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Ser
             known={"credential_id": keep(wallet, ALICE, RELATIVE_CONTEXT, PASSED)},
         ),
         "verifier": Service(
-            "verifier", verifier, "https://verifier.test", verifier_auth(),
-            known={"job_id": demo_job.seed(verifier.state.inst).id},
+            "verifier", verifier, "https://verifier.test", verifier_auth(verifier),
+            known={"job_id": demo_job.seed(verifier.state.inst, _employer_id(verifier)).id},
         ),
         "landing": Service("landing", landing, "https://landing.test"),
     }  # fmt: skip

@@ -16,6 +16,7 @@ from issuer.settings import EXAMPLES
 from issuer.settings import Settings as IssuerSettings
 from servicekit.db import Database, NulTextError
 from tests.hostile.conftest import no_fetch
+from tests.verifier.callers import as_employer
 from verifier.app import create_app as create_verifier
 from verifier.settings import Settings as VerifierSettings
 
@@ -32,7 +33,7 @@ def test_the_verifier_refuses_nul_in_what_it_stores(database_url: str, tmp_path:
     app = create_verifier(
         VerifierSettings(data_dir=tmp_path / "v", database_url=database_url), fetch=no_fetch
     )
-    client = TestClient(app, raise_server_exceptions=False)
+    client = as_employer(TestClient(app, raise_server_exceptions=False))
     _refused(client.post("/api/jobs", json={"title": "Care\u0000worker", "requirements": {}}))
     _refused(client.get("/api/jobs/a%00b/results"))
     app.state.inst.db.close()

@@ -49,6 +49,7 @@ from issuer.settings import EXAMPLES
 from issuer.settings import Settings as IssuerSettings
 from tests.interop.conftest import CONTEXTS_DIR, RunJs
 from tests.scenarios import ob3_credential
+from tests.verifier.callers import org_token
 from vckit.report import Report
 from vckit.verification import VerifyOptions, verify
 from verifier.app import create_app as create_verifier
@@ -155,8 +156,9 @@ def verifier(tmp_path_factory: pytest.TempPathFactory, issuer: Live) -> Iterator
     )
     app = create_verifier(settings)
     server, thread = _serve(app, port)
+    employer = {"Authorization": f"Bearer {org_token(app)}"}  # the jobs API is the employer's
     try:
-        with httpx.Client(base_url=url, timeout=30) as client:
+        with httpx.Client(base_url=url, timeout=30, headers=employer) as client:
             yield Live(url, client, app)
     finally:
         server.should_exit = True

@@ -21,6 +21,7 @@ from tests.landing.conftest import (
     landing_settings,
 )
 from tests.scenarios import HOLDER, did_of, ob3_credential, sign, vm_of
+from tests.verifier.callers import as_employer
 from tests.wallet.conftest import ALICE, AppsTransport, account_id_of, csrf, sign_up
 from vckit.keys.keypair import KeyPair
 from vckit.presentation import build_presentation, sign_presentation
@@ -66,7 +67,7 @@ def share_one(learner: TestClient, credential_id: str) -> None:
 
 def present_to_verifier(demo: Demo, credential: dict[str, Any]) -> str:
     """A job at the verifier; HOLDER answers its OpenID4VP request (direct_post)."""
-    employer = TestClient(demo.verifier, base_url=VERIFIER_URL)
+    employer = as_employer(TestClient(demo.verifier, base_url=VERIFIER_URL))
     job = employer.post(
         "/api/jobs",
         json={"title": "Care assistant", "requirements": {"types": ["OpenBadgeCredential"]}},

@@ -27,6 +27,7 @@ from fastapi.testclient import TestClient
 from tests import sd_scenarios as sd
 from tests.issuer.conftest import FROZEN, LATER
 from tests.scenarios import HOLDER, OTHER, did_of, vm_of
+from tests.verifier.callers import as_employer
 from tests.verifier.conftest import VerifierFactory, issue
 from vckit import sdjwt as sd_jwt
 from vckit.disclosure import disclose as sd_disclose
@@ -47,7 +48,7 @@ LEARNER = {"recipient_name": NAME, "date_of_birth": BIRTH, "grade": GRADE}
 
 @pytest.fixture
 def verifier(verifier_app: VerifierFactory) -> TestClient:
-    return TestClient(verifier_app(base_url=VERIFIER_URL), base_url=VERIFIER_URL)
+    return as_employer(TestClient(verifier_app(base_url=VERIFIER_URL), base_url=VERIFIER_URL))
 
 
 def issue_sd(issuer: TestClient, fmt: str, holder: KeyPair = HOLDER, **extra: Any) -> Any:
@@ -512,7 +513,7 @@ def test_without_attestation_a_missing_end_date_and_status_could_not_be_checked(
     accredited issuer the registry does NOT attest always discloses them: the holder may
     have withheld them, so both are could-not-check, and the report page says why."""
     registry = registry_file(tmp_path, [did_key_issuer(None)])
-    verifier = TestClient(verifier_app(registry_file=registry), base_url=VERIFIER_URL)
+    verifier = as_employer(TestClient(verifier_app(registry_file=registry), base_url=VERIFIER_URL))
     shown: Any = (
         name_only_derived(sd.issue_ecdsa_sd())
         if fmt == "ecdsa-sd-2023"
@@ -535,7 +536,7 @@ def test_with_the_registrys_attestation_absence_means_none_was_issued(
     verifier_app: VerifierFactory, tmp_path: Path, fmt: str
 ) -> None:
     registry = registry_file(tmp_path, [did_key_issuer(ATTESTED)])
-    verifier = TestClient(verifier_app(registry_file=registry), base_url=VERIFIER_URL)
+    verifier = as_employer(TestClient(verifier_app(registry_file=registry), base_url=VERIFIER_URL))
     shown: Any = (
         name_only_derived(sd.issue_ecdsa_sd())
         if fmt == "ecdsa-sd-2023"
@@ -556,7 +557,7 @@ def test_a_demo_issuer_not_attested_leaves_its_derived_end_date_unchecked(
     for entry in demo["issuers"]:
         entry.pop("alwaysDiscloses", None)
     registry = registry_file(tmp_path, demo["issuers"])
-    verifier = TestClient(verifier_app(registry_file=registry), base_url=VERIFIER_URL)
+    verifier = as_employer(TestClient(verifier_app(registry_file=registry), base_url=VERIFIER_URL))
     checks = checks_by_id(verifier, name_only_derived(ecdsa_base))
     assert checks["validity-period"]["status"] == "could-not-check"
     assert checks["status"]["status"] == "pass" and checks["proof"]["status"] == "pass"

@@ -12,6 +12,11 @@ nonce that expires (``Settings.request_lifetime_seconds``), in one of two protoc
 The wallet's answers are verified and stored by :mod:`verifier.jobs.answers`; this module
 reads them back (:func:`list_responses`, :func:`get_response`). Whatever is asked for and not
 there raises :class:`~verifier.errors.NotFoundError` (the one get-or-404 of the verifier).
+
+Every job belongs to an organisation (an employer). The functions that take an
+``organisation`` treat another organisation's job exactly as a missing one (NotFoundError,
+so a 404 that does not reveal it exists); ``None`` is for the verifier's own use (answers,
+request objects), never for a route that a caller names a job in.
 """
 
 from __future__ import annotations
@@ -38,7 +43,9 @@ MAX_TITLE = 200
 # --- jobs -------------------------------------------------------------------------------------
 
 
-def create_job(inst: Installation, title: str, requirements: Mapping[str, Any]) -> JobRecord:
+def create_job(
+    inst: Installation, title: str, requirements: Mapping[str, Any], *, organisation: str
+) -> JobRecord:
     """A job; its requirements are read (and written back) as :class:`policy.Requirements`
     (``RequirementsError``, an InputError, names a bad field)."""
     title = title.strip()
@@ -48,28 +55,32 @@ def create_job(inst: Installation, title: str, requirements: Mapping[str, Any]) 
         raise InputError(f"a job's title has at most {MAX_TITLE} characters")
     clean = policy.Requirements.from_json(requirements).to_json()
     with inst.db.transaction() as tx:
-        return store.add_job(tx, title, clean, created=inst.stamp())
+        return store.add_job(tx, title, clean, created=inst.stamp(), organisation_id=organisation)
 
 
-def get_job(inst: Installation, job_id: str) -> JobRecord:
+def get_job(inst: Installation, job_id: str, organisation: str | None = None) -> JobRecord:
+    """The job (of that organisation, when given: another one's is not found)."""
     with inst.db.transaction() as tx:
         job = store.get_job(tx, job_id)
-    if job is None:
+    if job is None or (organisation is not None and job.organisation_id != organisation):
         raise NotFoundError("no such job")
     return job
 
 
-def list_jobs(inst: Installation) -> list[JobRecord]:
+def list_jobs(inst: Installation, organisation: str | None = None) -> list[JobRecord]:
     with inst.db.transaction() as tx:
-        return store.list_jobs(tx)
+        return store.list_jobs(tx, organisation)
 
 
 # --- requests ---------------------------------------------------------------------------------
 
 
-def new_request(inst: Installation, job_id: str, kind: str = OID4VP) -> RequestRecord:
-    """A request for the job with a fresh nonce (128 bits, URL-safe: §5.2, §14.1)."""
-    get_job(inst, job_id)
+def new_request(
+    inst: Installation, job_id: str, kind: str = OID4VP, *, organisation: str
+) -> RequestRecord:
+    """A request for the organisation's job with a fresh nonce (128 bits, URL-safe: §5.2,
+    §14.1)."""
+    get_job(inst, job_id, organisation)
     now = inst.now()
     for _ in range(3):  # a nonce collision is astronomically unlikely; never reuse one
         try:
@@ -97,11 +108,12 @@ def get_request(inst: Installation, request_id: str, kind: str | None = None) ->
 
 
 def request_of_job(
-    inst: Installation, job_id: str, request_id: str
+    inst: Installation, job_id: str, request_id: str, organisation: str
 ) -> tuple[JobRecord, RequestRecord]:
-    """The job and one of its requests (a request of another job is not found)."""
+    """The organisation's job and one of its requests (a request of another job is not
+    found)."""
+    job = get_job(inst, job_id, organisation)
     record = get_request(inst, request_id)
-    job = get_job(inst, job_id)
     if record.job_id != job_id:
         raise NotFoundError("no such request")
     return job, record
@@ -125,11 +137,16 @@ def list_responses(
 
 
 def responses_of_job(
-    inst: Installation, job_id: str, *, limit: int | None = None, offset: int = 0
+    inst: Installation,
+    job_id: str,
+    organisation: str,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[ResponseRecord]:
-    """The answers received for the job, newest first (``limit`` after ``offset``, when
-    given; an unknown job is not found)."""
-    get_job(inst, job_id)
+    """The answers received for the organisation's job, newest first (``limit`` after
+    ``offset``, when given; an unknown job, or another organisation's, is not found)."""
+    get_job(inst, job_id, organisation)
     return list_responses(inst, job_id, limit=limit, offset=offset)
 
 

@@ -18,6 +18,7 @@ modules::
                  verdict_counts, latest_reports (for ``/stats``)
 * webhooks.py    set_webhook, get_webhook, delete_webhook
 * deliveries.py  add_delivery, list_deliveries; undelivered (the delivery queue)
+* organisations.py  organisations, staff and API tokens (add, get, find, list, revoke)
 * refused.py     add_refused, refused_count, latest_refused (answers refused, bounded per request)
 """
 
@@ -32,6 +33,24 @@ from verifier.store.deliveries import (
     undelivered,
 )
 from verifier.store.jobs import JobRecord, add_job, count_jobs, get_job, list_jobs
+from verifier.store.organisations import (
+    OrganisationRecord,
+    StaffRecord,
+    TokenRecord,
+    add_organisation,
+    add_staff,
+    add_token,
+    bump_staff_epoch,
+    find_organisation,
+    find_token,
+    get_organisation,
+    get_staff,
+    get_staff_by_email,
+    list_organisations,
+    list_tokens,
+    revoke_token,
+    set_staff_password,
+)
 from verifier.store.refused import RefusedRecord, add_refused, latest_refused, refused_count
 from verifier.store.requests import (
     RequestRecord,
@@ -52,6 +71,22 @@ from verifier.store.responses import (
 from verifier.store.webhooks import WebhookRecord, delete_webhook, get_webhook, set_webhook
 
 __all__ = [
+    "OrganisationRecord",
+    "StaffRecord",
+    "TokenRecord",
+    "add_organisation",
+    "add_staff",
+    "add_token",
+    "bump_staff_epoch",
+    "find_organisation",
+    "find_token",
+    "get_organisation",
+    "get_staff",
+    "get_staff_by_email",
+    "list_organisations",
+    "list_tokens",
+    "revoke_token",
+    "set_staff_password",
     "DeliveryRecord",
     "JobRecord",
     "PendingDelivery",

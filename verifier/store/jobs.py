@@ -1,4 +1,5 @@
-"""The ``jobs`` table: an employer's job, its title and requirements (JSON)."""
+"""The ``jobs`` table: an employer's job, its title and requirements (JSON), and the
+organisation it belongs to."""
 
 from __future__ import annotations
 
@@ -15,17 +16,30 @@ class JobRecord:
     title: str
     requirements: dict[str, Any]
     created: str
+    organisation_id: str | None = None
 
 
 def _job(row: dict[str, Any]) -> JobRecord:
-    return JobRecord(row["id"], row["title"], load(row["requirements_json"]), row["created"])
+    return JobRecord(
+        row["id"], row["title"], load(row["requirements_json"]), row["created"],
+        row.get("organisation_id"),
+    )  # fmt: skip
 
 
-def add_job(tx: Tx, title: str, requirements: dict[str, Any], *, created: str) -> JobRecord:
-    job = JobRecord(new_id(), title, requirements, created)
+def add_job(
+    tx: Tx,
+    title: str,
+    requirements: dict[str, Any],
+    *,
+    created: str,
+    organisation_id: str | None = None,
+) -> JobRecord:
+    """A job of ``organisation_id`` (None: of no organisation, so no caller can see it)."""
+    job = JobRecord(new_id(), title, requirements, created, organisation_id)
     tx.execute(
-        "INSERT INTO jobs (id, title, requirements_json, created) VALUES (?, ?, ?, ?)",
-        (job.id, title, dump(requirements), created),
+        "INSERT INTO jobs (id, title, requirements_json, created, organisation_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (job.id, title, dump(requirements), created, organisation_id),
     )
     return job
 
@@ -35,9 +49,15 @@ def get_job(tx: Tx, job_id: str) -> JobRecord | None:
     return None if row is None else _job(row)
 
 
-def list_jobs(tx: Tx) -> list[JobRecord]:
-    """Newest first."""
-    return [_job(r) for r in tx.all("SELECT * FROM jobs ORDER BY created DESC, id")]
+def list_jobs(tx: Tx, organisation_id: str | None = None) -> list[JobRecord]:
+    """Newest first; of one organisation when given."""
+    if organisation_id is None:
+        return [_job(r) for r in tx.all("SELECT * FROM jobs ORDER BY created DESC, id")]
+    rows = tx.all(
+        "SELECT * FROM jobs WHERE organisation_id = ? ORDER BY created DESC, id",
+        (organisation_id,),
+    )
+    return [_job(r) for r in rows]
 
 
 def count_jobs(tx: Tx) -> int:

@@ -1,26 +1,75 @@
-"""Dependencies named once (``Annotated`` aliases) for the routes.
+"""Dependencies named once (``Annotated`` aliases) for the routes: the installation, who is
+asking (a staff session, an API token, or nobody) and a page's checked form.
 
 ::
 
-    from verifier.web.deps import InstallationDep, Visitor
+    from verifier.web.deps import InstallationDep, JobsWriter
 
     @router.post("/api/jobs")
-    def create_job(body: NewJob, inst: InstallationDep) -> JSONResponse: ...
+    def create_job(body: NewJob, inst: InstallationDep,
+                   caller: JobsWriter) -> JSONResponse: ...
 
-``Visitor`` is :data:`servicekit.pages.ANONYMOUS`: the verifier has no sessions (yet), so
-its pages are rendered for an anonymous visitor, with the same headers as every page.
+**The door.** ``app.py`` includes every router of the verifier with :func:`door` as a
+dependency: a route that is not in the app's ``PUBLIC`` set of ``(method, path)`` needs a
+caller, or it answers 401 (an API route, problem+json with ``WWW-Authenticate``) or a 303 to
+``/sign-in?next=<path>`` (a page), before the route runs. A caller is a staff member signed
+in (the session cookie names ``account:<staff id>:<epoch>``: a sign-out counts the epoch
+up) or an organisation's API token (``Authorization: Bearer lerv_…``). A route then asks
+for the scope it needs (``JobsWriter``, ``ResultsReader`` …): staff hold every scope; a
+token without it gets 403. Wrong tokens count as failures per address (:mod:`servicekit.ratelimit`):
+after 10 in 5 minutes that address gets 429 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from servicekit.pages import ANONYMOUS, Anonymous
+from servicekit.forms import Form, read_form
+from servicekit.problems import Problem
+from servicekit.ratelimit import address_key, limiter_of
+from servicekit.sessions import Session, Sessions
+from verifier.accounts import (
+    JOBS_READ,
+    JOBS_WRITE,
+    RESULTS_READ,
+    SCOPES,
+    TOKENS_WRITE,
+    WEBHOOKS_WRITE,
+    Caller,
+    tokens,
+)
+from verifier.accounts import staff as staff_accounts
+from verifier.accounts.staff import StaffRecord
 from verifier.checking.verification import Verifier
 from verifier.delivery.deliverer import Deliverer
 from verifier.installation import Installation
+
+COOKIE = "ler_verifier_session"
+FORM_REFUSED = "The form's security token is missing or out of date. Reload the page and retry."
+
+
+class NotSignedIn(Exception):
+    """The route needs a caller; app.py answers with a redirect (pages) or a 401."""
+
+
+@dataclass(frozen=True)
+class StaffVisitor:
+    """Who is asking a page: no session, an anonymous one (the sign-in form), or staff."""
+
+    session: Session | None
+    staff: StaffRecord | None
+    csrf: str | None
+
+    @property
+    def signed_in(self) -> bool:
+        return self.staff is not None
+
+
+NOBODY = StaffVisitor(None, None, None)
 
 
 def _installation(request: Request) -> Installation:
@@ -37,11 +86,106 @@ def _deliverer(request: Request) -> Deliverer:
     return deliverer
 
 
-def _visitor() -> Anonymous:
-    return ANONYMOUS
+def sessions_of(request: Request) -> Sessions:
+    sessions: Sessions = request.app.state.sessions
+    return sessions
+
+
+def visitor_of(request: Request) -> StaffVisitor:
+    """The visitor of a request: its session if the cookie is good, the staff member if the
+    session names one at their current epoch. Read once per request."""
+    cached: StaffVisitor | None = getattr(request.state, "visitor", None)
+    if cached is not None:
+        return cached
+    inst = _installation(request)
+    sessions = sessions_of(request)
+    session = sessions.read(request.cookies.get(sessions.cookie), inst.now())
+    visitor = NOBODY
+    if session is not None:
+        named = session.account
+        member = None if named is None else staff_accounts.session_staff(inst, *named)
+        visitor = StaffVisitor(session, member, sessions.csrf_token(session))
+    request.state.visitor = visitor
+    return visitor
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+
+
+def caller_of(request: Request) -> Caller | None:
+    """The staff member signed in, else the API token presented; None for a stranger. A
+    token that is wrong counts as a failure of the address; too many answer 429."""
+    member = visitor_of(request).staff
+    if member is not None:
+        return Caller(member.organisation_id, frozenset(SCOPES), staff_id=member.id)
+    secret = _bearer(request)
+    if secret is None:
+        return None
+    inst, limiter, keys = _installation(request), limiter_of(request), address_key(request)
+    limiter.check(keys, inst.now())
+    caller = tokens.authenticate(inst, secret)
+    if caller is None:
+        limiter.failed(keys, inst.now())
+        raise Problem(
+            401, "Unauthorized", "the API token is unknown or revoked", "unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="verifier", error="invalid_token"'},
+        )  # fmt: skip
+    return caller
+
+
+def door(request: Request) -> None:
+    """Every route of the verifier passes here: a public one (``app.state.public``) lets
+    anyone in; any other needs a caller (:class:`NotSignedIn` otherwise)."""
+    route = request.scope.get("route")
+    path = getattr(route, "path", request.url.path)
+    if (request.method, path) in request.app.state.public:
+        return
+    if caller_of(request) is None:
+        raise NotSignedIn
+
+
+def scoped(scope: str) -> Callable[[Request], Caller]:
+    """A dependency: the caller, who must hold ``scope`` (403 problem+json otherwise)."""
+
+    def dependency(request: Request) -> Caller:
+        caller = caller_of(request)
+        if caller is None:
+            raise NotSignedIn
+        if not caller.may(scope):
+            raise Problem(
+                403, "Forbidden", f"this route needs a token with the scope {scope!r}",
+                "insufficient-scope", scope=scope,
+                headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
+            )  # fmt: skip
+        return caller
+
+    return dependency
+
+
+def _staff_member(request: Request) -> StaffRecord:
+    member = visitor_of(request).staff
+    if member is None:
+        raise NotSignedIn
+    return member
+
+
+async def _checked_form(request: Request) -> Form:
+    form = await read_form(request)
+    if not sessions_of(request).csrf_ok(visitor_of(request).session, form.fields.get("csrf")):
+        raise Problem(403, "Form refused", FORM_REFUSED, "form-refused")
+    return form
 
 
 InstallationDep = Annotated[Installation, Depends(_installation)]
 VerifierDep = Annotated[Verifier, Depends(_verification)]
 DelivererDep = Annotated[Deliverer, Depends(_deliverer)]
-Visitor = Annotated[Anonymous, Depends(_visitor)]
+Visitor = Annotated[StaffVisitor, Depends(visitor_of)]
+StaffMember = Annotated[StaffRecord, Depends(_staff_member)]
+CheckedForm = Annotated[Form, Depends(_checked_form)]
+JobsReader = Annotated[Caller, Depends(scoped(JOBS_READ))]
+JobsWriter = Annotated[Caller, Depends(scoped(JOBS_WRITE))]
+ResultsReader = Annotated[Caller, Depends(scoped(RESULTS_READ))]
+WebhooksWriter = Annotated[Caller, Depends(scoped(WEBHOOKS_WRITE))]
+TokensWriter = Annotated[Caller, Depends(scoped(TOKENS_WRITE))]

@@ -16,22 +16,18 @@ API note for the other wallet modules::
     accounts.counts(inst, account_id)              # rows per table: what deleting would delete
     accounts.delete_account(inst, account_id)      # the account and every row naming it
 
-Passwords are hashed with argon2id (RFC 9106; argon2-cffi's defaults, its "low memory"
-recommended profile: t=3, m=64 MiB, p=4) and re-hashed on sign-in when those parameters
-change. Emails are normalised (trimmed, NFKC, lower case) before they are stored or looked
-up. Each learner gets an Ed25519 holder key at sign up; its DID is did:key (did:key v0.7
+Passwords are hashed with argon2id (:mod:`servicekit.passwords`, shared with the verifier's
+staff: RFC 9106, argon2-cffi's "low memory" profile) and re-hashed on sign-in when those
+parameters change. Emails are normalised (trimmed, NFKC, lower case) before they are stored
+or looked up. Each learner gets an Ed25519 holder key at sign up; its DID is did:key (did:key v0.7
 §2: ``did:key:`` + the Multikey value), so verifiers resolve it without any network.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
+from servicekit import passwords
 from servicekit.db import ConflictError as DuplicateKey
 from vckit.did.resolver import did_key
 from vckit.keys.keypair import KeyPair
@@ -61,33 +57,24 @@ __all__ = [
     "sign_up",
 ]
 
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024  # argon2 takes any length; this bounds the work a request can ask for
-MAX_EMAIL = 254  # RFC 5321 §4.5.3.1.3 path limit, less the angle brackets
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_HASHER = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
-# Verified against when the email is unknown, so an unknown email costs what a wrong
-# password does (no account enumeration by timing).
-_DUMMY_HASH = (
-    "$argon2id$v=19$m=65536,t=3,p=4$wK4u7D6xbN9CH2+MWGswlw$"
-    "3r+YzsXt/hv42zs9QerqHAkneWLAP0Q52gg6OguNTns"
-)
+MIN_PASSWORD = passwords.MIN_PASSWORD
+MAX_PASSWORD = passwords.MAX_PASSWORD
+MAX_EMAIL = passwords.MAX_EMAIL
 
 
 def normalise_email(email: str) -> str:
     """Trimmed, NFKC-normalised, lower case; InvalidInputError unless it looks like an
     address (one ``@``, a dot in the domain, no spaces, at most 254 characters)."""
-    value = unicodedata.normalize("NFKC", email).strip().lower()
-    if len(value) > MAX_EMAIL or not _EMAIL.fullmatch(value):
+    value = passwords.normalise_email(email)
+    if value is None:
         raise InvalidInputError("enter an email address, like ada@example.org")
     return value
 
 
 def check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInputError(f"choose a password of at least {MIN_PASSWORD} characters")
-    if len(password) > MAX_PASSWORD:
-        raise InvalidInputError(f"a password has at most {MAX_PASSWORD} characters")
+    problem = passwords.password_problem(password)
+    if problem:
+        raise InvalidInputError(problem)
 
 
 def sign_up(inst: Installation, email: str, password: str) -> AccountRecord:
@@ -95,7 +82,7 @@ def sign_up(inst: Installation, email: str, password: str) -> AccountRecord:
     address = normalise_email(email)
     check_password(password)
     pair = inst.new_key("Ed25519")
-    password_hash = _HASHER.hash(password)
+    password_hash = passwords.hash_password(password)
     try:
         with inst.db.transaction() as tx:
             if store.get_account_by_email(tx, address) is not None:
@@ -122,14 +109,13 @@ def sign_in(inst: Installation, email: str, password: str) -> AccountRecord:
         address = ""
     with inst.db.transaction() as tx:
         account = store.get_account_by_email(tx, address) if address else None
-    if account is None or len(password) > MAX_PASSWORD:
-        _verify(_DUMMY_HASH, password[:MAX_PASSWORD])
+    if not passwords.verify(None if account is None else account.password_hash, password):
+        raise refused  # an unknown email costs what a wrong password does
+    if account is None:
         raise refused
-    if not _verify(account.password_hash, password):
-        raise refused
-    if _HASHER.check_needs_rehash(account.password_hash):
+    if passwords.needs_rehash(account.password_hash):
         with inst.db.transaction() as tx:
-            store.set_password_hash(tx, account.id, _HASHER.hash(password))
+            store.set_password_hash(tx, account.id, passwords.hash_password(password))
     return account
 
 
@@ -137,7 +123,7 @@ def reset_password(inst: Installation, email: str, password: str) -> AccountReco
     """Give the account of ``email`` a new password (argon2id) and end its open sessions;
     NotFoundError when there is none. For the operator (the demo seed), not for a route."""
     check_password(password)
-    password_hash = _HASHER.hash(password)
+    password_hash = passwords.hash_password(password)
     with inst.db.transaction() as tx:
         account = store.get_account_by_email(tx, normalise_email(email))
         if account is None:
@@ -145,13 +131,6 @@ def reset_password(inst: Installation, email: str, password: str) -> AccountReco
         store.set_password_hash(tx, account.id, password_hash)
         store.bump_session_epoch(tx, account.id)
     return get(inst, account.id)
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return _HASHER.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
 
 
 def get(inst: Installation, account_id: str) -> AccountRecord:

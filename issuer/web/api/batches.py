@@ -6,9 +6,10 @@
     GET  /issuers/{slug}/batches                  the issuer's batches (API token)
     GET  /issuers/{slug}/batches/{id}             {total, done, state, errors, ...}
 
-The batch id is a random UUID; its progress (counts only, no learner data) is readable
-without the token so a page can poll it. Its :func:`lifespan` (the app's) starts the one
-:class:`issuer.batches.batch.BatchWorker` and resumes every batch left ``running``.
+A batch's progress needs the API token or a staff session (the progress page polls it
+with the session cookie); a stranger gets 401, however the id was learnt. Its
+:func:`lifespan` (the app's) starts the one :class:`issuer.batches.batch.BatchWorker` and
+resumes every batch left ``running``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from issuer.batches import batch, batch_csv
-from issuer.web.deps import InstallationDep, TokenDep
+from issuer.web.deps import InstallationDep, TokenDep, TokenOrStaffDep
 from servicekit.json_route import api_router, declared_body
 from servicekit.problems import Problem
 
@@ -127,6 +128,6 @@ def list_all(slug: str, inst: InstallationDep, _: TokenDep) -> Response:
 
 
 @router.get("/issuers/{slug}/batches/{batch_id}", summary="A batch's progress")
-def progress(slug: str, batch_id: str, inst: InstallationDep) -> Response:
+def progress(slug: str, batch_id: str, inst: InstallationDep, _: TokenOrStaffDep) -> Response:
     record = batch.get_batch(inst, slug, batch_id)
     return JSONResponse(batch.status_json(record), headers={"Cache-Control": "no-store"})

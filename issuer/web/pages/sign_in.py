@@ -2,6 +2,7 @@
 
 A visitor without a session gets an anonymous one with the sign-in form (for its CSRF
 token); the right token opens a new staff session (a signed cookie, :mod:`servicekit.sessions`).
+Wrong tokens count per address: after 10 in 5 minutes the form answers 429 (``Retry-After``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from issuer.web.deps import InstallationDep, Visitor, VisitorDep, sessions_of
 from issuer.web.pages.base import check_csrf
 from servicekit.forms import read_form
 from servicekit.pages import page_router, render
+from servicekit.ratelimit import address_key, limiter_of
 from servicekit.sessions import COOKIE
 
 router = page_router()
@@ -52,8 +54,11 @@ async def sign_in(request: Request, inst: InstallationDep, visitor: VisitorDep) 
     check_csrf(
         request, visitor, form, "The sign-in form is out of date. Open the sign-in page again."
     )
+    limiter, keys = limiter_of(request), address_key(request)
+    limiter.check(keys, inst.now())  # 429 after 10 wrong tokens in 5 minutes
     expected: str = request.app.state.api_token
     if not hmac.compare_digest(form.get("token", "").encode(), expected.encode()):
+        limiter.failed(keys, inst.now())
         error = "That is not this installation's API token."
         return render(request, visitor, "sign_in.html", 403, next_path=next_path, error=error)
     _, cookie = sessions_of(request).new("staff", inst.now())

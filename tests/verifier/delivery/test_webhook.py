@@ -24,6 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests import scenarios as s
+from tests.verifier.callers import as_employer
 from verifier.app import create_app
 from verifier.checking.fetch import FetchPolicy
 from verifier.delivery import webhook
@@ -93,7 +94,7 @@ def verifier(tmp_path: Path) -> Iterator[TestClient]:
         webhook_poll_interval=0.02,
     )
     with TestClient(create_app(settings), base_url="https://verifier.test") as client:
-        yield client  # the lifespan runs the deliverer thread
+        yield as_employer(client)  # the lifespan runs the deliverer thread
 
 
 def deliveries(verifier: TestClient, job_id: str) -> list[dict[str, Any]]:
@@ -183,7 +184,7 @@ def test_gives_up_after_max_tries_and_logs_the_error(tmp_path: Path) -> None:
         allow_http_localhost=True,
     )  # fmt: skip
     app = create_app(settings)
-    client = TestClient(app, base_url="https://verifier.test")  # no lifespan: no thread
+    client = as_employer(TestClient(app, base_url="https://verifier.test"))  # no lifespan
     job_id = open_job(client)
     dead = "http://127.0.0.1:9/nothing-listens-here"
     client.put(f"/api/jobs/{job_id}/webhook", json={"url": dead, "secret": SECRET})
@@ -218,7 +219,7 @@ def test_url_must_pass_the_fetch_policy(
     tmp_path: Path, url: str, allow_http_localhost: bool
 ) -> None:
     settings = Settings(data_dir=tmp_path / "v", allow_http_localhost=allow_http_localhost)
-    client = TestClient(create_app(settings), base_url="https://verifier.test")
+    client = as_employer(TestClient(create_app(settings), base_url="https://verifier.test"))
     job_id = open_job(client)
     response = client.put(f"/api/jobs/{job_id}/webhook", json={"url": url, "secret": SECRET})
     assert response.status_code == 422, response.text
@@ -230,7 +231,7 @@ def test_unknown_job_is_404_and_secret_is_generated_when_absent(
     tmp_path: Path, receiver: Receiver
 ) -> None:
     settings = Settings(data_dir=tmp_path / "v", allow_http_localhost=True)
-    client = TestClient(create_app(settings))
+    client = as_employer(TestClient(create_app(settings)))
     missing = client.put("/api/jobs/nope/webhook", json={"url": receiver.url})
     assert missing.status_code == 404
     job_id = open_job(client)

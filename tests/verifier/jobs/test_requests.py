@@ -38,6 +38,7 @@ from tests.scenarios import (
     sign,
     vm_of,
 )
+from tests.verifier.callers import as_employer, csrf_of, sign_in_staff
 from tests.wallet.conftest import ALICE, Clock, browser, csrf, sign_up
 from vckit.errors import InputError
 from vckit.keys.keypair import KeyPair
@@ -76,7 +77,7 @@ def verifier_service(tmp_path: Path, clock: Clock) -> Iterator[FastAPI]:
 
 @pytest.fixture
 def verifier(verifier_service: FastAPI) -> TestClient:
-    return TestClient(verifier_service, base_url=VERIFIER_URL)
+    return as_employer(TestClient(verifier_service, base_url=VERIFIER_URL))
 
 
 def open_job(verifier: TestClient, requirements: dict[str, Any] = REQUIREMENTS) -> str:
@@ -467,7 +468,7 @@ def test_our_wallet_answers_the_verifier_end_to_end(tmp_path: Path, clock: Clock
                 received_at=clock.now.isoformat(), verdict="verified",
             )  # fmt: skip
 
-        employer = TestClient(verifier_app, base_url=VERIFIER_URL)
+        employer = as_employer(TestClient(verifier_app, base_url=VERIFIER_URL))
         requirements = {
             "types": ["OpenBadgeCredential"],
             "skills": ["https://competencies.example.org/ctdl/nursing/patient-data-privacy"],
@@ -509,21 +510,31 @@ def test_our_wallet_answers_the_verifier_end_to_end(tmp_path: Path, clock: Clock
 # --- the employer's pages ---------------------------------------------------------------------
 
 
+@pytest.fixture
+def staff(verifier_service: FastAPI) -> TestClient:
+    """A staff member of the care home (whose token ``verifier`` sends), signed in."""
+    return sign_in_staff(TestClient(verifier_service, base_url=VERIFIER_URL))
+
+
 def test_pages_open_a_job_show_link_and_qr_then_the_report(
-    verifier: TestClient, wallet: SpecWallet
+    staff: TestClient, wallet: SpecWallet
 ) -> None:
-    opened = verifier.post(
+    csrf = csrf_of(staff.get("/jobs").text)
+    opened = staff.post(
         "/jobs",
-        data={"title": "Care assistant", "types": "OpenBadgeCredential", "skills": PRIVACY},
+        data={
+            "title": "Care assistant", "types": "OpenBadgeCredential", "skills": PRIVACY,
+            "csrf": csrf,
+        },
         follow_redirects=False,
-    )
+    )  # fmt: skip
     assert opened.status_code == 303
     job_path = opened.headers["location"]
-    asked = verifier.post(
-        f"{job_path}/requests", data={"kind": "openid4vp"}, follow_redirects=False
+    asked = staff.post(
+        f"{job_path}/requests", data={"kind": "openid4vp", "csrf": csrf}, follow_redirects=False
     )
     assert asked.status_code == 303
-    page = verifier.get(asked.headers["location"])
+    page = staff.get(asked.headers["location"])
     assert page.status_code == 200 and "<svg" in page.text
     found = re.search(r'href="(openid4vp://[^"]+)"', page.text)
     assert found is not None
@@ -531,23 +542,32 @@ def test_pages_open_a_job_show_link_and_qr_then_the_report(
     assert (
         wallet.answer(claims, wallet.presentation(claims, [good_credential()])).status_code == 200
     )
-    listing = verifier.get(job_path)
+    listing = staff.get(job_path)
     report_link = re.search(r'href="(/jobs/[^"]+/results/[^"]+)"', listing.text)
     assert report_link is not None and 'class="pass"' in listing.text
-    report = verifier.get(report_link.group(1))
+    report = staff.get(report_link.group(1))
     assert report.status_code == 200 and "Fundamentals of Nursing I" in report.text
 
 
-def test_pages_name_bad_requirements(verifier: TestClient) -> None:
-    refused = verifier.post("/jobs", data={"title": "x", "issued_within_years": "soon"})
+def test_a_page_form_without_its_csrf_token_is_refused(staff: TestClient) -> None:
+    refused = staff.post("/jobs", data={"title": "Care assistant"}, follow_redirects=False)
+    assert refused.status_code == 403
+    assert "No jobs yet" in staff.get("/jobs").text
+
+
+def test_pages_name_bad_requirements(staff: TestClient) -> None:
+    csrf = csrf_of(staff.get("/jobs").text)
+    refused = staff.post("/jobs", data={"title": "x", "issued_within_years": "soon", "csrf": csrf})
     assert refused.status_code == 400 and "issuedWithinYears" in refused.text
 
 
-def test_vc_api_request_page_shows_the_request(verifier: TestClient, asked: Asked) -> None:
-    made = verifier.post(
-        f"/jobs/{asked.job_id}/requests", data={"kind": "vc-api"}, follow_redirects=False
+def test_vc_api_request_page_shows_the_request(staff: TestClient, asked: Asked) -> None:
+    made = staff.post(
+        f"/jobs/{asked.job_id}/requests",
+        data={"kind": "vc-api", "csrf": csrf_of(staff.get("/jobs").text)},
+        follow_redirects=False,
     )
-    page = verifier.get(made.headers["location"])
+    page = staff.get(made.headers["location"])
     assert page.status_code == 200 and "QueryByExample" in page.text
 
 

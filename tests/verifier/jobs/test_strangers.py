@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 
 from tests import sd_scenarios as sd
 from tests.scenarios import OTHER, good_credential
+from tests.verifier.callers import as_employer
 from tests.verifier.jobs.test_requests import (  # noqa: F401 (fixtures)
     VERIFIER_URL,
     Asked,
@@ -144,6 +145,7 @@ def test_the_refused_log_keeps_the_latest_fifty_and_counts_every_one(
     app = create_app(settings, clock=clock)
     try:
         with TestClient(app, base_url=VERIFIER_URL) as client:  # one thread pool throughout
+            as_employer(client)  # opens the job and reads its log; the answers send no token
             job_id = open_job(client)
             state = new_request(client, job_id)["id"]
             for n in range(120):

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from fastapi.testclient import TestClient
 
 from tests.scenarios import HOLDER, ISSUER, did_of, ob3_credential, sign, vm_of
+from tests.verifier.callers import as_employer
 from tests.verifier.conftest import issue
 from vckit.presentation import build_presentation, sign_presentation
 
@@ -46,6 +47,7 @@ def stats(verifier: TestClient) -> dict[str, Any]:
 
 
 def test_only_governed_credentials_give_names(verifier: TestClient, issuer: TestClient) -> None:
+    as_employer(verifier)  # opens the jobs; /stats itself is public
     genuine = issue(
         issuer, "community-college", "fundamentals-of-nursing-1", recipient={"did": did_of(HOLDER)}
     )

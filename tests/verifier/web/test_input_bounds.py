@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.verifier.callers import as_employer, csrf_of, sign_in_staff
 from verifier.app import create_app
 from verifier.settings import Settings
 
@@ -28,7 +29,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         data_dir=tmp_path / "verifier", registry_file=None, allow_http_localhost=True
     )
     app = create_app(settings)
-    yield TestClient(app, raise_server_exceptions=False)
+    yield as_employer(TestClient(app, raise_server_exceptions=False))
     app.state.inst.db.close()
 
 
@@ -157,7 +158,9 @@ def test_a_job_at_the_bounds_is_made(client: TestClient) -> None:
 def test_the_job_form_names_the_field_out_of_bounds(
     client: TestClient, fields: dict[str, str], names: str
 ) -> None:
-    refused = client.post("/jobs", data=fields)
+    staff = sign_in_staff(TestClient(client.app))  # the form is the staff's, with its CSRF
+    csrf = csrf_of(staff.get("/jobs").text)
+    refused = staff.post("/jobs", data={**fields, "csrf": csrf})
     assert refused.status_code == 400 and names in refused.text
 
 

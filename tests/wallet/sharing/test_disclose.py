@@ -21,6 +21,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.verifier.callers import as_employer
 from tests.wallet.conftest import (
     ALICE,
     BOB,
@@ -129,7 +130,8 @@ def world(
     staff = TestClient(
         issuer_service, base_url=ISSUER_URL, headers={"Authorization": f"Bearer {ISSUER_TOKEN}"}
     )
-    yield World(wallet, staff, TestClient(verifier, base_url=VERIFIER_URL), learner, account.did)
+    employer = as_employer(TestClient(verifier, base_url=VERIFIER_URL))
+    yield World(wallet, staff, employer, learner, account.did)
     verifier.state.inst.db.close()
 
 

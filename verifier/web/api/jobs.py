@@ -1,6 +1,7 @@
 """The API an applicant-tracking system uses: open jobs and presentation requests, read the
 answers, and answer a VC-API presentation request.
 
+* ``GET  /api/jobs``                  the organisation's jobs, newest first
 * ``POST /api/jobs``                  ``{"title", "requirements"}`` -> the job
 * ``POST /api/jobs/{id}/requests``    ``{"kind": "openid4vp" | "vc-api"}`` (or no body) ->
   the request
@@ -9,6 +10,11 @@ answers, and answer a VC-API presentation request.
 * ``GET  /api/jobs/{id}/refused-answers``  how many answers the job's requests refused, and
   the latest logged with their reasons (``limit``, ``offset``)
 * ``POST /api/vc-api/requests/{id}``  ``{"verifiablePresentation": ...}`` answers a VPR
+
+Every route but the last needs a caller of the job's organisation (a staff session or an API
+token with the scope named: ``jobs:read`` to list jobs, ``jobs:write`` to open jobs and
+requests, ``results:read`` for the answers); another organisation's job answers 404. The
+last is the holder's: public.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from verifier.jobs import vc_api_request
 from verifier.jobs.refused import refused_of_job
 from verifier.jobs.requests import MAX_TITLE
 from verifier.views.api_json import refused_json, request_json, response_json
-from verifier.web.deps import InstallationDep
+from verifier.web.deps import InstallationDep, JobsReader, JobsWriter, ResultsReader
 
 router = api_router(tags=["Jobs"])
 
@@ -96,14 +102,27 @@ class VcApiAnswer(BaseModel):
     verifiablePresentation: dict[str, Any] | str
 
 
+@router.get("/api/jobs", summary="The organisation's jobs, newest first")
+def list_jobs(inst: InstallationDep, caller: JobsReader) -> Response:
+    listed = use.list_jobs(inst, caller.organisation_id)
+    return JSONResponse(
+        [
+            {"id": j.id, "title": j.title, "requirements": j.requirements, "created": j.created}
+            for j in listed
+        ]
+    )
+
+
 @router.post(
     "/api/jobs",
     status_code=201,
     summary="Open a job with its requirements",
 )
-def create_job(body: NewJob, inst: InstallationDep) -> Response:
+def create_job(body: NewJob, inst: InstallationDep, caller: JobsWriter) -> Response:
     try:
-        job = use.create_job(inst, body.title, body.requirements)
+        job = use.create_job(
+            inst, body.title, body.requirements, organisation=caller.organisation_id
+        )
     except InputError as exc:  # a RequirementsError names the bad field
         raise Problem(422, "Invalid job", str(exc), exc.code) from None
     made = {"id": job.id, "title": job.title, "requirements": job.requirements}
@@ -111,21 +130,36 @@ def create_job(body: NewJob, inst: InstallationDep) -> Response:
 
 
 @router.post("/api/jobs/{job_id}/requests", status_code=201, summary="A presentation request")
-def create_request(job_id: str, inst: InstallationDep, body: OptionalNewRequest = None) -> Response:
-    record = use.new_request(inst, job_id, (body or NewRequest()).kind)
+def create_request(
+    job_id: str, inst: InstallationDep, caller: JobsWriter, body: OptionalNewRequest = None
+) -> Response:
+    kind = (body or NewRequest()).kind
+    record = use.new_request(inst, job_id, kind, organisation=caller.organisation_id)
     return JSONResponse(request_json(inst, record), status_code=201)
 
 
 @router.get("/api/jobs/{job_id}/results", summary="The answers accepted for a job")
-def results(job_id: str, inst: InstallationDep, limit: Limit = 100, offset: Offset = 0) -> Response:
-    found = use.responses_of_job(inst, job_id, limit=limit, offset=offset)
+def results(
+    job_id: str,
+    inst: InstallationDep,
+    caller: ResultsReader,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    org = caller.organisation_id
+    found = use.responses_of_job(inst, job_id, org, limit=limit, offset=offset)
     return JSONResponse([response_json(r) for r in found])
 
 
 @router.get("/api/jobs/{job_id}/refused-answers", summary="The answers a job's requests refused")
 def refused_answers(
-    job_id: str, inst: InstallationDep, limit: Limit = 20, offset: Offset = 0
+    job_id: str,
+    inst: InstallationDep,
+    caller: ResultsReader,
+    limit: Limit = 20,
+    offset: Offset = 0,
 ) -> Response:
+    use.get_job(inst, job_id, caller.organisation_id)
     return JSONResponse(refused_json(refused_of_job(inst, job_id, limit=limit, offset=offset)))
 
 

@@ -1,4 +1,4 @@
-"""The governance registry, read-only, as JSON: ``GET /registry/issuers``."""
+"""The governance registry, read-only, as JSON: ``GET /registry/issuers`` (public)."""
 
 from __future__ import annotations
 

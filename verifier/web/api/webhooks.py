@@ -6,6 +6,9 @@
 * ``GET    /api/jobs/{id}/webhook``  the URL (never the secret) and every delivery attempt
 * ``DELETE /api/jobs/{id}/webhook``  stop delivering (the log stays)
 
+Setting and removing need a caller of the job's organisation with ``webhooks:write``
+(staff hold it), reading ``jobs:read``; another organisation's job answers 404.
+
 The :class:`verifier.delivery.deliverer.Deliverer` thread runs while the app runs (its
 lifespan, ``app.py``); see :mod:`verifier.delivery.webhook` for signing and retries.
 """
@@ -21,8 +24,9 @@ from servicekit.json_route import api_router
 from servicekit.problems import Problem
 from servicekit.text import utf8_text
 from verifier.delivery import webhook
+from verifier.jobs import requests as jobs
 from verifier.views.api_json import attempt_json
-from verifier.web.deps import DelivererDep, InstallationDep
+from verifier.web.deps import DelivererDep, InstallationDep, JobsReader, WebhooksWriter
 
 router = api_router(tags=["Webhooks"])
 MAX_URL = 2000
@@ -59,8 +63,13 @@ class WebhookIn(BaseModel):
     summary="Send every result of the job to a URL",
 )
 def set_webhook(
-    job_id: str, body: WebhookIn, inst: InstallationDep, deliverer: DelivererDep
+    job_id: str,
+    body: WebhookIn,
+    inst: InstallationDep,
+    deliverer: DelivererDep,
+    caller: WebhooksWriter,
 ) -> Response:
+    jobs.get_job(inst, job_id, caller.organisation_id)
     done = webhook.configure(inst, job_id, body.url, secret=body.secret or None)
     deliverer.wake()
     return JSONResponse(
@@ -74,7 +83,8 @@ def set_webhook(
 
 
 @router.get("/api/jobs/{job_id}/webhook", summary="The job's webhook and its delivery log")
-def get_webhook(job_id: str, inst: InstallationDep) -> Response:
+def get_webhook(job_id: str, inst: InstallationDep, caller: JobsReader) -> Response:
+    jobs.get_job(inst, job_id, caller.organisation_id)
     hook, attempts = webhook.webhook_of(inst, job_id)
     return JSONResponse(
         {
@@ -86,7 +96,8 @@ def get_webhook(job_id: str, inst: InstallationDep) -> Response:
 
 
 @router.delete("/api/jobs/{job_id}/webhook", summary="Stop sending the job's results")
-def delete_webhook(job_id: str, inst: InstallationDep) -> Response:
+def delete_webhook(job_id: str, inst: InstallationDep, caller: WebhooksWriter) -> Response:
+    jobs.get_job(inst, job_id, caller.organisation_id)
     if not webhook.remove(inst, job_id):
         raise Problem(404, "No webhook", f"job {job_id!r} has no webhook", "not-found")
     return Response(status_code=204)

@@ -11,7 +11,9 @@
 ``/jobs/{id}/results/{response}``  GET     one answer's report (the hiring manager's page)
 =================================  ======  ===================================================
 
-A job, request or result that is not there is the error page, 404 (``app.py``).
+Every page here is for the staff of the job's organisation (a stranger is sent to
+``/sign-in``); the forms carry the session's CSRF token. A job, request or result that is
+not there, or is another organisation's, is the error page, 404 (``app.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from servicekit.forms import Form, read_form
+from servicekit.forms import Form
 from servicekit.pages import page_router, render
 from vckit.errors import InputError
 from verifier.jobs import oid4vp_request, vc_api_request
@@ -30,7 +32,14 @@ from verifier.jobs import requests as use
 from verifier.jobs.refused import refused_of_job
 from verifier.jobs.stored_report import report_from_json
 from verifier.views import report_view
-from verifier.web.deps import InstallationDep, Visitor
+from verifier.web.deps import (
+    CheckedForm,
+    InstallationDep,
+    JobsReader,
+    JobsWriter,
+    ResultsReader,
+    Visitor,
+)
 
 router = page_router()
 
@@ -48,17 +57,22 @@ def requirements_from_form(form: Form) -> dict[str, Any]:
 
 
 @router.get("/jobs")
-def jobs(request: Request, inst: InstallationDep, visitor: Visitor) -> Response:
-    return render(request, visitor, "jobs.html", jobs=use.list_jobs(inst), form={})
+def jobs(request: Request, inst: InstallationDep, visitor: Visitor, caller: JobsReader) -> Response:
+    listed = use.list_jobs(inst, caller.organisation_id)
+    return render(request, visitor, "jobs.html", jobs=listed, form={})
 
 
 @router.post("/jobs")
-async def open_job(request: Request, inst: InstallationDep, visitor: Visitor) -> Response:
-    form = await read_form(request)
+def open_job(
+    request: Request, inst: InstallationDep, visitor: Visitor, caller: JobsWriter, form: CheckedForm
+) -> Response:
+    org = caller.organisation_id
     try:
-        job = use.create_job(inst, form.get("title"), requirements_from_form(form))
+        job = use.create_job(
+            inst, form.get("title"), requirements_from_form(form), organisation=org
+        )
     except InputError as exc:  # a RequirementsError names the bad field
-        listed = use.list_jobs(inst)
+        listed = use.list_jobs(inst, org)
         return render(
             request, visitor, "jobs.html", 400, jobs=listed, error=str(exc), form=form.fields
         )
@@ -66,25 +80,35 @@ async def open_job(request: Request, inst: InstallationDep, visitor: Visitor) ->
 
 
 @router.get("/jobs/{job_id}")
-def job(job_id: str, request: Request, inst: InstallationDep, visitor: Visitor) -> Response:
-    found = use.get_job(inst, job_id)
+def job(
+    job_id: str, request: Request, inst: InstallationDep, visitor: Visitor, caller: ResultsReader
+) -> Response:
+    found = use.get_job(inst, job_id, caller.organisation_id)
     answers = use.list_responses(inst, job_id)
     refused = refused_of_job(inst, job_id, limit=5)
     return render(request, visitor, "job.html", job=found, answers=answers, refused=refused)
 
 
 @router.post("/jobs/{job_id}/requests")
-async def new_request(job_id: str, request: Request, inst: InstallationDep) -> Response:
-    kind = (await read_form(request)).get("kind", use.OID4VP)
-    record = use.new_request(inst, job_id, kind if kind in use.KINDS else use.OID4VP)
+def new_request(
+    job_id: str, inst: InstallationDep, caller: JobsWriter, form: CheckedForm
+) -> Response:
+    kind = form.get("kind", use.OID4VP)
+    kind = kind if kind in use.KINDS else use.OID4VP
+    record = use.new_request(inst, job_id, kind, organisation=caller.organisation_id)
     return RedirectResponse(f"/jobs/{job_id}/requests/{record.id}", status_code=303)
 
 
 @router.get("/jobs/{job_id}/requests/{request_id}")
 def show_request(
-    job_id: str, request_id: str, request: Request, inst: InstallationDep, visitor: Visitor
+    job_id: str,
+    request_id: str,
+    request: Request,
+    inst: InstallationDep,
+    visitor: Visitor,
+    caller: JobsReader,
 ) -> Response:
-    found, record = use.request_of_job(inst, job_id, request_id)
+    found, record = use.request_of_job(inst, job_id, request_id, caller.organisation_id)
     context: dict[str, Any] = {"job": found, "record": record}
     if record.kind == use.OID4VP:
         links = oid4vp_request.links(inst, record)
@@ -97,8 +121,14 @@ def show_request(
 
 @router.get("/jobs/{job_id}/results/{response_id}")
 def result(
-    job_id: str, response_id: str, request: Request, inst: InstallationDep, visitor: Visitor
+    job_id: str,
+    response_id: str,
+    request: Request,
+    inst: InstallationDep,
+    visitor: Visitor,
+    caller: ResultsReader,
 ) -> Response:
+    use.get_job(inst, job_id, caller.organisation_id)
     answer = use.get_response(inst, response_id, job_id)
     report = report_from_json(answer.report)
     source = f"a candidate's wallet, received {answer.received}"

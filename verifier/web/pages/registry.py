@@ -1,4 +1,4 @@
-"""The governance registry page for people: ``GET /registry``."""
+"""The governance registry page for people: ``GET /registry`` (public)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,9 @@ The learner's credentials are in :mod:`wallet.web.pages.credentials`; signing in
 
 ==============================  ==========  ===========================================
 ``/``                           public      what the wallet is; the learner's start page
-``/sign-up``, ``/sign-in``      public      forms (an anonymous session carries the CSRF)
+``/sign-up``, ``/sign-in``      public      forms (an anonymous session carries the CSRF);
+                                            10 failed sign-ins in 5 minutes (per address,
+                                            per email) answer 429 with ``Retry-After``
 ``/sign-out``                   learner     POST: ends every session of the account
 ``/account``                    learner     the account: DID, export, delete
 ``/account/export``             learner     every record of the learner as one JSON file
@@ -20,6 +22,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servicekit.pages import page_router, render
+from servicekit.ratelimit import limiter_of, sign_in_keys
 from servicekit.sessions import account_subject
 from wallet import accounts
 from wallet.accounts import AccountRecord
@@ -103,9 +106,12 @@ def sign_in(
     request: Request, inst: InstallationDep, visitor: VisitorDep, form: CheckedForm
 ) -> Response:
     next_path = local_path(form.get("next") or "/credentials")
+    limiter, keys = limiter_of(request), sign_in_keys(request, form.get("email"))
+    limiter.check(keys, inst.now())  # 429 after 10 failures in 5 minutes
     try:
         account = accounts.sign_in(inst, form.get("email"), form.get("password"))
     except WalletError as exc:
+        limiter.failed(keys, inst.now())
         return render(
             request, visitor, "sign_in.html", 401,
             next_path=next_path, email=form.get("email"), error=str(exc),
