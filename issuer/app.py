@@ -42,14 +42,14 @@ from issuer.web.api import catalogue as catalogue_api
 from issuer.web.pages import base, home, issue, issued, sign_in
 from issuer.web.pages import batches as batch_pages
 from issuer.web.pages import catalogue as catalogue_pages
-from servicekit.app import ErrorRules, Service, service_app
+from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
 from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.errors import BakingError
 from vckit.keys.keypair import KeyKind, KeyPair
 
-PUBLIC: frozenset[tuple[str, str]] = frozenset(
+PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
     {
         # what a verifier or a wallet fetches: DIDs, achievements, status lists, metadata
         ("GET", "/issuers"),
@@ -68,18 +68,14 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         # a learner's download link: the token in the URL is the capability (by id: API token)
         ("GET", "/credentials/{key}"),
         ("GET", "/credentials/{token}/baked.{kind}"),
-        # pages anyone may read, the sign-in form, operations and the API documents
+        # pages anyone may read and the sign-in form (health, /stats, the API documents and
+        # the stylesheets: SHARED_PUBLIC)
         ("GET", "/"),
         ("GET", "/issuers/{slug}"),
         ("GET", "/issuers/{slug}/catalogue"),
         ("GET", "/issuer-pages/progress.js"),
         ("GET", "/sign-in"),
         ("POST", "/sign-in"),
-        ("GET", "/healthz"),
-        ("GET", "/readyz"),
-        ("GET", "/stats"),
-        ("GET", "/openapi.json"),
-        ("GET", "/docs"),
     }
 )
 """The routes anyone may call, as ``(method, path template)``; every other route needs the

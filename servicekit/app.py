@@ -59,6 +59,20 @@ class Service:
     description: str
 
 
+SHARED_PUBLIC: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("GET", "/stats"),  # aggregate counts only
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+        ("GET", "/assets/{name}"),  # the stylesheets
+    }
+)
+"""The routes :func:`service_app` adds that anyone may call, as ``(method, path template)``:
+each service's own ``PUBLIC`` list adds its public routes to these."""
+
+
 def _never(request: Request) -> bool:
     return False
 

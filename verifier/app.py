@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from servicekit.app import ErrorRules, Service, service_app
+from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
 from servicekit.pages import error_page
@@ -72,7 +72,7 @@ STATUSES: dict[type[Exception], tuple[int, str]] = {
 }
 
 
-PUBLIC: frozenset[tuple[str, str]] = frozenset(
+PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
     {
         ("GET", "/oid4vp/requests/{request_id}"),
         ("POST", "/oid4vp/response"),
@@ -87,11 +87,6 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         # (configuration, read-only, no organisation's data)
         ("GET", "/registry"),
         ("GET", "/registry/issuers"),
-        ("GET", "/healthz"),
-        ("GET", "/readyz"),
-        ("GET", "/stats"),
-        ("GET", "/openapi.json"),
-        ("GET", "/docs"),
     }
 )
 """The routes anyone may call, as ``(method, path template)``: nothing else is public."""
@@ -168,7 +163,7 @@ def create_app(
     )
     app.state.inst = inst
     app.state.deliverer = deliverer
-    secret = load_or_create_secret(settings.data_dir)  # plain, 0600 (rotate-kek: not yet)
+    secret = load_or_create_secret(settings.data_dir, db.keyring)  # sealed (store/sealed.py)
     app.state.sessions = Sessions(secret, cookie=COOKIE)
     app.state.public = PUBLIC
     app.add_exception_handler(NotSignedIn, _sign_in_first)  # type: ignore[arg-type]

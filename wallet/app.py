@@ -19,7 +19,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from servicekit.app import ErrorRules, Service, service_app
+from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
 from servicekit.problems import problem
@@ -48,7 +48,7 @@ from wallet.web.pages import requests as requests_pages
 from wallet.web.pages.base import error_page, sign_in_first
 from wallet.web.problems import STATUSES
 
-PUBLIC: frozenset[tuple[str, str]] = frozenset(
+PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
     {
         ("GET", "/"),
         ("GET", "/sign-up"),
@@ -56,11 +56,6 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
         ("GET", "/sign-in"),
         ("POST", "/sign-in"),
         ("GET", "/s/{token}"),  # a share link: the token in the URL is the capability
-        ("GET", "/healthz"),
-        ("GET", "/readyz"),
-        ("GET", "/stats"),
-        ("GET", "/openapi.json"),
-        ("GET", "/docs"),
     }
 )
 """The routes anyone may call, as ``(method, path template)``; every other route needs a
