@@ -16,7 +16,6 @@ The file's format, limits and row checks are in :mod:`issuer.batches.batch_csv`.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import uuid
 from datetime import datetime
@@ -35,6 +34,7 @@ from issuer.batches.batch_csv import (
 from issuer.errors import InvalidRequestError, IssuerError, NotFoundError
 from issuer.installation import Installation
 from issuer.issuing import issuance, securing
+from servicekit.worker import QueueWorker
 
 log = logging.getLogger(__name__)
 
@@ -202,28 +202,14 @@ def run_batch(
 # --- 3. the background worker -----------------------------------------------------------------
 
 
-class BatchWorker:
-    """One daemon thread that runs the batches given to :meth:`submit`, in order.
-
-    One thread (not one per batch) keeps one database connection and lets batches queue.
-    An unexpected error (the database went away) leaves the batch ``running``, with the
-    error noted: the next start resumes it."""
+class BatchWorker(QueueWorker[str]):
+    """One daemon thread that runs the batches given to :meth:`submit`, in order
+    (:class:`servicekit.worker.QueueWorker`). An unexpected error (the database went away)
+    leaves the batch ``running``, with the error noted: the next start resumes it."""
 
     def __init__(self, inst: Installation) -> None:
+        super().__init__("batches")
         self.inst = inst
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    def submit(self, batch_id: str) -> None:
-        with self._lock:
-            if self._stop.is_set():
-                return
-            self._queue.put(batch_id)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._loop, name="batches", daemon=True)
-                self._thread.start()
 
     def resume(self) -> list[str]:
         """Queue every batch left ``running`` (by a crash or a stop); returns their ids."""
@@ -232,33 +218,13 @@ class BatchWorker:
             self.submit(batch_id)
         return ids
 
-    def close(self, timeout: float = 10.0) -> None:
-        """Stop after the current row (it is committed or rolled back, never half-written)."""
-        with self._lock:
-            self._stop.set()
-            thread = self._thread
-        self._queue.put(None)
-        if thread is not None:
-            thread.join(timeout)
+    def work(self, job: str, stop: threading.Event) -> None:
+        run_batch(self.inst, job, stop=stop)
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            batch_id = self._queue.get()
-            if batch_id is None:
-                return
-            try:
-                run_batch(self.inst, batch_id, stop=self._stop)
-            except Exception as exc:  # the thread must outlive one broken batch
-                log.exception("batch %s interrupted", batch_id)
-                why = f"interrupted ({type(exc).__name__}: {exc}); resumes at the next start"
-                self._note(batch_id, why)
-
-    def _note(self, batch_id: str, message: str) -> None:
-        try:
-            with self.inst.db.transaction() as tx:
-                store.update_batch(tx, batch_id, state=RUNNING, error=message[:500])
-        except Exception:  # the database itself is gone: nothing more to record
-            log.exception("cannot record the interruption of batch %s", batch_id)
+    def broke(self, job: str, error: Exception) -> None:
+        why = f"interrupted ({type(error).__name__}: {error}); resumes at the next start"
+        with self.inst.db.transaction() as tx:
+            store.update_batch(tx, job, state=RUNNING, error=why[:500])
 
 
 def status_json(record: store.BatchRecord) -> dict[str, Any]:

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
+from functools import partial
 
 from wallet.installation import Installation
 from wallet.receiving.check import recheck_due
@@ -36,26 +37,6 @@ def recheck_loop(inst: Installation, interval: float, stop: threading.Event) -> 
             log.exception("background re-check failed")
 
 
-@contextmanager
-def rechecking(inst: Installation) -> Iterator[None]:
-    """The re-check thread runs inside the ``with`` (when the interval is above 0), and is
-    stopped and joined on the way out."""
-    interval = inst.settings.recheck_interval
-    stop = threading.Event()
-    thread = None
-    if interval > 0:
-        thread = threading.Thread(
-            target=recheck_loop, args=(inst, interval, stop), name="wallet-recheck", daemon=True
-        )
-        thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        if thread is not None:
-            thread.join(timeout=10)
-
-
 def resume_loop(inst: Installation, interval: float, stop: threading.Event) -> None:
     """Resume the interrupted offers now, then every ``interval`` seconds until ``stop``."""
     since = inst.stamp()  # what was in flight before this moment has lost its worker
@@ -69,16 +50,15 @@ def resume_loop(inst: Installation, interval: float, stop: threading.Event) -> N
 
 
 @contextmanager
-def resuming(inst: Installation) -> Iterator[None]:
-    """The resume thread runs inside the ``with`` (when the interval is above 0), and is
-    stopped and joined on the way out."""
-    interval = inst.settings.resume_interval
+def _while_up(
+    name: str, interval: float, loop: Callable[[float, threading.Event], None]
+) -> Iterator[None]:
+    """``loop(interval, stop)`` runs on a daemon thread inside the ``with`` (when the interval
+    is above 0), and is stopped and joined on the way out."""
     stop = threading.Event()
     thread = None
     if interval > 0:
-        thread = threading.Thread(
-            target=resume_loop, args=(inst, interval, stop), name="wallet-resume", daemon=True
-        )
+        thread = threading.Thread(target=loop, args=(interval, stop), name=name, daemon=True)
         thread.start()
     try:
         yield
@@ -86,3 +66,13 @@ def resuming(inst: Installation) -> Iterator[None]:
         stop.set()
         if thread is not None:
             thread.join(timeout=10)
+
+
+def rechecking(inst: Installation) -> AbstractContextManager[None]:
+    """The re-check thread, while the ``with`` lasts."""
+    return _while_up("wallet-recheck", inst.settings.recheck_interval, partial(recheck_loop, inst))
+
+
+def resuming(inst: Installation) -> AbstractContextManager[None]:
+    """The resume thread, while the ``with`` lasts."""
+    return _while_up("wallet-resume", inst.settings.resume_interval, partial(resume_loop, inst))

@@ -32,13 +32,13 @@ Now the request only starts a job; one worker thread runs it; the learner polls 
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from servicekit.db import ConflictError as DuplicateKey
+from servicekit.worker import QueueWorker
 from wallet import store
 from wallet.errors import NotFoundError
 from wallet.installation import Installation
@@ -196,60 +196,29 @@ def _fail(inst: Installation, account_id: str, job_id: str, error: str) -> None:
 # --- 3. the worker ----------------------------------------------------------------------------
 
 
-class RecheckWorker:
-    """One daemon thread that runs the jobs given to :meth:`submit`, in order.
+class RecheckWorker(QueueWorker[tuple[str, str]]):
+    """One daemon thread that runs the jobs given to :meth:`submit`, in order
+    (:class:`servicekit.worker.QueueWorker`; a job is ``(account id, job id)``).
 
     A job that raises is ended ``failed`` with the error; when even that cannot be written
     (the database is gone) it stays unfinished and the next start resumes it."""
 
     def __init__(self, inst: Installation) -> None:
+        super().__init__("wallet-recheck-jobs")
         self.inst = inst
-        self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue()
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-
-    def submit(self, account_id: str, job_id: str) -> None:
-        with self._lock:
-            if self._stop.is_set():
-                return
-            self._queue.put((account_id, job_id))
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._loop, name="wallet-recheck-jobs", daemon=True
-                )
-                self._thread.start()
 
     def resume(self) -> list[str]:
         """Submit every job left unfinished (by a crash or a stop); their ids."""
         found = unfinished(self.inst)
-        for account_id, job_id in found:
-            self.submit(account_id, job_id)
+        for job in found:
+            self.submit(job)
         return [job_id for _, job_id in found]
 
-    def close(self, timeout: float = 10.0) -> None:
-        """Stop after the current credential (its step is committed or rolled back)."""
-        with self._lock:
-            self._stop.set()
-            thread = self._thread
-        self._queue.put(None)
-        if thread is not None:
-            thread.join(timeout)
+    def work(self, job: tuple[str, str], stop: threading.Event) -> None:
+        run(self.inst, *job, stop=stop)
 
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            item = self._queue.get()
-            if item is None:
-                return
-            account_id, job_id = item
-            try:
-                run(self.inst, account_id, job_id, stop=self._stop)
-            except Exception as exc:  # the thread must outlive one broken job
-                log.exception("re-check job %s stopped", job_id)
-                try:
-                    _fail(self.inst, account_id, job_id, f"{type(exc).__name__}: {exc}")
-                except Exception:  # the database itself is gone: the next start resumes it
-                    log.exception("cannot record the failure of re-check job %s", job_id)
+    def broke(self, job: tuple[str, str], error: Exception) -> None:
+        _fail(self.inst, *job, f"{type(error).__name__}: {error}")
 
 
 @contextmanager

@@ -80,7 +80,7 @@ def job_path(job_id: str) -> str:
 def start_recheck(inst: InstallationDep, account: CurrentAccount, worker: WorkerDep) -> Response:
     job, created = recheck_job.start(inst, account.id)
     if created:
-        worker.submit(account.id, job.id)
+        worker.submit((account.id, job.id))
     return JSONResponse(
         recheck_job.job_json(job),
         status_code=202 if created else 200,

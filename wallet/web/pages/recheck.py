@@ -34,7 +34,7 @@ def start_recheck(
 ) -> Response:
     job, created = recheck_job.start(inst, account.id)
     if created:
-        worker.submit(account.id, job.id)
+        worker.submit((account.id, job.id))
     return RedirectResponse(f"/credentials/recheck/{job.id}", status_code=303)
 
 
