@@ -60,13 +60,8 @@ class Policy(outbound.OutboundPolicy):
 
 
 @dataclass(frozen=True)
-class Answer:
-    """An answer, read whole (within the limit)."""
-
-    url: str
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
+class Answer(fetching.Answer):
+    """An answer, read whole (within the limit), with what the wallet reads of it."""
 
     @property
     def content_type(self) -> str:
