@@ -140,6 +140,20 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE achievements ADD COLUMN disclosable_json TEXT
         """,
     ),
+    (
+        5,
+        "an issuer's identity: did:web (one DID, every key) or did:key (one DID per key)",
+        """
+        ALTER TABLE issuers ADD COLUMN identity TEXT NOT NULL DEFAULT 'did:web'
+        """,
+    ),
+    (
+        6,
+        "the key that signs a status list (NULL: the issuer's active Ed25519 key)",
+        """
+        ALTER TABLE status_lists ADD COLUMN signer TEXT
+        """,
+    ),
 )
 
 

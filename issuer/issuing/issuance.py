@@ -42,7 +42,7 @@ from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from issuer.issuing import learner_data, sd_issue
-from issuer.issuing.securing import FORMATS, secure_and_store, transaction
+from issuer.issuing.securing import FORMATS, secure_and_store, status_signer, transaction
 from issuer.organisations import catalogue
 from issuer.status import lists as status
 from servicekit.db import Tx
@@ -155,7 +155,8 @@ def issue_credential(
             learner_data.grade_result(achievement.achievement, request.grade)
         credential_id = f"urn:uuid:{uuid.uuid4()}"
         purposes = status.purposes_for(ob=True, suspension=request.suspension)
-        allocated = [status.allocate(t, inst, issuer.slug, p) for p in purposes]
+        signer = status_signer(t, inst, issuer, None, request.format)
+        allocated = [status.allocate(t, inst, issuer.slug, p, signer=signer) for p in purposes]
         credential = build_credential(
             inst, issuer, achievement, request, credential_id, [a[0] for a in allocated]
         )

@@ -30,7 +30,7 @@ from issuer.status import lists as status
 from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
 from vckit import ob as openbadges
-from vckit.credential import types_of
+from vckit.credential import issuer_id, types_of
 from vckit.errors import JsonLdError, SchemaError, VckitError
 from vckit.jsonld import policy
 from vckit.keys.keypair import KeyKind
@@ -45,6 +45,12 @@ FORMATS: dict[str, KeyKind] = {
     "ecdsa-sd-2023": "P-256",  # Data Integrity selective disclosure (issuer.issuing.sd_issue)
     "sd-jwt-vc": "P-256",  # SD-JWT VC, typ dc+sd-jwt, ES256 (issuer.issuing.sd_issue)
 }
+ALSO_P384: dict[str, tuple[KeyKind, ...]] = {
+    "ecdsa-rdfc-2019": ("P-384",),
+    "ecdsa-jcs-2019": ("P-384",),
+}
+"""Formats a did:key issuer may also sign with its P-384 key (vc-di-ecdsa: SHA-384 with P-384),
+when the credential's issuer is that key's DID (:func:`issuer.organisations.identity.signer`)."""
 OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 
 
@@ -74,6 +80,32 @@ def _validate(credential: dict[str, Any]) -> None:
         raise InvalidRequestError(f"the credential fails the OB 3.0 schema: {problems}") from exc
 
 
+def status_signer(
+    t: Tx, inst: Installation, issuer: store.IssuerRecord, wanted: str | None, format: str
+) -> str | None:
+    """The key whose DID must also issue the new credential's status lists: the did:key key
+    that will sign it (:func:`issuer.status.lists.allocate`); None for a did:web signer."""
+    if issuer.identity != "did:key":
+        return None
+    _key, method = identity.signer(t, inst, issuer, _kinds(format), wanted)
+    return None if method.partition("#")[0] == issuer.did else method
+
+
+def _kinds(format: str) -> tuple[KeyKind, ...]:
+    return (FORMATS[format], *ALSO_P384.get(format, ()))
+
+
+def _issuer_is_signer(credential: dict[str, Any], issuer: store.IssuerRecord, did: str) -> None:
+    """A did:key issuer signs as the key's own DID: an ``issuer`` naming the issuer's did:web
+    DID becomes that DID (a verifier requires the issuer to control the key)."""
+    if did == issuer.did or issuer_id(credential) == did:
+        return
+    if isinstance(credential.get("issuer"), dict):
+        credential["issuer"]["id"] = did
+    else:
+        credential["issuer"] = did
+
+
 def _sign(
     t: Tx,
     inst: Installation,
@@ -83,10 +115,16 @@ def _sign(
     mandatory: list[str] | None,
     policy: tuple[str, ...],
 ) -> dict[str, Any] | str:
-    key, method = identity.signing_key(t, inst, issuer.slug, FORMATS[format])
+    key, method = identity.signer(t, inst, issuer, _kinds(format), issuer_id(credential))
+    _issuer_is_signer(credential, issuer, method.partition("#")[0])
     if format == "sd-jwt-vc":
         return sd_issue.issue_sd_jwt(
-            credential, key, kid=method, issuer_did=issuer.did, policy=policy, now=inst.now()
+            credential,
+            key,
+            kid=method,
+            issuer_did=method.partition("#")[0],
+            policy=policy,
+            now=inst.now(),
         )
     pointers: list[str] = []
     if format == "ecdsa-sd-2023":

@@ -14,7 +14,14 @@ from typing import Any
 from issuer import store
 from issuer.errors import InvalidRequestError, MalformedCredentialError
 from issuer.installation import Installation
-from issuer.issuing.securing import FORMATS, OB_TYPES, secure_and_store, transaction
+from issuer.issuing.securing import (
+    FORMATS,
+    OB_TYPES,
+    secure_and_store,
+    status_signer,
+    transaction,
+)
+from issuer.organisations import identity
 from issuer.status import lists as status
 from servicekit.db import Tx
 from vckit import ob as openbadges
@@ -104,14 +111,15 @@ def issue_document(
     if v1 and STATUS_2021_CONTEXT not in contexts:
         document["@context"] = [*contexts, STATUS_2021_CONTEXT]
     with transaction(inst, tx) as t:
-        issuer = store.get_issuer_by_did(t, _issuer_did(document))
+        issuer = identity.issuer_by_did(t, _issuer_did(document))
         if issuer is None:
             raise InvalidRequestError(
                 f"credential.issuer {_issuer_did(document)[:120]} is not an issuer here"
             )
         ob = bool(OB_TYPES & set(types_of(document)))
         purposes = status.purposes_for(ob=ob, suspension=suspension)
-        allocated = [status.allocate(t, inst, issuer.slug, p, flavor) for p in purposes]
+        signer = status_signer(t, inst, issuer, _issuer_did(document), format)
+        allocated = [status.allocate(t, inst, issuer.slug, p, flavor, signer) for p in purposes]
         entries = [a[0] for a in allocated]
         document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
         return secure_and_store(

@@ -5,6 +5,9 @@
     [{"slug": "community-college", "name": "...", "url": "...", "description": "...",
       "email": "...", "achievements": ["fundamentals-of-nursing-1", ...]}]
 
+with an optional ``"identity": "did:key"`` (default ``did:web``): how the issuer's keys are
+named (:mod:`issuer.organisations.identity`).
+
 and ``examples/achievements/<slug>.json`` holds one OB 3.0 Achievement without ``id`` and
 ``type`` (the catalogue assigns ``<base>/issuers/<issuer>/achievements/<slug>``). Every
 achievement is checked against the OB 3.0 schema when it is created (inside a throwaway
@@ -46,9 +49,15 @@ def _check_slug(slug: object, what: str) -> str:
     return slug
 
 
-def create_issuer(inst: Installation, slug: str, name: str, **profile: Any) -> store.IssuerRecord:
-    """A new issuer with its did:web DID, its OB 3.0 Profile and a first set of keys."""
+def create_issuer(
+    inst: Installation, slug: str, name: str, *, identity_kind: str = "did:web", **profile: Any
+) -> store.IssuerRecord:
+    """A new issuer with its did:web DID, its OB 3.0 Profile and a first set of keys;
+    ``identity_kind`` did:key gives each signing key its own did:key DID
+    (:mod:`issuer.organisations.identity`)."""
     _check_slug(slug, "issuer")
+    if identity_kind not in identity.IDENTITIES:
+        raise InvalidRequestError(f"identity must be one of {', '.join(identity.IDENTITIES)}")
     unknown = set(profile) - set(_PROFILE_FIELDS)
     if unknown:
         raise InvalidRequestError(f"unknown issuer profile fields: {', '.join(sorted(unknown))}")
@@ -56,10 +65,10 @@ def create_issuer(inst: Installation, slug: str, name: str, **profile: Any) -> s
     document = openbadges.profile(did, name, **{k: v for k, v in profile.items() if v})
     with inst.db.transaction() as tx:
         try:
-            store.add_issuer(tx, slug, did, document, inst.stamp())
+            store.add_issuer(tx, slug, did, document, inst.stamp(), identity_kind)
         except DbConflict as exc:
             raise ConflictError(f"issuer {slug!r} exists already") from exc
-        identity.add_keys(tx, inst, slug, did, 1)
+        identity.add_keys(tx, inst, slug, did, 1, identity_kind)
         record = store.get_issuer(tx, slug)
     if record is None:  # pragma: no cover - just written
         raise NotFoundError(slug)
@@ -160,7 +169,8 @@ def load_demo(inst: Installation, issuers_file: Path) -> int:
     folder = issuers_file.parent / "achievements"
     for entry in entries:
         profile = {k: entry[k] for k in _PROFILE_FIELDS if k in entry}
-        create_issuer(inst, entry["slug"], entry["name"], **profile)
+        kind = entry.get("identity", "did:web")
+        create_issuer(inst, entry["slug"], entry["name"], identity_kind=kind, **profile)
         for slug in entry.get("achievements", []):
             data = json.loads((folder / f"{slug}.json").read_text(encoding="utf-8"))
             create_achievement(inst, entry["slug"], slug, data)

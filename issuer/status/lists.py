@@ -6,7 +6,9 @@ with ``suspension=True``) and flavor (``bitstring`` for VC 2.0 credentials,
 A list has :data:`LIST_BITS` bits (the spec's minimum, §6.1 "herd privacy"); its positions
 are handed out in a fixed odd-stride order, so neighbouring credentials do not get
 neighbouring indexes. The list credential (§2.2) is signed with the issuer's active Ed25519
-key when the list is created and again, in the same transaction, on every change.
+key when the list is created and again, in the same transaction, on every change. A did:key
+issuer has lists per signing key instead (``signer``): the list's issuer must be the
+credential's, and each of its keys is a DID of its own (:mod:`issuer.organisations.identity`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,17 @@ def _list_id(inst: Installation, slug: str, purpose: str, flavor: Flavor, seq: i
     return f"{inst.base_url}/issuers/{slug}/status/{prefix}{purpose}-{seq}"
 
 
+def _list_signer(tx: Tx, inst: Installation, record: store.StatusListRecord) -> tuple[Any, str]:
+    """The list's own key (a did:key issuer's, retired or not: it keeps the lists of what it
+    signed current), else the issuer's active Ed25519 key."""
+    if record.signer is None:
+        return identity.signing_key(tx, inst, record.issuer, "Ed25519")
+    key = store.get_key(tx, record.signer)
+    if key is None:  # keys are never deleted
+        raise NotFoundError(f"no key {record.signer!r}")
+    return inst.key_pair(key.id, key.private_jwk), key.id
+
+
 def sign_list(tx: Tx, inst: Installation, record: store.StatusListRecord) -> dict[str, Any]:
     """§2.2 BitstringStatusListCredential with the bits now set, signed and saved."""
     bits = StatusList.new(record.size)
@@ -42,27 +55,27 @@ def sign_list(tx: Tx, inst: Installation, record: store.StatusListRecord) -> dic
     if issuer is None:  # the foreign key makes this impossible
         raise NotFoundError(f"no issuer {record.issuer!r}")
     flavor: Flavor = "statuslist2021" if record.flavor == "statuslist2021" else "bitstring"
+    key, method = _list_signer(tx, inst, record)
     unsigned = status_list_credential(
         record.id,
-        issuer.did,
+        method.partition("#")[0],  # the did:web DID, or a did:key issuer's Ed25519 DID
         bits,
         valid_from=inst.now(),
         purpose=record.purpose,
         flavor=flavor,
     )
-    key, method = identity.signing_key(tx, inst, record.issuer, "Ed25519")
     signed = data_integrity.sign(unsigned, key, verification_method=method, created=inst.now())
     store.save_list_credential(tx, record.id, signed, inst.stamp())
     return signed
 
 
 def _open_list(
-    tx: Tx, inst: Installation, slug: str, purpose: str, flavor: Flavor
-) -> store.StatusListRecord:
-    latest = store.latest_status_list(tx, slug, purpose, flavor)
+    tx: Tx, inst: Installation, slug: str, purpose: str, flavor: Flavor, signer: str | None
+) -> store.StatusListRecord | None:
+    latest = store.latest_status_list(tx, slug, purpose, flavor, signer)
     if latest is not None and latest.next_index < latest.size:
         return latest
-    seq = 1 if latest is None else latest.seq + 1
+    seq = store.last_seq(tx, slug, purpose, flavor) + 1
     record = store.StatusListRecord(
         id=_list_id(inst, slug, purpose, flavor, seq),
         issuer=slug,
@@ -74,23 +87,33 @@ def _open_list(
         next_index=0,
         credential=None,
         updated=inst.stamp(),
+        signer=signer,
     )
     if not store.add_status_list(tx, record):  # a concurrent writer created it: use theirs
         found = store.get_status_list(tx, record.id)
         if found is None:  # pragma: no cover - the conflict was on this very row
             raise InvalidRequestError("the status list could not be created; try again")
-        return found
+        return found if found.signer == signer else None  # another key's: the next one
     sign_list(tx, inst, record)
     return record
 
 
 def allocate(
-    tx: Tx, inst: Installation, slug: str, purpose: str, flavor: Flavor = "bitstring"
+    tx: Tx,
+    inst: Installation,
+    slug: str,
+    purpose: str,
+    flavor: Flavor = "bitstring",
+    signer: str | None = None,
 ) -> tuple[dict[str, Any], str, int]:
     """A fresh §2.1 entry for a new credential: (entry, list id, index). Record it with
-    :func:`record_entry` once the credential row exists."""
+    :func:`record_entry` once the credential row exists. ``signer``: the key id of a did:key
+    issuer's signing key, whose DID must also issue the list (verifiers require the list's
+    issuer to be the credential's); None for a did:web issuer."""
     for _ in range(3):  # a list filled up by a concurrent writer: take the next one
-        record = _open_list(tx, inst, slug, purpose, flavor)
+        record = _open_list(tx, inst, slug, purpose, flavor, signer)
+        if record is None:
+            continue
         index = store.allocate_index(tx, record.id)
         if index is not None:
             entry = status_list_entry(record.id, index, purpose=purpose, flavor=flavor)

@@ -22,18 +22,32 @@ class IssuerRecord:
     did: str
     profile: dict[str, Any]  # OB 3.0 Profile (id = did)
     created: str
+    identity: str = "did:web"  # or "did:key" (issuer.organisations.identity)
 
 
 def _issuer(row: dict[str, Any] | None) -> IssuerRecord | None:
     if row is None:
         return None
-    return IssuerRecord(row["slug"], row["did"], json.loads(row["profile_json"]), row["created"])
+    return IssuerRecord(
+        row["slug"],
+        row["did"],
+        json.loads(row["profile_json"]),
+        row["created"],
+        row.get("identity") or "did:web",
+    )
 
 
-def add_issuer(tx: Tx, slug: str, did: str, profile: dict[str, Any], created: str) -> None:
+def add_issuer(
+    tx: Tx,
+    slug: str,
+    did: str,
+    profile: dict[str, Any],
+    created: str,
+    identity: str = "did:web",
+) -> None:
     tx.execute(
-        "INSERT INTO issuers (slug, did, profile_json, created) VALUES (?, ?, ?, ?)",
-        (slug, did, dump_json(profile), created),
+        "INSERT INTO issuers (slug, did, profile_json, created, identity) VALUES (?, ?, ?, ?, ?)",
+        (slug, did, dump_json(profile), created, identity),
     )
 
 
@@ -43,6 +57,21 @@ def get_issuer(tx: Tx, slug: str) -> IssuerRecord | None:
 
 def get_issuer_by_did(tx: Tx, did: str) -> IssuerRecord | None:
     return _issuer(tx.one("SELECT * FROM issuers WHERE did = ?", (did,)))
+
+
+def issuer_of_key_did(tx: Tx, did: str) -> tuple[IssuerRecord, str | None] | None:
+    """The issuer holding a key whose verification method is ``<did>#...`` (a did:key DID names
+    one key), with that key's retirement stamp (None while active)."""
+    if "%" in did or "_" in did:  # LIKE wildcards; a did:key (base58btc) has neither
+        return None
+    row = tx.one(
+        "SELECT issuer, retired FROM issuer_keys WHERE id LIKE ? ORDER BY created DESC",
+        (did + "#%",),
+    )
+    if row is None:
+        return None
+    issuer = get_issuer(tx, row["issuer"])
+    return None if issuer is None else (issuer, row["retired"])
 
 
 def list_issuers(tx: Tx) -> list[IssuerRecord]:
@@ -84,6 +113,12 @@ def keys_of(tx: Tx, issuer: str) -> list[KeyRecord]:
     """Every key of the issuer, oldest first, retired ones included."""
     rows = tx.all("SELECT * FROM issuer_keys WHERE issuer = ? ORDER BY created, id", (issuer,))
     return [_key(tx, row) for row in rows]
+
+
+def get_key(tx: Tx, id: str) -> KeyRecord | None:
+    """One key by its verification method id, retired or not."""
+    row = tx.one("SELECT * FROM issuer_keys WHERE id = ?", (id,))
+    return None if row is None else _key(tx, row)
 
 
 def active_key(tx: Tx, issuer: str, kind: str) -> KeyRecord | None:

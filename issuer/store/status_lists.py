@@ -23,6 +23,7 @@ class StatusListRecord:
     next_index: int  # how many indexes are taken
     credential: dict[str, Any] | None  # the signed list credential, re-signed on change
     updated: str
+    signer: str | None = None  # its key (a did:key issuer's); None: the active Ed25519 key
 
 
 def _status_list(row: dict[str, Any] | None) -> StatusListRecord | None:
@@ -40,19 +41,32 @@ def _status_list(row: dict[str, Any] | None) -> StatusListRecord | None:
         int(row["next_index"]),
         json.loads(text) if text else None,
         row["updated"],
+        row.get("signer"),
     )
 
 
-def latest_status_list(tx: Tx, issuer: str, purpose: str, flavor: str) -> StatusListRecord | None:
-    """The newest list of this issuer, purpose and flavor (full or not), in one statement
-    so that concurrent writers agree on which list is the newest."""
+def latest_status_list(
+    tx: Tx, issuer: str, purpose: str, flavor: str, signer: str | None = None
+) -> StatusListRecord | None:
+    """The newest list of this issuer, purpose, flavor and signer (full or not), in one
+    statement so that concurrent writers agree on which list is the newest."""
+    same_signer = "signer IS NULL" if signer is None else "signer = ?"
     return _status_list(
         tx.one(
             "SELECT * FROM status_lists WHERE issuer = ? AND purpose = ? AND flavor = ? "
-            "ORDER BY seq DESC LIMIT 1",
-            (issuer, purpose, flavor),
+            f"AND {same_signer} ORDER BY seq DESC LIMIT 1",
+            (issuer, purpose, flavor) if signer is None else (issuer, purpose, flavor, signer),
         )
     )
+
+
+def last_seq(tx: Tx, issuer: str, purpose: str, flavor: str) -> int:
+    """The highest list number of this issuer, purpose and flavor, whoever signs it (0: none)."""
+    row = tx.one(
+        "SELECT MAX(seq) AS seq FROM status_lists WHERE issuer = ? AND purpose = ? AND flavor = ?",
+        (issuer, purpose, flavor),
+    )
+    return int(row["seq"]) if row and row["seq"] is not None else 0
 
 
 def add_status_list(tx: Tx, record: StatusListRecord) -> bool:
@@ -60,7 +74,8 @@ def add_status_list(tx: Tx, record: StatusListRecord) -> bool:
     seq) first; returns True when this call inserted it."""
     changed = tx.execute(
         "INSERT INTO status_lists (id, issuer, purpose, flavor, seq, size, stride, next_index, "
-        "credential_json, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "credential_json, updated, signer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
         (
             record.id,
             record.issuer,
@@ -72,6 +87,7 @@ def add_status_list(tx: Tx, record: StatusListRecord) -> bool:
             record.next_index,
             None if record.credential is None else dump_json(record.credential),
             record.updated,
+            record.signer,
         ),
     )
     return changed == 1

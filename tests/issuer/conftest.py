@@ -34,7 +34,7 @@ AppFactory = Callable[..., FastAPI]
 @pytest.fixture(scope="session")
 def key_pool() -> dict[KeyKind, list[KeyPair]]:
     """Keys generated once per session (RSA is slow to generate)."""
-    kinds: tuple[KeyKind, ...] = ("Ed25519", "P-256", "RSA")
+    kinds: tuple[KeyKind, ...] = ("Ed25519", "P-256", "P-384", "RSA")
     return {kind: [KeyPair.generate(kind) for _ in range(KEYS_PER_KIND)] for kind in kinds}
 
 

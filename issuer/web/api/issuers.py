@@ -16,9 +16,15 @@ router = api_router(tags=["Issuers"])
 
 @router.get("/issuers", summary="The issuers of this installation")
 def issuers(inst: InstallationDep) -> list[dict[str, Any]]:
-    return [
-        {"slug": i.slug, "did": i.did, "profile": i.profile} for i in catalogue.list_issuers(inst)
-    ]
+    """Each issuer's slug, did:web DID, profile, ``identity`` (did:web or did:key) and, for
+    did:key, ``didKeys``: the DID of each active key by kind (Ed25519, P-256, P-384)."""
+    listed = []
+    for i in catalogue.list_issuers(inst):
+        entry = {"slug": i.slug, "did": i.did, "profile": i.profile, "identity": i.identity}
+        if i.identity == "did:key":
+            entry["didKeys"] = dict(identity.did_key_signers(inst, i.slug))
+        listed.append(entry)
+    return listed
 
 
 @router.get("/issuers/{slug}/did.json", summary="An issuer's did:web document")

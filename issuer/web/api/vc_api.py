@@ -1,5 +1,5 @@
-"""The W3C VC-API issuer routes: ``POST /credentials/issue`` and ``POST /credentials/status``
-(both need the API token).
+"""The W3C VC-API issuer routes: ``POST /credentials/issue``, ``POST /credentials/status`` and
+``POST /credentials/derive`` (ecdsa-sd-2023 selective disclosure); all need the API token.
 
 The VC-API answers a malformed request with 400, so these two routes read their body
 themselves (strictly, :func:`servicekit.json_route.json_object`) and validate it with
@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from issuer.issuing import vc_api
+from issuer.issuing import derive, vc_api
 from issuer.issuing.issuance import CredentialRecord
 from issuer.status import lists as status_lists
 from issuer.web.deps import InstallationDep, TokenDep
@@ -135,6 +135,45 @@ async def credentials_issue(request: Request, inst: InstallationDep, _: TokenDep
         mandatory_pointers=options.mandatoryPointers,
     )
     return JSONResponse({"verifiableCredential": _enveloped(record)}, status_code=201)
+
+
+# --- derive ----------------------------------------------------------------------------------
+
+
+class DeriveOptions(BaseModel):
+    """VC-API DeriveCredentialOptions: the JSON Pointers to reveal (ecdsa-sd-2023)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    selectivePointers: list[str] = Field(default_factory=list)
+
+
+class DeriveCredentialRequest(BaseModel):
+    """VC-API DeriveCredentialRequest: a credential with an ecdsa-sd-2023 base proof."""
+
+    model_config = ConfigDict(extra="forbid")
+    verifiableCredential: dict[str, Any]
+    options: DeriveOptions = Field(default_factory=DeriveOptions)
+
+
+@router.post(
+    "/credentials/derive",
+    summary="Derive a selectively disclosed ecdsa-sd-2023 credential (W3C VC-API)",
+    openapi_extra=declared_json(DeriveCredentialRequest),
+)
+async def credentials_derive(request: Request, _: TokenDep) -> Response:
+    body = await json_object(request)
+    if not isinstance(body.get("verifiableCredential"), dict):
+        detail = "'verifiableCredential' must be an object"
+        raise Problem(400, "Malformed request", detail, "bad-input")
+    unknown = set(body) - set(DeriveCredentialRequest.model_fields)
+    if unknown:
+        raise Problem(400, "Malformed request", f"unknown members {sorted(unknown)}", "bad-input")
+    try:
+        options = DeriveOptions.model_validate(body.get("options") or {})
+    except ValidationError as exc:
+        raise invalid(exc) from None
+    derived = derive.derive_credential(body["verifiableCredential"], options.selectivePointers)
+    return JSONResponse({"verifiableCredential": derived})
 
 
 # --- status ----------------------------------------------------------------------------------

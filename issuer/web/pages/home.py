@@ -54,4 +54,5 @@ def issuer_home(
         issuer=issuer,
         achievements=achievements,
         credential_issuer=oid4vci.issuer_identifier(inst, slug),
+        did_keys=identity.did_key_signers(inst, slug),
     )
