@@ -38,11 +38,12 @@ export function readSealedContexts(contextsDir = process.env.INTEROP_CONTEXTS_DI
   return contexts;
 }
 
-/** A did:key driver that accepts Ed25519 and P-256 Multikeys only. */
+/** A did:key driver that accepts Ed25519, P-256 and P-384 Multikeys only. */
 export function makeDidKeyDriver() {
   const driver = DidKey.driver();
   driver.use({multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from});
   driver.use({multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.from});
+  driver.use({multibaseMultikeyHeader: 'z82L', fromMultibase: EcdsaMultikey.from});
   return driver;
 }
 
