@@ -226,6 +226,12 @@ suite_env() {  # the environment our configuration (config/*.cjs) reads
   export LER_CONF_ISSUER_URL="https://localhost:$ISSUER_TLS_PORT"
   export LER_CONF_VERIFIER_URL="https://localhost:$VERIFIER_TLS_PORT"
   export LER_CONF_ISSUER_DID="did:web:localhost%3A$ISSUER_PORT:issuers:$ISSUER_SLUG"
+  # the did:key DIDs of the did:key issuer services.sh adds (GET /issuers: didKeys by kind)
+  local kind
+  for kind in Ed25519 P-256 P-384; do
+    export "LER_CONF_DIDKEY_${kind//-/}=$(curl -sf "http://127.0.0.1:$ISSUER_PORT/issuers" |
+      "$LER_VENV/bin/python" -c 'import json,sys; print(next((i.get("didKeys",{}).get(sys.argv[1],"") for i in json.load(sys.stdin) if i["slug"]=="conformance-did-key"),""))' "$kind" 2>/dev/null || true)"
+  done
   export LER_CONF_TOKEN_FILE="$LER_DATA_DIR/issuer/api-token"
   # the verifier suite's JWT tests first have "$ISSUER_NAME_JWT" issue a VC-JWT: ours
   export ISSUER_NAME_JWT=LER

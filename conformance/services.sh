@@ -33,6 +33,18 @@ case "${1:-}" in
     if up; then echo "already up on $BASE-$((BASE + 3))"; exit 0; fi
     [ -x "$LER_VENV/bin/ler" ] || { echo "no $LER_VENV/bin/ler: ./services.sh install (or LER_VENV=...)" >&2; exit 1; }
     cd "$ROOT"
+    # the demo issuers plus a did:key issuer (slug conformance-did-key; the vc-di-eddsa and
+    # vc-di-ecdsa suites resolve did:key issuers only); read on a fresh data folder only
+    mkdir -p "$LER_DATA_DIR/demo"
+    ln -sfn "$ROOT/examples/achievements" "$LER_DATA_DIR/demo/achievements"
+    "$LER_VENV/bin/python" - "$ROOT/examples/issuers.json" "$LER_DATA_DIR/demo/issuers.json" <<'PY'
+import json, sys
+issuers = json.load(open(sys.argv[1], encoding="utf-8"))
+issuers.append({"slug": "conformance-did-key", "name": "Conformance did:key issuer",
+                "identity": "did:key", "achievements": []})
+json.dump(issuers, open(sys.argv[2], "w", encoding="utf-8"), indent=1)
+PY
+    export LER_ISSUER_DEMO="${LER_ISSUER_DEMO:-$LER_DATA_DIR/demo/issuers.json}"
     nohup "$LER_VENV/bin/ler" up --port "$BASE" >"$LOGS/ler-up.log" 2>&1 &
     echo $! >"$PIDFILE"
     for _ in $(seq 100); do up && break; sleep 0.3; done

@@ -9,6 +9,11 @@
 //   LER_CONF_ISSUER_DID    which of the installation's issuers signs; the VC-API issuer picks
 //                          the signing issuer from credential.issuer, so the suites must put
 //                          this DID there (they copy the endpoint's `id` into it)
+//   LER_CONF_DIDKEY_Ed25519, LER_CONF_DIDKEY_P256, LER_CONF_DIDKEY_P384
+//                          the did:key DIDs of the installation's did:key issuer, one per key
+//                          (issuer/organisations/identity.py); the credential's issuer DID
+//                          picks the key, so P-384 is a separate issuer endpoint, as the
+//                          vc-di-ecdsa suite declares key types. Unset: those issuers are left out.
 //   LER_CONF_TOKEN_FILE    the issuer's API token (conformance/var/issuer/api-token), sent as
 //                          Bearer
 'use strict';
@@ -36,9 +41,9 @@ function bearer() {
 // One issue endpoint (POST /credentials/issue). `options` is sent as the VC-API request's
 // `options` member: `cryptosuite` for Data Integrity, `format` for JWTs (issuer/web/api/vc_api.py
 // IssueOptions).
-function issuer({tags, options, ...rest}) {
+function issuer({tags, options, did, ...rest}) {
   return {
-    id: issuerDid,
+    id: did || issuerDid,
     endpoint: `${issuerUrl}/credentials/issue`,
     headers: {Authorization: bearer()},
     ...(options ? {options} : {}),
@@ -61,4 +66,23 @@ function vpVerifier({tags, ...rest}) {
 const NAME = 'LER';
 const IMPLEMENTATION = 'LER credential demonstrator';
 
-module.exports = {NAME, IMPLEMENTATION, issuer, verifier, vpVerifier, issuerDid};
+// did:key issuer DIDs by key kind ('' when the run did not set them)
+const didKeys = {
+  'Ed25519': env.LER_CONF_DIDKEY_Ed25519 || '',
+  'P-256': env.LER_CONF_DIDKEY_P256 || '',
+  'P-384': env.LER_CONF_DIDKEY_P384 || ''
+};
+
+// POST /credentials/derive (ecdsa-sd-2023 selective disclosure; API token), a VC-API holder
+function holder({tags, ...rest}) {
+  return {
+    endpoint: `${issuerUrl}/credentials/derive`,
+    headers: {Authorization: bearer()},
+    tags,
+    ...rest
+  };
+}
+
+module.exports = {
+  NAME, IMPLEMENTATION, issuer, verifier, vpVerifier, holder, issuerDid, didKeys
+};

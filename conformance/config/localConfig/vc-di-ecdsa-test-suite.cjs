@@ -4,9 +4,26 @@
 // VC 2.0 only (issuer/issuing/vc_api.py). The verifier checks ecdsa-rdfc-2019 and
 // ecdsa-jcs-2019 with P-256 and P-384 (vckit/di/cryptosuites.py) and ecdsa-sd-2023 derived
 // proofs with P-256 (vckit/di/ecdsa_sd; a verifier refuses a base proof).
-// We have no VC-API derive endpoint (`vcHolders`); the suite needs one only for its interop
-// tests, which stay off.
+// The issuers sign as the did:key issuer's DIDs when the run sets them (ler.didKeys; the suite
+// resolves did:key issuers only): P-256 and, for rdfc and jcs, P-384 (a separate endpoint
+// per key type, the credential's issuer DID picking the key). Our VC-API derive
+// (POST /credentials/derive) is declared as `vcHolders`; the suite uses it only in its
+// interop tests, which stay off.
 const ler = require('../ler-endpoints.cjs');
+
+// one issuer per key type the did:key issuer has; the did:web issuer when it has none
+function issuers(tag, keyTypes, vc) {
+  const declared = keyTypes.filter(kind => ler.didKeys[kind]).map(kind => ler.issuer({
+    did: ler.didKeys[kind],
+    tags: [tag],
+    options: {cryptosuite: tag},
+    supportedEcdsaKeyTypes: [kind],
+    supports: {vc}
+  }));
+  return declared.length ? declared : [ler.issuer({
+    tags: [tag], options: {cryptosuite: tag}, supportedEcdsaKeyTypes: ['P-256'], supports: {vc}
+  })];
+}
 
 module.exports = {
   settings: {enableInteropTests: false, testAllImplementations: false},
@@ -14,25 +31,11 @@ module.exports = {
     name: ler.NAME,
     implementation: ler.IMPLEMENTATION,
     issuers: [
-      ler.issuer({
-        tags: ['ecdsa-rdfc-2019'],
-        options: {cryptosuite: 'ecdsa-rdfc-2019'},
-        supportedEcdsaKeyTypes: ['P-256'],
-        supports: {vc: ['1.1', '2.0']}
-      }),
-      ler.issuer({
-        tags: ['ecdsa-jcs-2019'],
-        options: {cryptosuite: 'ecdsa-jcs-2019'},
-        supportedEcdsaKeyTypes: ['P-256'],
-        supports: {vc: ['1.1', '2.0']}
-      }),
-      ler.issuer({
-        tags: ['ecdsa-sd-2023'],
-        options: {cryptosuite: 'ecdsa-sd-2023'},
-        supportedEcdsaKeyTypes: ['P-256'],
-        supports: {vc: ['2.0']}
-      })
+      ...issuers('ecdsa-rdfc-2019', ['P-256', 'P-384'], ['1.1', '2.0']),
+      ...issuers('ecdsa-jcs-2019', ['P-256', 'P-384'], ['1.1', '2.0']),
+      ...issuers('ecdsa-sd-2023', ['P-256'], ['2.0'])
     ],
+    vcHolders: [ler.holder({tags: ['vcHolder']})],
     verifiers: [
       ler.verifier({
         tags: ['ecdsa-rdfc-2019'],

@@ -2,7 +2,8 @@
 // and VC 2.0.
 // The issuer's VC-API takes `options.cryptosuite` eddsa-rdfc-2022 | eddsa-jcs-2022 (among
 // others; issuer/web/api/vc_api.py IssueOptions, issuer/issuing/securing.py FORMATS) and signs
-// with the issuer's Ed25519 key. The verifier checks both (vckit/di/cryptosuites.py,
+// with the issuer's Ed25519 key: the did:key issuer's Ed25519 DID when the run sets it
+// (ler.didKeys; the suite resolves did:key issuers only), else the did:web issuer. The verifier checks both (vckit/di/cryptosuites.py,
 // vckit/di/jcs.py). Interop tests stay off: they need other implementations.
 const ler = require('../ler-endpoints.cjs');
 
@@ -13,11 +14,13 @@ module.exports = {
     implementation: ler.IMPLEMENTATION,
     issuers: [
       ler.issuer({
+        did: ler.didKeys.Ed25519,
         tags: ['eddsa-rdfc-2022'],
         options: {cryptosuite: 'eddsa-rdfc-2022'},
         supports: {vc: ['1.1', '2.0']}
       }),
       ler.issuer({
+        did: ler.didKeys.Ed25519,
         tags: ['eddsa-jcs-2022'],
         options: {cryptosuite: 'eddsa-jcs-2022'},
         supports: {vc: ['1.1', '2.0']}
