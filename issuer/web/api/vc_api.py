@@ -150,7 +150,24 @@ class DeriveOptions(BaseModel):
 class DeriveCredentialRequest(BaseModel):
     """VC-API DeriveCredentialRequest: a credential with an ecdsa-sd-2023 base proof."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "verifiableCredential": {
+                        **EXAMPLE_CREDENTIAL,
+                        "proof": {
+                            "type": "DataIntegrityProof",
+                            "cryptosuite": "ecdsa-sd-2023",
+                            "proofValue": "u2V0AhVhA...",
+                        },
+                    },
+                    "options": {"selectivePointers": ["/credentialSubject/alumniOf"]},
+                }
+            ]
+        },
+    )
     verifiableCredential: dict[str, Any]
     options: DeriveOptions = Field(default_factory=DeriveOptions)
 
