@@ -36,8 +36,9 @@ def did_key_demo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def didkey(issuer_app: AppFactory, tmp_path: Path) -> TestClient:
-    return authorized(issuer_app(demo_file=did_key_demo(tmp_path)))
+def didkey(issuer_app: AppFactory, tmp_path: Path, database_url: str) -> TestClient:
+    """The issuer with food-safety a did:key issuer, on SQLite and on PostgreSQL."""
+    return authorized(issuer_app(database_url, demo_file=did_key_demo(tmp_path)))
 
 
 def did_keys(client: TestClient) -> dict[str, str]:
