@@ -84,11 +84,11 @@ def status_signer(
     t: Tx, inst: Installation, issuer: store.IssuerRecord, wanted: str | None, format: str
 ) -> str | None:
     """The key whose DID must also issue the new credential's status lists: the did:key key
-    that will sign it (:func:`issuer.status.lists.allocate`); None for a did:web signer."""
+    that will sign it (:func:`issuer.status.lists.allocate`); None for a did:web issuer."""
     if issuer.identity != "did:key":
         return None
     _key, method = identity.signer(t, inst, issuer, _kinds(format), wanted)
-    return None if method.partition("#")[0] == issuer.did else method
+    return method
 
 
 def _kinds(format: str) -> tuple[KeyKind, ...]:

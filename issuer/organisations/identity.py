@@ -18,8 +18,9 @@ demo issuers file, default ``did:web``) is either:
   DID ``did:key:<multikey>`` with the one verification method ``did:key:<multikey>#<multikey>``:
   an Ed25519 key (eddsa-rdfc-2022, eddsa-jcs-2022), a P-256 key (ecdsa-rdfc-2019,
   ecdsa-jcs-2019, ecdsa-sd-2023, ES256 JWTs) and a P-384 key (ecdsa-rdfc-2019 and
-  ecdsa-jcs-2019 with SHA-384). The RSA key (RS256 OB 3.0 JWTs) has no did:key form in vckit
-  and stays under the issuer's did:web DID, which also keeps the issuer's profile and page.
+  ecdsa-jcs-2019 with SHA-384). There is no RSA key (vckit has no RSA did:key), so a did:key
+  issuer does not sign the RS256 OB 3.0 JWT (``ob3-jwt``); ``vc-jwt`` (ES256) works. Its
+  did:web DID keeps naming the issuer's profile and page (its document lists no keys).
 
   Which DID signs (:func:`signer`): the credential's ``issuer`` when it is one of the issuer's
   did:key DIDs whose key fits the format (that is how a VC-API caller picks P-384: it names
@@ -56,8 +57,8 @@ from vckit.did.resolver import did_document_for_key, did_key
 from vckit.keys.keypair import KeyKind, KeyPair
 
 KINDS: tuple[KeyKind, ...] = ("Ed25519", "P-256", "RSA")
-DID_KEY_KINDS: tuple[KeyKind, ...] = ("Ed25519", "P-256", "P-384", "RSA")
-"""The keys of a did:key issuer (RSA under its did:web DID, see the module docstring)."""
+DID_KEY_KINDS: tuple[KeyKind, ...] = ("Ed25519", "P-256", "P-384")
+"""The keys of a did:key issuer, each its own DID (see the module docstring)."""
 IDENTITIES = ("did:web", "did:key")
 _FRAGMENT = {"Ed25519": "ed25519", "P-256": "p256", "P-384": "p384", "RSA": "rsa"}
 ACTIVE_RELATIONSHIPS = (
@@ -91,7 +92,7 @@ def add_keys(
     ids = []
     for kind in DID_KEY_KINDS if identity == "did:key" else KINDS:
         pair = inst.new_key(kind)
-        if identity == "did:key" and kind != "RSA":
+        if identity == "did:key":
             multikey = pair.public.to_multibase()
             key_id = f"{did_key(pair.public)}#{multikey}"
         else:
@@ -146,6 +147,8 @@ def signer(
     """The key that signs for ``issuer`` and its verification method id: the did:key DID
     ``wanted`` names (its key active and of one of ``kinds``), else the active key of
     ``kinds[0]`` (see the module docstring)."""
+    if issuer.identity == "did:key" and kinds[0] not in DID_KEY_KINDS:
+        raise InvalidRequestError(f"{issuer.slug} is a did:key issuer: it has no {kinds[0]} key")
     if issuer.identity == "did:key" and wanted is not None and wanted.startswith("did:key:"):
         for record in store.keys_of(tx, issuer.slug):
             if record.id.partition("#")[0] != wanted:

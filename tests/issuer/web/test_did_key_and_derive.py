@@ -112,9 +112,18 @@ def test_a_did_key_issuer_page_and_catalogue_issuance(didkey: TestClient) -> Non
         credential = response.json()["credential"]
         assert credential["issuer"]["id"] == keys[kind]
         assert_verifies(didkey, credential)
-    # its did:web document keeps only what has no did:key form (the RSA key)
+    # its did:web document lists no keys; the RS256 OB 3.0 JWT needs an RSA key it has not
     document = didkey.get(f"/issuers/{SLUG}/did.json").json()
-    assert [m["id"] for m in document["verificationMethod"]] == [f"{WEB_DID}#rsa-1"]
+    assert document["id"] == WEB_DID and document["verificationMethod"] == []
+    response = didkey.post(
+        f"/issuers/{SLUG}/credentials",
+        json={
+            "achievement": "food-handler",
+            "recipient": {"did": "did:example:x"},
+            "format": "ob3-jwt",
+        },
+    )
+    assert "no RSA key" in assert_problem(response, 422)["detail"]
 
 
 def test_a_did_key_that_does_not_fit_is_refused(didkey: TestClient) -> None:
