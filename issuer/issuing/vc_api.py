@@ -72,6 +72,8 @@ def issue_document(
     that already carries ``credentialStatus`` or ``proof`` is refused: the issuer owns both.
     ``ecdsa-sd-2023`` takes the caller's ``mandatory_pointers`` (VC-API), to which the
     never-disclosable members are added (:data:`issuer.issuing.sd_issue.NEVER_DISCLOSABLE`).
+    Every format takes both data models; ``vc-jwt`` of VC 1.1 input is the VC-JWT 1.1
+    encoding (the ``vc`` claim, :func:`vckit.signing.jwt_profile`), of VC 2.0 input ``vc+jwt``.
     """
     if format not in FORMATS or format == "sd-jwt-vc":
         usable = ", ".join(f for f in FORMATS if f != "sd-jwt-vc")
@@ -86,8 +88,6 @@ def issue_document(
     if credential_id is not None and "id" in credential and credential["id"] != credential_id:
         raise InvalidRequestError("options.credentialId differs from credential.id")
     v1 = contexts[0] == VC_V1
-    if v1 and format in ("vc-jwt", "ecdsa-sd-2023"):
-        raise InvalidRequestError(f"{format} secures VC 2.0 credentials only")
     document = json.loads(json.dumps(credential))  # a private deep copy
     document["id"] = document.get("id") or credential_id or f"urn:uuid:{uuid.uuid4()}"
     if not isinstance(document["id"], str):
