@@ -10,6 +10,7 @@ Independent verifiers: tests/interop/test_js_vc11.py (Digital Bazaar JS, PyJWT).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -28,6 +29,15 @@ TERMS = {
     "AlumniCredential": "https://example.org/vocab#AlumniCredential",
     "alumniOf": "https://schema.org/alumniOf",
 }
+
+
+SEALED = json.loads((Path(__file__).parents[3] / "contexts" / "index.json").read_text())
+
+
+def assert_contexts_are_sealed(document: dict[str, Any]) -> None:
+    """Every context URL the issuer emits is one we keep (with its source) in contexts/."""
+    urls = [c for c in document["@context"] if isinstance(c, str)]
+    assert urls and all(url in SEALED for url in urls), urls
 
 
 def vc11_credential(issuer: str) -> dict[str, Any]:
@@ -80,6 +90,8 @@ def test_vc_jwt_of_a_vc11_credential_is_the_vc_claim_encoding(client: TestClient
     assert payload["sub"] == LEARNER
     assert payload["nbf"] == 1772323200  # issuanceDate 2026-03-01T00:00:00Z
     assert payload["exp"] == 1893456000  # expirationDate 2030-01-01T00:00:00Z
+    assert credential["credentialStatus"]["type"] == "StatusList2021Entry"
+    assert_contexts_are_sealed(credential)
     # PyJWT reads the registered claims as RFC 7519 defines them (signature checked in interop)
     claims = jwt.decode(token, options={"verify_signature": False}, leeway=10**9)
     assert claims["jti"] == credential["id"]
@@ -113,6 +125,8 @@ def test_ecdsa_sd_2023_of_a_vc11_credential(client: TestClient) -> None:
     document = issue_vc11(client, "ecdsa-sd-2023")
     assert document["proof"]["cryptosuite"] == "ecdsa-sd-2023"
     assert document["@context"][0] == VC_V1
+    assert "https://w3id.org/security/data-integrity/v2" in document["@context"]  # proof terms
+    assert_contexts_are_sealed(document)
     derived = ecdsa_sd.add_derived_proof(document, ["/credentialSubject/alumniOf"])
     # the issuer's mandatory members stay: VC 1.1 dates, status, issuer
     for member in ("issuanceDate", "expirationDate", "credentialStatus", "issuer", "id"):
