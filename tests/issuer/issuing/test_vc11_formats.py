@@ -21,6 +21,7 @@ from tests.issuer.conftest import checks_by_id, verify_options
 from vckit import verify
 from vckit.di import ecdsa_sd
 from vckit.jose import vc_jwt
+from vckit.verification.jwt import enveloped_token
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 LEARNER = "did:example:learner"
@@ -80,7 +81,8 @@ def revoke(client: TestClient, credential_id: str) -> None:
 
 
 def test_vc_jwt_of_a_vc11_credential_is_the_vc_claim_encoding(client: TestClient) -> None:
-    token = jwt_of(issue_vc11(client, "vc-jwt"))
+    enveloped = issue_vc11(client, "vc-jwt")
+    token = jwt_of(enveloped)
     header, payload = vc_jwt.peek(token)
     assert header["typ"] == "JWT" and header["alg"] == "ES256"
     credential = payload["vc"]
@@ -100,6 +102,8 @@ def test_vc_jwt_of_a_vc11_credential_is_the_vc_claim_encoding(client: TestClient
     checks = checks_by_id(report)
     assert report.verification == "pass", report.to_json()
     assert checks["status"] == "pass", checks
+    # the VC-API answer unwrapped as the verifier's VC-API does (verifier/web/api/vc_api.py)
+    assert enveloped_token(enveloped) == token
 
 
 def test_vc_jwt_of_a_vc20_credential_stays_vc_jose_cose(client: TestClient) -> None:
