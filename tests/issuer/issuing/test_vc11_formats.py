@@ -156,3 +156,24 @@ def test_our_verifier_sees_a_vc11_credential_revoked(client: TestClient, format:
     report = verify(document, verify_options(client))
     assert report.verification == "fail"
     assert checks_by_id(report)["status"] == "fail", report.to_json()
+
+
+@pytest.mark.parametrize("context", [VC_V1, "https://www.w3.org/ns/credentials/v2"])
+def test_ecdsa_sd_2023_of_a_subject_with_only_an_id(client: TestClient, context: str) -> None:
+    """``{"id": DID}`` compacts to the DID itself, where the issuer's own pointer
+    ``/credentialSubject/id`` selects nothing (it was a 422): ``/credentialSubject`` instead."""
+    issuer = client.get("/issuers").json()[0]["did"]
+    credential = {
+        "@context": [context],
+        "type": ["VerifiableCredential"],
+        "issuer": issuer,
+        "credentialSubject": {"id": LEARNER},
+    }
+    response = client.post(
+        "/credentials/issue",
+        json={"credential": credential, "options": {"format": "ecdsa-sd-2023"}},
+    )
+    assert response.status_code == 201, response.text
+    derived = ecdsa_sd.add_derived_proof(response.json()["verifiableCredential"], [])
+    assert derived["credentialSubject"] in (LEARNER, {"id": LEARNER})  # the holder cannot hide it
+    assert checks_by_id(verify(derived, verify_options(client)))["proof"] == "pass"
