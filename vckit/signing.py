@@ -9,12 +9,20 @@ eddsa-jcs-2022 the same, over the JSON text (JCS, RFC 8785)      Ed25519
 ecdsa-jcs-2019 the same, over the JSON text (JCS, RFC 8785)      P-256, P-384
 ecdsa-sd-2023  the document with a base proof (selective         P-256
                disclosure; ``mandatory_pointers`` stay visible)
-vc-jwt         a compact JWS, VC-JOSE-COSE ``vc+jwt``            any
+vc-jwt         a compact JWS: VC-JOSE-COSE ``vc+jwt`` (VC 2.0);    any
+               VC 1.1 input gets the VC-JWT 1.1 encoding
 ob3-jwt        a compact JWS, Open Badges 3.0 §8.2 VC-JWT        any
 ============== ================================================ ========================
 
 SD-JWT VC is not here: turning a credential into SD-JWT claims and choosing what may be
 hidden is the issuer's policy (:mod:`vckit.sdjwt` has the mechanism).
+
+``vc-jwt`` follows the data model of the credential: VC-JOSE-COSE defines ``vc+jwt`` for
+VC 2.0 only, so a VC 1.1 credential (first ``@context`` ``https://www.w3.org/2018/credentials/v1``)
+is encoded as VC Data Model 1.1 §6.3.1 says -- the credential in the ``vc`` claim, with ``iss``,
+``nbf`` (issuanceDate), ``exp`` (expirationDate), ``jti`` (id) and ``sub``
+(credentialSubject.id), header ``typ`` ``JWT``. That is the encoding OB 3.0 §8.2 uses, so both
+take one code path (:func:`vckit.jose.vc_jwt.sign_jwt_vc`, profile ``ob3``).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from vckit.datetimes import format_xsd_datetime
 from vckit.di import algorithms, ecdsa_sd
 from vckit.errors import UnsupportedCryptosuiteError
 from vckit.jose import vc_jwt
+from vckit.jsonld.contexts import VC_V1_CONTEXT
 from vckit.keys.keypair import KeyKind, KeyPair
 
 Format = Literal[
@@ -51,6 +60,19 @@ def default_format(key: KeyPair) -> str:
     return DEFAULT_FORMAT.get(key.public.kind, "vc-jwt")
 
 
+def is_vc11(document: Mapping[str, Any]) -> bool:
+    """True for a VC Data Model 1.1 credential: its first ``@context`` is the 1.1 one."""
+    context = document.get("@context")
+    first = context[0] if isinstance(context, list) and context else context
+    return first == VC_V1_CONTEXT
+
+
+def jwt_profile(format: str, document: Mapping[str, Any]) -> vc_jwt.Profile:
+    """The JWT encoding of ``format``: ``ob3-jwt`` and VC 1.1 ``vc-jwt`` take the ``vc``
+    claim (VC Data Model 1.1 §6.3.1, OB 3.0 §8.2); VC 2.0 ``vc-jwt`` is ``vc+jwt``."""
+    return "ob3" if format == "ob3-jwt" or is_vc11(document) else "vc-jose-cose"
+
+
 def sign(
     document: Mapping[str, Any],
     key: KeyPair,
@@ -64,7 +86,7 @@ def sign(
     is ``verification_method``. ``format`` defaults to :func:`default_format`."""
     chosen = format or default_format(key)
     if chosen in ("vc-jwt", "ob3-jwt"):
-        profile: vc_jwt.Profile = "ob3" if chosen == "ob3-jwt" else "vc-jose-cose"
+        profile = jwt_profile(chosen, document)
         return vc_jwt.sign_jwt_vc(document, key, kid=verification_method, profile=profile)
     if chosen not in FORMATS:
         raise UnsupportedCryptosuiteError(f"vckit does not sign in the format {chosen!r}")
@@ -76,7 +98,8 @@ def sign(
             "verificationMethod": verification_method,
             "proofPurpose": "assertionMethod",
         }
-        return ecdsa_sd.create_base_proof(document, options, key, list(mandatory_pointers))
+        base = algorithms.with_data_integrity_context(document)  # VC 1.1 gets the DI context
+        return ecdsa_sd.create_base_proof(base, options, key, list(mandatory_pointers))
     return algorithms.sign(
         document, key, verification_method=verification_method, cryptosuite=chosen, created=created
     )

@@ -56,9 +56,23 @@ def _present(credential: Mapping[str, Any], pointer: str) -> bool:
     return True
 
 
+def _id_only_parent(credential: Mapping[str, Any], pointer: str) -> str | None:
+    """The parent of an ``/id`` pointer whose object has nothing but that ``id``: such a node
+    reference compacts to the IRI itself (JSON-LD compaction, ``@type: @id`` terms), and
+    vc-di-ecdsa selects in the compacted document, so only the parent pointer reaches it."""
+    parent = pointer.removesuffix("/id")
+    if parent == pointer or not parent:
+        return None
+    node: Any = credential
+    for token in parent[1:].split("/"):
+        node = node.get(token) if isinstance(node, Mapping) else None
+    return parent if isinstance(node, Mapping) and set(node) == {"id"} else None
+
+
 def required_pointers(credential: Mapping[str, Any], extra: Sequence[str] = ()) -> list[str]:
     """The never-disclosable members present, then ``extra`` (without repeats)."""
-    pointers = [p for p in NEVER_DISCLOSABLE if _present(credential, p)]
+    present = [p for p in NEVER_DISCLOSABLE if _present(credential, p)]
+    pointers = list(dict.fromkeys(_id_only_parent(credential, p) or p for p in present))
     return pointers + [p for p in dict.fromkeys(extra) if p not in pointers]
 
 

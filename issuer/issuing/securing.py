@@ -7,6 +7,11 @@ OpenID4VCI), so the JSON-LD rules are checked here once, before anything else
 (:func:`vckit.jsonld.policy.check_signable`): a ``@context`` object setting ``@vocab`` or
 ``@base``, a protected term redefined, an ``@graph`` or more than 1,000 objects is refused with
 a 422 problem whose ``code`` names the rule (:class:`~issuer.errors.UnsignableCredentialError`).
+Then the VC Data Model rules the verifier's ``format`` check applies
+(:func:`vckit.data_model.violations`: a non-empty subject, XML Schema date-times, a ``type``
+on each status, schema, refresh service, terms of use and evidence, well-formed related
+resources, an ``id`` that is a URL ...): a 422 ``urn:ler:problem:data-model`` whose detail names
+each member and rule, e.g. ``credentialSubject: must not be empty (§4.8)``.
 
 Shared by catalogue issuance (:func:`issuer.issuing.issuance.issue_credential`) and the VC-API
 (:func:`issuer.issuing.vc_api.issue_document`). :data:`FORMATS` names every format the issuer
@@ -29,6 +34,7 @@ from issuer.organisations import identity
 from issuer.status import lists as status
 from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
+from vckit import data_model
 from vckit import ob as openbadges
 from vckit.credential import issuer_id, types_of
 from vckit.errors import JsonLdError, SchemaError, VckitError
@@ -45,6 +51,8 @@ FORMATS: dict[str, KeyKind] = {
     "ecdsa-sd-2023": "P-256",  # Data Integrity selective disclosure (issuer.issuing.sd_issue)
     "sd-jwt-vc": "P-256",  # SD-JWT VC, typ dc+sd-jwt, ES256 (issuer.issuing.sd_issue)
 }
+CODE = "data-model"
+"""The problem code of a credential refused for breaking a VC Data Model rule."""
 ALSO_P384: dict[str, tuple[KeyKind, ...]] = {
     "ecdsa-rdfc-2019": ("P-384",),
     "ecdsa-jcs-2019": ("P-384",),
@@ -69,6 +77,15 @@ def _check_signable(credential: dict[str, Any]) -> None:
         policy.check_signable(credential)
     except JsonLdError as exc:
         raise UnsignableCredentialError(f"the issuer will not sign this: {exc}", exc.code) from exc
+
+
+def _check_data_model(credential: dict[str, Any]) -> None:
+    """The VC Data Model rules the verifier's ``format`` check applies (one list of rules,
+    :func:`vckit.data_model.violations`), so the issuer never signs what a verifier rejects."""
+    broken = data_model.violations(credential)
+    if broken:
+        rules = "; ".join(str(v) for v in broken[:5])
+        raise UnsignableCredentialError(f"the credential breaks the VC Data Model: {rules}", CODE)
 
 
 def _validate(credential: dict[str, Any]) -> None:
@@ -162,6 +179,7 @@ def secure_and_store(
     """Validate, sign and store. ``policy``: the disclosable learner-data fields; ``mandatory``
     (ecdsa-sd-2023): the caller's pointers, else all but the disclosable fields."""
     _check_signable(credential)
+    _check_data_model(credential)
     if OB_TYPES & set(types_of(credential)):
         _validate(credential)
     document = _sign(t, inst, issuer, credential, format, mandatory, policy)

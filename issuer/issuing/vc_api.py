@@ -75,10 +75,14 @@ def issue_document(
     entries, validate an OB credential against its schema, sign with the issuer's key.
 
     The issuer must be one of this installation's DIDs. VC 1.1 input (``issuanceDate``)
-    gets StatusList2021 entries; VC 2.0 input BitstringStatusListEntry ones. A credential
-    that already carries ``credentialStatus`` or ``proof`` is refused: the issuer owns both.
+    gets StatusList2021 entries; VC 2.0 input BitstringStatusListEntry ones. A caller that
+    writes its own ``credentialStatus`` manages status itself: the entries are validated
+    (:mod:`vckit.data_model`) and signed as given, and the issuer allocates none. A
+    ``proof`` is refused; an explicit ``"id": null`` too (a missing id gets a ``urn:uuid:``).
     ``ecdsa-sd-2023`` takes the caller's ``mandatory_pointers`` (VC-API), to which the
     never-disclosable members are added (:data:`issuer.issuing.sd_issue.NEVER_DISCLOSABLE`).
+    Every format takes both data models; ``vc-jwt`` of VC 1.1 input is the VC-JWT 1.1
+    encoding (the ``vc`` claim, :func:`vckit.signing.jwt_profile`), of VC 2.0 input ``vc+jwt``.
     """
     if format not in FORMATS or format == "sd-jwt-vc":
         usable = ", ".join(f for f in FORMATS if f != "sd-jwt-vc")
@@ -88,17 +92,14 @@ def issue_document(
     contexts = _contexts(credential)
     if "VerifiableCredential" not in types_of(credential):
         raise MalformedCredentialError("credential.type must include VerifiableCredential")
-    if "credentialStatus" in credential or "proof" in credential:
-        raise MalformedCredentialError("the issuer sets credentialStatus and proof; leave them out")
+    if "proof" in credential:
+        raise MalformedCredentialError("the issuer sets the proof; leave it out")
     if credential_id is not None and "id" in credential and credential["id"] != credential_id:
         raise InvalidRequestError("options.credentialId differs from credential.id")
     v1 = contexts[0] == VC_V1
-    if v1 and format in ("vc-jwt", "ecdsa-sd-2023"):
-        raise InvalidRequestError(f"{format} secures VC 2.0 credentials only")
     document = json.loads(json.dumps(credential))  # a private deep copy
-    document["id"] = document.get("id") or credential_id or f"urn:uuid:{uuid.uuid4()}"
-    if not isinstance(document["id"], str):
-        raise MalformedCredentialError("credential.id must be a string (a URL or urn:uuid:)")
+    if "id" not in document:  # an explicit null or "" is refused as not a URL (securing)
+        document["id"] = credential_id or f"urn:uuid:{uuid.uuid4()}"
     stamp = openbadges.date_time(inst.now())
     if v1:
         document.setdefault("issuanceDate", stamp)
@@ -108,7 +109,8 @@ def issue_document(
         document.setdefault("validFrom", stamp)
     recipient = _subject_recipient(document)
     flavor: Flavor = "statuslist2021" if v1 else "bitstring"
-    if v1 and STATUS_2021_CONTEXT not in contexts:
+    caller_status = "credentialStatus" in document
+    if v1 and not caller_status and STATUS_2021_CONTEXT not in contexts:
         document["@context"] = [*contexts, STATUS_2021_CONTEXT]
     with transaction(inst, tx) as t:
         issuer = identity.issuer_by_did(t, _issuer_did(document))
@@ -117,11 +119,12 @@ def issue_document(
                 f"credential.issuer {_issuer_did(document)[:120]} is not an issuer here"
             )
         ob = bool(OB_TYPES & set(types_of(document)))
-        purposes = status.purposes_for(ob=ob, suspension=suspension)
+        purposes = [] if caller_status else status.purposes_for(ob=ob, suspension=suspension)
         signer = status_signer(t, inst, issuer, _issuer_did(document), format)
         allocated = [status.allocate(t, inst, issuer.slug, p, flavor, signer) for p in purposes]
         entries = [a[0] for a in allocated]
-        document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
+        if entries:
+            document["credentialStatus"] = entries[0] if len(entries) == 1 else entries
         return secure_and_store(
             t,
             inst,

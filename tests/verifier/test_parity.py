@@ -37,7 +37,9 @@ from issuer.settings import EXAMPLES
 from issuer.settings import Settings as IssuerSettings
 from ler import cli
 from tests import scenarios as s
+from vckit.di import ecdsa_sd
 from vckit.presentation import build_presentation, sign_presentation
+from vckit.verification.jwt import enveloped_token
 from verifier.app import create_app as create_verifier
 from verifier.settings import Settings as VerifierSettings
 
@@ -195,6 +197,33 @@ def jwt_tampered(live: LiveIssuer) -> str:
     )
 
 
+def _issue_vc11(live: LiveIssuer, format: str) -> Any:
+    """VC-API ``/credentials/issue`` of a VC 1.1 credential (issue 14: every format)."""
+    credential = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"],
+        "issuer": live.did,
+        "credentialSubject": {"id": HOLDER},
+        "expirationDate": "2100-01-01T00:00:00Z",  # shown: ecdsa-sd cannot prove it absent
+    }
+    response = live.client.post(
+        "/credentials/issue", json={"credential": credential, "options": {"format": format}}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["verifiableCredential"]
+
+
+def vc11_jwt(live: LiveIssuer) -> str:
+    """VC-JWT 1.1 (the ``vc`` claim), as the verifier's VC-API unwraps the envelope."""
+    token: str = enveloped_token(_issue_vc11(live, "vc-jwt"))
+    return token
+
+
+def vc11_ecdsa_sd(live: LiveIssuer) -> dict[str, Any]:
+    """A VC 1.1 ecdsa-sd-2023 credential, derived by the holder (nothing optional shown)."""
+    return ecdsa_sd.add_derived_proof(_issue_vc11(live, "ecdsa-sd-2023"), [])
+
+
 def _presentation(live: LiveIssuer, challenge: str | None) -> dict[str, Any]:
     vp = build_presentation([good(live)], holder=HOLDER)
     return sign_presentation(
@@ -227,6 +256,8 @@ CASES = {
     "unknown-issuer-did-key": Case(unknown_issuer, "pass"),
     "jwt": Case(jwt, "pass"),
     "jwt-tampered": Case(jwt_tampered, "fail"),
+    "vc11-jwt": Case(vc11_jwt, "pass"),
+    "vc11-ecdsa-sd": Case(vc11_ecdsa_sd, "pass"),
     "presentation-with-challenge": Case(
         presentation, "pass", {"challenge": CHALLENGE, "domain": DOMAIN}
     ),

@@ -15,6 +15,7 @@ from typing import Any
 
 from vckit import ob as openbadges
 from vckit.credential import issuer_id, types_of
+from vckit.data_model import violations
 from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import (
     DateTimeError,
@@ -28,7 +29,7 @@ from vckit.errors import (
 )
 from vckit.jose.claims import claim_date
 from vckit.jsonld import policy
-from vckit.jsonld.contexts import VC_V1_CONTEXT, VC_V2_CONTEXT
+from vckit.jsonld.contexts import VC_V2_CONTEXT
 from vckit.jsonld.expansion import SealedLoader
 from vckit.ob.schema import schema_kind
 from vckit.report import FAIL, PASS, UNCHECKED, Check
@@ -47,36 +48,22 @@ REVOKING_PURPOSES = frozenset({"revocation", "suspension"})
 """Purposes whose set bit makes a credential fail; a ``message`` bit only informs."""
 
 
-def _subjects_ok(subject: object) -> bool:
-    if isinstance(subject, list):
-        return bool(subject) and all(isinstance(item, Mapping) and item for item in subject)
-    return isinstance(subject, Mapping) and bool(subject)
-
-
 def data_model(credential: Mapping[str, Any], loader: SealedLoader | None = None) -> Check:
-    """What every credential must have (VC DM 2.0 §4.3 contexts, §4.5 types, §4.7 issuer,
-    §4.8 credentialSubject; the same in VC 1.1), whatever its securing mechanism, and contexts
-    vckit can hold it to (:mod:`vckit.jsonld.policy`: no inline ``@vocab``/``@base``, no
-    protected term redefined)."""
+    """What every credential must have, whatever its securing mechanism: the VC Data Model
+    rules of :func:`vckit.data_model.violations` (the same the issuer applies before it
+    signs), and contexts vckit can hold it to (:mod:`vckit.jsonld.policy`: no inline
+    ``@vocab``/``@base``, no protected term redefined)."""
     problems = []
     context_problem, context_unchecked = _context_problem(credential, loader)
     if context_problem:
         problems.append(context_problem)
-    contexts = credential.get("@context")
-    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
-    if first not in (VC_V2_CONTEXT, VC_V1_CONTEXT):
-        problems.append("@context does not start with the VC 2.0 (or 1.1) context")
-    if "VerifiableCredential" not in types_of(credential):
-        problems.append("type does not include VerifiableCredential")
-    issuer = issuer_id(credential)
-    if issuer is None or ":" not in issuer:
-        problems.append("issuer is not a URL (or an object whose id is a URL)")
-    if not _subjects_ok(credential.get("credentialSubject")):
-        problems.append("credentialSubject is missing or not an object")
+    problems.extend(str(v) for v in violations(credential))
     if problems:
         return Check("format", FAIL, "; ".join(problems))
     if context_unchecked:
         return Check("format", UNCHECKED, context_unchecked)
+    contexts = credential.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
     version = "2.0" if first == VC_V2_CONTEXT else "1.1"
     return Check("format", PASS, f"a VC {version} credential with an issuer and a subject")
 

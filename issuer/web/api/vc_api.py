@@ -22,6 +22,7 @@ from issuer.status import lists as status_lists
 from issuer.web.deps import InstallationDep, TokenDep
 from servicekit.json_route import api_router, declared_json, json_object
 from servicekit.problems import Problem
+from vckit.jose import vc_jwt
 
 router = api_router(tags=["VC-API"])
 
@@ -100,10 +101,12 @@ def issue_request(body: dict[str, Any]) -> IssueCredentialRequest:
 
 
 def _enveloped(record: CredentialRecord) -> dict[str, Any] | str:
-    """A JWT goes back as an EnvelopedVerifiableCredential (VC 2.0 §4.13)."""
+    """A JWT goes back as an EnvelopedVerifiableCredential (VC 2.0 §4.13): ``application/vc+jwt``
+    for VC-JOSE-COSE, ``application/jwt`` for the ``vc`` claim encoding (ob3-jwt, VC 1.1 vc-jwt)."""
     if isinstance(record.document, dict):
         return record.document
-    media = "application/vc+jwt" if record.format == "vc-jwt" else "application/jwt"
+    header, _payload = vc_jwt.peek(record.document)
+    media = "application/vc+jwt" if header.get("typ") == "vc+jwt" else "application/jwt"
     return {
         "@context": vc_api.VC_V2,
         "id": f"data:{media},{record.document}",

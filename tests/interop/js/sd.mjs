@@ -9,6 +9,12 @@
 //   derive-sd   {document, selectivePointers}           -> {document}   (derived proof, vc.derive)
 //   verify-sd   {credential, now?}                      -> {verified, errors}
 //                 a derived proof, by vc.verifyCredential (issuer = the key's controller)
+//   derive-verify-issued {document, selectivePointers, documents: {url: JSON}, now}
+//                                                       -> {document, verified, errors}
+//                 a base proof from a did:web issuer (its DID document in `documents`, as in
+//                 di.mjs verify-issued-credential): derive, then verify the derived proof.
+//                 The status entry is not checked here (this lock has no StatusList2021
+//                 checker from Digital Bazaar); vckit's report checks it.
 // (The library's createConfirmCryptosuite, for base proofs, is not used: in this version it
 // rejects its own base proofs whenever a mandatory pointer reaches a blank node.)
 // The issuer key is a did:key P-256 Multikey; its verification method is did:key:<mb>#<mb>,
@@ -77,6 +83,27 @@ const handlers = {
 
   async 'verify-sd'({credential, now}) {
     return verifyWith(createVerifyCryptosuite(), credential, now);
+  },
+
+  async 'derive-verify-issued'({document, selectivePointers, documents, now}) {
+    const loader = makeDocumentLoader({documents});
+    const derived = await vc.derive({
+      verifiableCredential: structuredClone(document),
+      suite: new DataIntegrityProof({
+        cryptosuite: createDiscloseCryptosuite({selectivePointers})
+      }),
+      documentLoader: loader
+    });
+    const result = await vc.verifyCredential({
+      credential: derived,
+      suite: new DataIntegrityProof({cryptosuite: createVerifyCryptosuite()}),
+      documentLoader: loader,
+      now,
+      checkStatus: async () => ({verified: true})
+    });
+    return {
+      document: derived, verified: result.verified === true, errors: errorMessages(result.error)
+    };
   }
 };
 

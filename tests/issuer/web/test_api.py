@@ -449,7 +449,9 @@ def test_vc_api_duplicate_id_is_409(client: TestClient) -> None:
             {"credential": vc_api_credential(type=["ExampleAlumniCredential"])}, 400, id="not-a-vc"
         ),
         pytest.param(
-            {"credential": vc_api_credential(credentialStatus={"id": "x"})}, 400, id="status-given"
+            {"credential": vc_api_credential(credentialStatus={"id": "x"})},
+            422,
+            id="status-malformed",
         ),
         pytest.param({"credential": vc_api_credential(proof={"type": "x"})}, 400, id="proof-given"),
         pytest.param(
