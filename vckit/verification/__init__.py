@@ -9,6 +9,7 @@ base and derived proofs included), a VC-JWT, or an SD-JWT VC (compact or RFC 990
 ``jwt``          a VC-JWT (OB 3.0 or VC-JOSE-COSE), and ``EnvelopedVerifiableCredential``
 ``sdjwt``        an SD-JWT VC, with or without its Key Binding JWT
 ``presentation`` a JSON-LD presentation: the holder's proof, binding, the credentials inside
+``vp_jwt``       a VC-JOSE-COSE ``vp+jwt`` presentation (bare or enveloped): the same checks
 ``proofs``       the Data Integrity proof checks: ``proof`` and key control
 ``content``      what a credential says: format, validity period, status, schema
 ``hidden``       what an absent ``credentialStatus`` / ``validUntil`` means when hideable
@@ -48,13 +49,26 @@ from typing import Any
 
 from vckit.credential import types_of
 from vckit.document import check_object_depth, read_input
+from vckit.errors import JoseError
+from vckit.jose.vc_jwt import peek
+from vckit.jose.vp_jwt import enveloped_presentation_token, is_vp_jwt
 from vckit.report import Report
 from vckit.sdjwt.json_serialization import is_json_sd_jwt
 from vckit.verification.credential import verify_credential_document, verify_credential_input
 from vckit.verification.options import VerifyOptions
 from vckit.verification.presentation import verify_presentation
+from vckit.verification.vp_jwt import verify_vp_jwt
 
 __all__ = ["VerifyOptions", "verify"]
+
+
+def _is_vp_jwt(token: str) -> bool:
+    """A compact JWS whose header or payload says it is a presentation (``vp+jwt``)."""
+    try:
+        header, payload = peek(token)
+    except JoseError:
+        return False
+    return is_vp_jwt(header, payload)
 
 
 def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None = None) -> Report:
@@ -71,9 +85,13 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
         document: Mapping[str, Any] = data
     else:
         parsed = read_input(data)
+        if parsed.format == "jwt" and parsed.text is not None and _is_vp_jwt(parsed.text):
+            return verify_vp_jwt(parsed.text, options)
         if parsed.format != "json" or parsed.json is None:
             return verify_credential_input(parsed, options)
         document = parsed.json
+    if "EnvelopedVerifiablePresentation" in types_of(document):
+        return verify_vp_jwt(enveloped_presentation_token(document), options)
     if "VerifiablePresentation" in types_of(document) and not is_json_sd_jwt(document):
         return verify_presentation(document, options)
     return verify_credential_document(document, options)
