@@ -10,6 +10,7 @@ base and derived proofs included), a VC-JWT, or an SD-JWT VC (compact or RFC 990
 ``sdjwt``        an SD-JWT VC, with or without its Key Binding JWT
 ``presentation`` a JSON-LD presentation: the holder's proof, binding, the credentials inside
 ``vp_jwt``       a VC-JOSE-COSE ``vp+jwt`` presentation (bare or enveloped): the same checks
+``cose``         a VC-JOSE-COSE ``vc+cose`` credential (COSE_Sign1, enveloped)
 ``proofs``       the Data Integrity proof checks: ``proof`` and key control
 ``content``      what a credential says: format, validity period, status, schema
 ``hidden``       what an absent ``credentialStatus`` / ``validUntil`` means when hideable
@@ -54,7 +55,11 @@ from vckit.jose.vc_jwt import peek
 from vckit.jose.vp_jwt import enveloped_presentation_token, is_vp_jwt
 from vckit.report import Report
 from vckit.sdjwt.json_serialization import is_json_sd_jwt
-from vckit.verification.credential import verify_credential_document, verify_credential_input
+from vckit.verification.credential import (
+    verify_credential_document,
+    verify_credential_input,
+    verify_credential_value,
+)
 from vckit.verification.options import VerifyOptions
 from vckit.verification.presentation import verify_presentation
 from vckit.verification.vp_jwt import verify_vp_jwt
@@ -92,6 +97,8 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
         document = parsed.json
     if "EnvelopedVerifiablePresentation" in types_of(document):
         return verify_vp_jwt(enveloped_presentation_token(document), options)
+    if "EnvelopedVerifiableCredential" in types_of(document):
+        return verify_credential_value(document, options)
     if "VerifiablePresentation" in types_of(document) and not is_json_sd_jwt(document):
         return verify_presentation(document, options)
     return verify_credential_document(document, options)

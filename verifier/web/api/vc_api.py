@@ -34,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from servicekit.json_route import api_router
 from servicekit.problems import Problem
+from vckit.cose.vc_cose import is_enveloped_cose
 from vckit.credential import types_of
 from vckit.errors import KeyFormatError
 from vckit.keys.keypair import PublicKey
@@ -173,7 +174,8 @@ def _json_string(item: dict[str, Any] | str) -> None:
 async def credentials_verify(body: VerifyCredential, verifier: VerifierDep) -> Response:
     item = body.verifiableCredential
     _json_string(item)
-    if isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
+    enveloped = isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item)
+    if isinstance(item, dict) and enveloped and not is_enveloped_cose(item):
         # VC-API VerifyEnvelopedCredentialRequest: verified as the JWT / SD-JWT inside
         item = enveloped_token(item)
     return await _verify(verifier, item, body.options)
