@@ -55,6 +55,7 @@ from vckit.jose.vc_jwt import peek
 from vckit.jose.vp_jwt import enveloped_presentation_token, is_vp_jwt
 from vckit.report import Report
 from vckit.sdjwt.json_serialization import is_json_sd_jwt
+from vckit.verification.cose import verify_cose_credential
 from vckit.verification.credential import (
     verify_credential_document,
     verify_credential_input,
@@ -65,6 +66,8 @@ from vckit.verification.presentation import verify_presentation
 from vckit.verification.vp_jwt import verify_vp_jwt
 
 __all__ = ["VerifyOptions", "verify"]
+
+COSE_SIGN1_TAG = b"\xd2\x84"  # CBOR tag 18 (COSE_Sign1, RFC 9052 §4.2), then a 4-item array
 
 
 def _is_vp_jwt(token: str) -> bool:
@@ -88,6 +91,8 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
     if isinstance(data, Mapping):
         check_object_depth(data)
         document: Mapping[str, Any] = data
+    elif isinstance(data, bytes) and data.startswith(COSE_SIGN1_TAG):
+        return verify_cose_credential(data, options)  # a vc+cose file, as signed
     else:
         parsed = read_input(data)
         if parsed.format == "jwt" and parsed.text is not None and _is_vp_jwt(parsed.text):

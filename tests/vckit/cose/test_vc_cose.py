@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import cbor2
 import pytest
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from ler.cli import main
 from tests import scenarios as s
 from tests.verifier.web.test_supplied_key import example_credential
 from vckit import VerifyOptions, verify
@@ -98,3 +100,13 @@ def test_a_key_the_caller_supplies_checks_a_kid_that_is_not_a_did_url() -> None:
     report = verify(vc_cose.envelop(data), VerifyOptions(now=s.NOW, supplied_key=s.ISSUER.public))
     assert statuses(report)["proof"] == "pass"
     assert statuses(report)["issuer-key"] == "could-not-check"
+
+
+def test_ler_verify_reads_a_vc_cose_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "credential.cose"
+    path.write_bytes(signed(s.ISSUER))
+    assert main(["verify", str(path), "--json", "--now", s.NOW.isoformat()]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["format"].startswith("vc+cose")
