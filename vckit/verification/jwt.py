@@ -125,6 +125,7 @@ def with_problems(checks: list[Check], problems: Mapping[CheckId, list[str]]) ->
 
 ENVELOPED_MEDIA_TYPES = frozenset({"application/vc+jwt", "application/jwt"})
 SD_JWT_MEDIA_TYPE = "application/dc+sd-jwt"  # SD-JWT VC (draft-ietf-oauth-sd-jwt-vc §3.1)
+SD_JWT_MEDIA_TYPES = frozenset({SD_JWT_MEDIA_TYPE, "application/vc+sd-jwt"})  # + VC-JOSE-COSE
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 
 
@@ -139,10 +140,10 @@ def enveloped_token(item: Mapping[str, Any]) -> str:
         raise InputError(f"an EnvelopedVerifiableCredential's @context must include {VC_V2}")
     header, comma, token = str(item.get("id", "")).partition(",")
     media = header.removeprefix("data:") if header.startswith("data:") else None
-    known = media in ENVELOPED_MEDIA_TYPES or media == SD_JWT_MEDIA_TYPE
+    known = media in ENVELOPED_MEDIA_TYPES or media in SD_JWT_MEDIA_TYPES
     if not comma or not known or not token:
         raise UnsupportedFormatError(
             "an EnvelopedVerifiableCredential id must be data:application/vc+jwt,<JWT> "
-            "or data:application/dc+sd-jwt,<SD-JWT>"
+            "or data:application/dc+sd-jwt,<SD-JWT> (or vc+sd-jwt)"
         )
     return token
