@@ -12,7 +12,9 @@ the holder.
 
 A whole presentation can itself be enveloped: ``EnvelopedVerifiablePresentation`` with ``id``
 ``data:application/vp+jwt,<JWT>`` (VC 2.0 §4.13.2); :func:`enveloped_presentation_token` reads
-it.
+it. A ``vp+sd-jwt`` (§3.2.2) is the same presentation secured as an SD-JWT the holder signs
+(``vckit.sdjwt.issue(..., typ="vp+sd-jwt")``), with ``data:application/vp+sd-jwt,`` as its
+envelope.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from vckit.keys.keypair import JWS_ALG, KeyPair
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 VP_MEDIA_TYPE = "application/vp+jwt"
+VP_SD_JWT_MEDIA_TYPE = "application/vp+sd-jwt"
 VC_MEDIA_TYPE = "application/vc+jwt"
 
 
@@ -94,7 +97,7 @@ def is_vp_jwt(header: Mapping[str, Any], payload: Mapping[str, Any]) -> bool:
         typ = _media_type(header.get("typ"))
     except JwtFormatError:
         return False
-    return typ == "vp+jwt" or "VerifiablePresentation" in types_of(payload)
+    return typ in ("vp+jwt", "vp+sd-jwt") or "VerifiablePresentation" in types_of(payload)
 
 
 def enveloped_presentation_token(item: Mapping[str, Any]) -> str:
@@ -105,8 +108,10 @@ def enveloped_presentation_token(item: Mapping[str, Any]) -> str:
     if VC_V2 not in contexts:
         raise InputError(f"an EnvelopedVerifiablePresentation's @context must include {VC_V2}")
     header, comma, token = str(item.get("id", "")).partition(",")
-    if not comma or header != f"data:{VP_MEDIA_TYPE}" or not token:
+    media = (f"data:{VP_MEDIA_TYPE}", f"data:{VP_SD_JWT_MEDIA_TYPE}")
+    if not comma or header not in media or not token:
         raise UnsupportedFormatError(
-            "an EnvelopedVerifiablePresentation id must be data:application/vp+jwt,<JWT>"
+            "an EnvelopedVerifiablePresentation id must be data:application/vp+jwt,<JWT> "
+            "or data:application/vp+sd-jwt,<SD-JWT>"
         )
     return token

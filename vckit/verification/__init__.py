@@ -63,7 +63,7 @@ from vckit.verification.credential import (
 )
 from vckit.verification.options import VerifyOptions
 from vckit.verification.presentation import verify_presentation
-from vckit.verification.vp_jwt import verify_vp_jwt
+from vckit.verification.vp_jwt import verify_vp_jwt, verify_vp_sd_jwt
 
 __all__ = ["VerifyOptions", "verify"]
 
@@ -71,12 +71,19 @@ COSE_SIGN1_TAG = b"\xd2\x84"  # CBOR tag 18 (COSE_Sign1, RFC 9052 §4.2), then a
 
 
 def _is_vp_jwt(token: str) -> bool:
-    """A compact JWS whose header or payload says it is a presentation (``vp+jwt``)."""
+    """A compact JWS (or SD-JWT) whose header or payload says it is a presentation
+    (``vp+jwt``, ``vp+sd-jwt``)."""
     try:
-        header, payload = peek(token)
+        header, payload = peek(token.partition("~")[0])
     except JoseError:
         return False
     return is_vp_jwt(header, payload)
+
+
+def _verify_vp(token: str, options: VerifyOptions) -> Report:
+    if "~" in token:
+        return verify_vp_sd_jwt(token, options)
+    return verify_vp_jwt(token, options)
 
 
 def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None = None) -> Report:
@@ -95,13 +102,13 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
         return verify_cose_credential(data, options)  # a vc+cose file, as signed
     else:
         parsed = read_input(data)
-        if parsed.format == "jwt" and parsed.text is not None and _is_vp_jwt(parsed.text):
-            return verify_vp_jwt(parsed.text, options)
+        if parsed.format in ("jwt", "sd-jwt") and parsed.text and _is_vp_jwt(parsed.text):
+            return _verify_vp(parsed.text, options)
         if parsed.format != "json" or parsed.json is None:
             return verify_credential_input(parsed, options)
         document = parsed.json
     if "EnvelopedVerifiablePresentation" in types_of(document):
-        return verify_vp_jwt(enveloped_presentation_token(document), options)
+        return _verify_vp(enveloped_presentation_token(document), options)
     if "EnvelopedVerifiableCredential" in types_of(document):
         return verify_credential_value(document, options)
     if "VerifiablePresentation" in types_of(document) and not is_json_sd_jwt(document):

@@ -1,6 +1,7 @@
-"""Verify a VC-JOSE-COSE ``vp+jwt`` presentation (§3.2): the holder's signature, whose key
-it is, the verifier's challenge and domain (the ``nonce`` and ``aud`` claims), holder binding,
-and every credential inside (enveloped ``vc+jwt`` or any other form vckit reads).
+"""Verify a VC-JOSE-COSE ``vp+jwt`` or ``vp+sd-jwt`` presentation (§3.2): the holder's
+signature, whose key it is, the verifier's challenge and domain (the ``nonce`` and ``aud``
+claims), holder binding, and every credential inside (enveloped ``vc+jwt`` or any other
+form vckit reads).
 
 The report has the checks of a JSON-LD presentation (:mod:`vckit.verification.presentation`)
 -- ``proof``, ``holder-key``, ``holder-binding``, ``challenge``, ``domain`` -- so a vp+jwt over
@@ -14,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from vckit import sdjwt as sd_jwt
 from vckit.did.resolver import split_did_url
-from vckit.errors import JoseError, UnsupportedFormatError, VckitError
+from vckit.errors import JoseError, SdJwtError, UnsupportedFormatError, VckitError
 from vckit.jose import vc_jwt as jose
 from vckit.jose.claims import time_window
 from vckit.jose.keys import find_issuer_key
@@ -32,15 +34,50 @@ def verify_vp_jwt(token: str, options: VerifyOptions) -> Report:
         header, payload = jose.peek(token)
     except JoseError as exc:
         raise UnsupportedFormatError(f"not a usable vp+jwt: {exc}") from None
+    return _report(token, header, payload, payload, (), options)
+
+
+def verify_vp_sd_jwt(token: str, options: VerifyOptions) -> Report:
+    """A ``vp+sd-jwt`` (VC-JOSE-COSE §3.2.2): the holder signed the SD-JWT itself (no Key
+    Binding JWT); the presentation is what its disclosures reveal (RFC 9901 §7.1)."""
+    try:
+        jwt, disclosures, kb_jwt = sd_jwt.split(token)
+        header, payload = jose.peek(jwt)
+    except (JoseError, SdJwtError) as exc:
+        raise UnsupportedFormatError(f"not a usable vp+sd-jwt: {exc}") from None
+    if kb_jwt is not None:
+        raise UnsupportedFormatError("a vp+sd-jwt is signed by its holder: no Key Binding JWT")
+    try:
+        result = sd_jwt.process_disclosures(payload, disclosures)
+    except VckitError as exc:
+        failed = Check("disclosures", FAIL, f"{exc.code}: {exc}")
+        plain = sd_jwt.process_disclosures(payload, [])
+        return _report(jwt, header, payload, plain.claims, (failed,), options)
+    detail = f"{len(result.disclosed_paths)} disclosures match digests the holder signed"
+    disclosed = Check("disclosures", PASS, detail)
+    return _report(jwt, header, payload, result.claims, (disclosed,), options)
+
+
+def _report(
+    jwt: str,
+    header: Mapping[str, Any],
+    payload: Mapping[str, Any],
+    view: Mapping[str, Any],
+    extra: tuple[Check, ...],
+    options: VerifyOptions,
+) -> Report:
+    """The presentation report of a holder-signed JWT whose presentation is ``view``."""
     if "vc" in payload or "vp" in payload:
         raise UnsupportedFormatError("a vp+jwt payload must not carry a 'vc' or 'vp' claim")
-    holder = holder_of(payload) or _kid_did(header)
-    proof, key = _holder_proof(token, header, payload, holder, options)
-    finding = ProofFinding(proof, key, "vp+jwt")
-    inner = tuple(_inner_reports(payload, options))
+    typ = jose._media_type(header.get("typ")) or "vp+jwt"
+    holder = holder_of(view) or _kid_did(header)
+    proof, key = _holder_proof(jwt, header, payload, holder, options)
+    finding = ProofFinding(proof, key, typ)
+    inner = tuple(_inner_reports(view, options))
     checks = [
         proof,
         key,
+        *extra,
         _as_required(holder_binding(holder, finding, inner), options),
         _claim("challenge", "nonce", payload, finding, options.challenge),
         _claim("domain", "aud", payload, finding, options.domain),
@@ -48,11 +85,12 @@ def verify_vp_jwt(token: str, options: VerifyOptions) -> Report:
     findings = time_window(payload, now=options.clock())
     if findings:
         checks.append(Check("validity-period", FAIL, "; ".join(str(f) for f in findings)))
+    hidden = ("nonce", "aud", "iat", "exp", "iss", "_sd_alg")
     return Report(
         kind="presentation",
-        format=f"vp+jwt ({header.get('alg')})",
+        format=f"{typ} ({header.get('alg')})",
         checks=tuple(checks),
-        document={k: v for k, v in payload.items() if k not in ("nonce", "aud", "iat", "exp")},
+        document={k: v for k, v in view.items() if k not in hidden},
         credentials=inner,
     )
 
@@ -89,8 +127,8 @@ def _holder_proof(
         return Check("proof", UNCHECKED, "not checked: there is no key to check it with"), key
     try:
         typ = jose._media_type(header.get("typ"))
-        if typ not in (None, "vp+jwt"):
-            raise UnsupportedFormatError(f"typ {header.get('typ')!r} is not vp+jwt")
+        if typ not in (None, "vp+jwt", "vp+sd-jwt"):
+            raise UnsupportedFormatError(f"typ {header.get('typ')!r} is not vp+jwt or vp+sd-jwt")
         alg = jose.check_header(header, jose.SUPPORTED_ALGS)
         jose.check_alg_fits_key(alg, found.public)
         jose.verify_signature(token, alg, found.public)

@@ -10,7 +10,7 @@ import jwt
 import pytest
 
 from tests import scenarios as s
-from vckit import VerifyOptions, verify
+from vckit import VerifyOptions, sdjwt, verify
 from vckit.errors import JwtClaimsError
 from vckit.jose.vc_jwt import peek
 from vckit.jose.vp_jwt import envelop, sign_vp_jwt
@@ -120,3 +120,35 @@ def test_pyjwt_verifies_our_vp_jwt() -> None:
         jwt.decode(
             token, key=jwt.PyJWK(s.OTHER.public.to_jwk()).key, algorithms=[alg], audience=AUD
         )
+
+
+def vp_sd_jwt(challenge: str = NONCE) -> str:
+    """A presentation the holder secures as an SD-JWT (VC-JOSE-COSE §3.2.2), its credential
+    disclosable; ``nonce``/``aud`` in the signed payload."""
+    enveloped = envelop(s.jwt_credential())
+    presentation = build_presentation([enveloped], holder=s.did_of(s.HOLDER))
+    claims = {**presentation, "iss": s.did_of(s.HOLDER), "nonce": challenge, "aud": AUD}
+    return sdjwt.issue(
+        claims,
+        s.HOLDER,
+        kid=s.vm_of(s.HOLDER),
+        disclosable=[("verifiableCredential", 0)],
+        typ="vp+sd-jwt",
+    )
+
+
+def test_a_vp_sd_jwt_verifies_and_is_bound_to_the_nonce() -> None:
+    report = checked(vp_sd_jwt())
+    assert report.kind == "presentation" and report.format.startswith("vp+sd-jwt")
+    assert set(statuses(report).values()) == {"pass"}, report.checks
+    [credential] = report.credentials
+    assert credential.check("proof").status == "pass"  # type: ignore[union-attr]
+    assert bound_to_request([report]).bound
+    assert not bound_to_request([checked(vp_sd_jwt("n-other"))]).bound
+
+
+def test_a_vp_sd_jwt_with_its_credential_withheld_carries_none() -> None:
+    jwt = vp_sd_jwt().partition("~")[0] + "~"
+    report = checked(jwt)
+    assert statuses(report)["proof"] == "pass"
+    assert report.credentials == ()

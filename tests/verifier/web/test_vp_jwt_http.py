@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.vckit.jose.test_vp_jwt import AUD, NONCE, vp_jwt
+from tests.vckit.jose.test_vp_jwt import AUD, NONCE, vp_jwt, vp_sd_jwt
 
 
 def post(verifier: TestClient, vp: Any, challenge: str = NONCE) -> Any:
@@ -50,3 +50,17 @@ def test_a_bad_enveloped_presentation_is_a_4xx(verifier: TestClient) -> None:
     }
     response = post(verifier, enveloped)
     assert 400 <= response.status_code < 500, response.text
+
+
+def test_a_vp_sd_jwt_verifies_over_http(verifier: TestClient) -> None:
+    enveloped = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": "EnvelopedVerifiablePresentation",
+        "id": f"data:application/vp+sd-jwt,{vp_sd_jwt()}",
+    }
+    for item in (vp_sd_jwt(), enveloped):
+        response = post(verifier, item)
+        body = response.json()
+        assert response.status_code == 200, body
+        assert body["verified"] is True
+        assert body["report"]["format"].startswith("vp+sd-jwt")
