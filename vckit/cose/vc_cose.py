@@ -109,8 +109,10 @@ def decode(data: bytes) -> CoseCredential:
         raise UnsupportedFormatError("not a COSE_Sign1 message (tag 18)")
     alg = message.phdr.get(Algorithm)
     names = {EdDSA: "EdDSA", Es256: "ES256", Es384: "ES384"}
-    if alg not in names:
-        raise JwtAlgorithmError(f"COSE alg {alg!r} is not allowed (EdDSA, ES256, ES384)")
+    try:
+        alg_name = names[alg]
+    except (KeyError, TypeError):  # unknown, or not even hashable
+        raise JwtAlgorithmError(f"COSE alg {alg!r} is not allowed (EdDSA, ES256, ES384)") from None
     typ = message.phdr.get(TYP)
     if typ is not None and typ != MEDIA_TYPE:
         raise JwtFormatError(f"COSE typ {typ!r} is not {MEDIA_TYPE}")
@@ -122,7 +124,7 @@ def decode(data: bytes) -> CoseCredential:
         raise UnsupportedFormatError(f"the COSE payload is not a JSON credential: {exc}") from None
     if not isinstance(value, dict) or "VerifiableCredential" not in types_of(value):
         raise UnsupportedFormatError("the COSE payload is not a VerifiableCredential")
-    return CoseCredential(message, names[alg], kid_text, value)
+    return CoseCredential(message, alg_name, kid_text, value)
 
 
 def verify_signature(found: CoseCredential, public: PublicKey) -> None:

@@ -51,7 +51,10 @@ def verify_vp_sd_jwt(token: str, options: VerifyOptions) -> Report:
         result = sd_jwt.process_disclosures(payload, disclosures)
     except VckitError as exc:
         failed = Check("disclosures", FAIL, f"{exc.code}: {exc}")
-        plain = sd_jwt.process_disclosures(payload, [])
+        try:
+            plain = sd_jwt.process_disclosures(payload, [])
+        except VckitError:
+            raise UnsupportedFormatError(f"not a usable vp+sd-jwt: {exc}") from None
         return _report(jwt, header, payload, plain.claims, (failed,), options)
     detail = f"{len(result.disclosed_paths)} disclosures match digests the holder signed"
     disclosed = Check("disclosures", PASS, detail)

@@ -45,3 +45,30 @@ def test_a_broken_vc_cose_is_a_4xx(verifier: TestClient, data_url: str) -> None:
     response = post(verifier, item)
     assert 400 <= response.status_code < 500, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def _cose(protected: Any, payload: bytes = b"{}") -> str:
+    raw = cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps(protected), {}, payload, b"\x00" * 64]))
+    return "data:application/vc+cose;base64," + base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize(
+    "data_url",
+    [
+        _cose({1: [1, 2]}),
+        _cose({1: "ES256"}),
+        _cose({1: -7, 4: 12}, b'{"type": ["VerifiableCredential"], "issuer": 5}'),
+        _cose({1: -8, 16: "text/plain"}),
+        _cose({1: -257}),
+        _cose({1: -7}, b"\xff\xfe"),
+    ],
+)
+def test_hostile_cose_is_never_a_500(verifier: TestClient, data_url: str) -> None:
+    item = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": "EnvelopedVerifiableCredential",
+        "id": data_url,
+    }
+    response = post(verifier, item)
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
