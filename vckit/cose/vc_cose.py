@@ -108,7 +108,7 @@ def decode(data: bytes) -> CoseCredential:
     if not isinstance(message, Sign1Message):
         raise UnsupportedFormatError("not a COSE_Sign1 message (tag 18)")
     alg = message.phdr.get(Algorithm)
-    names = {EdDSA: "EdDSA", Es256: "ES256", Es384: "ES384"}
+    names: dict[Any, str] = {EdDSA: "EdDSA", Es256: "ES256", Es384: "ES384"}
     try:
         alg_name = names[alg]
     except (KeyError, TypeError):  # unknown, or not even hashable
