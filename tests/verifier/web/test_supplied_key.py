@@ -143,3 +143,22 @@ def test_ler_verify_with_key(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["verify", str(path), "--json"]) == 3
     checks = {c["id"]: c["status"] for c in json.loads(capsys.readouterr().out)["checks"]}
     assert checks["proof"] == "could-not-check"
+
+
+@pytest.mark.parametrize(
+    "jwk",
+    [
+        {},
+        {"kty": 5},
+        {"kty": "EC", "crv": "P-256", "x": 5, "y": None},
+        {"kty": "EC", "crv": ["P-256"], "x": "AA", "y": "AA"},
+        {"kty": "OKP", "crv": "Ed25519", "x": "!!!"},
+        {"kty": "RSA", "n": "AQAB", "e": "AQAB"},
+        {"kty": "RSA", "n": 1, "e": {"a": 1}},
+        {"kty": "OKP", "crv": "X25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},
+    ],
+)
+def test_a_hostile_key_is_a_400_never_a_500(verifier: TestClient, jwk: dict[str, Any]) -> None:
+    response = post(verifier, token(), jwk)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
