@@ -1,5 +1,7 @@
 """``ler sign FILE --key KEYFILE``: a credential (or, with ``--presentation``, a presentation)
-signed in any format :func:`vckit.sign` knows."""
+signed in any format :func:`vckit.sign` knows; ``--presentation --format vc-jwt`` makes a
+VC-JOSE-COSE ``vp+jwt`` (``--challenge``/``--domain`` as its ``nonce``/``aud``), ``--format
+vc-cose`` a COSE_Sign1 credential printed as an ``EnvelopedVerifiableCredential``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from typing import Any
 
 from ler.errors import EXIT_PASS, UsageError, read_file
 from vckit import default_format, load_key, sign, sign_presentation
+from vckit.cose import vc_cose
 from vckit.document import read_input
+from vckit.jose.vp_jwt import sign_vp_jwt
 
 SIGN_FORMATS = (
     "eddsa-rdfc-2022",
@@ -19,6 +23,7 @@ SIGN_FORMATS = (
     "ecdsa-jcs-2019",
     "vc-jwt",
     "ob3-jwt",
+    "vc-cose",
 )
 
 
@@ -35,8 +40,16 @@ def cmd_sign(args: argparse.Namespace) -> int:
     if named != signer:
         print(f"warning: {field} is {named}, but the key belongs to {signer}", file=sys.stderr)
     form = args.format or default_format(key)
-    if args.presentation and form not in ("vc-jwt", "ob3-jwt"):
-        signed: dict[str, Any] | str = sign_presentation(
+    if args.presentation and form == "vc-jwt":  # VC-JOSE-COSE vp+jwt: nonce/aud bind it
+        signed: dict[str, Any] | str = sign_vp_jwt(
+            document, key, kid=kid, nonce=args.challenge, aud=args.domain
+        )
+    elif form == "vc-cose":
+        if args.presentation:
+            raise UsageError("vc-cose secures credentials; sign a presentation as vc-jwt")
+        signed = vc_cose.envelop(vc_cose.sign_vc_cose(document, key, kid=kid))
+    elif args.presentation and form != "ob3-jwt":
+        signed = sign_presentation(
             document,
             key,
             verification_method=kid,

@@ -4,7 +4,8 @@ Exit codes: 0 every check passed, 1 a check failed, 3 nothing failed but somethi
 checked, 2 unusable input (one line on stderr, no traceback). ``--registry FILE`` (the format of
 ``examples/registry.json``; slugs resolve against ``LER_ISSUER_URL``) supplies its
 ``alwaysDiscloses`` attestations: without it, a selectively disclosed credential with no
-``validUntil`` / ``credentialStatus`` could not be checked.
+``validUntil`` / ``credentialStatus`` could not be checked. ``--key FILE`` (a public JWK)
+checks a JWT whose ``kid`` cannot be looked up; its *issuer-key* then stays could-not-check.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 
 from ler.errors import EXIT_FAIL, EXIT_PASS, EXIT_UNCHECKED, UsageError, read_file
 from vckit import DidResolver, Report, VerifyOptions, verify
+from vckit.errors import KeyFormatError
+from vckit.keys.keypair import PublicKey
 from vckit.ob import baking
 from vckit.report import FAIL, PASS
 from verifier.checking import registry
@@ -86,6 +89,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         challenge=args.challenge,
         domain=args.domain,
         always_disclosed=_always_disclosed(args.registry),
+        supplied_key=_supplied_key(args.key),
     )
     report = verify(_unbake(read_file(args.file)), options)
     if args.json:
@@ -107,6 +111,23 @@ def _always_disclosed(path: str | None) -> Callable[[str], frozenset[str]] | Non
         raise UsageError(f"--registry {path}: {exc}") from None
 
 
+def _supplied_key(path: str | None) -> PublicKey | None:
+    """The public JWK in the file at ``path`` (``--key``), for a token whose kid cannot be looked
+    up; *issuer-key* then stays could-not-check (the key is the caller's word)."""
+    if path is None:
+        return None
+    try:
+        jwk = json.loads(read_file(path))
+    except ValueError as exc:
+        raise UsageError(f"--key {path}: not JSON: {exc}") from None
+    if not isinstance(jwk, dict) or "d" in jwk:
+        raise UsageError(f"--key {path}: must be a public JWK object (no 'd')")
+    try:
+        return PublicKey.from_jwk(jwk)
+    except KeyFormatError as exc:
+        raise UsageError(f"--key {path}: {exc}") from None
+
+
 def add_parser(sub: Any) -> None:
     v = sub.add_parser("verify", help="verify a credential or presentation")
     v.add_argument("file", help="JSON-LD, a VC-JWT or a baked PNG/SVG badge; - for stdin")
@@ -126,5 +147,11 @@ def add_parser(sub: Any) -> None:
     v.add_argument("--now", help="check validity at this ISO 8601 time instead of now")
     v.add_argument(
         "--registry", metavar="FILE", help="a registry JSON whose alwaysDiscloses to trust"
+    )
+    v.add_argument(
+        "--key",
+        metavar="FILE",
+        help="a public JWK to check a JWT with when its kid cannot be looked up "
+        "(issuer-key then stays could-not-check)",
     )
     v.set_defaults(run=cmd_verify)

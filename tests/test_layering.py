@@ -28,6 +28,7 @@ PACKAGES = ("vckit", "servicekit", *SERVICES, "landing", "demo", "ler")
 VCKIT_THIRD_PARTY = {
     "cryptography",
     "jwcrypto",
+    "pycose",
     "pyld",
     "jsonschema",
     "jsonschema_rs",

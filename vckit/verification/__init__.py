@@ -9,6 +9,8 @@ base and derived proofs included), a VC-JWT, or an SD-JWT VC (compact or RFC 990
 ``jwt``          a VC-JWT (OB 3.0 or VC-JOSE-COSE), and ``EnvelopedVerifiableCredential``
 ``sdjwt``        an SD-JWT VC, with or without its Key Binding JWT
 ``presentation`` a JSON-LD presentation: the holder's proof, binding, the credentials inside
+``vp_jwt``       a VC-JOSE-COSE ``vp+jwt`` presentation (bare or enveloped): the same checks
+``cose``         a VC-JOSE-COSE ``vc+cose`` credential (COSE_Sign1, enveloped)
 ``proofs``       the Data Integrity proof checks: ``proof`` and key control
 ``content``      what a credential says: format, validity period, status, schema
 ``hidden``       what an absent ``credentialStatus`` / ``validUntil`` means when hideable
@@ -48,13 +50,40 @@ from typing import Any
 
 from vckit.credential import types_of
 from vckit.document import check_object_depth, read_input
+from vckit.errors import JoseError
+from vckit.jose.vc_jwt import peek
+from vckit.jose.vp_jwt import enveloped_presentation_token, is_vp_jwt
 from vckit.report import Report
 from vckit.sdjwt.json_serialization import is_json_sd_jwt
-from vckit.verification.credential import verify_credential_document, verify_credential_input
+from vckit.verification.cose import verify_cose_credential
+from vckit.verification.credential import (
+    verify_credential_document,
+    verify_credential_input,
+    verify_credential_value,
+)
 from vckit.verification.options import VerifyOptions
 from vckit.verification.presentation import verify_presentation
+from vckit.verification.vp_jwt import verify_vp_jwt, verify_vp_sd_jwt
 
 __all__ = ["VerifyOptions", "verify"]
+
+COSE_SIGN1_TAG = b"\xd2\x84"  # CBOR tag 18 (COSE_Sign1, RFC 9052 §4.2), then a 4-item array
+
+
+def _is_vp_jwt(token: str) -> bool:
+    """A compact JWS (or SD-JWT) whose header or payload says it is a presentation
+    (``vp+jwt``, ``vp+sd-jwt``)."""
+    try:
+        header, payload = peek(token.partition("~")[0])
+    except JoseError:
+        return False
+    return is_vp_jwt(header, payload)
+
+
+def _verify_vp(token: str, options: VerifyOptions) -> Report:
+    if "~" in token:
+        return verify_vp_sd_jwt(token, options)
+    return verify_vp_jwt(token, options)
 
 
 def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None = None) -> Report:
@@ -69,11 +98,19 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
     if isinstance(data, Mapping):
         check_object_depth(data)
         document: Mapping[str, Any] = data
+    elif isinstance(data, bytes) and data.startswith(COSE_SIGN1_TAG):
+        return verify_cose_credential(data, options)  # a vc+cose file, as signed
     else:
         parsed = read_input(data)
+        if parsed.format in ("jwt", "sd-jwt") and parsed.text and _is_vp_jwt(parsed.text):
+            return _verify_vp(parsed.text, options)
         if parsed.format != "json" or parsed.json is None:
             return verify_credential_input(parsed, options)
         document = parsed.json
+    if "EnvelopedVerifiablePresentation" in types_of(document):
+        return _verify_vp(enveloped_presentation_token(document), options)
+    if "EnvelopedVerifiableCredential" in types_of(document):
+        return verify_credential_value(document, options)
     if "VerifiablePresentation" in types_of(document) and not is_json_sd_jwt(document):
         return verify_presentation(document, options)
     return verify_credential_document(document, options)

@@ -1,5 +1,6 @@
 """Verify one credential, whatever form it comes in: a JSON-LD object with Data Integrity
-proofs, an SD-JWT in JWS JSON (RFC 9901 §8), an ``EnvelopedVerifiableCredential``, or text
+proofs, an SD-JWT in JWS JSON (RFC 9901 §8), an ``EnvelopedVerifiableCredential`` (a JWT,
+an SD-JWT, or a COSE_Sign1 ``data:application/vc+cose;base64,...``), or text
 (a JWT, an SD-JWT, or JSON)."""
 
 from __future__ import annotations
@@ -7,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from vckit.cose import vc_cose
 from vckit.credential import types_of
 from vckit.document import Input, read_input
 from vckit.errors import UnsupportedFormatError
 from vckit.report import Report
 from vckit.sdjwt import json_serialization as sd_jwt_json
+from vckit.verification.cose import verify_cose_credential
 from vckit.verification.jsonld import verify_credential
 from vckit.verification.jwt import enveloped_token, verify_jwt_credential
 from vckit.verification.options import VerifyOptions
@@ -30,6 +33,8 @@ def verify_credential_value(item: object, options: VerifyOptions) -> Report:
         return verify_credential_input(parsed, options)
     if not isinstance(item, Mapping):
         raise UnsupportedFormatError("a verifiableCredential entry is not an object")
+    if "EnvelopedVerifiableCredential" in types_of(item) and vc_cose.is_enveloped_cose(item):
+        return verify_cose_credential(vc_cose.enveloped_bytes(item), options)
     if "EnvelopedVerifiableCredential" in types_of(item):
         return verify_credential_input(read_input(enveloped_token(item)), options)
     return verify_credential_document(item, options)

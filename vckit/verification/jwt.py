@@ -17,7 +17,7 @@ from vckit.errors import (
 )
 from vckit.jose import vc_jwt as jose
 from vckit.jose.claims import TIME_CLAIMS, check_claims, check_issuer_claim
-from vckit.jose.keys import find_issuer_key
+from vckit.jose.keys import IssuerKey, find_issuer_key
 from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckId, Report
 from vckit.verification.content import jwt_content_checks
 from vckit.verification.embedded import complete
@@ -76,6 +76,7 @@ def jws_checks(
     except JoseError as exc:
         why = f"{exc.code}: {exc}"
         return Check("proof", UNCHECKED, f"not checked: {why}"), Check("issuer-key", FAIL, why)
+    found = with_supplied_key(found, issuer, options)
     if found.public is None:
         why = "not checked: there is no key to check the signature with"
         return Check("proof", UNCHECKED, why), found.binding
@@ -86,9 +87,28 @@ def jws_checks(
     except VckitError as exc:
         return Check("proof", FAIL, f"{exc.code}: {exc}"), found.binding
     detail = f"{alg} signature verifies"
-    if found.method_id is None and found.binding.status != PASS:
+    if found.method_id == SUPPLIED:
+        detail += " with the key the caller supplied"
+    elif found.method_id is None and found.binding.status != PASS:
         detail += " with a key that came with the token"
     return Check("proof", PASS, detail), found.binding
+
+
+SUPPLIED = "(supplied by the caller)"
+
+
+def with_supplied_key(found: IssuerKey, issuer: str, options: VerifyOptions) -> IssuerKey:
+    """The caller's key (``VerifyOptions.supplied_key``) when the token's own key could not be
+    found (no key, *issuer-key* could-not-check); never over a key that was found or a binding
+    that failed. *issuer-key* stays could-not-check: the document does not establish the key."""
+    supplied = options.supplied_key
+    if supplied is None or found.public is not None or found.binding.status != UNCHECKED:
+        return found
+    detail = (
+        f"{found.binding.detail}; the signature is checked with a key the caller supplied, "
+        f"which nothing in the document establishes as {issuer}'s"
+    )
+    return IssuerKey(supplied, SUPPLIED, Check("issuer-key", UNCHECKED, detail), found.error)
 
 
 def with_problems(checks: list[Check], problems: Mapping[CheckId, list[str]]) -> list[Check]:
@@ -105,6 +125,7 @@ def with_problems(checks: list[Check], problems: Mapping[CheckId, list[str]]) ->
 
 ENVELOPED_MEDIA_TYPES = frozenset({"application/vc+jwt", "application/jwt"})
 SD_JWT_MEDIA_TYPE = "application/dc+sd-jwt"  # SD-JWT VC (draft-ietf-oauth-sd-jwt-vc §3.1)
+SD_JWT_MEDIA_TYPES = frozenset({SD_JWT_MEDIA_TYPE, "application/vc+sd-jwt"})  # + VC-JOSE-COSE
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 
 
@@ -119,10 +140,10 @@ def enveloped_token(item: Mapping[str, Any]) -> str:
         raise InputError(f"an EnvelopedVerifiableCredential's @context must include {VC_V2}")
     header, comma, token = str(item.get("id", "")).partition(",")
     media = header.removeprefix("data:") if header.startswith("data:") else None
-    known = media in ENVELOPED_MEDIA_TYPES or media == SD_JWT_MEDIA_TYPE
+    known = media in ENVELOPED_MEDIA_TYPES or media in SD_JWT_MEDIA_TYPES
     if not comma or not known or not token:
         raise UnsupportedFormatError(
             "an EnvelopedVerifiableCredential id must be data:application/vc+jwt,<JWT> "
-            "or data:application/dc+sd-jwt,<SD-JWT>"
+            "or data:application/dc+sd-jwt,<SD-JWT> (or vc+sd-jwt)"
         )
     return token

@@ -15,6 +15,7 @@ from typing import Any
 from vckit.did.resolver import DidResolver
 from vckit.errors import InputError
 from vckit.jsonld.expansion import SealedLoader
+from vckit.keys.keypair import PublicKey
 from vckit.report import Report
 
 MAX_CREDENTIALS = 50
@@ -52,6 +53,11 @@ class VerifyOptions:
     fetch_refresh: Callable[[str], bytes] | None = None
     """Fetch a refreshed credential from a ``1EdTechCredentialRefresh`` service (OB 3.0
     verification step 3). None: a refresh service is reported, never called."""
+    supplied_key: PublicKey | None = None
+    """A public key the caller hands over for a JOSE token whose ``kid`` cannot be dereferenced
+    (not a DID URL, a document that cannot be fetched): the signature is checked with it, and
+    *issuer-key* stays could-not-check, because the caller, not the issuer's document, says
+    whose key it is. A ``kid`` that resolves (or fails) is judged as usual; this key is unused."""
     verify_inner: Callable[[Any, VerifyOptions], Report] | None = field(
         default=None, repr=False, compare=False
     )

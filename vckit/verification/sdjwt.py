@@ -1,4 +1,5 @@
-"""Verify an SD-JWT VC (``dc+sd-jwt``, RFC 9901) into a ``Report`` of named checks.
+"""Verify an SD-JWT VC (``dc+sd-jwt``, RFC 9901) -- or a VC-JOSE-COSE ``vc+sd-jwt`` (§3.2.2,
+the credential itself as the payload, ``iss`` optional) -- into a ``Report`` of named checks.
 
 Without a Key Binding JWT (and no challenge expected) it is a credential report:
 
@@ -45,6 +46,9 @@ from vckit.verification.content import jwt_content_checks
 from vckit.verification.jwt import jws_checks, with_problems
 from vckit.verification.options import VerifyOptions
 
+VC_SD_JWT_TYP = "vc+sd-jwt"
+"""VC-JOSE-COSE §3.2.2: the payload is the credential itself (``iss`` optional: the
+credential's ``issuer`` is who signed), reported as ``vc+sd-jwt``."""
 KB_MAX_AGE = timedelta(minutes=5)
 KB_LEEWAY = timedelta(seconds=60)
 """Clock skew allowed for a KB-JWT ``iat`` (a wallet's clock may run a little ahead)."""
@@ -75,7 +79,7 @@ def verify_sd_jwt(token: str, options: VerifyOptions) -> Report:
     checks = _key_binding_checks(token, kb_jwt, claims, payload, options)
     return Report(
         kind="presentation",
-        format="dc+sd-jwt+kb",
+        format=f"{_typ(header)}+kb",
         checks=tuple(checks),
         document=None,
         credentials=(credential,),
@@ -92,17 +96,22 @@ def _credential_report(
     disclosures: Sequence[str],
     options: VerifyOptions,
 ) -> tuple[Report, dict[str, Any]]:
+    typ = _typ(header)
     issuer = payload.get("iss")
+    if typ == VC_SD_JWT_TYP and issuer is None:  # VC-JOSE-COSE: iss optional, issuer signed
+        issuer = issuer_id(payload)
     proof, key = jws_checks(jwt, header, issuer if isinstance(issuer, str) else None, options)
     problems: dict[CheckId, list[str]] = {"format": []}
-    if header.get("typ") != sd_jwt.SD_JWT_VC_TYP:
-        typ = f"typ {header.get('typ')!r} is not {sd_jwt.SD_JWT_VC_TYP!r}"
-        problems["format"].append(f"{SdJwtFormatError.code}: {typ}")
+    if header.get("typ") not in (sd_jwt.SD_JWT_VC_TYP, VC_SD_JWT_TYP):
+        wrong = f"typ {header.get('typ')!r} is not {sd_jwt.SD_JWT_VC_TYP!r} or {VC_SD_JWT_TYP!r}"
+        problems["format"].append(f"{SdJwtFormatError.code}: {wrong}")
+    if typ == VC_SD_JWT_TYP and ("vc" in payload or "vp" in payload):
+        problems["format"].append("a vc+sd-jwt payload must not carry a 'vc' or 'vp' claim")
     disclosed, claims, top_withheld = _disclosure_check(payload, disclosures)
     view = sd_fields.credential_view(claims)
     hideable = "SD-JWT" if top_withheld else None
     content = with_problems(jwt_content_checks(view, payload, options, hideable=hideable), problems)
-    if key.status == PASS and issuer_id(view) != payload.get("iss"):
+    if key.status == PASS and issuer_id(view) != issuer:
         key = Check(
             "issuer-key",
             FAIL,
@@ -111,12 +120,17 @@ def _credential_report(
         )
     report = Report(
         kind="credential",
-        format=f"dc+sd-jwt ({header.get('alg')})",
+        format=f"{typ} ({header.get('alg')})",
         checks=(proof, key, disclosed, *_status_claim(content, payload)),
         document=view,
         disclosure=_disclosure(payload, disclosures, view) if disclosed.status == PASS else None,
     )
     return report, claims
+
+
+def _typ(header: Mapping[str, Any]) -> str:
+    """``vc+sd-jwt`` (VC-JOSE-COSE §3.2.2) when the header says so, else SD-JWT VC's typ."""
+    return VC_SD_JWT_TYP if header.get("typ") == VC_SD_JWT_TYP else sd_jwt.SD_JWT_VC_TYP
 
 
 def _disclosure_check(

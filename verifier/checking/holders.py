@@ -8,7 +8,9 @@ Whether each binding holds is checked by :mod:`vckit.verification` (``holder-bin
 ``challenge``, ``domain``); here only who they are:
 
 - the holder of an ``ldp_vp`` is its ``holder`` DID;
-- the holder of an SD-JWT is its ``cnf.jwk`` public key.
+- the holder of an SD-JWT is its ``cnf.jwk`` public key;
+- the holder of a VC-JOSE-COSE ``vp+jwt`` is its ``holder`` (else the DID its ``kid`` names),
+  as for an ``ldp_vp``.
 
 **Same holder** means: every ``ldp_vp`` names the same holder DID, and every SD-JWT's
 ``cnf`` key is one of that DID's ``authentication`` keys (its DID document, resolved as any
@@ -27,6 +29,7 @@ from vckit import sdjwt as sd_jwt
 from vckit.did.resolver import DidResolver
 from vckit.errors import VckitError
 from vckit.jose import vc_jwt as jose
+from vckit.jose.vp_jwt import holder_of, is_vp_jwt
 from vckit.keys.keypair import PublicKey
 from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckId
 
@@ -38,6 +41,24 @@ def _holder_did(presentation: Mapping[str, Any]) -> str | None:
     if isinstance(holder, Mapping):
         holder = holder.get("id")
     return holder if isinstance(holder, str) else None
+
+
+def _vp_jwt_payload(item: Any) -> dict[str, Any] | None:
+    """A ``vp+jwt``'s presentation, its holder the one it names or whose ``kid`` signed it
+    (whether that holder signed is the ``proof``/``holder-key`` checks' business); None
+    for anything else."""
+    if not isinstance(item, str) or "~" in item:
+        return None
+    try:
+        header, payload = jose.peek(item)
+    except VckitError:
+        return None
+    if not is_vp_jwt(header, payload):
+        return None
+    kid = header.get("kid")
+    if holder_of(payload) is None and isinstance(kid, str) and kid.startswith("did:"):
+        payload["holder"] = kid.partition("#")[0]
+    return payload
 
 
 def _cnf_key(token: str) -> PublicKey:
@@ -68,6 +89,7 @@ def same_holder(presentations: Sequence[Any], resolver: DidResolver) -> Check | 
     """The ``same-holder`` check for the presentations of one answer (None for one)."""
     if len(presentations) < 2:
         return None
+    presentations = [_vp_jwt_payload(p) or p for p in presentations]
     named = [_holder_did(p) for p in presentations if isinstance(p, Mapping)]
     dids = sorted({did for did in named if did is not None})
     if None in named:

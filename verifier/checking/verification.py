@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vckit.did.resolver import DidResolver
+from vckit.keys.keypair import PublicKey
 from vckit.report import Report
 from vckit.verification import VerifyOptions, verify
 from verifier.checking import policy
@@ -48,6 +49,7 @@ def options_for(
     status_fetch: Fetch | None = None,
     registry: Registry | None = None,
     require_holder_binding: bool = True,
+    supplied_key: PublicKey | None = None,
 ) -> VerifyOptions:
     """Verify options from the settings: what may be fetched (through ``fetch``, by default
     the network fetcher), and what the caller expects. With a registry, its ``alwaysDiscloses``
@@ -63,6 +65,7 @@ def options_for(
         now=now,
         always_disclosed=registry.always_disclosed if registry is not None else None,
         require_holder_binding=require_holder_binding,
+        supplied_key=supplied_key,
     )
 
 
@@ -98,6 +101,7 @@ class Verifier:
         challenge: str | None = None,
         domain: str | None = None,
         require_holder_binding: bool = True,
+        supplied_key: PublicKey | None = None,
     ) -> VerifyOptions:
         """The verify options of this verifier (its DID resolver, status fetch) at ``now``."""
         return options_for(
@@ -109,6 +113,7 @@ class Verifier:
             status_fetch=self.status_fetch,
             registry=self.registry,
             require_holder_binding=require_holder_binding,
+            supplied_key=supplied_key,
         )
 
     def verify(
@@ -120,6 +125,7 @@ class Verifier:
         requirements: policy.Requirements | None = None,
         now: datetime | None = None,
         require_holder_binding: bool = True,
+        supplied_key: PublicKey | None = None,
     ) -> Report:
         """Verify a credential or presentation, then add the policy checks: trusted-issuer
         when there is a registry, requirements-met when ``requirements`` are given. Holder
@@ -127,7 +133,11 @@ class Verifier:
         Raises ``vckit.errors.InputError`` if the input is unusable."""
         now = now or (self.clock or _utc_now)()
         options = self.options(
-            now, challenge=challenge, domain=domain, require_holder_binding=require_holder_binding
+            now,
+            challenge=challenge,
+            domain=domain,
+            require_holder_binding=require_holder_binding,
+            supplied_key=supplied_key,
         )
         report = verify(data, options)
         return policy.evaluate(report, requirements, self.registry, now)

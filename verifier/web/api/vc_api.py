@@ -20,6 +20,8 @@ beside it in ``validation`` and never making an authentic credential unverified.
 Input that cannot be verified at all (:class:`vckit.errors.InputError`, a JSON credential
 sent as a string) is a 422 problem too. Holder binding is reported, not required, unless
 ``options.requireHolderBinding`` is true (VC Data Model 2.0 §5.8 leaves it to the verifier).
+``options.publicKeyJwk`` hands over the key for a JOSE token whose ``kid`` cannot be looked up
+(see :func:`vckit.verification.jwt.with_supplied_key`): its *issuer-key* stays a warning.
 """
 
 from __future__ import annotations
@@ -28,11 +30,14 @@ from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from servicekit.json_route import api_router
 from servicekit.problems import Problem
+from vckit.cose.vc_cose import is_enveloped_cose
 from vckit.credential import types_of
+from vckit.errors import KeyFormatError
+from vckit.keys.keypair import PublicKey
 from vckit.report import FAIL, PASS, UNCHECKED, VALIDATION_CHECKS
 from vckit.verification.jwt import enveloped_token
 from verifier.checking.verification import Verifier
@@ -59,6 +64,31 @@ class VerifyOptions(BaseModel):
     challenge: str | None = None
     domain: str | None = None
     requireHolderBinding: bool = False
+    publicKeyJwk: dict[str, Any] | None = Field(
+        default=None,
+        description=(
+            "A public JWK (no 'd') to check a JOSE token's signature with when its 'kid' cannot "
+            "be dereferenced (not a DID URL, or an unreachable document). The check 'issuer-key' "
+            "then stays could-not-check: the key is the caller's word, not the issuer's document."
+        ),
+        examples=[
+            {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}
+        ],
+    )
+
+
+def _supplied_key(options: VerifyOptions) -> PublicKey | None:
+    """``options.publicKeyJwk`` as a key; a private or unusable JWK is a 400 problem."""
+    jwk = options.publicKeyJwk
+    if jwk is None:
+        return None
+    if "d" in jwk:
+        detail = "options.publicKeyJwk must be a public key: it carries the private member 'd'"
+        raise Problem(400, "Private key given", detail, "invalid-key")
+    try:
+        return PublicKey.from_jwk(jwk)
+    except KeyFormatError as exc:
+        raise Problem(400, "Unusable key", f"options.publicKeyJwk: {exc}", "invalid-key") from None
 
 
 class VerifyCredential(BaseModel):
@@ -109,6 +139,7 @@ async def _verify(
         challenge=options.challenge,
         domain=options.domain,
         require_holder_binding=options.requireHolderBinding,
+        supplied_key=_supplied_key(options),
     )
     checks = [c for c in report.all_checks() if not c.advisory]
     verification = [c for c in checks if c.id not in VALIDATION_CHECKS]
@@ -143,7 +174,8 @@ def _json_string(item: dict[str, Any] | str) -> None:
 async def credentials_verify(body: VerifyCredential, verifier: VerifierDep) -> Response:
     item = body.verifiableCredential
     _json_string(item)
-    if isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item):
+    enveloped = isinstance(item, dict) and "EnvelopedVerifiableCredential" in types_of(item)
+    if isinstance(item, dict) and enveloped and not is_enveloped_cose(item):
         # VC-API VerifyEnvelopedCredentialRequest: verified as the JWT / SD-JWT inside
         item = enveloped_token(item)
     return await _verify(verifier, item, body.options)
