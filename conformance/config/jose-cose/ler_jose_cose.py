@@ -14,9 +14,10 @@ issue (credential_jose): our library's VC-JOSE-COSE signer, ``vckit.jose.vc_jwt.
   signer refuses -> "failure" with its message.
 verify (credential_jose): our verifier service, POST {LER_CONF_VERIFIER_URL}/credentials/verify
   (run.sh: through the harness's TLS proxy, so the exchange is logged like every other) with
-  {"verifiableCredential": <the token, or the JSON document as is>}. VM.json is not used: our
-  verifier finds an issuer's key from the issuer (DID document, controller document, JWT VC
-  issuer metadata), not from the caller (that is issue 14).
+  {"verifiableCredential": <the token, or the JSON document as is>, "options": {"publicKeyJwk":
+  <VM.json's publicKeyJwk>}}: the suite hands over the verification key, and our verifier uses
+  a caller-supplied key for a token whose ``kid`` it cannot look up (still reporting
+  *issuer-key* as not established by the document).
   200 verified:true -> success; 200 verified:false (a check could not be made) ->
   indeterminate; 4xx (verification failed, or input refused) -> failure; else error.
 Any feature we do not offer -> "error" (run.sh declares only credential_jose).
@@ -61,7 +62,11 @@ def verify(args: argparse.Namespace) -> tuple[str, object]:
     except json.JSONDecodeError:
         item = raw
     url = os.environ.get("LER_CONF_VERIFIER_URL", "https://localhost:9443") + "/credentials/verify"
-    body = json.dumps({"verifiableCredential": item}).encode()
+    request_body: dict[str, object] = {"verifiableCredential": item}
+    method = json.loads(Path(args.key).read_text())
+    if isinstance(method, dict) and isinstance(method.get("publicKeyJwk"), dict):
+        request_body["options"] = {"publicKeyJwk": method["publicKeyJwk"]}
+    body = json.dumps(request_body).encode()
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": "application/json"}
     )
