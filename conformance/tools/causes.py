@@ -142,6 +142,13 @@ CAUSES: dict[str, tuple[str, str]] = {
         "The suite sends the valid derived vector first and needs a 200 result before testing "
         "its invalid variants.",
     ),
+    "rerun-same-id": (
+        "Re-run against the same data: the suite's fixed credential id is issued already",
+        "The suite issues `https://example.org/credentials/1` in every run. The issuer keeps one "
+        "credential per id (status and revocation are keyed by it) and answers 409 the second "
+        "time. A round is counted on fresh data (`./services.sh stop`, remove "
+        "`conformance/var`, `./services.sh start`); a second run on the same data shows this.",
+    ),
     "vp-no-holder": (
         "(baseline) Presentation without a holder refused",
         "The baseline verifier required a presentation to name its holder; fixed in verify-world.",
@@ -252,6 +259,10 @@ RULES: list[tuple[str, Callable[[str, Any], bool]]] = [
         ),
     ),
     ("inline-vocab", lambda s, f: "sets @vocab" in _texts(f)),
+    (
+        "rerun-same-id",
+        lambda s, f: "exists already" in _texts(f) and "409 Conflict" in f.message,
+    ),
     (
         "issuer-no-dm-validation",
         lambda s, f: "Missing expected rejection" in f.message and _all_issue_201(f),
