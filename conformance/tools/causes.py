@@ -132,7 +132,7 @@ CAUSES: dict[str, tuple[str, str]] = {
         '("Cannot convert undefined or null to object"). Nothing on our side to fix.',
     ),
     "inline-vocab": (
-        "Verifier refuses a credential whose inline @context sets @vocab (project policy)",
+        "Verifier refused an inline @context setting @vocab (until the commit after 17fbe19)",
         "The ECDSA spec's ecdsa-sd-2023 vectors (the windsurf example) carry an inline context "
         '`{"@vocab": "https://windsurf.grotto-networking.com/selective#"}`. Our verifier\'s '
         "format check refuses an inline `@vocab`/`@base` (`vckit/jsonld/policy.py`, since "

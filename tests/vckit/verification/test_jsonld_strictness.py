@@ -1,5 +1,5 @@
 """JSON-LD strictness when verifying: a signed credential whose ``@context`` redefines a
-protected term, or sets ``@vocab``/``@base`` inline, does not verify.
+protected term does not verify; one that sets ``@vocab``/``@base`` inline verifies with a note.
 
 The stored vectors (``tests/vectors/jsonld-strict/``, one folder per case) are checked through
 the library and ``ler verify``; the tests below them make their vectors with vckit and our test
@@ -111,8 +111,12 @@ def test_a_jcs_signed_redefinition_fails_the_format_check() -> None:
 
 
 @pytest.mark.parametrize("keyword", ["@vocab", "@base"])
-def test_an_inline_vocab_or_base_in_a_signed_credential_fails_naming_it(keyword: str) -> None:
-    """With ``@vocab`` the undefined ``shoeSize`` would pass the undefined-term refusal."""
+def test_an_inline_vocab_or_base_in_a_signed_credential_passes_with_a_note_naming_it(
+    keyword: str,
+) -> None:
+    """JSON-LD 1.1 and VC 2.0 allow an inline ``@vocab`` (the W3C ecdsa-sd-2023 test vectors
+    carry one): the verifier does not fail it, but says that undefined terms (``shoeSize``)
+    pass under it."""
     unsigned = appended(
         s.ob3_credential(s.did_of(s.ISSUER), s.did_of(s.HOLDER)),
         {keyword: "https://example.org/vocab#"},
@@ -121,9 +125,9 @@ def test_an_inline_vocab_or_base_in_a_signed_credential_fails_naming_it(keyword:
         unsigned["credentialSubject"]["shoeSize"] = "44"
     signed = s.sign(unsigned, s.ISSUER)
     report = verify(signed, OPTIONS)
-    assert report.verdict == FAIL
-    assert check(report, "format").status == FAIL
-    assert keyword in check(report, "format").detail
+    assert report.verdict == PASS, report.to_json()
+    assert check(report, "format").status == PASS
+    assert f"note: the @context at /@context/3 sets {keyword}" in check(report, "format").detail
 
 
 def test_ler_verify_reports_the_redefinition_as_a_failed_proof(
