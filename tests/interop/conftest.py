@@ -18,11 +18,12 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 JS_DIR = Path(__file__).parent / "js"
 REPO = Path(__file__).resolve().parents[2]
@@ -137,3 +138,26 @@ def interop_keys() -> dict[str, Any]:
 def unicode_strings() -> dict[str, str]:
     strings: dict[str, str] = json.loads((VECTORS / "unicode-strings.json").read_text())
     return strings
+
+
+BASE_URL = "http://issuer.test"
+TOKEN = "interop-token-0123456789"
+
+
+@pytest.fixture
+def issuer(tmp_path: Path) -> Iterator[TestClient]:
+    """The real issuer app (the demo issuers) behind a TestClient authorized with its token."""
+    from issuer.app import create_app
+    from issuer.settings import EXAMPLES, Settings
+
+    settings = Settings(
+        base_url=BASE_URL,
+        data_dir=tmp_path / "issuer",
+        api_token=TOKEN,
+        demo_file=EXAMPLES / "issuers.json",
+    )
+    app = create_app(settings)
+    try:
+        yield TestClient(app, base_url=BASE_URL, headers={"Authorization": f"Bearer {TOKEN}"})
+    finally:
+        app.state.inst.db.close()

@@ -20,7 +20,8 @@ from fastapi.testclient import TestClient
 
 from issuer.app import create_app
 from issuer.settings import Settings
-from tests.interop.test_js_issuer import BASE_URL, TOKEN, get_json, status_entries
+from tests.interop.conftest import BASE_URL, TOKEN
+from tests.interop.test_js_issuer import get_json, status_entries
 from tests.issuer.web.test_did_key_and_derive import SLUG, did_key_demo
 
 pytestmark = pytest.mark.interop

@@ -17,44 +17,25 @@ Nothing of ours runs on the JS side; nothing of the issuer is mocked.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 
-from issuer.app import create_app
-from issuer.settings import EXAMPLES, Settings
+from tests.interop.conftest import BASE_URL
+from tests.issuer.conftest import revoke
 
 pytestmark = pytest.mark.interop
 
 # fixture types from conftest.py (run_js -> RunJs, its batches -> JsResults with .completed())
 RunJs = Any
 
-BASE_URL = "http://issuer.test"
-TOKEN = "interop-token-0123456789"
 ISSUER = "food-safety"
 DID = "did:web:issuer.test:issuers:food-safety"
 LEARNER = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 FORMATS = ("eddsa-rdfc-2022", "ecdsa-rdfc-2019")  # each credential gets one revocation entry
-
-
-@pytest.fixture
-def issuer(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(
-        base_url=BASE_URL,
-        data_dir=tmp_path / "issuer",
-        api_token=TOKEN,
-        demo_file=EXAMPLES / "issuers.json",
-    )
-    app = create_app(settings)
-    try:
-        yield TestClient(app, base_url=BASE_URL, headers={"Authorization": f"Bearer {TOKEN}"})
-    finally:
-        app.state.inst.db.close()
 
 
 def get_json(client: TestClient, url: str) -> dict[str, Any]:
@@ -94,17 +75,6 @@ def issue(client: TestClient, format: str) -> dict[str, Any]:
     credential: dict[str, Any] = response.json()["credential"]
     assert credential["issuer"]["id"] == DID
     return credential
-
-
-def revoke(client: TestClient, credential_id: str) -> None:
-    response = client.post(
-        "/credentials/status",
-        json={
-            "credentialId": credential_id,
-            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
-        },
-    )
-    assert response.status_code == 200, response.text
 
 
 def case(case_id: str, credential: dict[str, Any], documents: dict[str, Any]) -> dict[str, Any]:

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -30,35 +28,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi.testclient import TestClient
 
-from issuer.app import create_app
-from issuer.settings import EXAMPLES, Settings
-
 pytestmark = pytest.mark.interop
 
 RunJs = Any  # conftest.RunJs
 
-BASE_URL = "http://issuer.test"
-TOKEN = "interop-token-0123456789"
 DID = "did:web:issuer.test:issuers:food-safety"
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 LEARNER = "did:example:learner"
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 P256_PUB = b"\x80\x24"  # multicodec p256-pub, varint
-
-
-@pytest.fixture
-def issuer(tmp_path: Path) -> Iterator[TestClient]:
-    settings = Settings(
-        base_url=BASE_URL,
-        data_dir=tmp_path / "issuer",
-        api_token=TOKEN,
-        demo_file=EXAMPLES / "issuers.json",
-    )
-    app = create_app(settings)
-    try:
-        yield TestClient(app, base_url=BASE_URL, headers={"Authorization": f"Bearer {TOKEN}"})
-    finally:
-        app.state.inst.db.close()
 
 
 def vc11_credential() -> dict[str, Any]:

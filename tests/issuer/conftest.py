@@ -104,3 +104,15 @@ def document_of(response_json: dict[str, Any]) -> Any:
     """The credential in an issue response (project route or VC-API)."""
     found = response_json.get("credential", response_json.get("verifiableCredential"))
     return json.loads(json.dumps(found))
+
+
+def revoke(client: TestClient, credential_id: str) -> None:
+    """Revoke one credential over the VC-API status endpoint (the client is authorized)."""
+    response = client.post(
+        "/credentials/status",
+        json={
+            "credentialId": credential_id,
+            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
+        },
+    )
+    assert response.status_code == 200, response.text

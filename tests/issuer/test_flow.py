@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.issuer.conftest import AppFactory, authorized, checks_by_id, verify_options
+from tests.issuer.conftest import AppFactory, authorized, checks_by_id, revoke, verify_options
 from vckit import ob as openbadges
 from vckit.jose import vc_jwt as jose
 from vckit.verification import verify
@@ -47,17 +47,6 @@ def ob_document(credential: dict[str, Any] | str) -> dict[str, Any]:
     _, payload = jose.peek(credential)
     document: dict[str, Any] = payload.get("vc", payload)
     return document
-
-
-def revoke(client: TestClient, credential_id: str) -> None:
-    response = client.post(
-        "/credentials/status",
-        json={
-            "credentialId": credential_id,
-            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
-        },
-    )
-    assert response.status_code == 200, response.text
 
 
 @pytest.mark.parametrize("format", FORMATS)

@@ -57,17 +57,6 @@ def issue(
     return body
 
 
-def revoke(client: TestClient, credential_id: str) -> None:
-    response = client.post(
-        "/credentials/status",
-        json={
-            "credentialId": credential_id,
-            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
-        },
-    )
-    assert response.status_code == 200, response.text
-
-
 def verify_through(client: TestClient, document: dict[str, Any] | str, now: datetime) -> Any:
     """A real ``vckit.verification`` report, did:web and status lists fetched from the
     issuer app."""

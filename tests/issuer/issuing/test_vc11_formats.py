@@ -17,7 +17,7 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.issuer.conftest import checks_by_id, verify_options
+from tests.issuer.conftest import checks_by_id, revoke, verify_options
 from vckit import verify
 from vckit.di import ecdsa_sd
 from vckit.jose import vc_jwt
@@ -67,17 +67,6 @@ def jwt_of(enveloped: dict[str, Any]) -> str:
     media, _, token = enveloped["id"].partition(",")
     assert media == "data:application/jwt"  # not vc+jwt: that is VC 2.0 only
     return str(token)
-
-
-def revoke(client: TestClient, credential_id: str) -> None:
-    response = client.post(
-        "/credentials/status",
-        json={
-            "credentialId": credential_id,
-            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
-        },
-    )
-    assert response.status_code == 200, response.text
 
 
 def test_vc_jwt_of_a_vc11_credential_is_the_vc_claim_encoding(client: TestClient) -> None:
