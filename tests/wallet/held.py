@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.issuer.conftest import revoke as revoke  # re-exported for the wallet tests
 from tests.wallet.conftest import ISSUER_TOKEN, ISSUER_URL, account_id_of
 from vckit.did.resolver import DidResolver
 from vckit.verification import VerifyOptions, verify
