@@ -27,3 +27,10 @@ def new_token(prefix: str) -> tuple[str, str]:
     """A fresh token ``<prefix>_<random>`` and its hash."""
     secret = f"{prefix}_{secrets.token_urlsafe(32)}"
     return secret, token_hash(secret)
+
+
+def bearer(authorization: str | None) -> str | None:
+    """The token of an RFC 6750 §2.1 ``Authorization: Bearer <token>`` header (the scheme
+    case-insensitive); None for any other header or none."""
+    scheme, _, value = (authorization or "").partition(" ")
+    return value.strip() or None if scheme.lower() == "bearer" else None

@@ -28,6 +28,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from servicekit.api_tokens import bearer
 from servicekit.forms import Form, read_form
 from servicekit.problems import Problem
 from servicekit.ratelimit import address_key, limiter_of
@@ -109,18 +110,13 @@ def visitor_of(request: Request) -> StaffVisitor:
     return visitor
 
 
-def _bearer(request: Request) -> str | None:
-    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
-    return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
-
-
 def caller_of(request: Request) -> Caller | None:
     """The staff member signed in, else the API token presented; None for a stranger. A
     token that is wrong counts as a failure of the address; too many answer 429."""
     member = visitor_of(request).staff
     if member is not None:
         return Caller(member.organisation_id, frozenset(SCOPES), staff_id=member.id)
-    secret = _bearer(request)
+    secret = bearer(request.headers.get("authorization"))
     if secret is None:
         return None
     inst, limiter, keys = _installation(request), limiter_of(request), address_key(request)

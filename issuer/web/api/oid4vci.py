@@ -35,6 +35,7 @@ from issuer.offers import oid4vci
 from issuer.offers import token as token_endpoint
 from issuer.web.deps import InstallationDep as InstDep
 from issuer.web.deps import TokenDep
+from servicekit.api_tokens import bearer
 from servicekit.json_route import api_router, declared_body, declared_json
 from vckit.document import parse_json
 from vckit.errors import InputError
@@ -221,12 +222,6 @@ def nonce(slug: str, inst: InstDep, nonces: NoncesDep) -> Response:
     return JSONResponse(oid4vci_credential.new_nonce(inst, nonces, slug), headers=NO_STORE)
 
 
-def _bearer(authorization: str | None) -> str | None:
-    """RFC 6750 §2.1 ``Authorization: Bearer <token>`` (scheme case-insensitive)."""
-    scheme, _, value = (authorization or "").partition(" ")
-    return value.strip() or None if scheme.lower() == "bearer" else None
-
-
 @router.post(
     "/issuers/{slug}/credential",
     summary="Credential Endpoint (§8)",
@@ -246,5 +241,5 @@ async def credential(
             body = parse_json(raw.decode("utf-8"))
         except (InputError, UnicodeDecodeError):
             body = None
-    issued = oid4vci_credential.issue(inst, nonces, slug, _bearer(authorization), body)
+    issued = oid4vci_credential.issue(inst, nonces, slug, bearer(authorization), body)
     return JSONResponse(issued, headers=NO_STORE)
