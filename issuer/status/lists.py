@@ -76,6 +76,12 @@ def _open_list(
     if latest is not None and latest.next_index < latest.size:
         return latest
     seq = store.last_seq(tx, slug, purpose, flavor) + 1
+    # Two statements, two snapshots (PostgreSQL, READ COMMITTED): a list a concurrent writer
+    # committed between them has a number last_seq counted but `latest` did not see; use it,
+    # or this writer opens list seq + 1 beside it and the two hand out the same indexes.
+    latest = store.latest_status_list(tx, slug, purpose, flavor, signer)
+    if latest is not None and latest.next_index < latest.size:
+        return latest
     record = store.StatusListRecord(
         id=_list_id(inst, slug, purpose, flavor, seq),
         issuer=slug,
