@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
+from servicekit.dates import human_date, human_datetime
 from servicekit.headers import SECURITY_HEADERS
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -87,5 +88,9 @@ def error_page(
 
 
 def templates_for(service_templates: Path) -> Jinja2Templates:
-    """A service's templates, falling back to the shared ones in ``TEMPLATES``."""
-    return Jinja2Templates(directory=[str(service_templates), str(TEMPLATES)])
+    """A service's templates, falling back to the shared ones in ``TEMPLATES``, with the
+    human-date filters ``when`` (date and time) and ``day`` (:mod:`servicekit.dates`)."""
+    templates = Jinja2Templates(directory=[str(service_templates), str(TEMPLATES)])
+    templates.env.filters["when"] = human_datetime
+    templates.env.filters["day"] = human_date
+    return templates
