@@ -40,9 +40,19 @@ EXAMPLE_CREDENTIAL: dict[str, Any] = {
 # --- issue -----------------------------------------------------------------------------------
 
 
+class StatusOption(BaseModel):
+    """``options.credentialStatus`` as an object: the status entry type the issuer adds."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    type: Literal["BitstringStatusListEntry", "StatusList2021Entry"]
+
+
 class IssueOptions(BaseModel):
     """VC-API IssueCredentialOptions (``mandatoryPointers`` with the ``ecdsa-sd-2023``
-    ``cryptosuite``), plus this issuer's ``format`` and ``suspension``."""
+    ``cryptosuite``; ``credentialStatus``, which the VC-API's options had: ``{"type": ...}``,
+    ``true`` or ``false``, absent for the instance default,
+    :func:`issuer.issuing.vc_api.status_flavor`), plus this issuer's ``format`` and
+    ``suspension``."""
 
     model_config = ConfigDict(extra="forbid")
     credentialId: str | None = None
@@ -67,6 +77,12 @@ class IssueOptions(BaseModel):
         "ecdsa-sd-2023",
     ] = "eddsa-rdfc-2022"
     suspension: bool = False
+    credentialStatus: Annotated[bool, Field(strict=True)] | StatusOption | None = None
+
+    def status_wanted(self) -> vc_api.StatusWanted:
+        if isinstance(self.credentialStatus, StatusOption):
+            return self.credentialStatus.type
+        return self.credentialStatus
 
 
 class IssueCredentialRequest(BaseModel):
@@ -136,6 +152,7 @@ async def credentials_issue(request: Request, inst: InstallationDep, _: TokenDep
         credential_id=options.credentialId,
         suspension=options.suspension,
         mandatory_pointers=options.mandatoryPointers,
+        status_wanted=options.status_wanted(),
     )
     return JSONResponse({"verifiableCredential": _enveloped(record)}, status_code=201)
 
