@@ -200,12 +200,24 @@ def status(
                 FAIL,
                 f"{result.purpose}: the issuer set index {result.index} in {url}",
             )
-        state = "set" if result.is_set else "not set"
-        message = f" ({result.message})" if result.message else ""
-        found.append(f"{result.purpose} bit {result.index} {state}{message}")
+        found.append(_status_found(result, str(url)))
     if unchecked:
         return Check("status", UNCHECKED, "; ".join(unchecked))
     return Check("status", PASS, "; ".join(found))
+
+
+def _status_found(result: status_list.StatusResult, url: str) -> str:
+    """What one entry says: a bit set or not, or (``statusSize`` > 1, ``message`` purpose) the
+    status value with its ``statusMessage`` and where its meaning is described."""
+    message = f" ({result.message})" if result.message else ""
+    if result.size == 1 and result.purpose != "message":
+        state = "set" if result.is_set else "not set"
+        return f"{result.purpose} bit {result.index} {state}{message}"
+    told = f": {result.message}" if result.message else ""
+    seen = f" (see {', '.join(result.references)})" if result.references else ""
+    return (
+        f"{result.purpose} status {hex(result.value)} at index {result.index} of {url}{told}{seen}"
+    )
 
 
 def _revocation_list_entry(
