@@ -117,6 +117,25 @@ def _subject_recipient(credential: dict[str, Any]) -> str:
     return found if isinstance(found, str) else ""
 
 
+def _purposes(ob: bool, suspension: bool, asked: list[str] | None) -> list[str]:
+    """The issuer-managed entries: the default (:func:`issuer.status.lists.purposes_for`), or
+    the purposes the caller named (plus ``suspension`` with ``options.suspension``)."""
+    if asked is None:
+        return list(status.purposes_for(ob=ob, suspension=suspension))
+    wanted: list[str] = [
+        p for p in status.ENTRY_PURPOSES if p in asked or (p == "suspension" and suspension)
+    ]
+    if "message" in wanted and "revocation" not in wanted:
+        raise InvalidRequestError(
+            "statusPurpose message publishes why a credential was revoked: add revocation"
+        )
+    if ob and len(wanted) > 1:
+        raise InvalidRequestError(
+            "an Open Badge has one credentialStatus (OB 3.0 schema): ask for one statusPurpose"
+        )
+    return wanted
+
+
 def issue_document(
     inst: Installation,
     credential: dict[str, Any],
@@ -126,6 +145,7 @@ def issue_document(
     suspension: bool = False,
     mandatory_pointers: list[str] | None = None,
     status_wanted: StatusWanted = None,
+    status_purposes: list[str] | None = None,
     tx: Tx | None = None,
 ) -> store.CredentialRecord:
     """W3C VC-API issue: add an id (if none), the validity start (if none) and status
@@ -134,7 +154,10 @@ def issue_document(
     The issuer must be one of this installation's DIDs. ``status_wanted`` is the caller's
     ``options.credentialStatus`` (:func:`status_flavor`): by default VC 2.0 input gets
     BitstringStatusListEntry entries and VC 1.1 input none (StatusList2021 entries when the
-    installation is configured so, or the caller asks). A caller that
+    installation is configured so, or the caller asks). ``status_purposes``
+    (``options.credentialStatus.statusPurpose``) names the entries: ``revocation`` (the
+    default), ``suspension``, ``message`` (why it was revoked, :mod:`issuer.status.reasons`;
+    it needs ``revocation``). A caller that
     writes its own ``credentialStatus`` manages status itself: the entries are validated
     (:mod:`vckit.data_model`) and signed as given, and the issuer allocates none. A
     ``proof`` is refused; an explicit ``"id": null`` too (a missing id gets a ``urn:uuid:``).
@@ -182,7 +205,7 @@ def issue_document(
                 f"credential.issuer {_issuer_did(document)[:120]} is not an issuer here"
             )
         ob = bool(OB_TYPES & set(types_of(document)))
-        purposes = [] if flavor is None else status.purposes_for(ob=ob, suspension=suspension)
+        purposes = [] if flavor is None else _purposes(ob, suspension, status_purposes)
         signer = status_signer(t, inst, issuer, _issuer_did(document), format)
         allocated = [
             status.allocate(t, inst, issuer.slug, p, flavor or "bitstring", signer)
