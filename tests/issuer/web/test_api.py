@@ -507,6 +507,9 @@ def test_status_revoke_list_form(client: TestClient) -> None:
         "credentialId": credential_id,
         "changed": True,
         "status": {"revocation": True},
+        "revoked": "2026-03-02T09:30:00+00:00",
+        "reason": None,
+        "reasonCode": None,
     }
     again = client.post("/credentials/status", json=body).json()
     assert again["changed"] is False
