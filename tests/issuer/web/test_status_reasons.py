@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.issuer.conftest import BASE_URL, verify_options
+from tests.issuer.conftest import BASE_URL, AppFactory, authorized, verify_options
 from tests.issuer.web.test_api import assert_problem, vc_api_credential
 from vckit import verify
 from vckit.status.status_list import check_entry
@@ -187,3 +187,18 @@ def test_message_entries_that_cannot_be_issued_are_refused(
 ) -> None:
     body = assert_problem(issue(client, credential, credentialStatus=wanted), 422)
     assert words in body["detail"], body
+
+
+def test_reasons_and_message_values_on_sqlite_and_postgresql(
+    issuer_app: AppFactory, database_url: str
+) -> None:
+    client = authorized(issuer_app(database_url=database_url))
+    document = issued_with_message(client)
+    answer = revoke(client, document["id"], reason="Wrong learner.", reasonCode="issued-in-error")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["reasonCode"] == "issued-in-error"
+    message = entry_of(document, "message")
+    result = check_entry(message, client.get(message["statusListCredential"]).json())
+    assert (result.value, result.message) == (1, "revoked:issued-in-error")
+    revocation = entry_of(document, "revocation")
+    assert check_entry(revocation, client.get(revocation["statusListCredential"]).json()).is_set
