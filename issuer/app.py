@@ -131,7 +131,9 @@ def create_app(
         extra["clock"] = clock
     if new_key is not None:
         extra["new_key"] = new_key
-    inst = Installation(db=db, base_url=settings.base_url.rstrip("/"), **extra)
+    inst = Installation(
+        db=db, base_url=settings.base_url.rstrip("/"), vc11_status=settings.vc11_status, **extra
+    )
     if settings.demo_file is not None and settings.demo_file.exists():
         catalogue.load_demo(inst, settings.demo_file)
     app = service_app(

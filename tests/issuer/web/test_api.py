@@ -382,7 +382,7 @@ def test_vc_api_issue_v2(client: TestClient) -> None:
     assert vc["id"].startswith("urn:uuid:")
 
 
-def test_vc_api_issue_v1_gets_a_status_list_2021_entry(client: TestClient) -> None:
+def test_vc_api_issue_v1_gets_a_status_list_2021_entry_when_asked(client: TestClient) -> None:
     credential = vc_api_credential(
         **{
             "@context": ["https://www.w3.org/2018/credentials/v1"],
@@ -390,9 +390,9 @@ def test_vc_api_issue_v1_gets_a_status_list_2021_entry(client: TestClient) -> No
             "type": ["VerifiableCredential"],
         }
     )
+    options = {"credentialId": "urn:uuid:1", "credentialStatus": {"type": "StatusList2021Entry"}}
     response = client.post(
-        "/credentials/issue",
-        json={"credential": credential, "options": {"credentialId": "urn:uuid:1"}},
+        "/credentials/issue", json={"credential": credential, "options": options}
     )
     assert response.status_code == 201, response.text
     vc = response.json()["verifiableCredential"]
@@ -507,6 +507,9 @@ def test_status_revoke_list_form(client: TestClient) -> None:
         "credentialId": credential_id,
         "changed": True,
         "status": {"revocation": True},
+        "revoked": "2026-03-02T09:30:00+00:00",
+        "reason": None,
+        "reasonCode": None,
     }
     again = client.post("/credentials/status", json=body).json()
     assert again["changed"] is False
