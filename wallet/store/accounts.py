@@ -15,6 +15,10 @@ from wallet.store.sealed import HOLDER_KEYS
 
 # Tables holding an account's rows, children before parents (the order deletes run in).
 ACCOUNT_TABLES = (
+    "oauth_tokens",  # before oauth_grants, which they name
+    "oauth_codes",
+    "oauth_grants",
+    "host_profiles",
     "requests",
     "offers",
     "share_log",

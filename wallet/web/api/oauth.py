@@ -1,0 +1,112 @@
+"""The authorization server's machine endpoints (OB 3.0 §7; the consent page is in
+:mod:`wallet.web.pages.connections`).
+
+=====================================  ======  ======================================
+``/.well-known/oauth-authorization-server``  GET  RFC 8414 metadata (endpoints, scopes)
+``/oauth/register``    POST    RFC 7591 dynamic client registration (JSON) -> 201
+``/oauth/token``       POST    RFC 6749 §4.1.3 code exchange, §6 refresh (form)
+``/oauth/revoke``      POST    RFC 7009 token revocation (form) -> 200
+=====================  ======  =====================================================
+
+All four are public doors: registration is open, as OB 3.0 requires (at most
+:data:`REGISTRATIONS_PER_MINUTE` per address); the other two authenticate the client
+themselves. Errors are RFC JSON (``{"error": ..., "error_description": ...}``), never cached.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+
+from servicekit.ratelimit import SlidingWindowLimiter
+from wallet.host import clients, discovery, oauth, scopes
+from wallet.host.errors import OAuthError
+from wallet.web.deps import InstallationDep
+
+router = APIRouter(tags=["Open Badges host: OAuth 2.0"])
+REGISTRATIONS_PER_MINUTE = 20
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _registrations(request: Request) -> SlidingWindowLimiter:
+    """The app's registration limiter (per app, made on first use)."""
+    state = request.app.state
+    if not hasattr(state, "registrations"):
+        state.registrations = SlidingWindowLimiter(REGISTRATIONS_PER_MINUTE, 60)
+    limiter: SlidingWindowLimiter = state.registrations
+    return limiter
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body; a parameter sent twice is refused
+    (RFC 6749 §3.1, §3.2)."""
+    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media != "application/x-www-form-urlencoded":
+        raise OAuthError("invalid_request", "send the parameters as a form (x-www-form-urlencoded)")
+    try:
+        pairs = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True,
+                          strict_parsing=False, max_num_fields=50)  # fmt: skip
+    except (UnicodeDecodeError, ValueError):
+        raise OAuthError("invalid_request", "the form cannot be read") from None
+    form: dict[str, str] = {}
+    for name, value in pairs:
+        if name in form:
+            raise OAuthError("invalid_request", f"{name[:40]} is sent more than once")
+        form[name] = value
+    return form
+
+
+@router.get("/.well-known/oauth-authorization-server")
+def metadata(inst: InstallationDep) -> JSONResponse:
+    """RFC 8414 §2: where the endpoints are and what this server supports (OB 3.0 names them
+    in the Service Description Document; this is the same, for generic OAuth clients)."""
+    base = inst.base_url
+    return JSONResponse(
+        {
+            "issuer": base,
+            "authorization_endpoint": base + discovery.AUTHORIZE,
+            "token_endpoint": base + discovery.TOKEN,
+            "registration_endpoint": base + discovery.REGISTER,
+            "revocation_endpoint": base + discovery.REVOKE,
+            "scopes_supported": sorted(scopes.KNOWN),
+            "response_types_supported": ["code"],
+            "grant_types_supported": ["authorization_code", "refresh_token"],
+            "token_endpoint_auth_methods_supported": list(clients.AUTH_METHODS),
+            "revocation_endpoint_auth_methods_supported": list(clients.AUTH_METHODS),
+            "code_challenge_methods_supported": ["S256"],
+            "service_documentation": base + "/docs",
+        }
+    )
+
+
+@router.post(discovery.REGISTER, status_code=201)
+async def register(request: Request, inst: InstallationDep) -> JSONResponse:
+    address = request.client.host if request.client else "unknown"
+    wait = _registrations(request).hit(address)
+    if wait is not None:
+        raise OAuthError("slow_down", "too many registrations from this address", 429,
+                         {"Retry-After": str(math.ceil(wait))})  # fmt: skip
+    try:
+        metadata = json.loads(await request.body())
+    except ValueError:
+        raise OAuthError("invalid_client_metadata", "the body is not JSON") from None
+    return JSONResponse(clients.register(inst, metadata), status_code=201, headers=NO_STORE)
+
+
+@router.post(discovery.TOKEN)
+async def token(request: Request, inst: InstallationDep) -> JSONResponse:
+    form = await _form(request)
+    client = clients.authenticate(inst, request.headers.get("authorization"), form)
+    return JSONResponse(oauth.exchange(inst, client, form), headers=NO_STORE)
+
+
+@router.post(discovery.REVOKE)
+async def revoke(request: Request, inst: InstallationDep) -> Response:
+    form = await _form(request)
+    client = clients.authenticate(inst, request.headers.get("authorization"), form)
+    oauth.revoke(inst, client, form)
+    return Response(status_code=200, headers=NO_STORE)
