@@ -63,6 +63,10 @@ PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
         # the Open Badges host (OB 3.0 §6.3, §7): discovery and registration are open; the
         # token and revocation endpoints authenticate the client themselves
         ("GET", "/ims/ob/v3p0/discovery"),
+        *(  # any other path or method there: the API's own 404 / 405, nothing behind it
+            (method, "/ims/ob/v3p0/{rest:path}")
+            for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        ),
         ("GET", "/.well-known/oauth-authorization-server"),
         ("POST", "/oauth/register"),
         ("POST", "/oauth/token"),

@@ -40,8 +40,37 @@ OPERATIONS = {
 JSON_TYPES = ("application/json", "application/vc+ld+json", "application/ld+json")
 
 
+EXAMPLES: dict[tuple[str, str], dict[str, Any]] = {
+    ("/credentials", "post"): {
+        "@context": ["https://www.w3.org/ns/credentials/v2",
+                     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "id": "https://issuer.example/credentials/3732",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "did:web:issuer.example", "type": ["Profile"], "name": "Example College"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": "did:key:z6MkLearner", "type": ["AchievementSubject"],
+            "achievement": {"id": "https://issuer.example/achievements/1",
+                            "type": ["Achievement"], "name": "Example badge",
+                            "description": "An example.", "criteria": {"narrative": "Do it."}},
+        },
+        "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "...": "..."},
+    },
+    ("/profile", "put"): {
+        "@context": ["https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        "type": ["Profile"], "id": "did:key:z6MkLearner", "name": "Sam Learner",
+    },
+}  # fmt: skip
+"""A request body example per operation that takes JSON (the official file has none)."""
+
+
 def _official(path: str, method: str) -> dict[str, Any]:
+    """The official operation object (with a request example where it takes JSON)."""
     operation: dict[str, Any] = openapi()["paths"][path][method]
+    example = EXAMPLES.get((path, method))
+    for media, value in operation.get("requestBody", {}).get("content", {}).items():
+        if example is not None and "json" in media:
+            value["example"] = example
     return operation
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -30,6 +31,42 @@ from wallet.web.deps import InstallationDep
 router = APIRouter(tags=["Open Badges host: OAuth 2.0"])
 REGISTRATIONS_PER_MINUTE = 20
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _form_body(fields: dict[str, str], example: dict[str, str]) -> dict[str, Any]:
+    """The OpenAPI request body of a form endpoint (the route reads the form itself)."""
+    schema = {"type": "object", "properties": {name: {"type": "string", "description": text}
+                                               for name, text in fields.items()}}  # fmt: skip
+    return {"requestBody": {"required": True, "content": {
+        "application/x-www-form-urlencoded": {"schema": schema, "example": example}}}}  # fmt: skip
+
+
+REGISTER_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"type": "object", "required": ["redirect_uris"], "properties": {
+        "client_name": {"type": "string"}, "client_uri": {"type": "string"},
+        "redirect_uris": {"type": "array", "items": {"type": "string"}},
+        "grant_types": {"type": "array", "items": {"type": "string"}},
+        "response_types": {"type": "array", "items": {"type": "string"}},
+        "token_endpoint_auth_method": {"type": "string"}, "scope": {"type": "string"}}},
+    "example": {
+        "client_name": "Example Badge Platform", "client_uri": "https://platform.example/",
+        "redirect_uris": ["https://platform.example/callback"],
+        "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"],
+        "token_endpoint_auth_method": "client_secret_basic",
+        "scope": "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.readonly"},
+}}}}  # fmt: skip
+TOKEN_BODY = _form_body(
+    {"grant_type": "authorization_code or refresh_token", "code": "the authorization code",
+     "redirect_uri": "as in the authorization request", "code_verifier": "the PKCE verifier",
+     "refresh_token": "for grant_type refresh_token", "scope": "optional: narrower scope",
+     "client_id": "a public client", "client_secret": "client_secret_post"},
+    {"grant_type": "authorization_code", "code": "…", "redirect_uri":
+     "https://platform.example/callback", "code_verifier": "…"},
+)  # fmt: skip
+REVOKE_BODY = _form_body(
+    {"token": "the access or refresh token", "token_type_hint": "access_token or refresh_token"},
+    {"token": "…", "token_type_hint": "refresh_token"},
+)
 
 
 def _registrations(request: Request) -> SlidingWindowLimiter:
@@ -83,7 +120,7 @@ def metadata(inst: InstallationDep) -> JSONResponse:
     )
 
 
-@router.post(discovery.REGISTER, status_code=201)
+@router.post(discovery.REGISTER, status_code=201, openapi_extra=REGISTER_BODY)
 async def register(request: Request, inst: InstallationDep) -> JSONResponse:
     address = request.client.host if request.client else "unknown"
     wait = _registrations(request).hit(address)
@@ -97,14 +134,14 @@ async def register(request: Request, inst: InstallationDep) -> JSONResponse:
     return JSONResponse(clients.register(inst, metadata), status_code=201, headers=NO_STORE)
 
 
-@router.post(discovery.TOKEN)
+@router.post(discovery.TOKEN, openapi_extra=TOKEN_BODY)
 async def token(request: Request, inst: InstallationDep) -> JSONResponse:
     form = await _form(request)
     client = clients.authenticate(inst, request.headers.get("authorization"), form)
     return JSONResponse(oauth.exchange(inst, client, form), headers=NO_STORE)
 
 
-@router.post(discovery.REVOKE)
+@router.post(discovery.REVOKE, openapi_extra=REVOKE_BODY)
 async def revoke(request: Request, inst: InstallationDep) -> Response:
     form = await _form(request)
     client = clients.authenticate(inst, request.headers.get("authorization"), form)

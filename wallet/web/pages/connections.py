@@ -46,6 +46,9 @@ def _checked(
 @router.get(discovery.AUTHORIZE, response_class=HTMLResponse)
 def authorize_page(request: Request, inst: InstallationDep, visitor: VisitorDep) -> Response:
     params = dict(request.query_params)
+    if visitor.account is None:  # sign in first (the door before anything is looked up)
+        back = discovery.AUTHORIZE + "?" + urlencode(params)
+        return _go("/sign-in?" + urlencode({"next": back}))
     try:
         checked = _checked(inst, params)
     except oauth.NoRedirect as exc:
@@ -53,9 +56,6 @@ def authorize_page(request: Request, inst: InstallationDep, visitor: VisitorDep)
                       detail=str(exc))  # fmt: skip
     if isinstance(checked, Response):
         return checked
-    if visitor.account is None:  # sign in first, then back here with the same request
-        back = discovery.AUTHORIZE + "?" + urlencode(params)
-        return _go("/sign-in?" + urlencode({"next": back}))
     client = checked.client
     return render(
         request, visitor, "authorize.html",
