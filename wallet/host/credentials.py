@@ -6,6 +6,9 @@
 credential (the wallet keeps the issuer's *base* proof, which only its holder may use; it is
 shared by deriving a disclosure), SD-JWTs (not an OB 3.0 format), other credential types.
 
+A single ``proof`` object is served as a one-item list (:func:`as_served`): the official
+schema of ``AchievementCredential`` has ``proof`` as an array.
+
 **Paging** (§6.4): oldest received first, so that ``offset`` stays put as credentials arrive;
 ``limit`` defaults to :data:`DEFAULT_LIMIT` (at most :data:`MAX_LIMIT`); ``since`` keeps those
 *issued* after it (``validFrom``, else ``issuanceDate``, else the JWT's ``nbf``/``iat``).
@@ -110,6 +113,15 @@ def _served(record: CredentialRecord) -> bool:
     return any(kind in types_of(credential) for kind in OB_TYPES)
 
 
+def as_served(document: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-LD credential as getCredentials serves it: a single ``proof`` object as the
+    one-item list the official schema asks for (``AchievementCredential.proof`` is an array;
+    in JSON-LD one value and a list of it are the same, and a Data Integrity proof does not
+    sign its own container, so the credential verifies as before)."""
+    proof = document.get("proof")
+    return document | {"proof": [proof]} if isinstance(proof, dict) else document
+
+
 def _link(inst: Installation, limit: int, offset: int, since: str | None) -> str:
     query = {"limit": str(limit), "offset": str(offset)} | ({"since": since} if since else {})
     return f"{inst.base_url}{BASE_PATH}/credentials?{urlencode(query)}"
@@ -136,7 +148,7 @@ def page(inst: Installation, account: AccountRecord, query: Mapping[str, str]) -
         if isinstance(record.document, str):
             body["compactJwsString"].append(record.document.strip())
         else:
-            body["credential"].append(record.document)
+            body["credential"].append(as_served(record.document))
     last = max(0, (total - 1) // limit * limit)
     links = [
         (_link(inst, limit, 0, since_text), "first"),

@@ -206,8 +206,8 @@ def test_not_signed_in_signs_in_first_and_comes_back(host: Host) -> None:
 
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
     assert csrf
-    signed = stranger.post("/sign-in", data={"csrf": csrf.group(1), "email": ALICE,
-                           "password": PASSWORD, "next": target}, follow_redirects=False)  # fmt: skip
+    form = {"csrf": csrf.group(1), "email": ALICE, "password": PASSWORD, "next": target}
+    signed = stranger.post("/sign-in", data=form, follow_redirects=False)
     assert signed.status_code == 303 and signed.headers["location"] == target
     assert "Allow" in stranger.get(target).text
 
@@ -280,8 +280,9 @@ def test_not_json_or_not_a_form(host: Host) -> None:
     assert answer.status_code == 400 and answer.json()["error"] == "invalid_request"
     client = ObClient(host.api)
     assert client.register(READ).status_code == 201
+    form_type = {"content-type": "application/x-www-form-urlencoded"}
     twice = host.api.post("/oauth/token", content=b"grant_type=refresh_token&grant_type=x",
-                          headers={"content-type": "application/x-www-form-urlencoded"} | client._basic())  # fmt: skip
+                          headers=form_type | client._basic())  # fmt: skip
     assert twice.json()["error"] == "invalid_request"
     assert (
         client.token_request({"grant_type": "password"}).json()["error"] == "unsupported_grant_type"
