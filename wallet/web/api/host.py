@@ -16,7 +16,6 @@ under ``/ims/ob/v3p0`` is an ``Imsx_StatusInfo`` body: 401/403 for the token, 40
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -27,6 +26,7 @@ from vckit.ob.api import BASE_PATH, openapi
 from wallet import accounts
 from wallet.errors import NotFoundError
 from wallet.host import credentials, discovery, oauth, profile, scopes
+from wallet.host.bodies import json_value
 from wallet.host.errors import HostError, OAuthError
 from wallet.store import AccountRecord
 from wallet.store.oauth import TokenRecord
@@ -102,23 +102,23 @@ def get_credentials(request: Request, inst: InstallationDep) -> JSONResponse:
     )
 
 
+def _json(raw: bytes) -> Any:
+    try:
+        return json_value(raw)
+    except ValueError as exc:
+        raise HostError(400, "invalid_data", str(exc)) from None
+
+
 async def _credential_body(request: Request) -> dict[str, Any] | str:
     media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     raw = await request.body()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise HostError(400, "invalid_data", "the body is not UTF-8") from None
     if media == "text/plain":
-        token = text.strip()
-        if token.count(".") != 2 or any(c.isspace() for c in token):
+        token = raw.decode("utf-8", "replace").strip()
+        if token.count(".") != 2 or not token.isascii() or any(c.isspace() for c in token):
             raise HostError(400, "invalid_data", "a text/plain body must be one compact JWS")
         return token
     if media in JSON_TYPES:
-        try:
-            document = json.loads(text)
-        except ValueError:
-            raise HostError(400, "invalid_data", "the body is not JSON") from None
+        document = _json(raw)
         if not isinstance(document, dict):
             raise HostError(400, "invalid_data", "the body must be a credential (JSON object)")
         return document
@@ -145,11 +145,7 @@ def get_profile(request: Request, inst: InstallationDep) -> JSONResponse:
 @router.put("/profile", openapi_extra=_official("/profile", "put"))
 async def put_profile(request: Request, inst: InstallationDep) -> JSONResponse:
     account = _account(request, scopes.PROFILE_UPDATE)
-    try:
-        body = json.loads(await request.body())
-    except ValueError:
-        raise HostError(400, "invalid_data", "the body is not JSON") from None
-    return JSONResponse(profile.put(inst, account, body))
+    return JSONResponse(profile.put(inst, account, _json(await request.body())))
 
 
 @router.api_route(

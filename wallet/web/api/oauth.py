@@ -15,7 +15,6 @@ themselves. Errors are RFC JSON (``{"error": ..., "error_description": ...}``), 
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 from urllib.parse import parse_qsl
@@ -25,6 +24,7 @@ from fastapi.responses import JSONResponse, Response
 
 from servicekit.ratelimit import SlidingWindowLimiter
 from wallet.host import clients, discovery, oauth, scopes
+from wallet.host.bodies import json_value
 from wallet.host.errors import OAuthError
 from wallet.web.deps import InstallationDep
 
@@ -127,10 +127,13 @@ async def register(request: Request, inst: InstallationDep) -> JSONResponse:
     if wait is not None:
         raise OAuthError("slow_down", "too many registrations from this address", 429,
                          {"Retry-After": str(math.ceil(wait))})  # fmt: skip
+    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media != "application/json":
+        raise OAuthError("invalid_client_metadata", "send the client metadata as application/json")
     try:
-        metadata = json.loads(await request.body())
-    except ValueError:
-        raise OAuthError("invalid_client_metadata", "the body is not JSON") from None
+        metadata = json_value(await request.body())
+    except ValueError as exc:
+        raise OAuthError("invalid_client_metadata", str(exc)) from None
     return JSONResponse(clients.register(inst, metadata), status_code=201, headers=NO_STORE)
 
 
