@@ -141,7 +141,8 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         4,
-        "the Open Badges host: OAuth clients, grants, codes, tokens; the learner's OB profile",
+        "the Open Badges host: OAuth clients, grants, codes, tokens, the learner's OB profile; "
+        "imports from other hosts",
         """
         CREATE TABLE oauth_clients (
             id TEXT PRIMARY KEY,
@@ -185,6 +186,18 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             account_id TEXT PRIMARY KEY REFERENCES accounts (id),
             profile_json TEXT NOT NULL,
             updated TEXT NOT NULL
+        );
+        CREATE TABLE host_imports (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            host TEXT NOT NULL,
+            state_hash TEXT NOT NULL UNIQUE,
+            secrets_json TEXT NOT NULL,
+            endpoints_json TEXT NOT NULL,
+            status TEXT NOT NULL,
+            result_json TEXT,
+            created TEXT NOT NULL,
+            finished TEXT
         )
         """,
     ),

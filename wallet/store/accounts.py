@@ -19,6 +19,7 @@ ACCOUNT_TABLES = (
     "oauth_codes",
     "oauth_grants",
     "host_profiles",
+    "host_imports",
     "requests",
     "offers",
     "share_log",

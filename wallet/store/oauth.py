@@ -8,6 +8,9 @@
   challenge and the redirect URI they were issued for.
 * ``oauth_tokens``   access and refresh tokens, by SHA-256: the secret is shown to the client
   once and never kept.
+* ``host_profiles``  the learner's Open Badges profile, as a client put it.
+* ``host_imports``   the wallet as a *client* of another host (an import): the state (by
+  SHA-256), the client secret and PKCE verifier (sealed), the host's endpoints, the outcome.
 
 Secrets (client secrets, codes, tokens) carry 256 random bits, so a plain SHA-256 is enough
 at rest (:mod:`servicekit.api_tokens`): there is nothing to guess but those bits.
@@ -20,6 +23,7 @@ from typing import Any
 
 from servicekit.db import Tx
 from wallet.store.columns import dump_json, load_json
+from wallet.store.sealed import IMPORT_SECRETS
 
 
 @dataclass(frozen=True)
@@ -232,4 +236,71 @@ def put_profile(tx: Tx, account_id: str, profile: dict[str, Any], at: str) -> No
     tx.execute(
         "INSERT INTO host_profiles (account_id, profile_json, updated) VALUES (?, ?, ?)",
         (account_id, dump_json(profile), at),
+    )
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: str
+    account_id: str
+    host: str
+    secrets: dict[str, str]  # client_id, client_secret, verifier, redirect_uri (opened)
+    endpoints: dict[str, str]
+    status: str  # "authorizing" | "done" | "failed"
+    result: dict[str, Any] | None
+    created: str
+    finished: str | None
+
+
+def add_import(
+    tx: Tx, import_id: str, account_id: str, host: str, state_hash: str,
+    secrets: dict[str, str], endpoints: dict[str, str], created: str,
+) -> None:  # fmt: skip
+    sealed = IMPORT_SECRETS.seal(tx.keyring, import_id, dump_json(secrets))
+    tx.execute(
+        "INSERT INTO host_imports (id, account_id, host, state_hash, secrets_json, "
+        "endpoints_json, status, created) VALUES (?, ?, ?, ?, ?, ?, 'authorizing', ?)",
+        (import_id, account_id, host, state_hash, sealed, dump_json(endpoints), created),
+    )
+
+
+def _import(tx: Tx, row: dict[str, Any] | None) -> ImportRecord | None:
+    if row is None:
+        return None
+    opened = IMPORT_SECRETS.open(tx.keyring, row["id"], row["secrets_json"])
+    return ImportRecord(
+        row["id"], row["account_id"], row["host"], load_json(opened),
+        load_json(row["endpoints_json"]), row["status"], load_json(row["result_json"]),
+        row["created"], row["finished"],
+    )  # fmt: skip
+
+
+def import_by_state(tx: Tx, account_id: str, state_hash: str) -> ImportRecord | None:
+    return _import(tx, tx.one(
+        "SELECT * FROM host_imports WHERE state_hash = ? AND account_id = ?",
+        (state_hash, account_id),
+    ))  # fmt: skip
+
+
+def get_import(tx: Tx, account_id: str, import_id: str) -> ImportRecord | None:
+    return _import(tx, tx.one(
+        "SELECT * FROM host_imports WHERE id = ? AND account_id = ?", (import_id, account_id)
+    ))  # fmt: skip
+
+
+def claim_import(tx: Tx, import_id: str) -> bool:
+    """Move an import from "authorizing" to "importing"; True for the one caller that did."""
+    return (
+        tx.execute(
+            "UPDATE host_imports SET status = 'importing' WHERE id = ? AND status = 'authorizing'",
+            (import_id,),
+        )
+        > 0
+    )
+
+
+def finish_import(tx: Tx, import_id: str, status: str, result: dict[str, Any], at: str) -> None:
+    tx.execute(
+        "UPDATE host_imports SET status = ?, result_json = ?, finished = ? WHERE id = ?",
+        (status, dump_json(result), at, import_id),
     )

@@ -6,6 +6,8 @@ Service Description Document names.
 ``/oauth/authorize``                learner   GET: who asks for what, Allow / Deny;
                                               POST (+ CSRF): the answer, back to the client
 ``/account/connections/{id}/revoke`` learner  POST: end a connected application's access
+``/import/ob``                      learner   GET: the form; POST (+ CSRF): to the other host
+``/import/ob/callback``             learner   the other host's answer: import, and what came
 ``/privacy``                        public    what the wallet keeps and shares, and with whom
 ==================================  ========  =============================================
 
@@ -23,7 +25,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servicekit.pages import page_router, render
-from wallet.host import discovery, oauth, scopes
+from wallet.errors import WalletError
+from wallet.host import discovery, importing, oauth, scopes
 from wallet.installation import Installation
 from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, VisitorDep
 
@@ -96,3 +99,35 @@ def revoke_connection(
 @router.get(discovery.PRIVACY, response_class=HTMLResponse)
 def privacy(request: Request, visitor: VisitorDep) -> Response:
     return render(request, visitor, "privacy.html")
+
+
+def _sign_in_and_back(request: Request) -> Response:
+    """To the sign-in page, and back to this very URL (query included) after it."""
+    back = request.url.path + ("?" + request.url.query if request.url.query else "")
+    return _go("/sign-in?" + urlencode({"next": back}))
+
+
+@router.get("/import/ob", response_class=HTMLResponse)
+def import_page(request: Request, account: CurrentAccount, visitor: VisitorDep) -> Response:
+    return render(request, visitor, "import_ob.html", host_url="")
+
+
+@router.post("/import/ob", response_class=HTMLResponse)
+def start_import(
+    request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep,
+    form: CheckedForm,
+) -> Response:  # fmt: skip
+    host_url = form.fields.get("host", "")
+    try:
+        return _go(importing.start(inst, account, host_url))
+    except WalletError as exc:
+        return render(request, visitor, "import_ob.html", 422, host_url=host_url[:500],
+                      error=str(exc))  # fmt: skip
+
+
+@router.get(importing.CALLBACK, response_class=HTMLResponse)
+def finish_import(request: Request, inst: InstallationDep, visitor: VisitorDep) -> Response:
+    if visitor.account is None:
+        return _sign_in_and_back(request)
+    record = importing.finish(inst, visitor.account, dict(request.query_params))
+    return render(request, visitor, "imported.html", record=record)
