@@ -50,7 +50,8 @@ from vckit.protocols import obapi
 CALLBACK = "/backpack/callback"
 COOKIE = "ler_backpack"
 LDP = "OpenBadgeCredential_ldp_vc"
-FINAL = ("created", "existing", "refused", "failed")
+SENDABLE = ("eddsa-rdfc-2022", "ecdsa-rdfc-2019", "vc-jwt", "ob3-jwt")
+"""The formats an OB 3.0 host takes: JSON-LD with a proof, or a compact JWS (§6.2.3)."""
 
 
 class ForbiddenError(IssuerError):
@@ -203,9 +204,7 @@ def for_credential(
 ) -> Started:
     """The API: a send of an issued credential; ``url`` is the start link for the learner."""
     record = issuance.by_id(inst, credential_id)
-    if not isinstance(record.document, str) and record.format not in (
-        "eddsa-rdfc-2022", "ecdsa-rdfc-2019",
-    ):  # fmt: skip
+    if record.format not in SENDABLE:
         raise InvalidRequestError(f"a {record.format} credential cannot go to an OB host")
     base, endpoints, client = _prepare(inst, http, host, name)
     key = secrets.token_urlsafe(32)
