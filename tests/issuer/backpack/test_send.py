@@ -25,6 +25,7 @@ from issuer.settings import EXAMPLES
 from issuer.settings import Settings as IssuerSettings
 from tests.wallet.conftest import (
     ALICE,
+    BOB,
     ISSUER_TOKEN,
     ISSUER_URL,
     WALLET_URL,
@@ -187,6 +188,12 @@ def test_refusals_give_a_clear_outcome(pair: Pair) -> None:
     assert denied.status_code == 200 and "was not sent" in denied.text
     assert held(pair.wallet) == []
     assert at_issuer.get(f"/issuers/{COLLEGE}/offers/{offer_id}/backpack").status_code == 200
+    # an email that is not the learner's at the host: the credential is issued to it, the
+    # wallet refuses it (about someone else), and the learner reads why
+    started = send_offer(pair, at_issuer, offer_id, email=BOB)
+    answer = at_issuer.get(path_of(consent(at_wallet, started.headers["location"])))
+    assert "was not sent" in answer.text and "another email address" in answer.text
+    assert held(pair.wallet) == []
     # a credential about someone else: the wallet refuses it (Imsx), and the issuer says so
     api = pair.api()
     someone = {"achievement": NURSING, "recipient": {"did": "did:example:someone-else"}}
@@ -203,7 +210,7 @@ def test_refusals_give_a_clear_outcome(pair: Pair) -> None:
     assert held(pair.wallet) == []
     with pair.issuer.state.inst.db.transaction() as tx:
         statuses = [r["status"] for r in tx.all("SELECT status FROM backpack_sends")]
-    assert sorted(statuses) == ["refused", "refused"]
+    assert sorted(statuses) == ["refused", "refused", "refused"]
     # staff see both on the issuer's page
     staff = pair.learner_at_issuer()
     page = staff.get("/sign-in")
@@ -211,7 +218,7 @@ def test_refusals_give_a_clear_outcome(pair: Pair) -> None:
     assert csrf is not None
     staff.post("/sign-in", data={"csrf": csrf.group(1), "token": ISSUER_TOKEN, "next": "/"})
     listing = staff.get(f"/issuers/{COLLEGE}/backpack").text
-    assert listing.count(">refused<") == 2 and "did not allow" in listing
+    assert listing.count(">refused<") == 3 and "did not allow" in listing
 
 
 def test_the_callback_opens_only_for_the_browser_that_started(pair: Pair) -> None:
