@@ -16,7 +16,9 @@ issued, at the moment the host has given its token, to the email the learner gav
 ``eddsa-rdfc-2022`` credential with an email IdentityObject, as the issue form would): a host
 accepts only a credential about its learner, so it is the host that checks the email is
 theirs. Issuing spends the offer (it can no longer be redeemed by OpenID4VCI), as redeeming
-it would. An offer with a transaction code asks for it here too.
+it would; when the host refuses that credential (a 4xx: say, not the learner's email), nobody
+holds it, so it is revoked ("issued-in-error", the host's reason) and the offer opens again
+for another try. An offer with a transaction code asks for it here too.
 
 **Secrets.** The client secret (per host), the PKCE verifier, the state and the email are
 sealed at rest (:mod:`issuer.store.sealed`); the state and the start link are looked up by
@@ -43,6 +45,7 @@ from issuer.installation import Installation
 from issuer.issuing import issuance
 from issuer.offers.oid4vci import MAX_TX_CODE_ATTEMPTS, stamp_time, tx_code_matches
 from issuer.outbound import Outbound, OutboundError
+from issuer.status import lists
 from issuer.store import backpack as sends
 from vckit.errors import VckitError
 from vckit.protocols import obapi
@@ -308,7 +311,27 @@ def _send(
         return "created", {"httpStatus": 201}, credential.id
     if answer.status == 200:
         return "existing", {"httpStatus": 200}, credential.id
-    return "refused", _imsx(answer), credential.id
+    refusal = _imsx(answer)
+    if record.offer_id is not None and 400 <= answer.status < 500:
+        refusal["withdrawn"] = _withdraw(inst, record, credential.id, refusal)
+    return "refused", refusal, credential.id
+
+
+def _withdraw(
+    inst: Installation, record: sends.SendRecord, credential_id: str, refusal: dict[str, Any]
+) -> bool:
+    """The host refused the credential issued from the offer: nobody holds it, so it is
+    revoked (issued in error) and the offer opens again for another try."""
+    why = f"not delivered: {record.host_name} refused it ({refusal.get('description', '')})"
+    lists.set_status(inst, credential_id, "revocation", True, reason=why[:300],
+                     code="issued-in-error")  # fmt: skip
+    with inst.db.transaction() as tx:
+        reopened = tx.execute(
+            "UPDATE offers SET redeemed_at = NULL, credential_id = NULL "
+            "WHERE pre_authorized_code = ? AND credential_id = ?",
+            (record.offer_id, credential_id),
+        )
+    return reopened == 1
 
 
 def finish(

@@ -194,6 +194,11 @@ def test_refusals_give_a_clear_outcome(pair: Pair) -> None:
     answer = at_issuer.get(path_of(consent(at_wallet, started.headers["location"])))
     assert "was not sent" in answer.text and "another email address" in answer.text
     assert held(pair.wallet) == []
+    # nobody holds that credential: it is revoked, and the offer is open again
+    with pair.issuer.state.inst.db.transaction() as tx:
+        [wrong] = tx.all("SELECT revoked, revoked_code FROM credentials")
+    assert wrong["revoked"] and wrong["revoked_code"] == "issued-in-error"
+    assert at_issuer.get(f"/issuers/{COLLEGE}/offers/{offer_id}/backpack").status_code == 200
     # a credential about someone else: the wallet refuses it (Imsx), and the issuer says so
     api = pair.api()
     someone = {"achievement": NURSING, "recipient": {"did": "did:example:someone-else"}}
@@ -219,6 +224,10 @@ def test_refusals_give_a_clear_outcome(pair: Pair) -> None:
     staff.post("/sign-in", data={"csrf": csrf.group(1), "token": ISSUER_TOKEN, "next": "/"})
     listing = staff.get(f"/issuers/{COLLEGE}/backpack").text
     assert listing.count(">refused<") == 3 and "did not allow" in listing
+    # the learner tries again with their own email: sent
+    started = send_offer(pair, at_issuer, offer_id)
+    answer = at_issuer.get(path_of(consent(at_wallet, started.headers["location"])))
+    assert "now holds your credential" in answer.text and len(held(pair.wallet)) == 1
 
 
 def test_the_callback_opens_only_for_the_browser_that_started(pair: Pair) -> None:
