@@ -90,6 +90,14 @@ def pair(tmp_path: Path) -> Iterator[Pair]:
     wallet.state.inst.db.close()
 
 
+def signed_in_staff(pair: Pair) -> TestClient:
+    staff = pair.learner_at_issuer()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', staff.get("/sign-in").text)
+    assert csrf is not None
+    staff.post("/sign-in", data={"csrf": csrf.group(1), "token": ISSUER_TOKEN, "next": "/"})
+    return staff
+
+
 def path_of(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + ("?" + parts.query if parts.query else "")
@@ -125,9 +133,18 @@ def held(wallet: FastAPI, email: str = ALICE) -> list[Any]:
 
 def test_the_college_sends_a_nursing_credential_to_the_learners_wallet(pair: Pair) -> None:
     at_wallet = sign_up(TestClient(pair.wallet, base_url=WALLET_URL), ALICE)
+    # staff make the offer; its page gives the learner's "send to my backpack" link
+    staff = signed_in_staff(pair)
+    token = re.search(r'name="csrf" value="([^"]+)"', staff.get(f"/issuers/{COLLEGE}/issue").text)
+    assert token is not None
+    offer_page = staff.post(f"/issuers/{COLLEGE}/issue", data={
+        "csrf": token.group(1), "achievement": NURSING, "delivery": "offer"})  # fmt: skip
+    assert offer_page.status_code == 201, offer_page.text
+    link = re.search(r'<a href="([^"]+/backpack)">send to my backpack</a>', offer_page.text)
+    assert link is not None and link.group(1).startswith(ISSUER_URL + "/issuers/")
+    offer_id = link.group(1).split("/")[-2]
     at_issuer = pair.learner_at_issuer()
-    offer_id = pair.offer()
-    form = at_issuer.get(f"/issuers/{COLLEGE}/offers/{offer_id}/backpack")
+    form = at_issuer.get(path_of(link.group(1)))
     assert form.status_code == 200 and "Send to my backpack" in form.text
     started = send_offer(pair, at_issuer, offer_id)
     assert started.status_code == 303, started.text
@@ -216,13 +233,8 @@ def test_refusals_give_a_clear_outcome(pair: Pair) -> None:
     with pair.issuer.state.inst.db.transaction() as tx:
         statuses = [r["status"] for r in tx.all("SELECT status FROM backpack_sends")]
     assert sorted(statuses) == ["refused", "refused", "refused"]
-    # staff see both on the issuer's page
-    staff = pair.learner_at_issuer()
-    page = staff.get("/sign-in")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    staff.post("/sign-in", data={"csrf": csrf.group(1), "token": ISSUER_TOKEN, "next": "/"})
-    listing = staff.get(f"/issuers/{COLLEGE}/backpack").text
+    # staff see them on the issuer's page
+    listing = signed_in_staff(pair).get(f"/issuers/{COLLEGE}/backpack").text
     assert listing.count(">refused<") == 3 and "did not allow" in listing
     # the learner tries again with their own email: sent
     started = send_offer(pair, at_issuer, offer_id)
