@@ -23,6 +23,8 @@ from issuer.app import create_app as create_issuer
 from issuer.offers import oid4vci
 from issuer.settings import EXAMPLES
 from issuer.settings import Settings as IssuerSettings
+from tests.issuer.backpack.conformance_host import BASE as CONFORMANCE
+from tests.issuer.backpack.conformance_host import conformance_host
 from tests.wallet.conftest import (
     ALICE,
     BOB,
@@ -329,3 +331,36 @@ def test_the_outbound_policy_applies(tmp_path: Path) -> None:
         assert refused.status_code == 422, refused.text
     assert seen.seen == []
     issuer.state.inst.db.close()
+
+
+def test_against_a_spec_following_host_that_is_not_our_wallet(pair: Pair) -> None:
+    """cert-issuer.md Service Consumer (Write), against a stand-in of the conformance test
+    system: an AchievementCredential issued to conformance@imsglobal.org, upserted."""
+    host = conformance_host()
+    pair.outbound.apps["conformance.test"] = host
+    api = pair.api()
+    recipient = {"email": "conformance@imsglobal.org"}
+    made = api.post(f"/issuers/{COLLEGE}/credentials",
+                    json={"achievement": NURSING, "recipient": recipient}).json()  # fmt: skip
+    sent = api.post("/backpack/sends", json={"credential": made["id"], "host": CONFORMANCE})
+    assert sent.status_code == 201, sent.text
+    browser = pair.learner_at_issuer()
+    to_host = browser.get(path_of(sent.json()["start"]), follow_redirects=False)
+    authorize = to_host.headers["location"]
+    assert authorize.startswith(CONFORMANCE + "/auth?tenant=1&")
+    # the host's consent: it sends the browser back at once
+    back = TestClient(host, base_url=CONFORMANCE).get(path_of(authorize), follow_redirects=False)
+    done = browser.get(path_of(back.headers["location"]))
+    assert "now holds your credential" in done.text
+    seen = host.state.seen
+    assert seen["errors"] == []
+    assert seen["registration"]["scope"] == UPSERT
+    assert seen["registration"]["redirect_uris"] == [ISSUER_URL + "/backpack/callback"]
+    assert seen["authorize"]["scope"] == UPSERT
+    assert seen["authorize"]["code_challenge_method"] == "S256"
+    [(kind, credential)] = seen["upserts"]
+    assert kind == "application/json" and credential == made["credential"]
+    assert (
+        "AchievementCredential" in credential["type"] or "OpenBadgeCredential" in credential["type"]
+    )
+    assert api.get(f"/backpack/sends/{sent.json()['id']}").json()["status"] == "created"
