@@ -209,6 +209,8 @@ def for_credential(
     record = issuance.by_id(inst, credential_id)
     if record.format not in SENDABLE:
         raise InvalidRequestError(f"a {record.format} credential cannot go to an OB host")
+    if record.revoked is not None:
+        raise InvalidRequestError("this credential is revoked; a host would refuse it")
     base, endpoints, client = _prepare(inst, http, host, name)
     key = secrets.token_urlsafe(32)
     send_id = _add(inst, record.issuer, base, endpoints, client, credential_id=record.id,

@@ -312,6 +312,12 @@ def test_the_api_refuses_what_it_cannot_send(pair: Pair) -> None:
         assert refused.status_code == 422, (host, refused.text)
         assert refused.headers["content-type"].startswith("application/problem+json")
     assert api.post("/backpack/sends", json={"credential": 3}).status_code in (400, 422)
+    revoked = api.post("/credentials/status", json={
+        "credentialId": made["id"], "credentialStatus": [{"type": "BitstringStatusListEntry",
+                                                          "status": "revoked"}]})  # fmt: skip
+    assert revoked.status_code == 200, revoked.text
+    refused = api.post("/backpack/sends", json={"credential": made["id"], "host": WALLET_URL})
+    assert refused.status_code == 422 and "revoked" in refused.text
     assert pair.learner_at_issuer().get("/backpack/start/guess").status_code == 403
 
 
