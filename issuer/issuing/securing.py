@@ -47,6 +47,7 @@ FORMATS: dict[str, KeyKind] = {
     "eddsa-jcs-2022": "Ed25519",  # Data Integrity over the JSON text (JCS, RFC 8785)
     "ecdsa-jcs-2019": "P-256",
     "vc-jwt": "P-256",  # VC-JOSE-COSE vc+jwt, ES256
+    "vc-cose": "P-256",  # VC-JOSE-COSE application/vc+cose (COSE_Sign1), ES256; VC 2.0 only
     "ob3-jwt": "RSA",  # OB 3.0 §8.2 VC-JWT, RS256 (the algorithm every OB verifier supports)
     "ecdsa-sd-2023": "P-256",  # Data Integrity selective disclosure (issuer.issuing.sd_issue)
     "sd-jwt-vc": "P-256",  # SD-JWT VC, typ dc+sd-jwt, ES256 (issuer.issuing.sd_issue)

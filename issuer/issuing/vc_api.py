@@ -83,6 +83,7 @@ def issue_document(
     never-disclosable members are added (:data:`issuer.issuing.sd_issue.NEVER_DISCLOSABLE`).
     Every format takes both data models; ``vc-jwt`` of VC 1.1 input is the VC-JWT 1.1
     encoding (the ``vc`` claim, :func:`vckit.signing.jwt_profile`), of VC 2.0 input ``vc+jwt``.
+    ``vc-cose`` (``application/vc+cose``) is defined for VC 2.0 only: VC 1.1 input is refused.
     """
     if format not in FORMATS or format == "sd-jwt-vc":
         usable = ", ".join(f for f in FORMATS if f != "sd-jwt-vc")

@@ -42,7 +42,10 @@ EXAMPLE_CREDENTIAL: dict[str, Any] = {
 
 class IssueOptions(BaseModel):
     """VC-API IssueCredentialOptions (``mandatoryPointers`` with the ``ecdsa-sd-2023``
-    ``cryptosuite``), plus this issuer's ``format`` and ``suspension``."""
+    ``cryptosuite``), plus this issuer's ``format`` and ``suspension``. A data-integrity
+    ``cryptosuite`` or, for the enveloping formats, ``format``: ``vc-jwt`` (VC-JOSE-COSE
+    ``vc+jwt``), ``ob3-jwt``, ``vc-cose`` (``application/vc+cose``, VC 2.0 only), each answered
+    as an ``EnvelopedVerifiableCredential``."""
 
     model_config = ConfigDict(extra="forbid")
     credentialId: str | None = None
@@ -65,6 +68,7 @@ class IssueOptions(BaseModel):
         "vc-jwt",
         "ob3-jwt",
         "ecdsa-sd-2023",
+        "vc-cose",
     ] = "eddsa-rdfc-2022"
     suspension: bool = False
 
