@@ -71,6 +71,9 @@ class IssueOptions(BaseModel):
         "vc-cose",
     ] = "eddsa-rdfc-2022"
     suspension: bool = False
+    keyType: Literal["Ed25519", "P-256", "P-384"] | None = None
+    """The issuer's key to sign with, when the format takes several: ``P-384`` for
+    ``ecdsa-rdfc-2019`` and ``ecdsa-jcs-2019`` (SHA-384), did:web and did:key issuers alike."""
 
 
 class IssueCredentialRequest(BaseModel):
@@ -140,6 +143,7 @@ async def credentials_issue(request: Request, inst: InstallationDep, _: TokenDep
         credential_id=options.credentialId,
         suspension=options.suspension,
         mandatory_pointers=options.mandatoryPointers,
+        key_type=options.keyType,
     )
     return JSONResponse({"verifiableCredential": _enveloped(record)}, status_code=201)
 
