@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 
 from ler.cli import main
@@ -210,3 +211,20 @@ def test_a_method_without_a_secret_key_is_an_error(tmp_path: Path) -> None:
 )
 def test_sd_paths_read_as_the_suite_writes_them(text: str, path: tuple[str | int, ...]) -> None:
     assert parse_sd_path(text) == path
+
+
+@pytest.mark.parametrize(
+    ("kind", "alg"), [("Ed25519", "EdDSA"), ("P-384", "ES384"), ("P-521", "ES512")]
+)
+@pytest.mark.parametrize("feature", ["credential_jose", "presentation_jose"])
+def test_pyjwt_verifies_what_we_issue(
+    tmp_path: Path, feature: str, kind: KeyKind, alg: str
+) -> None:
+    """An independent JOSE library (PyJWT) checks our vc+jwt / vp+jwt signatures."""
+    key, vm = method(tmp_path, kind)
+    token = issued(tmp_path, feature, vm)
+    header = jwt.get_unverified_header(token)
+    typ = "vc+jwt" if feature == "credential_jose" else "vp+jwt"
+    assert header["alg"] == alg and header["typ"] == typ
+    claims = jwt.decode(token, key=jwt.PyJWK(key.public.to_jwk()).key, algorithms=[alg])
+    assert claims["iss"] == ISSUER

@@ -10,6 +10,9 @@ from typing import Any
 
 import cbor2
 import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from tests import scenarios as s
 from tests.verifier.web.test_supplied_key import example_credential
@@ -120,3 +123,18 @@ def test_a_p521_key_signs_cose() -> None:
     assert cbor2.loads(cbor2.loads(data).value[0])[1] == -36  # ES512
     report = verify(data, VerifyOptions(now=s.NOW, supplied_key=key.public))
     assert report.format == "vc+cose (ES512)" and statuses(report)["proof"] == "pass"
+    # RFC 9053 §2.1: ES512 is ECDSA over SHA-512 on P-521, r || s of 66 bytes each; checked
+    # without pycose (cbor2 + cryptography over RFC 9052 §4.4's Sig_structure)
+    protected, _unprotected, payload, signature = cbor2.loads(data).value
+    assert len(signature) == 132
+    to_be_signed = cbor2.dumps(["Signature1", protected, b"", payload])
+    der = encode_dss_signature(
+        int.from_bytes(signature[:66], "big"), int.from_bytes(signature[66:], "big")
+    )
+    jwk = key.public.to_jwk()
+    numbers = ec.EllipticCurvePublicNumbers(
+        int.from_bytes(base64.urlsafe_b64decode(jwk["x"] + "=="), "big"),
+        int.from_bytes(base64.urlsafe_b64decode(jwk["y"] + "=="), "big"),
+        ec.SECP521R1(),
+    )
+    numbers.public_key().verify(der, to_be_signed, ec.ECDSA(hashes.SHA512()))
