@@ -163,6 +163,11 @@ def signer(
                 )
             return inst.key_pair(record.id, record.private_jwk), record.id
         raise InvalidRequestError(f"{wanted[:80]} is not a key of {issuer.slug}")
+    if kinds[0] == "P-384" and store.active_key(tx, issuer.slug, "P-384") is None:
+        raise InvalidRequestError(
+            f"{issuer.slug} has no P-384 key yet (it was made before issuers had one): "
+            "rotate its keys to add one"
+        )
     return signing_key(tx, inst, issuer.slug, kinds[0])
 
 

@@ -110,3 +110,16 @@ def test_rotation_gives_a_new_p384_key_and_old_credentials_still_verify(
     document = client.get(f"/issuers/{SLUG}/did.json").json()
     retired = before["proof"]["verificationMethod"]
     assert retired in document["assertionMethod"] and retired not in document["authentication"]
+
+
+def test_an_issuer_made_before_p384_keys_is_told_to_rotate(client: TestClient) -> None:
+    """An installation's issuers from before this change have no P-384 key: asking for one
+    is a 422 that says what to do (it was a 404 "no active P-384 key"); rotation adds it."""
+    inst = client.app.state.inst  # type: ignore[attr-defined]
+    with inst.db.transaction() as tx:
+        tx.execute("DELETE FROM issuer_keys WHERE issuer = ? AND kind = 'P-384'", (SLUG,))
+    response = issue(client, "ecdsa-rdfc-2019")
+    assert response.status_code == 422, response.text
+    assert "rotate its keys" in response.json()["detail"]
+    assert client.post(f"/issuers/{SLUG}/keys/rotate").status_code == 200
+    assert issued(client, "ecdsa-rdfc-2019")["proof"]["verificationMethod"].endswith("#p384-2")
