@@ -2,23 +2,29 @@
 employer's policy (``verifier.checking.policy``: trusted-issuer, and requirements-met for a job).
 
 ``Verifier`` is built once by ``create_app`` (``Installation.verification``) from the settings, the
-registry and the fetch callable (``verifier.checking.fetch.fetcher`` unless a test injects one).
+registry and the fetch callable (``verifier.checking.fetch.document_origin`` unless a test
+injects one). Every did:web and controller document and every status list goes through one
+of its two :class:`servicekit.fetch_cache.FetchCache`: documents kept up to
+``did_cache_seconds``, status lists up to ``status_cache_seconds`` (the revocation latency),
+both at least ``cache_floor_seconds`` whatever the host's ``Cache-Control`` says; one fetch
+for many concurrent misses; a failed fetch retried within ``fetch_timeout``.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from servicekit.fetch_cache import FetchCache, Fetched
 from vckit.did.resolver import DidResolver
 from vckit.keys.keypair import PublicKey
 from vckit.report import Report
 from vckit.verification import VerifyOptions, verify
 from verifier.checking import policy
-from verifier.checking.cache import TtlCache
-from verifier.checking.fetch import FetchPolicy, fetcher
+from verifier.checking.fetch import FetchPolicy, document_origin, fetcher
 from verifier.checking.registry import Registry, load
 from verifier.settings import Settings
 
@@ -47,6 +53,7 @@ def options_for(
     domain: str | None = None,
     now: datetime | None = None,
     status_fetch: Fetch | None = None,
+    refresh_fetch: Fetch | None = None,
     registry: Registry | None = None,
     require_holder_binding: bool = True,
     supplied_key: PublicKey | None = None,
@@ -59,7 +66,7 @@ def options_for(
     return VerifyOptions(
         resolver=DidResolver(fetch if settings.allow_did_web else None),
         fetch_status_list=(status_fetch or fetch) if settings.allow_status_fetch else None,
-        fetch_refresh=fetch if settings.allow_refresh else None,
+        fetch_refresh=(refresh_fetch or fetch) if settings.allow_refresh else None,
         challenge=challenge,
         domain=domain,
         now=now,
@@ -84,15 +91,27 @@ class Verifier:
     registry: Registry | None = None
     fetch: Fetch | None = None
     clock: Callable[[], datetime] | None = None
-    status_fetch: Fetch | None = field(default=None, init=False)
+    document_fetch: FetchCache = field(init=False)
+    status_fetch: FetchCache = field(init=False)
 
     def __post_init__(self) -> None:
-        """Status lists go through a short cache when the settings ask for one."""
-        if self.settings.status_cache_seconds > 0:
-            fetch = self.fetch or network_fetch(self.settings)
-            clock = self.clock or _utc_now
-            cache = TtlCache(fetch, self.settings.status_cache_seconds, lambda: clock().timestamp())
-            object.__setattr__(self, "status_fetch", cache)
+        """Documents and status lists each go through their cache (see the module docstring)."""
+        origin = _origin(self.settings, self.fetch)
+        clock = self.clock
+        lifetimes = time.monotonic if clock is None else lambda: clock().timestamp()
+        for name, ceiling in (
+            ("document_fetch", self.settings.did_cache_seconds),
+            ("status_fetch", self.settings.status_cache_seconds),
+        ):
+            cache = FetchCache(
+                origin,
+                ceiling=ceiling,
+                floor=self.settings.cache_floor_seconds,
+                max_entries=self.settings.cache_entries,
+                budget=self.settings.fetch_timeout,
+                clock=lifetimes,
+            )
+            object.__setattr__(self, name, cache)
 
     def options(
         self,
@@ -106,11 +125,12 @@ class Verifier:
         """The verify options of this verifier (its DID resolver, status fetch) at ``now``."""
         return options_for(
             self.settings,
-            self.fetch,
+            self.document_fetch,
             challenge=challenge,
             domain=domain,
             now=now,
             status_fetch=self.status_fetch,
+            refresh_fetch=self.fetch,
             registry=self.registry,
             require_holder_binding=require_holder_binding,
             supplied_key=supplied_key,
@@ -141,6 +161,14 @@ class Verifier:
         )
         report = verify(data, options)
         return policy.evaluate(report, requirements, self.registry, now)
+
+
+def _origin(settings: Settings, fetch: Fetch | None) -> Callable[[str, float], Fetched]:
+    """The caches' origin: the network under the settings' policy, or the injected fetch."""
+    if fetch is None:
+        return document_origin(fetch_policy(settings))
+    injected = fetch
+    return lambda url, _left: Fetched(injected(url))
 
 
 def _utc_now() -> datetime:
