@@ -81,10 +81,10 @@ def start(
 ) -> subprocess.Popen[bytes]:
     """``ler serve ROLE --workers N`` on 127.0.0.1:``port``; waits for /readyz."""
     command = [sys.executable, "-m", "ler", "serve", role, "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     with log.open("wb") as out:
-        process = subprocess.Popen(
-            [*command, "--workers", str(workers)], cwd=ROOT, env=env, stdout=out, stderr=out
-        )
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
     deadline = time.monotonic() + STARTUP_LIMIT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
