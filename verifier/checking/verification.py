@@ -7,7 +7,9 @@ injects one). Every did:web and controller document and every status list goes t
 of its two :class:`servicekit.fetch_cache.FetchCache`: documents kept up to
 ``did_cache_seconds``, status lists up to ``status_cache_seconds`` (the revocation latency),
 both at least ``cache_floor_seconds`` whatever the host's ``Cache-Control`` says; one fetch
-for many concurrent misses; a failed fetch retried within ``fetch_timeout``.
+for many concurrent misses; a failed fetch retried within ``fetch_timeout``. A status list
+credential that verified is not verified again while its bytes are unchanged, for at most
+``status_cache_seconds`` (:mod:`verifier.checking.verified_lists`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from vckit.verification import VerifyOptions, verify
 from verifier.checking import policy
 from verifier.checking.fetch import FetchPolicy, document_origin, fetcher
 from verifier.checking.registry import Registry, load
+from verifier.checking.verified_lists import VerifiedLists
 from verifier.settings import Settings
 
 Fetch = Callable[[str], bytes]
@@ -54,6 +57,7 @@ def options_for(
     now: datetime | None = None,
     status_fetch: Fetch | None = None,
     refresh_fetch: Fetch | None = None,
+    remember_status_list: VerifiedLists | None = None,
     registry: Registry | None = None,
     require_holder_binding: bool = True,
     supplied_key: PublicKey | None = None,
@@ -67,6 +71,7 @@ def options_for(
         resolver=DidResolver(fetch if settings.allow_did_web else None),
         fetch_status_list=(status_fetch or fetch) if settings.allow_status_fetch else None,
         fetch_refresh=(refresh_fetch or fetch) if settings.allow_refresh else None,
+        remember_status_list=remember_status_list,
         challenge=challenge,
         domain=domain,
         now=now,
@@ -93,6 +98,7 @@ class Verifier:
     clock: Callable[[], datetime] | None = None
     document_fetch: FetchCache = field(init=False)
     status_fetch: FetchCache = field(init=False)
+    verified_lists: VerifiedLists = field(init=False)
 
     def __post_init__(self) -> None:
         """Documents and status lists each go through their cache (see the module docstring)."""
@@ -112,6 +118,8 @@ class Verifier:
                 clock=lifetimes,
             )
             object.__setattr__(self, name, cache)
+        lists = VerifiedLists(self.settings.status_cache_seconds, lifetimes)
+        object.__setattr__(self, "verified_lists", lists)
 
     def options(
         self,
@@ -131,6 +139,7 @@ class Verifier:
             now=now,
             status_fetch=self.status_fetch,
             refresh_fetch=self.fetch,
+            remember_status_list=self.verified_lists,
             registry=self.registry,
             require_holder_binding=require_holder_binding,
             supplied_key=supplied_key,
