@@ -21,6 +21,9 @@ and a valid credential reads *could not check*. A ``FetchCache`` in front of the
   a 404): a host that drops one request under load does not turn a valid credential into
   *could not check*. Failures are never kept.
 
+``outside`` wraps every wait for the network (a fetch, a wait for another caller's fetch):
+:meth:`servicekit.cpu_lane.CpuLane.outside`, so a miss does not hold a CPU lane.
+
 The origin is ``Callable[[str, float], Fetched]``: given the URL and the seconds left of
 the budget (each try must end by then: ``servicekit.fetching.send`` under a policy with
 that ``timeout``), the body and the ``max-age`` it came with (:func:`max_age` reads the
@@ -110,6 +113,7 @@ class FetchCache:
         clock: Callable[[], float] = time.monotonic,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        outside: Callable[[Callable[[], object]], object] = lambda wait: wait(),
     ) -> None:
         self._origin = origin
         self._ceiling = max(0.0, ceiling)
@@ -120,6 +124,7 @@ class FetchCache:
         self._clock = clock
         self._monotonic = monotonic
         self._sleep = sleep
+        self._outside = outside
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._flights: dict[str, _Flight] = {}
         self._lock = threading.Lock()
@@ -142,9 +147,9 @@ class FetchCache:
             leader = joined is None
             flight = self._flights[url] = _Flight() if joined is None else joined
         if leader:
-            self._fly(url, flight)
-        else:
-            flight.done.wait(self._budget + 1.0)  # the leader ends within its budget
+            self._outside(lambda: self._fly(url, flight))
+        else:  # the leader ends within its budget
+            self._outside(lambda: flight.done.wait(self._budget + 1.0))
         if flight.error is not None:
             raise flight.error
         if flight.body is None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from servicekit.cpu_lane import CpuLane
 from servicekit.fetch_cache import FetchCache, Fetched
 from vckit.did.resolver import DidResolver
 from vckit.keys.keypair import PublicKey
@@ -99,6 +100,7 @@ class Verifier:
     document_fetch: FetchCache = field(init=False)
     status_fetch: FetchCache = field(init=False)
     verified_lists: VerifiedLists = field(init=False)
+    lane: CpuLane = field(init=False, default_factory=CpuLane)
 
     def __post_init__(self) -> None:
         """Documents and status lists each go through their cache (see the module docstring)."""
@@ -116,6 +118,7 @@ class Verifier:
                 max_entries=self.settings.cache_entries,
                 budget=self.settings.fetch_timeout,
                 clock=lifetimes,
+                outside=self.lane.outside,
             )
             object.__setattr__(self, name, cache)
         lists = VerifiedLists(self.settings.status_cache_seconds, lifetimes)
@@ -159,7 +162,31 @@ class Verifier:
         """Verify a credential or presentation, then add the policy checks: trusted-issuer
         when there is a registry, requirements-met when ``requirements`` are given. Holder
         binding is required unless the caller says otherwise (a bare VC-API verification).
-        Raises ``vckit.errors.InputError`` if the input is unusable."""
+        Raises ``vckit.errors.InputError`` if the input is unusable. Runs in this verifier's
+        CPU lane (:mod:`servicekit.cpu_lane`: a few at a time, in order of arrival; its
+        fetches wait outside the lane)."""
+        return self.lane.run(
+            self._verify,
+            data,
+            challenge=challenge,
+            domain=domain,
+            requirements=requirements,
+            now=now,
+            require_holder_binding=require_holder_binding,
+            supplied_key=supplied_key,
+        )
+
+    def _verify(
+        self,
+        data: str | bytes | dict[str, Any],
+        *,
+        challenge: str | None,
+        domain: str | None,
+        requirements: policy.Requirements | None,
+        now: datetime | None,
+        require_holder_binding: bool,
+        supplied_key: PublicKey | None,
+    ) -> Report:
         now = now or (self.clock or _utc_now)()
         options = self.options(
             now,
