@@ -141,7 +141,7 @@ class Verifier:
             domain=domain,
             now=now,
             status_fetch=self.status_fetch,
-            refresh_fetch=self.fetch,
+            refresh_fetch=self.fetch or network_fetch(self.settings),  # never cached
             remember_status_list=self.verified_lists,
             registry=self.registry,
             require_holder_binding=require_holder_binding,

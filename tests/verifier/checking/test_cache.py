@@ -216,3 +216,15 @@ def test_a_revoked_credential_reads_revoked_once_the_status_cache_time_has_passe
     assert checks(verifier.verify(credential))["status"] == "pass"  # within the stated latency
     now[0] = LATER + timedelta(seconds=61)
     assert checks(verifier.verify(credential))["status"] == "fail"  # revoked
+
+
+def test_a_refresh_service_is_asked_every_time_never_answered_from_the_cache(
+    live: Live, tmp_path: Path
+) -> None:
+    live.host.documents = {"/refresh/1": b"{}"}
+    verifier = network_verifier(tmp_path, allow_refresh=True)
+    refresh = verifier.options(LATER).fetch_refresh
+    assert refresh is not None
+    for _ in range(2):
+        assert refresh(f"{live.url}/refresh/1") == b"{}"
+    assert live.host.asked["/refresh/1"] == 2
