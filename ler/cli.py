@@ -6,7 +6,7 @@
     ler keys rotate-kek [--service issuer|wallet|verifier] [--data-dir DIR]
     ler sign FILE --key KEYFILE [--format eddsa-rdfc-2022|ecdsa-rdfc-2019|vc-jwt|ob3-jwt]
     ler up
-    ler serve issuer|wallet|verifier|landing [--host H] [--port P]
+    ler serve issuer|wallet|verifier|landing [--host H] [--port P] [--workers N]
     ler demo [--start] [--issuer-url URL] [--wallet-url URL] [--verifier-url URL]
     ler batch FILE.csv --issuer SLUG --achievement ID [--issuer-url URL] [--token T]
     ler staff add --org NAME --email EMAIL
