@@ -56,47 +56,46 @@ class Input:
     text: str | None = None
 
 
+_STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"?', re.DOTALL)
+"""A JSON string literal (an unterminated one runs to the end of the text)."""
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def check_depth(text: str, max_depth: int = MAX_DEPTH) -> None:
     """Refuse JSON text nested deeper than ``max_depth`` without parsing it.
 
-    A linear scan that tracks string literals, so brackets inside strings do not count.
+    A linear scan in which string literals are skipped, so brackets inside strings do not
+    count. Text with no more than ``max_depth`` opening brackets in all cannot be too deep
+    (counted first, which is all most documents need; the scan is the regular-expression
+    engine's, not a Python loop per character).
     """
+    if text.count("[") + text.count("{") <= max_depth:
+        return
     depth = 0
-    in_string = False
-    escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
+    for bracket in _BRACKET.findall(_STRING_LITERAL.sub("", text)):
+        if bracket in "[{":
             depth += 1
             if depth > max_depth:
                 raise DocumentTooDeepError(f"JSON nested deeper than {max_depth} levels")
-        elif ch in "]}":
+        else:
             depth -= 1
 
 
 def check_object_depth(value: object, max_depth: int = MAX_DEPTH) -> None:
     """The same limit for a document that arrives already parsed (iteratively: no recursion)."""
-    stack: list[tuple[object, int]] = [(value, 1)]
+    if not isinstance(value, _NESTED):
+        return
+    stack: list[tuple[Mapping[Any, object] | Iterable[object], int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        children: Iterable[object]
-        if isinstance(item, Mapping):
-            children = item.values()
-        elif isinstance(item, list | tuple):
-            children = item
-        else:
-            continue
         if depth > max_depth:
             raise DocumentTooDeepError(f"document nested deeper than {max_depth} levels")
-        stack.extend((child, depth + 1) for child in children)
+        children = item.values() if isinstance(item, Mapping) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, _NESTED))
+
+
+_NESTED = (dict, list, tuple, Mapping)
+"""What nests (plain JSON containers first: the ``isinstance`` test stops at the first match)."""
 
 
 def _integer(literal: str) -> int:

@@ -60,10 +60,21 @@ def _walk(document: object) -> Iterator[tuple[str, object]]:
 
 
 def _contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
-    """Each ``@context`` value in the document (the top one first) with its pointer."""
-    for path, value in _walk(document):
-        if isinstance(value, Mapping) and "@context" in value:
-            yield f"{path}/@context", value["@context"]
+    """Each ``@context`` value in the document (the top one first) with its pointer.
+
+    The order of :func:`_walk`, but only objects and arrays are visited: building a pointer
+    for every string was most of the time of a verifier's format check."""
+    stack: list[tuple[str, object]] = [("", document)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, Mapping):
+            if "@context" in value:
+                yield f"{path}/@context", value["@context"]
+            items = [(k, v) for k, v in value.items() if isinstance(v, Mapping | list)]
+            stack.extend((path + _segment(k), v) for k, v in reversed(items))
+        elif isinstance(value, list):
+            found = [(i, v) for i, v in enumerate(value) if isinstance(v, Mapping | list)]
+            stack.extend((f"{path}/{i}", v) for i, v in reversed(found))
 
 
 def check_inline_contexts(document: Mapping[str, Any]) -> None:

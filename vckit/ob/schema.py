@@ -420,21 +420,24 @@ def _uri_rules(node: object, path: str) -> Iterator[SchemaProblem]:
     (RFC 3986 §4.3). ``@context`` values are not looked into; ``issuer`` may be a URI."""
     if isinstance(node, Mapping):
         for key, value in node.items():
-            here = path + pointer([key])
             if key == "@context":
                 continue
             if key in _URI_KEYS or (key == "issuer" and isinstance(value, str)):
                 if isinstance(value, str):
                     if _ABSOLUTE_URI.match(value) is None:
+                        here = path + pointer([key])
                         yield SchemaProblem(here, f"{short(value)} is not an absolute URI")
                     continue
                 if key == "id":
+                    here = path + pointer([key])
                     yield SchemaProblem(here, f"{short(value)} is not a URI string")
                     continue
-            yield from _uri_rules(value, here)
+            if isinstance(value, Mapping | list):  # pointers only for what is walked into
+                yield from _uri_rules(value, path + pointer([key]))
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _uri_rules(item, path + pointer([index]))
+            if isinstance(item, Mapping | list):
+                yield from _uri_rules(item, path + pointer([index]))
 
 
 def _subject_rules(credential: Mapping[str, Any]) -> Iterator[SchemaProblem]:
