@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from vckit.document import SCALARS
 from vckit.errors import GraphTooLargeError, UnsafeContextError
 from vckit.jsonld.expansion import SealedLoader, _options, default_loader
 from vckit.jsonld.failures import pyld_errors
@@ -59,6 +60,10 @@ def _walk(document: object) -> Iterator[tuple[str, object]]:
             stack.extend((f"{path}/{i}", v) for i, v in reversed(list(enumerate(value))))
 
 
+def _nests(value: object) -> bool:
+    return not isinstance(value, SCALARS) and isinstance(value, Mapping | list)
+
+
 def _contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
     """Each ``@context`` value in the document (the top one first) with its pointer.
 
@@ -70,10 +75,10 @@ def _contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
         if isinstance(value, Mapping):
             if "@context" in value:
                 yield f"{path}/@context", value["@context"]
-            items = [(k, v) for k, v in value.items() if isinstance(v, Mapping | list)]
+            items = [(k, v) for k, v in value.items() if _nests(v)]
             stack.extend((path + _segment(k), v) for k, v in reversed(items))
         elif isinstance(value, list):
-            found = [(i, v) for i, v in enumerate(value) if isinstance(v, Mapping | list)]
+            found = [(i, v) for i, v in enumerate(value) if _nests(v)]
             stack.extend((f"{path}/{i}", v) for i, v in reversed(found))
 
 
@@ -111,8 +116,26 @@ def check_contexts(document: Mapping[str, Any], loader: SealedLoader | None = No
             processor.process_context(active, context, options)
 
 
+def _within_bounds(document: Mapping[str, Any], max_objects: int) -> bool:
+    """:func:`check_bounds`'s test alone, without building pointers: True if it would pass."""
+    objects = 0
+    stack: list[object] = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            objects += 1
+            if "@graph" in value or objects > max_objects:
+                return False
+            stack.extend(v for v in value.values() if _nests(v))
+        elif isinstance(value, list):
+            stack.extend(v for v in value if _nests(v))
+    return True
+
+
 def check_bounds(document: Mapping[str, Any], max_objects: int = MAX_OBJECTS) -> None:
     """At most ``max_objects`` JSON objects, and no ``@graph``."""
+    if _within_bounds(document, max_objects):
+        return
     objects = 0
     for path, value in _walk(document):
         if not isinstance(value, Mapping):
