@@ -67,19 +67,35 @@ def _nests(value: object) -> bool:
 def _contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
     """Each ``@context`` value in the document (the top one first) with its pointer.
 
-    The order of :func:`_walk`, but only objects and arrays are visited: building a pointer
-    for every string was most of the time of a verifier's format check."""
-    stack: list[tuple[str, object]] = [("", document)]
+    The order of :func:`_walk`, but only objects and arrays are visited, and each keeps its
+    parent and key instead of a pointer string: a pointer is written only for a context
+    found (writing one for every value was most of the time of a verifier's format check)."""
+    places: list[tuple[int, object]] = []  # (index of the parent, key) per container
+    stack: list[tuple[Any, int, object]] = [(document, -1, None)]
     while stack:
-        path, value = stack.pop()
+        value, parent, key = stack.pop()
+        here = len(places)
+        places.append((parent, key))
         if isinstance(value, Mapping):
             if "@context" in value:
-                yield f"{path}/@context", value["@context"]
-            items = [(k, v) for k, v in value.items() if _nests(v)]
-            stack.extend((path + _segment(k), v) for k, v in reversed(items))
-        elif isinstance(value, list):
-            found = [(i, v) for i, v in enumerate(value) if _nests(v)]
-            stack.extend((f"{path}/{i}", v) for i, v in reversed(found))
+                yield _pointer(places, here) + "/@context", value["@context"]
+            items = list(value.items())
+        else:  # a list
+            items = list(enumerate(value))
+        stack.extend(
+            (item, here, name)
+            for name, item in reversed(items)
+            if not isinstance(item, SCALARS) and isinstance(item, Mapping | list)
+        )
+
+
+def _pointer(places: list[tuple[int, object]], index: int) -> str:
+    """The JSON pointer of container ``index`` of :func:`_contexts`' walk."""
+    parts: list[str] = []
+    while index > 0:
+        index, key = places[index]
+        parts.append(_segment(key))
+    return "".join(reversed(parts))
 
 
 def check_inline_contexts(document: Mapping[str, Any]) -> None:
