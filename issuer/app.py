@@ -61,6 +61,7 @@ PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
         ("GET", "/issuers/{slug}/achievements"),
         ("GET", "/issuers/{slug}/achievements/{achievement}"),
         ("GET", "/issuers/{slug}/status/{name}"),
+        ("GET", "/status/revocation-reasons"),  # a message list's statusReference: the codes
         ("GET", "/.well-known/openid-credential-issuer/issuers/{slug}"),
         ("GET", "/.well-known/oauth-authorization-server/issuers/{slug}"),
         # OpenID4VCI: the offer, the pre-authorized code's token, the nonce (the credential

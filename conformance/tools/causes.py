@@ -25,8 +25,8 @@ CAUSES: dict[str, tuple[str, str]] = {
         'The vectors carry `"iat": "2010-01-01T19:23:24Z"`. RFC 7519 4.1.6: the `iat` value '
         '"MUST be a number containing a NumericDate value"; our verifier refuses it '
         "(`vckit/jose/claims.py`, 422 at `validity-period`). The signature itself verifies with "
-        "the key the suite hands over (`--key vm-*.json`, passed by our stand-in as the VC-API "
-        "verify `options.publicKeyJwk`). A known suite bug: w3c/vc-jose-cose#334.",
+        "the key the suite hands over (`--key vm-*.json`, which `ler jose-cose verify` supplies to "
+        "vckit). A known suite bug: w3c/vc-jose-cose#334.",
     ),
     "jose-caller-key": (
         "(before issue 14) JWT verified only with the issuer's key, not one the caller supplies",
@@ -378,14 +378,13 @@ SUITE_NOTES: dict[str, str] = {
 """,
     "vc-jose-cose-test-suite": """
 - The suite runs implementations as a command line inside Docker; run.sh puts a stand-in
-  `docker` (`config/jose-cose/docker`) first on PATH, which runs
-  `config/jose-cose/ler_jose_cose.py`: `issue` signs with our library (`vckit.jose`), `verify`
-  posts to our verifier's `/credentials/verify` with the suite's key as `options.publicKeyJwk`
-  (200 verified -> success, 200 not verified -> indeterminate, 4xx -> failure).
-- Declared features: `credential_jose` only (no vp+jwt, vc+sd-jwt or COSE); the other tests are
-  skipped by the suite. Needs Node 22 in practice (iterator helpers).
-- "Unknown Extensions" and "Invalid Signature" verification tests are expected to fail and do;
-  with the suite's string `iat` (w3c/vc-jose-cose#334) every JWT vector fails at
-  `validity-period`, whatever its signature.
+  `docker` (`config/jose-cose/docker`) first on PATH, which runs our `ler jose-cose issue|verify`
+  (`ler/jose_cose.py`): issue signs with vckit and the suite's key, verify checks with vckit and
+  the suite's public key (failure: a check failed; success: the signature verified with that
+  key and nothing failed; indeterminate otherwise).
+- Declared features: all six (vc+jwt, vp+jwt, vc+sd-jwt, vp+sd-jwt, vc+cose, vp+cose).
+  Needs Node 22 in practice (iterator helpers).
+- With the suite's string `iat` (w3c/vc-jose-cose#334) every vc+jwt vector fails at
+  `validity-period`, whatever its signature, and so does every presentation holding one.
 """,
 }

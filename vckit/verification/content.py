@@ -329,10 +329,12 @@ def _status_fetcher(options: VerifyOptions) -> StatusFetch:
     verify = options.verify_inner
     inner = replace(options, check_status=False)
 
-    def fetch_verified(url: str) -> Mapping[str, Any]:
-        if fetch is None or verify is None:  # guarded by the caller; kept for the type checker
+    remember = options.remember_status_list
+
+    def verified(body: bytes) -> Mapping[str, Any]:
+        if verify is None:  # guarded by the caller; kept for the type checker
             raise DidFetchNotAllowedError("status list fetch not allowed")
-        report = verify(fetch(url), inner)
+        report = verify(body, inner)
         required = ("format", "proof", "issuer-key", "validity-period")
         bad = [c for c in report.checks if c.id in required and c.status != PASS]
         missing = set(required) - {c.id for c in report.checks}
@@ -342,5 +344,13 @@ def _status_fetcher(options: VerifyOptions) -> StatusFetch:
                 + "; ".join(f"{c.id} {c.status}: {c.detail}" for c in bad)
             )
         return report.document
+
+    def fetch_verified(url: str) -> Mapping[str, Any]:
+        if fetch is None:  # guarded by the caller; kept for the type checker
+            raise DidFetchNotAllowedError("status list fetch not allowed")
+        body = fetch(url)
+        if remember is None:
+            return verified(body)
+        return remember(url, body, lambda: verified(body))
 
     return fetch_verified
