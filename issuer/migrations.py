@@ -17,11 +17,13 @@ Tables (owner module in brackets; all SQL lives in :mod:`issuer.store`):
 * ``status_entries`` which list index belongs to which credential, and whether the bit is set
 * ``batches``, ``batch_rows``  CSV batch issuance; a row is issued at most once
 * ``offers``         OpenID4VCI credential offers (pre-authorized code flow)
+* ``leases``         which process runs a background job, until when (servicekit.leases)
 """
 
 from __future__ import annotations
 
 from servicekit.db import Database
+from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import applied_version, apply_migrations
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -153,6 +155,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         """
         ALTER TABLE status_lists ADD COLUMN signer TEXT
         """,
+    ),
+    (
+        7,
+        "leases: which process runs a batch, and until when (servicekit.leases)",
+        LEASES_SQL,
     ),
 )
 

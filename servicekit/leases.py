@@ -10,7 +10,10 @@ condition for the second writer; SQLite runs one writing transaction at a time
 (``BEGIN IMMEDIATE``). The holder renews (:func:`extend`) while it works and lets go
 (:func:`release`) when done. A holder that dies (``kill -9``, a lost host) simply stops
 renewing: its work is claimed again once ``until`` has passed, so work is done at least once
-across a crash and exactly once otherwise. ``until`` may also be set ahead on purpose (the
+across a crash and exactly once otherwise. A holder known dead is not waited for: a
+holder names its host, process id and process namespace (:func:`holder_id`), so a process
+restarted in the same place (a crashed service started again) takes over at once the
+leases of one no longer running there. ``until`` may also be set ahead on purpose (the
 wait before a retry): nobody takes the work before then.
 
 The table is made by each service's migrations (:data:`TABLE_SQL`). Times are wall-clock
@@ -37,22 +40,61 @@ CREATE TABLE leases (
 """
 """The ``leases`` table, for a service's migrations."""
 
+_mine: set[str] = set()  # the holders of this process (one process may use several)
+
+
+def _place() -> str:
+    """The host name and the process-id namespace (containers have their own)."""
+    try:
+        namespace = str(os.stat("/proc/self/ns/pid").st_ino)
+    except OSError:
+        namespace = "-"
+    return f"{socket.gethostname()}:{namespace}"
+
 
 def holder_id() -> str:
-    """A name for this process: host, process id and a random part (a pid is reused)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+    """A name for this process: its place (host, pid namespace), process id, and a random
+    part (a pid is reused)."""
+    return f"{_place()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _dead_here(holder: str) -> bool:
+    """Whether ``holder`` was a process of this place that no longer runs."""
+    place, _, rest = holder.rpartition(":")[0].rpartition(":")
+    if place != _place() or not rest.isdigit():
+        return False
+    pid = int(rest)
+    if pid == os.getpid():
+        return holder not in _mine
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 def claim(tx: Tx, kind: str, id: str, holder: str, *, until: float, now: float) -> bool:
     """Take the lease of ``(kind, id)`` for ``holder`` until ``until`` when nobody holds it
     at ``now``; False when another holder's lease still runs (or ours was set ahead)."""
+    _mine.add(holder)
     changed = tx.execute(
         "INSERT INTO leases (kind, id, holder, until) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (kind, id) DO UPDATE SET holder = excluded.holder, until = excluded.until "
         "WHERE leases.until <= ?",
         (kind, id, holder, until, now),
     )
-    return changed == 1
+    if changed == 1:
+        return True
+    row = tx.one("SELECT holder FROM leases WHERE kind = ? AND id = ?", (kind, id))
+    if row is None or row["holder"] == holder or not _dead_here(row["holder"]):
+        return False
+    taken = tx.execute(  # compare-and-set: only from the dead holder
+        "UPDATE leases SET holder = ?, until = ? WHERE kind = ? AND id = ? AND holder = ?",
+        (holder, until, kind, id, row["holder"]),
+    )
+    return taken == 1
 
 
 def extend(tx: Tx, kind: str, id: str, holder: str, *, until: float) -> bool:

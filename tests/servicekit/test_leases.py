@@ -3,14 +3,20 @@ set ahead to hold work back; and the database-wide ``exclusive`` lock of service
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from servicekit import leases
 from servicekit.db import Database
+
+ROOT = str(Path(__file__).resolve().parents[2])
 
 
 @pytest.fixture
@@ -76,3 +82,25 @@ def test_exclusive_lets_one_holder_in_at_a_time_and_is_reentrant(database_url: s
     for thread in threads:
         thread.join()
     assert overlaps == []
+
+
+def test_a_dead_holder_of_this_host_is_not_waited_for(db: Database) -> None:
+    """A lease of a process that no longer runs here (a crashed service, started again) is
+    taken over at once; one of a live process, or of another host, is waited for."""
+    made = subprocess.run(
+        [sys.executable, "-c", "from servicekit.leases import holder_id; print(holder_id())"],
+        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": ROOT},
+    )  # fmt: skip
+    dead = made.stdout.strip()  # that process has exited
+    elsewhere = "another-host:4026531836:1:abcd"
+    now = time.time()
+    with db.transaction() as tx:
+        assert leases.claim(tx, "job", "dead", dead, until=now + 60, now=now)
+        assert leases.claim(tx, "job", "far", elsewhere, until=now + 60, now=now)
+        live = leases.holder_id()
+        assert leases.claim(tx, "job", "live", live, until=now + 60, now=now)
+        me = leases.holder_id()
+        assert leases.claim(tx, "job", "dead", me, until=now + 60, now=now)
+        assert not leases.claim(tx, "job", "far", me, until=now + 60, now=now)
+        assert not leases.claim(tx, "job", "live", me, until=now + 60, now=now)
+        assert tx.one("SELECT holder FROM leases WHERE id = 'dead'") == {"holder": me}
