@@ -5,12 +5,20 @@
 this way, in its own process. A service that cannot open its sealed secrets (a wrong or
 malformed key-encryption key, :mod:`servicekit.kek`) stops with one line naming the
 setting, not a traceback.
+
+Behind a load balancer every request comes from the balancer's address. ``LER_FORWARDED_ALLOW_IPS``
+(comma-separated addresses, e.g. ``127.0.0.1``; empty by default) names the proxies trusted
+to say who the client is: from them, ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are
+believed (uvicorn's proxy headers), so rate limits and sign-in lockouts count each client,
+not the balancer. From anyone else, and when unset, the headers are ignored (a client cannot
+pick its own address).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +28,7 @@ from servicekit.logs import uvicorn_config
 from servicekit.sealing import SealingError
 
 SERVICES = ("issuer", "wallet", "verifier", "landing")
+TRUSTED_PROXIES = "LER_FORWARDED_ALLOW_IPS"
 
 
 def app_factory(service: str) -> Callable[[], Any]:
@@ -41,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
+    trusted = os.environ.get(TRUSTED_PROXIES, "").strip()
     uvicorn.run(
         app_factory(args.service),
         factory=True,
@@ -48,7 +58,8 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         log_config=uvicorn_config(args.service, args.log_level.upper()),
         access_log=False,
-        proxy_headers=False,
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
     )
 
 
