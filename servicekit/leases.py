@@ -114,6 +114,7 @@ def release(tx: Tx, kind: str, id: str, holder: str) -> None:
 
 
 def held(tx: Tx, kind: str, *, now: float) -> set[str]:
-    """The ids of ``kind`` whose lease still runs at ``now``."""
-    rows = tx.all("SELECT id FROM leases WHERE kind = ? AND until > ?", (kind, now))
-    return {str(row["id"]) for row in rows}
+    """The ids of ``kind`` whose lease still runs at ``now`` for a holder that may be alive
+    (a holder known dead, :func:`claim` takes over at once)."""
+    rows = tx.all("SELECT id, holder FROM leases WHERE kind = ? AND until > ?", (kind, now))
+    return {str(row["id"]) for row in rows if not _dead_here(str(row["holder"]))}

@@ -96,6 +96,7 @@ def test_a_dead_holder_of_this_host_is_not_waited_for(db: Database) -> None:
     now = time.time()
     with db.transaction() as tx:
         assert leases.claim(tx, "job", "dead", dead, until=now + 60, now=now)
+        assert leases.held(tx, "job", now=now) == set()  # not worth waiting for
         assert leases.claim(tx, "job", "far", elsewhere, until=now + 60, now=now)
         live = leases.holder_id()
         assert leases.claim(tx, "job", "live", live, until=now + 60, now=now)
