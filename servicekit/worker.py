@@ -73,14 +73,25 @@ class QueueWorker(Generic[Job]):
         """The job's id in the ``leases`` table."""
         return str(job)
 
+    def start(self) -> list[str]:
+        """Submit every unfinished job (:meth:`resume`) and start the thread, which, with a
+        lease, keeps looking for work a dead process left; the ids submitted."""
+        found = self.resume()
+        with self._lock:
+            self._start_thread()
+        return found
+
     def submit(self, job: Job) -> None:
         with self._lock:
             if self._stop.is_set():
                 return
             self._queue.put(job)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
-                self._thread.start()
+            self._start_thread()
+
+    def _start_thread(self) -> None:
+        if self._thread is None and not self._stop.is_set():
+            self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+            self._thread.start()
 
     def close(self, timeout: float = 10.0) -> None:
         """Stop after the current job's step (it is committed or rolled back)."""

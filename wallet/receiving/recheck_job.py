@@ -230,7 +230,7 @@ class RecheckWorker(QueueWorker[tuple[str, str]]):
 def working(worker: RecheckWorker) -> Iterator[RecheckWorker]:
     """The worker runs inside the ``with``, having resumed every unfinished job; it is
     stopped and joined on the way out."""
-    worker.resume()
+    worker.start()  # resumes, then takes over what a dead process leaves
     try:
         yield worker
     finally:
