@@ -59,6 +59,7 @@ PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
         ("GET", "/issuers/{slug}/achievements"),
         ("GET", "/issuers/{slug}/achievements/{achievement}"),
         ("GET", "/issuers/{slug}/status/{name}"),
+        ("GET", "/status/revocation-reasons"),  # a message list's statusReference: the codes
         ("GET", "/.well-known/openid-credential-issuer/issuers/{slug}"),
         ("GET", "/.well-known/oauth-authorization-server/issuers/{slug}"),
         # OpenID4VCI: the offer, the pre-authorized code's token, the nonce (the credential
@@ -130,7 +131,9 @@ def create_app(
         extra["clock"] = clock
     if new_key is not None:
         extra["new_key"] = new_key
-    inst = Installation(db=db, base_url=settings.base_url.rstrip("/"), **extra)
+    inst = Installation(
+        db=db, base_url=settings.base_url.rstrip("/"), vc11_status=settings.vc11_status, **extra
+    )
     with db.exclusive(STARTUP_LOCK):  # processes started together take turns
         migrate(db)
         seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
