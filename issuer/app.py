@@ -48,6 +48,7 @@ from issuer.web.pages import catalogue as catalogue_pages
 from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
+from servicekit.migrations import STARTUP_LOCK
 from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.errors import BakingError
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -134,8 +135,6 @@ def create_app(
     settings = settings or Settings.from_env()
     keyring = load_keyring(settings.kek_source)
     db = Database.connect(settings.database, keyring=keyring)
-    migrate(db)
-    seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     extra: dict[str, Any] = {}
     if clock is not None:
         extra["clock"] = clock
@@ -144,8 +143,14 @@ def create_app(
     inst = Installation(
         db=db, base_url=settings.base_url.rstrip("/"), vc11_status=settings.vc11_status, **extra
     )
-    if settings.demo_file is not None and settings.demo_file.exists():
-        catalogue.load_demo(inst, settings.demo_file)
+    with db.exclusive(STARTUP_LOCK):  # processes started together take turns
+        migrate(db)
+        seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
+        if settings.demo_file is not None and settings.demo_file.exists():
+            catalogue.load_demo(inst, settings.demo_file)
+        identity = load_or_create(settings.data_dir, settings.base_url, keyring)
+        token = api_token(settings)
+        session_secret = load_or_create_secret(settings.data_dir, keyring)
     app = service_app(
         SERVICE,
         templates=TEMPLATES,
@@ -157,9 +162,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
-    app.state.identity = load_or_create(settings.data_dir, settings.base_url, keyring)
-    app.state.api_token = api_token(settings)
-    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir, keyring))
+    app.state.identity = identity
+    app.state.api_token = token
+    app.state.sessions = Sessions(session_secret)
     policy = Policy(
         allow_http_localhost=settings.allow_http_localhost, allow_private=settings.allow_private,
         max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout,

@@ -18,11 +18,13 @@ Tables (owner module in brackets; all SQL lives in :mod:`issuer.store`):
                      (``status_value``: the value of a multi-bit, ``message`` entry)
 * ``batches``, ``batch_rows``  CSV batch issuance; a row is issued at most once
 * ``offers``         OpenID4VCI credential offers (pre-authorized code flow)
+* ``leases``         which process runs a background job, until when (servicekit.leases)
 """
 
 from __future__ import annotations
 
 from servicekit.db import Database
+from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import applied_version, apply_migrations
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -196,6 +198,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         CREATE INDEX backpack_sends_issuer ON backpack_sends (issuer, created)
         """,
+    ),
+    (
+        9,
+        "leases: which process runs a batch, and until when (servicekit.leases)",
+        LEASES_SQL,
     ),
 )
 

@@ -12,6 +12,13 @@ so the database is migrated and the demo seeded once, before any worker starts
 (:func:`prepare`); each worker then builds its own app (:func:`create_from_env`, the
 service named by ``LER_SERVE_SERVICE``). What a worker keeps in memory (the verifier's
 caches, the answer rate limits) is its own; everything else is in the database.
+
+Behind a load balancer every request comes from the balancer's address. ``LER_FORWARDED_ALLOW_IPS``
+(comma-separated addresses, e.g. ``127.0.0.1``; empty by default) names the proxies trusted
+to say who the client is: from them, ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are
+believed (uvicorn's proxy headers), so rate limits and sign-in lockouts count each client,
+not the balancer. From anyone else, and when unset, the headers are ignored (a client cannot
+pick its own address).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from servicekit.logs import uvicorn_config
 from servicekit.sealing import SealingError
 
 SERVICES = ("issuer", "wallet", "verifier", "landing")
+TRUSTED_PROXIES = "LER_FORWARDED_ALLOW_IPS"
 SERVICE_ENV = "LER_SERVE_SERVICE"
 """Names the service for the worker processes of ``--workers N`` (set by :func:`main`)."""
 
@@ -78,13 +86,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log-level", default="info")
     parser.add_argument("--workers", type=workers_count, default=1, help="processes (1-64)")
     args = parser.parse_args(argv)
+    trusted = os.environ.get(TRUSTED_PROXIES, "").strip()
     common: dict[str, Any] = {
         "factory": True,
         "host": args.host,
         "port": args.port,
         "log_config": uvicorn_config(args.service, args.log_level.upper()),
         "access_log": False,
-        "proxy_headers": False,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
     }
     if args.workers == 1:
         uvicorn.run(app_factory(args.service), **common)

@@ -20,11 +20,13 @@ Tables (all SQL lives in :mod:`verifier.store`):
                     deliveries) belongs to one (``jobs.organisation_id``)
 * ``staff``         people of an organisation who sign in (argon2id hash, session epoch)
 * ``api_tokens``    an organisation's API tokens: SHA-256 of the secret, scopes, revoked_at
+* ``leases``        which process is delivering a result, until when (servicekit.leases)
 """
 
 from __future__ import annotations
 
 from servicekit.db import Database
+from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import apply_migrations
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -128,6 +130,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         UPDATE jobs SET organisation_id = 'first' WHERE organisation_id IS NULL;
         CREATE INDEX jobs_by_organisation ON jobs (organisation_id, created)
         """,
+    ),
+    (
+        4,
+        "leases: which process delivers a result, and until when (servicekit.leases)",
+        LEASES_SQL,
     ),
 )
 

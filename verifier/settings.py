@@ -22,6 +22,9 @@
                               ``ler up`` and ``ler demo --start`` set 1)
 ``LER_ALLOW_PRIVATE``         let fetches reach private and loopback addresses (1/0, default 0)
 ``LER_FETCH_TIMEOUT``         seconds one fetch may take in all, connect to last byte (default 5)
+``LER_WEBHOOK_LEASE``         seconds a process keeps a webhook delivery it claimed before
+                              another may retry it (default 60; at least the fetch timeout + 1)
+``LER_WEBHOOK_POLL``          seconds between looks for results to deliver (default 2)
 ``LER_DEMO_SEED``             seed the demo job at start (1/0, default 0; ``ler up`` sets 1)
 ``LER_ANSWER_LIMIT_ADDRESS``  answers a client address may post a minute (default 10)
 ``LER_ANSWER_LIMIT_REQUEST``  answers one request may receive a minute (default 30)
@@ -63,6 +66,7 @@ class Settings:
     webhook_base_delay: float = 1.0
     webhook_max_tries: int = 5
     webhook_poll_interval: float = 2.0
+    webhook_lease: float = 60.0  # seconds a claimed delivery stays one process's
     demo_seed: bool = False  # seed the demo job at start (verifier.jobs.demo_job)
     # Answers to requests (verifier.jobs.answer_limits): per client address and per request,
     # in any window of answer_limit_window seconds; past them a 429 with Retry-After.
@@ -122,4 +126,8 @@ class Settings:
             did_cache_seconds=float(os.environ.get("LER_DID_CACHE", "300")),
             cache_floor_seconds=float(os.environ.get("LER_CACHE_FLOOR", "5")),
             cache_entries=int(os.environ.get("LER_CACHE_ENTRIES", cls.cache_entries)),
+            webhook_lease=float(os.environ.get("LER_WEBHOOK_LEASE", cls.webhook_lease)),
+            webhook_poll_interval=float(
+                os.environ.get("LER_WEBHOOK_POLL", cls.webhook_poll_interval)
+            ),
         )

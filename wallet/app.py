@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
+from servicekit.migrations import STARTUP_LOCK
 from servicekit.problems import problem
 from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -99,8 +100,6 @@ def create_app(
     ``transport`` that routes outbound requests to in-process apps."""
     settings = settings or Settings.from_env()
     db = Database.connect(settings.database, keyring=load_keyring(settings.kek_source))
-    migrate(db)
-    seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     policy = Policy(
         allow_http_localhost=settings.allow_http_localhost,
         allow_private=settings.allow_private,
@@ -113,8 +112,12 @@ def create_app(
     if new_key is not None:
         extra["new_key"] = new_key
     inst = Installation(db=db, settings=settings, http=Outbound(policy, transport), **extra)
-    if settings.demo_seed:
-        demo_learner.seed(inst)  # idempotent: the same account and password on every start
+    with db.exclusive(STARTUP_LOCK):  # processes started together take turns
+        migrate(db)
+        seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
+        if settings.demo_seed:
+            demo_learner.seed(inst)  # idempotent: the same account and password on every start
+        session_secret = load_or_create_secret(settings.data_dir, db.keyring)
 
     @asynccontextmanager
     async def rechecking(app: FastAPI) -> AsyncIterator[None]:
@@ -136,9 +139,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
-    app.state.sessions = Sessions(
-        load_or_create_secret(settings.data_dir, db.keyring), cookie=COOKIE
-    )
+    app.state.sessions = Sessions(session_secret, cookie=COOKIE)
 
     # --- routers: one line per module (re-read this file right before editing) -------------
     app.include_router(credentials_pages.router)  # before the account pages

@@ -20,11 +20,13 @@ scoped by it, and deleting an account deletes every row that names it.
 * ``requests``        verifiers' presentation requests being answered (nonce kept once)
 * ``recheck_jobs``    "verify all again" runs: the credential ids to check, how far it got,
                       counts by verdict; at most one unfinished per account
+* ``leases``          which process runs a background job, until when (servicekit.leases)
 """
 
 from __future__ import annotations
 
 from servicekit.db import Database
+from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import applied_version, apply_migrations
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -200,6 +202,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             finished TEXT
         )
         """,
+    ),
+    (
+        5,
+        "leases: which process runs a re-check job or round, until when (servicekit.leases)",
+        LEASES_SQL,
     ),
 )
 

@@ -14,6 +14,9 @@ The file's format, limits and row checks are in :mod:`issuer.batches.batch_csv`.
    (:func:`running_batches` at startup) issues no row twice. A row that cannot be issued
    stops the batch (state ``failed``, the row named; the rows before it are kept).
 3. :class:`BatchWorker` is the one background thread that runs batches in the order given.
+   With several issuer processes on one database, a batch runs in the one process holding
+   its lease (:class:`servicekit.worker.Lease`); one that dies mid-batch leaves the batch to
+   another process once the lease has run out (its rows go on from where they stopped).
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from issuer.batches.batch_csv import (
 from issuer.errors import InvalidRequestError, IssuerError, NotFoundError
 from issuer.installation import Installation
 from issuer.issuing import issuance, securing
-from servicekit.worker import QueueWorker
+from servicekit.worker import Lease, QueueWorker
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +261,7 @@ class BatchWorker(QueueWorker[str]):
     leaves the batch ``running``, with the error noted: the next start resumes it."""
 
     def __init__(self, inst: Installation) -> None:
-        super().__init__("batches")
+        super().__init__("batches", Lease(inst.db, "batch"))  # one process runs a batch
         self.inst = inst
 
     def resume(self) -> list[str]:
