@@ -9,6 +9,10 @@
 // per key type, the credential's issuer DID picking the key). Our VC-API derive
 // (POST /credentials/derive) is declared as `vcHolders`; the suite uses it only in its
 // interop tests, which stay off.
+// The did:web issuer has a P-384 key too (options.keyType picks it). LER_CONF_ECDSA_DID_WEB=1
+// declares it as well, for ecdsa-rdfc-2019 and ecdsa-jcs-2019 (P-256 and P-384, VC 1.1 and
+// 2.0); off by default because this suite resolves did:key only (tests/didResolver.js), so
+// every verification-method test of a did:web issuer fails inside the suite.
 const ler = require('../ler-endpoints.cjs');
 
 // one issuer per key type the did:key issuer has; the did:web issuer when it has none
@@ -25,6 +29,19 @@ function issuers(tag, keyTypes, vc) {
   })];
 }
 
+// the did:web issuer, one endpoint per key type (options.keyType), when asked for
+function didWebIssuers(tag, keyTypes, vc) {
+  if(process.env.LER_CONF_ECDSA_DID_WEB !== '1') {
+    return [];
+  }
+  return keyTypes.map(kind => ler.issuer({
+    tags: [tag],
+    options: {cryptosuite: tag, keyType: kind},
+    supportedEcdsaKeyTypes: [kind],
+    supports: {vc}
+  }));
+}
+
 module.exports = {
   settings: {enableInteropTests: false, testAllImplementations: false},
   implementations: [{
@@ -33,7 +50,9 @@ module.exports = {
     issuers: [
       ...issuers('ecdsa-rdfc-2019', ['P-256', 'P-384'], ['1.1', '2.0']),
       ...issuers('ecdsa-jcs-2019', ['P-256', 'P-384'], ['1.1', '2.0']),
-      ...issuers('ecdsa-sd-2023', ['P-256'], ['2.0'])
+      ...issuers('ecdsa-sd-2023', ['P-256'], ['2.0']),
+      ...didWebIssuers('ecdsa-rdfc-2019', ['P-256', 'P-384'], ['1.1', '2.0']),
+      ...didWebIssuers('ecdsa-jcs-2019', ['P-256', 'P-384'], ['1.1', '2.0'])
     ],
     vcHolders: [ler.holder({tags: ['vcHolder']})],
     verifiers: [
