@@ -115,8 +115,18 @@ CAUSES: dict[str, tuple[str, str]] = {
         '400 "the issuer sets credentialStatus and proof; leave them out" '
         f"(`issuer/issuing/vc_api.py`). For {ISSUE_14}.",
     ),
+    "related-resource-stale-digest": (
+        "Suite bug: its 'valid' relatedResource digests are of a superseded base context",
+        "The suite's fixture digests for `https://www.w3.org/ns/credentials/v2` "
+        "(`sha384-NSOcNpmd...`, `uJKGMkOm...`, i.e. SHA-256 `24a18c90...`) are those of the "
+        "2024 Candidate Recommendation's base context (w3c/vc-data-model "
+        "`transitions/2024/CR2/index.html`). The Recommendation (`transitions/2025/REC/"
+        "index.html`, Appendix B.1) publishes `59955ced...`, which our sealed copy reproduces; "
+        "VC DM 2.0 5.3: a digest that does not match the resource MUST be an error, so the issuer "
+        "refuses them (422 naming the member, `vckit/related_resources.py`).",
+    ),
     "related-resource-digest": (
-        "relatedResource digest not compared with the resource (a verifier MUST)",
+        "(before issue 14) relatedResource digest not compared with the resource",
         "The suite asks the issuer to sign a credential whose `relatedResource` digest is "
         "well-formed but does not match `https://www.w3.org/ns/credentials/v2`, and expects "
         '400/422. VC DM 2.0 5.3 puts that MUST on the verifier: "If the digest provided by '
@@ -269,6 +279,12 @@ RULES: list[tuple[str, Callable[[str, Any], bool]]] = [
     ),
     ("issuer-owns-status", lambda s, f: "the issuer sets credentialStatus and proof" in _texts(f)),
     ("related-resource-digest", lambda s, f: "relatedResource with wrong digest" in f.message),
+    (
+        "related-resource-stale-digest",
+        lambda s, f: (
+            "Failed to accept a VC with valid relatedResource" in f.message and "422" in f.message
+        ),
+    ),
     (
         "jwt-di-shape",
         lambda s, f: (
