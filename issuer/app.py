@@ -37,7 +37,7 @@ from issuer.organisations.identity import load_or_create
 from issuer.settings import Settings
 from issuer.stats import issuer_stats
 from issuer.store.sealed import SEALED
-from issuer.web.api import batches, credentials, issuers, oid4vci, status, vc_api
+from issuer.web.api import batches, clr, credentials, issuers, oid4vci, status, vc_api
 from issuer.web.api import catalogue as catalogue_api
 from issuer.web.pages import base, home, issue, issued, sign_in
 from issuer.web.pages import batches as batch_pages
@@ -153,7 +153,7 @@ def create_app(
     def oauth_error(request: Request, exc: OAuthError) -> Response:
         return oid4vci.oauth_error(exc)
 
-    for api in (vc_api, issuers, catalogue_api, credentials, status, oid4vci, batches):
+    for api in (vc_api, issuers, catalogue_api, credentials, clr, status, oid4vci, batches):
         app.include_router(api.router)
     for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages):
         app.include_router(pages.router)

@@ -154,6 +154,13 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE status_lists ADD COLUMN signer TEXT
         """,
     ),
+    (
+        7,
+        "a programme's courses, in order (CLR 2.0 associations; NULL: not a programme)",
+        """
+        ALTER TABLE achievements ADD COLUMN courses_json TEXT
+        """,
+    ),
 )
 
 
