@@ -42,6 +42,7 @@ from issuer.web.api import catalogue as catalogue_api
 from issuer.web.pages import base, home, issue, issued, sign_in
 from issuer.web.pages import batches as batch_pages
 from issuer.web.pages import catalogue as catalogue_pages
+from issuer.web.pages import clr as clr_pages
 from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
@@ -155,6 +156,6 @@ def create_app(
 
     for api in (vc_api, issuers, catalogue_api, credentials, clr, status, oid4vci, batches):
         app.include_router(api.router)
-    for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages):
+    for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages, clr_pages):
         app.include_router(pages.router)
     return app
