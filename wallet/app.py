@@ -39,6 +39,7 @@ from wallet.web.api import receive as receive_api
 from wallet.web.api import recheck as recheck_api
 from wallet.web.deps import COOKIE, NotSignedIn
 from wallet.web.pages import account as account_pages
+from wallet.web.pages import clr as clr_pages
 from wallet.web.pages import credentials as credentials_pages
 from wallet.web.pages import disclose as disclose_pages
 from wallet.web.pages import present as present_pages
@@ -137,6 +138,7 @@ def create_app(
     app.include_router(disclose_api.router)
     app.include_router(recheck_api.router)
     app.include_router(recheck_pages.router)
+    app.include_router(clr_pages.router)
 
     @app.exception_handler(NotSignedIn)
     def not_signed_in(request: Request, exc: NotSignedIn) -> Response:

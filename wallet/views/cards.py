@@ -110,6 +110,7 @@ class Card:
     checked_at: str | None
     raw: str  # the credential as stored, pretty-printed JSON or the JWT text
     decoded: str | None  # a JWT's decoded header and payload, pretty-printed
+    nested: tuple[Card, ...] = ()  # a CLR's credentials (wallet.views.transcript)
 
 
 def link(url: str | None) -> str | None:
