@@ -37,7 +37,7 @@ from issuer.organisations.identity import load_or_create
 from issuer.settings import Settings
 from issuer.stats import issuer_stats
 from issuer.store.sealed import SEALED
-from issuer.web.api import batches, clr, credentials, issuers, oid4vci, status, vc_api
+from issuer.web.api import batches, clr, credentials, endorsements, issuers, oid4vci, status, vc_api
 from issuer.web.api import catalogue as catalogue_api
 from issuer.web.pages import base, home, issue, issued, sign_in
 from issuer.web.pages import batches as batch_pages
@@ -156,6 +156,7 @@ def create_app(
 
     for api in (vc_api, issuers, catalogue_api, credentials, clr, status, oid4vci, batches):
         app.include_router(api.router)
+    app.include_router(endorsements.router)
     for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages, clr_pages):
         app.include_router(pages.router)
     return app

@@ -182,7 +182,7 @@ def secure_and_store(
     (ecdsa-sd-2023): the caller's pointers, else all but the disclosable fields."""
     _check_signable(credential)
     _check_data_model(credential)
-    if (OB_TYPES | {"ClrCredential"}) & set(types_of(credential)):
+    if (OB_TYPES | {"ClrCredential", "EndorsementCredential"}) & set(types_of(credential)):
         _validate(credential)
     document = _sign(t, inst, issuer, credential, format, mandatory, policy)
     record = store.CredentialRecord(

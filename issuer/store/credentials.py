@@ -107,3 +107,14 @@ def credentials_of_recipient(
         (issuer, recipient, *achievements),
     )
     return [record for record in map(_credential, rows) if record is not None]
+
+
+def credentials_about(tx: Tx, recipient: str, *, limit: int = 50) -> list[CredentialRecord]:
+    """Credentials (of any issuer) whose recipient is ``recipient`` — e.g. the endorsements of
+    an issuer DID or an achievement id — not revoked, newest first."""
+    rows = tx.all(
+        "SELECT * FROM credentials WHERE recipient = ? AND revoked IS NULL "
+        "ORDER BY issued DESC, id LIMIT ?",
+        (recipient, limit),
+    )
+    return [record for record in map(_credential, rows) if record is not None]
