@@ -4,7 +4,8 @@ A CLR 2.0 ``ClrCredential`` holds signed credentials (vckit verifies each as a `
 :class:`~vckit.report.Part` of the CLR's report: its own proof, status, validity, schema). For a
 job (:mod:`verifier.checking.policy`):
 
-- each nested credential gets its own ``trusted-issuer`` check, like a standalone credential;
+- each nested credential (and each endorsement, :data:`JUDGED_ROLES`) gets its own
+  ``trusted-issuer`` check, like a standalone credential;
 - the credentials that may evidence a requirement are the standalone ones *and* the nested
   ones (:func:`countable`), each judged on its own checks; the same credential held twice
   (alone and inside a CLR) counts once;
@@ -21,6 +22,11 @@ from dataclasses import replace
 
 from vckit.report import Part, Report
 
+JUDGED_ROLES = frozenset({"nested", "endorsement"})
+"""Parts whose issuer the registry is asked about (``trusted-issuer``): a CLR's credentials and
+endorsements. An endorsement by an issuer the registry does not know says so in its own part
+("unknown issuer ... — not a forgery"); it never counts towards a requirement and never changes
+the verdict of what it endorses."""
 JUDGED_SEPARATELY = frozenset({"nested-credentials"})
 """A CLR's checks that are about its nested credentials, each of which is judged by itself."""
 
@@ -30,12 +36,14 @@ def nested_reports(report: Report) -> tuple[Report, ...]:
     return tuple(part.report for part in report.parts if part.role == "nested")
 
 
-def map_nested(report: Report, change: Callable[[Report], Report]) -> Report:
-    """``report`` with ``change`` applied to each nested credential's report."""
-    if not any(part.role == "nested" for part in report.parts):
+def map_parts(
+    report: Report, change: Callable[[Report], Report], roles: frozenset[str] = JUDGED_ROLES
+) -> Report:
+    """``report`` with ``change`` applied to the report of each part in ``roles``."""
+    if not any(part.role in roles for part in report.parts):
         return report
     parts = tuple(
-        Part(part.role, part.where, change(part.report)) if part.role == "nested" else part
+        Part(part.role, part.where, change(part.report)) if part.role in roles else part
         for part in report.parts
     )
     return replace(report, parts=parts)

@@ -262,8 +262,9 @@ def trusted_issuer(credential_report: Report, registry: Registry) -> Check:
 
 
 def _with_trusted_issuer(credential_report: Report, registry: Registry) -> Report:
-    """The report with its ``trusted-issuer`` check, and each CLR-nested credential's."""
-    credential_report = nested.map_nested(
+    """The report with its ``trusted-issuer`` check, and each CLR-nested credential's and
+    endorsement's (:data:`verifier.checking.nested.JUDGED_ROLES`)."""
+    credential_report = nested.map_parts(
         credential_report, lambda inner: _with_trusted_issuer(inner, registry)
     )
     if credential_report.check("trusted-issuer") is not None:
