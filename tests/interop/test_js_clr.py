@@ -5,7 +5,8 @@
   its ``ClrSubject`` on its own (js/di.mjs ``verify-issued-credential``, given only the
   issuer's did:web document and status lists as the issuer serves them). After one nested
   course credential is revoked, the CLR still verifies there and that course credential is
-  reported revoked; the other one still verifies.
+  reported revoked; the other one still verifies. And the other way: 1EdTech's public CLR sample
+  signed by Digital Bazaar verifies in vckit and reads as a transcript in the wallet.
 - **clr-jwt** (CLR 2.0 §8.2, the OB 3.0 VC-JWT encoding, RS256): PyJWT ``decode`` with the RSA
   key the issuer's DID document lists under the token's ``kid``, requiring ``iss`` and ``sub``.
 
@@ -14,6 +15,9 @@ The issuer is the real app over its TestClient (tests/interop/conftest.py ``issu
 
 from __future__ import annotations
 
+import copy
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 import jwt
@@ -23,6 +27,11 @@ from fastapi.testclient import TestClient
 from tests.interop.conftest import BASE_URL
 from tests.interop.test_js_issuer import case, get_json, status_entries
 from tests.issuer.conftest import revoke
+from tests.paths import VECTORS
+from vckit.did.resolver import DidResolver
+from vckit.verification import VerifyOptions, verify
+from wallet.store import CredentialRecord, credential_hash
+from wallet.views.transcript import transcript_of
 
 pytestmark = pytest.mark.interop
 
@@ -122,3 +131,40 @@ def test_pyjwt_verifies_our_clr_jwt(issuer: TestClient) -> None:
             algorithms=["RS256"],
             issuer=DID,
         )
+
+
+def test_a_clr_signed_by_digital_bazaar_from_the_public_sample_is_shown_correctly(
+    run_js: RunJs, interop_keys: dict[str, Any]
+) -> None:
+    """1EdTech's public CLR sample (shared/reference/samples, a copy in tests/vectors), signed by
+    Digital Bazaar's eddsa-rdfc-2022 with a did:key: vckit verifies the CLR's proof, and the
+    wallet reads it as a transcript (the programme from its isParentOf association)."""
+    sample = json.loads((VECTORS / "ob3-samples" / "clr2-impl-guide-test-data.json").read_text())
+    key = interop_keys["Ed25519"]
+    did = f"did:key:{key['publicKeyMultibase']}"
+    sample["issuer"]["id"] = did
+    key_only = {k: key[k] for k in ("publicKeyMultibase", "secretKeyMultibase")}
+    case = {
+        "id": "clr",
+        "op": "sign-credential",
+        "credential": sample,
+        "cryptosuite": "eddsa-rdfc-2022",
+        "key": key_only,
+        "created": "2026-03-01T00:00:00Z",
+    }
+    signed = run_js("di.mjs", [case]).completed("clr")["document"]
+    options = VerifyOptions(resolver=DidResolver(), now=datetime(2026, 3, 2, tzinfo=UTC))
+    report = verify(copy.deepcopy(signed), options)
+    proof = report.check("proof")
+    assert proof is not None and proof.status == "pass"
+    stored = CredentialRecord(
+        "c" * 32, "a" * 32, credential_hash(signed), signed, "ldp_vc", "upload",
+        "2026-03-02T00:00:00+00:00", report.to_json(), report.verdict, None,
+    )  # fmt: skip
+    transcript = transcript_of(stored)
+    assert transcript is not None
+    assert transcript.name == "Achievement 1"  # the parent in the sample's association
+    assert [course.name for course in transcript.courses] == ["Achievement 2"]
+    assert transcript.programme is not None
+    assert transcript.programme.name == "Example University Degree"
+    assert transcript.programme.issuer_name == "Example University"
