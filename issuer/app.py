@@ -59,6 +59,7 @@ PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
         ("GET", "/issuers/{slug}/achievements"),
         ("GET", "/issuers/{slug}/achievements/{achievement}"),
         ("GET", "/issuers/{slug}/status/{name}"),
+        ("GET", "/status/revocation-reasons"),  # a message list's statusReference: the codes
         ("GET", "/.well-known/openid-credential-issuer/issuers/{slug}"),
         ("GET", "/.well-known/oauth-authorization-server/issuers/{slug}"),
         # OpenID4VCI: the offer, the pre-authorized code's token, the nonce (the credential
@@ -132,7 +133,9 @@ def create_app(
         extra["clock"] = clock
     if new_key is not None:
         extra["new_key"] = new_key
-    inst = Installation(db=db, base_url=settings.base_url.rstrip("/"), **extra)
+    inst = Installation(
+        db=db, base_url=settings.base_url.rstrip("/"), vc11_status=settings.vc11_status, **extra
+    )
     if settings.demo_file is not None and settings.demo_file.exists():
         catalogue.load_demo(inst, settings.demo_file)
     app = service_app(

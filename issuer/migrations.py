@@ -11,10 +11,11 @@ Tables (owner module in brackets; all SQL lives in :mod:`issuer.store`):
 * ``issuer_keys``    its key pairs; ``retired`` set once rotated out (still published)
 * ``achievements``   the catalogue: OB 3.0 Achievement JSON per issuer, and which learner-data
                      fields a holder may withhold (``disclosable_json``, NULL: all)
-* ``credentials``    every issued credential, JSON-LD or JWT, as sent
+* ``credentials``    every issued credential, JSON-LD or JWT, as sent; when revoked, why
 * ``status_lists``   one Bitstring Status List per issuer + purpose (+ flavor, + seq when full),
                      with its current signed list credential
 * ``status_entries`` which list index belongs to which credential, and whether the bit is set
+                     (``status_value``: the value of a multi-bit, ``message`` entry)
 * ``batches``, ``batch_rows``  CSV batch issuance; a row is issued at most once
 * ``offers``         OpenID4VCI credential offers (pre-authorized code flow)
 """
@@ -156,6 +157,16 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         7,
+        "revocation reasons; multi-bit status lists (statusSize) and their entries' values",
+        """
+        ALTER TABLE credentials ADD COLUMN revoked_reason TEXT;
+        ALTER TABLE credentials ADD COLUMN revoked_code TEXT;
+        ALTER TABLE status_lists ADD COLUMN status_size INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE status_entries ADD COLUMN status_value INTEGER NOT NULL DEFAULT 0
+        """,
+    ),
+    (
+        8,
         "a programme's courses, in order (CLR 2.0 associations; NULL: not a programme)",
         """
         ALTER TABLE achievements ADD COLUMN courses_json TEXT

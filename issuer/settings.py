@@ -13,6 +13,10 @@
 ``LER_ISSUER_KEY_ENCRYPTION_KEY``  the key-encryption key sealing the issuers' private
                            keys (base64url, 32 bytes); ``..._FILE``: a file holding it;
                            neither: ``<data>/key-encryption-key``, made once (mode 600)
+``LER_ISSUER_VC11_STATUS`` ``1``: the VC-API adds a StatusList2021 entry to VC 1.1 input that
+                           asks for no status (default: none; VC 2.0 input always gets a
+                           Bitstring Status List entry unless ``options.credentialStatus``
+                           is ``false``)
 =========================  ==========================================================
 """
 
@@ -39,6 +43,7 @@ class Settings:
     demo_file: Path | None = EXAMPLES / "issuers.json"
     kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
     kek_file: Path | None = None
+    vc11_status: bool = False  # LER_ISSUER_VC11_STATUS
 
     @property
     def database(self) -> str:
@@ -63,4 +68,5 @@ class Settings:
             kek_file=Path(os.environ[f"{KEK_SETTING}_FILE"])
             if os.environ.get(f"{KEK_SETTING}_FILE")
             else None,
+            vc11_status=os.environ.get("LER_ISSUER_VC11_STATUS", "") in {"1", "true", "yes"},
         )

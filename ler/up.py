@@ -8,6 +8,9 @@ the verifier may fetch over plain http from localhost (:data:`LOCAL_HTTP`, set u
 off by default in every service, since it lets a credential name a DID served by any local
 port). Ctrl-C (SIGINT) or SIGTERM stops them all. The URLs go to stdout for people; what
 ``ler up`` itself does goes to stderr as JSON lines, like the services' logs.
+A service behind a proxy gets its public URL from ``LER_UP_<SERVICE>_URL`` (e.g.
+``LER_UP_ISSUER_URL=https://localhost:9441``: the conformance harness's TLS proxy), which then
+names its did:web DIDs and status lists; the default is ``http://localhost:<port>``.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
     public_host = "localhost" if host in ("127.0.0.1", "::1") else host  # did:web needs a name
     for name, offset in SERVICES:
         port = base_port + offset
-        env[f"LER_{name.upper()}_URL"] = f"http://{public_host}:{port}"
+        public = env.get(f"LER_UP_{name.upper()}_URL") or f"http://{public_host}:{port}"
+        env[f"LER_{name.upper()}_URL"] = public.rstrip("/")
     for name, offset in SERVICES:
         port = base_port + offset
         command = [sys.executable, "-m", "servicekit.serve", name, "--host", host]

@@ -34,12 +34,15 @@ from wallet.settings import Settings
 from wallet.store.sealed import SEALED
 from wallet.views.stats import wallet_stats
 from wallet.web.api import disclose as disclose_api
+from wallet.web.api import host as host_api
+from wallet.web.api import oauth as oauth_api
 from wallet.web.api import present as present_api
 from wallet.web.api import receive as receive_api
 from wallet.web.api import recheck as recheck_api
 from wallet.web.deps import COOKIE, NotSignedIn
 from wallet.web.pages import account as account_pages
 from wallet.web.pages import clr as clr_pages
+from wallet.web.pages import connections as connections_pages
 from wallet.web.pages import credentials as credentials_pages
 from wallet.web.pages import disclose as disclose_pages
 from wallet.web.pages import present as present_pages
@@ -57,6 +60,18 @@ PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
         ("GET", "/sign-in"),
         ("POST", "/sign-in"),
         ("GET", "/s/{token}"),  # a share link: the token in the URL is the capability
+        ("GET", "/privacy"),
+        # the Open Badges host (OB 3.0 §6.3, §7): discovery and registration are open; the
+        # token and revocation endpoints authenticate the client themselves
+        ("GET", "/ims/ob/v3p0/discovery"),
+        *(  # any other path or method there: the API's own 404 / 405, nothing behind it
+            (method, "/ims/ob/v3p0/{rest:path}")
+            for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        ),
+        ("GET", "/.well-known/oauth-authorization-server"),
+        ("POST", "/oauth/register"),
+        ("POST", "/oauth/token"),
+        ("POST", "/oauth/revoke"),
     }
 )
 """The routes anyone may call, as ``(method, path template)``; every other route needs a
@@ -71,7 +86,7 @@ SERVICE = Service(
 
 
 def _is_page(request: Request) -> bool:
-    return not request.url.path.startswith("/api/")
+    return not request.url.path.startswith(("/api/", "/ims/", "/oauth/"))
 
 
 def create_app(
@@ -138,7 +153,10 @@ def create_app(
     app.include_router(disclose_api.router)
     app.include_router(recheck_api.router)
     app.include_router(recheck_pages.router)
+    app.include_router(oauth_api.router)
+    app.include_router(connections_pages.router)
     app.include_router(clr_pages.router)
+    host_api.install(app)  # /ims/ob/v3p0: its routes, its Imsx errors, its OpenAPI components
 
     @app.exception_handler(NotSignedIn)
     def not_signed_in(request: Request, exc: NotSignedIn) -> Response:

@@ -139,6 +139,68 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX offers_by_state ON offers (state, updated)
         """,
     ),
+    (
+        4,
+        "the Open Badges host: OAuth clients, grants, codes, tokens, the learner's OB profile; "
+        "imports from other hosts",
+        """
+        CREATE TABLE oauth_clients (
+            id TEXT PRIMARY KEY,
+            secret_hash TEXT,
+            auth_method TEXT NOT NULL,
+            metadata_json TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE oauth_grants (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            client_id TEXT NOT NULL REFERENCES oauth_clients (id),
+            scope TEXT NOT NULL,
+            created TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX oauth_grants_by_account ON oauth_grants (account_id, created);
+        CREATE TABLE oauth_codes (
+            code_hash TEXT PRIMARY KEY,
+            grant_id TEXT NOT NULL REFERENCES oauth_grants (id),
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            client_id TEXT NOT NULL,
+            redirect_uri TEXT NOT NULL,
+            code_challenge TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE TABLE oauth_tokens (
+            token_hash TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            grant_id TEXT NOT NULL REFERENCES oauth_grants (id),
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            client_id TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            expires_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX oauth_tokens_by_grant ON oauth_tokens (grant_id);
+        CREATE TABLE host_profiles (
+            account_id TEXT PRIMARY KEY REFERENCES accounts (id),
+            profile_json TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE host_imports (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            host TEXT NOT NULL,
+            state_hash TEXT NOT NULL UNIQUE,
+            secrets_json TEXT NOT NULL,
+            endpoints_json TEXT NOT NULL,
+            status TEXT NOT NULL,
+            result_json TEXT,
+            created TEXT NOT NULL,
+            finished TEXT
+        )
+        """,
+    ),
 )
 
 

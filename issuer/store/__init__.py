@@ -83,6 +83,7 @@ from issuer.store.status_lists import (
     add_status_entry,
     add_status_list,
     allocate_index,
+    entry_values,
     get_status_list,
     last_seq,
     latest_status_list,
@@ -90,6 +91,7 @@ from issuer.store.status_lists import (
     save_list_credential,
     set_indexes,
     set_status_bit,
+    set_status_value,
     status_entries_of,
 )
 
@@ -116,6 +118,7 @@ __all__ = [
     "count_credentials",
     "credentials_about",
     "credentials_of_recipient",
+    "entry_values",
     "get_achievement",
     "get_batch",
     "get_credential",
@@ -142,6 +145,7 @@ __all__ = [
     "save_list_credential",
     "set_indexes",
     "set_status_bit",
+    "set_status_value",
     "status_entries_of",
     "update_batch",
     "update_offer",

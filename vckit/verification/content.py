@@ -151,7 +151,9 @@ def status(
     1EdTech Revocation List entries (:mod:`vckit.status.revocation_list`) too, read through
     ``fetch_raw`` (that list is plain JSON, not a credential to verify).
 
-    A revoked or suspended entry fails. An entry we cannot check — no fetch allowed, an
+    A revoked or suspended entry fails; the detail adds what any ``message`` entry says
+    (e.g. why the issuer revoked it, Bitstring Status List §2.1 ``statusMessage``); a
+    ``message`` entry alone never fails. An entry we cannot check — no fetch allowed, an
     unknown status type, a list that cannot be fetched or does not verify, a list issued by
     someone other than the credential's issuer — makes the check ``could-not-check``; it is
     never passed over.
@@ -163,12 +165,14 @@ def status(
         return Check("status", FAIL, "credentialStatus is not an object or list of objects")
     found: list[str] = []
     unchecked: list[str] = []
+    failed: str | None = None
     for entry in entries:
         entry_types = types_of(entry)
         if revocation_list.ENTRY_TYPE in entry_types:
             finding = _revocation_list_entry(credential, entry, fetch_raw)
             if finding.status == FAIL:
-                return finding
+                failed = failed or finding.detail
+                continue
             (found if finding.status == PASS else unchecked).append(finding.detail)
             continue
         if not status_list.ENTRY_TYPES.intersection(entry_types):
@@ -195,17 +199,29 @@ def status(
             unchecked.append(f"status list {url} could not be fetched: {exc}")
             continue
         if result.is_set and result.purpose in REVOKING_PURPOSES:
-            return Check(
-                "status",
-                FAIL,
-                f"{result.purpose}: the issuer set index {result.index} in {url}",
-            )
-        state = "set" if result.is_set else "not set"
-        message = f" ({result.message})" if result.message else ""
-        found.append(f"{result.purpose} bit {result.index} {state}{message}")
+            failed = failed or f"{result.purpose}: the issuer set index {result.index} in {url}"
+            continue
+        found.append(_status_found(result, str(url)))
+    if failed is not None:  # with what the other entries say (a message entry: why)
+        messages = [text for text in found if text.startswith("message ")]
+        return Check("status", FAIL, "; ".join([failed, *messages]))
     if unchecked:
         return Check("status", UNCHECKED, "; ".join(unchecked))
     return Check("status", PASS, "; ".join(found))
+
+
+def _status_found(result: status_list.StatusResult, url: str) -> str:
+    """What one entry says: a bit set or not, or (``statusSize`` > 1, ``message`` purpose) the
+    status value with its ``statusMessage`` and where its meaning is described."""
+    message = f" ({result.message})" if result.message else ""
+    if result.size == 1 and result.purpose != "message":
+        state = "set" if result.is_set else "not set"
+        return f"{result.purpose} bit {result.index} {state}{message}"
+    told = f": {result.message}" if result.message else ""
+    seen = f" (see {', '.join(result.references)})" if result.references else ""
+    return (
+        f"{result.purpose} status {hex(result.value)} at index {result.index} of {url}{told}{seen}"
+    )
 
 
 def _revocation_list_entry(
@@ -313,10 +329,12 @@ def _status_fetcher(options: VerifyOptions) -> StatusFetch:
     verify = options.verify_inner
     inner = replace(options, check_status=False)
 
-    def fetch_verified(url: str) -> Mapping[str, Any]:
-        if fetch is None or verify is None:  # guarded by the caller; kept for the type checker
+    remember = options.remember_status_list
+
+    def verified(body: bytes) -> Mapping[str, Any]:
+        if verify is None:  # guarded by the caller; kept for the type checker
             raise DidFetchNotAllowedError("status list fetch not allowed")
-        report = verify(fetch(url), inner)
+        report = verify(body, inner)
         required = ("format", "proof", "issuer-key", "validity-period")
         bad = [c for c in report.checks if c.id in required and c.status != PASS]
         missing = set(required) - {c.id for c in report.checks}
@@ -326,5 +344,13 @@ def _status_fetcher(options: VerifyOptions) -> StatusFetch:
                 + "; ".join(f"{c.id} {c.status}: {c.detail}" for c in bad)
             )
         return report.document
+
+    def fetch_verified(url: str) -> Mapping[str, Any]:
+        if fetch is None:  # guarded by the caller; kept for the type checker
+            raise DidFetchNotAllowedError("status list fetch not allowed")
+        body = fetch(url)
+        if remember is None:
+            return verified(body)
+        return remember(url, body, lambda: verified(body))
 
     return fetch_verified

@@ -14,12 +14,13 @@ chosen) counts as no file.
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from servicekit.forms import read_form
 from servicekit.pages import page_router, render
 from vckit.errors import InputError
-from vckit.report import CHECK_TITLES
+from vckit.report import CHECK_TITLES, Report
 from verifier.checking import intake
 from verifier.checking.verification import network_fetch
 from verifier.views import report_view
@@ -48,7 +49,8 @@ async def verify_submitted(
     challenge = form.get("challenge") or None
     domain = form.get("domain") or None
     road = "upload" if upload is not None else "link" if link else "paste"
-    try:
+
+    def check() -> Report:
         if road == "upload":
             submission = intake.from_file(upload or b"")
         elif road == "link":
@@ -57,7 +59,11 @@ async def verify_submitted(
             )
         else:
             submission = intake.from_paste(pasted)
-        report = verification.verify(submission, challenge=challenge, domain=domain)
+        return verification.verify(submission, challenge=challenge, domain=domain)
+
+    try:
+        # fetches and CPU-bound verification: off the event loop, or every request waits
+        report = await run_in_threadpool(check)
     except InputError as exc:
         return _home(request, visitor, 400, error=str(exc), road=road, pasted=pasted, link=link)
     source = {"upload": "an uploaded file", "link": link, "paste": "pasted text"}[road]
