@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
@@ -34,11 +35,23 @@ from issuer.migrations import migrate
 from issuer.offers.oid4vci import OAuthError
 from issuer.organisations import catalogue
 from issuer.organisations.identity import load_or_create
+from issuer.outbound import Outbound, Policy
 from issuer.settings import Settings
 from issuer.stats import issuer_stats
 from issuer.store.sealed import SEALED
-from issuer.web.api import batches, clr, credentials, endorsements, issuers, oid4vci, status, vc_api
+from issuer.web.api import (
+    backpack,
+    batches,
+    clr,
+    credentials,
+    endorsements,
+    issuers,
+    oid4vci,
+    status,
+    vc_api,
+)
 from issuer.web.api import catalogue as catalogue_api
+from issuer.web.pages import backpack as backpack_pages
 from issuer.web.pages import base, home, issue, issued, sign_in
 from issuer.web.pages import batches as batch_pages
 from issuer.web.pages import catalogue as catalogue_pages
@@ -78,6 +91,9 @@ PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
         ("GET", "/issuer-pages/progress.js"),
         ("GET", "/sign-in"),
         ("POST", "/sign-in"),
+        # "send to my backpack" from an offer: the offer's id is the capability, as its link is
+        ("GET", "/issuers/{slug}/offers/{offer_id}/backpack"),
+        ("POST", "/issuers/{slug}/offers/{offer_id}/backpack"),
     }
 )
 """The routes anyone may call, as ``(method, path template)``; every other route needs the
@@ -122,7 +138,10 @@ def create_app(
     *,
     clock: Callable[[], datetime] | None = None,
     new_key: Callable[[KeyKind], KeyPair] | None = None,
+    transport: httpx.BaseTransport | None = None,
 ) -> FastAPI:
+    """The app; tests pass ``clock``, ``new_key`` and a ``transport`` that routes outbound
+    requests to in-process apps."""
     settings = settings or Settings.from_env()
     keyring = load_keyring(settings.kek_source)
     db = Database.connect(settings.database, keyring=keyring)
@@ -152,14 +171,21 @@ def create_app(
     app.state.identity = load_or_create(settings.data_dir, settings.base_url, keyring)
     app.state.api_token = api_token(settings)
     app.state.sessions = Sessions(load_or_create_secret(settings.data_dir, keyring))
+    policy = Policy(
+        allow_http_localhost=settings.allow_http_localhost, allow_private=settings.allow_private,
+        max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout,
+    )  # fmt: skip
+    app.state.http = Outbound(policy, transport)
 
     @app.exception_handler(OAuthError)
     def oauth_error(request: Request, exc: OAuthError) -> Response:
         return oid4vci.oauth_error(exc)
 
-    for api in (vc_api, issuers, catalogue_api, credentials, clr, status, oid4vci, batches):
+    for api in (vc_api, issuers, catalogue_api, credentials, status, oid4vci, batches, backpack):
         app.include_router(api.router)
+    app.include_router(clr.router)
     app.include_router(endorsements.router)
-    for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages, clr_pages):
+    app.include_router(clr_pages.router)
+    for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages, backpack_pages):
         app.include_router(pages.router)
     return app

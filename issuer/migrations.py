@@ -167,6 +167,38 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         8,
+        "sending to a learner's Open Badges host: this issuer's registration per host, the sends",
+        """
+        CREATE TABLE backpack_clients (
+            id TEXT PRIMARY KEY,
+            registration_url TEXT NOT NULL UNIQUE,
+            client_id TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE backpack_sends (
+            id TEXT PRIMARY KEY,
+            issuer TEXT NOT NULL,
+            host TEXT NOT NULL,
+            host_name TEXT NOT NULL,
+            offer_id TEXT,
+            credential_id TEXT,
+            state_hash TEXT NOT NULL UNIQUE,
+            start_hash TEXT,
+            browser_hash TEXT,
+            client TEXT NOT NULL REFERENCES backpack_clients (id),
+            secrets_json TEXT NOT NULL,
+            endpoints_json TEXT NOT NULL,
+            status TEXT NOT NULL,
+            outcome_json TEXT,
+            created TEXT NOT NULL,
+            finished TEXT
+        );
+        CREATE INDEX backpack_sends_issuer ON backpack_sends (issuer, created)
+        """,
+    ),
+    (
+        9,
         "a programme's courses, in order (CLR 2.0 associations; NULL: not a programme)",
         """
         ALTER TABLE achievements ADD COLUMN courses_json TEXT

@@ -16,10 +16,12 @@ The answer carries ``X-Total-Count`` and a ``Link`` header with ``first`` and ``
 ``next`` and ``prev`` when there are such pages.
 
 **Upsert**: the credential (JSON, or a compact JWS as ``text/plain``) must be an Open Badge
-about this learner, and is verified on arrival like any import; one that *fails* is refused
-(400), one that could not be fully checked is kept and shown so. The spec's equality rule
-(§10: same issuer ``id`` and credential ``id`` after percent-decoding and trimming) decides
-between **201** (new) and **200** (the same credential: a newer ``validFrom`` replaces the
+about this learner (their DID, or an email IdentityObject of their account's email: a platform
+cannot push one naming another address, which an import by the learner would keep, flagged),
+and is verified on arrival like any import; one that *fails* is refused (400), one that could
+not be fully checked is kept and shown so. The spec's equality rule (§10: same issuer ``id``
+and credential ``id`` after percent-decoding and trimming) decides between **201** (new) and
+**200** (the same credential: a newer ``validFrom`` replaces the
 held copy in place; an older or identical one changes nothing).
 """
 
@@ -41,6 +43,7 @@ from wallet.host.errors import HostError
 from wallet.installation import Installation
 from wallet.receiving.check import FAILED
 from wallet.receiving.keeping import AlreadyHeld, credential_json, keep
+from wallet.receiving.recipient import recipient_of
 from wallet.sharing import disclose
 from wallet.store import AccountRecord, CredentialRecord
 
@@ -186,6 +189,9 @@ def _refuse_failed(verdict: str, report: dict[str, Any]) -> None:
                         (f" ({'; '.join(failed[:3])})" if failed else ""))  # fmt: skip
 
 
+ANOTHER_EMAIL = "this credential is about someone else: it names another email address than yours"
+
+
 def upsert(
     inst: Installation, account: AccountRecord, document: dict[str, Any] | str, client: str
 ) -> int:
@@ -196,6 +202,12 @@ def upsert(
         raise HostError(400, "invalid_data", str(exc)) from None
     if not any(kind in types_of(credential) for kind in OB_TYPES):
         raise HostError(400, "invalid_data", "this is not an OpenBadgeCredential")
+    try:
+        recipient = recipient_of(credential, account)
+    except InvalidInputError as exc:
+        raise HostError(400, "invalid_data", str(exc)) from None
+    if recipient["kind"] == "email" and not recipient["matches"]:
+        raise HostError(400, "invalid_data", ANOTHER_EMAIL)
     key = equality_key(document)
     held = None
     if key is not None:

@@ -38,6 +38,9 @@ from wallet.store import AccountRecord
 from wallet.store import oauth as oauth_store
 from wallet.store.oauth import ClientRecord, CodeRecord, GrantRecord, TokenRecord
 
+Token = TokenRecord
+"""An access token as :func:`access` finds it (for the web layer, which never imports the store)."""
+
 CODE_SECONDS = 600
 ACCESS_SECONDS = 3600
 PKCE = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")  # RFC 7636 §4.1 (verifier), §4.2 (S256 challenge)

@@ -24,12 +24,11 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from servicekit.api_tokens import bearer
 from vckit.ob.api import BASE_PATH, openapi
 from wallet import accounts
+from wallet.accounts import AccountRecord
 from wallet.errors import NotFoundError
 from wallet.host import credentials, discovery, oauth, profile, scopes
 from wallet.host.bodies import json_value
 from wallet.host.errors import HostError, OAuthError
-from wallet.store import AccountRecord
-from wallet.store.oauth import TokenRecord
 from wallet.web.deps import InstallationDep
 
 router = APIRouter(prefix=BASE_PATH, tags=["Open Badges host"])
@@ -74,7 +73,7 @@ def _official(path: str, method: str) -> dict[str, Any]:
     return operation
 
 
-def _authorized(request: Request, needed: str) -> tuple[AccountRecord, TokenRecord]:
+def _authorized(request: Request, needed: str) -> tuple[AccountRecord, oauth.Token]:
     """The learner whose live access token, holding ``needed``, the request carries."""
     inst = request.app.state.inst
     token = oauth.access(inst, bearer(request.headers.get("authorization")), needed)
