@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from demo import reports, unaccredited
+from demo import reports, transcript, unaccredited
 from demo.clients import IssuerClient, UnexpectedAnswer, VerifierClient, WalletClient
 from demo.sharing import Choice, share
 from vckit.report import title_of
@@ -40,7 +40,7 @@ STORY_CHECKS = (
     "proof", "issuer-key", "trusted-issuer", "validity-period", "status",
     "holder-binding", "schema", "requirements-met",
 )  # fmt: skip
-STEPS = 7
+STEPS = 8
 
 
 class StoryStopped(Exception):
@@ -93,7 +93,7 @@ class Story:
     def run(self) -> bool:
         steps: Sequence[Callable[[], None]] = (
             self.issue, self.receive, self.ask, self.share, self.report, self.revoke,
-            self.unaccredited,
+            self.unaccredited, self.transcript,
         )  # fmt: skip
         try:
             for step in steps:
@@ -291,3 +291,9 @@ class Story:
             failed == ["trusted-issuer"], "it fails at trusted-issuer, and only there",
             f"failed: {failed}",
         )  # fmt: skip
+
+    # --- 8. the registrar's record ---------------------------------------------------------------
+
+    def transcript(self) -> None:
+        learner = self.held["Fundamentals of Nursing I"]["credential"]["credentialSubject"]["id"]
+        transcript.run(8, self.log, self.issuer, self.wallet, self.verifier, learner)

@@ -39,12 +39,23 @@ from issuer.outbound import Outbound, Policy
 from issuer.settings import Settings
 from issuer.stats import issuer_stats
 from issuer.store.sealed import SEALED
-from issuer.web.api import backpack, batches, credentials, issuers, oid4vci, status, vc_api
+from issuer.web.api import (
+    backpack,
+    batches,
+    clr,
+    credentials,
+    endorsements,
+    issuers,
+    oid4vci,
+    status,
+    vc_api,
+)
 from issuer.web.api import catalogue as catalogue_api
 from issuer.web.pages import backpack as backpack_pages
 from issuer.web.pages import base, home, issue, issued, sign_in
 from issuer.web.pages import batches as batch_pages
 from issuer.web.pages import catalogue as catalogue_pages
+from issuer.web.pages import clr as clr_pages
 from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
@@ -177,6 +188,9 @@ def create_app(
 
     for api in (vc_api, issuers, catalogue_api, credentials, status, oid4vci, batches, backpack):
         app.include_router(api.router)
+    app.include_router(clr.router)
+    app.include_router(endorsements.router)
+    app.include_router(clr_pages.router)
     for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages, backpack_pages):
         app.include_router(pages.router)
     return app

@@ -204,6 +204,13 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         "leases: which process runs a batch, and until when (servicekit.leases)",
         LEASES_SQL,
     ),
+    (
+        10,
+        "a programme's courses, in order (CLR 2.0 associations; NULL: not a programme)",
+        """
+        ALTER TABLE achievements ADD COLUMN courses_json TEXT
+        """,
+    ),
 )
 
 

@@ -63,8 +63,18 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
             Place("Riverside Community College", "issuer", "/issuers/community-college"),
             Place("Its catalogue", "issuer", "/issuers/community-college/catalogue"),
             Place("Credentials it issued (staff)", "issuer", "/issuers/community-college/issued"),
+            Place(
+                "Its registrar's learner records, CLR 2.0 (staff)",
+                "issuer",
+                "/issuers/community-college/clr",
+            ),
+        ),  # fmt: skip
+        (
+            "issuer/issuing/issuance.py",
+            "issuer/issuing/clr.py",
+            "issuer/status/lists.py",
+            "vckit/ob/credentials.py",
         ),
-        ("issuer/issuing/issuance.py", "issuer/status/lists.py", "vckit/ob/credentials.py"),
     ),
     Stakeholder(
         "learners-and-earners",
@@ -173,8 +183,13 @@ STAKEHOLDERS: tuple[Stakeholder, ...] = (
         (
             Place("Registry of accredited issuers", "verifier", "/registry"),
             Place("Registry as JSON", "verifier", "/registry/issuers"),
-        ),
-        ("verifier/checking/registry.py", "examples/registry.json"),
+            Place(
+                "The nursing board's endorsements of the college",
+                "issuer",
+                "/issuers/community-college#endorsements",
+            ),
+        ),  # fmt: skip
+        ("verifier/checking/registry.py", "examples/registry.json", "issuer/issuing/endorse.py"),
     ),
     Stakeholder(
         "data-standards-bodies",

@@ -1,4 +1,4 @@
-"""The guided tour: the six steps of the demo's story (docs/PRODUCT.md), as data.
+"""The guided tour: the seven steps of the demo's story (docs/PRODUCT.md), as data.
 
 Each step says what to open in which service, what to do there, what you should see, and
 which files of this repository do the work. Links are ``map.Place`` values, turned into
@@ -167,5 +167,35 @@ STEPS: tuple[Step, ...] = (
         "The same presentation now fails at the status check, and the report says the "
         "credential was revoked by its issuer.",
         ("issuer/status/lists.py", "vckit/status/status_list.py", "vckit/status/bitstring.py"),
+    ),
+    Step(
+        7,
+        "The licensing board endorses the programme; the registrar issues the learner record",
+        "Governance, Credentialing Organizations",
+        (
+            "The State Board of Nursing endorses the college's Practical Nursing Certificate "
+            "(POST /issuers/nursing-board/endorsements); the college's page lists it.",
+            "Staff at the college open Learner record (CLR), choose the programme and the "
+            "learner's DID, and issue; the learner pastes the record into the wallet.",
+            "Paste the same record into the verifier.",
+        ),
+        (
+            Place(
+                "The college's endorsements", "issuer", "/issuers/community-college#endorsements"
+            ),
+            Place("Issue a learner record (staff)", "issuer", "/issuers/community-college/clr"),
+            Place("Your credentials", "wallet", "/credentials"),
+            Place("Verify a credential", "verifier", "/"),
+        ),
+        "The wallet shows a transcript: the programme, its two courses in order, each with its "
+        "own badge, and the board's endorsement; the verifier checks the record, each "
+        "credential inside it and the endorsement, whose endorser it accredits.",
+        (
+            "issuer/issuing/clr.py",
+            "issuer/issuing/endorse.py",
+            "vckit/ob/clr.py",
+            "wallet/views/transcript.py",
+            "verifier/checking/nested.py",
+        ),
     ),
 )

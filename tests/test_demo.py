@@ -40,7 +40,14 @@ STORY_LINES = (
     "[as expected] the other nursing credential still verifies",
     "verdict: FAIL, fails at: trusted-issuer",
     "[as expected] it fails at trusted-issuer, and only there",
-    "ler demo: all 7 steps gave the expected result",
+    "[as expected] the programme credential carries the board's endorsement",
+    "[as expected] the CLR holds the learner's programme credential",
+    "[as expected] the wallet shows the CLR as a transcript of the programme and its courses",
+    "[as expected] the wallet shows the board's endorsement on the programme credential",
+    "[as expected] the CLR's own proof verifies",
+    "[as expected] each credential inside verifies on its own, its issuer accredited",
+    "[as expected] the verifier reports the board's endorsement, its endorser accredited",
+    "ler demo: all 8 steps gave the expected result",
 )
 
 
@@ -97,7 +104,8 @@ def test_the_same_story_runs_on_postgresql(postgres_server: str) -> None:
         with psycopg.connect(urls[role]) as connection:
             row = connection.execute(query).fetchone()
             found[role] = row[0] if row else 0
-    assert found == {"issuer": 3, "wallet": 3, "verifier": 1}
+    # step 8 adds the endorsement, the programme credential and the CLR; the wallet keeps the CLR
+    assert found == {"issuer": 6, "wallet": 4, "verifier": 1}
 
 
 def test_a_verifier_that_does_not_accredit_the_college_breaks_the_story(tmp_path: Path) -> None:
@@ -113,7 +121,7 @@ def test_a_verifier_that_does_not_accredit_the_college_breaks_the_story(tmp_path
     [verdict] = [line for line in found if line.startswith("[NOT AS EXPECTED] verdict pass")]
     assert "'trusted-issuer'" in verdict and "'requirements-met'" in verdict
     assert any(line.startswith("[NOT AS EXPECTED] requirement met") for line in found)
-    assert "ler demo: all 7 steps gave the expected result" not in found
+    assert "ler demo: all 8 steps gave the expected result" not in found
     assert "- step 4: requirement met" in found
 
 

@@ -42,6 +42,7 @@ from wallet.web.api import receive as receive_api
 from wallet.web.api import recheck as recheck_api
 from wallet.web.deps import COOKIE, NotSignedIn
 from wallet.web.pages import account as account_pages
+from wallet.web.pages import clr as clr_pages
 from wallet.web.pages import connections as connections_pages
 from wallet.web.pages import credentials as credentials_pages
 from wallet.web.pages import disclose as disclose_pages
@@ -155,6 +156,7 @@ def create_app(
     app.include_router(recheck_pages.router)
     app.include_router(oauth_api.router)
     app.include_router(connections_pages.router)
+    app.include_router(clr_pages.router)
     host_api.install(app)  # /ims/ob/v3p0: its routes, its Imsx errors, its OpenAPI components
 
     @app.exception_handler(NotSignedIn)

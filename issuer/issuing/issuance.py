@@ -41,7 +41,7 @@ from typing import Any
 from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
-from issuer.issuing import learner_data, sd_issue
+from issuer.issuing import endorse, learner_data, sd_issue
 from issuer.issuing.securing import FORMATS, secure_and_store, status_signer, transaction
 from issuer.organisations import catalogue
 from issuer.status import lists as status
@@ -97,6 +97,7 @@ def check_request(inst: Installation, request: IssueRequest) -> None:
 
 
 def build_credential(
+    tx: Tx,
     inst: Installation,
     issuer: store.IssuerRecord,
     achievement: store.AchievementRecord,
@@ -104,7 +105,8 @@ def build_credential(
     credential_id: str,
     credential_status: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """OB 3.0 AchievementCredential (unsigned) for the recipient."""
+    """OB 3.0 AchievementCredential (unsigned) for the recipient; the issuer's profile and the
+    achievement carry their endorsements (:func:`issuer.issuing.endorse.embed`)."""
     identifiers = []
     if request.recipient_email is not None:
         identifiers.append(
@@ -122,8 +124,8 @@ def build_credential(
         results.append(learner_data.grade_result(achievement.achievement, request.grade))
     credential = openbadges.achievement_credential(
         credential_id,
-        issuer.profile,
-        achievement.achievement,
+        endorse.embed(tx, issuer.profile),
+        endorse.embed(tx, achievement.achievement),
         valid_from=inst.now(),
         subject_id=request.recipient_did,
         identifiers=identifiers,
@@ -158,7 +160,7 @@ def issue_credential(
         signer = status_signer(t, inst, issuer, None, request.format)
         allocated = [status.allocate(t, inst, issuer.slug, p, signer=signer) for p in purposes]
         credential = build_credential(
-            inst, issuer, achievement, request, credential_id, [a[0] for a in allocated]
+            t, inst, issuer, achievement, request, credential_id, [a[0] for a in allocated]
         )
         recipient = (
             request.recipient_did

@@ -92,12 +92,14 @@ def _check_data_model(credential: dict[str, Any]) -> None:
 
 
 def _validate(credential: dict[str, Any]) -> None:
-    """OB 3.0 JSON Schema (1EdTech AchievementCredential), before anything is signed."""
+    """1EdTech's JSON Schema (OB 3.0 AchievementCredential, CLR 2.0 ClrCredential), before
+    anything is signed."""
     try:
         openbadges.ensure_valid(credential)
     except SchemaError as exc:
         problems = "; ".join(f"{path}: {message}" for path, message in exc.problems[:5])
-        raise InvalidRequestError(f"the credential fails the OB 3.0 schema: {problems}") from exc
+        spec = "CLR 2.0" if "ClrCredential" in types_of(credential) else "OB 3.0"
+        raise InvalidRequestError(f"the credential fails the {spec} schema: {problems}") from exc
 
 
 def status_signer(
@@ -200,7 +202,7 @@ def secure_and_store(
     the kind of key to sign with, when the format takes more than one (:func:`kinds`)."""
     _check_signable(credential)
     _check_data_model(credential)
-    if OB_TYPES & set(types_of(credential)):
+    if (OB_TYPES | {"ClrCredential", "EndorsementCredential"}) & set(types_of(credential)):
         _validate(credential)
     document = _sign(t, inst, issuer, credential, format, mandatory, policy, key_type)
     record = store.CredentialRecord(

@@ -21,6 +21,12 @@ or ``sd-jwt-vc`` credential. The catalogue stores it beside the Achievement and 
 the Achievement itself (it is the issuer's policy, not part of OB 3.0). Without the key, all
 six are disclosable (:func:`disclosable_of`); the others are mandatory, like the issuer,
 validity, status and the achievement, which are never disclosable.
+
+Programmes (CLR 2.0): an achievement may carry ``"courses"``, the slugs of the issuer's
+achievements that make it up, in the order they are taken (each must exist already). The
+catalogue stores the list beside the Achievement; a CLR of the programme
+(:mod:`issuer.issuing.clr`) derives its associations from it: each course ``isChildOf`` the
+programme, each course ``precedes`` the next.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from issuer.installation import Installation
 from issuer.issuing import learner_data
 from issuer.organisations import identity
 from servicekit.db import ConflictError as DbConflict
+from servicekit.db import Tx
 from vckit import ob as openbadges
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -110,21 +117,36 @@ def create_achievement(
     document = {
         "id": achievement_id(inst, issuer, slug),
         "type": ["Achievement"],
-        **{k: v for k, v in data.items() if k not in ("type", "disclosable")},
+        **{k: v for k, v in data.items() if k not in ("type", "disclosable", "courses")},
     }
     with inst.db.transaction() as tx:
         record = store.get_issuer(tx, issuer)
         if record is None:
             raise NotFoundError(f"no issuer {issuer!r}")
         check_achievement(document, record.did)
+        courses = _check_courses(tx, issuer, slug, data.get("courses", []))
         try:
-            store.add_achievement(tx, document["id"], issuer, slug, document, inst.stamp(), policy)
+            store.add_achievement(
+                tx, document["id"], issuer, slug, document, inst.stamp(), policy, courses
+            )
         except DbConflict as exc:
             raise ConflictError(f"achievement {slug!r} exists already") from exc
         found = store.get_achievement(tx, issuer, slug)
     if found is None:  # pragma: no cover - just written
         raise NotFoundError(slug)
     return found
+
+
+def _check_courses(tx: Tx, issuer: str, slug: str, courses: object) -> tuple[str, ...]:
+    """A programme's courses: distinct slugs of achievements the issuer has already."""
+    if not isinstance(courses, list) or not all(isinstance(c, str) for c in courses):
+        raise InvalidRequestError("courses must be a list of achievement slugs")
+    if len(set(courses)) != len(courses) or slug in courses or len(courses) > 50:
+        raise InvalidRequestError("courses must name at most 50 other achievements, each once")
+    for course in courses:
+        if store.get_achievement(tx, issuer, course) is None:
+            raise InvalidRequestError(f"issuer {issuer!r} has no achievement {course[:100]!r}")
+    return tuple(courses)
 
 
 def disclosable_of(record: store.AchievementRecord) -> tuple[str, ...]:

@@ -18,7 +18,8 @@ callers write ``store.<name>`` whichever module holds it:
   list_issuers, add_key, keys_of, active_key, retire_keys
 * :mod:`~issuer.store.catalogue`: add_achievement, get_achievement, list_achievements
 * :mod:`~issuer.store.credentials`: add_credential, mark_revoked, get_credential,
-  get_credential_by_token, list_credentials, count_credentials
+  get_credential_by_token, list_credentials, count_credentials, credentials_of_recipient,
+  credentials_about
 * :mod:`~issuer.store.status_lists`: latest_status_list, add_status_list, get_status_list,
   lock_status_list, allocate_index, add_status_entry, status_entries_of, set_status_bit,
   set_indexes, save_list_credential
@@ -48,6 +49,8 @@ from issuer.store.credentials import (
     CredentialRecord,
     add_credential,
     count_credentials,
+    credentials_about,
+    credentials_of_recipient,
     get_credential,
     get_credential_by_token,
     list_credentials,
@@ -113,6 +116,8 @@ __all__ = [
     "add_status_list",
     "allocate_index",
     "count_credentials",
+    "credentials_about",
+    "credentials_of_recipient",
     "entry_values",
     "get_achievement",
     "get_batch",

@@ -1,4 +1,5 @@
-"""The catalogue: each issuer's OB 3.0 Achievements (table ``achievements``)."""
+"""The catalogue: each issuer's OB 3.0 Achievements (table ``achievements``); a programme
+also lists its courses."""
 
 from __future__ import annotations
 
@@ -18,12 +19,14 @@ class AchievementRecord:
     achievement: dict[str, Any]  # OB 3.0 Achievement
     created: str
     disclosable: tuple[str, ...] | None = None  # learner-data fields; None: all (learner_data)
+    courses: tuple[str, ...] = ()  # a programme's course slugs, in order (CLR associations)
 
 
 def _achievement(row: dict[str, Any] | None) -> AchievementRecord | None:
     if row is None:
         return None
     policy = row.get("disclosable_json")
+    courses = row.get("courses_json")
     return AchievementRecord(
         row["id"],
         row["issuer"],
@@ -31,6 +34,7 @@ def _achievement(row: dict[str, Any] | None) -> AchievementRecord | None:
         json.loads(row["achievement_json"]),
         row["created"],
         None if policy is None else tuple(json.loads(policy)),
+        () if courses is None else tuple(json.loads(courses)),
     )
 
 
@@ -42,10 +46,11 @@ def add_achievement(
     achievement: dict[str, Any],
     created: str,
     disclosable: tuple[str, ...] | None = None,
+    courses: tuple[str, ...] = (),
 ) -> None:
     tx.execute(
-        "INSERT INTO achievements (id, issuer, slug, achievement_json, created, disclosable_json) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO achievements (id, issuer, slug, achievement_json, created, disclosable_json, "
+        "courses_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             id,
             issuer,
@@ -53,6 +58,7 @@ def add_achievement(
             dump_json(achievement),
             created,
             None if disclosable is None else dump_json(list(disclosable)),
+            dump_json(list(courses)) if courses else None,
         ),
     )
 

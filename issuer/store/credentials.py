@@ -99,3 +99,30 @@ def list_credentials(
 def count_credentials(tx: Tx, issuer: str) -> int:
     row = tx.one("SELECT COUNT(*) AS n FROM credentials WHERE issuer = ?", (issuer,))
     return int(row["n"]) if row else 0
+
+
+def credentials_of_recipient(
+    tx: Tx, issuer: str, recipient: str, achievements: list[str]
+) -> list[CredentialRecord]:
+    """The issuer's credentials to ``recipient`` of any of ``achievements`` (ids), not
+    revoked, newest first."""
+    if not achievements:
+        return []
+    marks = ", ".join("?" for _ in achievements)
+    rows = tx.all(
+        "SELECT * FROM credentials WHERE issuer = ? AND recipient = ? AND revoked IS NULL "
+        f"AND achievement IN ({marks}) ORDER BY issued DESC, id",
+        (issuer, recipient, *achievements),
+    )
+    return [record for record in map(_credential, rows) if record is not None]
+
+
+def credentials_about(tx: Tx, recipient: str, *, limit: int = 50) -> list[CredentialRecord]:
+    """Credentials (of any issuer) whose recipient is ``recipient`` — e.g. the endorsements of
+    an issuer DID or an achievement id — not revoked, newest first."""
+    rows = tx.all(
+        "SELECT * FROM credentials WHERE recipient = ? AND revoked IS NULL "
+        "ORDER BY issued DESC, id LIMIT ?",
+        (recipient, limit),
+    )
+    return [record for record in map(_credential, rows) if record is not None]

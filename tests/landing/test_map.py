@@ -142,4 +142,4 @@ def test_the_tour_shows_each_step_with_links_what_to_see_and_the_code(
         'href="/stats"' in section
     )
     assert "<code>" in section
-    assert len(STEPS) == 6
+    assert len(STEPS) == 7

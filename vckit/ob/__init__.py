@@ -3,6 +3,7 @@
 ==============  ============================================================================
 ``credentials`` AchievementCredential and EndorsementCredential builders
 ``models``      the shared data models: Profile, Achievement, Alignment, Result, ...
+``clr``         CLR 2.0: the ClrCredential builder and Associations (``from vckit.ob import clr``)
 ``schema``      1EdTech's OB 3.0 and CLR 2.0 JSON Schemas (``schemas/``) with field-level messages
                 (``schema_errors``)
 ``baking``      a credential carried inside its PNG or SVG badge image (OB 3.0 §5.3)

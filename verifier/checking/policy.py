@@ -34,6 +34,7 @@ requirements-met
     ``targetName``) is evidenced by a credential that passed its own checks, was issued
     within the last N years (when asked) and, when ``accredited_only``, passed
     trusted-issuer. pass lists which credential evidences each; fail names what is missing.
+    A credential nested in a CLR counts like a standalone one (:mod:`verifier.checking.nested`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from vckit.datetimes import parse_xsd_datetime
 from vckit.document import parse_json
 from vckit.errors import DateTimeError, InputError
 from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckId, Report
+from verifier.checking import nested
 from verifier.checking.registry import Registry
 
 POLICY_CHECKS = ("trusted-issuer", "requirements-met")
@@ -260,6 +262,11 @@ def trusted_issuer(credential_report: Report, registry: Registry) -> Check:
 
 
 def _with_trusted_issuer(credential_report: Report, registry: Registry) -> Report:
+    """The report with its ``trusted-issuer`` check, and each CLR-nested credential's and
+    endorsement's (:data:`verifier.checking.nested.JUDGED_ROLES`)."""
+    credential_report = nested.map_parts(
+        credential_report, lambda inner: _with_trusted_issuer(inner, registry)
+    )
     if credential_report.check("trusted-issuer") is not None:
         return credential_report
     check = trusted_issuer(credential_report, registry)
@@ -281,7 +288,11 @@ def _years_ago(now: datetime, years: int) -> datetime:
 def _excluded_because(
     credential_report: Report, requirements: Requirements, now: datetime
 ) -> str | None:
-    own = [c for c in credential_report.checks if c.id not in POLICY_CHECKS]
+    own = [
+        c
+        for c in credential_report.checks
+        if c.id not in POLICY_CHECKS and c.id not in nested.JUDGED_SEPARATELY
+    ]
     if not own or any(c.status != PASS for c in own):
         return "its own checks did not pass"
     if requirements.accredited_only:
@@ -305,7 +316,7 @@ def requirements_met(
     """Whether the credentials that count evidence every required type and skill."""
     counted: list[Mapping[str, Any]] = []
     left_out: list[str] = []
-    for item in credential_reports:
+    for item in nested.countable(credential_reports):
         reason = _excluded_because(item, requirements, now)
         if reason is None:
             counted.append(item.document or {})

@@ -31,6 +31,7 @@ from vckit.jose.vc_jwt import peek
 from wallet.sharing.disclose import credential_view, is_sd_jwt, sd_jwt_claims
 from wallet.store import CredentialRecord
 from wallet.views.badge import Badge, CheckLine, badge_of, check_lines
+from wallet.views.endorsements import Endorsement, endorsements_of
 
 SAFE_IMAGE_PREFIXES = (
     "https://",
@@ -110,6 +111,8 @@ class Card:
     checked_at: str | None
     raw: str  # the credential as stored, pretty-printed JSON or the JWT text
     decoded: str | None  # a JWT's decoded header and payload, pretty-printed
+    nested: tuple[Card, ...] = ()  # a CLR's credentials (wallet.views.transcript)
+    endorsements: tuple[Endorsement, ...] = ()  # wallet.views.endorsements
 
 
 def link(url: str | None) -> str | None:
@@ -311,4 +314,5 @@ def card_of(record: CredentialRecord, now: datetime | None = None) -> Card:
         checked_at=record.checked_at,
         raw=raw,
         decoded=decoded,
+        endorsements=endorsements_of(credential, record.report),
     )

@@ -14,10 +14,18 @@ from servicekit.json_route import api_router
 router = api_router(tags=["Catalogue"])
 
 
-@router.get("/issuers/{slug}/achievements", summary="The issuer's catalogue")
+@router.get(
+    "/issuers/{slug}/achievements",
+    summary="The issuer's catalogue (a programme also lists its ``courses``, in order)",
+)
 def achievements(slug: str, inst: InstallationDep) -> Response:
     found = catalogue.list_achievements(inst, slug)
-    return JSONResponse([{"slug": a.slug, **a.achievement} for a in found])
+    return JSONResponse(
+        [
+            {"slug": a.slug, **a.achievement, **({"courses": a.courses} if a.courses else {})}
+            for a in found
+        ]
+    )
 
 
 @router.get("/issuers/{slug}/achievements/{achievement}", summary="One achievement")
@@ -28,7 +36,8 @@ def achievement(slug: str, achievement: str, inst: InstallationDep) -> Response:
 class NewAchievement(BaseModel):
     """An achievement for the catalogue: its short name (``slug``, in its id) and the OB 3.0
     Achievement without ``id`` (checked against the OB 3.0 schema). ``disclosable`` lists
-    the learner-data fields a holder may withhold."""
+    the learner-data fields a holder may withhold; ``courses`` (a programme) the slugs of the
+    achievements that make it up, in order (a CLR of it links them)."""
 
     model_config = ConfigDict(
         extra="forbid",

@@ -24,7 +24,7 @@ JSON_LD = "application/ld+json"
 SD_JWT = "application/dc+sd-jwt"
 
 
-def _credential_json(record: issuance.CredentialRecord, inst: Installation) -> dict[str, Any]:
+def credential_json(record: issuance.CredentialRecord, inst: Installation) -> dict[str, Any]:
     return {
         "id": record.id,
         "issuer": record.issuer,
@@ -100,7 +100,7 @@ def issue(slug: str, body: NewCredential, inst: InstallationDep, _: TokenDep) ->
             grade=body.grade,
         ),
     )
-    return JSONResponse(_credential_json(record, inst), status_code=201)
+    return JSONResponse(credential_json(record, inst), status_code=201)
 
 
 @router.get("/issuers/{slug}/credentials", summary="Issued credentials")
@@ -109,7 +109,7 @@ def issued(
 ) -> Response:
     catalogue.get_issuer(inst, slug)
     records = issuance.list_issued(inst, slug, limit=limit, offset=offset)
-    return JSONResponse([_credential_json(r, inst) for r in records])
+    return JSONResponse([credential_json(r, inst) for r in records])
 
 
 @router.get(

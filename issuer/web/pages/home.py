@@ -24,6 +24,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
+from issuer.issuing import endorse
 from issuer.offers import oid4vci
 from issuer.organisations import catalogue, identity
 from issuer.web.deps import InstallationDep, SettingsDep, VisitorDep
@@ -55,4 +56,5 @@ def issuer_home(
         achievements=achievements,
         credential_issuer=oid4vci.issuer_identifier(inst, slug),
         did_keys=identity.did_key_signers(inst, slug),
+        endorsements=endorse.received(inst, slug),
     )

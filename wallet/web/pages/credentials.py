@@ -4,6 +4,7 @@ and the skills view.
 ==================================  =======  =============================================
 ``/credentials``                    learner  a card per credential, with its verdict badge
 ``/credentials/{id}``               learner  every field, the named checks, the raw credential
+                                             (a CLR: as a transcript, ``_transcript.html``)
 ``/credentials/{id}/delete``        learner  GET: what will go; POST (CSRF): delete it
 ``/skills``                         learner  the aligned skills of all credentials
 ==================================  =======  =============================================
@@ -44,7 +45,8 @@ def credential_page(
     visitor: VisitorDep,
 ) -> Response:
     card = held.card(inst, account.id, credential_id)
-    return render(request, visitor, "credential.html", card=card)
+    transcript = held.transcript(inst, account.id, credential_id)
+    return render(request, visitor, "credential.html", card=card, transcript=transcript)
 
 
 @router.get("/credentials/{credential_id}/delete", response_class=HTMLResponse)

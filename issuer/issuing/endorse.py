@@ -1,0 +1,162 @@
+"""Endorsements (OB 3.0 §B "EndorsementCredential"): one issuer vouches for another issuer's
+profile or for one of its achievements.
+
+API note::
+
+    from issuer.issuing.endorse import EndorseRequest, endorse, endorsements_of
+    record = endorse(inst, EndorseRequest(
+        endorser="nursing-board",                       # the issuer who endorses (signs)
+        issuer="community-college",                     # whose profile, or whose achievement:
+        achievement="practical-nursing-programme",      # None: the issuer's profile itself
+        comment="Approved practical nursing programme (Board rule 12.4).",
+    ))
+
+The endorsement is an ``EndorsementCredential`` whose ``EndorsementSubject`` ``id`` is the
+endorsed profile's DID or the achievement's id, with the ``endorsementComment``; it gets a
+revocation entry, is checked against 1EdTech's schema (:mod:`issuer.issuing.securing`) and
+signed with ``eddsa-rdfc-2022``. It is stored like any credential the endorser issued, its
+``recipient`` being the endorsed id.
+
+Credentials issued afterwards carry the endorsements of what they name, embedded
+(:func:`embed`): the achievement's in ``achievement.endorsement``, the issuer profile's in
+``issuer.endorsement`` — each endorsement as it was signed, not revoked, newest first, at most
+:data:`MAX_EMBEDDED` each. (``endorsementJwt`` is not used: the OB 3.0.3 context does not define
+the term, so a Data Integrity credential cannot carry it.)
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from issuer import store
+from issuer.errors import InvalidRequestError, NotFoundError
+from issuer.installation import Installation
+from issuer.issuing.securing import secure_and_store, status_signer, transaction
+from issuer.status import lists as status
+from servicekit.db import Tx
+from vckit import ob as openbadges
+from vckit.credential import types_of
+
+FORMAT = "eddsa-rdfc-2022"
+MAX_EMBEDDED = 5
+MAX_COMMENT = 2000
+
+
+@dataclass(frozen=True)
+class EndorseRequest:
+    endorser: str
+    issuer: str
+    achievement: str | None = None
+    comment: str = ""
+
+
+def _subject(t: Tx, request: EndorseRequest) -> tuple[str, str]:
+    """(the endorsed id, its name)."""
+    endorsed = store.get_issuer(t, request.issuer)
+    if endorsed is None:
+        raise InvalidRequestError(f"there is no issuer {request.issuer[:100]!r} to endorse")
+    if request.achievement is None:
+        return endorsed.did, str(endorsed.profile.get("name", endorsed.slug))
+    found = store.get_achievement(t, request.issuer, request.achievement)
+    if found is None:
+        raise InvalidRequestError(
+            f"issuer {request.issuer!r} has no achievement {request.achievement[:100]!r}"
+        )
+    return found.id, str(found.achievement.get("name", found.slug))
+
+
+def endorse(inst: Installation, request: EndorseRequest) -> store.CredentialRecord:
+    """Sign and store the endorser's EndorsementCredential (see the module docstring)."""
+    comment = request.comment.strip()
+    if not comment or len(comment) > MAX_COMMENT:
+        raise InvalidRequestError(f"give an endorsement comment of 1 to {MAX_COMMENT} characters")
+    if request.endorser == request.issuer and request.achievement is None:
+        raise InvalidRequestError("an issuer does not endorse its own profile")
+    with transaction(inst, None) as t:
+        endorser = store.get_issuer(t, request.endorser)
+        if endorser is None:
+            raise NotFoundError(f"no issuer {request.endorser!r}")
+        subject_id, subject_name = _subject(t, request)
+        purposes = status.purposes_for(ob=True, suspension=False)
+        signer = status_signer(t, inst, endorser, None, FORMAT)
+        allocated = [status.allocate(t, inst, endorser.slug, p, signer=signer) for p in purposes]
+        credential = openbadges.endorsement_credential(
+            f"urn:uuid:{uuid.uuid4()}",
+            endorser.profile,
+            subject_id,
+            name=f"{endorser.profile.get('name', endorser.slug)} endorses {subject_name}",
+            valid_from=inst.now(),
+            endorsement_comment=comment,
+            credential_status=allocated[0][0],
+        )
+        return secure_and_store(
+            t,
+            inst,
+            endorser,
+            credential,
+            FORMAT,
+            achievement=None,
+            recipient=subject_id,
+            allocated=list(zip(purposes, allocated, strict=True)),
+        )
+
+
+def endorsements_of(t: Tx, subject_id: str) -> list[dict[str, Any]]:
+    """The signed endorsements of ``subject_id`` (not revoked, newest first)."""
+    return [
+        record.document
+        for record in store.credentials_about(t, subject_id)
+        if isinstance(record.document, dict)
+        and "EndorsementCredential" in types_of(record.document)
+    ][:MAX_EMBEDDED]
+
+
+def embed(t: Tx, thing: dict[str, Any]) -> dict[str, Any]:
+    """``thing`` (an Achievement or a Profile) with its endorsements in ``endorsement``."""
+    identifier = thing.get("id")
+    found = endorsements_of(t, identifier) if isinstance(identifier, str) else []
+    return {**thing, "endorsement": found} if found else thing
+
+
+@dataclass(frozen=True)
+class Received:
+    """An endorsement an issuer received, as its public page lists it."""
+
+    subject: str  # the endorsed thing's name: the issuer, or one of its achievements
+    endorser: str  # the endorser's name
+    endorser_id: str | None
+    comment: str
+    issued: str  # validFrom
+    credential: str  # the endorsement's id
+
+
+def received(inst: Installation, slug: str) -> list[Received]:
+    """The endorsements of issuer ``slug``'s profile and achievements (not revoked)."""
+    found: list[Received] = []
+    with inst.db.transaction() as t:
+        issuer = store.get_issuer(t, slug)
+        if issuer is None:
+            raise NotFoundError(f"no issuer {slug!r}")
+        named = [(issuer.did, str(issuer.profile.get("name", slug)))]
+        named += [
+            (a.id, str(a.achievement.get("name", a.slug))) for a in store.list_achievements(t, slug)
+        ]
+        for subject_id, name in named:
+            for document in endorsements_of(t, subject_id):
+                by = document.get("issuer")
+                by = by if isinstance(by, dict) else {"id": by}
+                subject = document.get("credentialSubject")
+                comment = subject.get("endorsementComment") if isinstance(subject, dict) else None
+                found.append(
+                    Received(
+                        subject=name,
+                        endorser=str(by.get("name") or by.get("id")),
+                        endorser_id=by.get("id") if isinstance(by.get("id"), str) else None,
+                        comment=str(comment or ""),
+                        issued=str(document.get("validFrom", "")),
+                        credential=str(document.get("id")),
+                    )
+                )
+    return found

@@ -1,0 +1,119 @@
+"""Endorsements over the issuer's API: the nursing board endorses the college's programme and
+the college itself; the endorsement verifies on its own, later credentials carry it embedded,
+and the college's public page lists it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.issuer.conftest import AppFactory, authorized, revoke, verify_options
+from vckit import ob as openbadges
+from vckit.verification import verify
+
+BOARD = "nursing-board"
+COLLEGE = "community-college"
+PROGRAMME = "practical-nursing-programme"
+COURSE = "fundamentals-of-nursing-1"
+LEARNER = "did:example:learner"
+COMMENT = "Approved practical nursing programme under Board rule 12.4."
+
+
+@pytest.fixture
+def client(issuer_app: AppFactory) -> TestClient:
+    return authorized(issuer_app())
+
+
+def endorse(client: TestClient, **body: Any) -> dict[str, Any]:
+    response = client.post(f"/issuers/{BOARD}/endorsements", json=body)
+    assert response.status_code == 201, response.text
+    credential: dict[str, Any] = response.json()["credential"]
+    return credential
+
+
+def issue(client: TestClient, achievement: str) -> dict[str, Any]:
+    response = client.post(
+        f"/issuers/{COLLEGE}/credentials",
+        json={"achievement": achievement, "recipient": {"did": LEARNER}},
+    )
+    assert response.status_code == 201, response.text
+    credential: dict[str, Any] = response.json()["credential"]
+    return credential
+
+
+def test_the_board_endorses_an_achievement_and_it_verifies(client: TestClient) -> None:
+    endorsement = endorse(client, issuer=COLLEGE, achievement=COURSE, comment=COMMENT)
+    assert endorsement["type"] == ["VerifiableCredential", "EndorsementCredential"]
+    assert endorsement["issuer"]["name"] == "State Board of Nursing"
+    subject = endorsement["credentialSubject"]
+    assert subject["id"].endswith(f"/issuers/{COLLEGE}/achievements/{COURSE}")
+    assert subject["endorsementComment"] == COMMENT
+    assert openbadges.validate(endorsement) == []  # 1EdTech's EndorsementCredential schema
+    assert verify(endorsement, verify_options(client)).verdict == "pass"
+
+
+def test_credentials_issued_afterwards_carry_the_endorsements(client: TestClient) -> None:
+    before = issue(client, COURSE)
+    assert "endorsement" not in before["credentialSubject"]["achievement"]
+    of_course = endorse(client, issuer=COLLEGE, achievement=COURSE, comment=COMMENT)
+    of_college = endorse(client, issuer=COLLEGE, comment="A college the board works with.")
+    after = issue(client, COURSE)
+    achievement = after["credentialSubject"]["achievement"]
+    assert [e["id"] for e in achievement["endorsement"]] == [of_course["id"]]
+    assert [e["id"] for e in after["issuer"]["endorsement"]] == [of_college["id"]]
+    assert openbadges.validate(after) == []
+    report = verify(after, verify_options(client))
+    assert report.verdict == "pass", report
+    endorsements = [p for p in report.parts if p.role == "endorsement"]
+    assert len(endorsements) == 2 and all(p.report.verdict == "pass" for p in endorsements)
+    other = issue(client, "fundamentals-of-nursing-2")  # not endorsed itself
+    assert "endorsement" not in other["credentialSubject"]["achievement"]
+    revoke(client, of_course["id"])
+    later = issue(client, COURSE)
+    assert "endorsement" not in later["credentialSubject"]["achievement"]  # revoked: left out
+
+
+def test_the_public_page_lists_the_endorsements(client: TestClient) -> None:
+    endorse(client, issuer=COLLEGE, achievement=PROGRAMME, comment=COMMENT)
+    page = client.get(f"/issuers/{COLLEGE}", headers={"Authorization": ""}).text
+    assert "State Board of Nursing</strong> endorses <strong>Practical Nursing Certificate" in page
+    assert COMMENT in page
+    board = client.get(f"/issuers/{BOARD}", headers={"Authorization": ""}).text
+    assert "No organisation has endorsed" in board
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ({"issuer": "nobody", "comment": "x"}, "no issuer 'nobody'"),
+        ({"issuer": COLLEGE, "achievement": "nope", "comment": "x"}, "no achievement"),
+        ({"issuer": COLLEGE, "comment": "   "}, "comment"),
+        ({"issuer": BOARD, "comment": "Us."}, "own profile"),
+        ({"issuer": COLLEGE}, "comment"),
+        ({"issuer": COLLEGE, "comment": "x", "extra": 1}, "extra"),
+    ],
+)
+def test_bad_endorsements_are_problems(
+    client: TestClient, body: dict[str, Any], words: str
+) -> None:
+    response = client.post(f"/issuers/{BOARD}/endorsements", json=body)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert words in response.text
+
+
+def test_endorsing_needs_the_token(client: TestClient) -> None:
+    response = client.post(
+        f"/issuers/{BOARD}/endorsements",
+        json={"issuer": COLLEGE, "comment": COMMENT},
+        headers={"Authorization": "Bearer wrong"},
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(
+            "/issuers/nobody/endorsements", json={"issuer": COLLEGE, "comment": "x"}
+        ).status_code
+        == 404
+    )
