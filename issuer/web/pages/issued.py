@@ -1,16 +1,20 @@
 """Staff page: the issued list, with revoke, suspend and unsuspend (each change confirmed on a
-second page first). What applies to each credential is :mod:`issuer.status.issued`.
+second page first). What applies to each credential is :mod:`issuer.status.issued`. A
+revocation needs a reason (the issuer's words, shown to the learner) and its kind (a code of
+:mod:`issuer.status.reasons`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from issuer.organisations import catalogue
-from issuer.status import issued
+from issuer.status import issued, reasons
 from issuer.web.deps import InstallationDep, VisitorDep
 from issuer.web.pages.base import check_form, sign_in_first
 from servicekit.forms import read_form
@@ -48,6 +52,24 @@ def issued_page(
     )
 
 
+def _confirm(
+    request: Request,
+    visitor: Any,
+    issuer: Any,
+    action: str,
+    row: issued.Issued,
+    form: Mapping[str, str],
+    error: str | None = None,
+) -> Response:
+    """The confirmation page (400 with ``error`` when the reason given was not usable)."""
+    return render(
+        request, visitor, "confirm.html", 400 if error else 200,
+        issuer=issuer, action=action, row=row, error=error,
+        reasons=reasons.REASONS, reason=form.get("reason", "")[:500],
+        reason_code=form.get("reason_code", reasons.DEFAULT_CODE),
+    )  # fmt: skip
+
+
 @router.post("/issuers/{slug}/issued")
 async def change_status(
     slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
@@ -65,7 +87,15 @@ async def change_status(
         detail = f"The credential is {row.state}; it cannot be {issued.DONE_WORDS[action]}."
         raise Problem(409, "Not possible now", detail, "conflict")
     if form.get("confirmed") != "yes":
-        return render(request, visitor, "confirm.html", issuer=issuer, action=action, row=row)
-    issued.apply(inst, row, action)
+        return _confirm(request, visitor, issuer, action, row, form)
+    if action == "revoke":  # every revocation says why (the learner's wallet shows it)
+        reason = " ".join(form.get("reason", "").split())
+        code = form.get("reason_code", "")
+        if not reason or len(reason) > reasons.MAX_REASON_CHARS or code not in reasons.REASONS:
+            error = f"Say why, in 1 to {reasons.MAX_REASON_CHARS} characters, and pick a kind."
+            return _confirm(request, visitor, issuer, action, row, form, error)
+        issued.apply(inst, row, action, reason=reason, code=code)
+    else:
+        issued.apply(inst, row, action)
     query = urlencode({"done": action, "credential": row.record.id})
     return RedirectResponse(f"/issuers/{slug}/issued?{query}", status_code=303)
