@@ -4,8 +4,13 @@ while an API client keeps problem+json (content negotiation on ``Accept``)."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 from fastapi.testclient import TestClient
+
+from tests.verifier.conftest import issue
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
@@ -35,3 +40,23 @@ def test_an_api_client_keeps_problem_json(verifier: TestClient, accept: str | No
     assert answer.status_code == 404
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.json()["status"] == 404
+
+
+def test_the_report_names_the_candidate_as_disclosed_and_folds_raw_fields(
+    verifier: TestClient, issuer: TestClient
+) -> None:
+    """The header names the candidate by the name their credential discloses, not the
+    subject's DID; the DIDs and the raw field dump sit in a technical-details fold; dates
+    are human."""
+    credential = issue(issuer, "food-safety", "food-handler", recipient_name="Alex Rivera")
+    page = verifier.post("/", data={"document": json.dumps(credential)}).text
+    assert "<h1>Verification report: Alex Rivera</h1>" in page
+    assert "Candidate: <strong>Alex Rivera</strong>" in page
+    # the named checks are the technical record; the rest of the page speaks in names
+    page = re.sub(r'<table class="checks">.*?</table>', "", page, flags=re.S)
+    before, folded = page.split('<details class="technical">', 1)
+    subject = credential["credentialSubject"]["id"]
+    assert subject not in before and subject in folded  # the DID only in the fold
+    assert credential["issuer"]["id"] not in before
+    assert "validFrom" in folded and 'class="fields"' not in before
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", before)  # no raw ISO moment

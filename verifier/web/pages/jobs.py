@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from servicekit.dates import human_datetime
 from servicekit.forms import Form
 from servicekit.pages import page_router, render
 from vckit.errors import InputError
@@ -32,6 +33,7 @@ from verifier.jobs import requests as use
 from verifier.jobs.refused import refused_of_job
 from verifier.jobs.stored_report import report_from_json
 from verifier.views import report_view
+from verifier.views.candidate import OUTCOME_WORDS, candidate_name, outcome
 from verifier.web.deps import (
     CheckedForm,
     InstallationDep,
@@ -84,7 +86,14 @@ def job(
     job_id: str, request: Request, inst: InstallationDep, visitor: Visitor, caller: ResultsReader
 ) -> Response:
     found = use.get_job(inst, job_id, caller.organisation_id)
-    answers = use.list_responses(inst, job_id)
+    answers = []
+    for answer in use.list_responses(inst, job_id):
+        report = report_from_json(answer.report)
+        verdict = outcome(report)
+        answers.append(
+            {"id": answer.id, "received": answer.received, "candidate": candidate_name(report),
+             "verdict": verdict, "verdict_text": OUTCOME_WORDS[verdict]}
+        )  # fmt: skip
     refused = refused_of_job(inst, job_id, limit=5)
     return render(request, visitor, "job.html", job=found, answers=answers, refused=refused)
 
@@ -131,7 +140,7 @@ def result(
     use.get_job(inst, job_id, caller.organisation_id)
     answer = use.get_response(inst, response_id, job_id)
     report = report_from_json(answer.report)
-    source = f"a candidate's wallet, received {answer.received}"
+    source = f"a candidate's wallet, received {human_datetime(answer.received)}"
     return render(
         request, visitor, "report.html",
         report=report, view=report_view.view(report), source=source,
