@@ -20,6 +20,9 @@ Tables (all SQL lives in :mod:`verifier.store`):
                     deliveries) belongs to one (``jobs.organisation_id``)
 * ``staff``         people of an organisation who sign in (argon2id hash, session epoch)
 * ``api_tokens``    an organisation's API tokens: SHA-256 of the secret, scopes, revoked_at
+
+``requests.applicant_ref`` and ``responses.applicant_ref`` (migration 4): the applicant
+reference the ATS gave when it made the request, copied to the answer.
 """
 
 from __future__ import annotations
@@ -127,6 +130,14 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             HAVING COUNT(*) > 0;
         UPDATE jobs SET organisation_id = 'first' WHERE organisation_id IS NULL;
         CREATE INDEX jobs_by_organisation ON jobs (organisation_id, created)
+        """,
+    ),
+    (
+        4,
+        "the applicant reference an ATS gives a request, kept with the request and its answer",
+        """
+        ALTER TABLE requests ADD COLUMN applicant_ref TEXT;
+        ALTER TABLE responses ADD COLUMN applicant_ref TEXT
         """,
     ),
 )

@@ -80,7 +80,7 @@ def spend_and_store(inst: Installation, record: RequestRecord, report: Report) -
         if first:
             response = store.add_response(
                 tx, request_id=record.id, job_id=record.job_id, received=inst.stamp(),
-                verdict=report.verdict, report=result,
+                verdict=report.verdict, report=result, applicant_ref=record.applicant_ref,
             )  # fmt: skip
             store.set_result(tx, record.id, {"response": response.id, **result})
         current = store.get_request(tx, record.id)

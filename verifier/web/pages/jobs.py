@@ -6,7 +6,8 @@
                                            issued within N years)
 ``/jobs/{id}``                     GET     the job, its requirements, the answers accepted and
                                            how many were refused (the latest five, with why)
-``/jobs/{id}/requests``            POST    a new request (``kind``: openid4vp or vc-api)
+``/jobs/{id}/requests``            POST    a new request (``kind``: openid4vp or vc-api;
+                                           ``applicant_reference``: the ATS's, optional)
 ``/jobs/{id}/requests/{rid}``      GET     the request: link and QR code, or the VC-API request
 ``/jobs/{id}/results/{response}``  GET     one answer's report (the hiring manager's page)
 =================================  ======  ===================================================
@@ -92,6 +93,7 @@ def job(
         verdict = outcome(report)
         answers.append(
             {"id": answer.id, "received": answer.received, "candidate": candidate_name(report),
+             "reference": answer.applicant_ref,
              "verdict": verdict, "verdict_text": OUTCOME_WORDS[verdict]}
         )  # fmt: skip
     refused = refused_of_job(inst, job_id, limit=5)
@@ -104,7 +106,10 @@ def new_request(
 ) -> Response:
     kind = form.get("kind", use.OID4VP)
     kind = kind if kind in use.KINDS else use.OID4VP
-    record = use.new_request(inst, job_id, kind, organisation=caller.organisation_id)
+    record = use.new_request(
+        inst, job_id, kind, organisation=caller.organisation_id,
+        applicant_ref=form.get("applicant_reference") or None,
+    )  # fmt: skip
     return RedirectResponse(f"/jobs/{job_id}/requests/{record.id}", status_code=303)
 
 
@@ -141,6 +146,8 @@ def result(
     answer = use.get_response(inst, response_id, job_id)
     report = report_from_json(answer.report)
     source = f"a candidate's wallet, received {human_datetime(answer.received)}"
+    if answer.applicant_ref:
+        source += f" (applicant reference {answer.applicant_ref})"
     return render(
         request, visitor, "report.html",
         report=report, view=report_view.view(report), source=source,
