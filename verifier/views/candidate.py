@@ -54,10 +54,11 @@ def outcome(report: Report) -> str:
     return FAIL
 
 
-def unaccredited_issuers(report: Report) -> list[tuple[str, str, list[str]]]:
-    """(issuer name, issuer DID, achievement names) of each credential whose issuer the
-    registry does not accredit for it: what "trust this issuer for …" offers."""
-    found: list[tuple[str, str, list[str]]] = []
+def unaccredited_issuers(report: Report) -> list[tuple[str, str, str, str]]:
+    """(issuer name, issuer DID, achievement name, achievement id) of each credential whose
+    issuer the registry does not accredit for it, each once: what "trust this issuer for …"
+    offers."""
+    found: list[tuple[str, str, str, str]] = []
     for credential in report.credentials or (report,):
         check = credential.check("trusted-issuer")
         if check is None or check.status != FAIL:
@@ -67,13 +68,11 @@ def unaccredited_issuers(report: Report) -> list[tuple[str, str, list[str]]]:
         did = issuer if isinstance(issuer, str) else _text(_mapping(issuer).get("id"))
         name = _text(_mapping(issuer).get("name")) or did
         achievement = _mapping(_subject(doc).get("achievement"))
-        what = _text(achievement.get("name")) or _text(achievement.get("id"))
-        for _name, known_did, names in found:
-            if known_did == did:
-                names.append(what)
-                break
-        else:
-            found.append((name, did, [what] if what else []))
+        achievement_id = _text(achievement.get("id"))
+        what = _text(achievement.get("name")) or achievement_id
+        entry = (name, did, what, achievement_id)
+        if did and entry not in found:
+            found.append(entry)
     return found
 
 

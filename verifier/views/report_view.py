@@ -113,7 +113,7 @@ class ReportView:
     issuers_vouched: bool  # a trusted-issuer check (the governance registry) was made
     candidate: str = ""  # the name the candidate disclosed ("" when none)
     subline: str = ""  # a second line under the headline (the amber verdict's why)
-    untrusted: tuple[tuple[str, str, tuple[str, ...]], ...] = ()  # (issuer, DID, achievements)
+    untrusted: tuple[tuple[str, str, str, str], ...] = ()  # issuer, DID, achievement, its id
 
 
 def view(report: Report) -> ReportView:
@@ -136,7 +136,7 @@ def view(report: Report) -> ReportView:
         headline=HEADLINES[verdict].format(kind=report.kind),
         subline=SUBLINES.get(verdict, ""),
         candidate=candidate_name(report),
-        untrusted=tuple((n, d, tuple(a)) for n, d, a in unaccredited_issuers(report)),
+        untrusted=tuple(unaccredited_issuers(report)),
         reasons=tuple(r for r in rows if r.status != "pass"),
         rows=tuple(rows),
         credentials=tuple(_shared(label, c) for label, c in zip(labels, inner, strict=True)),
