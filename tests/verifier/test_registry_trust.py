@@ -9,6 +9,7 @@ registry page, green after, amber again once they remove it.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -98,3 +99,20 @@ def test_a_stranger_cannot_change_trust_and_bad_input_is_a_clear_400(tmp_path: P
                                               "csrf": csrf})  # fmt: skip
     assert bad.status_code == 400 and "DID" in bad.text
     assert "None yet." in bad.text
+
+
+def test_signed_in_staff_pasting_a_credential_get_their_own_trust(tmp_path: Path) -> None:
+    app = verifier(tmp_path)
+    staff = sign_in_staff(TestClient(app))
+    credential = json.dumps(s.good_credential())
+    assert 'class="verdict unaccredited"' in staff.post("/", data={"document": credential}).text
+    issuer = s.did_of(s.ISSUER)
+    form = {
+        "issuer": issuer,
+        "achievement": ACHIEVEMENT,
+        "csrf": csrf_of(staff.get("/registry").text),
+    }
+    assert staff.post("/registry/trust", data=form, follow_redirects=False).status_code == 303
+    assert 'class="verdict pass"' in staff.post("/", data={"document": credential}).text
+    stranger = TestClient(app).post("/", data={"document": credential}).text
+    assert 'class="verdict unaccredited"' in stranger  # the public page: the registry alone
