@@ -51,7 +51,8 @@ def test_search_and_filters_find_the_credential(staff: Staff) -> None:  # noqa: 
     [lee] = rows(client, "q=lee")
     credential = re.search(r'name="credential" value="([^"]+)"', lee)
     assert credential
-    data = {"csrf": csrf, "credential": credential.group(1), "action": "revoke", "confirmed": "yes"}
+    data = {"csrf": csrf, "credential": credential.group(1), "action": "revoke", "confirmed": "yes",
+            "reason": "Issued in error", "reason_code": "issued-in-error"}  # fmt: skip
     assert (
         client.post(f"/issuers/{COLLEGE}/issued", data=data, follow_redirects=False).status_code
         == 303
