@@ -17,10 +17,44 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 URLS_FILE = "urls.json"
+
+
+def public_urls(
+    env: Mapping[str, str], public_host: str, base_port: int, services: Sequence[tuple[str, int]]
+) -> dict[str, str]:
+    """Each service's public address as ``ler up`` gives it: ``http://<host>:<port>``, or
+    ``LER_UP_<SERVICE>_URL`` when set (a service behind a proxy)."""
+    return {
+        name: (
+            env.get(f"LER_UP_{name.upper()}_URL") or f"http://{public_host}:{base_port + offset}"
+        ).rstrip("/")
+        for name, offset in services
+    }
+
+
+def refuse_to_start(
+    env: Mapping[str, str],
+    host: str,
+    public_host: str,
+    base_port: int,
+    services: Sequence[tuple[str, int]],
+) -> str | None:
+    """Why ``ler up`` must not start (a busy port, a data folder made for other
+    addresses), or None; when None, the addresses are written for ``ler demo``."""
+    busy = busy_ports(host, {name: base_port + offset for name, offset in services})
+    if busy:
+        return busy_message(busy, base_port)
+    data_dir = Path(env.get("LER_DATA_DIR", "var"))
+    urls = public_urls(env, public_host, base_port, services)
+    elsewhere = moved(data_dir, urls)
+    if elsewhere:
+        return elsewhere
+    write_urls(data_dir, urls)  # `ler demo` reads them; the next start compares
+    return None
 
 
 def busy_ports(host: str, ports: Mapping[str, int]) -> list[tuple[str, int]]:

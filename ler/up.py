@@ -1,17 +1,17 @@
 """``ler up``: start the landing page, issuer, wallet and verifier as separate processes.
 
+Before starting, it checks that the four ports are free and says which is busy and how to
+pick others (``--port``); it writes the addresses to ``<data dir>/urls.json`` (``ler demo``
+reads them) and refuses, saying why, a data folder made for other addresses
+(:mod:`ler.ports`). Exit 2 in both cases.
+
 Each service runs in its own process (``python -m servicekit.serve NAME``, JSON-line logs
 on stderr), as it would in production; they never import each other. The landing page
 is on the base port (8000), the others on the next three. ``LER_DEMO_SEED=1`` (set unless
 given) has the wallet seed the demo learner and the verifier the demo job; the wallet and
 the verifier may fetch over plain http from localhost (:data:`LOCAL_HTTP`, set unless given;
 off by default in every service, since it lets a credential name a DID served by any local
-port). Ctrl-C (SIGINT) or SIGTERM stops them all.
-
-Before starting, it checks that the four ports are free and says which is busy and how to
-pick others (``--port``); it writes the addresses to ``<data dir>/urls.json`` (``ler demo``
-reads them) and refuses, saying why, a data folder made for other addresses
-(:mod:`ler.ports`). Exit 2 in both cases. The URLs go to stdout for people; what
+port). Ctrl-C (SIGINT) or SIGTERM stops them all. The URLs go to stdout for people; what
 ``ler up`` itself does goes to stderr as JSON lines, like the services' logs.
 """
 
@@ -23,10 +23,9 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from ler.ports import busy_message, busy_ports, moved, write_urls
+from ler.ports import refuse_to_start
 from servicekit import demo_seed
 from servicekit.logs import configure
 
@@ -50,20 +49,13 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
         env.setdefault(variable, "1")
     processes: list[subprocess.Popen[bytes]] = []
     public_host = "localhost" if host in ("127.0.0.1", "::1") else host  # did:web needs a name
-    urls = {name: f"http://{public_host}:{base_port + offset}" for name, offset in SERVICES}
-    ports = {name: base_port + offset for name, offset in SERVICES}
-    busy = busy_ports(host, ports)
-    if busy:  # say which, before printing any URL
-        print(busy_message(busy, base_port), file=sys.stderr)
+    refused = refuse_to_start(env, host, public_host, base_port, SERVICES)
+    if refused:  # a busy port, or a data folder made for other addresses: say so, start nothing
+        print(refused, file=sys.stderr)
         return 2
-    data_dir = Path(env["LER_DATA_DIR"])
-    elsewhere = moved(data_dir, urls)
-    if elsewhere:
-        print(elsewhere, file=sys.stderr)
-        return 2
-    write_urls(data_dir, urls)  # `ler demo` reads them; the next start compares
-    for name, url in urls.items():
-        env[f"LER_{name.upper()}_URL"] = url
+    for name, offset in SERVICES:
+        port = base_port + offset
+        env[f"LER_{name.upper()}_URL"] = f"http://{public_host}:{port}"
     for name, offset in SERVICES:
         port = base_port + offset
         command = [sys.executable, "-m", "servicekit.serve", name, "--host", host]
