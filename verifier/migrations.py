@@ -20,6 +20,13 @@ Tables (all SQL lives in :mod:`verifier.store`):
                     deliveries) belongs to one (``jobs.organisation_id``)
 * ``staff``         people of an organisation who sign in (argon2id hash, session epoch)
 * ``api_tokens``    an organisation's API tokens: SHA-256 of the secret, scopes, revoked_at
+
+``requests.applicant_ref`` and ``responses.applicant_ref`` (migration 4): the applicant
+reference the ATS gave when it made the request, copied to the answer.
+
+``trusted_achievements`` and ``trust_changes`` (migration 5): the issuers an organisation's
+staff trust for named achievements from the registry page, on top of the installation's
+registry file, and every add or remove (who, when, what).
 """
 
 from __future__ import annotations
@@ -127,6 +134,42 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             HAVING COUNT(*) > 0;
         UPDATE jobs SET organisation_id = 'first' WHERE organisation_id IS NULL;
         CREATE INDEX jobs_by_organisation ON jobs (organisation_id, created)
+        """,
+    ),
+    (
+        4,
+        "the applicant reference an ATS gives a request, kept with the request and its answer",
+        """
+        ALTER TABLE requests ADD COLUMN applicant_ref TEXT;
+        ALTER TABLE responses ADD COLUMN applicant_ref TEXT
+        """,
+    ),
+    (
+        5,
+        "an organisation's own trust in issuers, per achievement, and the log of its changes",
+        """
+        CREATE TABLE trusted_achievements (
+            organisation_id TEXT NOT NULL REFERENCES organisations (id),
+            issuer_did TEXT NOT NULL,
+            issuer_name TEXT NOT NULL,
+            achievement_id TEXT NOT NULL,
+            achievement_name TEXT NOT NULL,
+            added_by TEXT NOT NULL,
+            added TEXT NOT NULL,
+            PRIMARY KEY (organisation_id, issuer_did, achievement_id)
+        );
+        CREATE TABLE trust_changes (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations (id),
+            at TEXT NOT NULL,
+            staff_email TEXT NOT NULL,
+            change TEXT NOT NULL,
+            issuer_did TEXT NOT NULL,
+            issuer_name TEXT NOT NULL,
+            achievement_id TEXT NOT NULL,
+            achievement_name TEXT NOT NULL
+        );
+        CREATE INDEX trust_changes_by_organisation ON trust_changes (organisation_id, at)
         """,
     ),
 )

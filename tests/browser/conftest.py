@@ -104,7 +104,9 @@ class Services:
 def _free_base_port() -> int:
     """A base port that is free, with the next three (``ler up``: landing, then +1..+3);
     ``make up``'s own 8000 when it is free, so the screenshots show the README's addresses."""
-    for base in (8000, *range(31_000, 60_000, 10)):
+    # 8000 only for `make screenshots`: other runs on this machine may hold it meanwhile
+    first = (8000,) if "LER_SCREENSHOTS" in os.environ else ()
+    for base in (*first, *range(31_000, 60_000, 10)):
         try:
             for offset in range(4):
                 with socket.socket() as probe:

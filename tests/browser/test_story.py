@@ -265,11 +265,16 @@ def employer_reads_report(story: Story) -> None:
     page = story.employer
     page.goto(story.job_url)
     expect(page.locator("table tbody tr")).to_have_count(1)
-    expect(page.locator("table tbody tr td.pass")).to_have_text("pass")
+    expect(page.locator("table tbody tr td.pass")).to_have_text("Verified")
+    # the answers list names the candidate as disclosed, with a human date
+    expect(page.locator("table tbody tr").first).to_contain_text(LEARNER_NAME)
+    expect(page.locator("table tbody tr").first).not_to_contain_text("did:")
     page = open_newest_report(story)
+    expect(page.locator("h1")).to_have_text(f"Verification report: {LEARNER_NAME}")
     expect(page.locator("p.verdict")).to_have_text("Verified: you can rely on this presentation")
-    expect(page.locator("p.meta").first).to_contain_text(
-        re.compile(r"presented by did:key:z\w+, holding 2 credentials")
+    expect(page.locator("p.meta").first).to_contain_text("holding 2 credentials")
+    expect(page.locator("details.technical").first).to_contain_text(
+        re.compile(r"Presented by did:key:z\w+")
     )
     for title in ("Signature (proof)", "Presented by its holder", "Challenge (nonce) matches"):
         assert check_row(page, "Presentation", title) == "✓ Passed", title

@@ -102,6 +102,7 @@ class Verifier:
         domain: str | None = None,
         require_holder_binding: bool = True,
         supplied_key: PublicKey | None = None,
+        registry: Registry | None = None,
     ) -> VerifyOptions:
         """The verify options of this verifier (its DID resolver, status fetch) at ``now``."""
         return options_for(
@@ -111,7 +112,7 @@ class Verifier:
             domain=domain,
             now=now,
             status_fetch=self.status_fetch,
-            registry=self.registry,
+            registry=registry or self.registry,
             require_holder_binding=require_holder_binding,
             supplied_key=supplied_key,
         )
@@ -126,11 +127,14 @@ class Verifier:
         now: datetime | None = None,
         require_holder_binding: bool = True,
         supplied_key: PublicKey | None = None,
+        registry: Registry | None = None,
     ) -> Report:
         """Verify a credential or presentation, then add the policy checks: trusted-issuer
         when there is a registry, requirements-met when ``requirements`` are given. Holder
         binding is required unless the caller says otherwise (a bare VC-API verification).
-        Raises ``vckit.errors.InputError`` if the input is unusable."""
+        ``registry`` replaces this verifier's (an organisation's own trust added:
+        :func:`verifier.checking.trust.registry_for`). Raises ``vckit.errors.InputError`` if
+        the input is unusable."""
         now = now or (self.clock or _utc_now)()
         options = self.options(
             now,
@@ -138,9 +142,10 @@ class Verifier:
             domain=domain,
             require_holder_binding=require_holder_binding,
             supplied_key=supplied_key,
+            registry=registry,
         )
         report = verify(data, options)
-        return policy.evaluate(report, requirements, self.registry, now)
+        return policy.evaluate(report, requirements, registry or self.registry, now)
 
 
 def _utc_now() -> datetime:

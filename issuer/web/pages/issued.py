@@ -2,6 +2,10 @@
 second page first). What applies to each credential is :mod:`issuer.status.issued`. A
 revocation needs a reason (the issuer's words, shown to the learner) and its kind (a code of
 :mod:`issuer.status.reasons`).
+
+Each row names the learner (:func:`issuer.status.recipients.recipient_name`); ``?q=`` searches
+names, identifiers, achievements and credential ids, ``?state=`` (active, suspended, revoked)
+and ``?achievement=`` (an achievement id of the issuer) filter; unknown values filter nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +41,16 @@ def issued_page(
     number = int(page) if plain and 0 < int(page) < 100_000 else 1
     issuer = catalogue.get_issuer(inst, slug)
     offset = (number - 1) * PAGE_SIZE
-    rows = issued.issued_page(inst, slug, limit=PAGE_SIZE + 1, offset=offset)
+    names = issued.achievement_names(inst, slug)
+    asked = request.query_params
+    state = asked.get("state", "")
+    achievement = asked.get("achievement", "")
+    wanted = issued.Filter(
+        query=" ".join(asked.get("q", "").split())[:200],
+        state=state if state in issued.STATES else "",
+        achievement=achievement if achievement in names else "",
+    )
+    rows = issued.found_page(inst, slug, wanted, limit=PAGE_SIZE + 1, offset=offset)
     done = request.query_params.get("done", "")
     return render(
         request,
@@ -49,7 +62,15 @@ def issued_page(
         more=len(rows) > PAGE_SIZE,
         done=issued.DONE_WORDS.get(done),
         done_id=request.query_params.get("credential", "")[:200],
-    )
+        wanted=wanted,
+        achievements=sorted(names.items(), key=lambda item: item[1]),
+        states=issued.STATES,
+        searched=issued.SEARCHED,
+        paging=urlencode(
+            {k: v for k, v in (("q", wanted.query), ("state", wanted.state),
+                               ("achievement", wanted.achievement)) if v}
+        ),
+    )  # fmt: skip
 
 
 def _confirm(

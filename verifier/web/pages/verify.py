@@ -8,7 +8,8 @@
 ========  ======  ================================================================
 
 Forms are read by :func:`servicekit.forms.read_form`; a file field sent empty (no file
-chosen) counts as no file.
+chosen) counts as no file. Signed-in staff get their organisation's own trust in issuers
+added to the registry (:mod:`verifier.checking.trust`).
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from servicekit.forms import read_form
 from servicekit.pages import page_router, render
 from vckit.errors import InputError
 from vckit.report import CHECK_TITLES
-from verifier.checking import intake
+from verifier.checking import intake, trust
 from verifier.checking.verification import network_fetch
 from verifier.views import report_view
-from verifier.web.deps import VerifierDep, Visitor
+from verifier.web.deps import InstallationDep, VerifierDep, Visitor
 
 router = page_router()
 
@@ -39,7 +40,7 @@ def home(request: Request, visitor: Visitor) -> Response:
 
 @router.post("/")
 async def verify_submitted(
-    request: Request, verification: VerifierDep, visitor: Visitor
+    request: Request, verification: VerifierDep, visitor: Visitor, inst: InstallationDep
 ) -> Response:
     form = await read_form(request)
     upload = form.file or None
@@ -57,7 +58,11 @@ async def verify_submitted(
             )
         else:
             submission = intake.from_paste(pasted)
-        report = verification.verify(submission, challenge=challenge, domain=domain)
+        org = visitor.staff.organisation_id if visitor.staff else None  # their own trust too
+        registry = trust.registry_for(inst, org)
+        report = verification.verify(
+            submission, challenge=challenge, domain=domain, registry=registry
+        )
     except InputError as exc:
         return _home(request, visitor, 400, error=str(exc), road=road, pasted=pasted, link=link)
     source = {"upload": "an uploaded file", "link": link, "paste": "pasted text"}[road]
