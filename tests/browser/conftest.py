@@ -156,6 +156,11 @@ def services() -> Iterator[Services]:
         "LER_ISSUER_TOKEN": STAFF_TOKEN,
         "LER_STATUS_CACHE": "0",
         "LER_WALLET_RECHECK_INTERVAL": "0",
+        # the machine may be shared and loaded: generous outbound timeouts (what is tested is
+        # what the pages do, not how fast; a verification took 5.8 s under load 18)
+        "LER_WALLET_FETCH_TIMEOUT": "30",
+        "LER_FETCH_TIMEOUT": "30",
+        "LER_STATS_TIMEOUT": "15",
         "PYTHONPATH": str(ROOT),
     }
     log = (data / "ler-up.log").open("wb")
