@@ -192,10 +192,11 @@ def test_a_data_folder_made_for_other_ports_is_refused_plainly(tmp_path: Path) -
     first = free_base_port()
     process = start_up(tmp_path, first)
     try:
-        wait_until_up(f"http://127.0.0.1:{first + 1}/healthz", time.monotonic() + 60)
+        wait_until_up(f"http://127.0.0.1:{first + 1}/healthz", time.monotonic() + 90)
     finally:
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=30)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
     written = json.loads((tmp_path / "urls.json").read_text())
     assert written["issuer"] == f"http://localhost:{first + 1}"  # `ler demo` reads this
     second = free_base_port() + 100

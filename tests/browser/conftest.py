@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -101,12 +101,27 @@ class Services:
         return found
 
 
-def _free_base_port() -> int:
+def _owns_ports(data: Path, process: subprocess.Popen[bytes]) -> bool:
+    """``ler up`` wrote ``urls.json`` once its port check passed (so the services that
+    answer are ours, not another run's on the same ports); False when it exited first."""
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if (data / "urls.json").exists():
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.1)
+    return False
+
+
+def _free_base_port(taken: Collection[int] = ()) -> int:
     """A base port that is free, with the next three (``ler up``: landing, then +1..+3);
     ``make up``'s own 8000 when it is free, so the screenshots show the README's addresses."""
     # 8000 only for `make screenshots`: other runs on this machine may hold it meanwhile
     first = (8000,) if "LER_SCREENSHOTS" in os.environ else ()
     for base in (*first, *range(31_000, 60_000, 10)):
+        if base in taken:
+            continue
         try:
             for offset in range(4):
                 with socket.socket() as probe:
@@ -135,28 +150,40 @@ def _wait_for(url: str, deadline: float, process: subprocess.Popen[bytes]) -> No
 def services() -> Iterator[Services]:
     """``ler up`` on free ports with a fresh data folder; stopped with Ctrl-C at the end."""
     data = Path(tempfile.mkdtemp(prefix="ler-browser-"))
-    base = _free_base_port()
     env = {
         **os.environ,
         "LER_DATA_DIR": str(data),
         "LER_ISSUER_TOKEN": STAFF_TOKEN,
         "LER_STATUS_CACHE": "0",
         "LER_WALLET_RECHECK_INTERVAL": "0",
+        # the machine may be shared and loaded: generous outbound timeouts (what is tested is
+        # what the pages do, not how fast; a verification took 5.8 s under load 18)
+        "LER_WALLET_FETCH_TIMEOUT": "30",
+        "LER_FETCH_TIMEOUT": "30",
+        "LER_STATS_TIMEOUT": "15",
         "PYTHONPATH": str(ROOT),
     }
-    urls = [f"http://localhost:{base + offset}" for offset in range(4)]
-    for name, url in zip(("landing", "issuer", "wallet", "verifier"), urls, strict=True):
-        env[f"LER_{name.upper()}_URL"] = url
     log = (data / "ler-up.log").open("wb")
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "ler.cli", "up", "--port", str(base)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    ]
+    taken: set[int] = set()
+    for _attempt in range(5):  # another run on this machine may take the ports meanwhile
+        base = _free_base_port(taken)
+        urls = [f"http://localhost:{base + offset}" for offset in range(4)]
+        for name, url in zip(("landing", "issuer", "wallet", "verifier"), urls, strict=True):
+            env[f"LER_{name.upper()}_URL"] = url
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "ler.cli", "up", "--port", str(base)],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        ]
+        if _owns_ports(data, processes[0]):
+            break
+        taken.add(base)  # `ler up` found a port busy (exit 2): try others
+    else:
+        raise RuntimeError("`ler up` found its ports busy five times")
     try:
         deadline = time.monotonic() + START_SECONDS
         for url in urls[1:]:

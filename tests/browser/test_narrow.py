@@ -27,7 +27,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Actor, Services, Shoot, employer_signs_in
+from tests.browser.conftest import SCREENSHOTS, Actor, Services, Shoot, employer_signs_in
 
 NARROW = {"width": 390, "height": 800}
 WIDE = {"width": 1100, "height": 800}
@@ -150,6 +150,14 @@ def issue_named(services: Services) -> dict[str, object]:
     return credential
 
 
+def shoot_narrow(page: Page, shoot: Shoot, name: str) -> None:
+    """A screenshot at 390 px: the top of the page, as a phone shows it."""
+    page.wait_for_load_state("networkidle")
+    path = SCREENSHOTS / f"{name}.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=False, animations="disabled")
+
+
 @pytest.fixture
 def findings() -> Iterator[Findings]:
     yield Findings()
@@ -163,6 +171,9 @@ def test_every_page_holds_at_390_px_and_speaks_in_names(
     if services.landing:
         for path in ("/", "/tour", "/stats"):
             look(visitor, services.landing + path, findings)
+        visitor.set_viewport_size(NARROW)  # type: ignore[arg-type]
+        visitor.goto(services.landing + "/")
+        shoot_narrow(visitor, shoot, "narrow-landing-map")
     for path in ("/", COLLEGE, f"{COLLEGE}/catalogue", "/sign-in", "/no/such/page"):
         look(visitor, services.issuer + path, findings)
     for path in ("/", "/sign-up", "/sign-in"):
@@ -185,7 +196,7 @@ def test_every_page_holds_at_390_px_and_speaks_in_names(
     report_key = "verifier report (pasted)"
     if visitor.evaluate(OVERFLOW):
         findings.overflow[report_key] = visitor.evaluate(OVERFLOW)
-    shoot(visitor, "verifier-report-390")
+    shoot_narrow(visitor, shoot, "narrow-verifier-report")
 
     staff = actor("staff")
     staff.goto(f"{services.issuer}/sign-in")
@@ -202,6 +213,9 @@ def test_every_page_holds_at_390_px_and_speaks_in_names(
     offer_link = staff.locator("dt:text-is('Offer link') + dd a").inner_text()
     for path in ("/issue", "/issued", "/upload"):
         look(staff, f"{services.issuer}{COLLEGE}{path}", findings)
+    staff.set_viewport_size(NARROW)  # type: ignore[arg-type]
+    staff.goto(f"{services.issuer}{COLLEGE}/issued")
+    shoot_narrow(staff, shoot, "narrow-issuer-issued")
     look(staff, offer_page, findings)
     look(staff, services.issuer + "/", findings)
 
