@@ -37,7 +37,16 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, FloatRect, Locator, Page, Request, Route, ViewportSize
+from playwright.sync_api import (
+    Browser,
+    FloatRect,
+    Locator,
+    Page,
+    Request,
+    Route,
+    ViewportSize,
+    expect,
+)
 
 from servicekit.demo_seed import STAFF_EMAIL, STAFF_FILE, read_password
 
@@ -63,6 +72,7 @@ MAX_SHOT_HEIGHT = 1400
 START_SECONDS = 90
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+expect.set_options(timeout=20_000)  # a shared, loaded machine: assertions wait up to 20 s
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
