@@ -194,6 +194,7 @@ def test_every_page_holds_at_390_px_and_speaks_in_names(
         f"Verification report: {LEARNER_NAME}"
     )
     report_key = "verifier report (pasted)"
+    visitor.wait_for_load_state("networkidle")  # its stylesheet applied before measuring
     if visitor.evaluate(OVERFLOW):
         findings.overflow[report_key] = visitor.evaluate(OVERFLOW)
     shoot_narrow(visitor, shoot, "narrow-verifier-report")
