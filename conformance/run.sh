@@ -204,6 +204,8 @@ services_up() {
 
 PROXY_PID=""
 start_proxy() {
+  # services.sh starts the proxy with the services (the issuer's public URL is the proxy's)
+  curl -skf "https://localhost:$ISSUER_TLS_PORT/healthz" >/dev/null 2>&1 && return 0
   mkdir -p "$HERE/tls"
   if [ ! -f "$HERE/tls/cert.pem" ]; then
     openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost \
@@ -225,7 +227,8 @@ stop_proxy() { if [ -n "$PROXY_PID" ]; then kill "$PROXY_PID" 2>/dev/null || tru
 suite_env() {  # the environment our configuration (config/*.cjs) reads
   export LER_CONF_ISSUER_URL="https://localhost:$ISSUER_TLS_PORT"
   export LER_CONF_VERIFIER_URL="https://localhost:$VERIFIER_TLS_PORT"
-  export LER_CONF_ISSUER_DID="did:web:localhost%3A$ISSUER_PORT:issuers:$ISSUER_SLUG"
+  # the issuer's public URL is the TLS proxy's (services.sh: LER_UP_ISSUER_URL)
+  export LER_CONF_ISSUER_DID="did:web:localhost%3A$ISSUER_TLS_PORT:issuers:$ISSUER_SLUG"
   # the did:key DIDs of the did:key issuer services.sh adds (GET /issuers: didKeys by kind)
   local kind
   for kind in Ed25519 P-256 P-384; do
@@ -255,7 +258,8 @@ run_suite() {
   (
     cd "$dest"
     export PATH="$extra_path$(dirname "$node"):$PATH"
-    export NODE_TLS_REJECT_UNAUTHORIZED=0   # our self-signed loopback certificate
+    export NODE_EXTRA_CA_CERTS="$HERE/tls/cert.pem"   # our self-signed loopback certificate
+    export NODE_TLS_REJECT_UNAUTHORIZED=0   # (kept for suites whose clients ignore the above)
     suite_env
     export LER_CONF_TIMES_FILE="$RAW/$suite.times.jsonl"
     export LER_CONF_PYTHON="${LER_CONF_PYTHON:-$LER_VENV/bin/python}"

@@ -26,6 +26,7 @@ class Installation:
     base_url: str  # e.g. http://localhost:8001, no trailing slash
     clock: Callable[[], datetime] = _now
     new_key: Callable[[KeyKind], KeyPair] = KeyPair.generate
+    vc11_status: bool = False  # VC-API: VC 1.1 input gets a StatusList2021 entry by default
     _key_cache: dict[str, KeyPair] = field(default_factory=dict, repr=False, compare=False)
 
     def now(self) -> datetime:

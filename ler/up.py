@@ -13,6 +13,9 @@ the verifier may fetch over plain http from localhost (:data:`LOCAL_HTTP`, set u
 off by default in every service, since it lets a credential name a DID served by any local
 port). Ctrl-C (SIGINT) or SIGTERM stops them all. The URLs go to stdout for people; what
 ``ler up`` itself does goes to stderr as JSON lines, like the services' logs.
+A service behind a proxy gets its public URL from ``LER_UP_<SERVICE>_URL`` (e.g.
+``LER_UP_ISSUER_URL=https://localhost:9441``: the conformance harness's TLS proxy), which then
+names its did:web DIDs and status lists; the default is ``http://localhost:<port>``.
 """
 
 from __future__ import annotations
@@ -30,9 +33,14 @@ from servicekit import demo_seed
 from servicekit.logs import configure
 
 SERVICES = (("landing", 0), ("issuer", 1), ("wallet", 2), ("verifier", 3))
-LOCAL_HTTP = ("LER_WALLET_ALLOW_HTTP_LOCALHOST", "LER_ALLOW_HTTP_LOCALHOST")
+LOCAL_HTTP = (
+    "LER_WALLET_ALLOW_HTTP_LOCALHOST",
+    "LER_ALLOW_HTTP_LOCALHOST",
+    "LER_ISSUER_ALLOW_HTTP_LOCALHOST",
+)
 """The settings that let the wallet and the verifier fetch over plain http from loopback,
-which ``ler up`` turns on (unless given): its issuer's did:web DIDs are on localhost."""
+which ``ler up`` turns on (unless given): its issuer's did:web DIDs are on localhost; and the
+issuer, for a learner's backpack at the local wallet."""
 log = logging.getLogger("ler.up")
 
 
@@ -55,7 +63,8 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
         return 2
     for name, offset in SERVICES:
         port = base_port + offset
-        env[f"LER_{name.upper()}_URL"] = f"http://{public_host}:{port}"
+        public = env.get(f"LER_UP_{name.upper()}_URL") or f"http://{public_host}:{port}"
+        env[f"LER_{name.upper()}_URL"] = public.rstrip("/")
     for name, offset in SERVICES:
         port = base_port + offset
         command = [sys.executable, "-m", "servicekit.serve", name, "--host", host]

@@ -25,7 +25,7 @@ const env = process.env;
 const issuerUrl = env.LER_CONF_ISSUER_URL || 'https://localhost:9441';
 const verifierUrl = env.LER_CONF_VERIFIER_URL || 'https://localhost:9443';
 const issuerDid = env.LER_CONF_ISSUER_DID ||
-  'did:web:localhost%3A9101:issuers:community-college';
+  'did:web:localhost%3A9441:issuers:community-college';
 const tokenFile = env.LER_CONF_TOKEN_FILE ||
   path.join(__dirname, '..', 'var', 'issuer', 'api-token');
 

@@ -6,6 +6,13 @@ client, which drops the endpoint's headers (our issuer's Bearer token); over htt
 `vc-test-suite-implementations`, which sends them. The harness uses this proxy for every
 suite, so that one configuration fits all and every exchange is logged for the reports.
 
+The issuer's public URL is this proxy (https://localhost:TLS_PORT; services.sh starts it with
+the services): the W3C vc-bitstring-status-list suite fetches status lists over https only,
+and did:web means https. Our own verifier and wallet, run by `ler up` with plain http to
+localhost allowed, fetch such an https://localhost URL as http:// on the same port
+(servicekit.outbound.local_demo_url), so each port here speaks both: a connection whose first
+byte is a TLS handshake record (0x16) gets TLS, any other plain HTTP.
+
 This is a small HTTP/1.1 reverse proxy: it accepts TLS on 127.0.0.1:TLS_PORT, forwards each
 request unchanged to http://127.0.0.1:BACKEND_PORT and returns the answer unchanged. With
 --log FILE it appends one JSON line per exchange (time, port, method, path, request body,
@@ -20,6 +27,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import socket
 import ssl
 import threading
 import time
@@ -113,6 +121,34 @@ def make_handler(
     return Handler
 
 
+TLS_HANDSHAKE = 0x16  # the first byte of a TLS record carrying a ClientHello
+
+
+class TlsOrPlainServer(ThreadingHTTPServer):
+    """Accepts TLS and plain HTTP on one port, told apart by the connection's first byte."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type, context: ssl.SSLContext) -> None:
+        super().__init__(address, handler)
+        self.context = context
+
+    def get_request(self) -> tuple[socket.socket, object]:
+        conn, address = self.socket.accept()
+        conn.settimeout(30)
+        try:
+            first = conn.recv(1, socket.MSG_PEEK)
+        except OSError:
+            first = b""
+        if first and first[0] == TLS_HANDSHAKE:
+            conn = self.context.wrap_socket(conn, server_side=True)
+        conn.settimeout(None)
+        return conn, address
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a failed handshake or a dropped connection: nothing to report
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cert", required=True)
@@ -125,13 +161,11 @@ def main() -> None:
     threads = []
     for mapping in args.mappings:
         front, back = (int(p) for p in mapping.split("="))
-        server = ThreadingHTTPServer((HOST, front), make_handler(back, front, args.log))
-        server.daemon_threads = True
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server = TlsOrPlainServer((HOST, front), make_handler(back, front, args.log), context)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         threads.append(thread)
-        print(f"https://localhost:{front} -> http://localhost:{back}", flush=True)
+        print(f"https://localhost:{front} (and http) -> http://localhost:{back}", flush=True)
     try:
         for thread in threads:
             thread.join()

@@ -25,8 +25,8 @@ CAUSES: dict[str, tuple[str, str]] = {
         'The vectors carry `"iat": "2010-01-01T19:23:24Z"`. RFC 7519 4.1.6: the `iat` value '
         '"MUST be a number containing a NumericDate value"; our verifier refuses it '
         "(`vckit/jose/claims.py`, 422 at `validity-period`). The signature itself verifies with "
-        "the key the suite hands over (`--key vm-*.json`, passed by our stand-in as the VC-API "
-        "verify `options.publicKeyJwk`). A known suite bug: w3c/vc-jose-cose#334.",
+        "the key the suite hands over (`--key vm-*.json`, which `ler jose-cose verify` supplies to "
+        "vckit). A known suite bug: w3c/vc-jose-cose#334.",
     ),
     "jose-caller-key": (
         "(before issue 14) JWT verified only with the issuer's key, not one the caller supplies",
@@ -57,8 +57,12 @@ CAUSES: dict[str, tuple[str, str]] = {
         f"run. For {ISSUE_14}.",
     ),
     "statuslist2021-context": (
-        "VC 1.1 credentials get the StatusList2021 context, which the suite cannot load",
-        "For VC 1.1 input our issuer adds a `StatusList2021Entry` and appends the context "
+        "(before options.credentialStatus) VC 1.1 credentials get the StatusList2021 context, "
+        "which the suite cannot load",
+        "Our issuer no longer adds status to VC 1.1 input unless the caller asks "
+        "(`options.credentialStatus`) or `LER_ISSUER_VC11_STATUS` is set; this rule names a "
+        "regression. "
+        "For VC 1.1 input our issuer added a `StatusList2021Entry` and appended the context "
         "`https://w3id.org/vc/status-list/2021/v1` (`issuer/issuing/vc_api.py`, "
         "STATUS_2021_CONTEXT): Bitstring Status List terms are defined only in the VC 2.0 "
         "context, and StatusList2021 is the status mechanism published for VC 1.1. The suite "
@@ -68,8 +72,11 @@ CAUSES: dict[str, tuple[str, str]] = {
         f"Listed under {ISSUE_14}.",
     ),
     "status-list-http": (
-        "Status list URL is http:// (ler up); the suite fetches status lists over https only",
-        "`ler up` serves the issuer on plain http, so `credentialStatus.statusListCredential` "
+        "(before the harness's https issuer) Status list URL is http://; the suite fetches "
+        "status lists over https only",
+        "services.sh now gives the issuer the TLS proxy's public URL (`LER_UP_ISSUER_URL`); "
+        "this rule names a regression. "
+        "`ler up` served the issuer on plain http, so `credentialStatus.statusListCredential` "
         "is `http://localhost:9101/issuers/<slug>/status/<list>`. The suite's document loader "
         'has only an `https` protocol handler, so it answers "Document not found in document '
         'loader: http://…" and the status-list tests fail or do not run. The TLS proxy cannot '
@@ -81,6 +88,15 @@ CAUSES: dict[str, tuple[str, str]] = {
         'the public key by reading the verification method as a did:key ("Only did key is '
         'supported" in the suites), which fails on a did:web URL (e.g. `Unsupported '
         f'"multibaseMultikeyHeader", "loca"`, the start of `localhost`). For {ISSUE_14}.',
+    ),
+    "status-message-length": (
+        "Suite bug: statusMessage length compared with statusSize, not 2**statusSize",
+        "The suite asserts `statusMessage.length == statusSize`. Bitstring Status List v1.0 "
+        '§2.1: "the length of which MUST equal the number of possible status messages indicated '
+        "by statusSize (e.g., statusMessage array MUST have 2 elements if statusSize has 1 bit, 4 "
+        'elements if statusSize has 2 bits, 8 elements if statusSize has 3 bits, etc.)". Our '
+        "`message` entry has `statusSize` 2 and 4 messages, as the spec requires; no length "
+        "could pass both (2**n is never n).",
     ),
     "suite-options-leak": (
         "Suite bug: a test's mandatoryPointers leak into later issuance requests",
@@ -99,8 +115,18 @@ CAUSES: dict[str, tuple[str, str]] = {
         '400 "the issuer sets credentialStatus and proof; leave them out" '
         f"(`issuer/issuing/vc_api.py`). For {ISSUE_14}.",
     ),
+    "related-resource-stale-digest": (
+        "Suite bug: its 'valid' relatedResource digests are of a superseded base context",
+        "The suite's fixture digests for `https://www.w3.org/ns/credentials/v2` "
+        "(`sha384-NSOcNpmd...`, `uJKGMkOm...`, i.e. SHA-256 `24a18c90...`) are those of the "
+        "2024 Candidate Recommendation's base context (w3c/vc-data-model "
+        "`transitions/2024/CR2/index.html`). The Recommendation (`transitions/2025/REC/"
+        "index.html`, Appendix B.1) publishes `59955ced...`, which our sealed copy reproduces; "
+        "VC DM 2.0 5.3: a digest that does not match the resource MUST be an error, so the issuer "
+        "refuses them (422 naming the member, `vckit/related_resources.py`).",
+    ),
     "related-resource-digest": (
-        "relatedResource digest not compared with the resource (a verifier MUST)",
+        "(before issue 14) relatedResource digest not compared with the resource",
         "The suite asks the issuer to sign a credential whose `relatedResource` digest is "
         "well-formed but does not match `https://www.w3.org/ns/credentials/v2`, and expects "
         '400/422. VC DM 2.0 5.3 puts that MUST on the verifier: "If the digest provided by '
@@ -227,6 +253,14 @@ RULES: list[tuple[str, Callable[[str, Any], bool]]] = [
     ("vc11-ecdsa-sd", lambda s, f: "ecdsa-sd-2023 secures VC 2.0 credentials only" in _texts(f)),
     ("statuslist2021-context", lambda s, f: "w3id.org/vc/status-list/2021/v1" in f.message),
     (
+        "status-message-length",
+        lambda s, f: (
+            s == "vc-bitstring-status-list-test-suite"
+            and ("statusMessage" in f.full_title or "status messages" in f.full_title)
+            and "expected 4 to equal 2" in f.message
+        ),
+    ),
+    (
         "status-list-http",
         lambda s, f: "Document not found in document loader: http://" in f.message,
     ),
@@ -245,6 +279,12 @@ RULES: list[tuple[str, Callable[[str, Any], bool]]] = [
     ),
     ("issuer-owns-status", lambda s, f: "the issuer sets credentialStatus and proof" in _texts(f)),
     ("related-resource-digest", lambda s, f: "relatedResource with wrong digest" in f.message),
+    (
+        "related-resource-stale-digest",
+        lambda s, f: (
+            "Failed to accept a VC with valid relatedResource" in f.message and "422" in f.message
+        ),
+    ),
     (
         "jwt-di-shape",
         lambda s, f: (
@@ -343,19 +383,24 @@ SUITE_NOTES: dict[str, str] = {
     "vc-bitstring-status-list-test-suite": """
 - Declared: issuer (eddsa-rdfc-2022), verifier and presentation verifier, tag
   `BitstringStatusList`.
-- The runtime skips are optional `statusSize`/`statusMessage`/`statusReference` tests: our
-  entries have none of those properties. No test at this commit changes a status.
+- The issuer is asked for a second, `message` entry (the revocation reason: `statusSize` 2,
+  four `statusMessage` values, `statusReference`), so the optional `statusSize` /
+  `statusMessage` / `statusReference` tests run. Two of them assert `statusMessage.length ==
+  statusSize`; §2.1 says the length "MUST equal the number of possible status messages
+  indicated by statusSize (e.g., statusMessage array MUST have 2 elements if statusSize has 1
+  bit, 4 elements if statusSize has 2 bits ...)", i.e. 2**statusSize. No test at this commit
+  changes a status.
+- The issuer's URLs are https (the TLS proxy; `services.sh`), as the suite's loader needs.
 """,
     "vc-jose-cose-test-suite": """
 - The suite runs implementations as a command line inside Docker; run.sh puts a stand-in
-  `docker` (`config/jose-cose/docker`) first on PATH, which runs
-  `config/jose-cose/ler_jose_cose.py`: `issue` signs with our library (`vckit.jose`), `verify`
-  posts to our verifier's `/credentials/verify` with the suite's key as `options.publicKeyJwk`
-  (200 verified -> success, 200 not verified -> indeterminate, 4xx -> failure).
-- Declared features: `credential_jose` only (no vp+jwt, vc+sd-jwt or COSE); the other tests are
-  skipped by the suite. Needs Node 22 in practice (iterator helpers).
-- "Unknown Extensions" and "Invalid Signature" verification tests are expected to fail and do;
-  with the suite's string `iat` (w3c/vc-jose-cose#334) every JWT vector fails at
-  `validity-period`, whatever its signature.
+  `docker` (`config/jose-cose/docker`) first on PATH, which runs our `ler jose-cose issue|verify`
+  (`ler/jose_cose.py`): issue signs with vckit and the suite's key, verify checks with vckit and
+  the suite's public key (failure: a check failed; success: the signature verified with that
+  key and nothing failed; indeterminate otherwise).
+- Declared features: all six (vc+jwt, vp+jwt, vc+sd-jwt, vp+sd-jwt, vc+cose, vp+cose).
+  Needs Node 22 in practice (iterator helpers).
+- With the suite's string `iat` (w3c/vc-jose-cose#334) every vc+jwt vector fails at
+  `validity-period`, whatever its signature, and so does every presentation holding one.
 """,
 }

@@ -114,7 +114,17 @@ def issued_one(inst: Installation, slug: str, credential_id: str) -> Issued:
     return issued_view(inst, record, achievement_names(inst, slug))
 
 
-def apply(inst: Installation, row: Issued, action: str) -> bool:
-    """Revoke, suspend or unsuspend (one of :data:`ACTIONS`)."""
+def apply(
+    inst: Installation,
+    row: Issued,
+    action: str,
+    *,
+    reason: str | None = None,
+    code: str | None = None,
+) -> bool:
+    """Revoke, suspend or unsuspend (one of :data:`ACTIONS`); a revocation may carry a reason
+    (the issuer's words) and a code (:data:`issuer.status.reasons.REASONS`)."""
     purpose, value = ACTIONS[action]
-    return status.set_status(inst, row.record.id, purpose, value)
+    if action != "revoke":
+        return status.set_status(inst, row.record.id, purpose, value)
+    return status.set_status(inst, row.record.id, purpose, value, reason=reason, code=code)

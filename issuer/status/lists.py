@@ -9,6 +9,11 @@ neighbouring indexes. The list credential (§2.2) is signed with the issuer's ac
 key when the list is created and again, in the same transaction, on every change. A did:key
 issuer has lists per signing key instead (``signer``): the list's issuer must be the
 credential's, and each of its keys is a DID of its own (:mod:`issuer.organisations.identity`).
+
+A ``message`` list (§2.1 ``statusSize`` 2, ``statusMessage``, ``statusReference``; VC 2.0 only)
+publishes why a credential was revoked (:mod:`issuer.status.reasons`): the entry's value is set
+with the revocation, in the same transaction. A revocation stores its reason with the
+credential (``reason``, the issuer's words; ``code``, one of the reason codes).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from issuer.organisations import identity
+from issuer.status import reasons
 from servicekit.db import Tx
 from vckit.di import algorithms as data_integrity
 from vckit.status.bitstring import Flavor, StatusList
@@ -28,6 +34,9 @@ from vckit.status.status_list import status_list_credential, status_list_entry
 LIST_BITS = 131_072
 Purpose = Literal["revocation", "suspension"]
 PURPOSES: tuple[Purpose, ...] = ("revocation", "suspension")
+"""The purposes a status change names; a ``message`` entry changes with its revocation."""
+EntryPurpose = Literal["revocation", "suspension", "message"]
+ENTRY_PURPOSES: tuple[EntryPurpose, ...] = ("revocation", "suspension", "message")
 
 
 def _list_id(inst: Installation, slug: str, purpose: str, flavor: Flavor, seq: int) -> str:
@@ -47,10 +56,16 @@ def _list_signer(tx: Tx, inst: Installation, record: store.StatusListRecord) -> 
 
 
 def sign_list(tx: Tx, inst: Installation, record: store.StatusListRecord) -> dict[str, Any]:
-    """§2.2 BitstringStatusListCredential with the bits now set, signed and saved."""
-    bits = StatusList.new(record.size)
-    for index in store.set_indexes(tx, record.id):
-        bits.set(index)
+    """§2.2 BitstringStatusListCredential with the bits now set, signed and saved. A list
+    of ``status_size`` n holds ``size`` entries of n bits (§3.3: "The position of the value
+    is computed as statusListIndex times the statusSize")."""
+    bits = StatusList.new(record.size * record.status_size)
+    if record.status_size == 1:
+        for index in store.set_indexes(tx, record.id):
+            bits.set(index)
+    else:
+        for index, value in store.entry_values(tx, record.id):
+            bits.set_value(index, record.status_size, value)
     issuer = store.get_issuer(tx, record.issuer)
     if issuer is None:  # the foreign key makes this impossible
         raise NotFoundError(f"no issuer {record.issuer!r}")
@@ -94,6 +109,7 @@ def _open_list(
         credential=None,
         updated=inst.stamp(),
         signer=signer,
+        status_size=reasons.MESSAGE_SIZE if purpose == "message" else 1,
     )
     if not store.add_status_list(tx, record):  # a concurrent writer created it: use theirs
         found = store.get_status_list(tx, record.id)
@@ -115,16 +131,37 @@ def allocate(
     """A fresh §2.1 entry for a new credential: (entry, list id, index). Record it with
     :func:`record_entry` once the credential row exists. ``signer``: the key id of a did:key
     issuer's signing key, whose DID must also issue the list (verifiers require the list's
-    issuer to be the credential's); None for a did:web issuer."""
+    issuer to be the credential's); None for a did:web issuer. A ``message`` entry (the
+    revocation reason, :mod:`issuer.status.reasons`) exists for Bitstring lists only."""
+    if purpose == "message" and flavor != "bitstring":
+        raise InvalidRequestError(
+            "a message status entry is a Bitstring Status List one (VC 2.0); StatusList2021 "
+            "has no statusSize or statusMessage"
+        )
     for _ in range(3):  # a list filled up by a concurrent writer: take the next one
         record = _open_list(tx, inst, slug, purpose, flavor, signer)
         if record is None:
             continue
         index = store.allocate_index(tx, record.id)
         if index is not None:
-            entry = status_list_entry(record.id, index, purpose=purpose, flavor=flavor)
-            return entry, record.id, index
+            return _entry(inst, record, index, purpose, flavor), record.id, index
     raise InvalidRequestError("no status list position is free; try again")
+
+
+def _entry(
+    inst: Installation, record: store.StatusListRecord, index: int, purpose: str, flavor: Flavor
+) -> dict[str, Any]:
+    if purpose != "message":
+        return status_list_entry(record.id, index, purpose=purpose, flavor=flavor)
+    return status_list_entry(
+        record.id,
+        index,
+        purpose="message",
+        flavor=flavor,
+        size=record.status_size,
+        messages=reasons.status_messages(),
+        reference=reasons.reference(inst.base_url),
+    )
 
 
 def record_entry(tx: Tx, list_id: str, index: int, credential_id: str, purpose: str) -> None:
@@ -144,11 +181,25 @@ def purposes_for(*, ob: bool, suspension: bool) -> list[Purpose]:
     return ["suspension"] if ob else ["revocation", "suspension"]
 
 
-def set_status(inst: Installation, credential_id: str, purpose: str, value: bool) -> bool:
+def set_status(
+    inst: Installation,
+    credential_id: str,
+    purpose: str,
+    value: bool,
+    *,
+    reason: str | None = None,
+    code: str | None = None,
+) -> bool:
     """Revoke (purpose ``revocation``, value True), suspend or unsuspend a credential and
     re-sign its list, in one transaction. Returns False when nothing changed.
     Revocation is final (§2.1: "revocation ... is not reversible"): clearing it, or
-    unsuspending a revoked credential, is refused."""
+    unsuspending a revoked credential, is refused. A revocation stores ``reason`` (the
+    issuer's words) and ``code`` (:data:`issuer.status.reasons.REASONS`) with the credential
+    and, when the credential has a ``message`` entry, sets it to the code's value."""
+    if (reason is not None or code is not None) and not (purpose == "revocation" and value):
+        raise InvalidRequestError("a reason goes with a revocation")
+    if code is not None and code not in reasons.REASONS:
+        raise InvalidRequestError(f"reasonCode {code[:40]!r}: use one of {sorted(reasons.REASONS)}")
     if purpose not in PURPOSES:
         raise InvalidRequestError(f"statusPurpose {purpose!r}: use revocation or suspension")
     if purpose == "revocation" and not value:
@@ -167,8 +218,11 @@ def set_status(inst: Installation, credential_id: str, purpose: str, value: bool
             raise InvalidRequestError(f"credential {credential_id} has no {purpose} status entry")
         store.lock_status_list(tx, entry.list_id, inst.stamp())
         revoked_now = purpose == "revocation" and store.mark_revoked(
-            tx, credential_id, inst.stamp()
+            tx, credential_id, inst.stamp(), reason, code
         )
+        message = entries.get("message")
+        if revoked_now and message is not None:
+            _set_message(tx, inst, message, reasons.value_of(code))
         bit_changed = store.set_status_bit(tx, entry.list_id, entry.idx, value, inst.stamp())
         if not bit_changed:
             return revoked_now
@@ -179,10 +233,32 @@ def set_status(inst: Installation, credential_id: str, purpose: str, value: bool
         return True
 
 
+def _set_message(tx: Tx, inst: Installation, entry: store.StatusEntryRecord, value: int) -> None:
+    """Set a ``message`` entry's value and re-sign its list."""
+    store.lock_status_list(tx, entry.list_id, inst.stamp())
+    if store.set_status_value(tx, entry.list_id, entry.idx, value, inst.stamp()):
+        record = store.get_status_list(tx, entry.list_id)
+        if record is not None:
+            sign_list(tx, inst, record)
+
+
 def status_of(inst: Installation, credential_id: str) -> dict[str, bool]:
     """{purpose: bit set} for every entry of the credential."""
     with inst.db.transaction() as tx:
         return {e.purpose: e.is_set for e in store.status_entries_of(tx, credential_id)}
+
+
+def revocation_of(inst: Installation, credential_id: str) -> dict[str, str | None]:
+    """When the credential was revoked and why (``revoked``, ``reason``, ``reasonCode``)."""
+    with inst.db.transaction() as tx:
+        record = store.get_credential(tx, credential_id)
+    if record is None:
+        raise NotFoundError(f"no credential {credential_id!r}")
+    return {
+        "revoked": record.revoked,
+        "reason": record.revoked_reason,
+        "reasonCode": record.revoked_code,
+    }
 
 
 def list_credential(inst: Installation, list_id: str) -> dict[str, Any]:

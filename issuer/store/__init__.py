@@ -80,6 +80,7 @@ from issuer.store.status_lists import (
     add_status_entry,
     add_status_list,
     allocate_index,
+    entry_values,
     get_status_list,
     last_seq,
     latest_status_list,
@@ -87,6 +88,7 @@ from issuer.store.status_lists import (
     save_list_credential,
     set_indexes,
     set_status_bit,
+    set_status_value,
     status_entries_of,
 )
 
@@ -111,6 +113,7 @@ __all__ = [
     "add_status_list",
     "allocate_index",
     "count_credentials",
+    "entry_values",
     "get_achievement",
     "get_batch",
     "get_credential",
@@ -137,6 +140,7 @@ __all__ = [
     "save_list_credential",
     "set_indexes",
     "set_status_bit",
+    "set_status_value",
     "status_entries_of",
     "update_batch",
     "update_offer",

@@ -22,6 +22,8 @@ class CredentialRecord:
     document: dict[str, Any] | str  # the signed JSON-LD credential, or the JWT
     issued: str
     revoked: str | None = None  # when it was revoked (final)
+    revoked_reason: str | None = None  # why, in the issuer's words (shown to the learner)
+    revoked_code: str | None = None  # why, as a code (issuer.status.reasons.REASONS)
 
 
 def _credential(row: dict[str, Any] | None) -> CredentialRecord | None:
@@ -39,6 +41,8 @@ def _credential(row: dict[str, Any] | None) -> CredentialRecord | None:
         document,
         row["issued"],
         row["revoked"],
+        row.get("revoked_reason"),
+        row.get("revoked_code"),
     )
 
 
@@ -60,11 +64,15 @@ def add_credential(tx: Tx, record: CredentialRecord) -> None:
     )
 
 
-def mark_revoked(tx: Tx, id: str, when: str) -> bool:
-    """Record the revocation (once); False if it was revoked already."""
+def mark_revoked(
+    tx: Tx, id: str, when: str, reason: str | None = None, code: str | None = None
+) -> bool:
+    """Record the revocation and its reason (once); False if it was revoked already."""
     return (
         tx.execute(
-            "UPDATE credentials SET revoked = ? WHERE id = ? AND revoked IS NULL", (when, id)
+            "UPDATE credentials SET revoked = ?, revoked_reason = ?, revoked_code = ? "
+            "WHERE id = ? AND revoked IS NULL",
+            (when, reason, code, id),
         )
         == 1
     )

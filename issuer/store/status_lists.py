@@ -24,6 +24,7 @@ class StatusListRecord:
     credential: dict[str, Any] | None  # the signed list credential, re-signed on change
     updated: str
     signer: str | None = None  # its key (a did:key issuer's); None: the active Ed25519 key
+    status_size: int = 1  # bits per entry (statusSize); ``size`` counts entries
 
 
 def _status_list(row: dict[str, Any] | None) -> StatusListRecord | None:
@@ -42,6 +43,7 @@ def _status_list(row: dict[str, Any] | None) -> StatusListRecord | None:
         json.loads(text) if text else None,
         row["updated"],
         row.get("signer"),
+        int(row.get("status_size") or 1),
     )
 
 
@@ -74,7 +76,8 @@ def add_status_list(tx: Tx, record: StatusListRecord) -> bool:
     seq) first; returns True when this call inserted it."""
     changed = tx.execute(
         "INSERT INTO status_lists (id, issuer, purpose, flavor, seq, size, stride, next_index, "
-        "credential_json, updated, signer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "credential_json, updated, signer, status_size) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
         (
             record.id,
@@ -88,6 +91,7 @@ def add_status_list(tx: Tx, record: StatusListRecord) -> bool:
             None if record.credential is None else dump_json(record.credential),
             record.updated,
             record.signer,
+            record.status_size,
         ),
     )
     return changed == 1
@@ -130,6 +134,7 @@ class StatusEntryRecord:
     purpose: str
     is_set: bool
     changed: str | None
+    value: int = 0  # a multi-bit entry's value (statusSize > 1)
 
 
 def status_entries_of(tx: Tx, credential_id: str) -> list[StatusEntryRecord]:
@@ -145,6 +150,7 @@ def status_entries_of(tx: Tx, credential_id: str) -> list[StatusEntryRecord]:
             r["purpose"],
             bool(r["is_set"]),
             r["changed"],
+            int(r.get("status_value") or 0),
         )
         for r in rows
     ]
@@ -158,6 +164,25 @@ def set_status_bit(tx: Tx, list_id: str, idx: int, value: bool, when: str) -> bo
         (int(value), when, list_id, idx, int(value)),
     )
     return changed == 1
+
+
+def set_status_value(tx: Tx, list_id: str, idx: int, value: int, when: str) -> bool:
+    """Set a multi-bit entry's value (``is_set``: value != 0); returns True when it changed."""
+    changed = tx.execute(
+        "UPDATE status_entries SET status_value = ?, is_set = ?, changed = ? "
+        "WHERE list_id = ? AND idx = ? AND status_value <> ?",
+        (value, int(value != 0), when, list_id, idx, value),
+    )
+    return changed == 1
+
+
+def entry_values(tx: Tx, list_id: str) -> list[tuple[int, int]]:
+    """(index, value) of every entry of a multi-bit list whose value is not 0."""
+    rows = tx.all(
+        "SELECT idx, status_value FROM status_entries WHERE list_id = ? AND status_value <> 0",
+        (list_id,),
+    )
+    return [(int(row["idx"]), int(row["status_value"])) for row in rows]
 
 
 def set_indexes(tx: Tx, list_id: str) -> list[int]:

@@ -39,6 +39,10 @@ B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 P256_PUB = b"\x80\x24"  # multicodec p256-pub, varint
 
 
+# VC 1.1 input gets status when asked (issuer.issuing.vc_api.status_flavor)
+WITH_STATUS = {"credentialStatus": {"type": "StatusList2021Entry"}}
+
+
 def vc11_credential() -> dict[str, Any]:
     return {
         "@context": [
@@ -58,7 +62,8 @@ def vc11_credential() -> dict[str, Any]:
 
 def issue(client: TestClient, format: str) -> Any:
     response = client.post(
-        "/credentials/issue", json={"credential": vc11_credential(), "options": {"format": format}}
+        "/credentials/issue",
+        json={"credential": vc11_credential(), "options": {"format": format, **WITH_STATUS}},
     )
     assert response.status_code == 201, response.text
     return response.json()["verifiableCredential"]

@@ -117,7 +117,10 @@ def test_vc_api_credential_verifies_and_revokes(flow_client: TestClient, version
             "issuer": "did:web:issuer.test:issuers:food-safety",
             "credentialSubject": {"id": "did:example:learner"},
         }
-    response = flow_client.post("/credentials/issue", json={"credential": credential})
+    # status is asked for: VC 1.1 input gets none by default (issuer.issuing.vc_api)
+    response = flow_client.post(
+        "/credentials/issue", json={"credential": credential, "options": {"credentialStatus": True}}
+    )
     assert response.status_code == 201, response.text
     vc = response.json()["verifiableCredential"]
     assert verify(vc, verify_options(flow_client)).verdict == "pass"

@@ -207,7 +207,8 @@ def _issue_vc11(live: LiveIssuer, format: str) -> Any:
         "expirationDate": "2100-01-01T00:00:00Z",  # shown: ecdsa-sd cannot prove it absent
     }
     response = live.client.post(
-        "/credentials/issue", json={"credential": credential, "options": {"format": format}}
+        "/credentials/issue",
+        json={"credential": credential, "options": {"format": format, "credentialStatus": True}},
     )
     assert response.status_code == 201, response.text
     return response.json()["verifiableCredential"]

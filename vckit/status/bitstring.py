@@ -71,6 +71,36 @@ class StatusList:
         else:
             self._bits[byte] &= ~mask & 0xFF
 
+    def get_value(self, index: int, size: int = 1) -> int:
+        """The ``size``-bit status of entry ``index``: bits ``index * size`` onwards (§3.2 "the
+        position indicated by the credentialIndex multiplied by the size"), the first bit the
+        most significant. :class:`StatusIndexError` when the entry runs past the list."""
+        start = self._entry_start(index, size)
+        value = 0
+        for offset in range(size):
+            value = (value << 1) | int(self.get(start + offset))
+        return value
+
+    def set_value(self, index: int, size: int, value: int) -> None:
+        """Write ``value`` (0 .. 2**size - 1) as entry ``index`` of ``size`` bits (§3.3 "The
+        position of the value is computed as statusListIndex times the statusSize")."""
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << size:
+            raise InputError(f"a {size}-bit status value must be 0..{(1 << size) - 1}: {value!r}")
+        start = self._entry_start(index, size)
+        for offset in range(size):
+            self.set(start + offset, bool(value >> (size - 1 - offset) & 1))
+
+    def _entry_start(self, index: int, size: int) -> int:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise InputError(f"statusSize must be an integer > 0, not {size!r}")
+        if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+            raise StatusIndexError(f"status index {index!r} is not an integer >= 0")
+        if (index + 1) * size > len(self):
+            raise StatusIndexError(
+                f"status index {index} of {size} bits is outside the list ({len(self)} bits)"
+            )
+        return index * size
+
     def encode(self, flavor: Flavor = "bitstring") -> str:
         """§3.3 step 3: GZIP, then Multibase base64url (``u`` prefix, no padding).
         For StatusList2021 the base64url text has no Multibase prefix."""

@@ -10,8 +10,15 @@ Specs:
   StatusList2021Entry / StatusList2021Credential on the VC 1.1 context; ``encodedList`` is
   base64url of the GZIP bytes *without* a Multibase prefix.
 
-Only ``statusSize`` 1 is supported (one bit per credential); an entry with a larger
-``statusSize`` is refused with :class:`StatusListFormatError`, never misread.
+Multi-bit entries (§2.1 ``statusSize``, ``statusMessage``, ``statusReference``; the
+``message`` purpose): an entry of ``statusSize`` n holds the n bits from ``statusListIndex * n``
+(first bit most significant), ``statusMessage`` lists one ``{"status": "0x..", "message": ..}``
+per possible value (2**n of them, required when n > 1), and :func:`check_entry` returns the
+value with its message. Sizes up to :data:`MAX_STATUS_SIZE` bits are read; a larger one is
+refused with :class:`StatusListFormatError`, never misread. The list credential of a ``message``
+list carries ``statusPurpose: "message"`` only: §2.2 also asks for ``credentialSubject.statusSize``
+and ``statusMessages``, but the VC 2.0 context defines neither term for ``BitstringStatusList``
+(only for the entry), so a signed list could not carry them; the entry has them.
 :func:`check_entry` does not verify the status list credential's proof: the caller fetches
 the list credential, verifies it, and passes it in.
 """
@@ -19,7 +26,7 @@ the list credential, verifies it, and passes it in.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,6 +47,7 @@ from vckit.status.bitstring import (
 __all__ = [
     "ENTRY_TYPES",
     "MAX_DECOMPRESSED_BYTES",
+    "MAX_STATUS_SIZE",
     "MIN_BITS",
     "Flavor",
     "StatusList",
@@ -61,7 +69,10 @@ _NAMES: dict[Flavor, tuple[str, str, str]] = {
     ),
     "statuslist2021": ("StatusList2021Entry", "StatusList2021Credential", "StatusList2021"),
 }
-_PURPOSES = frozenset({"revocation", "suspension"})
+_PURPOSES = frozenset({"revocation", "suspension", "message"})
+MAX_STATUS_SIZE = 8
+"""The largest ``statusSize`` read or written: 256 status values, each with its message."""
+_HEX = re.compile(r"0x[0-9a-fA-F]{1,16}")
 MAX_INDEX_DIGITS = 12
 """statusListIndex digits read: ample for any list this module decodes (at most
 ``MAX_DECOMPRESSED_BYTES`` * 8 bits), and ``int()`` never sees a 5,000-digit string."""
@@ -77,7 +88,13 @@ class StatusResult:
     index: int
     is_set: bool
     message: str | None = None
-    """For ``statusPurpose`` ``message``: the entry's ``statusMessage`` text for the value."""
+    """The entry's ``statusMessage`` text for the value (None: the entry lists none)."""
+    value: int = 0
+    """The status value (``is_set`` is ``value != 0``; §3.2 "valid" is ``value == 0``)."""
+    size: int = 1
+    """``statusSize``: the bits the value has."""
+    references: tuple[str, ...] = ()
+    """``statusReference`` URLs, where the meaning of the values is described."""
 
 
 # --- entries and list credentials ---------------------------------------------------------
@@ -90,22 +107,47 @@ def status_list_entry(
     purpose: str = "revocation",
     id: str | None = None,
     flavor: Flavor = "bitstring",
+    size: int = 1,
+    messages: Sequence[Mapping[str, Any]] | None = None,
+    reference: str | Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """§2.1 BitstringStatusListEntry (or StatusList2021Entry) for ``credentialStatus``.
-    ``id`` defaults to ``<list URL>#<index>`` (it MUST NOT be the list's own URL)."""
+    ``id`` defaults to ``<list URL>#<index>`` (it MUST NOT be the list's own URL).
+    ``size``, ``messages`` and ``reference`` are ``statusSize``, ``statusMessage`` (one per
+    value, required when ``size`` > 1 and for the ``message`` purpose) and ``statusReference``
+    (Bitstring Status List only)."""
     _check_purpose(purpose)
     if isinstance(index, bool) or not isinstance(index, int) or index < 0:
         raise InputError(f"statusListIndex must be an integer >= 0, not {index!r}")
     entry_id = id if id is not None else f"{status_list_credential}#{index}"
     if entry_id == status_list_credential:
         raise InputError("the entry id must not be the status list credential's URL")
-    return {
+    entry: dict[str, Any] = {
         "id": entry_id,
         "type": _NAMES[flavor][0],
         "statusPurpose": purpose,
         "statusListIndex": str(index),
         "statusListCredential": status_list_credential,
     }
+    wants_messages = messages is not None or size != 1 or purpose == "message"
+    if flavor != "bitstring" and (wants_messages or reference is not None):
+        raise InputError(
+            "statusSize, statusMessage and statusReference are Bitstring Status List's"
+        )
+    if wants_messages:
+        problem = _size_problem(size) or _messages_problem(messages, size)
+        if problem:
+            raise InputError(problem)
+        if size != 1:
+            entry["statusSize"] = size
+        entry["statusMessage"] = [dict(item) for item in messages or ()]
+    if reference is not None:
+        refs = [reference] if isinstance(reference, str) else list(reference)
+        problem = _references_problem(refs)
+        if problem:
+            raise InputError(problem)
+        entry["statusReference"] = refs[0] if isinstance(reference, str) else refs
+    return entry
 
 
 def status_list_credential(
@@ -146,8 +188,50 @@ def status_list_credential(
 def _check_purpose(purpose: str) -> None:
     if purpose not in _PURPOSES:
         raise InputError(
-            f"statusPurpose {purpose!r}: vckit issues 'revocation' and 'suspension' lists only"
+            f"statusPurpose {purpose!r}: vckit issues 'revocation', 'suspension' and 'message' "
+            "lists only"
         )
+
+
+def _size_problem(size: object) -> str | None:
+    """§2.1 ``statusSize``: "MUST be an integer greater than zero" (and at most ours)."""
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        return f"statusSize must be an integer greater than zero, not {str(size)[:40]!r}"
+    if size > MAX_STATUS_SIZE:
+        return f"statusSize {size} is not supported (at most {MAX_STATUS_SIZE} bits)"
+    return None
+
+
+def _messages_problem(messages: object, size: int) -> str | None:
+    """§2.1 ``statusMessage``: an array of 2**statusSize objects, each with ``status`` (a
+    hexadecimal string prefixed ``0x``) and ``message`` (a string)."""
+    if not isinstance(messages, Sequence) or isinstance(messages, str):
+        return "statusMessage must be an array"
+    if len(messages) != 1 << size:
+        return (
+            f"statusMessage has {len(messages)} elements; statusSize {size} needs {1 << size} "
+            "(one per possible value)"
+        )
+    seen: set[int] = set()
+    for position, item in enumerate(messages):
+        status = item.get("status") if isinstance(item, Mapping) else None
+        if not isinstance(status, str) or not _HEX.fullmatch(status):
+            return f"statusMessage[{position}].status must be a hexadecimal string like '0x1'"
+        if not isinstance(item.get("message"), str):
+            return f"statusMessage[{position}].message must be a string"
+        value = int(status, 16)
+        if value >= 1 << size or value in seen:
+            return f"statusMessage[{position}].status {status} is out of range or repeated"
+        seen.add(value)
+    return None
+
+
+def _references_problem(references: Sequence[object]) -> str | None:
+    """§2.1 ``statusReference``: "a URL or an array of URLs"."""
+    for ref in references:
+        if not isinstance(ref, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:\S+", ref):
+            return f"statusReference must be a URL or an array of URLs, not {str(ref)[:60]!r}"
+    return None
 
 
 def check_entry(
@@ -166,6 +250,8 @@ def check_entry(
     """
     flavor = _entry_flavor(entry)
     purpose, index, url = _read_entry(entry, flavor)
+    size = _read_size(entry, flavor)
+    references = _read_references(entry)
     subject = _read_list_credential(status_list_credential, flavor, url)
     purposes = subject.get("statusPurpose")
     listed = [purposes] if isinstance(purposes, str) else purposes
@@ -176,9 +262,11 @@ def check_entry(
     encoded = subject.get("encodedList")
     if not isinstance(encoded, str):
         raise StatusListFormatError("the status list has no encodedList string")
-    bits = StatusList.decode(encoded, flavor, min_bits=min_bits, max_bytes=max_bytes)
-    is_set = bits.get(index)
-    return StatusResult(purpose, index, is_set, _message(entry, is_set))
+    # §3.2: "If the length of the revocation bitstring divided by statusSize is less than
+    # minimumNumberOfEntries, raise a STATUS_LIST_LENGTH_ERROR"
+    bits = StatusList.decode(encoded, flavor, min_bits=min_bits * size, max_bytes=max_bytes)
+    value = bits.get_value(index, size)
+    return StatusResult(purpose, index, value != 0, _message(entry, value), value, size, references)
 
 
 def _entry_flavor(entry: Mapping[str, Any]) -> Flavor:
@@ -205,10 +293,38 @@ def _read_entry(entry: Mapping[str, Any], flavor: Flavor) -> tuple[str, int, str
     url = entry.get("statusListCredential")
     if not isinstance(url, str) or ":" not in url:
         raise StatusListFormatError(f"statusListCredential must be a URL, not {url!r}")
-    size = entry.get("statusSize", 1)
-    if flavor == "bitstring" and size != 1:
-        raise StatusListFormatError(f"statusSize {size!r} is not supported (only 1-bit entries)")
     return purpose, int(raw_index), url
+
+
+def _read_size(entry: Mapping[str, Any], flavor: Flavor) -> int:
+    """§2.1 ``statusSize`` (absent: 1) and the ``statusMessage`` it requires (MALFORMED_VALUE_ERROR
+    when either breaks a MUST)."""
+    size = entry.get("statusSize", 1)
+    problem = _size_problem(size)
+    if problem:
+        raise StatusListFormatError(problem)
+    if flavor != "bitstring" and size != 1:
+        raise StatusListFormatError("StatusList2021 entries have one bit (no statusSize)")
+    if "statusMessage" in entry:
+        problem = _messages_problem(entry["statusMessage"], size)
+        if problem:
+            raise StatusListFormatError(problem)
+    elif size > 1:
+        raise StatusListFormatError(
+            f"statusSize {size} is greater than 1, so statusMessage MUST be present (§2.1)"
+        )
+    return int(size)
+
+
+def _read_references(entry: Mapping[str, Any]) -> tuple[str, ...]:
+    if "statusReference" not in entry:
+        return ()
+    raw = entry["statusReference"]
+    refs = [raw] if isinstance(raw, str) else raw
+    problem = _references_problem(refs) if isinstance(refs, list) and refs else None
+    if not isinstance(refs, list) or not refs or problem:
+        raise StatusListFormatError(problem or "statusReference must be a URL or an array of URLs")
+    return tuple(refs)
 
 
 def _read_list_credential(
@@ -240,19 +356,12 @@ def _read_list_credential(
     return subject
 
 
-def _message(entry: Mapping[str, Any], is_set: bool) -> str | None:
-    """§2.1 ``statusMessage``: the message whose ``status`` is ``0x1`` / ``0x0``."""
+def _message(entry: Mapping[str, Any], value: int) -> str | None:
+    """§2.1 ``statusMessage``: the message whose ``status`` is ``value`` (already validated)."""
     messages = entry.get("statusMessage")
     if not isinstance(messages, list):
         return None
-    wanted = 1 if is_set else 0
     for item in messages:
-        status = item.get("status") if isinstance(item, Mapping) else None
-        if isinstance(status, str) and status.lower().startswith("0x"):
-            try:
-                value = int(status, 16)
-            except ValueError:
-                continue
-            if value == wanted and isinstance(item.get("message"), str):
-                return str(item["message"])
+        if int(item["status"], 16) == value:
+            return str(item["message"])
     return None

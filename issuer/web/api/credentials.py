@@ -32,6 +32,8 @@ def _credential_json(record: issuance.CredentialRecord, inst: Installation) -> d
         "format": record.format,
         "issued": record.issued,
         "revoked": record.revoked,
+        "revokedReason": record.revoked_reason,
+        "revokedReasonCode": record.revoked_code,
         "download": f"{inst.base_url}/credentials/{record.token}",
         "credential": record.document,
     }

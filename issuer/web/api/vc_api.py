@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from issuer.issuing import derive, vc_api
 from issuer.issuing.issuance import CredentialRecord
 from issuer.status import lists as status_lists
+from issuer.status import reasons
 from issuer.web.deps import InstallationDep, TokenDep
 from servicekit.json_route import api_router, declared_json, json_object
 from servicekit.problems import Problem
@@ -40,9 +41,34 @@ EXAMPLE_CREDENTIAL: dict[str, Any] = {
 # --- issue -----------------------------------------------------------------------------------
 
 
+class StatusOption(BaseModel):
+    """``options.credentialStatus`` as an object: the status entry type the issuer adds and,
+    optionally, the purposes (``revocation`` by default; ``suspension``; ``message``: the
+    revocation reason, :mod:`issuer.status.reasons`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    type: Literal["BitstringStatusListEntry", "StatusList2021Entry"]
+    statusPurpose: (
+        status_lists.EntryPurpose
+        | Annotated[list[status_lists.EntryPurpose], Field(min_length=1, max_length=3)]
+        | None
+    ) = None
+
+    def purposes(self) -> list[str] | None:
+        if self.statusPurpose is None:
+            return None
+        wanted = self.statusPurpose
+        return [wanted] if isinstance(wanted, str) else list(dict.fromkeys(wanted))
+
+
 class IssueOptions(BaseModel):
     """VC-API IssueCredentialOptions (``mandatoryPointers`` with the ``ecdsa-sd-2023``
-    ``cryptosuite``), plus this issuer's ``format`` and ``suspension``."""
+    ``cryptosuite``; ``credentialStatus``, which the VC-API's options had: ``{"type": ...}``,
+    ``true`` or ``false``, absent for the instance default,
+    :func:`issuer.issuing.vc_api.status_flavor`), plus this issuer's ``format``, ``keyType`` and
+    ``suspension``. A data-integrity ``cryptosuite`` or, for the enveloping formats, ``format``:
+    ``vc-jwt`` (VC-JOSE-COSE ``vc+jwt``), ``ob3-jwt``, ``vc-cose`` (``application/vc+cose``, VC 2.0
+    only), each answered as an ``EnvelopedVerifiableCredential``."""
 
     model_config = ConfigDict(extra="forbid")
     credentialId: str | None = None
@@ -65,8 +91,18 @@ class IssueOptions(BaseModel):
         "vc-jwt",
         "ob3-jwt",
         "ecdsa-sd-2023",
+        "vc-cose",
     ] = "eddsa-rdfc-2022"
     suspension: bool = False
+    credentialStatus: StatusOption | Annotated[bool, Field(strict=True)] | None = None
+    keyType: Literal["Ed25519", "P-256", "P-384"] | None = None
+    """The issuer's key to sign with, when the format takes several: ``P-384`` for
+    ``ecdsa-rdfc-2019`` and ``ecdsa-jcs-2019`` (SHA-384), did:web and did:key issuers alike."""
+
+    def status_wanted(self) -> vc_api.StatusWanted:
+        if isinstance(self.credentialStatus, StatusOption):
+            return self.credentialStatus.type
+        return self.credentialStatus
 
 
 class IssueCredentialRequest(BaseModel):
@@ -136,6 +172,13 @@ async def credentials_issue(request: Request, inst: InstallationDep, _: TokenDep
         credential_id=options.credentialId,
         suspension=options.suspension,
         mandatory_pointers=options.mandatoryPointers,
+        status_wanted=options.status_wanted(),
+        status_purposes=(
+            options.credentialStatus.purposes()
+            if isinstance(options.credentialStatus, StatusOption)
+            else None
+        ),
+        key_type=options.keyType,
     )
     return JSONResponse({"verifiableCredential": _enveloped(record)}, status_code=201)
 
@@ -223,7 +266,9 @@ class StatusPurpose(BaseModel):
 class UpdateStatusRequest(BaseModel):
     """VC-API UpdateCredentialStatus, in both shapes: ``credentialStatus: [{type, status:
     "revoked"|"suspended"|"unsuspended"}]``, or ``credentialStatus: {type, statusPurpose}``
-    with ``status: true|false``."""
+    with ``status: true|false``. With a revocation, this issuer's ``reason`` (the issuer's
+    words, shown to the learner) and ``reasonCode`` (published in the credential's ``message``
+    status entry, if it has one; :mod:`issuer.status.reasons`)."""
 
     model_config = ConfigDict(
         strict=True,
@@ -232,6 +277,8 @@ class UpdateStatusRequest(BaseModel):
                 {
                     "credentialId": "urn:uuid:5f1b7bb4-2c52-4a1b-9f3c-1f3b8f7e2d10",
                     "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
+                    "reason": "Issued to the wrong learner; a corrected credential follows.",
+                    "reasonCode": "issued-in-error",
                 },
                 {
                     "credentialId": "urn:uuid:5f1b7bb4-2c52-4a1b-9f3c-1f3b8f7e2d10",
@@ -247,6 +294,8 @@ class UpdateStatusRequest(BaseModel):
     credentialId: str = Field(min_length=1)
     credentialStatus: Annotated[list[StatusChange], Field(min_length=1)] | StatusPurpose
     status: bool | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=reasons.MAX_REASON_CHARS)] | None = None
+    reasonCode: reasons.ReasonCode | None = None
 
     @model_validator(mode="after")
     def _status_with_the_object_form(self) -> UpdateStatusRequest:
@@ -272,9 +321,25 @@ async def credentials_status(request: Request, inst: InstallationDep, _: TokenDe
     except ValidationError as exc:
         raise Problem(400, "Malformed request", first_error(exc), "bad-input") from None
     credential_id = body.credentialId
-    changed = [status_lists.set_status(inst, credential_id, p, v) for p, v in body.changes()]
+    changes = body.changes()
+    given = body.reason is not None or body.reasonCode is not None
+    if given and ("revocation", True) not in changes:
+        raise Problem(400, "Malformed request", "a reason goes with a revocation", "bad-input")
+    changed = [
+        status_lists.set_status(
+            inst, credential_id, p, v, **(_reason(body) if (p, v) == ("revocation", True) else {})
+        )
+        for p, v in changes
+    ]
     now = status_lists.status_of(inst, credential_id)
-    return JSONResponse({"credentialId": credential_id, "changed": any(changed), "status": now})
+    answer: dict[str, Any] = {"credentialId": credential_id, "changed": any(changed), "status": now}
+    answer.update(status_lists.revocation_of(inst, credential_id))
+    return JSONResponse(answer)
+
+
+def _reason(body: UpdateStatusRequest) -> dict[str, str | None]:
+    text = body.reason.strip() if body.reason is not None else None
+    return {"reason": text or None, "code": body.reasonCode}
 
 
 # --- what a model did not accept, in VC-API terms ------------------------------------------

@@ -41,6 +41,10 @@ def assert_contexts_are_sealed(document: dict[str, Any]) -> None:
     assert urls and all(url in SEALED for url in urls), urls
 
 
+# VC 1.1 input gets status when asked (issuer.issuing.vc_api.status_flavor)
+WITH_STATUS = {"credentialStatus": {"type": "StatusList2021Entry"}}
+
+
 def vc11_credential(issuer: str) -> dict[str, Any]:
     return {
         "@context": [VC_V1, TERMS],
@@ -56,7 +60,7 @@ def issue_vc11(client: TestClient, format: str) -> Any:
     issuer = client.get("/issuers").json()[0]["did"]
     response = client.post(
         "/credentials/issue",
-        json={"credential": vc11_credential(issuer), "options": {"format": format}},
+        json={"credential": vc11_credential(issuer), "options": {"format": format, **WITH_STATUS}},
     )
     assert response.status_code == 201, response.text
     return json.loads(json.dumps(response.json()["verifiableCredential"]))

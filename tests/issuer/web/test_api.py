@@ -58,7 +58,7 @@ def test_issuers_list_and_did_documents(client: TestClient) -> None:
         assert response.headers["content-type"].startswith("application/did+json")
         document = response.json()
         assert document["id"] == issuer["did"] == issuer["profile"]["id"]
-        assert len(document["assertionMethod"]) == 3  # Ed25519, P-256, RSA
+        assert len(document["assertionMethod"]) == 4  # Ed25519, P-256, P-384, RSA
 
 
 def test_unknown_issuer_did_is_404(client: TestClient) -> None:
@@ -363,8 +363,8 @@ def test_rotate_keys(client: TestClient) -> None:
     assert response.status_code == 200
     new = response.json()["keys"]
     document = client.get("/issuers/nursing-board/did.json").json()
-    assert len(document["verificationMethod"]) == 6
-    assert len(document["assertionMethod"]) == 6 and document["authentication"] == new
+    assert len(document["verificationMethod"]) == 8  # Ed25519, P-256, P-384, RSA; twice
+    assert len(document["assertionMethod"]) == 8 and document["authentication"] == new
     assert_problem(client.post("/issuers/nobody/keys/rotate"), 404)
 
 
@@ -382,7 +382,7 @@ def test_vc_api_issue_v2(client: TestClient) -> None:
     assert vc["id"].startswith("urn:uuid:")
 
 
-def test_vc_api_issue_v1_gets_a_status_list_2021_entry(client: TestClient) -> None:
+def test_vc_api_issue_v1_gets_a_status_list_2021_entry_when_asked(client: TestClient) -> None:
     credential = vc_api_credential(
         **{
             "@context": ["https://www.w3.org/2018/credentials/v1"],
@@ -390,9 +390,9 @@ def test_vc_api_issue_v1_gets_a_status_list_2021_entry(client: TestClient) -> No
             "type": ["VerifiableCredential"],
         }
     )
+    options = {"credentialId": "urn:uuid:1", "credentialStatus": {"type": "StatusList2021Entry"}}
     response = client.post(
-        "/credentials/issue",
-        json={"credential": credential, "options": {"credentialId": "urn:uuid:1"}},
+        "/credentials/issue", json={"credential": credential, "options": options}
     )
     assert response.status_code == 201, response.text
     vc = response.json()["verifiableCredential"]
@@ -507,6 +507,9 @@ def test_status_revoke_list_form(client: TestClient) -> None:
         "credentialId": credential_id,
         "changed": True,
         "status": {"revocation": True},
+        "revoked": "2026-03-02T09:30:00+00:00",
+        "reason": None,
+        "reasonCode": None,
     }
     again = client.post("/credentials/status", json=body).json()
     assert again["changed"] is False
