@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
@@ -34,17 +35,20 @@ from issuer.migrations import migrate
 from issuer.offers.oid4vci import OAuthError
 from issuer.organisations import catalogue
 from issuer.organisations.identity import load_or_create
+from issuer.outbound import Outbound, Policy
 from issuer.settings import Settings
 from issuer.stats import issuer_stats
 from issuer.store.sealed import SEALED
-from issuer.web.api import batches, credentials, issuers, oid4vci, status, vc_api
+from issuer.web.api import backpack, batches, credentials, issuers, oid4vci, status, vc_api
 from issuer.web.api import catalogue as catalogue_api
+from issuer.web.pages import backpack as backpack_pages
 from issuer.web.pages import base, home, issue, issued, sign_in
 from issuer.web.pages import batches as batch_pages
 from issuer.web.pages import catalogue as catalogue_pages
 from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
+from servicekit.migrations import STARTUP_LOCK
 from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.errors import BakingError
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -58,6 +62,7 @@ PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
         ("GET", "/issuers/{slug}/achievements"),
         ("GET", "/issuers/{slug}/achievements/{achievement}"),
         ("GET", "/issuers/{slug}/status/{name}"),
+        ("GET", "/status/revocation-reasons"),  # a message list's statusReference: the codes
         ("GET", "/.well-known/openid-credential-issuer/issuers/{slug}"),
         ("GET", "/.well-known/oauth-authorization-server/issuers/{slug}"),
         # OpenID4VCI: the offer, the pre-authorized code's token, the nonce (the credential
@@ -76,6 +81,9 @@ PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
         ("GET", "/issuer-pages/progress.js"),
         ("GET", "/sign-in"),
         ("POST", "/sign-in"),
+        # "send to my backpack" from an offer: the offer's id is the capability, as its link is
+        ("GET", "/issuers/{slug}/offers/{offer_id}/backpack"),
+        ("POST", "/issuers/{slug}/offers/{offer_id}/backpack"),
     }
 )
 """The routes anyone may call, as ``(method, path template)``; every other route needs the
@@ -120,12 +128,13 @@ def create_app(
     *,
     clock: Callable[[], datetime] | None = None,
     new_key: Callable[[KeyKind], KeyPair] | None = None,
+    transport: httpx.BaseTransport | None = None,
 ) -> FastAPI:
+    """The app; tests pass ``clock``, ``new_key`` and a ``transport`` that routes outbound
+    requests to in-process apps."""
     settings = settings or Settings.from_env()
     keyring = load_keyring(settings.kek_source)
     db = Database.connect(settings.database, keyring=keyring)
-    migrate(db)
-    seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     extra: dict[str, Any] = {}
     if clock is not None:
         extra["clock"] = clock
@@ -134,8 +143,14 @@ def create_app(
     inst = Installation(
         db=db, base_url=settings.base_url.rstrip("/"), vc11_status=settings.vc11_status, **extra
     )
-    if settings.demo_file is not None and settings.demo_file.exists():
-        catalogue.load_demo(inst, settings.demo_file)
+    with db.exclusive(STARTUP_LOCK):  # processes started together take turns
+        migrate(db)
+        seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
+        if settings.demo_file is not None and settings.demo_file.exists():
+            catalogue.load_demo(inst, settings.demo_file)
+        identity = load_or_create(settings.data_dir, settings.base_url, keyring)
+        token = api_token(settings)
+        session_secret = load_or_create_secret(settings.data_dir, keyring)
     app = service_app(
         SERVICE,
         templates=TEMPLATES,
@@ -147,16 +162,21 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
-    app.state.identity = load_or_create(settings.data_dir, settings.base_url, keyring)
-    app.state.api_token = api_token(settings)
-    app.state.sessions = Sessions(load_or_create_secret(settings.data_dir, keyring))
+    app.state.identity = identity
+    app.state.api_token = token
+    app.state.sessions = Sessions(session_secret)
+    policy = Policy(
+        allow_http_localhost=settings.allow_http_localhost, allow_private=settings.allow_private,
+        max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout,
+    )  # fmt: skip
+    app.state.http = Outbound(policy, transport)
 
     @app.exception_handler(OAuthError)
     def oauth_error(request: Request, exc: OAuthError) -> Response:
         return oid4vci.oauth_error(exc)
 
-    for api in (vc_api, issuers, catalogue_api, credentials, status, oid4vci, batches):
+    for api in (vc_api, issuers, catalogue_api, credentials, status, oid4vci, batches, backpack):
         app.include_router(api.router)
-    for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages):
+    for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages, backpack_pages):
         app.include_router(pages.router)
     return app

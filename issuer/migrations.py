@@ -18,11 +18,13 @@ Tables (owner module in brackets; all SQL lives in :mod:`issuer.store`):
                      (``status_value``: the value of a multi-bit, ``message`` entry)
 * ``batches``, ``batch_rows``  CSV batch issuance; a row is issued at most once
 * ``offers``         OpenID4VCI credential offers (pre-authorized code flow)
+* ``leases``         which process runs a background job, until when (servicekit.leases)
 """
 
 from __future__ import annotations
 
 from servicekit.db import Database
+from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import applied_version, apply_migrations
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -164,6 +166,43 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE status_lists ADD COLUMN status_size INTEGER NOT NULL DEFAULT 1;
         ALTER TABLE status_entries ADD COLUMN status_value INTEGER NOT NULL DEFAULT 0
         """,
+    ),
+    (
+        8,
+        "sending to a learner's Open Badges host: this issuer's registration per host, the sends",
+        """
+        CREATE TABLE backpack_clients (
+            id TEXT PRIMARY KEY,
+            registration_url TEXT NOT NULL UNIQUE,
+            client_id TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE backpack_sends (
+            id TEXT PRIMARY KEY,
+            issuer TEXT NOT NULL,
+            host TEXT NOT NULL,
+            host_name TEXT NOT NULL,
+            offer_id TEXT,
+            credential_id TEXT,
+            state_hash TEXT NOT NULL UNIQUE,
+            start_hash TEXT,
+            browser_hash TEXT,
+            client TEXT NOT NULL REFERENCES backpack_clients (id),
+            secrets_json TEXT NOT NULL,
+            endpoints_json TEXT NOT NULL,
+            status TEXT NOT NULL,
+            outcome_json TEXT,
+            created TEXT NOT NULL,
+            finished TEXT
+        );
+        CREATE INDEX backpack_sends_issuer ON backpack_sends (issuer, created)
+        """,
+    ),
+    (
+        9,
+        "leases: which process runs a batch, and until when (servicekit.leases)",
+        LEASES_SQL,
     ),
 )
 

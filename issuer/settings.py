@@ -17,6 +17,10 @@
                            asks for no status (default: none; VC 2.0 input always gets a
                            Bitstring Status List entry unless ``options.credentialStatus``
                            is ``false``)
+``LER_ISSUER_ALLOW_HTTP_LOCALHOST``  ``1``: outbound requests (a learner's backpack) may use
+                           plain http to localhost (the local demo)
+``LER_ISSUER_ALLOW_PRIVATE`` ``1``: outbound requests may reach private addresses
+``LER_ISSUER_FETCH_TIMEOUT`` seconds for one outbound request in all (default 5)
 =========================  ==========================================================
 """
 
@@ -44,6 +48,10 @@ class Settings:
     kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
     kek_file: Path | None = None
     vc11_status: bool = False  # LER_ISSUER_VC11_STATUS
+    allow_http_localhost: bool = False  # outbound (a learner's backpack): the local demo
+    allow_private: bool = False
+    fetch_max_bytes: int = 1024 * 1024  # one answer from a learner's Open Badges host
+    fetch_timeout: float = 5.0  # seconds, for one outbound request in all
 
     @property
     def database(self) -> str:
@@ -69,4 +77,11 @@ class Settings:
             if os.environ.get(f"{KEK_SETTING}_FILE")
             else None,
             vc11_status=os.environ.get("LER_ISSUER_VC11_STATUS", "") in {"1", "true", "yes"},
+            allow_http_localhost=_flag("LER_ISSUER_ALLOW_HTTP_LOCALHOST"),
+            allow_private=_flag("LER_ISSUER_ALLOW_PRIVATE"),
+            fetch_timeout=float(os.environ.get("LER_ISSUER_FETCH_TIMEOUT", cls.fetch_timeout)),
         )
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "") in {"1", "true", "yes"}

@@ -6,14 +6,16 @@
     ler keys rotate-kek [--service issuer|wallet|verifier] [--data-dir DIR]
     ler sign FILE --key KEYFILE [--format eddsa-rdfc-2022|ecdsa-rdfc-2019|vc-jwt|ob3-jwt]
     ler up
-    ler serve issuer|wallet|verifier|landing [--host H] [--port P]
+    ler serve issuer|wallet|verifier|landing [--host H] [--port P] [--workers N]
     ler demo [--start] [--issuer-url URL] [--wallet-url URL] [--verifier-url URL]
     ler batch FILE.csv --issuer SLUG --achievement ID [--issuer-url URL] [--token T]
     ler staff add --org NAME --email EMAIL
     ler tokens add|list|revoke --org NAME [--name N] [--scope S ...] [TOKEN_ID]
+    ler jose-cose issue|verify --input FILE --key VM.json --feature F [--sd PATHS] --output OUT
 
 One module per sub-command (``ler/verify.py``, ``keys.py``, ``sign.py``, ``up.py``, ``serve.py``,
-``batch.py``, ``demo.py``, ``accounts.py``: staff and tokens); ``demo`` and ``accounts`` import
+``batch.py``, ``demo.py``, ``accounts.py``: staff and tokens; ``jose_cose.py``: the W3C
+vc-jose-cose test suite's command line); ``demo`` and ``accounts`` import
 the services only when run.
 """
 
@@ -23,7 +25,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from ler import accounts, batch, demo, keys, serve, sign, up, verify
+from ler import accounts, batch, demo, jose_cose, keys, serve, sign, up, verify
 from ler.errors import EXIT_FAIL, EXIT_INPUT, EXIT_PASS, EXIT_UNCHECKED, UsageError
 from vckit import VckitError
 
@@ -33,7 +35,7 @@ __all__ = ["EXIT_FAIL", "EXIT_INPUT", "EXIT_PASS", "EXIT_UNCHECKED", "main", "pa
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="ler", description="LER credential demonstrator")
     sub = top.add_subparsers(dest="command", required=True)
-    for command in (verify, keys, sign, up, batch, demo, serve, accounts):
+    for command in (verify, keys, sign, up, batch, demo, serve, accounts, jose_cose):
         command.add_parser(sub)
     return top
 

@@ -33,9 +33,14 @@ from servicekit import demo_seed
 from servicekit.logs import configure
 
 SERVICES = (("landing", 0), ("issuer", 1), ("wallet", 2), ("verifier", 3))
-LOCAL_HTTP = ("LER_WALLET_ALLOW_HTTP_LOCALHOST", "LER_ALLOW_HTTP_LOCALHOST")
+LOCAL_HTTP = (
+    "LER_WALLET_ALLOW_HTTP_LOCALHOST",
+    "LER_ALLOW_HTTP_LOCALHOST",
+    "LER_ISSUER_ALLOW_HTTP_LOCALHOST",
+)
 """The settings that let the wallet and the verifier fetch over plain http from loopback,
-which ``ler up`` turns on (unless given): its issuer's did:web DIDs are on localhost."""
+which ``ler up`` turns on (unless given): its issuer's did:web DIDs are on localhost; and the
+issuer, for a learner's backpack at the local wallet."""
 log = logging.getLogger("ler.up")
 
 

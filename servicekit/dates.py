@@ -37,7 +37,7 @@ def parse_moment(value: object) -> datetime | None:
 
 
 def human_date(value: object) -> str:
-    """"6 Dec 2026" for a moment; the value as text when it is not one; "" for None."""
+    """A day ("6 Dec 2026") for a moment; the value as text when it is not one; "" for None."""
     moment = parse_moment(value)
     if moment is None:
         return "" if value is None else str(value)
@@ -45,7 +45,7 @@ def human_date(value: object) -> str:
 
 
 def human_datetime(value: object) -> str:
-    """"6 Dec 2026, 01:59 UTC" for a moment; the value as text when it is not one; "" for None."""
+    """A moment as "6 Dec 2026, 01:59 UTC"; the value as text when it is not one; "" for None."""
     moment = parse_moment(value)
     if moment is None:
         return "" if value is None else str(value)

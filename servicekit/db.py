@@ -18,13 +18,21 @@ database was opened with (:mod:`servicekit.sealing`): the store seals and opens 
 columns with it.
 
 SQLite: WAL journal, foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` so two
-writers queue instead of deadlocking on a lock upgrade. Each thread gets its own
+writers queue instead of deadlocking on a lock upgrade.
+
+``with db.exclusive("startup"):`` holds a lock over many transactions, one holder at a time
+across every process using the database: a PostgreSQL session advisory lock (keyed by the
+name, scoped to the database), or on SQLite an exclusive ``flock`` of ``<file>.<name>.lock``
+beside the database file (the processes of one host, the only ones that can share a SQLite
+file). Re-entrant within a thread. Migrations and start-up seeding run under it, so any
+number of processes can start together on an empty database. Each thread gets its own
 connection (SQLite connections must not be shared across threads; psycopg ones need not
 be, but one per thread keeps the two engines alike).
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -187,6 +195,41 @@ class Database:
         else:
             with connection.transaction():
                 yield Tx(connection, "postgresql", self.keyring)
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[None]:
+        """Hold the database-wide lock ``name`` (waiting for it) until the block ends."""
+        held: dict[str, int] = self._local.__dict__.setdefault("exclusive", {})
+        if held.get(name):
+            held[name] += 1
+            try:
+                yield
+            finally:
+                held[name] -= 1
+            return
+        with self._lock_for(name):
+            held[name] = 1
+            try:
+                yield
+            finally:
+                held[name] = 0
+
+    @contextmanager
+    def _lock_for(self, name: str) -> Iterator[None]:
+        if self.dialect == "sqlite":
+            import fcntl
+
+            with open(f"{self._target}.{name}.lock", "a+b") as handle:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)  # released when the file closes
+                yield
+            return
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        connection = self._open()  # autocommit: the lock belongs to this session
+        connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+        try:
+            yield
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
     def scrub(self, tables: Sequence[str]) -> None:
         """Rewrite the tables so that values overwritten in them leave the files too (old

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,14 +85,22 @@ def _write_new(path: Path, kek: Kek, *, replace: bool) -> None:
 
 
 def _write_secret(path: Path, text: str, *, replace: bool) -> None:
+    """Write ``text`` to ``path``, mode 600 from the start. A new file appears whole (written
+    aside, then linked into place; FileExistsError when another process was first), so
+    processes starting together on one data folder never read a half-written secret."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if replace:
         path.unlink(missing_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    aside = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(aside, path)  # refuses when a file is there already
+    finally:
+        aside.unlink(missing_ok=True)
 
 
 def _replace_secret(path: Path, text: str) -> None:

@@ -3,6 +3,10 @@
 
 A migration is ``(version, description, sql)``; the SQL is the common subset of SQLite and
 PostgreSQL. To change a schema, append a migration; never edit one that has shipped.
+
+They run under the database's ``startup`` lock (:meth:`servicekit.db.Database.exclusive`):
+processes started together on an empty database apply each migration once, one after
+another, instead of racing on the same ``CREATE TABLE``.
 """
 
 from __future__ import annotations
@@ -13,10 +17,17 @@ from datetime import UTC, datetime
 from servicekit.db import Database
 
 Migration = tuple[int, str, str]
+STARTUP_LOCK = "startup"
+"""The lock name of migrations and start-up seeding (one at a time per database)."""
 
 
 def apply_migrations(db: Database, migrations: Sequence[Migration]) -> list[int]:
     """Apply every migration not yet recorded, in order; returns the versions applied."""
+    with db.exclusive(STARTUP_LOCK):
+        return _apply(db, migrations)
+
+
+def _apply(db: Database, migrations: Sequence[Migration]) -> list[int]:
     with db.transaction() as tx:
         tx.execute(
             "CREATE TABLE IF NOT EXISTS schema_version ("

@@ -15,6 +15,10 @@ RUNS = {
     "run": ["bench/run.py", "--seconds", "0.05", "--no-js"],
     "selective": ["bench/selective.py", "--seconds", "0.05", "--no-js"],
     "batch_issue": ["bench/batch_issue.py", "--count", "20", "--only", "sqlite"],
+    "load": [
+        "bench/load.py",
+        "--duration", "0.5", "--clients", "3", "--credentials", "5", "--only", "sqlite",
+    ],
     "verify_http": [
         "bench/verify_http.py",
         "--clients", "2", "--requests", "20", "--seconds", "10", "--inproc-seconds", "0.05",

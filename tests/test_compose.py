@@ -29,6 +29,7 @@ from fastapi.testclient import TestClient
 
 from demo import cli as demo_cli
 from ler.cli import parser as ler_parser
+from servicekit.serve import TRUSTED_PROXIES
 
 ROOT = Path(__file__).resolve().parents[1]
 PORTS = {"landing": 8000, "issuer": 8001, "wallet": 8002, "verifier": 8003}
@@ -103,6 +104,26 @@ def port_of(service: dict[str, Any]) -> int:
     return int(command[command.index("--port") + 1])
 
 
+def replicas(role: str) -> list[str]:
+    """The services running ``ler serve <role>``: the role and its replicas (``issuer-2``)."""
+    return [
+        name
+        for name, service in SERVICES.items()
+        if service.get("command", [])[:3] == ["ler", "serve", role]
+    ]
+
+
+def balanced() -> dict[int, set[int]]:
+    """The balancer's public ports and, for each, the replica ports it spreads over."""
+    conf = (ROOT / "deploy" / "balancer.conf").read_text()
+    upstreams = {
+        name: {int(port) for port in re.findall(r"server 127\.0\.0\.1:(\d+);", body)}
+        for name, body in re.findall(r"upstream (\w+)\s*\{([^}]*)\}", conf)
+    }
+    servers = re.findall(r"listen (\d+);\s*location / \{ proxy_pass http://(\w+); \}", conf)
+    return {int(port): upstreams[name] for port, name in servers}
+
+
 def test_every_role_and_postgresql_15_are_there() -> None:
     assert set(ROLES) | {"postgres"} <= set(SERVICES)
     assert SERVICES["postgres"]["image"].startswith("postgres:15")
@@ -113,11 +134,23 @@ def test_every_role_and_postgresql_15_are_there() -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_runs_ler_serve_for_itself(role: str) -> None:
-    command = SERVICES[role]["command"]
-    assert command[0] == "ler"
-    args = ler_parser().parse_args(command[1:])  # argparse exits on a sub-command ler lacks
-    assert (args.command, args.role, args.host) == ("serve", role, "0.0.0.0")
-    assert port_of(SERVICES[role]) == PORTS[role]
+    for name in replicas(role):
+        command = SERVICES[name]["command"]
+        args = ler_parser().parse_args(command[1:])  # argparse exits on a sub-command ler lacks
+        assert (args.command, args.role, args.host) == ("serve", role, "0.0.0.0")
+    ports = {port_of(SERVICES[name]) for name in replicas(role)}
+    if role == "landing":
+        assert ports == {PORTS[role]}
+    else:  # several replicas, all behind the balancer's public port of the role
+        assert len(replicas(role)) >= 2 and balanced()[PORTS[role]] == ports
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_the_replicas_of_a_role_share_its_database_and_data_volume(role: str) -> None:
+    first, *others = (SERVICES[name] for name in replicas(role))
+    for other in others:
+        assert other["environment"] == first["environment"]
+        assert other["volumes"] == first["volumes"]
 
 
 def test_the_demo_service_runs_ler_demo_against_the_services() -> None:
@@ -134,7 +167,7 @@ def test_every_variable_given_is_one_the_settings_read(
     given = interpolated(SERVICES[role]["environment"])
     recording = environ(given)
     settings = from_env(role)()
-    unread = set(given) - recording.read
+    unread = set(given) - recording.read - {TRUSTED_PROXIES}  # read by servicekit.serve
     assert not unread, f"{role} is given {sorted(unread)}, which its settings never read"
     if role != "landing":  # the stores are PostgreSQL databases, one per service
         url = settings.database_url
@@ -196,6 +229,10 @@ def test_health_checks_ask_the_service_for_a_route_it_has(
     assert found, test
     port, path = int(found.group(1)), found.group(2)
     assert port == port_of(SERVICES[role])
+    for name in replicas(role):  # each replica's check asks its own port
+        assert f"127.0.0.1:{port_of(SERVICES[name])}/" in " ".join(
+            SERVICES[name]["healthcheck"]["test"]
+        )
     assert path in ("/healthz", "/readyz")
     assert status_of(role, path, tmp_path) == 200
 
@@ -203,8 +240,10 @@ def test_health_checks_ask_the_service_for_a_route_it_has(
 def test_the_services_share_postgres_network_and_publish_their_ports() -> None:
     published = {int(p.rsplit(":", 2)[-1]) for p in SERVICES["postgres"]["ports"]}
     for role in ROLES:
-        assert SERVICES[role]["network_mode"] == "service:postgres"
-        assert port_of(SERVICES[role]) in published
+        for name in replicas(role):
+            assert SERVICES[name]["network_mode"] == "service:postgres"
+    assert SERVICES["balancer"]["network_mode"] == "service:postgres"
+    assert published == {PORTS["landing"], *balanced()}
     assert 5432 not in published, "PostgreSQL stays private to the services"
 
 

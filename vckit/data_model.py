@@ -21,7 +21,10 @@ broken rule as a :class:`Violation` naming the member and the rule with its sect
 * §5.3 ``relatedResource``: one or more objects, each with a unique ``id`` URL and a
   well-formed ``digestSRI`` (SRI ``sha256|sha384|sha512-`` base64 of the right length) or
   ``digestMultibase`` (a multibase SHA-2 digest, bare or as a multihash). A digest of the
-  right form cannot be compared with the resource here: vckit fetches nothing.
+  right form is compared with the resource only when we hold the exact bytes W3C serves
+  (:mod:`vckit.related_resources`: the VC 2.0 base and examples contexts); a mismatch
+  breaks §5.3 ("the conforming verifier implementation MUST produce an error"). vckit
+  fetches nothing: any other resource is not compared here.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import DateTimeError, InputError
 from vckit.jsonld.contexts import VC_V1_CONTEXT, VC_V2_CONTEXT
 from vckit.keys import multibase
+from vckit.related_resources import digest_matches
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 _SRI = re.compile(r"(sha256|sha384|sha512)-([A-Za-z0-9+/]+={0,2})")
@@ -229,7 +233,23 @@ def _related(credential: Mapping[str, Any]) -> list[Violation]:
             found.append(
                 Violation(f"{name}.digestMultibase", "is not a multibase SHA-2 digest (§5.3)")
             )
+        found.extend(_digest_mismatches(item, name))
     return found
+
+
+def _digest_mismatches(item: Mapping[str, Any], name: str) -> list[Violation]:
+    """A well-formed digest of a resource whose published bytes we hold, that is not theirs."""
+    resource = item.get("id")
+    if not is_url(resource):
+        return []
+    return [
+        Violation(
+            f"{name}.{member}",
+            f"does not match the digest of {resource} as W3C publishes it (§5.3)",
+        )
+        for member in ("digestSRI", "digestMultibase")
+        if digest_matches(str(resource), member, item.get(member)) is False
+    ]
 
 
 def violations(credential: Mapping[str, Any]) -> list[Violation]:

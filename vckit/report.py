@@ -45,6 +45,7 @@ CheckId = Literal[
     "vp-token",
     "nested-credentials",
     "associations",
+    "related-resources",
 ]
 """Every check a report can hold: vckit's, and the verifier's own (``trusted-issuer``,
 ``requirements-met``, ``same-holder``, and an answer's ``nonce``, ``state``, ``vp-token``)."""
@@ -70,6 +71,7 @@ CHECK_TITLES: dict[CheckId, str] = {
     "vp-token": "Answers what was asked",
     "nested-credentials": "The credentials it holds verify",
     "associations": "Its associations name achievements it holds",
+    "related-resources": "Related resources match their digests",
 }
 CHECK_IDS: frozenset[str] = frozenset(get_args(CheckId))
 VALIDATION_CHECKS: frozenset[CheckId] = frozenset({"trusted-issuer", "requirements-met"})

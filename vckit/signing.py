@@ -12,6 +12,9 @@ ecdsa-sd-2023  the document with a base proof (selective         P-256
 vc-jwt         a compact JWS: VC-JOSE-COSE ``vc+jwt`` (VC 2.0);    any
                VC 1.1 input gets the VC-JWT 1.1 encoding
 ob3-jwt        a compact JWS, Open Badges 3.0 §8.2 VC-JWT        any
+vc-cose        VC-JOSE-COSE ``application/vc+cose`` (COSE_Sign1) Ed25519, P-256, P-384,
+               as an ``EnvelopedVerifiableCredential`` (VC 2.0   P-521
+               only: §3.3 secures VC 2.0)
 ============== ================================================ ========================
 
 SD-JWT VC is not here: turning a credential into SD-JWT claims and choosing what may be
@@ -31,9 +34,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
+from vckit.cose import vc_cose
 from vckit.datetimes import format_xsd_datetime
 from vckit.di import algorithms, ecdsa_sd
-from vckit.errors import UnsupportedCryptosuiteError
+from vckit.errors import UnsupportedCryptosuiteError, UnsupportedFormatError
 from vckit.jose import vc_jwt
 from vckit.jsonld.contexts import VC_V1_CONTEXT
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -46,6 +50,7 @@ Format = Literal[
     "ecdsa-sd-2023",
     "vc-jwt",
     "ob3-jwt",
+    "vc-cose",
 ]
 FORMATS: tuple[str, ...] = get_args(Format)
 DEFAULT_FORMAT: dict[KeyKind, str] = {
@@ -88,6 +93,10 @@ def sign(
     if chosen in ("vc-jwt", "ob3-jwt"):
         profile = jwt_profile(chosen, document)
         return vc_jwt.sign_jwt_vc(document, key, kid=verification_method, profile=profile)
+    if chosen == "vc-cose":
+        if is_vc11(document):
+            raise UnsupportedFormatError("vc-cose secures VC 2.0 credentials (VC-JOSE-COSE §3.3)")
+        return vc_cose.envelop(vc_cose.sign_vc_cose(document, key, kid=verification_method))
     if chosen not in FORMATS:
         raise UnsupportedCryptosuiteError(f"vckit does not sign in the format {chosen!r}")
     if chosen == "ecdsa-sd-2023":

@@ -29,6 +29,7 @@ from fastapi.responses import RedirectResponse, Response
 from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
+from servicekit.migrations import STARTUP_LOCK
 from servicekit.pages import error_page
 from servicekit.problems import problem
 from servicekit.sessions import Sessions, load_or_create_secret
@@ -126,20 +127,23 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings.from_env()
     db = Database.connect(settings.database, keyring=load_keyring(settings.kek_source))
-    migrate(db)
-    seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     verification = Verifier(settings, load_registry(settings), fetch, clock)
     now = clock or utc_now
     limits = AnswerLimits.from_settings(settings, lambda: now().timestamp())
     inst = Installation(db, settings, verification, now, limits)
-    if settings.demo_seed:  # idempotent: the employers, staff, token and one demo job
-        demo_job.seed(inst, demo_accounts.seed(inst).id)
+    with db.exclusive(STARTUP_LOCK):  # processes started together take turns
+        migrate(db)
+        seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
+        if settings.demo_seed:  # idempotent: the employers, staff, token and one demo job
+            demo_job.seed(inst, demo_accounts.seed(inst).id)
+        secret = load_or_create_secret(settings.data_dir, db.keyring)  # sealed (store/sealed.py)
     deliverer = Deliverer(
         db,
         inst.fetch_policy,
         base_delay=settings.webhook_base_delay,
         max_tries=settings.webhook_max_tries,
         poll_interval=settings.webhook_poll_interval,
+        lease=settings.webhook_lease,
     )
 
     @asynccontextmanager
@@ -163,7 +167,6 @@ def create_app(
     )
     app.state.inst = inst
     app.state.deliverer = deliverer
-    secret = load_or_create_secret(settings.data_dir, db.keyring)  # sealed (store/sealed.py)
     app.state.sessions = Sessions(secret, cookie=COOKIE)
     app.state.public = PUBLIC
     app.add_exception_handler(NotSignedIn, _sign_in_first)  # type: ignore[arg-type]

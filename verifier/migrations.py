@@ -20,11 +20,12 @@ Tables (all SQL lives in :mod:`verifier.store`):
                     deliveries) belongs to one (``jobs.organisation_id``)
 * ``staff``         people of an organisation who sign in (argon2id hash, session epoch)
 * ``api_tokens``    an organisation's API tokens: SHA-256 of the secret, scopes, revoked_at
+* ``leases``        which process is delivering a result, until when (servicekit.leases)
 
-``requests.applicant_ref`` and ``responses.applicant_ref`` (migration 4): the applicant
+``requests.applicant_ref`` and ``responses.applicant_ref`` (migration 5): the applicant
 reference the ATS gave when it made the request, copied to the answer.
 
-``trusted_achievements`` and ``trust_changes`` (migration 5): the issuers an organisation's
+``trusted_achievements`` and ``trust_changes`` (migration 6): the issuers an organisation's
 staff trust for named achievements from the registry page, on top of the installation's
 registry file, and every add or remove (who, when, what).
 """
@@ -32,6 +33,7 @@ registry file, and every add or remove (who, when, what).
 from __future__ import annotations
 
 from servicekit.db import Database
+from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import apply_migrations
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -138,6 +140,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         4,
+        "leases: which process delivers a result, and until when (servicekit.leases)",
+        LEASES_SQL,
+    ),
+    (
+        5,
         "the applicant reference an ATS gives a request, kept with the request and its answer",
         """
         ALTER TABLE requests ADD COLUMN applicant_ref TEXT;
@@ -145,7 +152,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         """,
     ),
     (
-        5,
+        6,
         "an organisation's own trust in issuers, per achievement, and the log of its changes",
         """
         CREATE TABLE trusted_achievements (

@@ -8,7 +8,13 @@
 ``LER_DATA_DIR``              data folder (the verifier's SQLite file is <dir>/verifier/)
 ``LER_VERIFIER_DATABASE_URL`` sqlite:///… or postgresql://… (default: SQLite in the data dir)
 ``LER_REQUEST_LIFETIME``      seconds a presentation request (its nonce) stays usable
-``LER_STATUS_CACHE``          seconds a fetched status list is reused (default 60; 0: never)
+``LER_STATUS_CACHE``          seconds a fetched status list is reused at most: the revocation
+                              latency (default 60; 0: never; a shorter max-age is respected)
+``LER_DID_CACHE``             seconds a did:web or controller document is reused at most
+                              (default 300; 0: never; a shorter max-age is respected)
+``LER_CACHE_FLOOR``           seconds a document is reused at least, whatever its Cache-Control
+                              says (default 5; never more than the two above)
+``LER_CACHE_ENTRIES``         documents each of the two caches keeps at most (default 1000)
 ``LER_ALLOW_DID_WEB``         resolve did:web (1/0)
 ``LER_ALLOW_STATUS_FETCH``    fetch status lists (1/0)
 ``LER_ALLOW_REFRESH``         call a credential's 1EdTechCredentialRefresh service (1/0, default 0)
@@ -16,6 +22,9 @@
                               ``ler up`` and ``ler demo --start`` set 1)
 ``LER_ALLOW_PRIVATE``         let fetches reach private and loopback addresses (1/0, default 0)
 ``LER_FETCH_TIMEOUT``         seconds one fetch may take in all, connect to last byte (default 5)
+``LER_WEBHOOK_LEASE``         seconds a process keeps a webhook delivery it claimed before
+                              another may retry it (default 60; at least the fetch timeout + 1)
+``LER_WEBHOOK_POLL``          seconds between looks for results to deliver (default 2)
 ``LER_DEMO_SEED``             seed the demo job at start (1/0, default 0; ``ler up`` sets 1)
 ``LER_ANSWER_LIMIT_ADDRESS``  answers a client address may post a minute (default 10)
 ``LER_ANSWER_LIMIT_REQUEST``  answers one request may receive a minute (default 30)
@@ -57,6 +66,7 @@ class Settings:
     webhook_base_delay: float = 1.0
     webhook_max_tries: int = 5
     webhook_poll_interval: float = 2.0
+    webhook_lease: float = 60.0  # seconds a claimed delivery stays one process's
     demo_seed: bool = False  # seed the demo job at start (verifier.jobs.demo_job)
     # Answers to requests (verifier.jobs.answer_limits): per client address and per request,
     # in any window of answer_limit_window seconds; past them a 429 with Retry-After.
@@ -66,6 +76,11 @@ class Settings:
     kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
     kek_file: Path | None = None
     fetch_timeout: float = 5.0  # seconds for one fetch in all (verifier.checking.fetch)
+    # did:web and controller documents (servicekit.fetch_cache): kept at most this long, and
+    # every cached document at least cache_floor_seconds (a host's no-cache under load).
+    did_cache_seconds: float = 0.0
+    cache_floor_seconds: float = 0.0
+    cache_entries: int = 1000
 
     @property
     def database(self) -> str:
@@ -108,4 +123,11 @@ class Settings:
             if os.environ.get(f"{KEK_SETTING}_FILE")
             else None,
             fetch_timeout=float(os.environ.get("LER_FETCH_TIMEOUT", cls.fetch_timeout)),
+            did_cache_seconds=float(os.environ.get("LER_DID_CACHE", "300")),
+            cache_floor_seconds=float(os.environ.get("LER_CACHE_FLOOR", "5")),
+            cache_entries=int(os.environ.get("LER_CACHE_ENTRIES", cls.cache_entries)),
+            webhook_lease=float(os.environ.get("LER_WEBHOOK_LEASE", cls.webhook_lease)),
+            webhook_poll_interval=float(
+                os.environ.get("LER_WEBHOOK_POLL", cls.webhook_poll_interval)
+            ),
         )

@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
+from servicekit.migrations import STARTUP_LOCK
 from servicekit.problems import problem
 from servicekit.sessions import Sessions, load_or_create_secret
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -34,11 +35,14 @@ from wallet.settings import Settings
 from wallet.store.sealed import SEALED
 from wallet.views.stats import wallet_stats
 from wallet.web.api import disclose as disclose_api
+from wallet.web.api import host as host_api
+from wallet.web.api import oauth as oauth_api
 from wallet.web.api import present as present_api
 from wallet.web.api import receive as receive_api
 from wallet.web.api import recheck as recheck_api
 from wallet.web.deps import COOKIE, NotSignedIn
 from wallet.web.pages import account as account_pages
+from wallet.web.pages import connections as connections_pages
 from wallet.web.pages import credentials as credentials_pages
 from wallet.web.pages import disclose as disclose_pages
 from wallet.web.pages import present as present_pages
@@ -56,6 +60,18 @@ PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
         ("GET", "/sign-in"),
         ("POST", "/sign-in"),
         ("GET", "/s/{token}"),  # a share link: the token in the URL is the capability
+        ("GET", "/privacy"),
+        # the Open Badges host (OB 3.0 §6.3, §7): discovery and registration are open; the
+        # token and revocation endpoints authenticate the client themselves
+        ("GET", "/ims/ob/v3p0/discovery"),
+        *(  # any other path or method there: the API's own 404 / 405, nothing behind it
+            (method, "/ims/ob/v3p0/{rest:path}")
+            for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+        ),
+        ("GET", "/.well-known/oauth-authorization-server"),
+        ("POST", "/oauth/register"),
+        ("POST", "/oauth/token"),
+        ("POST", "/oauth/revoke"),
     }
 )
 """The routes anyone may call, as ``(method, path template)``; every other route needs a
@@ -70,7 +86,7 @@ SERVICE = Service(
 
 
 def _is_page(request: Request) -> bool:
-    return not request.url.path.startswith("/api/")
+    return not request.url.path.startswith(("/api/", "/ims/", "/oauth/"))
 
 
 def create_app(
@@ -84,8 +100,6 @@ def create_app(
     ``transport`` that routes outbound requests to in-process apps."""
     settings = settings or Settings.from_env()
     db = Database.connect(settings.database, keyring=load_keyring(settings.kek_source))
-    migrate(db)
-    seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
     policy = Policy(
         allow_http_localhost=settings.allow_http_localhost,
         allow_private=settings.allow_private,
@@ -98,8 +112,12 @@ def create_app(
     if new_key is not None:
         extra["new_key"] = new_key
     inst = Installation(db=db, settings=settings, http=Outbound(policy, transport), **extra)
-    if settings.demo_seed:
-        demo_learner.seed(inst)  # idempotent: the same account and password on every start
+    with db.exclusive(STARTUP_LOCK):  # processes started together take turns
+        migrate(db)
+        seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
+        if settings.demo_seed:
+            demo_learner.seed(inst)  # idempotent: the same account and password on every start
+        session_secret = load_or_create_secret(settings.data_dir, db.keyring)
 
     @asynccontextmanager
     async def rechecking(app: FastAPI) -> AsyncIterator[None]:
@@ -121,9 +139,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
-    app.state.sessions = Sessions(
-        load_or_create_secret(settings.data_dir, db.keyring), cookie=COOKIE
-    )
+    app.state.sessions = Sessions(session_secret, cookie=COOKIE)
 
     # --- routers: one line per module (re-read this file right before editing) -------------
     app.include_router(credentials_pages.router)  # before the account pages
@@ -137,6 +153,9 @@ def create_app(
     app.include_router(disclose_api.router)
     app.include_router(recheck_api.router)
     app.include_router(recheck_pages.router)
+    app.include_router(oauth_api.router)
+    app.include_router(connections_pages.router)
+    host_api.install(app)  # /ims/ob/v3p0: its routes, its Imsx errors, its OpenAPI components
 
     @app.exception_handler(NotSignedIn)
     def not_signed_in(request: Request, exc: NotSignedIn) -> Response:

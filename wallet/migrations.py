@@ -20,11 +20,13 @@ scoped by it, and deleting an account deletes every row that names it.
 * ``requests``        verifiers' presentation requests being answered (nonce kept once)
 * ``recheck_jobs``    "verify all again" runs: the credential ids to check, how far it got,
                       counts by verdict; at most one unfinished per account
+* ``leases``          which process runs a background job, until when (servicekit.leases)
 """
 
 from __future__ import annotations
 
 from servicekit.db import Database
+from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import applied_version, apply_migrations
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -138,6 +140,73 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE offers ADD COLUMN request_json TEXT;
         CREATE INDEX offers_by_state ON offers (state, updated)
         """,
+    ),
+    (
+        4,
+        "the Open Badges host: OAuth clients, grants, codes, tokens, the learner's OB profile; "
+        "imports from other hosts",
+        """
+        CREATE TABLE oauth_clients (
+            id TEXT PRIMARY KEY,
+            secret_hash TEXT,
+            auth_method TEXT NOT NULL,
+            metadata_json TEXT NOT NULL,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE oauth_grants (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            client_id TEXT NOT NULL REFERENCES oauth_clients (id),
+            scope TEXT NOT NULL,
+            created TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX oauth_grants_by_account ON oauth_grants (account_id, created);
+        CREATE TABLE oauth_codes (
+            code_hash TEXT PRIMARY KEY,
+            grant_id TEXT NOT NULL REFERENCES oauth_grants (id),
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            client_id TEXT NOT NULL,
+            redirect_uri TEXT NOT NULL,
+            code_challenge TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE TABLE oauth_tokens (
+            token_hash TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            grant_id TEXT NOT NULL REFERENCES oauth_grants (id),
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            client_id TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            expires_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX oauth_tokens_by_grant ON oauth_tokens (grant_id);
+        CREATE TABLE host_profiles (
+            account_id TEXT PRIMARY KEY REFERENCES accounts (id),
+            profile_json TEXT NOT NULL,
+            updated TEXT NOT NULL
+        );
+        CREATE TABLE host_imports (
+            id TEXT PRIMARY KEY,
+            account_id TEXT NOT NULL REFERENCES accounts (id),
+            host TEXT NOT NULL,
+            state_hash TEXT NOT NULL UNIQUE,
+            secrets_json TEXT NOT NULL,
+            endpoints_json TEXT NOT NULL,
+            status TEXT NOT NULL,
+            result_json TEXT,
+            created TEXT NOT NULL,
+            finished TEXT
+        )
+        """,
+    ),
+    (
+        5,
+        "leases: which process runs a re-check job or round, until when (servicekit.leases)",
+        LEASES_SQL,
     ),
 )
 

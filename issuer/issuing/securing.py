@@ -47,6 +47,7 @@ FORMATS: dict[str, KeyKind] = {
     "eddsa-jcs-2022": "Ed25519",  # Data Integrity over the JSON text (JCS, RFC 8785)
     "ecdsa-jcs-2019": "P-256",
     "vc-jwt": "P-256",  # VC-JOSE-COSE vc+jwt, ES256
+    "vc-cose": "P-256",  # VC-JOSE-COSE application/vc+cose (COSE_Sign1), ES256; VC 2.0 only
     "ob3-jwt": "RSA",  # OB 3.0 §8.2 VC-JWT, RS256 (the algorithm every OB verifier supports)
     "ecdsa-sd-2023": "P-256",  # Data Integrity selective disclosure (issuer.issuing.sd_issue)
     "sd-jwt-vc": "P-256",  # SD-JWT VC, typ dc+sd-jwt, ES256 (issuer.issuing.sd_issue)
@@ -57,8 +58,10 @@ ALSO_P384: dict[str, tuple[KeyKind, ...]] = {
     "ecdsa-rdfc-2019": ("P-384",),
     "ecdsa-jcs-2019": ("P-384",),
 }
-"""Formats a did:key issuer may also sign with its P-384 key (vc-di-ecdsa: SHA-384 with P-384),
-when the credential's issuer is that key's DID (:func:`issuer.organisations.identity.signer`)."""
+"""Formats an issuer may also sign with its P-384 key (vc-di-ecdsa: SHA-384 with P-384): a
+did:key issuer when the credential's issuer is that key's DID
+(:func:`issuer.organisations.identity.signer`), any issuer when the caller asks for the key
+type (VC-API ``options.keyType``, :func:`kinds`)."""
 OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 
 
@@ -98,18 +101,32 @@ def _validate(credential: dict[str, Any]) -> None:
 
 
 def status_signer(
-    t: Tx, inst: Installation, issuer: store.IssuerRecord, wanted: str | None, format: str
+    t: Tx,
+    inst: Installation,
+    issuer: store.IssuerRecord,
+    wanted: str | None,
+    format: str,
+    key_type: KeyKind | None = None,
 ) -> str | None:
     """The key whose DID must also issue the new credential's status lists: the did:key key
     that will sign it (:func:`issuer.status.lists.allocate`); None for a did:web issuer."""
     if issuer.identity != "did:key":
         return None
-    _key, method = identity.signer(t, inst, issuer, _kinds(format), wanted)
+    _key, method = identity.signer(t, inst, issuer, kinds(format, key_type), wanted)
     return method
 
 
-def _kinds(format: str) -> tuple[KeyKind, ...]:
-    return (FORMATS[format], *ALSO_P384.get(format, ()))
+def kinds(format: str, key_type: KeyKind | None = None) -> tuple[KeyKind, ...]:
+    """The key kinds that may sign ``format``, the format's own first; ``key_type`` (the
+    caller's choice) narrows them to that one, or the format does not take it (422)."""
+    allowed: tuple[KeyKind, ...] = (FORMATS[format], *ALSO_P384.get(format, ()))
+    if key_type is None:
+        return allowed
+    if key_type not in allowed:
+        raise InvalidRequestError(
+            f"keyType {key_type}: {format} signs with {' or '.join(allowed)} keys"
+        )
+    return (key_type,)
 
 
 def _issuer_is_signer(credential: dict[str, Any], issuer: store.IssuerRecord, did: str) -> None:
@@ -131,8 +148,9 @@ def _sign(
     format: str,
     mandatory: list[str] | None,
     policy: tuple[str, ...],
+    key_type: KeyKind | None = None,
 ) -> dict[str, Any] | str:
-    key, method = identity.signer(t, inst, issuer, _kinds(format), issuer_id(credential))
+    key, method = identity.signer(t, inst, issuer, kinds(format, key_type), issuer_id(credential))
     _issuer_is_signer(credential, issuer, method.partition("#")[0])
     if format == "sd-jwt-vc":
         return sd_issue.issue_sd_jwt(
@@ -175,14 +193,16 @@ def secure_and_store(
     allocated: list[tuple[str, tuple[dict[str, Any], str, int]]],
     policy: tuple[str, ...] = tuple(learner_data.FIELDS),
     mandatory: list[str] | None = None,
+    key_type: KeyKind | None = None,
 ) -> store.CredentialRecord:
     """Validate, sign and store. ``policy``: the disclosable learner-data fields; ``mandatory``
-    (ecdsa-sd-2023): the caller's pointers, else all but the disclosable fields."""
+    (ecdsa-sd-2023): the caller's pointers, else all but the disclosable fields; ``key_type``:
+    the kind of key to sign with, when the format takes more than one (:func:`kinds`)."""
     _check_signable(credential)
     _check_data_model(credential)
     if OB_TYPES & set(types_of(credential)):
         _validate(credential)
-    document = _sign(t, inst, issuer, credential, format, mandatory, policy)
+    document = _sign(t, inst, issuer, credential, format, mandatory, policy, key_type)
     record = store.CredentialRecord(
         id=credential["id"],
         token=secrets.token_urlsafe(24),

@@ -27,6 +27,7 @@ from issuer.installation import Installation
 from issuer.issuing.securing import (
     FORMATS,
     OB_TYPES,
+    kinds,
     secure_and_store,
     status_signer,
     transaction,
@@ -36,6 +37,7 @@ from issuer.status import lists as status
 from servicekit.db import Tx
 from vckit import ob as openbadges
 from vckit.credential import issuer_id, types_of
+from vckit.keys.keypair import KeyKind
 from vckit.status.bitstring import Flavor
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
@@ -147,6 +149,7 @@ def issue_document(
     status_wanted: StatusWanted = None,
     status_purposes: list[str] | None = None,
     tx: Tx | None = None,
+    key_type: KeyKind | None = None,
 ) -> store.CredentialRecord:
     """W3C VC-API issue: add an id (if none), the validity start (if none) and status
     entries, validate an OB credential against its schema, sign with the issuer's key.
@@ -165,12 +168,16 @@ def issue_document(
     never-disclosable members are added (:data:`issuer.issuing.sd_issue.NEVER_DISCLOSABLE`).
     Every format takes both data models; ``vc-jwt`` of VC 1.1 input is the VC-JWT 1.1
     encoding (the ``vc`` claim, :func:`vckit.signing.jwt_profile`), of VC 2.0 input ``vc+jwt``.
+    ``vc-cose`` (``application/vc+cose``) is defined for VC 2.0 only: VC 1.1 input is refused.
+    ``key_type`` picks the kind of key when the format takes several (``P-384`` for
+    ``ecdsa-rdfc-2019`` / ``ecdsa-jcs-2019``), for a did:web issuer as for a did:key one.
     """
     if format not in FORMATS or format == "sd-jwt-vc":
         usable = ", ".join(f for f in FORMATS if f != "sd-jwt-vc")
         raise InvalidRequestError(f"format {format!r}: the VC-API issues {usable}")
     if mandatory_pointers is not None and format != "ecdsa-sd-2023":
         raise InvalidRequestError("mandatoryPointers needs the ecdsa-sd-2023 cryptosuite")
+    kinds(format, key_type)  # a key type the format does not take: 422 before anything else
     contexts = _contexts(credential)
     if "VerifiableCredential" not in types_of(credential):
         raise MalformedCredentialError("credential.type must include VerifiableCredential")
@@ -206,7 +213,7 @@ def issue_document(
             )
         ob = bool(OB_TYPES & set(types_of(document)))
         purposes = [] if flavor is None else _purposes(ob, suspension, status_purposes)
-        signer = status_signer(t, inst, issuer, _issuer_did(document), format)
+        signer = status_signer(t, inst, issuer, _issuer_did(document), format, key_type)
         allocated = [
             status.allocate(t, inst, issuer.slug, p, flavor or "bitstring", signer)
             for p in purposes
@@ -224,4 +231,5 @@ def issue_document(
             recipient=recipient,
             allocated=list(zip(purposes, allocated, strict=True)),
             mandatory=mandatory_pointers or [],
+            key_type=key_type,
         )

@@ -2,8 +2,10 @@
 
 Each issuer of the installation is ``did:web:<host%3Aport>:issuers:<slug>``, whose document
 did:web resolves at ``<base>/issuers/<slug>/did.json`` (did:web spec, "Read (Resolve)").
-Each has three signing keys: Ed25519 (eddsa-rdfc-2022), P-256 (ecdsa-rdfc-2019, ES256
-VC-JWT) and RSA (RS256, the OB 3.0 JWT algorithm every verifier must support).
+Each has four signing keys: Ed25519 (eddsa-rdfc-2022), P-256 (ecdsa-rdfc-2019, ES256
+VC-JWT), P-384 (ecdsa-rdfc-2019 and ecdsa-jcs-2019 with SHA-384, when the caller asks for it:
+VC-API ``options.keyType``) and RSA (RS256, the OB 3.0 JWT algorithm every verifier must
+support). An issuer created before P-384 keys existed gets one at its next rotation.
 
 Rotation (:func:`rotate_keys`) adds a new key of each kind and retires the old ones. A retired
 key stays in the DID document under ``assertionMethod`` only, so credentials it signed
@@ -56,7 +58,7 @@ from servicekit.sealing import KeyRing
 from vckit.did.resolver import did_document_for_key, did_key
 from vckit.keys.keypair import KeyKind, KeyPair
 
-KINDS: tuple[KeyKind, ...] = ("Ed25519", "P-256", "RSA")
+KINDS: tuple[KeyKind, ...] = ("Ed25519", "P-256", "P-384", "RSA")
 DID_KEY_KINDS: tuple[KeyKind, ...] = ("Ed25519", "P-256", "P-384")
 """The keys of a did:key issuer, each its own DID (see the module docstring)."""
 IDENTITIES = ("did:web", "did:key")
@@ -161,6 +163,11 @@ def signer(
                 )
             return inst.key_pair(record.id, record.private_jwk), record.id
         raise InvalidRequestError(f"{wanted[:80]} is not a key of {issuer.slug}")
+    if kinds[0] == "P-384" and store.active_key(tx, issuer.slug, "P-384") is None:
+        raise InvalidRequestError(
+            f"{issuer.slug} has no P-384 key yet (it was made before issuers had one): "
+            "rotate its keys to add one"
+        )
     return signing_key(tx, inst, issuer.slug, kinds[0])
 
 

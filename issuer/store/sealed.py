@@ -10,7 +10,13 @@ from servicekit.sessions import SESSION_SECRET
 ISSUER_KEYS = SealedColumn("issuer_keys", "private_jwk", "id")
 """The issuers' private signing keys (JWK)."""
 
-SEALED = (ISSUER_KEYS,)
+BACKPACK_CLIENT_SECRETS = SealedColumn("backpack_clients", "secret", "id")
+"""This issuer's client secret at each learner's Open Badges host (:mod:`issuer.backpack`)."""
+
+BACKPACK_SEND_SECRETS = SealedColumn("backpack_sends", "secrets_json", "id")
+"""A send's PKCE verifier, state and learner's email (:mod:`issuer.backpack`)."""
+
+SEALED = (ISSUER_KEYS, BACKPACK_CLIENT_SECRETS, BACKPACK_SEND_SECRETS)
 
 INSTALLATION_KEY = SealedFile("issuer-key.jwk")
 """The installation's own key (``/.well-known/did.json``), in the data folder."""

@@ -100,7 +100,7 @@ def test_rotate_every_service_then_restart(
 
     assert main(["keys", "rotate-kek", "--data-dir", str(root)]) == 0
     out = capsys.readouterr().out
-    assert "issuer: 14 sealed values now under key" in out  # 12 keys, 2 files
+    assert "issuer: 18 sealed values now under key" in out  # 16 keys (4 issuers x 4), 2 files
     assert "wallet: 2 sealed values" in out  # a holder key, the session secret
     assert "verifier: 2 sealed values" in out  # a webhook secret, the session secret
     assert all(old[name].text() not in out for name in old)  # file keys are never printed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vckit.document import check_object_depth, parse_json, read_input
+from vckit.document import check_depth, check_object_depth, parse_json, read_input
 from vckit.errors import (
     DocumentTooDeepError,
     DocumentTooLargeError,
@@ -59,6 +59,23 @@ def test_brackets_inside_strings_do_not_count_as_depth() -> None:
 def test_escaped_quote_does_not_end_a_string() -> None:
     text = '{"note": "a \\" [[[[ still text"}'
     assert read_input(text, max_depth=2).json == {"note": 'a " [[[[ still text'}
+
+
+@pytest.mark.parametrize(
+    ("text", "too_deep"),
+    [
+        ('[[["\\\\"]]]' + "[]" * 5, True),  # an escaped backslash ends before the quote
+        ('[["\\"]]]' + "[" * 5, False),  # an escaped quote keeps the string open to the end
+        ('[["[[[[[[" , [[["x"]]]]]', True),
+        ('"' + "[" * 9, False),  # an unterminated string hides every bracket after it
+    ],
+)
+def test_depth_counts_brackets_outside_strings_only(text: str, too_deep: bool) -> None:
+    if too_deep:
+        with pytest.raises(DocumentTooDeepError):
+            check_depth(text, max_depth=2)
+    else:
+        check_depth(text, max_depth=2)
 
 
 def test_oversized_input_is_refused_before_parsing() -> None:

@@ -20,7 +20,6 @@ nothing about who controls it.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypedDict, Unpack
@@ -45,6 +44,7 @@ from vckit.di.proofs import (
     input_document,
     proofs_of,
 )
+from vckit.document import json_copy
 from vckit.errors import KeyFormatError, MalformedProofError, UnsupportedCryptosuiteError
 from vckit.jsonld.expansion import SealedLoader
 from vckit.keys import multibase
@@ -88,7 +88,7 @@ def with_data_integrity_context(document: Mapping[str, Any]) -> dict[str, Any]:
     credentials). A document that already carries proofs is left as it is: changing its
     context would break them.
     """
-    result = copy.deepcopy(dict(document))
+    result: dict[str, Any] = json_copy(dict(document))
     context = result.get("@context")
     listed = context if isinstance(context, list) else [context]
     if any(isinstance(c, str) and c in _CONTEXTS_DEFINING_PROOFS for c in listed):

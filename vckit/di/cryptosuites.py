@@ -29,6 +29,7 @@ The steps, in the order Create Proof / Verify Proof run them:
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -203,7 +204,30 @@ def configure_proof(
             f"proof.created {config['created']!r} is not an XML Schema dateTime"
         )
     config["@context"] = document_context
-    return canonicalize(config, loader, hash_name, suite)
+    if suite.canonicalization == "jcs":
+        return canonicalize(config, loader, hash_name, suite)
+    return _canonical_config(config, loader or jsonld.default_loader(), hash_name, suite)
+
+
+def _canonical_config(
+    config: Mapping[str, Any], loader: SealedLoader, hash_name: HashName, suite: Cryptosuite
+) -> str:
+    """RDFC-1.0 of a proof configuration, remembered by the loader per JSON text and hash.
+
+    A configuration is the same for every credential an issuer signs within one second
+    (``created`` has whole seconds) and for every check of one credential; its canonical form
+    depends only on its JSON, the loader's sealed contexts and the hash. Failures are not kept.
+    """
+    try:
+        text = json.dumps(config, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):  # not JSON: let canonicalize say why
+        return canonicalize(config, loader, hash_name, suite)
+    key = (hash_name, text)
+    found = loader.canonical_memo.get(key)
+    if found is None:
+        found = canonicalize(config, loader, hash_name, suite)
+        loader.canonical_memo[key] = found
+    return found
 
 
 def transform(

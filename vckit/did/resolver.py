@@ -17,6 +17,7 @@ one it raises :class:`DidFetchNotAllowedError`. Every method's document goes thr
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -216,6 +217,17 @@ def _load_web_document(did: str, url: str, body: object, limit: int) -> dict[str
     return document
 
 
+@functools.lru_cache(maxsize=1024)
+def _resolve_pure(did: str) -> DidDocument:
+    """did:key and did:jwk documents depend on the DID string alone, so the last 1,024 are kept
+    (decoding the key and re-encoding it to check canonical form was a tenth of a whole
+    eddsa-rdfc-2022 verification report). Nobody mutates a resolved document."""
+    method, msid = _parse_did(did)
+    if method == "key":
+        return parse_did_document(did, _did_key_document(did, msid))
+    return parse_did_document(did, _did_jwk_document(did, msid))
+
+
 class DidResolver:
     """Resolve did:key, did:jwk and did:web, and dereference key URLs (DID URLs and https
     controller documents). ``fetch`` maps an https URL to the response body and may raise
@@ -229,11 +241,9 @@ class DidResolver:
 
     def resolve(self, did: str) -> DidDocument:
         """DID Core 7.1 resolution for the three supported methods."""
-        method, msid = _parse_did(did)
-        if method == "key":
-            return parse_did_document(did, _did_key_document(did, msid))
-        if method == "jwk":
-            return parse_did_document(did, _did_jwk_document(did, msid))
+        method, _ = _parse_did(did)
+        if method in ("key", "jwk"):
+            return _resolve_pure(did)
         if method == "web":
             return parse_did_document(did, self._resolve_web(did))
         raise UnsupportedDidMethodError(f"did:{method} is not supported (key, jwk, web)")

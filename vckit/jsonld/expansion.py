@@ -92,6 +92,10 @@ class SealedLoader:
         # pyld's resolved/processed-context cache, owned by this loader (see module docstring).
         self._context_cache: _BoundedCache[str, Any] = _BoundedCache(512)
         self._processed: _BoundedCache[tuple[Any, ...], tuple[Any, Any, Any]] = _BoundedCache(1024)
+        # Canonical forms of small documents met again and again (Data Integrity proof
+        # configurations: :func:`vckit.di.cryptosuites.configure_proof`), keyed by their JSON.
+        self.canonical_memo: _BoundedCache[tuple[str, str], str] = _BoundedCache(256)
+        self._iris: _BoundedCache[tuple[int, str, Any, Any], tuple[Any, Any]] = _BoundedCache(8192)
         self.lock = threading.RLock()  # the caches above are not thread-safe
 
     def __call__(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -143,7 +147,9 @@ class SealedLoader:
 
     def processor(self) -> StrictProcessor:
         """A strict pyld processor sharing this loader's memo of processed contexts."""
-        return StrictProcessor(self._processed, self.sealed_objects, self.protected_scopes)
+        return StrictProcessor(
+            self._processed, self.sealed_objects, self.protected_scopes, self._iris
+        )
 
 
 def _index_scopes(

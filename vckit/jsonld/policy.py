@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from vckit.document import SCALARS
 from vckit.errors import GraphTooLargeError, UnsafeContextError
 from vckit.jsonld.expansion import SealedLoader, _options, default_loader
 from vckit.jsonld.failures import pyld_errors
@@ -59,11 +60,42 @@ def _walk(document: object) -> Iterator[tuple[str, object]]:
             stack.extend((f"{path}/{i}", v) for i, v in reversed(list(enumerate(value))))
 
 
+def _nests(value: object) -> bool:
+    return not isinstance(value, SCALARS) and isinstance(value, Mapping | list)
+
+
 def _contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
-    """Each ``@context`` value in the document (the top one first) with its pointer."""
-    for path, value in _walk(document):
-        if isinstance(value, Mapping) and "@context" in value:
-            yield f"{path}/@context", value["@context"]
+    """Each ``@context`` value in the document (the top one first) with its pointer.
+
+    The order of :func:`_walk`, but only objects and arrays are visited, and each keeps its
+    parent and key instead of a pointer string: a pointer is written only for a context
+    found (writing one for every value was most of the time of a verifier's format check)."""
+    places: list[tuple[int, object]] = []  # (index of the parent, key) per container
+    stack: list[tuple[Any, int, object]] = [(document, -1, None)]
+    while stack:
+        value, parent, key = stack.pop()
+        here = len(places)
+        places.append((parent, key))
+        if isinstance(value, Mapping):
+            if "@context" in value:
+                yield _pointer(places, here) + "/@context", value["@context"]
+            items = list(value.items())
+        else:  # a list
+            items = list(enumerate(value))
+        stack.extend(
+            (item, here, name)
+            for name, item in reversed(items)
+            if not isinstance(item, SCALARS) and isinstance(item, Mapping | list)
+        )
+
+
+def _pointer(places: list[tuple[int, object]], index: int) -> str:
+    """The JSON pointer of container ``index`` of :func:`_contexts`' walk."""
+    parts: list[str] = []
+    while index > 0:
+        index, key = places[index]
+        parts.append(_segment(key))
+    return "".join(reversed(parts))
 
 
 def check_inline_contexts(document: Mapping[str, Any]) -> None:
@@ -100,8 +132,26 @@ def check_contexts(document: Mapping[str, Any], loader: SealedLoader | None = No
             processor.process_context(active, context, options)
 
 
+def _within_bounds(document: Mapping[str, Any], max_objects: int) -> bool:
+    """:func:`check_bounds`'s test alone, without building pointers: True if it would pass."""
+    objects = 0
+    stack: list[object] = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            objects += 1
+            if "@graph" in value or objects > max_objects:
+                return False
+            stack.extend(v for v in value.values() if _nests(v))
+        elif isinstance(value, list):
+            stack.extend(v for v in value if _nests(v))
+    return True
+
+
 def check_bounds(document: Mapping[str, Any], max_objects: int = MAX_OBJECTS) -> None:
     """At most ``max_objects`` JSON objects, and no ``@graph``."""
+    if _within_bounds(document, max_objects):
+        return
     objects = 0
     for path, value in _walk(document):
         if not isinstance(value, Mapping):

@@ -7,12 +7,14 @@ Formats and the specs they follow:
 
 * Signatures -- Ed25519: RFC 8032 section 5.1.6 (64 bytes). ECDSA: IEEE P1363 ``r || s``, each
   integer left-padded to the curve size (RFC 7518 section 3.4; vc-di-ecdsa uses the same form),
-  over SHA-256 (P-256) or SHA-384 (P-384). RSA: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 3.3).
+  over SHA-256 (P-256), SHA-384 (P-384) or SHA-512 (P-521). RSA: RSASSA-PKCS1-v1_5 with
+  SHA-256 (RFC 7518 3.3).
 * JWK -- RFC 7517; key types from RFC 7518 section 6 (EC, RSA) and RFC 8037 section 2 (OKP).
 * Multikey -- W3C Controlled Identifiers 1.0, section 2.2.2 "Multikey": ``z`` + base58btc of an
   unsigned-varint multicodec header and the key bytes; EC public keys are compressed (SEC 1
   section 2.3.3). Codes from the multiformats table: ed25519-pub 0xed, p256-pub 0x1200,
-  p384-pub 0x1201, ed25519-priv 0x1300, p256-priv 0x1306, p384-priv 0x1307.
+  p384-pub 0x1201, p521-pub 0x1202, ed25519-priv 0x1300, p256-priv 0x1306, p384-priv 0x1307,
+  p521-priv 0x1308. P-521 (ES512) is for JOSE and COSE: no Data Integrity cryptosuite takes it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 from vckit.errors import InputError, KeyFormatError
 from vckit.keys import multibase, multicodec
 
-KeyKind = Literal["Ed25519", "P-256", "P-384", "RSA"]
+KeyKind = Literal["Ed25519", "P-256", "P-384", "P-521", "RSA"]
 
 _PublicObject = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey | rsa.RSAPublicKey
 _PrivateObject = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
@@ -42,7 +44,7 @@ RSA_MIN_BITS = 2048
 
 @dataclass(frozen=True)
 class _Curve:
-    """What differs between the two NIST curves (RFC 7518 sections 3.4 and 6.2.1.1)."""
+    """What differs between the NIST curves (RFC 7518 sections 3.4 and 6.2.1.1)."""
 
     curve: type[ec.EllipticCurve]
     size: int  # bytes per coordinate / scalar
@@ -52,11 +54,18 @@ class _Curve:
 _CURVES: dict[str, _Curve] = {
     "P-256": _Curve(ec.SECP256R1, 32, hashes.SHA256),
     "P-384": _Curve(ec.SECP384R1, 48, hashes.SHA384),
+    "P-521": _Curve(ec.SECP521R1, 66, hashes.SHA512),
+}
+_CURVE_KINDS: dict[str, KeyKind] = {
+    "secp256r1": "P-256",
+    "secp384r1": "P-384",
+    "secp521r1": "P-521",
 }
 JWS_ALG: dict[KeyKind, str] = {
     "Ed25519": "EdDSA",  # RFC 8037 §3.1
     "P-256": "ES256",  # RFC 7518 §3.4
     "P-384": "ES384",
+    "P-521": "ES512",
     "RSA": "RS256",  # RFC 7518 §3.3
 }
 """The one JWS ``alg`` vckit signs and verifies with for each key kind."""
@@ -68,11 +77,13 @@ _PUBLIC_CODECS: dict[int, KeyKind] = {
     multicodec.ED25519_PUB: "Ed25519",
     multicodec.P256_PUB: "P-256",
     multicodec.P384_PUB: "P-384",
+    multicodec.P521_PUB: "P-521",
 }
 _SECRET_CODECS: dict[int, KeyKind] = {
     multicodec.ED25519_PRIV: "Ed25519",
     multicodec.P256_PRIV: "P-256",
     multicodec.P384_PRIV: "P-384",
+    multicodec.P521_PRIV: "P-521",
 }
 
 
@@ -145,7 +156,9 @@ class PublicKey:
             raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
             return PublicKey("Ed25519", raw, key)
         if isinstance(key, ec.EllipticCurvePublicKey):
-            kind: KeyKind = "P-256" if isinstance(key.curve, ec.SECP256R1) else "P-384"
+            kind = _CURVE_KINDS.get(key.curve.name)
+            if kind is None:
+                raise KeyFormatError(f"unsupported EC curve {key.curve.name} (P-256, P-384, P-521)")
             point = key.public_bytes(
                 serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
             )
@@ -237,7 +250,7 @@ class PublicKey:
         elif kty == "EC":
             curve = _CURVES.get(_member(jwk, "crv"))
             if curve is None:
-                raise KeyFormatError(f"unsupported EC curve {jwk['crv']!r} (P-256, P-384)")
+                raise KeyFormatError(f"unsupported EC curve {jwk['crv']!r} (P-256, P-384, P-521)")
             x = int.from_bytes(_octets(jwk, "x", curve.size), "big")
             y = int.from_bytes(_octets(jwk, "y", curve.size), "big")
             try:

@@ -89,9 +89,18 @@ def base64url_nopad_decode(text: str) -> bytes:
         data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as exc:  # pragma: no cover - pattern above prevents this
         raise InputError(f"base64url: {exc}") from exc
-    if base64url_nopad_encode(data) != text:
+    unused = _UNUSED_BITS[len(text) % 4]  # 2 or 3 last characters: 4 or 2 bits unused
+    if unused and _B64URL_VALUE[text[-1]] & unused:
         raise InputError("base64url: non-canonical encoding (unused trailing bits are set)")
     return data
+
+
+_B64URL_VALUE = {
+    char: value
+    for value, char in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+}
+_UNUSED_BITS = {0: 0, 2: 0b1111, 3: 0b11}
+"""Per ``len % 4``: the bits of the last character that encode nothing (RFC 4648 §3.5)."""
 
 
 def encode(data: bytes, base: Base) -> str:

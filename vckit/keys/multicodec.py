@@ -14,9 +14,11 @@ from vckit.errors import InputError
 ED25519_PUB = 0xED
 P256_PUB = 0x1200
 P384_PUB = 0x1201
+P521_PUB = 0x1202
 ED25519_PRIV = 0x1300
 P256_PRIV = 0x1306
 P384_PRIV = 0x1307
+P521_PRIV = 0x1308
 
 _MAX_HEADER_BYTES = 3  # every codec above fits in two bytes; three leaves room to detect junk
 

@@ -53,6 +53,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT4, DRAFT201909
 
 from vckit.credential import types_of
+from vckit.document import SCALARS
 from vckit.errors import InputError, SchemaError
 from vckit.jsonld.contexts import VC_V1_CONTEXT
 from vckit.ob.schema_errors import SchemaProblem, describe, pointer, short
@@ -418,23 +419,32 @@ def _type_rules(credential: Mapping[str, Any], *, endorsement: bool) -> Iterator
 def _uri_rules(node: object, path: str) -> Iterator[SchemaProblem]:
     """OB 3.0 "URI" derived type: ``id`` and other URI-valued properties hold absolute URIs
     (RFC 3986 §4.3). ``@context`` values are not looked into; ``issuer`` may be a URI."""
+    for here, message in _uri_problems(node, ()):
+        yield SchemaProblem(path + pointer(here), message)
+
+
+def _uri_problems(
+    node: object, path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """:func:`_uri_rules` with the path as keys (a pointer is written only for a problem)."""
     if isinstance(node, Mapping):
         for key, value in node.items():
-            here = path + pointer([key])
             if key == "@context":
                 continue
             if key in _URI_KEYS or (key == "issuer" and isinstance(value, str)):
                 if isinstance(value, str):
                     if _ABSOLUTE_URI.match(value) is None:
-                        yield SchemaProblem(here, f"{short(value)} is not an absolute URI")
+                        yield (*path, key), f"{short(value)} is not an absolute URI"
                     continue
                 if key == "id":
-                    yield SchemaProblem(here, f"{short(value)} is not a URI string")
+                    yield (*path, key), f"{short(value)} is not a URI string"
                     continue
-            yield from _uri_rules(value, here)
+            if not isinstance(value, SCALARS):
+                yield from _uri_problems(value, (*path, key))
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _uri_rules(item, path + pointer([index]))
+            if not isinstance(item, SCALARS):
+                yield from _uri_problems(item, (*path, index))
 
 
 def _subject_rules(credential: Mapping[str, Any]) -> Iterator[SchemaProblem]:

@@ -55,7 +55,6 @@ from vckit.jose.vc_jwt import peek
 from vckit.jose.vp_jwt import enveloped_presentation_token, is_vp_jwt
 from vckit.report import Report
 from vckit.sdjwt.json_serialization import is_json_sd_jwt
-from vckit.verification.cose import verify_cose_credential
 from vckit.verification.credential import (
     verify_credential_document,
     verify_credential_input,
@@ -63,6 +62,7 @@ from vckit.verification.credential import (
 )
 from vckit.verification.options import VerifyOptions
 from vckit.verification.presentation import verify_presentation
+from vckit.verification.vp_cose import verify_cose
 from vckit.verification.vp_jwt import verify_vp_jwt, verify_vp_sd_jwt
 
 __all__ = ["VerifyOptions", "verify"]
@@ -99,7 +99,7 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
         check_object_depth(data)
         document: Mapping[str, Any] = data
     elif isinstance(data, bytes) and data.startswith(COSE_SIGN1_TAG):
-        return verify_cose_credential(data, options)  # a vc+cose file, as signed
+        return verify_cose(data, options)  # a vc+cose or vp+cose file, as signed
     else:
         parsed = read_input(data)
         if parsed.format in ("jwt", "sd-jwt") and parsed.text and _is_vp_jwt(parsed.text):

@@ -32,6 +32,7 @@ from vckit.jsonld import policy
 from vckit.jsonld.contexts import VC_V2_CONTEXT
 from vckit.jsonld.expansion import SealedLoader
 from vckit.ob.schema import schema_kind
+from vckit.related_resources import digest_matches
 from vckit.report import FAIL, PASS, UNCHECKED, Check
 from vckit.status import revocation_list, status_list
 from vckit.verification.hidden import absence_checks
@@ -74,6 +75,51 @@ def data_model(credential: Mapping[str, Any], loader: SealedLoader | None = None
     except UnsafeContextError as exc:
         detail += f"; note: {exc}"
     return Check("format", PASS, detail)
+
+
+def related_resources(credential: Mapping[str, Any]) -> Check | None:
+    """VC DM 2.0 §5.3: each ``relatedResource`` digest against the bytes W3C publishes, for
+    the resources whose exact bytes we hold (:mod:`vckit.related_resources`). A mismatch
+    fails, naming the resource (the ``format`` check names the member too: it is the same
+    rule). A resource we do not hold is could-not-check and advisory: we neither fetch nor
+    use it, and §5.3 binds "a conforming verifier implementation that makes use of a
+    resource". ``None`` without ``relatedResource`` or with no readable item (``format``
+    says why)."""
+    value = credential.get("relatedResource")
+    matched, mismatched, unheld = [], [], []
+    for item in value if isinstance(value, list) else [value]:
+        if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
+            continue
+        url = item["id"]
+        answers = [
+            digest_matches(url, member, item[member])
+            for member in ("digestSRI", "digestMultibase")
+            if member in item
+        ]
+        if False in answers:
+            mismatched.append(url)
+        elif answers and all(answers):
+            matched.append(url)
+        else:
+            unheld.append(url)
+    if mismatched:
+        return Check(
+            "related-resources",
+            FAIL,
+            f"the digest given for {', '.join(mismatched)} does not match the resource as "
+            "W3C publishes it (VC Data Model 2.0 §5.3)",
+        )
+    if unheld:
+        return Check(
+            "related-resources",
+            UNCHECKED,
+            f"could not check the digest of {', '.join(unheld)}: resources are never fetched "
+            "and we do not hold these bytes",
+            advisory=True,
+        )
+    if matched:
+        return Check("related-resources", PASS, f"digests match {', '.join(matched)}")
+    return None
 
 
 def _context_problem(
@@ -290,6 +336,9 @@ def content_checks(
         data_model(credential, options.loader),
         validity_period(credential, options.clock(), jwt_bounds),
     ]
+    related = related_resources(credential)
+    if related is not None:
+        found.append(related)
     if options.check_status:
         fetch = (
             _status_fetcher(options) if options.fetch_status_list and options.verify_inner else None
@@ -329,10 +378,12 @@ def _status_fetcher(options: VerifyOptions) -> StatusFetch:
     verify = options.verify_inner
     inner = replace(options, check_status=False)
 
-    def fetch_verified(url: str) -> Mapping[str, Any]:
-        if fetch is None or verify is None:  # guarded by the caller; kept for the type checker
+    remember = options.remember_status_list
+
+    def verified(body: bytes) -> Mapping[str, Any]:
+        if verify is None:  # guarded by the caller; kept for the type checker
             raise DidFetchNotAllowedError("status list fetch not allowed")
-        report = verify(fetch(url), inner)
+        report = verify(body, inner)
         required = ("format", "proof", "issuer-key", "validity-period")
         bad = [c for c in report.checks if c.id in required and c.status != PASS]
         missing = set(required) - {c.id for c in report.checks}
@@ -342,5 +393,13 @@ def _status_fetcher(options: VerifyOptions) -> StatusFetch:
                 + "; ".join(f"{c.id} {c.status}: {c.detail}" for c in bad)
             )
         return report.document
+
+    def fetch_verified(url: str) -> Mapping[str, Any]:
+        if fetch is None:  # guarded by the caller; kept for the type checker
+            raise DidFetchNotAllowedError("status list fetch not allowed")
+        body = fetch(url)
+        if remember is None:
+            return verified(body)
+        return remember(url, body, lambda: verified(body))
 
     return fetch_verified

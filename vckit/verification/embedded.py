@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from vckit.credential import types_of
+from vckit.document import SCALARS
 from vckit.errors import VckitError
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Part, Report
 from vckit.verification.options import VerifyOptions
@@ -79,18 +80,21 @@ def _endorsements(value: object, pointer: str, depth: int) -> Iterator[tuple[str
     if depth > MAX_DEPTH or not isinstance(value, Mapping):
         return
     for name, member in value.items():
-        where = f"{pointer}/{_escape(str(name))}"
         if name in ENDORSEMENT_MEMBERS:
+            where = f"{pointer}/{_escape(str(name))}"
             items = member if isinstance(member, list) else [member]
             for index, item in enumerate(items):
                 yield f"{where}/{index}", item
-        elif name in ("proof", "verifiableCredential"):
             continue
-        elif isinstance(member, Mapping):
+        if isinstance(member, SCALARS) or name in ("proof", "verifiableCredential"):
+            continue  # a pointer is only built for what is walked into
+        where = f"{pointer}/{_escape(str(name))}"
+        if isinstance(member, Mapping):
             yield from _endorsements(member, where, depth + 1)
         elif isinstance(member, list):
             for index, item in enumerate(member):
-                yield from _endorsements(item, f"{where}/{index}", depth + 1)
+                if not isinstance(item, SCALARS):
+                    yield from _endorsements(item, f"{where}/{index}", depth + 1)
 
 
 def _escape(token: str) -> str:

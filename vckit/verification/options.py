@@ -7,7 +7,7 @@ the check says *could not check*, never *pass*.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +23,10 @@ MAX_CREDENTIALS = 50
 
 StatusListFetch = Callable[[str], bytes]
 """Given a status list credential URL, return the raw response body (or raise)."""
+RememberStatusList = Callable[[str, bytes, Callable[[], Mapping[str, Any]]], Mapping[str, Any]]
+"""Given a status list credential's URL, its fetched body and how to verify it (returning
+the verified document or raising), return the verified document: the caller may return one
+it verified before from the very same URL and bytes."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,11 @@ class VerifyOptions:
     """Given an issuer id, the top-level members ("credentialStatus", "validUntil") a trusted
     registry attests it makes mandatory in every selectively disclosable credential: their
     absence from a derived / SD-JWT credential then means "never issued", not "withheld"."""
+    remember_status_list: RememberStatusList | None = None
+    """Where a caller checking many credentials of one issuer keeps the status list
+    credentials that verified (keyed by URL and exact bytes, for as long as it chooses), so
+    that an unchanged list's proof is not verified again for every credential. None: every
+    fetched list is verified."""
     fetch_refresh: Callable[[str], bytes] | None = None
     """Fetch a refreshed credential from a ``1EdTechCredentialRefresh`` service (OB 3.0
     verification step 3). None: a refresh service is reported, never called."""

@@ -107,7 +107,7 @@ def _credential_report(
         problems["format"].append(f"{SdJwtFormatError.code}: {wrong}")
     if typ == VC_SD_JWT_TYP and ("vc" in payload or "vp" in payload):
         problems["format"].append("a vc+sd-jwt payload must not carry a 'vc' or 'vp' claim")
-    disclosed, claims, top_withheld = _disclosure_check(payload, disclosures)
+    disclosed, claims, top_withheld, processed = _disclosure_check(payload, disclosures)
     view = sd_fields.credential_view(claims)
     hideable = "SD-JWT" if top_withheld else None
     content = with_problems(jwt_content_checks(view, payload, options, hideable=hideable), problems)
@@ -123,7 +123,7 @@ def _credential_report(
         format=f"{typ} ({header.get('alg')})",
         checks=(proof, key, disclosed, *_status_claim(content, payload)),
         document=view,
-        disclosure=_disclosure(payload, disclosures, view) if disclosed.status == PASS else None,
+        disclosure=None if processed is None else _disclosure(processed, view),
     )
     return report, claims
 
@@ -135,10 +135,11 @@ def _typ(header: Mapping[str, Any]) -> str:
 
 def _disclosure_check(
     payload: Mapping[str, Any], disclosures: Sequence[str]
-) -> tuple[Check, dict[str, Any], int]:
+) -> tuple[Check, dict[str, Any], int, sd_jwt.SdJwtVerification | None]:
     """RFC 9901 §7.1 steps 3-5, and no disclosure of a member a holder must never hide
     (:data:`NEVER_DISCLOSED`); on failure the content checks see only what the issuer signed
-    in plain text. Also returns how many top-level digests stayed undisclosed."""
+    in plain text. Also returns how many top-level digests stayed undisclosed, and the
+    processed disclosures when they pass (the report's disclosure section reads them)."""
     try:
         result = sd_jwt.process_disclosures(payload, disclosures)
         fixed = [p for p in result.disclosed_paths if p[0] in NEVER_DISCLOSED]
@@ -148,19 +149,17 @@ def _disclosure_check(
         try:
             plain = sd_jwt.process_disclosures(payload, [])
         except VckitError:
-            return Check("disclosures", FAIL, f"{exc.code}: {exc}"), {}, 0
-        return Check("disclosures", FAIL, f"{exc.code}: {exc}"), plain.claims, plain.top_withheld
+            return Check("disclosures", FAIL, f"{exc.code}: {exc}"), {}, 0, None
+        failed = Check("disclosures", FAIL, f"{exc.code}: {exc}")
+        return failed, plain.claims, plain.top_withheld, None
     detail = (
         f"{len(result.disclosed_paths)} disclosures match digests signed by the issuer; "
         f"{result.withheld} digests not disclosed"
     )
-    return Check("disclosures", PASS, detail), result.claims, result.top_withheld
+    return Check("disclosures", PASS, detail), result.claims, result.top_withheld, result
 
 
-def _disclosure(
-    payload: Mapping[str, Any], disclosures: Sequence[str], view: Mapping[str, Any]
-) -> Disclosure:
-    result = sd_jwt.process_disclosures(payload, disclosures)
+def _disclosure(result: sd_jwt.SdJwtVerification, view: Mapping[str, Any]) -> Disclosure:
     return Disclosure(
         disclosed=tuple(sd_fields.path_to_pointer(path) for path in result.view_paths),
         withheld=result.withheld,

@@ -7,12 +7,15 @@ The report has the checks of a JSON-LD presentation (:mod:`vckit.verification.pr
 -- ``proof``, ``holder-key``, ``holder-binding``, ``challenge``, ``domain`` -- so a vp+jwt over
 a request's nonce counts as bound to it (:mod:`vckit.verification.binding`). The holder is
 ``holder`` (or, without one, the DID the ``kid`` names); its key must be listed for
-``authentication``. ``iss``, when present, must be the holder.
+``authentication``. ``iss``, when present, must be the holder. A key the caller supplies
+(``VerifyOptions.supplied_key``) checks the holder's signature when the ``kid`` cannot be looked
+up (*holder-key* then stays could-not-check); it is never used for the credentials inside.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, Literal
 
 from vckit import sdjwt as sd_jwt
@@ -23,6 +26,7 @@ from vckit.jose.claims import time_window
 from vckit.jose.keys import find_issuer_key
 from vckit.jose.vp_jwt import holder_of
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
+from vckit.verification.jwt import SUPPLIED, with_supplied_key
 from vckit.verification.options import VerifyOptions
 from vckit.verification.presentation import _as_required, _inner_reports, holder_binding
 from vckit.verification.proofs import ProofFinding
@@ -76,7 +80,7 @@ def _report(
     holder = holder_of(view) or _kid_did(header)
     proof, key = _holder_proof(jwt, header, payload, holder, options)
     finding = ProofFinding(proof, key, typ)
-    inner = tuple(_inner_reports(view, options))
+    inner = tuple(_inner_reports(view, replace(options, supplied_key=None)))  # holder's key only
     checks = [
         proof,
         key,
@@ -122,6 +126,7 @@ def _holder_proof(
         return Check("proof", UNCHECKED, f"not checked: {why}"), Check("holder-key", FAIL, why)
     try:
         found = find_issuer_key(header, holder, options.resolver, purpose="authentication")
+        found = with_supplied_key(found, holder, options)
     except JoseError as exc:
         why = f"{exc.code}: {exc}"
         return Check("proof", UNCHECKED, f"not checked: {why}"), Check("holder-key", FAIL, why)
@@ -137,7 +142,10 @@ def _holder_proof(
         jose.verify_signature(token, alg, found.public)
     except VckitError as exc:
         return Check("proof", FAIL, f"{exc.code}: {exc}"), key
-    return Check("proof", PASS, f"{alg} signature by the holder verifies"), key
+    detail = f"{alg} signature by the holder verifies"
+    if found.method_id == SUPPLIED:
+        detail += " with the key the caller supplied"
+    return Check("proof", PASS, detail), key
 
 
 def _claim(

@@ -2,24 +2,34 @@
 employer's policy (``verifier.checking.policy``: trusted-issuer, and requirements-met for a job).
 
 ``Verifier`` is built once by ``create_app`` (``Installation.verification``) from the settings, the
-registry and the fetch callable (``verifier.checking.fetch.fetcher`` unless a test injects one).
+registry and the fetch callable (``verifier.checking.fetch.document_origin`` unless a test
+injects one). Every did:web and controller document and every status list goes through one
+of its two :class:`servicekit.fetch_cache.FetchCache`: documents kept up to
+``did_cache_seconds``, status lists up to ``status_cache_seconds`` (the revocation latency),
+both at least ``cache_floor_seconds`` whatever the host's ``Cache-Control`` says; one fetch
+for many concurrent misses; a failed fetch retried within ``fetch_timeout``. A status list
+credential that verified is not verified again while its bytes are unchanged, for at most
+``status_cache_seconds`` (:mod:`verifier.checking.verified_lists`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from servicekit.cpu_lane import CpuLane
+from servicekit.fetch_cache import FetchCache, Fetched
 from vckit.did.resolver import DidResolver
 from vckit.keys.keypair import PublicKey
 from vckit.report import Report
 from vckit.verification import VerifyOptions, verify
 from verifier.checking import policy
-from verifier.checking.cache import TtlCache
-from verifier.checking.fetch import FetchPolicy, fetcher
+from verifier.checking.fetch import FetchPolicy, document_origin, fetcher
 from verifier.checking.registry import Registry, load
+from verifier.checking.verified_lists import VerifiedLists
 from verifier.settings import Settings
 
 Fetch = Callable[[str], bytes]
@@ -47,6 +57,8 @@ def options_for(
     domain: str | None = None,
     now: datetime | None = None,
     status_fetch: Fetch | None = None,
+    refresh_fetch: Fetch | None = None,
+    remember_status_list: VerifiedLists | None = None,
     registry: Registry | None = None,
     require_holder_binding: bool = True,
     supplied_key: PublicKey | None = None,
@@ -59,7 +71,8 @@ def options_for(
     return VerifyOptions(
         resolver=DidResolver(fetch if settings.allow_did_web else None),
         fetch_status_list=(status_fetch or fetch) if settings.allow_status_fetch else None,
-        fetch_refresh=fetch if settings.allow_refresh else None,
+        fetch_refresh=(refresh_fetch or fetch) if settings.allow_refresh else None,
+        remember_status_list=remember_status_list,
         challenge=challenge,
         domain=domain,
         now=now,
@@ -84,15 +97,32 @@ class Verifier:
     registry: Registry | None = None
     fetch: Fetch | None = None
     clock: Callable[[], datetime] | None = None
-    status_fetch: Fetch | None = field(default=None, init=False)
+    document_fetch: FetchCache = field(init=False)
+    status_fetch: FetchCache = field(init=False)
+    verified_lists: VerifiedLists = field(init=False)
+    lane: CpuLane = field(init=False, default_factory=CpuLane)
 
     def __post_init__(self) -> None:
-        """Status lists go through a short cache when the settings ask for one."""
-        if self.settings.status_cache_seconds > 0:
-            fetch = self.fetch or network_fetch(self.settings)
-            clock = self.clock or _utc_now
-            cache = TtlCache(fetch, self.settings.status_cache_seconds, lambda: clock().timestamp())
-            object.__setattr__(self, "status_fetch", cache)
+        """Documents and status lists each go through their cache (see the module docstring)."""
+        origin = _origin(self.settings, self.fetch)
+        clock = self.clock
+        lifetimes = time.monotonic if clock is None else lambda: clock().timestamp()
+        for name, ceiling in (
+            ("document_fetch", self.settings.did_cache_seconds),
+            ("status_fetch", self.settings.status_cache_seconds),
+        ):
+            cache = FetchCache(
+                origin,
+                ceiling=ceiling,
+                floor=self.settings.cache_floor_seconds,
+                max_entries=self.settings.cache_entries,
+                budget=self.settings.fetch_timeout,
+                clock=lifetimes,
+                outside=self.lane.outside,
+            )
+            object.__setattr__(self, name, cache)
+        lists = VerifiedLists(self.settings.status_cache_seconds, lifetimes)
+        object.__setattr__(self, "verified_lists", lists)
 
     def options(
         self,
@@ -107,11 +137,13 @@ class Verifier:
         """The verify options of this verifier (its DID resolver, status fetch) at ``now``."""
         return options_for(
             self.settings,
-            self.fetch,
+            self.document_fetch,
             challenge=challenge,
             domain=domain,
             now=now,
             status_fetch=self.status_fetch,
+            refresh_fetch=self.fetch or network_fetch(self.settings),  # never cached
+            remember_status_list=self.verified_lists,
             registry=registry or self.registry,
             require_holder_binding=require_holder_binding,
             supplied_key=supplied_key,
@@ -133,8 +165,34 @@ class Verifier:
         when there is a registry, requirements-met when ``requirements`` are given. Holder
         binding is required unless the caller says otherwise (a bare VC-API verification).
         ``registry`` replaces this verifier's (an organisation's own trust added:
-        :func:`verifier.checking.trust.registry_for`). Raises ``vckit.errors.InputError`` if
-        the input is unusable."""
+        :func:`verifier.checking.trust.registry_for`).
+        Raises ``vckit.errors.InputError`` if the input is unusable. Runs in this verifier's
+        CPU lane (:mod:`servicekit.cpu_lane`: a few at a time, in order of arrival; its
+        fetches wait outside the lane)."""
+        return self.lane.run(
+            self._verify,
+            data,
+            challenge=challenge,
+            domain=domain,
+            requirements=requirements,
+            now=now,
+            require_holder_binding=require_holder_binding,
+            supplied_key=supplied_key,
+            registry=registry,
+        )
+
+    def _verify(
+        self,
+        data: str | bytes | dict[str, Any],
+        *,
+        challenge: str | None,
+        domain: str | None,
+        requirements: policy.Requirements | None,
+        now: datetime | None,
+        require_holder_binding: bool,
+        supplied_key: PublicKey | None,
+        registry: Registry | None = None,
+    ) -> Report:
         now = now or (self.clock or _utc_now)()
         options = self.options(
             now,
@@ -146,6 +204,14 @@ class Verifier:
         )
         report = verify(data, options)
         return policy.evaluate(report, requirements, registry or self.registry, now)
+
+
+def _origin(settings: Settings, fetch: Fetch | None) -> Callable[[str, float], Fetched]:
+    """The caches' origin: the network under the settings' policy, or the injected fetch."""
+    if fetch is None:
+        return document_origin(fetch_policy(settings))
+    injected = fetch
+    return lambda url, _left: Fetched(injected(url))
 
 
 def _utc_now() -> datetime:

@@ -14,6 +14,10 @@ secret (generated when none is given; shown once). Then every result stored for 
   with the secret over ``timestamp + "." + body`` (:func:`sign`). The receiver recomputes
   it over the exact bytes received, compares in constant time, and refuses old timestamps
   (a replayed delivery); :func:`verify_signature` does so.
+- ``Idempotency-Key``: the response id, the same on every attempt of one result. A result
+  is delivered once when nothing fails; after a lost answer or a crashed verifier process
+  it may come again (at least once), so the receiver keeps the keys it has processed and
+  answers 2xx to a repeat without acting on it twice.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from verifier.store import DeliveryRecord, WebhookRecord
 from verifier.views.candidate import summary
 
 SIGNATURE_HEADER = "X-LER-Signature"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 TIMESTAMP_HEADER = "X-LER-Timestamp"
 TOLERANCE_SECONDS = 300
 SIGNATURE = f'{SIGNATURE_HEADER}: sha256=<hex HMAC-SHA256(secret, {TIMESTAMP_HEADER} + "." + body)>'

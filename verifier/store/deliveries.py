@@ -52,16 +52,19 @@ class PendingDelivery:
     tries: int
 
 
-def undelivered(tx: Tx, max_tries: int) -> list[PendingDelivery]:
+def undelivered(tx: Tx, max_tries: int, *, response_id: str | None = None) -> list[PendingDelivery]:
     """Results of jobs with a webhook that no attempt has delivered (no 2xx answer) and that
-    have had fewer than ``max_tries`` attempts, oldest first."""
+    have had fewer than ``max_tries`` attempts, oldest first (only ``response_id`` when
+    given: what a deliverer checks again once it holds the result's lease)."""
+    only, params = ("AND r.id = ? ", (response_id,)) if response_id is not None else ("", ())
     rows = tx.all(
         "SELECT r.*, w.url AS w_url, w.secret AS w_secret, w.created AS w_created, "
         "(SELECT COUNT(*) FROM webhook_deliveries d WHERE d.response_id = r.id) AS tries "
         "FROM responses r JOIN job_webhooks w ON w.job_id = r.job_id "
         "WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.response_id = r.id "
-        "AND d.status >= 200 AND d.status < 300) "
-        "ORDER BY r.received, r.id"
+        f"AND d.status >= 200 AND d.status < 300) {only}"
+        "ORDER BY r.received, r.id",
+        params,
     )
     return [
         PendingDelivery(

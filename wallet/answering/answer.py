@@ -9,7 +9,9 @@ presentations and keeps them so the learner sees exactly what will go, :func:`se
   ``state`` (§8.2). Each presentation's proof carries ``challenge`` = ``nonce`` and
   ``domain`` = ``client_id`` (Appendix B.1.3.2.5); an SD-JWT goes with a Key Binding JWT.
 * **VC-API presentation request**: the answer is one presentation of every chosen
-  credential, offered as a download.
+  credential, offered as a download: signed with Data Integrity, or a VC-JOSE-COSE
+  ``vp+jwt`` (downloaded as an ``EnvelopedVerifiablePresentation``) when the request asks for
+  that envelope (:mod:`wallet.answering.vpr`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from wallet.installation import Installation
 from wallet.outbound import OutboundError
 from wallet.sharing import present
 from wallet.store import AccountRecord, PresentationRecord, RequestRecord
+
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,9 @@ def prepare(
         ids = [c for ids in chosen.values() for c in ids]
         if not ids and not request_view.did_auth:
             raise InvalidInputError("choose at least one credential")
-        domain = parse_vpr(record.request).domain
-        vp = answer_sd.signed_ldp(inst, account, ids, shown, challenge=nonce, domain=domain)
+        vpr = parse_vpr(record.request)
+        sign = answer_sd.signed_vp_jwt if vpr.vp_jwt else answer_sd.signed_ldp
+        vp = sign(inst, account, ids, shown, challenge=nonce, domain=vpr.domain)
         return {"all": [vp]}
     request = validate_request(record.request)
     out: dict[str, list[PresentationRecord]] = {}
@@ -183,11 +188,18 @@ def download(
     _check_pending(record)
     vpr: VprRequest = parse_vpr(record.request)
     documents = _prepared(inst, account, vpr.challenge, vpr.domain, {"all": [presentation_id]})
-    document = documents["all"][0]
+    kept = documents["all"][0]
+    document = kept
+    if answer_sd.is_vp_jwt(kept):  # VC 2.0 §4.13.2
+        document = {
+            "@context": [VC_V2],
+            "id": f"data:application/vp+jwt,{kept}",
+            "type": "EnvelopedVerifiablePresentation",
+        }
     if not isinstance(document, dict):
         raise InvalidInputError("only a signed presentation can be downloaded")
     with inst.db.transaction() as tx:
         store.update_request(tx, account.id, record.id, state="answered", answered_at=inst.stamp())
     recipient = vpr.domain or "(a verifier, by download)"
-    _log(inst, account, "download", recipient, [document], {"request": record.id})
+    _log(inst, account, "download", recipient, [kept], {"request": record.id})
     return document

@@ -4,6 +4,9 @@
   the learner's holder key, ``challenge`` = nonce, ``domain`` = client_id; inside, each
   credential as it goes: an ecdsa-sd-2023 credential *derived* to the chosen fields, any
   other credential whole (:func:`signed_ldp`).
+* VC-API answers that ask for ``application/vp+jwt`` (:mod:`wallet.answering.vpr`): the same
+  presentation as a VC-JOSE-COSE ``vp+jwt``, ``nonce`` = challenge, ``aud`` = domain
+  (:func:`signed_vp_jwt`).
 * ``dc+sd-jwt`` (OpenID4VP Appendix B.3): the SD-JWT with only the chosen disclosures and a
   Key Binding JWT (RFC 9901 §4.3) over ``nonce``, ``aud`` = client_id and ``iat`` = now
   (B.3.6), signed by the holder key its ``cnf`` names (:func:`sd_jwt_kb`).
@@ -67,6 +70,37 @@ def signed_ldp(
     return _keep(inst, account, document, domain)
 
 
+def signed_vp_jwt(
+    inst: Installation,
+    account: AccountRecord,
+    credential_ids: Sequence[str],
+    shown: Shown,
+    *,
+    challenge: str,
+    domain: str | None,
+) -> PresentationRecord:
+    """A ``vp+jwt`` of the chosen credentials, each with its chosen fields; kept."""
+    documents = [
+        disclose.for_presentation(choice_for(inst, account, credential_id, shown))
+        for credential_id in dict.fromkeys(credential_ids)
+    ]
+    token = present.sign_documents_as_vp_jwt(
+        inst, account, documents, challenge=challenge, domain=domain
+    )
+    return _keep(inst, account, token, domain)
+
+
+def is_vp_jwt(document: object) -> bool:
+    """A kept ``vp+jwt`` (a compact JWS whose ``typ`` says so)."""
+    if not isinstance(document, str) or "~" in document:
+        return False
+    try:
+        header, _ = peek(document)
+    except VckitError:
+        return False
+    return header.get("typ") == "vp+jwt"
+
+
 def sd_jwt_kb(
     inst: Installation,
     account: AccountRecord,
@@ -92,6 +126,9 @@ def is_bound(document: dict[str, Any] | str, nonce: str, domain: str | None) -> 
         if not isinstance(proof, dict):
             return False
         return proof.get("challenge") == nonce and proof.get("domain") == domain
+    if is_vp_jwt(document):
+        _, claims = peek(document)
+        return claims.get("nonce") == nonce and claims.get("aud") == domain
     kb_jwt = document.strip().rsplit("~", 1)[-1]
     if "~" not in document or not kb_jwt:
         return False
@@ -108,7 +145,9 @@ def credential_ids_of(
     """Which of the learner's credentials these presentations carry (for the share log)."""
     found: list[str] = []
     for document in documents:
-        if isinstance(document, str):
+        if is_vp_jwt(document):
+            found.extend(present.credential_ids_in(inst, account, peek(str(document))[1]))
+        elif isinstance(document, str):
             found.extend(present.derived_from(inst, account, document))
         else:
             found.extend(present.credential_ids_in(inst, account, document))

@@ -7,6 +7,11 @@ query types: ``QueryByExample`` (``credentialQuery``: one or a list, each with a
 and ``DIDAuthentication`` (prove control of the holder DID: a presentation signed with
 the challenge, credentials optional). Any other query type is refused by name. The
 challenge is required here: without one the answer could be replayed.
+
+How the answer is secured: a Data Integrity presentation (``ldp_vp``), unless every
+``credentialQuery`` lists ``application/vp+jwt`` in its ``acceptedEnvelopes`` (the VPR
+member Digital Bazaar's exchanges use for enveloping formats) and none lists
+``acceptedCryptosuites``: then a VC-JOSE-COSE ``vp+jwt`` (:attr:`VprRequest.vp_jwt`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from wallet.errors import InvalidInputError
 from wallet.sharing.present import Held
 
 SUPPORTED = ("QueryByExample", "DIDAuthentication")
+VP_JWT = "application/vp+jwt"
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,7 @@ class VprRequest:
     examples: tuple[tuple[str, frozenset[str]], ...]  # (label, types wanted)
     did_auth: bool
     reason: str | None
+    vp_jwt: bool = False  # answer with a VC-JOSE-COSE vp+jwt (module docstring)
 
 
 def _types(value: object) -> frozenset[str]:
@@ -55,6 +62,7 @@ def parse_vpr(value: Mapping[str, Any]) -> VprRequest:
     examples: list[tuple[str, frozenset[str]]] = []
     did_auth = False
     reasons = []
+    envelopes: list[bool] = []  # per credentialQuery: it asks for a vp+jwt only
     for query in queries:
         if not isinstance(query, dict):
             raise InvalidInputError("the presentation request has no query object")
@@ -74,9 +82,16 @@ def parse_vpr(value: Mapping[str, Any]) -> VprRequest:
                 raise InvalidInputError("a QueryByExample credentialQuery needs example.type")
             if isinstance(item.get("reason"), str):
                 reasons.append(item["reason"])
+            accepted = item.get("acceptedEnvelopes")
+            envelopes.append(
+                isinstance(accepted, list)
+                and VP_JWT in accepted
+                and "acceptedCryptosuites" not in item
+            )
             examples.append((" + ".join(sorted(wanted)), wanted))
     reason = " ".join(reasons) or None
-    return VprRequest(dict(request), challenge, domain, tuple(examples), did_auth, reason)
+    vp_jwt = bool(envelopes) and all(envelopes)
+    return VprRequest(dict(request), challenge, domain, tuple(examples), did_auth, reason, vp_jwt)
 
 
 def vpr_matches(vpr: VprRequest, holdings: Sequence[Held]) -> list[tuple[str, tuple[Held, ...]]]:

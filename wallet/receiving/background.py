@@ -5,7 +5,8 @@ app's lifetime)::
         ...  # the app serves
 
 * the re-check re-verifies the credentials due (:func:`wallet.receiving.check.recheck_due`)
-  every ``settings.recheck_interval`` seconds (0 turns the job off);
+  every ``settings.recheck_interval`` seconds (0 turns the job off), in one of the wallet's
+  processes a round (the one claiming the round's lease);
 * the resume job goes on with the credential offers a restart interrupted
   (:func:`wallet.receiving.progress.resume_due`): at once when the app starts, then every
   ``settings.resume_interval`` seconds (0 turns the job off).
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from functools import partial
 
+from servicekit import leases
 from wallet.installation import Installation
 from wallet.receiving.check import recheck_due
 from wallet.receiving.progress import resume_due
@@ -30,11 +33,21 @@ log = logging.getLogger(__name__)
 def recheck_loop(inst: Installation, interval: float, stop: threading.Event) -> None:
     """Every ``interval`` seconds, re-verify the credentials due until ``stop`` is set. A
     failing run is logged and the loop goes on."""
+    holder = leases.holder_id()
     while not stop.wait(interval):
         try:
-            recheck_due(inst, every=timedelta(seconds=interval))
+            if _this_round_is_mine(inst, holder, interval):
+                recheck_due(inst, every=timedelta(seconds=interval))
         except Exception:  # the job must outlive one bad run (a database hiccup)
             log.exception("background re-check failed")
+
+
+def _this_round_is_mine(inst: Installation, holder: str, interval: float) -> bool:
+    """Of the wallet's processes, one a round re-checks: the one that claims the round's
+    lease (:mod:`servicekit.leases`) for the next ``interval`` seconds."""
+    now = time.time()
+    with inst.db.transaction() as tx:
+        return leases.claim(tx, "recheck-round", "all", holder, until=now + interval, now=now)
 
 
 def resume_loop(inst: Installation, interval: float, stop: threading.Event) -> None:

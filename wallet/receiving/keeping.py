@@ -73,9 +73,14 @@ def keep(
     *,
     source: str,
     then: Callable[[Tx, CredentialRecord], None] | None = None,
+    refuse: Callable[[str, dict[str, Any]], None] | None = None,
+    replaces: str | None = None,
 ) -> Received:
     """Check whose it is, verify, store with the report (and run ``then`` in the same
-    transaction). :class:`AlreadyHeld` when the learner holds it already."""
+    transaction). :class:`AlreadyHeld` when the learner holds it already. ``refuse`` sees the
+    verdict and report before anything is stored and may raise (the Open Badges host refuses
+    a credential that failed); ``replaces`` names a held credential this newer copy takes
+    the place of (same record id)."""
     credential = credential_json(document)
     if "VerifiableCredential" not in types_of(credential):
         raise InvalidInputError(
@@ -90,20 +95,19 @@ def keep(
     if held is not None:
         raise AlreadyHeld(held.id)
     report, verdict = check(inst, document)
+    if refuse is not None:
+        refuse(verdict, report)
     report["recipient"] = recipient
+    row: dict[str, Any] = {
+        "format": format_of(document), "source": source, "received_at": inst.stamp(),
+        "report": report, "verdict": verdict, "checked_at": inst.stamp(),
+    }  # fmt: skip
     try:
         with inst.db.transaction() as tx:
-            record = store.add_credential(
-                tx,
-                account.id,
-                document,
-                format=format_of(document),
-                source=source,
-                received_at=inst.stamp(),
-                report=report,
-                verdict=verdict,
-                checked_at=inst.stamp(),
-            )
+            found = None
+            if replaces is not None:
+                found = store.replace_credential(tx, account.id, replaces, document, **row)
+            record = found or store.add_credential(tx, account.id, document, **row)
             if then is not None:
                 then(tx, record)
     except DuplicateKey:  # the same credential arrived twice at once

@@ -19,7 +19,9 @@ Now the request only starts a job; one worker thread runs it; the learner polls 
    ``failed`` with the error kept.
 3. :class:`RecheckWorker` is the one daemon thread that runs jobs, in the order submitted;
    :meth:`RecheckWorker.resume` (at startup) submits every job a crash or a stop left
-   unfinished. ``app.py`` runs it for the app's lifetime with :func:`working`.
+   unfinished. ``app.py`` runs it for the app's lifetime with :func:`working`. With several
+   wallet processes, a job runs in the one holding its lease; a job whose process died is
+   taken over by another once the lease has run out.
 
 ::
 
@@ -38,7 +40,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from servicekit.db import ConflictError as DuplicateKey
-from servicekit.worker import QueueWorker
+from servicekit.worker import Lease, QueueWorker
 from wallet import store
 from wallet.errors import NotFoundError
 from wallet.installation import Installation
@@ -204,8 +206,11 @@ class RecheckWorker(QueueWorker[tuple[str, str]]):
     (the database is gone) it stays unfinished and the next start resumes it."""
 
     def __init__(self, inst: Installation) -> None:
-        super().__init__("wallet-recheck-jobs")
+        super().__init__("wallet-recheck-jobs", Lease(inst.db, "recheck-job"))
         self.inst = inst
+
+    def key(self, job: tuple[str, str]) -> str:
+        return job[1]  # the job id: one process runs it (servicekit.worker.Lease)
 
     def resume(self) -> list[str]:
         """Submit every job left unfinished (by a crash or a stop); their ids."""
@@ -225,7 +230,7 @@ class RecheckWorker(QueueWorker[tuple[str, str]]):
 def working(worker: RecheckWorker) -> Iterator[RecheckWorker]:
     """The worker runs inside the ``with``, having resumed every unfinished job; it is
     stopped and joined on the way out."""
-    worker.resume()
+    worker.start()  # resumes, then takes over what a dead process leaves
     try:
         yield worker
     finally:

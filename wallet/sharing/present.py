@@ -24,6 +24,7 @@ from typing import Any
 from vckit.errors import VckitError
 from vckit.jose.claims import credential_from_jwt
 from vckit.jose.vc_jwt import peek
+from vckit.jose.vp_jwt import sign_vp_jwt
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.protocols.dcql import Candidate, expanded_types
 from wallet import accounts, store
@@ -163,6 +164,33 @@ def sign_documents(
     except Exception as exc:  # the boundary: the JSON-LD processor under vckit, on held input
         log.warning("a presentation cannot be signed: %s", type(exc).__name__)
         raise InvalidInputError(f"{CANNOT_SIGN}: the wallet cannot read it") from None
+
+
+def sign_documents_as_vp_jwt(
+    inst: Installation,
+    account: AccountRecord,
+    documents: Sequence[dict[str, Any] | str],
+    *,
+    challenge: str,
+    domain: str | None,
+) -> str:
+    """The same presentation as :func:`sign_documents`, secured as a VC-JOSE-COSE ``vp+jwt``
+    (§3.2.1) by the holder key: ``nonce`` = challenge, ``aud`` = domain, ``iat`` = now; JWT
+    credentials go in enveloped (VC 2.0 §4.13.1), Data Integrity ones as they are."""
+    unsigned = build_presentation(list(documents), holder=account.did)
+    if not documents:
+        unsigned.pop("verifiableCredential", None)
+    try:
+        return sign_vp_jwt(
+            unsigned,
+            accounts.holder_key(inst, account),
+            kid=accounts.holder_method(account),
+            nonce=challenge,
+            aud=domain,
+            issued_at=inst.now(),
+        )
+    except VckitError as exc:
+        raise InvalidInputError(f"{CANNOT_SIGN}: {exc}") from None
 
 
 def build(

@@ -26,7 +26,7 @@ JSON-LD credentials and presentations, a str for a JWT (stored as sent). Ids are
                     bump_session_epoch, delete_account (every row of the account),
                     rows_of_account (every row of every table, for accounts.export)
 * credentials.py    credential_hash, add_credential, get_credential, find_credential_by_hash,
-                    list_credentials, update_check, delete_credential,
+                    list_credentials, update_check, replace_credential, delete_credential,
                     credentials_to_recheck (across accounts: the background re-check only)
 * presentations.py  add_presentation, get_presentation, list_presentations,
                     delete_presentation
@@ -39,6 +39,9 @@ JSON-LD credentials and presentations, a str for a JWT (stored as sent). Ids are
                     (OpenID4VCI)
 * requests.py       add_request, get_request, find_request_by_nonce, list_requests,
                     update_request (OpenID4VP, VC-API)
+* oauth.py          the Open Badges host's OAuth tables (clients, grants, codes, tokens) and
+                    the learner's OB profile; used as a module (``from wallet.store import
+                    oauth``) by ``wallet.host`` only
 * recheck_jobs.py   add_recheck_job, get_recheck_job, unfinished_recheck_job,
                     start_recheck_job, advance_recheck_job, finish_recheck_job,
                     note_recheck_job, unfinished_recheck_jobs (across accounts: the worker only)
@@ -67,6 +70,7 @@ from wallet.store.credentials import (
     find_credential_by_hash,
     get_credential,
     list_credentials,
+    replace_credential,
     update_check,
 )
 from wallet.store.offers import (
@@ -162,6 +166,7 @@ __all__ = [
     "rows_of_account",
     "set_password_hash",
     "share_link_id",
+    "replace_credential",
     "update_check",
     "update_request",
     "withdraw_share_link",

@@ -15,6 +15,11 @@ from wallet.store.sealed import HOLDER_KEYS
 
 # Tables holding an account's rows, children before parents (the order deletes run in).
 ACCOUNT_TABLES = (
+    "oauth_tokens",  # before oauth_grants, which they name
+    "oauth_codes",
+    "oauth_grants",
+    "host_profiles",
+    "host_imports",
     "requests",
     "offers",
     "share_log",
@@ -104,9 +109,16 @@ def delete_account(tx: Tx, account_id: str) -> dict[str, int]:
     return deleted
 
 
+NOT_EXPORTED = frozenset({"oauth_codes", "oauth_tokens"})
+"""Hashes of short-lived secrets given to applications: nothing of the learner's to export
+(the grants they belong to are exported)."""
+
+
 def rows_of_account(tx: Tx, account_id: str) -> dict[str, list[dict[str, Any]]]:
-    """Every row of the account in every table but ``accounts``, as stored (for export)."""
+    """Every row of the account in every table but ``accounts`` (and :data:`NOT_EXPORTED`),
+    as stored, in the order of each table's first column (its key), for export."""
     return {
-        table: tx.all(f"SELECT * FROM {table} WHERE account_id = ? ORDER BY id", (account_id,))
+        table: tx.all(f"SELECT * FROM {table} WHERE account_id = ? ORDER BY 1", (account_id,))
         for table in reversed(ACCOUNT_TABLES)
+        if table not in NOT_EXPORTED
     }

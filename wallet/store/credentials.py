@@ -122,6 +122,34 @@ def list_credentials(tx: Tx, account_id: str) -> list[CredentialRecord]:
     return [record for record in map(_credential, rows) if record is not None]
 
 
+def replace_credential(
+    tx: Tx,
+    account_id: str,
+    credential_id: str,
+    document: dict[str, Any] | str,
+    *,
+    format: str,
+    source: str,
+    received_at: str,
+    report: dict[str, Any] | None,
+    verdict: str | None,
+    checked_at: str | None,
+) -> CredentialRecord | None:
+    """Put a newer copy of a held credential in place of the old one, keeping its record id
+    (so shares and logs naming it still do); None when the account has no such credential."""
+    changed = tx.execute(
+        "UPDATE credentials SET content_hash = ?, document = ?, format = ?, source = ?, "
+        "received_at = ?, report_json = ?, verdict = ?, checked_at = ? "
+        "WHERE account_id = ? AND id = ?",
+        (
+            credential_hash(document), document_text(document), format, source, received_at,
+            None if report is None else dump_json(report), verdict, checked_at, account_id,
+            credential_id,
+        ),
+    )  # fmt: skip
+    return get_credential(tx, account_id, credential_id) if changed else None
+
+
 def update_check(
     tx: Tx,
     account_id: str,

@@ -13,7 +13,11 @@ HOLDER_KEYS = SealedColumn("accounts", "holder_jwk", "id")
 ACCESS_TOKENS = SealedColumn("offers", "access_token", "id")
 """OpenID4VCI access tokens of offers being received (kept until the credential is stored)."""
 
-SEALED = (HOLDER_KEYS, ACCESS_TOKENS)
+IMPORT_SECRETS = SealedColumn("host_imports", "secrets_json", "id")
+"""An import's client secret and PKCE verifier at another Open Badges host
+(:mod:`wallet.host.importing`)."""
+
+SEALED = (HOLDER_KEYS, ACCESS_TOKENS, IMPORT_SECRETS)
 
 SEALED_FILES = (SESSION_SECRET,)
 """The learners' sessions' signing secret (whoever holds it can forge any session)."""

@@ -1,7 +1,7 @@
 // w3c/vc-di-ecdsa-test-suite: ecdsa-rdfc-2019, ecdsa-jcs-2019 and ecdsa-sd-2023, issuer and
 // verifier.
-// The issuer signs with P-256 keys only (issuer/issuing/securing.py FORMATS); ecdsa-sd-2023 is
-// VC 2.0 only (issuer/issuing/vc_api.py). The verifier checks ecdsa-rdfc-2019 and
+// The issuer signs ecdsa-rdfc-2019 and ecdsa-jcs-2019 with P-256 or P-384 keys, ecdsa-sd-2023
+// with P-256 (declared for VC 2.0 here). The verifier checks ecdsa-rdfc-2019 and
 // ecdsa-jcs-2019 with P-256 and P-384 (vckit/di/cryptosuites.py) and ecdsa-sd-2023 derived
 // proofs with P-256 (vckit/di/ecdsa_sd; a verifier refuses a base proof).
 // The issuers sign as the did:key issuer's DIDs when the run sets them (ler.didKeys; the suite
@@ -9,6 +9,11 @@
 // per key type, the credential's issuer DID picking the key). Our VC-API derive
 // (POST /credentials/derive) is declared as `vcHolders`; the suite uses it only in its
 // interop tests, which stay off.
+// The did:web issuer (the installation's default kind) is declared too, for ecdsa-rdfc-2019
+// and ecdsa-jcs-2019 with each of its keys, P-256 and P-384 (options.keyType picks the key;
+// VC 1.1 and 2.0). The suite's issuer tests read the proof and its verificationMethod URL and
+// do not resolve it (its resolver, tests/didResolver.js, knows did:key only; the interop
+// tests that would, stay off). LER_CONF_ECDSA_DID_WEB=0 leaves them out.
 const ler = require('../ler-endpoints.cjs');
 
 // one issuer per key type the did:key issuer has; the did:web issuer when it has none
@@ -25,6 +30,19 @@ function issuers(tag, keyTypes, vc) {
   })];
 }
 
+// the did:web issuer, one endpoint per key type (options.keyType)
+function didWebIssuers(tag, keyTypes, vc) {
+  if(process.env.LER_CONF_ECDSA_DID_WEB === '0') {
+    return [];
+  }
+  return keyTypes.map(kind => ler.issuer({
+    tags: [tag],
+    options: {cryptosuite: tag, keyType: kind},
+    supportedEcdsaKeyTypes: [kind],
+    supports: {vc}
+  }));
+}
+
 module.exports = {
   settings: {enableInteropTests: false, testAllImplementations: false},
   implementations: [{
@@ -33,7 +51,9 @@ module.exports = {
     issuers: [
       ...issuers('ecdsa-rdfc-2019', ['P-256', 'P-384'], ['1.1', '2.0']),
       ...issuers('ecdsa-jcs-2019', ['P-256', 'P-384'], ['1.1', '2.0']),
-      ...issuers('ecdsa-sd-2023', ['P-256'], ['2.0'])
+      ...issuers('ecdsa-sd-2023', ['P-256'], ['2.0']),
+      ...didWebIssuers('ecdsa-rdfc-2019', ['P-256', 'P-384'], ['1.1', '2.0']),
+      ...didWebIssuers('ecdsa-jcs-2019', ['P-256', 'P-384'], ['1.1', '2.0'])
     ],
     vcHolders: [ler.holder({tags: ['vcHolder']})],
     verifiers: [

@@ -59,7 +59,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     """At startup, resume every batch a crash or a stop left ``running``."""
     worker = batch.BatchWorker(app.state.inst)  # a fresh one each start (a closed one stays closed)
     app.state.batch_worker = worker
-    worker.resume()
+    worker.start()  # resumes, then takes over what a dead process leaves
     yield
     worker.close()
 

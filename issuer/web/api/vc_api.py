@@ -65,8 +65,10 @@ class IssueOptions(BaseModel):
     """VC-API IssueCredentialOptions (``mandatoryPointers`` with the ``ecdsa-sd-2023``
     ``cryptosuite``; ``credentialStatus``, which the VC-API's options had: ``{"type": ...}``,
     ``true`` or ``false``, absent for the instance default,
-    :func:`issuer.issuing.vc_api.status_flavor`), plus this issuer's ``format`` and
-    ``suspension``."""
+    :func:`issuer.issuing.vc_api.status_flavor`), plus this issuer's ``format``, ``keyType`` and
+    ``suspension``. A data-integrity ``cryptosuite`` or, for the enveloping formats, ``format``:
+    ``vc-jwt`` (VC-JOSE-COSE ``vc+jwt``), ``ob3-jwt``, ``vc-cose`` (``application/vc+cose``, VC 2.0
+    only), each answered as an ``EnvelopedVerifiableCredential``."""
 
     model_config = ConfigDict(extra="forbid")
     credentialId: str | None = None
@@ -89,9 +91,13 @@ class IssueOptions(BaseModel):
         "vc-jwt",
         "ob3-jwt",
         "ecdsa-sd-2023",
+        "vc-cose",
     ] = "eddsa-rdfc-2022"
     suspension: bool = False
     credentialStatus: StatusOption | Annotated[bool, Field(strict=True)] | None = None
+    keyType: Literal["Ed25519", "P-256", "P-384"] | None = None
+    """The issuer's key to sign with, when the format takes several: ``P-384`` for
+    ``ecdsa-rdfc-2019`` and ``ecdsa-jcs-2019`` (SHA-384), did:web and did:key issuers alike."""
 
     def status_wanted(self) -> vc_api.StatusWanted:
         if isinstance(self.credentialStatus, StatusOption):
@@ -172,6 +178,7 @@ async def credentials_issue(request: Request, inst: InstallationDep, _: TokenDep
             if isinstance(options.credentialStatus, StatusOption)
             else None
         ),
+        key_type=options.keyType,
     )
     return JSONResponse({"verifiableCredential": _enveloped(record)}, status_code=201)
 

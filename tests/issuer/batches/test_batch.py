@@ -337,6 +337,36 @@ def test_a_row_is_never_issued_twice(issuer_app: AppFactory) -> None:
         assert store.get_batch(tx, record.id).done == 1  # type: ignore[union-attr]
 
 
+def test_a_group_is_one_transaction(issuer_app: AppFactory) -> None:
+    """Rows go in groups, one commit each; a row marked by another worker first rolls back
+    its whole group (nothing of it is written), and the batch then issues each row once."""
+    inst = issuer_app().state.inst
+    record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(6))
+    with inst.db.transaction() as tx:
+        pending = store.pending_batch_rows(tx, record.id)
+    assert batch.issue_group(inst, record, pending[:2]) == 2
+    number, row = pending[3]
+    assert batch.issue_row(inst, record, number, row)  # "another worker" takes row 4
+    with pytest.raises(batch._AlreadyIssued):
+        batch.issue_group(inst, record, pending[2:])
+    with inst.db.transaction() as tx:
+        assert store.count_credentials(tx, SLUG) == 3  # row 3 of the failed group is gone
+        assert store.get_batch(tx, record.id).done == 3  # type: ignore[union-attr]
+    final = batch.run_batch(inst, record.id)
+    assert final is not None and (final.state, final.done) == ("done", 6)
+    with inst.db.transaction() as tx:
+        assert store.count_credentials(tx, SLUG) == 6
+
+
+def test_a_group_closes_after_its_time_budget(issuer_app: AppFactory) -> None:
+    inst = issuer_app().state.inst
+    record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(4))
+    with inst.db.transaction() as tx:
+        pending = store.pending_batch_rows(tx, record.id)
+    assert batch.issue_group(inst, record, pending, budget=0) == 1
+    assert batch.issue_group(inst, record, pending[1:]) == 3
+
+
 def test_a_running_batch_resumes_when_the_app_starts(issuer_app: AppFactory) -> None:
     app = issuer_app()
     inst = app.state.inst

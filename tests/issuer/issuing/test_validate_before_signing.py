@@ -5,9 +5,12 @@ and ``tests/5-advanced-concepts.js``), each through the VC-API (``POST /credenti
 422 ``urn:ler:problem:data-model`` whose detail names the member and the rule, and nothing
 stored. The verifier's ``format`` check reports the same rules (:mod:`vckit.data_model`).
 
-Not covered: the suite's *well-formed but wrong* ``digestMultibase`` (a different 32-byte
-digest) can only be caught by fetching the resource, which neither vckit nor the issuer does;
-a malformed digest (the suite's base64url ``digestSRI``) is refused.
+A well-formed digest is compared with the resource when we hold the bytes W3C serves
+(:mod:`vckit.related_resources`: the VC 2.0 base and examples contexts, whose digests the VC DM
+2.0 Recommendation publishes): the suite's wrong ``digestMultibase`` for the base context is
+refused, and so are the suite's "valid" digests, which are those of the 2024 Candidate
+Recommendation's base context (``24a18c90…``), not of the published one (``59955ced…``). A
+digest for a resource we do not hold is signed as given (we fetch nothing).
 """
 
 from __future__ import annotations
@@ -24,8 +27,16 @@ from vckit.verification import verify
 
 V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 RESOURCE = V2_CONTEXT
-GOOD_SRI = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"
-GOOD_MULTIBASE = "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"
+# The base context's digests as the VC DM 2.0 Recommendation publishes them (Examples 25, 26;
+# its SRI example shows a stray multibase "M" after "sha384-", dropped here)
+GOOD_SRI = "sha384-l/HrjlBCNWyAX91hr6LFV2Y3heB5Tcr6IeE4/Tje8YyzYBM8IhqjHWiWpr8+ZbYU"
+GOOD_MULTIBASE = "uEiBZlVztZpfWHgPyslVv6-UwirFoQoRvW1htfx963sknNA"
+# The suite's fixture digests: the 2024 Candidate Recommendation's base context
+CR2_SRI = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"
+CR2_MULTIBASE = "uJKGMkOmFbVJhEfKTduMC2XCyvRAYLjOVmZWwIH1wQ7k"
+# The suite's "wrong digest" (tests/5-advanced-concepts.js)
+WRONG_MULTIBASE = "uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"
+NOT_HELD = "https://example.org/resources/syllabus.pdf"
 
 
 def subject_only(**changes: Any) -> dict[str, Any]:
@@ -107,6 +118,18 @@ REFUSED = [
         ),
         "relatedResource[0].digestSRI: is not a SHA-2 SRI digest",
         id="related-wrong-sri",
+    ),
+    pytest.param(
+        subject_only(relatedResource=[{"id": RESOURCE, "digestMultibase": WRONG_MULTIBASE}]),
+        "relatedResource[0].digestMultibase: does not match the digest of "
+        "https://www.w3.org/ns/credentials/v2",
+        id="related-wrong-multibase",
+    ),
+    pytest.param(
+        subject_only(relatedResource={"id": RESOURCE, "digestSRI": CR2_SRI}),
+        "relatedResource.digestSRI: does not match the digest of "
+        "https://www.w3.org/ns/credentials/v2",
+        id="related-superseded-sri",
     ),
     pytest.param(subject_only(id=None), "id: must be one URL when present, not null", id="id-null"),
     pytest.param(
@@ -191,8 +214,9 @@ def test_the_verifier_format_check_applies_the_same_rules(
         {"id": RESOURCE, "digestSRI": GOOD_SRI},
         {"id": RESOURCE, "digestMultibase": GOOD_MULTIBASE},
         [{"id": RESOURCE, "mediaType": "application/ld+json", "digestSRI": GOOD_SRI}],
+        {"id": NOT_HELD, "digestSRI": CR2_SRI, "digestMultibase": WRONG_MULTIBASE},
     ],
-    ids=["sri", "multibase", "list-with-media-type"],
+    ids=["sri", "multibase", "list-with-media-type", "not-held"],
 )
 def test_well_formed_related_resources_are_signed(client: TestClient, related: Any) -> None:
     response = client.post(
@@ -248,3 +272,40 @@ def test_a_caller_managed_bitstring_entry_is_signed_as_given_and_verifies(
     report = verify(vc, verify_options(client))
     assert report.verdict == "pass", report
     assert checks_by_id(report)["status"] == "pass"
+
+
+def test_the_verifier_fails_a_wrong_digest_of_a_resource_it_holds(client: TestClient) -> None:
+    """Signed by hand past the issuer's rule would be the real case; here the issuer signs
+    a good digest and one member is changed after: the proof breaks too, so the
+    ``related-resources`` check is what is looked at (it names the resource)."""
+    response = client.post(
+        "/credentials/issue",
+        json={
+            "credential": subject_only(relatedResource=[{"id": RESOURCE, "digestSRI": GOOD_SRI}])
+        },
+    )
+    assert response.status_code == 201, response.text
+    vc = response.json()["verifiableCredential"]
+    report = verify(vc, verify_options(client))
+    assert report.verdict == "pass", report
+    assert checks_by_id(report)["related-resources"] == "pass"
+    vc["relatedResource"][0]["digestSRI"] = CR2_SRI
+    report = verify(vc, verify_options(client))
+    checks = {c.id: c for c in report.all_checks()}
+    assert checks["related-resources"].status == "fail"
+    assert RESOURCE in checks["related-resources"].detail
+    assert "relatedResource[0].digestSRI: does not match" in checks["format"].detail
+
+
+def test_a_resource_the_verifier_does_not_hold_is_could_not_check(client: TestClient) -> None:
+    related = [{"id": NOT_HELD, "digestMultibase": WRONG_MULTIBASE}]
+    response = client.post(
+        "/credentials/issue", json={"credential": subject_only(relatedResource=related)}
+    )
+    assert response.status_code == 201, response.text
+    report = verify(response.json()["verifiableCredential"], verify_options(client))
+    check = {c.id: c for c in report.all_checks()}["related-resources"]
+    assert check.status == "could-not-check", check
+    assert NOT_HELD in check.detail
+    assert check.advisory
+    assert report.verdict == "pass", report

@@ -37,7 +37,7 @@ def file_bytes(data_dir: Path) -> bytes:
 def test_the_database_file_holds_no_private_key(issuer_app: AppFactory) -> None:
     app = issuer_app()
     keys = all_keys(app)
-    assert len(keys) == 12 and all("d" in k.private_jwk for k in keys)  # 4 issuers x 3 kinds
+    assert len(keys) == 16 and all("d" in k.private_jwk for k in keys)  # 4 issuers x 4 kinds
     raw = file_bytes(app.state.settings.data_dir)
     assert b'"d":' not in raw
     for key in keys:

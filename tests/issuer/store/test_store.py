@@ -60,7 +60,7 @@ def test_the_demo_has_four_issuers_each_with_its_own_did_and_keys(inst: Installa
     )
     with inst.db.transaction() as tx:
         kinds = sorted(k.kind for k in store.keys_of(tx, "food-safety"))
-    assert kinds == ["Ed25519", "P-256", "RSA"]
+    assert kinds == ["Ed25519", "P-256", "P-384", "RSA"]
     assert catalogue.load_demo(inst, EXAMPLES / "issuers.json") == 0  # loaded once only
 
 
@@ -309,7 +309,7 @@ def test_an_open_badge_with_suspension_has_one_entry_and_revocation_is_final(
 
 def test_rotation_retires_old_keys_but_keeps_them_for_assertion(inst: Installation) -> None:
     new = identity.rotate_keys(inst, "community-college")
-    assert [k.rpartition("#")[2] for k in new] == ["ed25519-2", "p256-2", "rsa-2"]
+    assert [k.rpartition("#")[2] for k in new] == ["ed25519-2", "p256-2", "p384-2", "rsa-2"]
     document = identity.issuer_did_document(inst, "community-college")
     old = "did:web:issuer.test:issuers:community-college#ed25519-1"
     assert old in document["assertionMethod"] and old not in document["authentication"]

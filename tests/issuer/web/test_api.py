@@ -58,7 +58,7 @@ def test_issuers_list_and_did_documents(client: TestClient) -> None:
         assert response.headers["content-type"].startswith("application/did+json")
         document = response.json()
         assert document["id"] == issuer["did"] == issuer["profile"]["id"]
-        assert len(document["assertionMethod"]) == 3  # Ed25519, P-256, RSA
+        assert len(document["assertionMethod"]) == 4  # Ed25519, P-256, P-384, RSA
 
 
 def test_unknown_issuer_did_is_404(client: TestClient) -> None:
@@ -363,8 +363,8 @@ def test_rotate_keys(client: TestClient) -> None:
     assert response.status_code == 200
     new = response.json()["keys"]
     document = client.get("/issuers/nursing-board/did.json").json()
-    assert len(document["verificationMethod"]) == 6
-    assert len(document["assertionMethod"]) == 6 and document["authentication"] == new
+    assert len(document["verificationMethod"]) == 8  # Ed25519, P-256, P-384, RSA; twice
+    assert len(document["assertionMethod"]) == 8 and document["authentication"] == new
     assert_problem(client.post("/issuers/nobody/keys/rotate"), 404)
 
 

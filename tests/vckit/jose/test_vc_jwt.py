@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from jwcrypto import jwk as jwcrypto_jwk
+from jwcrypto import jws as jwcrypto_jws
 
 from tests.paths import VECTORS
 from vckit.did.resolver import DidResolver, VmType, did_document_for_key, did_jwk, did_key
@@ -250,6 +251,46 @@ def test_rfc8037_ed25519_vector() -> None:
     flipped = vector["compact"][:-2] + ("A" if vector["compact"][-2] != "A" else "B") + "g"
     with pytest.raises(InvalidSignatureError):
         jose.verify_signature(flipped, "EdDSA", key.public)
+
+
+@pytest.mark.parametrize("kind", ["Ed25519", "P-256", "P-384", "RSA"])
+def test_signature_made_by_jwcrypto_verifies(kind: KeyKind) -> None:
+    """verify_signature checks the JWS signature formats itself (no jwcrypto): a token that
+    jwcrypto signs verifies; the same token with another payload does not."""
+    key = keypair(kind)
+    alg = key.public.default_jws_alg
+    signer = jwcrypto_jws.JWS(b'{"iss":"x"}')
+    signer.add_signature(
+        jwcrypto_jwk.JWK(**key.to_private_jwk()), alg=alg, protected=json.dumps({"alg": alg})
+    )
+    token = signer.serialize(compact=True)
+    jose.verify_signature(token, alg, key.public)
+    head, _, signature = token.split(".")
+    other = b64(b'{"iss":"y"}')
+    with pytest.raises(InvalidSignatureError):
+        jose.verify_signature(f"{head}.{other}.{signature}", alg, key.public)
+
+
+def _token(header: dict[str, Any], key: KeyPair) -> str:
+    signing_input = b64(json.dumps(header).encode()) + "." + b64(b"{}")
+    return signing_input + "." + b64(key.sign(signing_input.encode("ascii")))
+
+
+@pytest.mark.parametrize(
+    ("header", "alg", "error"),
+    [
+        ({"alg": "ES256"}, "EdDSA", InvalidSignatureError),  # the header names another alg
+        ({"alg": "EdDSA", "crit": ["exp"]}, "EdDSA", JwtFormatError),
+        ({"alg": "EdDSA", "b64": False}, "EdDSA", JwtFormatError),
+        ({"alg": "ES256"}, "ES256", JwtAlgorithmError),  # ES256 does not fit an Ed25519 key
+    ],
+)
+def test_verify_signature_refuses(header: dict[str, Any], alg: str, error: type) -> None:
+    key = keypair("Ed25519")
+    with pytest.raises(error):
+        jose.verify_signature(_token(header, key), alg, key.public)
+    with pytest.raises(JwtFormatError):
+        jose.verify_signature(_token({"alg": "EdDSA"}, key) + "=", "EdDSA", key.public)
 
 
 # --- the world of the hostile tokens: one did:web issuer, one stranger -----------------------

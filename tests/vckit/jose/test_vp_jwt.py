@@ -152,3 +152,20 @@ def test_a_vp_sd_jwt_with_its_credential_withheld_carries_none() -> None:
     report = checked(jwt)
     assert statuses(report)["proof"] == "pass"
     assert report.credentials == ()
+
+
+def test_a_key_the_caller_supplies_checks_a_holder_whose_kid_cannot_be_looked_up() -> None:
+    """The W3C vc-jose-cose suite's vp+jwt: an https holder, a JWK-thumbprint kid. The caller's
+    key checks the holder's signature (*holder-key* stays could-not-check); the credential
+    inside is checked with its own issuer's key, never the caller's."""
+    presentation = build_presentation(
+        [envelop(s.jwt_credential())], holder="https://holder.example"
+    )
+    token = sign_vp_jwt(presentation, s.HOLDER, kid="thumbprint-kid")
+    report = verify(token, VerifyOptions(now=s.NOW, supplied_key=s.HOLDER.public))
+    assert statuses(report)["proof"] == "pass"
+    assert "the caller supplied" in (report.check("proof") or report.checks[0]).detail
+    assert statuses(report)["holder-key"] == "could-not-check"
+    assert [statuses(c)["proof"] for c in report.credentials] == ["pass"]
+    other = verify(token, VerifyOptions(now=s.NOW, supplied_key=s.OTHER.public))
+    assert statuses(other)["proof"] == "fail"

@@ -83,3 +83,22 @@ def test_vc_v2_context_alone_is_signable() -> None:
             "credentialSubject": {"id": "did:example:2"},
         }
     )
+
+
+@pytest.mark.parametrize(
+    ("place", "pointer"),
+    [
+        (
+            lambda c, x: c["credentialSubject"].update(extra=[1, "two", {"@context": x}]),
+            "/credentialSubject/extra/2/@context",
+        ),
+        (lambda c, x: c.update({"a/b~c": {"@context": [VC_V2_CONTEXT, x]}}), "/a~1b~0c/@context/1"),
+    ],
+    ids=["in-a-list", "escaped-key"],
+)
+def test_a_nested_inline_vocab_is_named_by_its_pointer(place: Any, pointer: str) -> None:
+    """The walk that finds nested contexts writes a pointer only for what it reports."""
+    credential = unsigned()
+    place(credential, {"@vocab": "https://example.org/#"})
+    with pytest.raises(UnsafeContextError, match=f"the @context at {pointer} sets @vocab"):
+        check_signable(credential)

@@ -18,8 +18,8 @@ from vckit.keys.keypair import KeyKind, KeyPair, PublicKey
 
 VECTORS = VECTORS / "keys"
 KINDS: tuple[KeyKind, ...] = get_args(KeyKind)
-MULTIKEY_KINDS: tuple[KeyKind, ...] = ("Ed25519", "P-256", "P-384")
-SIGNATURE_LENGTH = {"Ed25519": 64, "P-256": 64, "P-384": 96, "RSA": 256}
+MULTIKEY_KINDS: tuple[KeyKind, ...] = ("Ed25519", "P-256", "P-384", "P-521")
+SIGNATURE_LENGTH = {"Ed25519": 64, "P-256": 64, "P-384": 96, "P-521": 132, "RSA": 256}
 
 
 @cache
@@ -95,7 +95,13 @@ def test_ecdsa_zero_signature_fails(kind: KeyKind) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "alg"),
-    [("Ed25519", "EdDSA"), ("P-256", "ES256"), ("P-384", "ES384"), ("RSA", "RS256")],
+    [
+        ("Ed25519", "EdDSA"),
+        ("P-256", "ES256"),
+        ("P-384", "ES384"),
+        ("P-521", "ES512"),
+        ("RSA", "RS256"),
+    ],
 )
 def test_default_jws_alg(kind: KeyKind, alg: str) -> None:
     assert pair(kind).public.default_jws_alg == alg
@@ -264,6 +270,7 @@ def test_bad_private_jwk(case: str) -> None:
         ("Ed25519", b"\xed\x01", b"\x80\x26", 32),
         ("P-256", b"\x80\x24", b"\x86\x26", 33),
         ("P-384", b"\x81\x24", b"\x87\x26", 49),
+        ("P-521", b"\x82\x24", b"\x88\x26", 67),
     ],
 )
 def test_multikey_headers(

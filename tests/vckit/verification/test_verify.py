@@ -368,3 +368,29 @@ def test_deeply_nested_parsed_document_is_refused_before_json_ld() -> None:
         node = node["x"]
     with pytest.raises(InputError):
         verify(vc, OPTIONS)
+
+
+def test_a_remembered_status_list_is_used_and_a_new_one_verified() -> None:
+    """``remember_status_list`` sees each fetched list's URL and bytes; what it returns is the
+    list checked (the caller's memory), and it verifies through the thunk it is given."""
+    seen: list[tuple[str, bytes]] = []
+    remembered: dict[bytes, Any] = {}
+
+    def remember(url: str, body: bytes, verified: Any) -> Any:
+        seen.append((url, body))
+        if body not in remembered:
+            remembered[body] = verified()
+        return remembered[body]
+
+    fetch = s.status_fetch((7,))
+    options = VerifyOptions(now=s.NOW, fetch_status_list=fetch, remember_status_list=remember)
+    for _ in range(2):
+        assert statuses(verify(s.with_status("revocation"), options))["status"] == FAIL
+    assert len(seen) == 2 and len(remembered) == 1
+    stranger = VerifyOptions(
+        now=s.NOW,
+        fetch_status_list=s.status_fetch((), key=s.OTHER),
+        remember_status_list=remember,
+    )
+    report = verify(s.with_status("revocation"), stranger)  # other bytes: verified, refused
+    assert "does not verify" in report.check("status").detail  # type: ignore[union-attr]

@@ -43,3 +43,21 @@ def test_a_vp_jwt_answers_a_vc_api_request(verifier: TestClient, asked: Asked) -
     assert real.status_code == 200, real.text
     replay = verifier.post(path, json={"verifiablePresentation": token})
     assert replay.status_code == 400 and "replayed" in replay.json()["detail"]
+
+
+def test_a_vp_jwt_enveloped_as_the_wallet_downloads_it_answers(
+    verifier: TestClient, asked: Asked
+) -> None:
+    """The wallet hands a vp+jwt answer out as an ``EnvelopedVerifiablePresentation``
+    (VC 2.0 §4.13.2, ``data:application/vp+jwt,<JWT>``): the verifier takes it as the token."""
+    made = new_request(verifier, asked.job_id, kind="vc-api")
+    vpr = made["presentation_request"]["verifiablePresentationRequest"]
+    envelope = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": "data:application/vp+jwt," + vp_jwt(vpr["challenge"], vpr["domain"]),
+        "type": "EnvelopedVerifiablePresentation",
+    }
+    answered = verifier.post(
+        urlsplit(made["answer_at"]).path, json={"verifiablePresentation": envelope}
+    )
+    assert answered.status_code == 200, answered.text

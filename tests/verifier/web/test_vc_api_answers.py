@@ -71,3 +71,45 @@ def test_a_json_credential_sent_as_a_string_is_refused(verifier: TestClient) -> 
     response = verifier.post("/credentials/verify", json={"verifiableCredential": text})
     assert response.status_code == 422
     assert response.json()["type"] == "urn:ler:problem:unsupported-format"
+
+
+BASE_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+
+
+def related_checks(body: dict[str, Any]) -> dict[str, Any]:
+    return {c["id"]: c for c in body["report"]["checks"]}
+
+
+def test_a_signed_related_resource_digest_that_does_not_match_fails(verifier: TestClient) -> None:
+    """VC DM 2.0 §5.3: the verifier MUST produce an error when the digest does not match the
+    resource. Signed by an issuer that did not check (the suite's "valid" digest is of the
+    2024 Candidate Recommendation's base context, not of the one W3C publishes)."""
+    stale = "sha384-NSOcNpmdIVUxIJGvGUoe22FjTWrXiaXlsZ8q6912LdnR3KraQO2n75Ica4wK4Qeg"
+    credential = s.good_credential(relatedResource=[{"id": BASE_CONTEXT, "digestSRI": stale}])
+    response = verifier.post("/credentials/verify", json={"verifiableCredential": credential})
+    body = response.json()
+    assert body["verified"] is False, body
+    check = related_checks(body)["related-resources"]
+    assert check["status"] == "fail" and BASE_CONTEXT in check["detail"], check
+
+
+def test_a_matching_digest_passes_and_an_unheld_resource_is_could_not_check(
+    verifier: TestClient,
+) -> None:
+    published = "uEiBZlVztZpfWHgPyslVv6-UwirFoQoRvW1htfx963sknNA"
+    elsewhere = "https://example.org/syllabus.pdf"
+    credential = s.good_credential(
+        relatedResource=[
+            {"id": BASE_CONTEXT, "digestMultibase": published},
+            {"id": elsewhere, "digestMultibase": "uM4RgWQc3RUDtjJCSgTJtTfvpZ7SPEg_LNO0ESlovQC0"},
+        ]
+    )
+    response = verifier.post("/credentials/verify", json={"verifiableCredential": credential})
+    body = response.json()
+    assert response.status_code == 200 and body["verified"] is True, body
+    check = related_checks(body)["related-resources"]
+    assert check["status"] == "could-not-check" and elsewhere in check["detail"], check
+    assert check.get("advisory") is True
+    alone = s.good_credential(relatedResource={"id": BASE_CONTEXT, "digestMultibase": published})
+    body = verifier.post("/credentials/verify", json={"verifiableCredential": alone}).json()
+    assert related_checks(body)["related-resources"]["status"] == "pass", body

@@ -29,7 +29,8 @@ from vckit.did.resolver import DidResolver
 from vckit.keys.keypair import KeyPair
 from wallet import accounts, store
 from wallet.errors import ConflictError, InvalidInputError, SignInRefused
-from wallet.store import ACCOUNT_TABLES
+from wallet.store import ACCOUNT_TABLES, oauth
+from wallet.store.accounts import NOT_EXPORTED
 from wallet.web.deps import COOKIE
 
 HTML = "text/html"
@@ -317,6 +318,20 @@ def seed(app: FastAPI, account_id: str, tag: str) -> None:
             nonce=f"{tag}-nonce", state="pending", created=now,
         )  # fmt: skip
         store.add_recheck_job(tx, account_id, [credential.id], state="queued", created=now)
+        # the Open Badges host: a client, the learner's grant to it, a code, a token, a
+        # profile, an import from another host
+        oauth.add_client(tx, f"client-{tag}", None, "none", {"client_name": tag}, now)
+        oauth.add_grant(tx, f"grant-{tag}", account_id, f"client-{tag}", "scope", now)
+        client, grant = f"client-{tag}", f"grant-{tag}"
+        code = oauth.CodeRecord(f"code-{tag}", grant, account_id, client, "", "c", "s", now, None)
+        oauth.add_code(tx, code)
+        token = oauth.TokenRecord(
+            f"token-{tag}", "access", grant, account_id, client, "s", now, None
+        )
+        oauth.add_token(tx, token)
+        oauth.put_profile(tx, account_id, {"name": f"{tag} profile"}, now)
+        oauth.add_import(tx, f"import-{tag}", account_id, f"{tag}.example", f"state-{tag}",
+                         {"client_secret": f"{tag}-secret"}, {}, now)  # fmt: skip
 
 
 def rows_per_table(app: FastAPI, account_id: str) -> dict[str, int]:
@@ -383,7 +398,10 @@ def test_export_holds_everything_of_the_learner_and_nothing_of_another(
     assert data["account"]["email"] == ALICE and data["account"]["id"] == alice
     assert data["account"]["did"] == account_row(app, ALICE)["did"]  # type: ignore[index]
     assert "d" not in data["account"]["holderPublicKeyJwk"]
-    assert {len(data[table]) for table in ACCOUNT_TABLES if table != "credentials"} == {1}
+    exported = [table for table in ACCOUNT_TABLES if table not in NOT_EXPORTED]
+    assert {len(data[table]) for table in exported if table != "credentials"} == {1}
+    assert NOT_EXPORTED.isdisjoint(data)  # hashes of applications' short-lived secrets
+    assert "alice-secret" not in response.text  # an import's sealed secrets stay in
     documents = [credential["document"] for credential in data["credentials"]]
     assert {"id": "urn:alice:credential", "name": "alice badge"} in documents
     assert "eyJalice.jwt.sig" in documents

@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from servicekit.json_route import api_router, declared_body
@@ -88,7 +89,8 @@ async def direct_post(request: Request, inst: InstallationDep) -> Response:
     try:
         form = await _direct_post_form(request)
         address = request.client.host if request.client else "unknown"
-        answers.receive_direct_post(inst, form, address)
+        # verification fetches and is CPU-bound: off the event loop, or every request waits
+        await run_in_threadpool(answers.receive_direct_post, inst, form, address)
     except _Unreadable as exc:
         return _oauth_error(str(exc))
     except InvalidRequestError as exc:

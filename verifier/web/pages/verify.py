@@ -15,12 +15,13 @@ added to the registry (:mod:`verifier.checking.trust`).
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from servicekit.forms import read_form
 from servicekit.pages import page_router, render
 from vckit.errors import InputError
-from vckit.report import CHECK_TITLES
+from vckit.report import CHECK_TITLES, Report
 from verifier.checking import intake, trust
 from verifier.checking.verification import network_fetch
 from verifier.views import report_view
@@ -49,7 +50,8 @@ async def verify_submitted(
     challenge = form.get("challenge") or None
     domain = form.get("domain") or None
     road = "upload" if upload is not None else "link" if link else "paste"
-    try:
+
+    def check() -> Report:
         if road == "upload":
             submission = intake.from_file(upload or b"")
         elif road == "link":
@@ -60,9 +62,13 @@ async def verify_submitted(
             submission = intake.from_paste(pasted)
         org = visitor.staff.organisation_id if visitor.staff else None  # their own trust too
         registry = trust.registry_for(inst, org)
-        report = verification.verify(
+        return verification.verify(
             submission, challenge=challenge, domain=domain, registry=registry
         )
+
+    try:
+        # fetches and CPU-bound verification: off the event loop, or every request waits
+        report = await run_in_threadpool(check)
     except InputError as exc:
         return _home(request, visitor, 400, error=str(exc), road=road, pasted=pasted, link=link)
     source = {"upload": "an uploaded file", "link": link, "paste": "pasted text"}[road]

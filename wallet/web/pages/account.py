@@ -27,6 +27,7 @@ from servicekit.sessions import account_subject
 from wallet import accounts
 from wallet.accounts import AccountRecord
 from wallet.errors import WalletError
+from wallet.host import oauth, scopes
 from wallet.installation import Installation
 from wallet.web.deps import (
     NOBODY,
@@ -136,8 +137,13 @@ def sign_out(
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account_page(request: Request, account: CurrentAccount, visitor: VisitorDep) -> Response:
-    return render(request, visitor, "account.html", account=account)
+def account_page(
+    request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
+) -> Response:
+    return render(
+        request, visitor, "account.html", account=account,
+        connections=oauth.connections(inst, account), describe=scopes.describe,
+    )  # fmt: skip
 
 
 @router.get("/account/export")

@@ -1,0 +1,60 @@
+"""CPU-bound work a few at a time, its waits for the network outside: :class:`CpuLane`.
+
+Verification is CPU-bound Python. The web layer runs it off the event loop in a pool of
+forty threads; under load forty verifications then share one interpreter lock, each takes
+forty times as long, and whichever thread the lock happens to favour finishes first: the
+throughput does not grow and the slowest answers take seconds. A lane lets ``width`` of
+them run at once and queues the others in arrival order (a ``threading.Semaphore`` wakes
+its waiters first come, first served), so an answer waits about as long as the work ahead of
+it.
+
+A verification also waits for the network now and then (a did:web document or a status
+list that is not cached yet). That wait must not hold the lane, or one slow host would stall
+every verification: :meth:`CpuLane.outside` gives the lane up for the length of a call and
+queues for it again afterwards (``servicekit.fetch_cache`` runs its fetches and its waits for
+another caller's fetch that way). Outside a lane, ``outside`` just calls.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+DEFAULT_WIDTH = 2
+"""Runs at once per process: the cores a process can use (more only adds lock handovers)."""
+
+
+class CpuLane:
+    def __init__(self, width: int = DEFAULT_WIDTH) -> None:
+        self._slots = threading.Semaphore(width)
+        self._local = threading.local()
+
+    def _holding(self) -> bool:
+        return bool(getattr(self._local, "holding", False))
+
+    def run(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """``work(*args, **kwargs)`` once a slot is free (at once when this thread holds one)."""
+        if self._holding():
+            return work(*args, **kwargs)
+        with self._slots:
+            self._local.holding = True
+            try:
+                return work(*args, **kwargs)
+            finally:
+                self._local.holding = False
+
+    def outside(self, wait: Callable[[], T]) -> T:
+        """``wait()`` without holding a slot (a fetch, a wait for one), then back in line."""
+        if not self._holding():
+            return wait()
+        self._local.holding = False
+        self._slots.release()
+        try:
+            return wait()
+        finally:
+            self._slots.acquire()
+            self._local.holding = True

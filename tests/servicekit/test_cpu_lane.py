@@ -1,0 +1,61 @@
+"""servicekit.cpu_lane: at most ``width`` at once, waits for the network outside the lane,
+re-entrant. Bounded waits only; nothing is timed."""
+
+from __future__ import annotations
+
+import threading
+
+from servicekit.cpu_lane import CpuLane
+
+BOUND_S = 10
+
+
+def test_at_most_width_run_at_once() -> None:
+    lane, lock, release = CpuLane(2), threading.Lock(), threading.Event()
+    active, most = [0], [0]
+
+    def work() -> None:
+        with lock:
+            active[0] += 1
+            most[0] = max(most[0], active[0])
+        release.wait(BOUND_S)
+        with lock:
+            active[0] -= 1
+
+    threads = [threading.Thread(target=lane.run, args=(work,)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for _ in range(BOUND_S * 100):  # until two are in
+        if active[0] == 2:
+            break
+        threading.Event().wait(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(BOUND_S)
+    assert most[0] == 2
+
+
+def test_a_wait_for_the_network_does_not_hold_the_lane() -> None:
+    lane = CpuLane(1)
+    fetching, answered, other_done = threading.Event(), threading.Event(), threading.Event()
+
+    def slow_fetch() -> None:
+        fetching.set()
+        answered.wait(BOUND_S)
+
+    first = threading.Thread(target=lane.run, args=(lambda: lane.outside(slow_fetch),))
+    first.start()
+    assert fetching.wait(BOUND_S)
+    second = threading.Thread(target=lane.run, args=(other_done.set,))
+    second.start()
+    assert other_done.wait(BOUND_S)  # ran while the first waited for its host
+    answered.set()
+    first.join(BOUND_S)
+    second.join(BOUND_S)
+    assert not first.is_alive() and not second.is_alive()
+
+
+def test_run_inside_run_does_not_wait_for_itself() -> None:
+    lane = CpuLane(1)
+    assert lane.run(lambda: lane.run(lambda: 42)) == 42
+    assert lane.outside(lambda: 7) == 7  # outside any lane: just a call

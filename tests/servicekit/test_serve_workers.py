@@ -1,0 +1,108 @@
+"""``ler serve ROLE --workers N``: N processes answer on one port, on an empty database
+(SQLite file or PostgreSQL): the migrations and the demo seeding run once, in the parent,
+before the workers start, so none of them races another."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.paths import ROOT
+
+STARTUP_LIMIT_S = 90  # how long N workers may take to answer; not a speed test
+WORKERS = 2
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def workers_of(pid: int) -> list[int]:
+    """The worker processes under uvicorn's supervisor ``pid`` (multiprocessing spawns)."""
+    found = []
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        command = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+        if b"spawn_main" in command:
+            found.append(int(child))
+    return found
+
+
+def start(role: str, data: Path, port: int, env_extra: dict[str, str]) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "LER_DATA_DIR": str(data), "PYTHONPATH": str(ROOT), **env_extra}
+    env["LER_LOG_LEVEL"] = "warning"
+    command = [sys.executable, "-m", "ler", "serve", role, "--port", str(port)]
+    with (data / f"{role}.log").open("wb") as log:
+        return subprocess.Popen(
+            [*command, "--workers", str(WORKERS)], cwd=ROOT, env=env, stdout=log, stderr=log
+        )
+
+
+def wait_for_workers(process: subprocess.Popen[bytes], url: str, log: Path) -> list[int]:
+    deadline = time.monotonic() + STARTUP_LIMIT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"exited {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            up = httpx.get(f"{url}/readyz", timeout=2).status_code == 200
+        except httpx.TransportError:
+            up = False
+        workers = workers_of(process.pid)
+        if up and len(workers) == WORKERS:
+            return workers
+        time.sleep(0.3)
+    pytest.fail(f"{WORKERS} workers did not answer within {STARTUP_LIMIT_S} s:\n{log.read_text()}")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.parametrize("role", ["issuer", "verifier"])
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_workers_start_on_an_empty_database_and_all_keep_running(
+    role: str, engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    extra = {"LER_DEMO_SEED": "1", "LER_REGISTRY": ""}
+    if engine == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        extra[f"LER_{role.upper()}_DATABASE_URL"] = url
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = start(role, tmp_path, port, extra)
+    try:
+        workers = wait_for_workers(process, base, tmp_path / f"{role}.log")
+        for _ in range(20):  # answered by whichever worker the kernel chose
+            assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200
+        assert all(Path(f"/proc/{pid}").exists() for pid in workers)  # none stopped
+        assert "Traceback" not in (tmp_path / f"{role}.log").read_text()
+    finally:
+        stop(process)
+    assert process.returncode == 0
+
+
+def test_a_worker_count_out_of_range_is_refused(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "servicekit.serve", "verifier", "--port", "0", "--workers", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2 and "1 to 64" in done.stderr

@@ -1,0 +1,157 @@
+"""The wallet as an Open Badges Service Consumer (Read): a second wallet instance imports a
+learner's badges and profile from the first through the OB 3.0 API (discover, register,
+the learner's consent at the first, code exchange with PKCE, paging), each verified on
+arrival; the conformance guide's Service Consumer (Read) tests as our own."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.wallet.conftest import ALICE, ISSUER_HOST, WalletFactory, browser, csrf, sign_up
+from tests.wallet.held import issue, issuer_client
+from tests.wallet.host.rfc_client import ALL, ObClient, bearer
+from wallet import store
+
+FIRST = "https://wallet-a.test"
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def _consent(page: Any, learner: TestClient) -> Any:
+    forms = re.findall(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
+    action, inner = next((a, f) for a, f in forms if 'name="decision"' in f)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', inner))
+    fields = {k: v.replace("&amp;", "&").replace("&#34;", '"') for k, v in fields.items()}
+    return learner.post(action, data=fields | {"decision": "allow"}, follow_redirects=False)
+
+
+def _two_wallets(wallet_app: WalletFactory, issuer_service: FastAPI) -> tuple[FastAPI, FastAPI]:
+    first = wallet_app(base_url=FIRST, apps={ISSUER_HOST: issuer_service})
+    second = wallet_app(apps={ISSUER_HOST: issuer_service, "wallet-a.test": first})
+    return first, second
+
+
+def test_a_second_wallet_imports_from_the_first(
+    wallet_app: WalletFactory, issuer_service: FastAPI
+) -> None:
+    first, second = _two_wallets(wallet_app, issuer_service)
+    at_first = sign_up(TestClient(first, base_url=FIRST), ALICE)
+    platform = ObClient(TestClient(first, base_url=FIRST))
+    tokens = platform.tokens(at_first, ALL)
+    issuer = issuer_client(issuer_service)
+    by_email = [issue(issuer, "eddsa-rdfc-2022", recipient={"email": ALICE})["credential"]
+                for _ in range(3)]  # fmt: skip
+    by_jwt = issue(issuer, "vc-jwt", recipient={"email": ALICE})["credential"]
+    with first.state.inst.db.transaction() as tx:
+        account = store.get_account_by_email(tx, ALICE)
+    assert account is not None
+    by_did = issue(issuer, "eddsa-rdfc-2022", recipient={"did": account.did})["credential"]
+    for credential in (*by_email, by_jwt, by_did):
+        sent: dict[str, Any] = (
+            {"json": credential} if isinstance(credential, dict)
+            else {"content": credential, "headers": {"content-type": "text/plain"}}
+        )  # fmt: skip
+        sent["headers"] = bearer(tokens["access_token"]) | sent.get("headers", {})
+        assert platform.api.post("/ims/ob/v3p0/credentials", **sent).status_code == 201
+
+    # the learner, at the second wallet: import from the first
+    at_second = sign_up(browser(second), ALICE)
+    page = at_second.get("/import/ob")
+    assert page.status_code == 200
+    started = at_second.post("/import/ob", data={"csrf": csrf(at_second), "host": FIRST},
+                             follow_redirects=False)  # fmt: skip
+    assert started.status_code == 303, started.text
+    authorize = started.headers["location"]
+    assert authorize.startswith(FIRST + "/oauth/authorize?")
+    # at the first wallet: the consent page names the second wallet, and read access only
+    consent_page = at_first.get(_path(authorize))
+    assert "LER wallet (import)" in consent_page.text
+    assert "read the Open Badges in your wallet" in consent_page.text
+    assert "add Open Badges" not in consent_page.text
+    back = _consent(consent_page, at_first)
+    assert back.status_code == 303 and back.headers["location"].startswith(
+        "https://wallet.test/import/ob/callback?"
+    )
+    done = at_second.get(_path(back.headers["location"]))
+    assert done.status_code == 200, done.text
+    assert "4 credentials imported" in done.text
+    assert "about someone else" in done.text  # the DID-bound one is Alice's DID at the first
+    with second.state.inst.db.transaction() as tx:
+        mine = store.get_account_by_email(tx, ALICE)
+        assert mine is not None
+        held = store.list_credentials(tx, mine.id)
+    # as the first served them: each JSON-LD one with its proof as a one-item list
+    served = [
+        c | {"proof": [c["proof"]]} if isinstance(c, dict) else c for c in (*by_email, by_jwt)
+    ]
+    assert sorted(r.content_hash for r in held) == sorted(map(store.credential_hash, served))
+    assert {r.verdict for r in held} == {"verified"}
+    assert {r.source for r in held} == {"ob-import:LER wallet"}
+    # the same answer again imports nothing twice
+    again = at_second.get(_path(back.headers["location"]))
+    assert "4 credentials imported" in again.text
+    with second.state.inst.db.transaction() as tx:
+        assert len(store.list_credentials(tx, mine.id)) == 4
+
+
+def test_paging_across_pages(wallet_app: WalletFactory, issuer_service: FastAPI) -> None:
+    """More credentials than one page of the consumer (it follows rel="next")."""
+    from wallet.host import importing
+
+    first, second = _two_wallets(wallet_app, issuer_service)
+    at_first = sign_up(TestClient(first, base_url=FIRST), ALICE)
+    platform = ObClient(TestClient(first, base_url=FIRST))
+    tokens = platform.tokens(at_first, ALL)
+    issuer = issuer_client(issuer_service)
+    count = 5
+    original = importing.PAGE_SIZE
+    importing.PAGE_SIZE = 2
+    try:
+        for _ in range(count):
+            credential = issue(issuer, "eddsa-rdfc-2022", recipient={"email": ALICE})["credential"]
+            answer = platform.api.post("/ims/ob/v3p0/credentials", json=credential,
+                                       headers=bearer(tokens["access_token"]))  # fmt: skip
+            assert answer.status_code == 201
+        at_second = sign_up(browser(second), ALICE)
+        started = at_second.post("/import/ob", data={"csrf": csrf(at_second), "host": FIRST},
+                                 follow_redirects=False)  # fmt: skip
+        back = _consent(at_first.get(_path(started.headers["location"])), at_first)
+        done = at_second.get(_path(back.headers["location"]))
+    finally:
+        importing.PAGE_SIZE = original
+    assert f"{count} credentials imported" in done.text
+
+
+def test_refusals_and_a_denied_consent(wallet_app: WalletFactory, issuer_service: FastAPI) -> None:
+    first, second = _two_wallets(wallet_app, issuer_service)
+    at_first = sign_up(TestClient(first, base_url=FIRST), ALICE)
+    at_second = sign_up(browser(second), ALICE)
+    # not a host: the issuer answers no discovery
+    refused = at_second.post(
+        "/import/ob", data={"csrf": csrf(at_second), "host": "https://issuer.test"}
+    )
+    assert refused.status_code == 422 and "not an Open Badges host" in refused.text
+    not_a_url = at_second.post("/import/ob", data={"csrf": csrf(at_second), "host": "wallet-a"})
+    assert not_a_url.status_code == 422
+    # the learner says no at the first wallet: nothing is imported, and the page says why
+    started = at_second.post("/import/ob", data={"csrf": csrf(at_second), "host": FIRST},
+                             follow_redirects=False)  # fmt: skip
+    page = at_first.get(_path(started.headers["location"]))
+    forms = re.findall(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
+    action, inner = next((a, f) for a, f in forms if 'name="decision"' in f)
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', inner))
+    fields = {k: v.replace("&amp;", "&") for k, v in fields.items()}
+    denied = at_first.post(action, data=fields | {"decision": "deny"}, follow_redirects=False)
+    done = at_second.get(_path(denied.headers["location"]))
+    assert "did not happen" in done.text and "did not allow" in done.text
+    # an answer for an import that is not this learner's
+    bob = sign_up(browser(second), "bob@example.org")
+    assert bob.get(_path(denied.headers["location"])).status_code == 404
