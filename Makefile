@@ -25,8 +25,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 ## make up: create the virtual environment if missing, install, start the services (Ctrl-C stops them)
+PORT ?= 8000
 up: install
-	$(BIN)/ler up
+	$(BIN)/ler up --port $(PORT)
 
 ## make test: install what the tests need (pip, npm, Debian packages), then the one quality gate
 test: install-test lint typecheck pytest

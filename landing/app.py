@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from landing import pages
+from landing import pages, tour
 from landing.settings import Settings
 from servicekit.app import Service, service_app
 
@@ -37,6 +37,7 @@ def create_app(
         stylesheets={"landing.css": TEMPLATES / "landing.css"},
         body_limit=settings.max_body_bytes,
     )
+    app.state.templates.env.filters["code_spans"] = tour.code_spans  # `x` shown as code
     app.state.settings = settings
     app.state.transport = transport
     app.include_router(pages.router)

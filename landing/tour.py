@@ -2,14 +2,26 @@
 
 Each step says what to open in which service, what to do there, what you should see, and
 which files of this repository do the work. Links are ``map.Place`` values, turned into
-URLs with the configured service addresses by the page.
+URLs with the configured service addresses by the page. Text in backticks is shown as code
+(:func:`code_spans`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
+
 from landing.map import Place
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """The step's text for the page: escaped, each `backticked` part set as <code> (the
+    page showed the backticks themselves). The ``code_spans`` Jinja filter."""
+    return Markup(_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import Any
+
+from ler.ports import read_urls
 
 DEFAULTS = {
     "issuer": "http://localhost:8001",
@@ -20,12 +23,14 @@ DEFAULTS = {
 def add_parser(sub: Any) -> None:
     """Add ``demo`` to the ``ler`` command's sub-parsers."""
     d = sub.add_parser("demo", help="run the whole story against the services (or --start them)")
+    written = read_urls(Path(os.environ.get("LER_DATA_DIR", "var")))  # what `ler up` serves
     for role, url in DEFAULTS.items():
         variable = f"LER_{role.upper()}_URL"
         d.add_argument(
             f"--{role}-url",
-            default=os.environ.get(variable) or url,
-            help=f"the {role} (default: ${variable}, else {url})",
+            default=os.environ.get(variable) or written.get(role) or url,
+            help=f"the {role} (default: ${variable}, else what `ler up` wrote to "
+            f"$LER_DATA_DIR/urls.json, else {url})",
         )
     d.add_argument("--issuer-token", help="the issuer's API token (default: $LER_ISSUER_TOKEN)")
     d.add_argument(

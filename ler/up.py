@@ -1,5 +1,10 @@
 """``ler up``: start the landing page, issuer, wallet and verifier as separate processes.
 
+Before starting, it checks that the four ports are free and says which is busy and how to
+pick others (``--port``); it writes the addresses to ``<data dir>/urls.json`` (``ler demo``
+reads them) and refuses, saying why, a data folder made for other addresses
+(:mod:`ler.ports`). Exit 2 in both cases.
+
 Each service runs in its own process (``python -m servicekit.serve NAME``, JSON-line logs
 on stderr), as it would in production; they never import each other. The landing page
 is on the base port (8000), the others on the next three. ``LER_DEMO_SEED=1`` (set unless
@@ -23,6 +28,7 @@ import sys
 import time
 from typing import Any
 
+from ler.ports import refuse_to_start
 from servicekit import demo_seed
 from servicekit.logs import configure
 
@@ -51,6 +57,10 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
         env.setdefault(variable, "1")
     processes: list[subprocess.Popen[bytes]] = []
     public_host = "localhost" if host in ("127.0.0.1", "::1") else host  # did:web needs a name
+    refused = refuse_to_start(env, host, public_host, base_port, SERVICES)
+    if refused:  # a busy port, or a data folder made for other addresses: say so, start nothing
+        print(refused, file=sys.stderr)
+        return 2
     for name, offset in SERVICES:
         port = base_port + offset
         public = env.get(f"LER_UP_{name.upper()}_URL") or f"http://{public_host}:{port}"

@@ -21,7 +21,8 @@ one way to answer every error:
   the route's model (422) and an unknown path or method (404, 405) all become the same
   answer: problem+json for an API route, the service's error page for a page route
   (:class:`~servicekit.pages.PageRoute`) or, where no route matched, for a path
-  ``ErrorRules.pages_at`` says is a page.
+  ``ErrorRules.pages_at`` says is a page or a browser asking for HTML (``Accept:
+  text/html``, content negotiation: an API client keeps problem+json).
 """
 
 from __future__ import annotations
@@ -93,10 +94,17 @@ class ErrorRules:
         return next((found for cls, found in self.statuses.items() if isinstance(exc, cls)), None)
 
 
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page: its ``Accept`` names ``text/html`` (an API client sends
+    ``application/json``, ``*/*`` or nothing, and keeps problem+json)."""
+    accept = request.headers.get("accept", "")
+    return any(part.split(";")[0].strip() == "text/html" for part in accept.split(","))
+
+
 def is_page(request: Request, rules: ErrorRules) -> bool:
     route = request.scope.get("route")
     if route is None:
-        return rules.pages_at(request)
+        return rules.pages_at(request) or wants_html(request)
     return isinstance(route, PageRoute)
 
 

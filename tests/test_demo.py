@@ -21,7 +21,6 @@ import httpx
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
-ROLE_OFFSETS = ((1, "issuer"), (2, "wallet"), (3, "verifier"))
 STORY_LINES = (
     "[as expected] three OpenID4VCI offers (pre-authorized code), one link each",
     "[as expected] all three verified on arrival",
@@ -174,7 +173,8 @@ def wait_until_up(url: str, deadline: float) -> None:
 
 
 def test_ler_demo_against_ler_up_reads_the_token_ler_up_made(tmp_path: Path) -> None:
-    """The README's order: `make up` (ler up), then `ler demo` with the defaults it expects."""
+    """The README's order: `make up` (ler up, here on other ports than 8000), then `ler demo`
+    with no options: it finds the token and the addresses ler up wrote."""
     base = free_base_port()
     outside = {k: v for k, v in os.environ.items() if not k.startswith("LER_")}
     env = {**outside, "LER_DATA_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
@@ -186,8 +186,8 @@ def test_ler_demo_against_ler_up_reads_the_token_ler_up_made(tmp_path: Path) -> 
         deadline = time.monotonic() + 60
         for offset in (1, 2, 3):
             wait_until_up(f"http://127.0.0.1:{base + offset}/healthz", deadline)
-        urls = [f"--{role}-url=http://localhost:{base + n}" for n, role in ROLE_OFFSETS]
-        result = ler_demo(*urls, env={"LER_DATA_DIR": str(tmp_path)})
+        # no --*-url: `ler demo` reads the addresses `ler up` wrote to <data dir>/urls.json
+        result = ler_demo(env={"LER_DATA_DIR": str(tmp_path)})
     finally:
         up.send_signal(signal.SIGINT)
         up.wait(timeout=30)

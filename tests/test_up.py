@@ -147,8 +147,8 @@ def test_ler_up_seeds_the_demo_learner_and_job_once(tmp_path: Path) -> None:
     restart keeps one account with the same password, and one job."""
     password_file = tmp_path / "wallet" / "demo-learner.txt"
     passwords: list[str] = []
+    base = free_base_port()  # the same ports both times: the data folder was made for them
     for run in (1, 2):
-        base = free_base_port()
         process = start_up(tmp_path, base)
         try:
             deadline = time.monotonic() + 60
@@ -168,3 +168,41 @@ def test_ler_up_seeds_the_demo_learner_and_job_once(tmp_path: Path) -> None:
         token_line = next(i for i, line in enumerate(out.splitlines()) if "API token" in line)
         assert out.splitlines()[token_line + 1] == expected  # next to the token line
     assert passwords[0] == passwords[1]
+
+
+def test_a_busy_port_is_named_before_any_url_is_printed(tmp_path: Path) -> None:
+    """`make up` with the wallet's port taken says which and how to pick others, and starts
+    nothing (it used to print the four URLs, then stop with an Errno 98 line)."""
+    base = free_base_port()
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", base + 2))
+        holder.listen()
+        process = start_up(tmp_path, base)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 2, err
+    assert "http://" not in out  # no URL printed as if all were fine
+    assert f"port {base + 2} (wallet) is already in use" in err
+    assert "ler up --port " in err and "Errno" not in err
+    assert not (tmp_path / "wallet").exists()  # nothing started
+
+
+def test_a_data_folder_made_for_other_ports_is_refused_plainly(tmp_path: Path) -> None:
+    """The issuers' DIDs name the ports `ler up` first ran on: on other ports it says so and
+    how to go on, instead of starting services whose credentials fail at "proof"."""
+    first = free_base_port()
+    process = start_up(tmp_path, first)
+    try:
+        wait_until_up(f"http://127.0.0.1:{first + 1}/healthz", time.monotonic() + 90)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    written = json.loads((tmp_path / "urls.json").read_text())
+    assert written["issuer"] == f"http://localhost:{first + 1}"  # `ler demo` reads this
+    second = free_base_port() + 100
+    process = start_up(tmp_path, second)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 2, err
+    assert "http://" not in out
+    assert f"was made for other addresses (issuer at http://localhost:{first + 1}" in err
+    assert f"ler up --port {first}" in err and "fresh data folder" in err

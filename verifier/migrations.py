@@ -21,6 +21,13 @@ Tables (all SQL lives in :mod:`verifier.store`):
 * ``staff``         people of an organisation who sign in (argon2id hash, session epoch)
 * ``api_tokens``    an organisation's API tokens: SHA-256 of the secret, scopes, revoked_at
 * ``leases``        which process is delivering a result, until when (servicekit.leases)
+
+``requests.applicant_ref`` and ``responses.applicant_ref`` (migration 5): the applicant
+reference the ATS gave when it made the request, copied to the answer.
+
+``trusted_achievements`` and ``trust_changes`` (migration 6): the issuers an organisation's
+staff trust for named achievements from the registry page, on top of the installation's
+registry file, and every add or remove (who, when, what).
 """
 
 from __future__ import annotations
@@ -135,6 +142,42 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         4,
         "leases: which process delivers a result, and until when (servicekit.leases)",
         LEASES_SQL,
+    ),
+    (
+        5,
+        "the applicant reference an ATS gives a request, kept with the request and its answer",
+        """
+        ALTER TABLE requests ADD COLUMN applicant_ref TEXT;
+        ALTER TABLE responses ADD COLUMN applicant_ref TEXT
+        """,
+    ),
+    (
+        6,
+        "an organisation's own trust in issuers, per achievement, and the log of its changes",
+        """
+        CREATE TABLE trusted_achievements (
+            organisation_id TEXT NOT NULL REFERENCES organisations (id),
+            issuer_did TEXT NOT NULL,
+            issuer_name TEXT NOT NULL,
+            achievement_id TEXT NOT NULL,
+            achievement_name TEXT NOT NULL,
+            added_by TEXT NOT NULL,
+            added TEXT NOT NULL,
+            PRIMARY KEY (organisation_id, issuer_did, achievement_id)
+        );
+        CREATE TABLE trust_changes (
+            id TEXT PRIMARY KEY,
+            organisation_id TEXT NOT NULL REFERENCES organisations (id),
+            at TEXT NOT NULL,
+            staff_email TEXT NOT NULL,
+            change TEXT NOT NULL,
+            issuer_did TEXT NOT NULL,
+            issuer_name TEXT NOT NULL,
+            achievement_id TEXT NOT NULL,
+            achievement_name TEXT NOT NULL
+        );
+        CREATE INDEX trust_changes_by_organisation ON trust_changes (organisation_id, at)
+        """,
     ),
 )
 

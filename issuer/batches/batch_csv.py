@@ -174,7 +174,8 @@ def check_row(
 ) -> BatchRow | list[RowProblem]:
     """One learner row: the fields parsed, then everything ``issuance.check_request``
     checks (recipient DID or email, format, a future ``valid_until``, the learner data), and
-    the grade against ``achievement_document``'s allowed values when given."""
+    the grade against ``achievement_document``'s allowed values when given. A bad row gets
+    every one of its problems, not only the first."""
     problems: list[RowProblem] = []
     did = values.get("recipient_did") or None
     email = values.get("email") or None
@@ -189,10 +190,44 @@ def check_row(
     suspension = values.get("suspension", "").lower()
     if suspension not in _TRUE | _FALSE:
         problems.append(RowProblem(number, "suspension", "use true or false"))
+    learner = {name: values.get(name) or None for name in LEARNER_COLUMNS}
+    # every learner-data field on its own, so a row names all its problems at once
+    if learner["grade"] is not None and achievement_document is not None:
+        try:
+            learner_data.grade_result(achievement_document, learner["grade"])
+        except InvalidRequestError as exc:
+            problems.append(RowProblem(number, "grade", str(exc)))
+    if learner["recipient_name"] is not None:
+        try:
+            learner_data.check_name(learner["recipient_name"])
+        except InvalidRequestError as exc:
+            problems.append(RowProblem(number, "recipient_name", str(exc)))
+    if learner["date_of_birth"] is not None:
+        try:
+            learner_data.check_date_of_birth(learner["date_of_birth"], inst.now().date())
+        except InvalidRequestError as exc:
+            problems.append(RowProblem(number, "date_of_birth", str(exc)))
+    recipient_given = (did is None) != (email is None)
+    if recipient_given and not any(p.column == "valid_until" for p in problems):
+        try:  # the recipient, the format and valid_until (the learner data checked above)
+            issuance.check_request(
+                inst,
+                issuance.IssueRequest(
+                    issuer="",
+                    achievement=achievement,
+                    recipient_did=did,
+                    recipient_email=email,
+                    format=format,
+                    suspension=suspension in _TRUE,
+                    valid_until=until,
+                ),
+            )
+        except InvalidRequestError as exc:
+            named = "valid_until" if "valid_until" in str(exc) else None
+            problems.append(RowProblem(number, named, str(exc)))
     if problems:
         return problems
-    learner = {name: values.get(name) or None for name in LEARNER_COLUMNS}
-    row = BatchRow(
+    return BatchRow(
         number,
         did,
         email,
@@ -203,30 +238,6 @@ def check_row(
         learner["date_of_birth"],
         learner["grade"],
     )
-    if row.grade is not None and achievement_document is not None:
-        try:
-            learner_data.grade_result(achievement_document, row.grade)
-        except InvalidRequestError as exc:
-            return [RowProblem(number, "grade", str(exc))]
-    try:
-        issuance.check_request(
-            inst,
-            issuance.IssueRequest(
-                issuer="",
-                achievement=achievement,
-                recipient_did=did,
-                recipient_email=email,
-                format=format,
-                suspension=row.suspension,
-                valid_until=until,
-                recipient_name=row.recipient_name,
-                date_of_birth=row.date_of_birth,
-            ),
-        )
-    except InvalidRequestError as exc:
-        named = [c for c in ("valid_until", "date_of_birth", "recipient_name") if c in str(exc)]
-        return [RowProblem(number, named[0] if named else None, str(exc))]
-    return row
 
 
 def recipient_key(row: BatchRow) -> str:

@@ -14,6 +14,7 @@ from issuer.installation import Installation
 from issuer.issuing import issuance
 from issuer.organisations import catalogue
 from issuer.status import lists as status
+from issuer.status.recipients import matches, recipient_name
 
 ACTIONS: dict[str, tuple[status.Purpose, bool]] = {
     "revoke": ("revocation", True),
@@ -29,6 +30,7 @@ class Issued:
     achievement: str
     state: str  # active, suspended, revoked
     actions: tuple[str, ...]  # what applies now
+    name: str = ""  # the learner's name the credential carries ("" when none)
 
 
 def issued_view(
@@ -46,7 +48,8 @@ def issued_view(
         state = "active"
         actions = ("suspend", "revoke") if "suspension" in bits else ("revoke",)
     key = record.achievement or ""
-    return Issued(record, names.get(key, key or "(credential from the VC-API)"), state, actions)
+    achievement = names.get(key, key or "(credential from the VC-API)")
+    return Issued(record, achievement, state, actions, recipient_name(record.document))
 
 
 def achievement_names(inst: Installation, slug: str) -> dict[str, str]:
@@ -59,6 +62,50 @@ def issued_page(inst: Installation, slug: str, *, limit: int, offset: int) -> li
     names = achievement_names(inst, slug)
     records = issuance.list_issued(inst, slug, limit=limit, offset=offset)
     return [issued_view(inst, record, names) for record in records]
+
+
+STATES = ("active", "suspended", "revoked")
+SEARCHED = 1000
+"""A search or filter looks through the issuer's latest ``SEARCHED`` credentials."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """The issued list's search (``query``: words matched against recipient name and
+    identifier, achievement name, credential id) and filters (``state``, ``achievement``
+    id); empty strings filter nothing."""
+
+    query: str = ""
+    state: str = ""
+    achievement: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.query or self.state or self.achievement)
+
+
+def found_page(
+    inst: Installation, slug: str, wanted: Filter, *, limit: int, offset: int
+) -> list[Issued]:
+    """A page of the issued credentials that match ``wanted``, newest first (among the
+    latest :data:`SEARCHED`)."""
+    if not wanted:
+        return issued_page(inst, slug, limit=limit, offset=offset)
+    names = achievement_names(inst, slug)
+    found: list[Issued] = []
+    for record in issuance.list_issued(inst, slug, limit=SEARCHED, offset=0):
+        if wanted.achievement and record.achievement != wanted.achievement:
+            continue
+        name = recipient_name(record.document)
+        achievement = names.get(record.achievement or "", "")
+        if not matches(wanted.query, name, record.recipient, achievement, record.id):
+            continue
+        row = issued_view(inst, record, names)
+        if wanted.state and row.state != wanted.state:
+            continue
+        found.append(row)
+        if len(found) >= offset + limit:
+            break
+    return found[offset:]
 
 
 def issued_one(inst: Installation, slug: str, credential_id: str) -> Issued:

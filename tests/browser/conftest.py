@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -37,7 +37,16 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, FloatRect, Locator, Page, Request, Route, ViewportSize
+from playwright.sync_api import (
+    Browser,
+    FloatRect,
+    Locator,
+    Page,
+    Request,
+    Route,
+    ViewportSize,
+    expect,
+)
 
 from servicekit.demo_seed import STAFF_EMAIL, STAFF_FILE, read_password
 
@@ -63,6 +72,7 @@ MAX_SHOT_HEIGHT = 1400
 START_SECONDS = 90
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+expect.set_options(timeout=20_000)  # a shared, loaded machine: assertions wait up to 20 s
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -101,10 +111,27 @@ class Services:
         return found
 
 
-def _free_base_port() -> int:
+def _owns_ports(data: Path, process: subprocess.Popen[bytes]) -> bool:
+    """``ler up`` wrote ``urls.json`` once its port check passed (so the services that
+    answer are ours, not another run's on the same ports); False when it exited first."""
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if (data / "urls.json").exists():
+            return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.1)
+    return False
+
+
+def _free_base_port(taken: Collection[int] = ()) -> int:
     """A base port that is free, with the next three (``ler up``: landing, then +1..+3);
     ``make up``'s own 8000 when it is free, so the screenshots show the README's addresses."""
-    for base in (8000, *range(31_000, 60_000, 10)):
+    # 8000 only for `make screenshots`: other runs on this machine may hold it meanwhile
+    first = (8000,) if "LER_SCREENSHOTS" in os.environ else ()
+    for base in (*first, *range(31_000, 60_000, 10)):
+        if base in taken:
+            continue
         try:
             for offset in range(4):
                 with socket.socket() as probe:
@@ -133,28 +160,40 @@ def _wait_for(url: str, deadline: float, process: subprocess.Popen[bytes]) -> No
 def services() -> Iterator[Services]:
     """``ler up`` on free ports with a fresh data folder; stopped with Ctrl-C at the end."""
     data = Path(tempfile.mkdtemp(prefix="ler-browser-"))
-    base = _free_base_port()
     env = {
         **os.environ,
         "LER_DATA_DIR": str(data),
         "LER_ISSUER_TOKEN": STAFF_TOKEN,
         "LER_STATUS_CACHE": "0",
         "LER_WALLET_RECHECK_INTERVAL": "0",
+        # the machine may be shared and loaded: generous outbound timeouts (what is tested is
+        # what the pages do, not how fast; a verification took 5.8 s under load 18)
+        "LER_WALLET_FETCH_TIMEOUT": "30",
+        "LER_FETCH_TIMEOUT": "30",
+        "LER_STATS_TIMEOUT": "15",
         "PYTHONPATH": str(ROOT),
     }
-    urls = [f"http://localhost:{base + offset}" for offset in range(4)]
-    for name, url in zip(("landing", "issuer", "wallet", "verifier"), urls, strict=True):
-        env[f"LER_{name.upper()}_URL"] = url
     log = (data / "ler-up.log").open("wb")
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "ler.cli", "up", "--port", str(base)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    ]
+    taken: set[int] = set()
+    for _attempt in range(5):  # another run on this machine may take the ports meanwhile
+        base = _free_base_port(taken)
+        urls = [f"http://localhost:{base + offset}" for offset in range(4)]
+        for name, url in zip(("landing", "issuer", "wallet", "verifier"), urls, strict=True):
+            env[f"LER_{name.upper()}_URL"] = url
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-m", "ler.cli", "up", "--port", str(base)],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        ]
+        if _owns_ports(data, processes[0]):
+            break
+        taken.add(base)  # `ler up` found a port busy (exit 2): try others
+    else:
+        raise RuntimeError("`ler up` found its ports busy five times")
     try:
         deadline = time.monotonic() + START_SECONDS
         for url in urls[1:]:

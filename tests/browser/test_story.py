@@ -37,6 +37,7 @@ DATE_OF_BIRTH = "2001-04-17"
 BIRTH_DAY = "17 April 2001"  # the date of birth as vckit.ob.field_words says it
 GRADE = "B"
 HIDDEN = ("Date of birth", "Grade")  # the learner shares the name only
+REVOKED_BECAUSE = "Replaced by a corrected credential"  # staff's reason, on the confirm page
 
 
 @dataclass
@@ -264,11 +265,16 @@ def employer_reads_report(story: Story) -> None:
     page = story.employer
     page.goto(story.job_url)
     expect(page.locator("table tbody tr")).to_have_count(1)
-    expect(page.locator("table tbody tr td.pass")).to_have_text("pass")
+    expect(page.locator("table tbody tr td.pass")).to_have_text("Verified")
+    # the answers list names the candidate as disclosed, with a human date
+    expect(page.locator("table tbody tr").first).to_contain_text(LEARNER_NAME)
+    expect(page.locator("table tbody tr").first).not_to_contain_text("did:")
     page = open_newest_report(story)
+    expect(page.locator("h1")).to_have_text(f"Verification report: {LEARNER_NAME}")
     expect(page.locator("p.verdict")).to_have_text("Verified: you can rely on this presentation")
-    expect(page.locator("p.meta").first).to_contain_text(
-        re.compile(r"presented by did:key:z\w+, holding 2 credentials")
+    expect(page.locator("p.meta").first).to_contain_text("holding 2 credentials")
+    expect(page.locator("details.technical").first).to_contain_text(
+        re.compile(r"Presented by did:key:z\w+")
     )
     for title in ("Signature (proof)", "Presented by its holder", "Challenge (nonce) matches"):
         assert check_row(page, "Presentation", title) == "✓ Passed", title
@@ -318,10 +324,12 @@ def staff_revokes(story: Story, achievement: str) -> None:
     row.get_by_role("button", name=re.compile("^Revoke")).click()
     expect(page.get_by_role("heading", name="Revoke this credential?")).to_be_visible()
     expect(page.get_by_text("Revocation is final.")).to_be_visible()
+    page.get_by_label("Why is it revoked? (shown to the learner)").fill(REVOKED_BECAUSE)
+    page.get_by_label("Kind of reason").select_option("superseded")
     page.get_by_role("button", name="Yes, revoke it").click()
     expect(page.get_by_role("status")).to_contain_text("revoked")
     row = page.locator("tbody tr").filter(has_text=re.compile(rf"{achievement}(?!I)"))
-    expect(row.locator("td.revoked")).to_have_text("revoked")
+    expect(row.locator("td.revoked")).to_have_text(f"revoked{REVOKED_BECAUSE}")
     story.shoot(page, "story-6-revoked")
 
 

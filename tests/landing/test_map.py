@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from landing.chart import LEGEND_CHAR, bar_chart
 from landing.map import PHASES, STAKEHOLDERS
 from landing.tour import STEPS, Step
 from servicekit.headers import CONTENT_SECURITY_POLICY
@@ -143,3 +144,26 @@ def test_the_tour_shows_each_step_with_links_what_to_see_and_the_code(
     )
     assert "<code>" in section
     assert len(STEPS) == 7
+
+
+def test_the_tour_shows_backticked_text_as_code_never_the_backticks(demo: Demo) -> None:
+    page = demo.visitor.get("/tour").text
+    main = page.split("<main", 1)[1]
+    assert "`" not in main
+    assert "<code>ler up</code>" in main
+
+
+def test_the_stats_chart_legend_wraps_inside_the_chart() -> None:
+    """Long series names wrap to a second legend line instead of running off the right edge
+    (the legend was clipped)."""
+    series = [
+        "credentials issued by the college",
+        "credentials shared by learners",
+        "credentials verified by employers",
+    ]
+    svg = bar_chart([("Food Handler", [3, 2, 1])], series, "t")
+    width = float(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))  # type: ignore[union-attr]
+    for x, name in re.findall(r'<text x="([\d.]+)" y="[\d.]+" font-size="12">([^<]+)</text>', svg):
+        if name in series:
+            assert float(x) + LEGEND_CHAR * len(name) <= width, name
+    assert len({y for y in re.findall(r'<rect x="[\d.]+" y="([\d.]+)" width="12"', svg)}) == 2

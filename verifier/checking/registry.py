@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -64,6 +64,20 @@ class Registry:
 
     def find(self, did: str) -> AccreditedIssuer | None:
         return next((i for i in self.issuers if i.did == did), None)
+
+    def with_trusted(self, trusted: list[tuple[str, str, str]], by: str) -> Registry:
+        """This registry and an organisation's own trust: (issuer DID, issuer name,
+        achievement id) each. A listed issuer gains the achievements; another is added,
+        accredited ``by`` the organisation."""
+        if not trusted:
+            return self
+        issuers = {entry.did: entry for entry in self.issuers}
+        for did, name, achievement in trusted:
+            entry = issuers.get(did) or AccreditedIssuer(did, name, by, ())
+            if achievement not in entry.achievements:
+                entry = replace(entry, achievements=(*entry.achievements, achievement))
+            issuers[did] = entry
+        return replace(self, issuers=tuple(issuers.values()))
 
     def always_disclosed(self, issuer: str) -> frozenset[str]:
         """The members the registry attests ``issuer`` never lets a holder withhold

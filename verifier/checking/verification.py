@@ -132,6 +132,7 @@ class Verifier:
         domain: str | None = None,
         require_holder_binding: bool = True,
         supplied_key: PublicKey | None = None,
+        registry: Registry | None = None,
     ) -> VerifyOptions:
         """The verify options of this verifier (its DID resolver, status fetch) at ``now``."""
         return options_for(
@@ -143,7 +144,7 @@ class Verifier:
             status_fetch=self.status_fetch,
             refresh_fetch=self.fetch or network_fetch(self.settings),  # never cached
             remember_status_list=self.verified_lists,
-            registry=self.registry,
+            registry=registry or self.registry,
             require_holder_binding=require_holder_binding,
             supplied_key=supplied_key,
         )
@@ -158,10 +159,13 @@ class Verifier:
         now: datetime | None = None,
         require_holder_binding: bool = True,
         supplied_key: PublicKey | None = None,
+        registry: Registry | None = None,
     ) -> Report:
         """Verify a credential or presentation, then add the policy checks: trusted-issuer
         when there is a registry, requirements-met when ``requirements`` are given. Holder
         binding is required unless the caller says otherwise (a bare VC-API verification).
+        ``registry`` replaces this verifier's (an organisation's own trust added:
+        :func:`verifier.checking.trust.registry_for`).
         Raises ``vckit.errors.InputError`` if the input is unusable. Runs in this verifier's
         CPU lane (:mod:`servicekit.cpu_lane`: a few at a time, in order of arrival; its
         fetches wait outside the lane)."""
@@ -174,6 +178,7 @@ class Verifier:
             now=now,
             require_holder_binding=require_holder_binding,
             supplied_key=supplied_key,
+            registry=registry,
         )
 
     def _verify(
@@ -186,6 +191,7 @@ class Verifier:
         now: datetime | None,
         require_holder_binding: bool,
         supplied_key: PublicKey | None,
+        registry: Registry | None = None,
     ) -> Report:
         now = now or (self.clock or _utc_now)()
         options = self.options(
@@ -194,9 +200,10 @@ class Verifier:
             domain=domain,
             require_holder_binding=require_holder_binding,
             supplied_key=supplied_key,
+            registry=registry,
         )
         report = verify(data, options)
-        return policy.evaluate(report, requirements, self.registry, now)
+        return policy.evaluate(report, requirements, registry or self.registry, now)
 
 
 def _origin(settings: Settings, fetch: Fetch | None) -> Callable[[str, float], Fetched]:

@@ -7,7 +7,8 @@ secret (generated when none is given; shown once). Then every result stored for 
 (a row of ``responses``, written by :mod:`verifier.jobs.answers`) is POSTed to the URL by
 :mod:`verifier.delivery.deliverer`:
 
-- the body is the JSON :func:`delivery_body` (job, response id, when, verdict, report);
+- the body is the JSON :func:`delivery_body` (job, response id, when, verdict, the
+  applicant reference the request was made with, a flat ``summary`` and the full report);
 - ``X-LER-Timestamp``: the Unix time of the attempt, in seconds;
 - ``X-LER-Signature``: ``sha256=`` and the lower-case hex HMAC-SHA256 (RFC 2104) keyed
   with the secret over ``timestamp + "." + body`` (:func:`sign`). The receiver recomputes
@@ -31,7 +32,9 @@ from verifier import store
 from verifier.checking.fetch import FetchError, check_url
 from verifier.errors import UnknownJobError, WebhookUrlRefusedError
 from verifier.installation import Installation
+from verifier.jobs.stored_report import report_from_json
 from verifier.store import DeliveryRecord, WebhookRecord
+from verifier.views.candidate import summary
 
 SIGNATURE_HEADER = "X-LER-Signature"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -65,12 +68,16 @@ def verify_signature(
 
 
 def delivery_body(response: store.ResponseRecord) -> bytes:
-    """The JSON POSTed for one stored result."""
+    """The JSON POSTed for one stored result: the applicant reference, a flat summary an ATS
+    reads without parsing the report (candidate, verdict, requirements met, skills) and the
+    full report beside it."""
     payload = {
         "job": response.job_id,
         "response": response.id,
         "received": response.received,
         "verdict": response.verdict,
+        "applicantReference": response.applicant_ref,
+        "summary": summary(report_from_json(response.report), response.applicant_ref),
         "report": response.report,
     }
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -49,7 +49,8 @@ from vckit.errors import InputError
 from vckit.report import FAIL, PASS, UNCHECKED, Check, CheckStatus, Report
 from vckit.verification.binding import bound_to_request
 from verifier import store
-from verifier.checking import holders, policy
+from verifier.checking import holders, policy, trust
+from verifier.checking.registry import Registry
 from verifier.errors import InvalidRequestError
 from verifier.installation import Installation
 from verifier.jobs import dcql_request
@@ -80,7 +81,7 @@ def spend_and_store(inst: Installation, record: RequestRecord, report: Report) -
         if first:
             response = store.add_response(
                 tx, request_id=record.id, job_id=record.job_id, received=inst.stamp(),
-                verdict=report.verdict, report=result,
+                verdict=report.verdict, report=result, applicant_ref=record.applicant_ref,
             )  # fmt: skip
             store.set_result(tx, record.id, {"response": response.id, **result})
         current = store.get_request(tx, record.id)
@@ -185,9 +186,11 @@ def accept(
     if closed is not None:
         refuse(inst, record, closed)
     try:
-        reports = verify_presentations(inst, record, presentations)
+        registry = trust.registry_for(inst, get_job(inst, record.job_id).organisation_id)
+        reports = verify_presentations(inst, record, presentations, registry)
         binding = bound_to_request(reports)
-        report = judge(inst, record, presentations, reports, own) if binding.bound else None
+        bound = binding.bound
+        report = judge(inst, record, presentations, reports, own, registry) if bound else None
     except Exception:  # a bug of ours must not spend the nonce, nor answer 500
         log.exception("answer to request %s could not be checked", record.id)
         report, why = None, "not checked: the verifier could not check this answer"
@@ -199,18 +202,26 @@ def accept(
 
 
 def verify_presentations(
-    inst: Installation, record: RequestRecord, presentations: Sequence[Any]
+    inst: Installation,
+    record: RequestRecord,
+    presentations: Sequence[Any],
+    registry: Registry | None = None,
 ) -> list[Report]:
     """Each presentation verified bound to the request (``challenge`` = nonce, ``domain`` =
-    client_id); one that cannot be read is a failed ``format``."""
+    client_id), judged with ``registry`` (the job's organisation's); one that cannot be read
+    is a failed ``format``."""
     now = inst.clock()
     reports = []
     for item in presentations:
         try:
             reports.append(
                 inst.verification.verify(
-                    item, challenge=record.nonce, domain=record.client_id, now=now
-                )
+                    item,
+                    challenge=record.nonce,
+                    domain=record.client_id,
+                    now=now,
+                    registry=registry,
+                )  # fmt: skip
             )
         except InputError as exc:
             unreadable = Check("format", FAIL, f"unreadable presentation: {exc}")
@@ -224,6 +235,7 @@ def judge(
     presentations: Sequence[Any],
     reports: Sequence[Report],
     own: Sequence[Check],
+    registry: Registry | None = None,
 ) -> Report:
     """One report for a bound answer: our ``own`` checks, whether the presentations come from
     one holder, then the employer's checks (trusted-issuer per credential, requirements-met
@@ -236,4 +248,4 @@ def judge(
         checks.append(holder)
     report = merge(reports, checks)
     requirements = policy.Requirements.from_json(job.requirements)
-    return policy.evaluate(report, requirements, inst.verification.registry, now)
+    return policy.evaluate(report, requirements, registry or inst.verification.registry, now)

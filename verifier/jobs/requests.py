@@ -29,7 +29,7 @@ from servicekit.db import ConflictError
 from vckit.errors import InputError
 from verifier import store
 from verifier.checking import policy
-from verifier.errors import NotFoundError
+from verifier.errors import InvalidRequestError, NotFoundError
 from verifier.installation import Installation
 from verifier.store import JobRecord, RequestRecord, ResponseRecord
 
@@ -38,6 +38,7 @@ VC_API = "vc-api"
 KINDS = (OID4VP, VC_API)
 DEFAULT_TYPES = ("VerifiableCredential",)
 MAX_TITLE = 200
+MAX_REFERENCE = 200
 
 
 # --- jobs -------------------------------------------------------------------------------------
@@ -75,12 +76,34 @@ def list_jobs(inst: Installation, organisation: str | None = None) -> list[JobRe
 # --- requests ---------------------------------------------------------------------------------
 
 
+def applicant_reference(text: str | None) -> str | None:
+    """The ATS's applicant reference as kept: spaces folded, at most ``MAX_REFERENCE``
+    printable characters; None for none. Anything else is an :class:`InvalidRequestError`."""
+    if text is None:
+        return None
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        return None
+    if len(cleaned) > MAX_REFERENCE or not cleaned.isprintable():
+        raise InvalidRequestError(
+            f"the applicant reference must be 1 to {MAX_REFERENCE} printable characters"
+        )
+    return cleaned
+
+
 def new_request(
-    inst: Installation, job_id: str, kind: str = OID4VP, *, organisation: str
+    inst: Installation,
+    job_id: str,
+    kind: str = OID4VP,
+    *,
+    organisation: str,
+    applicant_ref: str | None = None,
 ) -> RequestRecord:
     """A request for the organisation's job with a fresh nonce (128 bits, URL-safe: §5.2,
-    §14.1)."""
+    §14.1), carrying the ATS's applicant reference when given (returned with the answer,
+    in the results and the webhook)."""
     get_job(inst, job_id, organisation)
+    applicant_ref = applicant_reference(applicant_ref)
     now = inst.now()
     for _ in range(3):  # a nonce collision is astronomically unlikely; never reuse one
         try:
@@ -89,7 +112,7 @@ def new_request(
                     tx, job_id, kind=kind, nonce=secrets.token_urlsafe(16),
                     client_id=inst.client_id, created=now.isoformat(),
                     expires_at=(now + inst.lifetime).isoformat(),
-                    request_id=secrets.token_urlsafe(16),
+                    request_id=secrets.token_urlsafe(16), applicant_ref=applicant_ref,
                 )  # fmt: skip
         except ConflictError:
             continue

@@ -20,6 +20,8 @@ modules::
 * deliveries.py  add_delivery, list_deliveries; undelivered (the delivery queue)
 * organisations.py  organisations, staff and API tokens (add, get, find, list, revoke)
 * refused.py     add_refused, refused_count, latest_refused (answers refused, bounded per request)
+* trust.py       add_trust, remove_trust, list_trust; log_change, list_changes (an
+                 organisation's own trust in issuers, per achievement, and its log)
 """
 
 from __future__ import annotations
@@ -67,6 +69,15 @@ from verifier.store.responses import (
     latest_reports,
     list_responses,
     verdict_counts,
+)
+from verifier.store.trust import (
+    TrustChange,
+    TrustRecord,
+    add_trust,
+    list_changes,
+    list_trust,
+    log_change,
+    remove_trust,
 )
 from verifier.store.webhooks import WebhookRecord, delete_webhook, get_webhook, set_webhook
 
@@ -118,4 +129,11 @@ __all__ = [
     "set_webhook",
     "undelivered",
     "verdict_counts",
+    "TrustChange",
+    "TrustRecord",
+    "add_trust",
+    "list_changes",
+    "list_trust",
+    "log_change",
+    "remove_trust",
 ]

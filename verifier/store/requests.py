@@ -21,27 +21,29 @@ class RequestRecord:
     expires_at: str
     used_at: str | None
     result: dict[str, Any] | None
+    applicant_ref: str | None = None  # the ATS's reference for the applicant, when given
 
 
 def _request(row: dict[str, Any]) -> RequestRecord:
     return RequestRecord(
         row["id"], row["job_id"], row["kind"], row["nonce"], row["client_id"], row["created"],
-        row["expires_at"], row["used_at"], load(row["result_json"]),
+        row["expires_at"], row["used_at"], load(row["result_json"]), row.get("applicant_ref"),
     )  # fmt: skip
 
 
 def add_request(
     tx: Tx, job_id: str, *, kind: str, nonce: str, client_id: str, created: str,
-    expires_at: str, request_id: str | None = None,
+    expires_at: str, request_id: str | None = None, applicant_ref: str | None = None,
 ) -> RequestRecord:  # fmt: skip
     """A new request; a nonce used before raises :class:`servicekit.db.ConflictError`."""
     record = RequestRecord(
-        request_id or new_id(), job_id, kind, nonce, client_id, created, expires_at, None, None
-    )
+        request_id or new_id(), job_id, kind, nonce, client_id, created, expires_at, None, None,
+        applicant_ref,
+    )  # fmt: skip
     tx.execute(
-        "INSERT INTO requests (id, job_id, kind, nonce, client_id, created, expires_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (record.id, job_id, kind, nonce, client_id, created, expires_at),
+        "INSERT INTO requests (id, job_id, kind, nonce, client_id, created, expires_at, "
+        "applicant_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (record.id, job_id, kind, nonce, client_id, created, expires_at, applicant_ref),
     )
     return record
 

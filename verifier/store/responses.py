@@ -18,25 +18,26 @@ class ResponseRecord:
     received: str
     verdict: str
     report: dict[str, Any]
+    applicant_ref: str | None = None  # copied from the request it answers
 
 
 def response_of(row: dict[str, Any]) -> ResponseRecord:
     """A ``responses`` row (its ``report_json`` decoded) as a record."""
     return ResponseRecord(
         row["id"], row["request_id"], row["job_id"], row["received"], row["verdict"],
-        load(row["report_json"]),
+        load(row["report_json"]), row.get("applicant_ref"),
     )  # fmt: skip
 
 
 def add_response(
     tx: Tx, *, request_id: str | None, job_id: str | None, received: str,
-    verdict: str, report: dict[str, Any],
+    verdict: str, report: dict[str, Any], applicant_ref: str | None = None,
 ) -> ResponseRecord:  # fmt: skip
-    record = ResponseRecord(new_id(), request_id, job_id, received, verdict, report)
+    record = ResponseRecord(new_id(), request_id, job_id, received, verdict, report, applicant_ref)
     tx.execute(
-        "INSERT INTO responses (id, request_id, job_id, received, verdict, report_json) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (record.id, request_id, job_id, received, verdict, dump(report)),
+        "INSERT INTO responses (id, request_id, job_id, received, verdict, report_json, "
+        "applicant_ref) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (record.id, request_id, job_id, received, verdict, dump(report), applicant_ref),
     )
     return record
 

@@ -10,7 +10,9 @@ from verifier.installation import Installation
 from verifier.jobs import oid4vp_request, vc_api_request
 from verifier.jobs.refused import Refused
 from verifier.jobs.requests import OID4VP
+from verifier.jobs.stored_report import report_from_json
 from verifier.store import DeliveryRecord, RequestRecord, ResponseRecord
+from verifier.views.candidate import summary
 
 
 def request_json(inst: Installation, record: RequestRecord) -> dict[str, Any]:
@@ -25,6 +27,7 @@ def request_json(inst: Installation, record: RequestRecord) -> dict[str, Any]:
         "created": record.created,
         "expires_at": record.expires_at,
         "used_at": record.used_at,
+        "applicantReference": record.applicant_ref,
     }
     if record.kind == OID4VP:
         out["request_uri"] = oid4vp_request.request_uri(inst, record)
@@ -37,13 +40,17 @@ def request_json(inst: Installation, record: RequestRecord) -> dict[str, Any]:
 
 
 def response_json(response: ResponseRecord) -> dict[str, Any]:
-    """An answer received, with its stored report."""
+    """An answer received: the applicant reference its request was made with, a flat
+    summary (:func:`verifier.views.candidate.summary`) and the full stored report."""
+    report = report_from_json(response.report)
     return {
         "id": response.id,
         "request": response.request_id,
         "job": response.job_id,
         "received": response.received,
         "verdict": response.verdict,
+        "applicantReference": response.applicant_ref,
+        "summary": summary(report, response.applicant_ref),
         "report": response.report,
     }
 

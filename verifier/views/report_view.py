@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vckit.report import PASS, Part, Report
+from verifier.views.candidate import UNACCREDITED, candidate_name, outcome, unaccredited_issuers
 from verifier.views.disclosure_view import DisclosureView, disclosure_view
 
 RESULT_WORDS: dict[str, str] = {
@@ -25,6 +26,11 @@ HEADLINES: dict[str, str] = {
     "pass": "Verified: you can rely on this {kind}",
     "fail": "Not verified: do not rely on this {kind}",
     "could-not-check": "Not fully checked: some checks could not be run",
+    UNACCREDITED: "Authentic, but from an issuer you have not accredited",
+}
+SUBLINES: dict[str, str] = {
+    UNACCREDITED: "Signatures, keys, dates and status check out: this is not a forgery. "
+    "Your registry does not list the issuer for what it awarded.",
 }
 MAX_VALUE_CHARS = 160
 MAX_FIELDS = 200
@@ -105,6 +111,9 @@ class ReportView:
     holder: str  # the DID that presented it ("" when none was established)
     holder_note: str  # how it is known, when not from the presentation's own holder
     issuers_vouched: bool  # a trusted-issuer check (the governance registry) was made
+    candidate: str = ""  # the name the candidate disclosed ("" when none)
+    subline: str = ""  # a second line under the headline (the amber verdict's why)
+    untrusted: tuple[tuple[str, str, str, str], ...] = ()  # issuer, DID, achievement, its id
 
 
 def view(report: Report) -> ReportView:
@@ -121,9 +130,13 @@ def view(report: Report) -> ReportView:
     for label, credential in zip(labels, inner, strict=True):
         rows.extend(_rows(credential, label))
     holder, note = _holder(report)
+    verdict = outcome(report)
     return ReportView(
-        verdict=report.verdict,
-        headline=HEADLINES[report.verdict].format(kind=report.kind),
+        verdict=verdict,
+        headline=HEADLINES[verdict].format(kind=report.kind),
+        subline=SUBLINES.get(verdict, ""),
+        candidate=candidate_name(report),
+        untrusted=tuple(unaccredited_issuers(report)),
         reasons=tuple(r for r in rows if r.status != "pass"),
         rows=tuple(rows),
         credentials=tuple(_shared(label, c) for label, c in zip(labels, inner, strict=True)),

@@ -1,16 +1,24 @@
 """Staff page: the issued list, with revoke, suspend and unsuspend (each change confirmed on a
-second page first). What applies to each credential is :mod:`issuer.status.issued`.
+second page first). What applies to each credential is :mod:`issuer.status.issued`. A
+revocation needs a reason (the issuer's words, shown to the learner) and its kind (a code of
+:mod:`issuer.status.reasons`).
+
+Each row names the learner (:func:`issuer.status.recipients.recipient_name`); ``?q=`` searches
+names, identifiers, achievements and credential ids, ``?state=`` (active, suspended, revoked)
+and ``?achievement=`` (an achievement id of the issuer) filter; unknown values filter nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from issuer.organisations import catalogue
-from issuer.status import issued
+from issuer.status import issued, reasons
 from issuer.web.deps import InstallationDep, VisitorDep
 from issuer.web.pages.base import check_form, sign_in_first
 from servicekit.forms import read_form
@@ -33,7 +41,16 @@ def issued_page(
     number = int(page) if plain and 0 < int(page) < 100_000 else 1
     issuer = catalogue.get_issuer(inst, slug)
     offset = (number - 1) * PAGE_SIZE
-    rows = issued.issued_page(inst, slug, limit=PAGE_SIZE + 1, offset=offset)
+    names = issued.achievement_names(inst, slug)
+    asked = request.query_params
+    state = asked.get("state", "")
+    achievement = asked.get("achievement", "")
+    wanted = issued.Filter(
+        query=" ".join(asked.get("q", "").split())[:200],
+        state=state if state in issued.STATES else "",
+        achievement=achievement if achievement in names else "",
+    )
+    rows = issued.found_page(inst, slug, wanted, limit=PAGE_SIZE + 1, offset=offset)
     done = request.query_params.get("done", "")
     return render(
         request,
@@ -45,7 +62,33 @@ def issued_page(
         more=len(rows) > PAGE_SIZE,
         done=issued.DONE_WORDS.get(done),
         done_id=request.query_params.get("credential", "")[:200],
-    )
+        wanted=wanted,
+        achievements=sorted(names.items(), key=lambda item: item[1]),
+        states=issued.STATES,
+        searched=issued.SEARCHED,
+        paging=urlencode(
+            {k: v for k, v in (("q", wanted.query), ("state", wanted.state),
+                               ("achievement", wanted.achievement)) if v}
+        ),
+    )  # fmt: skip
+
+
+def _confirm(
+    request: Request,
+    visitor: Any,
+    issuer: Any,
+    action: str,
+    row: issued.Issued,
+    form: Mapping[str, str],
+    error: str | None = None,
+) -> Response:
+    """The confirmation page (400 with ``error`` when the reason given was not usable)."""
+    return render(
+        request, visitor, "confirm.html", 400 if error else 200,
+        issuer=issuer, action=action, row=row, error=error,
+        reasons=reasons.REASONS, reason=form.get("reason", "")[:500],
+        reason_code=form.get("reason_code", reasons.DEFAULT_CODE),
+    )  # fmt: skip
 
 
 @router.post("/issuers/{slug}/issued")
@@ -65,7 +108,15 @@ async def change_status(
         detail = f"The credential is {row.state}; it cannot be {issued.DONE_WORDS[action]}."
         raise Problem(409, "Not possible now", detail, "conflict")
     if form.get("confirmed") != "yes":
-        return render(request, visitor, "confirm.html", issuer=issuer, action=action, row=row)
-    issued.apply(inst, row, action)
+        return _confirm(request, visitor, issuer, action, row, form)
+    if action == "revoke":  # every revocation says why (the learner's wallet shows it)
+        reason = " ".join(form.get("reason", "").split())
+        code = form.get("reason_code", "")
+        if not reason or len(reason) > reasons.MAX_REASON_CHARS or code not in reasons.REASONS:
+            error = f"Say why, in 1 to {reasons.MAX_REASON_CHARS} characters, and pick a kind."
+            return _confirm(request, visitor, issuer, action, row, form, error)
+        issued.apply(inst, row, action, reason=reason, code=code)
+    else:
+        issued.apply(inst, row, action)
     query = urlencode({"done": action, "credential": row.record.id})
     return RedirectResponse(f"/issuers/{slug}/issued?{query}", status_code=303)

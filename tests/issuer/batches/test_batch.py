@@ -212,6 +212,27 @@ def test_an_email_recipient_cannot_have_an_ob3_jwt(api: TestClient) -> None:
     nothing_written(api)
 
 
+def test_a_bad_row_names_every_one_of_its_problems(api: TestClient) -> None:
+    """One row with a past end date, a word for a suspension, a birth date in the future and
+    a grade the achievement does not allow: four problems, each naming its column (it used
+    to stop at the first)."""
+    header = "recipient_did,email,name,valid_until,suspension,recipient_name,date_of_birth,grade"
+    row = f"{did(1)},,Ana,2001-01-01T00:00:00+00:00,maybe,Ana,2999-01-01,Z"
+    other = "not-a-did,,Bo,,,,1999-02-30,"
+    response = post_batch(api, csv_of(row, other, header=header))
+    assert response.status_code == 422, response.text
+    found = {(p["row"], p["column"]) for p in response.json()["problems"]}
+    assert found == {
+        (2, "valid_until"),
+        (2, "suspension"),
+        (2, "date_of_birth"),
+        (2, "grade"),
+        (3, "date_of_birth"),
+        (3, None),  # the recipient is not a DID
+    }, response.json()["problems"]
+    nothing_written(api)
+
+
 def test_the_problem_list_is_capped_but_counted(api: TestClient) -> None:
     response = post_batch(api, csv_of(*(["x,,,,"] * 150)))
     assert response.status_code == 422

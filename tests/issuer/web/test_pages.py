@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from issuer import store
 from issuer.batches import batch
 from issuer.status import lists as status
 from servicekit.sessions import COOKIE, SESSION_SECRET, Sessions
@@ -555,6 +556,8 @@ def change(staff: tuple[TestClient, str], credential: str, action: str, confirme
     data = {"csrf": csrf, "credential": credential, "action": action}
     if confirmed:
         data["confirmed"] = "yes"
+        if action == "revoke":
+            data |= {"reason": "Issued to the wrong learner", "reason_code": "issued-in-error"}
     return client.post(f"/issuers/{COLLEGE}/issued", data=data, follow_redirects=False)
 
 
@@ -571,7 +574,35 @@ def test_revoke_is_confirmed_first_then_done(staff: tuple[TestClient, str]) -> N
     assert status.status_of(inst, credential) == {"revocation": True}
     page = assert_page(client.get(response.headers["location"]), 200, "revoked.", credential)
     assert issued_ids(client) == []  # no action applies to a revoked credential
-    assert '<td class="revoked">revoked</td>' in page
+    assert (
+        '<td class="revoked">revoked<br><span class="hint">Issued to the wrong learner</span>'
+        in page
+    )
+
+
+def test_a_revocation_needs_a_reason_which_is_kept(staff: tuple[TestClient, str]) -> None:
+    """The confirmation page asks why (shown to the learner) and what kind of reason; without
+    one nothing is revoked; with one it is stored with the credential and listed."""
+    client, csrf = staff
+    issue(staff)
+    [credential] = issued_ids(client)
+    inst = client.app.state.inst  # type: ignore[attr-defined]
+    page = assert_page(change(staff, credential, "revoke", False), 200, 'for="reason"')
+    assert 'name="reason_code"' in page and "A corrected or newer credential" in page
+    data = {"csrf": csrf, "credential": credential, "action": "revoke", "confirmed": "yes"}
+    for missing in ({}, {"reason": "   ", "reason_code": "superseded"},
+                    {"reason": "x" * 501, "reason_code": "superseded"},
+                    {"reason": "Replaced", "reason_code": "lost-it"}):  # fmt: skip
+        refused = client.post(f"/issuers/{COLLEGE}/issued", data={**data, **missing})
+        assert_page(refused, 400, "Say why")
+        assert status.status_of(inst, credential) == {"revocation": False}
+    done = {**data, "reason": "Replaced by the 2027 edition", "reason_code": "superseded"}
+    assert client.post(f"/issuers/{COLLEGE}/issued", data=done).status_code == 200
+    assert status.status_of(inst, credential) == {"revocation": True}
+    with inst.db.transaction() as tx:
+        record = store.get_credential(tx, credential)
+    assert record.revoked_reason == "Replaced by the 2027 edition"
+    assert record.revoked_code == "superseded"
 
 
 def test_suspend_and_unsuspend(staff: tuple[TestClient, str]) -> None:

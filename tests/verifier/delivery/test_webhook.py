@@ -24,7 +24,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests import scenarios as s
-from tests.verifier.callers import as_employer
+from tests.verifier.callers import as_employer, csrf_of, sign_in_staff
+from verifier import store
 from verifier.app import create_app
 from verifier.checking.fetch import FetchPolicy
 from verifier.delivery import webhook
@@ -120,11 +121,26 @@ def open_job(verifier: TestClient) -> str:
     return job_id
 
 
-def answer_a_request(verifier: TestClient, job_id: str) -> dict[str, Any]:
-    """A candidate answers a VC-API request of the job: one stored result."""
-    asked = verifier.post(f"/api/jobs/{job_id}/requests", json={"kind": "vc-api"}).json()
+def named_credential() -> dict[str, Any]:
+    """The scenarios' good credential, its subject also named by an OB 3.0 IdentityObject."""
+    credential = s.ob3_credential(s.did_of(s.ISSUER), s.did_of(s.HOLDER))
+    credential["credentialSubject"]["identifier"] = [
+        {"type": "IdentityObject", "identityType": "name", "hashed": False,
+         "identityHash": "Alex Rivera"}
+    ]  # fmt: skip
+    return s.sign(credential, s.ISSUER)
+
+
+def answer_a_request(
+    verifier: TestClient, job_id: str, reference: str | None = None
+) -> dict[str, Any]:
+    """A candidate answers a VC-API request of the job (made with the ATS's applicant
+    ``reference`` when given): one stored result."""
+    body = {"kind": "vc-api"} | ({"applicantReference": reference} if reference else {})
+    asked = verifier.post(f"/api/jobs/{job_id}/requests", json=body).json()
+    assert asked["applicantReference"] == reference
     vpr = asked["presentation_request"]["verifiablePresentationRequest"]
-    shared = s.presentation([s.good_credential()], challenge=vpr["challenge"], domain=vpr["domain"])
+    shared = s.presentation([named_credential()], challenge=vpr["challenge"], domain=vpr["domain"])
     response = verifier.post(
         f"/api/vc-api/requests/{asked['id']}",
         json={"verifiablePresentation": shared.presentation},
@@ -144,7 +160,7 @@ def test_result_is_delivered_signed_after_two_failures(
     assert configured.status_code == 200, configured.text
     assert configured.json()["secret"] == SECRET
 
-    result = answer_a_request(verifier, job_id)
+    result = answer_a_request(verifier, job_id, reference="ATS-1042")
 
     def delivered() -> bool:
         return any(d["status"] == 200 for d in deliveries(verifier, job_id))
@@ -156,6 +172,18 @@ def test_result_is_delivered_signed_after_two_failures(
     sent = json.loads(receiver.seen[-1]["body"])
     assert sent["job"] == job_id and sent["response"] == result["id"]
     assert sent["verdict"] == result["verdict"] == sent["report"]["verdict"]
+    # the ATS's applicant reference comes back, with a flat summary beside the full report
+    assert sent["applicantReference"] == result["applicantReference"] == "ATS-1042"
+    assert sent["summary"] == result["summary"]
+    assert sent["summary"] == {
+        "candidate": "Alex Rivera",
+        "verdict": "pass",
+        "verdictText": "Verified",
+        "requirementsMet": True,
+        "skills": sent["summary"]["skills"],
+        "applicantReference": "ATS-1042",
+    }
+    assert sent["summary"]["skills"], sent["summary"]
 
     log = verifier.get(f"/api/jobs/{job_id}/webhook").json()
     assert log["url"] == receiver.url and "secret" not in log
@@ -252,3 +280,51 @@ def test_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:
     assert not webhook.verify_signature(SECRET, "1700000000", body + b" ", signature, now=now)
     assert not webhook.verify_signature("other-secret", "1700000000", body, signature, now=now)
     assert not webhook.verify_signature(SECRET, "1700000000", body, signature, now=now + 3600)
+
+
+def test_the_applicant_reference_is_kept_from_the_page_to_the_results(tmp_path: Path) -> None:
+    """Staff give the ATS's reference on the job page; the request page shows it; the answer
+    carries it in the results API and on the job's answers list."""
+    settings = Settings(allow_did_web=False, allow_status_fetch=False, data_dir=tmp_path / "v")
+    app = create_app(settings)
+    staff = sign_in_staff(TestClient(app))
+    page = staff.get("/jobs")
+    made = staff.post(
+        "/jobs", data={"title": "Night nurse", "csrf": csrf_of(page.text)}, follow_redirects=False
+    )
+    job_id = made.headers["location"].rsplit("/", 1)[1]
+    job_page = staff.get(f"/jobs/{job_id}").text
+    assert 'name="applicant_reference"' in job_page
+    asked = staff.post(
+        f"/jobs/{job_id}/requests",
+        data={"kind": "vc-api", "applicant_reference": "  ATS  7731 ", "csrf": csrf_of(job_page)},
+        follow_redirects=False,
+    )
+    assert asked.status_code == 303, asked.text
+    assert "For applicant <strong>ATS 7731</strong>" in staff.get(asked.headers["location"]).text
+    employer = as_employer(TestClient(app))
+    request_id = asked.headers["location"].rsplit("/", 1)[1]
+    with app.state.inst.db.transaction() as tx:  # the request as stored: its nonce, audience
+        stored = store.get_request(tx, request_id)
+    assert stored is not None and stored.applicant_ref == "ATS 7731"
+    shared = s.presentation([named_credential()], challenge=stored.nonce, domain=stored.client_id)
+    answer = employer.post(
+        f"/api/vc-api/requests/{request_id}", json={"verifiablePresentation": shared.presentation}
+    )
+    assert answer.status_code == 200, answer.text
+    [result] = employer.get(f"/api/jobs/{job_id}/results").json()
+    assert result["applicantReference"] == "ATS 7731"
+    assert result["summary"]["candidate"] == "Alex Rivera"
+    listed = staff.get(f"/jobs/{job_id}").text
+    assert "<td>Alex Rivera</td><td>ATS 7731</td>" in listed
+
+
+@pytest.mark.parametrize("reference", ["x" * 201, "tab\tinside\x07", 7])
+def test_a_bad_applicant_reference_is_a_clear_422(verifier: TestClient, reference: Any) -> None:
+    job_id = open_job(verifier)
+    answer = verifier.post(
+        f"/api/jobs/{job_id}/requests", json={"kind": "vc-api", "applicantReference": reference}
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "applicant" in answer.text.lower()

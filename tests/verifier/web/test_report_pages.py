@@ -120,10 +120,15 @@ def test_trusted_issuer_row_from_the_registry(
     assert "Issuer accredited for this achievement ✓ Passed" in seen
     assert "No governance registry" not in seen
 
-    stranger = text_of(client.post("/", data={"document": json.dumps(s.good_credential())}).text)
-    assert "Not verified" in stranger
+    answer = client.post("/", data={"document": json.dumps(s.good_credential())}).text
+    stranger = text_of(answer)
+    # authentic but unaccredited: amber, told apart from a forgery in the headline itself
+    assert 'class="verdict unaccredited"' in answer
+    assert "Authentic, but from an issuer you have not accredited" in stranger
+    assert "Not verified" not in stranger
     assert "Issuer accredited for this achievement ✗ Failed unknown issuer" in stranger
     assert "not a forgery" in stranger
+    assert re.search(r'<a href="/registry\?issuer=did%3Akey%3A[^"]+">Trust [^<]+ for ', answer)
 
 
 def test_presentation_groups_checks_by_what_they_were_checked_on(plain: TestClient) -> None:
@@ -136,7 +141,10 @@ def test_presentation_groups_checks_by_what_they_were_checked_on(plain: TestClie
     page = plain.post("/", data=form).text
     seen = text_of(page)
     assert "Verified: you can rely on this presentation" in seen
-    assert f"presented by {s.did_of(s.HOLDER)}, holding 2 credentials" in seen
+    assert "holding 2 credentials" in seen
+    # the holder's DID is a technical detail, folded
+    technical = page.split('<details class="technical"><summary>Technical details: who', 1)[1]
+    assert f"Presented by <code>{s.did_of(s.HOLDER)}</code>" in technical.split("</details>")[0]
     scopes = re.findall(r'<tr class="scope"><th colspan="3" scope="rowgroup">([^<]+)<', page)
     assert scopes == ["Presentation", "Credential 1", "Credential 2"]
     assert seen.count("Fundamentals of Nursing I") >= 2

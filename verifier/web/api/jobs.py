@@ -3,10 +3,13 @@ answers, and answer a VC-API presentation request.
 
 * ``GET  /api/jobs``                  the organisation's jobs, newest first
 * ``POST /api/jobs``                  ``{"title", "requirements"}`` -> the job
-* ``POST /api/jobs/{id}/requests``    ``{"kind": "openid4vp" | "vc-api"}`` (or no body) ->
-  the request
+* ``POST /api/jobs/{id}/requests``    ``{"kind": "openid4vp" | "vc-api",
+  "applicantReference": "ATS-123"}`` (or no body) -> the request; the applicant reference
+  (optional, at most 200 characters) comes back with its answer, in the results and the
+  webhook
 * ``GET  /api/jobs/{id}/results``     the answers accepted for the job, newest first
-  (``limit`` 1..500, default 100; ``offset``)
+  (``limit`` 1..500, default 100; ``offset``): each with its ``applicantReference``, a flat
+  ``summary`` (candidate, verdict, requirements met, skills) and the full ``report``
 * ``GET  /api/jobs/{id}/refused-answers``  how many answers the job's requests refused, and
   the latest logged with their reasons (``limit``, ``offset``)
 * ``POST /api/vc-api/requests/{id}``  ``{"verifiablePresentation": ...}`` answers a VPR
@@ -35,7 +38,7 @@ from verifier.errors import InvalidRequestError, TooManyAnswersError
 from verifier.jobs import requests as use
 from verifier.jobs import vc_api_request
 from verifier.jobs.refused import refused_of_job
-from verifier.jobs.requests import MAX_TITLE
+from verifier.jobs.requests import MAX_REFERENCE, MAX_TITLE
 from verifier.views.api_json import refused_json, request_json, response_json
 from verifier.web.deps import InstallationDep, JobsReader, JobsWriter, ResultsReader
 
@@ -71,9 +74,20 @@ class NewJob(BaseModel):
 class NewRequest(BaseModel):
     """The protocol of a new presentation request (OpenID4VP unless said)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"kind": "openid4vp"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"kind": "openid4vp", "applicantReference": "ATS-1042"}]}
+    )
 
     kind: Literal["openid4vp", "vc-api"] = "openid4vp"
+    applicantReference: (
+        Annotated[
+            str,
+            StringConstraints(min_length=1, max_length=MAX_REFERENCE),
+            AfterValidator(utf8_text),
+        ]
+        | None
+    ) = None
+    """The ATS's own reference for the applicant: returned with the answer."""
 
 
 OptionalNewRequest = Annotated[NewRequest | None, Body(examples=[{"kind": "vc-api"}])]
@@ -133,8 +147,14 @@ def create_job(body: NewJob, inst: InstallationDep, caller: JobsWriter) -> Respo
 def create_request(
     job_id: str, inst: InstallationDep, caller: JobsWriter, body: OptionalNewRequest = None
 ) -> Response:
-    kind = (body or NewRequest()).kind
-    record = use.new_request(inst, job_id, kind, organisation=caller.organisation_id)
+    asked = body or NewRequest()
+    try:
+        record = use.new_request(
+            inst, job_id, asked.kind, organisation=caller.organisation_id,
+            applicant_ref=asked.applicantReference,
+        )  # fmt: skip
+    except InvalidRequestError as exc:
+        raise Problem(422, "Invalid request", exc.description, exc.code) from None
     return JSONResponse(request_json(inst, record), status_code=201)
 
 

@@ -6,7 +6,8 @@
                                            issued within N years)
 ``/jobs/{id}``                     GET     the job, its requirements, the answers accepted and
                                            how many were refused (the latest five, with why)
-``/jobs/{id}/requests``            POST    a new request (``kind``: openid4vp or vc-api)
+``/jobs/{id}/requests``            POST    a new request (``kind``: openid4vp or vc-api;
+                                           ``applicant_reference``: the ATS's, optional)
 ``/jobs/{id}/requests/{rid}``      GET     the request: link and QR code, or the VC-API request
 ``/jobs/{id}/results/{response}``  GET     one answer's report (the hiring manager's page)
 =================================  ======  ===================================================
@@ -24,6 +25,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from servicekit.dates import human_datetime
 from servicekit.forms import Form
 from servicekit.pages import page_router, render
 from vckit.errors import InputError
@@ -32,6 +34,7 @@ from verifier.jobs import requests as use
 from verifier.jobs.refused import refused_of_job
 from verifier.jobs.stored_report import report_from_json
 from verifier.views import report_view
+from verifier.views.candidate import OUTCOME_WORDS, candidate_name, outcome
 from verifier.web.deps import (
     CheckedForm,
     InstallationDep,
@@ -84,7 +87,15 @@ def job(
     job_id: str, request: Request, inst: InstallationDep, visitor: Visitor, caller: ResultsReader
 ) -> Response:
     found = use.get_job(inst, job_id, caller.organisation_id)
-    answers = use.list_responses(inst, job_id)
+    answers = []
+    for answer in use.list_responses(inst, job_id):
+        report = report_from_json(answer.report)
+        verdict = outcome(report)
+        answers.append(
+            {"id": answer.id, "received": answer.received, "candidate": candidate_name(report),
+             "reference": answer.applicant_ref,
+             "verdict": verdict, "verdict_text": OUTCOME_WORDS[verdict]}
+        )  # fmt: skip
     refused = refused_of_job(inst, job_id, limit=5)
     return render(request, visitor, "job.html", job=found, answers=answers, refused=refused)
 
@@ -95,7 +106,10 @@ def new_request(
 ) -> Response:
     kind = form.get("kind", use.OID4VP)
     kind = kind if kind in use.KINDS else use.OID4VP
-    record = use.new_request(inst, job_id, kind, organisation=caller.organisation_id)
+    record = use.new_request(
+        inst, job_id, kind, organisation=caller.organisation_id,
+        applicant_ref=form.get("applicant_reference") or None,
+    )  # fmt: skip
     return RedirectResponse(f"/jobs/{job_id}/requests/{record.id}", status_code=303)
 
 
@@ -131,7 +145,9 @@ def result(
     use.get_job(inst, job_id, caller.organisation_id)
     answer = use.get_response(inst, response_id, job_id)
     report = report_from_json(answer.report)
-    source = f"a candidate's wallet, received {answer.received}"
+    source = f"a candidate's wallet, received {human_datetime(answer.received)}"
+    if answer.applicant_ref:
+        source += f" (applicant reference {answer.applicant_ref})"
     return render(
         request, visitor, "report.html",
         report=report, view=report_view.view(report), source=source,

@@ -8,7 +8,8 @@
 ========  ======  ================================================================
 
 Forms are read by :func:`servicekit.forms.read_form`; a file field sent empty (no file
-chosen) counts as no file.
+chosen) counts as no file. Signed-in staff get their organisation's own trust in issuers
+added to the registry (:mod:`verifier.checking.trust`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from servicekit.forms import read_form
 from servicekit.pages import page_router, render
 from vckit.errors import InputError
 from vckit.report import CHECK_TITLES, Report
-from verifier.checking import intake
+from verifier.checking import intake, trust
 from verifier.checking.verification import network_fetch
 from verifier.views import report_view
-from verifier.web.deps import VerifierDep, Visitor
+from verifier.web.deps import InstallationDep, VerifierDep, Visitor
 
 router = page_router()
 
@@ -40,7 +41,7 @@ def home(request: Request, visitor: Visitor) -> Response:
 
 @router.post("/")
 async def verify_submitted(
-    request: Request, verification: VerifierDep, visitor: Visitor
+    request: Request, verification: VerifierDep, visitor: Visitor, inst: InstallationDep
 ) -> Response:
     form = await read_form(request)
     upload = form.file or None
@@ -59,7 +60,11 @@ async def verify_submitted(
             )
         else:
             submission = intake.from_paste(pasted)
-        return verification.verify(submission, challenge=challenge, domain=domain)
+        org = visitor.staff.organisation_id if visitor.staff else None  # their own trust too
+        registry = trust.registry_for(inst, org)
+        return verification.verify(
+            submission, challenge=challenge, domain=domain, registry=registry
+        )
 
     try:
         # fetches and CPU-bound verification: off the event loop, or every request waits
