@@ -145,6 +145,16 @@ def _date(value: object) -> datetime | None:
         return None
 
 
+def achievement_of(credential: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The credential's (first) OB 3.0 Achievement, {} when it has none."""
+    return _achievement(credential)
+
+
+def moment_of(value: object) -> datetime | None:
+    """An xsd:dateTime (or date) of a credential as a datetime, None when it is not one."""
+    return _date(value)
+
+
 def _shown_date(value: object) -> str | None:
     parsed = _date(value)
     return parsed.date().isoformat() if parsed is not None else _text(value)

@@ -6,21 +6,36 @@
 ``/presentations/{id}``             learner     the signed JSON; download, share, delete
 ``/share-links``                    learner     links, their state; make one; withdraw
 ``/shared``                         learner     the log: what went to whom, when
-``/s/{token}``                      public      a shared presentation (404 unknown, 410 gone)
+``/s/{token}``                      public      a shared presentation in words, with a button
+                                                that verifies it at the configured verifier;
+                                                its JSON for ``Accept: application/json``
+                                                (404 unknown, 410 gone)
 ==================================  ==========  ===========================================
 """
 
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from servicekit.pages import page_router, render
 from wallet.sharing import present, share
+from wallet.views import shared
 from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, VisitorDep
 from wallet.web.pages.base import json_download, pretty
 
 router = page_router()
+
+
+def wants_json(accept: str) -> bool:
+    """The Accept header names JSON before (or without) HTML."""
+    kinds = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    for kind in kinds:
+        if kind in ("application/json", "application/ld+json", "application/vp+ld+json"):
+            return True
+        if kind in ("text/html", "application/xhtml+xml"):
+            return False
+    return False
 
 
 # --- presentations ----------------------------------------------------------------------------
@@ -143,12 +158,20 @@ def share_log_page(
 def shared_presentation(
     token: str, request: Request, inst: InstallationDep, visitor: VisitorDep
 ) -> Response:
-    """Public: whoever holds the link sees the presentation (and where to verify it); an
-    unknown link is 404, a withdrawn or expired one 410 (the error page)."""
+    """Public: whoever holds the link sees the presentation in words (and a button to
+    verify it); a client asking for JSON first (``Accept``, as a verifier fetching the link
+    does) gets the signed presentation itself. An unknown link is 404, a withdrawn or
+    expired one 410 (the error page)."""
     link, record = share.open_link(inst, token)
-    response = render(
-        request, visitor, "shared_public.html", link=link, json_text=pretty(record.document)
-    )
+    if wants_json(request.headers.get("accept", "")):
+        response: Response = JSONResponse(record.document)
+    else:
+        response = render(
+            request, visitor, "shared_public.html", link=link, json_text=pretty(record.document),
+            items=shared.items_of(record.document),
+            verify_url=shared.verify_url(inst.settings.verifier_url, str(request.url)),
+            verifier=inst.settings.verifier_url,
+        )  # fmt: skip
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
