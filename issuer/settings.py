@@ -10,6 +10,8 @@
 ``LER_ISSUER_DEMO``        the demo issuers file (default ``examples/issuers.json``;
                            empty: load nothing)
 ``LER_ISSUER_MAX_BODY``    request body limit in bytes (default 2 MiB)
+``LER_WALLET_URL``         the demo wallet: the offer page links to its receive page
+                           with the offer filled in (``ler up`` sets it; default none)
 ``LER_ISSUER_KEY_ENCRYPTION_KEY``  the key-encryption key sealing the issuers' private
                            keys (base64url, 32 bytes); ``..._FILE``: a file holding it;
                            neither: ``<data>/key-encryption-key``, made once (mode 600)
@@ -39,6 +41,7 @@ class Settings:
     demo_file: Path | None = EXAMPLES / "issuers.json"
     kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
     kek_file: Path | None = None
+    demo_wallet_url: str | None = None  # "open in the demo wallet" on the offer page
 
     @property
     def database(self) -> str:
@@ -63,4 +66,5 @@ class Settings:
             kek_file=Path(os.environ[f"{KEK_SETTING}_FILE"])
             if os.environ.get(f"{KEK_SETTING}_FILE")
             else None,
+            demo_wallet_url=os.environ.get("LER_WALLET_URL") or None,
         )
