@@ -31,6 +31,7 @@ from vckit.jose.vc_jwt import peek
 from wallet.sharing.disclose import credential_view, is_sd_jwt, sd_jwt_claims
 from wallet.store import CredentialRecord
 from wallet.views.badge import Badge, CheckLine, badge_of, check_lines
+from wallet.views.badge import said as badge_said
 
 SAFE_IMAGE_PREFIXES = (
     "https://",
@@ -110,6 +111,11 @@ class Card:
     checked_at: str | None
     raw: str  # the credential as stored, pretty-printed JSON or the JWT text
     decoded: str | None  # a JWT's decoded header and payload, pretty-printed
+
+    @property
+    def said(self) -> str:
+        """The badge in a sentence (:func:`wallet.views.badge.said`)."""
+        return badge_said(self.badge, self.checked_at)
 
 
 def link(url: str | None) -> str | None:

@@ -274,6 +274,13 @@ def test_a_revoked_credential_shows_as_revoked_after_a_recheck(
     assert after.report is not None and after.report["recipient"]["kind"] == "did"
     page = alice.get(f"/receive/done/{credential_id}")
     assert "<strong>Revoked.</strong>" in page.text and GOOD not in page.text
+    # the cards say it in words: by whom and when found, no list URL or bit index
+    cards = alice.get("/credentials").text
+    assert "Revoked by the issuer, found on " in cards and "index" not in cards
+    card = alice.get(f"/credentials/{credential_id}").text
+    words, technical = card.split('<details class="technical">', 1)
+    assert "Revoked by the issuer, found on " in words and "index" not in words
+    assert "index" in technical
 
 
 def test_the_background_job_rechecks_what_is_due(

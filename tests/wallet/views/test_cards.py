@@ -279,3 +279,22 @@ def test_our_issuers_credential_verified_then_revoked(
     revoke(client, issued["id"])
     again = verify_through(client, document, clock()).to_json()
     assert card_of(record(document, again), clock()).badge.kind == "revoked"
+
+
+def test_a_revocation_is_said_with_the_issuers_reason_when_the_list_gives_one() -> None:
+    from wallet.views.badge import Badge, said, status_reason
+
+    listed = "revocation: the issuer's list https://x.test/list revokes it: issued in error"
+    assert status_reason(listed) == "issued in error"
+    assert said(Badge("revoked", "Revoked", listed), None) == (
+        "Revoked by the issuer: issued in error."
+    )
+    bit = "revocation: the issuer set index 25385 in http://localhost:8001/status/1"
+    assert status_reason(bit) is None
+    assert said(Badge("revoked", "Revoked", bit), "2026-12-06T01:59:53+00:00") == (
+        "Revoked by the issuer, found on 6 Dec 2026 when the wallet checked it."
+    )
+    message = f"{bit} (the learner asked for it)"
+    assert said(Badge("suspended", "Suspended", message), None) == (
+        "Suspended by the issuer: the learner asked for it."
+    )

@@ -19,8 +19,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from servicekit.pages import page_router, render
+from wallet.answering import match as answer_match
+from wallet.answering import request as answer_request
 from wallet.sharing import present, share
-from wallet.views import shared
+from wallet.views import share_log, shared
 from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, VisitorDep
 from wallet.web.pages.base import json_download, pretty
 
@@ -151,7 +153,12 @@ def share_link_withdraw(
 def share_log_page(
     request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
 ) -> Response:
-    return render(request, visitor, "share_log.html", entries=share.log(inst, account))
+    names = {h.record.id: h.name for h in present.holdings(inst, account)}
+    requesters = {
+        r.id: answer_match.requester_of_record(r) for r in answer_request.all_of(inst, account)
+    }
+    lines = share_log.lines_of(share.log(inst, account), names, requesters)
+    return render(request, visitor, "share_log.html", entries=lines)
 
 
 @router.get("/s/{token}", response_class=HTMLResponse)
