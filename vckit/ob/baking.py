@@ -437,10 +437,40 @@ def default_badge_png(size: int = 256, colour: str = "#1f5f8b") -> bytes:
     return write_chunks([Chunk(b"IHDR", header), Chunk(b"IDAT", idat), Chunk(b"IEND", b"")])
 
 
+def _lines(text: str, width: int, most: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters (words kept whole when they fit),
+    at most ``most`` lines, the last one cut with an ellipsis."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word[:width])
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return lines or [""]
+
+
 def default_badge_svg(name: str, issuer: str, colour: str = "#1f5f8b") -> str:
-    """A plain badge with the achievement and issuer names (escaped), ready for ``bake_svg``."""
+    """A plain badge with the achievement's name (up to three lines) and the issuer's
+    (escaped), ready for ``bake_svg``."""
     _rgb(colour)
-    title, by = escape(name[:60]), escape(issuer[:60])
+    title = escape(name[:60])
+    names = _lines(name[:60], 16, 3)
+    by = _lines(issuer[:60], 24, 2) if issuer.strip() else []
+    top = 128 - (len(names) * 24 + len(by) * 15) // 2 + 18
+    text = "".join(
+        f'  <text x="128" y="{top + 24 * i}" text-anchor="middle" font-family="sans-serif" '
+        f'font-size="20" font-weight="bold" fill="#ffffff">{escape(line)}</text>\n'
+        for i, line in enumerate(names)
+    )
+    below = top + 24 * len(names) + 4
+    text += "".join(
+        f'  <text x="128" y="{below + 15 * i}" text-anchor="middle" font-family="sans-serif" '
+        f'font-size="12" fill="#ffffff">{escape(line)}</text>\n'
+        for i, line in enumerate(by)
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="{SVG_NAMESPACE}" viewBox="0 0 256 256" width="256" height="256" '
@@ -448,9 +478,6 @@ def default_badge_svg(name: str, issuer: str, colour: str = "#1f5f8b") -> str:
         f"  <title>{title}</title>\n"
         f'  <circle cx="128" cy="128" r="124" fill="{colour}"/>\n'
         '  <circle cx="128" cy="128" r="108" fill="none" stroke="#ffffff" stroke-width="4"/>\n'
-        '  <text x="128" y="124" text-anchor="middle" font-family="sans-serif" '
-        f'font-size="18" fill="#ffffff">{title}</text>\n'
-        '  <text x="128" y="152" text-anchor="middle" font-family="sans-serif" '
-        f'font-size="12" fill="#ffffff">{by}</text>\n'
+        f"{text}"
         "</svg>\n"
     )

@@ -19,6 +19,7 @@ credential never breaks a page that lists the learner's credentials.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from typing import Any
 from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import VckitError
 from vckit.jose.vc_jwt import peek
+from vckit.ob.baking import default_badge_svg
 from wallet.sharing.disclose import credential_view, is_sd_jwt, sd_jwt_claims
 from wallet.store import CredentialRecord
 from wallet.views.badge import Badge, CheckLine, badge_of, check_lines
@@ -179,6 +181,13 @@ def image_of(credential: Mapping[str, Any]) -> tuple[str | None, str]:
     return None, ""
 
 
+def default_image(name: str, issuer: str) -> str:
+    """A generated badge naming the achievement and its issuer (for a credential without
+    artwork), as a ``data:`` URL the pages' Content-Security-Policy allows."""
+    svg = default_badge_svg(name, issuer if issuer != "Unnamed issuer" else "")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def issuer_of(credential: Mapping[str, Any]) -> tuple[str, str | None]:
     """The issuer's name (VC 2.0 §4.7: ``issuer`` is a URL or an object with ``id``), and id."""
     issuer = credential.get("issuer")
@@ -296,6 +305,11 @@ def card_of(record: CredentialRecord, now: datetime | None = None) -> Card:
     checks = check_lines(record.report)
     raw, decoded = _raw(record.document)
     name = _text(content.get("name")) or _text(achievement.get("name"))
+    if image_url is None and credential is not None:
+        image_url = default_image(_text(achievement.get("name")) or name or "Badge", issuer_name)
+        image_alt = (
+            f"Badge of {name or 'the credential'} (drawn by the wallet: the issuer gave none)"
+        )
     return Card(
         id=record.id,
         readable=credential is not None,

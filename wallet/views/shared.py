@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from wallet.views.cards import achievement_of, image_of, issuer_of, moment_of
+from wallet.views.cards import achievement_of, default_image, image_of, issuer_of, moment_of
 
 MAX_SHOWN = 50
 
@@ -38,9 +38,12 @@ def item_of(credential: Mapping[str, Any]) -> SharedItem:
     name = _text(achievement.get("name")) or _text(credential.get("name")) or "A credential"
     issued = credential.get("awardedDate", credential.get("validFrom"))
     image_url, image_alt = image_of(credential)
+    issuer_name = issuer_of(credential)[0]
+    if image_url is None:
+        image_url, image_alt = default_image(name, issuer_name), ""  # the name is beside it
     return SharedItem(
         name=name,
-        issuer_name=issuer_of(credential)[0],
+        issuer_name=issuer_name,
         issued=moment_of(issued or credential.get("issuanceDate")),
         description=_text(achievement.get("description")) or _text(credential.get("description")),
         image_url=image_url,

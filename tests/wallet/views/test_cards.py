@@ -113,7 +113,8 @@ def test_unsafe_images_and_links_are_not_shown(url: str) -> None:
     document["credentialSubject"]["achievement"]["alignment"][0]["targetUrl"] = url
     document["evidence"][0]["id"] = url
     card = card_of(record(document))
-    assert card.image_url is None
+    assert card.image_url is not None and card.image_url.startswith("data:image/svg+xml;base64,")
+    assert url not in card.image_url  # the wallet's own drawing, not the unsafe URL
     if not url.startswith("http://"):
         assert card.alignments[0].href is None
         assert card.evidence[0].href is None
@@ -298,3 +299,18 @@ def test_a_revocation_is_said_with_the_issuers_reason_when_the_list_gives_one() 
     assert said(Badge("suspended", "Suspended", message), None) == (
         "Suspended by the issuer: the learner asked for it."
     )
+
+
+def test_a_credential_without_artwork_gets_a_badge_naming_it() -> None:
+    """No "No image" box: a generated badge with the achievement's and issuer's names."""
+    import base64
+
+    document = sample("fullOpenBadge.json")
+    document.pop("image", None)
+    document["credentialSubject"]["achievement"].pop("image", None)
+    card = card_of(record(document))
+    assert card.image_url is not None
+    svg = base64.b64decode(card.image_url.split(",", 1)[1]).decode()
+    achievement = document["credentialSubject"]["achievement"]["name"]
+    assert f"<title>{achievement}</title>" in svg and card.issuer_name.split()[0] in svg
+    assert card.image_alt.startswith(f"Badge of {card.name}")
