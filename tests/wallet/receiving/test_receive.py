@@ -850,3 +850,27 @@ def test_an_offer_that_issues_to_another_person_is_refused_and_recorded_as_faile
         [offer] = store.list_offers(tx, account_id)
     assert offer.state == "failed" and offer.error is not None
     assert "about someone else" in offer.error
+
+
+def test_an_offer_kept_for_later_waits_named_and_is_taken_with_one_click(
+    wallet: FastAPI, issuer_service: FastAPI, alice: TestClient
+) -> None:
+    """``POST /api/receive/offers`` keeps the offer (nothing spent at the issuer); it is
+    listed by name and issuer until the learner takes it from its page."""
+    made = make_offer(issuer_service)
+    kept = alice.post("/api/receive/offers", json={"offer": made["offer_uri"]})
+    assert kept.status_code == 201, kept.text
+    body = kept.json()
+    assert body["state"] == "pending" and body["name"] == "Fundamentals of Nursing I"
+    assert body["issuer_name"] == "Riverside Community College"
+    assert held(wallet, ALICE) == []
+    again = alice.post("/api/receive/offers", json={"offer": made["offer_uri"]})
+    assert again.json()["id"] == body["id"]  # the same offer, kept once
+    waiting = alice.get("/receive").text
+    assert f'href="/receive/offers/{body["id"]}"' in waiting
+    taken = alice.post(
+        f"/receive/offers/{body['id']}", data={"csrf": csrf(alice)}, follow_redirects=False
+    )
+    [record] = held(wallet, ALICE)
+    assert done_id(taken) == record.id and record.verdict == "verified"
+    assert f'href="/receive/offers/{body["id"]}"' not in alice.get("/receive").text
