@@ -130,7 +130,8 @@ def keep_offer(body: KeepIn, inst: InstallationDep, account: CurrentAccount) -> 
     """The offer is read (fetched when by reference) and listed as waiting; nothing is
     spent at the issuer until the learner takes it (``POST /api/receive/offers/{id}``, or
     the offer's page). The same offer again is the one already kept."""
-    return JSONResponse(offer_json(receive.start_offer(inst, account, body.offer)), 201)
+    kept = receive.start_offer(inst, account, body.offer, keep=True)
+    return JSONResponse(offer_json(kept), 201)
 
 
 def offer_json(offer: receive.OfferRecord) -> dict[str, Any]:
