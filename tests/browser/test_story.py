@@ -337,6 +337,9 @@ def learner_sees_revoked(story: Story, achievement: str) -> None:
         has=page.get_by_role("heading", name=achievement, exact=True)
     )
     expect(card.locator(".badge")).to_have_class(re.compile(r"\brevoked\b"))
+    # said in words: by whom and when the wallet found it, never the list's URL and index
+    expect(card.locator(".why")).to_contain_text(re.compile(r"^Revoked by the issuer"))
+    expect(card).not_to_contain_text("index")
     verified = page.locator("ul.cards .badge.verified")
     expect(verified).to_have_count(2)
 
