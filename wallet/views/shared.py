@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from wallet.views.cards import achievement_of, default_image, image_of, issuer_of, moment_of
 
@@ -65,3 +65,20 @@ def verify_url(verifier: str | None, share_url: str) -> str | None:
     if not verifier:
         return None
     return f"{verifier.rstrip('/')}/?{urlencode({'link': share_url})}"
+
+
+def audience_words(audience: str | None) -> str:
+    """Whom a presentation was made for, in words: an OpenID4VP ``redirect_uri:`` client
+    identifier as the verifier's host, a domain as it is, none as "anyone"."""
+    if not audience:
+        return "anyone with the link or file"
+    if audience.startswith("redirect_uri:"):
+        host = urlsplit(audience.removeprefix("redirect_uri:")).netloc
+        return f"the verifier at {host}" if host else "a verifier"
+    return audience
+
+
+def names_of(document: dict[str, Any] | str) -> str:
+    """The names of the credentials a presentation holds, for a list of presentations."""
+    names = [item.name for item in items_of(document)]
+    return ", ".join(names) if names else "a signed presentation"

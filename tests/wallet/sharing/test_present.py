@@ -227,6 +227,9 @@ def test_openid4vp_request_answered_and_verified(
     assert "you answered a request from " in words and CLIENT_ID not in words
     assert not re.search(r"\d{4}-\d\d-\d\dT", words)
     assert CLIENT_ID in technical and done.nursing_id[:8] in technical
+    listed = done.client.get("/presentations").text
+    assert CLIENT_ID not in listed and f">{NURSING}</a>" in listed
+    assert "the verifier at " in listed
 
 
 @pytest.fixture

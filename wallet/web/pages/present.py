@@ -47,9 +47,12 @@ def wants_json(accept: str) -> bool:
 def presentations_page(
     request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
 ) -> Response:
-    records = present.all_of(inst, account)
+    rows = [
+        (p, shared.names_of(p.document), shared.audience_words(p.audience))
+        for p in present.all_of(inst, account)
+    ]
     holdings = present.holdings(inst, account)
-    return render(request, visitor, "presentations.html", presentations=records, holdings=holdings)
+    return render(request, visitor, "presentations.html", rows=rows, holdings=holdings)
 
 
 @router.post("/presentations", response_class=HTMLResponse)
@@ -77,7 +80,8 @@ def presentation_page(
     record = present.get(inst, account, presentation_id)
     return render(
         request, visitor, "presentation.html", record=record, json_text=pretty(record.document),
-        expiries=list(share.EXPIRY_CHOICES),
+        expiries=list(share.EXPIRY_CHOICES), names=shared.names_of(record.document),
+        audience=shared.audience_words(record.audience),
     )  # fmt: skip
 
 

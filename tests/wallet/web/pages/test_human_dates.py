@@ -46,6 +46,7 @@ def test_the_learners_pages_say_dates_for_people(app: FastAPI) -> None:
         pages[path] = answer.text
     for name, page in pages.items():
         found = ISO_MOMENT.search(shown(page))
+        assert "did:" not in shown(page), name  # the learner's DID only in a fold
         assert found is None, (
             f"{name}: {found and shown(page)[found.start() - 60 : found.end() + 20]}"
         )
