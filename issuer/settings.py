@@ -10,6 +10,8 @@
 ``LER_ISSUER_DEMO``        the demo issuers file (default ``examples/issuers.json``;
                            empty: load nothing)
 ``LER_ISSUER_MAX_BODY``    request body limit in bytes (default 2 MiB)
+``LER_WALLET_URL``         the demo wallet: the offer page links to its receive page
+                           with the offer filled in (``ler up`` sets it; default none)
 ``LER_ISSUER_KEY_ENCRYPTION_KEY``  the key-encryption key sealing the issuers' private
                            keys (base64url, 32 bytes); ``..._FILE``: a file holding it;
                            neither: ``<data>/key-encryption-key``, made once (mode 600)
@@ -52,6 +54,7 @@ class Settings:
     allow_private: bool = False
     fetch_max_bytes: int = 1024 * 1024  # one answer from a learner's Open Badges host
     fetch_timeout: float = 5.0  # seconds, for one outbound request in all
+    demo_wallet_url: str | None = None  # "open in the demo wallet" on the offer page
 
     @property
     def database(self) -> str:
@@ -80,6 +83,7 @@ class Settings:
             allow_http_localhost=_flag("LER_ISSUER_ALLOW_HTTP_LOCALHOST"),
             allow_private=_flag("LER_ISSUER_ALLOW_PRIVATE"),
             fetch_timeout=float(os.environ.get("LER_ISSUER_FETCH_TIMEOUT", cls.fetch_timeout)),
+            demo_wallet_url=os.environ.get("LER_WALLET_URL") or None,
         )
 
 

@@ -25,7 +25,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from ler.ports import refuse_to_start
@@ -83,6 +85,8 @@ def run_all(host: str = "127.0.0.1", base_port: int = 8000) -> int:
         print(f"demo employer staff: {demo_seed.STAFF_EMAIL}, password in {staff_file}")
         token_file = os.path.join(verifier_data, demo_seed.TOKEN_FILE)
         print(f"demo employer API token (verifier): in {token_file}")
+        seeding = threading.Thread(target=offers_for_the_demo_learner, args=(env,), daemon=True)
+        seeding.start()
     print("Ctrl-C stops all services.")
     stopping: list[int] = []
 
@@ -114,3 +118,47 @@ def add_parser(sub: Any) -> None:
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port", type=int, default=8000, help="landing port; services follow it")
     up.set_defaults(run=lambda args: run_all(host=args.host, base_port=args.port))
+
+
+def _read_when_there(path: str, seconds: float = 60.0) -> str | None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read().strip()
+            if text:
+                return text
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return None
+
+
+def offers_for_the_demo_learner(env: dict[str, str]) -> None:
+    """The story's three offers, waiting in the demo learner's wallet (once: see
+    :mod:`demo.waiting_offers`), made when the issuer and the wallet answer."""
+    from demo.clients import UnexpectedAnswer, Unusable
+    from demo.waiting_offers import seed
+
+    data = env["LER_DATA_DIR"]
+    token = env.get("LER_ISSUER_TOKEN") or _read_when_there(
+        os.path.join(data, "issuer", "api-token")
+    )
+    learner_file = os.path.join(data, "wallet", demo_seed.LEARNER_FILE)
+    password = (
+        demo_seed.read_password(Path(learner_file)) if _read_when_there(learner_file) else None
+    )
+    if not token or not password:
+        print(
+            "demo learner: no offers made (the issuer token or the learner's password is missing)"
+        )
+        return
+    try:
+        kept = seed(
+            env["LER_ISSUER_URL"], token, env["LER_WALLET_URL"], demo_seed.LEARNER_EMAIL, password
+        )
+    except (Unusable, UnexpectedAnswer) as exc:
+        print(f"demo learner: the three offers were not made: {exc}")
+        return
+    if kept:
+        print(f"demo learner: {kept} offers waiting in the wallet (Receive)")

@@ -22,6 +22,8 @@
                                    an offer's redemption, twice that once the credential has
                                    arrived (default 0: no pause), so that a kill test lands
                                    in every step
+``LER_VERIFIER_URL``               the verifier a share link's public page offers to verify
+                                   it at, in one click (``ler up`` sets it; default none)
 ``LER_DEMO_SEED``                  ``1`` seeds the demo learner at start
                                    (``wallet.accounts.demo_learner``; ``ler up`` sets it;
                                    default ``0``)
@@ -67,6 +69,7 @@ class Settings:
     kek_file: Path | None = None
     resume_interval: float = 5.0  # seconds between runs of the offer resume job; 0: off
     test_step_delay: float = 0.0  # tests only: pause after each recorded receive step
+    verifier_url: str | None = None  # the share page's "verify it" button; None: no button
 
     @property
     def database(self) -> str:
@@ -99,4 +102,5 @@ class Settings:
                 os.environ.get("LER_WALLET_RESUME_INTERVAL", cls.resume_interval)
             ),
             test_step_delay=float(os.environ.get("LER_WALLET_TEST_STEP_DELAY", 0)),
+            verifier_url=os.environ.get("LER_VERIFIER_URL") or None,
         )

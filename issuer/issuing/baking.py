@@ -1,13 +1,15 @@
 """Use case: download an issued credential as a baked badge image (OB 3.0 §5.3).
 
 The route hands over the stored credential (JSON-LD dict, or the VC-JWT text) and, when
-the achievement has artwork, its PNG or SVG bytes; without artwork a plain generated badge
-is used, so every issuer can bake. The credential is baked exactly as stored: baking only
-carries it, it never re-signs or edits it.
+the achievement has artwork, its PNG or SVG bytes; else the credential's own image (its
+``image`` or its achievement's, when it is a ``data:`` URL of the kind asked); else a plain
+generated badge with the achievement's name written on it, so every issuer can bake. The
+credential is baked exactly as stored: baking only carries it, it never re-signs or edits it.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Mapping
@@ -34,12 +36,34 @@ def baked_download(
     if isinstance(credential, str) and credential.lstrip().startswith("{"):
         credential = json.loads(credential)
     document = _document(credential)
+    image = image or own_image(document, kind)
     if kind == "png":
-        data = baking.bake_png(image or baking.default_badge_png(), credential)
+        artwork = image or baking.default_badge_png(name=_names(document)[0])
+        data = baking.bake_png(artwork, credential)
     else:
         artwork = image or baking.default_badge_svg(*_names(document)).encode()
         data = baking.bake_svg(artwork, credential).encode("utf-8")
     return data, MEDIA_TYPES[kind], f"{_stem(document)}.{kind}"
+
+
+def own_image(document: Mapping[str, Any], kind: Kind) -> bytes | None:
+    """The credential's image (OB 3.0 ``image``, else its achievement's) when it is a
+    ``data:`` URL of this kind (``image/png`` or ``image/svg+xml``, base64); None otherwise
+    (a web URL is not fetched here)."""
+    subject = document.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+    candidates = [document.get("image")]
+    if isinstance(achievement, Mapping):
+        candidates.append(achievement.get("image"))
+    prefix = f"data:{MEDIA_TYPES[kind]};base64,"
+    for value in candidates:
+        url = value.get("id") if isinstance(value, Mapping) else value
+        if isinstance(url, str) and url.startswith(prefix):
+            try:
+                return base64.b64decode(url[len(prefix) :], validate=True)
+            except ValueError:
+                return None
+    return None
 
 
 def _document(credential: Mapping[str, Any] | str) -> Mapping[str, Any]:

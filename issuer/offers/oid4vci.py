@@ -11,6 +11,10 @@ installation is a Credential Issuer (and its own Authorization Server) with iden
    are counted and the offer dies after :data:`MAX_TX_CODE_ATTEMPTS`). The offer row is keyed
    by the SHA-256 of the code, which also names the offer in its ``credential_offer_uri``; the
    code itself stays in the row's request so the open offer can be shown again (§4.1.3).
+   The offer object also carries ``ler_offered`` (an extension a wallet may ignore: OpenID4VCI
+   names no per-offer description): the achievement's and the issuer's names, so that a
+   wallet can say "Fundamentals of Nursing II from Riverside Community College" while the
+   offer waits (for its transaction code), before it has the credential.
 2. The Wallet swaps the code for an access token at the Token Endpoint (§6):
    :mod:`issuer.offers.token`.
 3. Nonce and Credential Endpoints (§7, §8): :mod:`issuer.offers.credential`.
@@ -53,6 +57,7 @@ CONFIGURATION_FORMATS = {
     SD_JWT: "sd-jwt-vc",
 }
 LEARNER_FIELDS = ("recipient_name", "date_of_birth", "grade")
+OFFERED = "ler_offered"  # the offer's names, for wallets (see the module docstring)
 _SHARED = (
     "cryptographic_binding_methods_supported",
     "proof_types_supported",
@@ -161,6 +166,7 @@ def _view(inst: Installation, record: store.OfferRecord, tx_code: str | None = N
     offer = oid4vci.credential_offer(
         ident, record.request["configuration_ids"], record.request["pre_authorized_code"], spec
     )
+    offer[OFFERED] = _offered(inst, record)
     url = f"{ident}/offers/{record.pre_authorized_code}"
     return Offer(
         record.pre_authorized_code,
@@ -171,6 +177,19 @@ def _view(inst: Installation, record: store.OfferRecord, tx_code: str | None = N
         record.expires_at,
         tx_code,
     )
+
+
+def _offered(inst: Installation, record: store.OfferRecord) -> dict[str, str]:
+    """The ``ler_offered`` extension: the achievement's and the issuer's names."""
+    with inst.db.transaction() as tx:
+        issuer = store.get_issuer(tx, record.issuer)
+        found = store.get_achievement(tx, record.issuer, str(record.request.get("achievement")))
+    named: dict[str, str] = {}
+    if found is not None and isinstance(found.achievement.get("name"), str):
+        named["achievement"] = found.achievement["name"]
+    if issuer is not None and isinstance(issuer.profile.get("name"), str):
+        named["issuer"] = issuer.profile["name"]
+    return named
 
 
 def tx_code_spec() -> oid4vci.TxCode:

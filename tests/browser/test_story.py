@@ -5,8 +5,8 @@
    skills view across them.
 3. A care home opens a job needing "Patient data privacy" from an accredited issuer and makes
    an OpenID4VP request link.
-4. The learner opens the request, shares the two nursing credentials (not the food one),
-   previews exactly what goes, and sends it.
+4. The learner opens the request (the care home named, the skill it wants said), finds the
+   two nursing credentials ticked and the food one not, previews exactly what goes, and sends it.
 5. The employer reads the report: the verdict, every named check, the fields disclosed.
 6. The college revokes one credential; the learner's wallet shows it revoked and a new answer
    to the employer fails at *status*.
@@ -188,16 +188,20 @@ def employer_asks(story: Story, screenshot: str | None = None) -> str:
 
 
 def learner_answers(story: Story, link: str, screenshots: bool = False) -> None:
-    """Open the request, pick the two nursing credentials (not the food one), preview, send."""
+    """Open the request: the two nursing credentials (aligned to the job's skill) are ticked,
+    the food one is not; hide fields, preview, send."""
     page = story.learner
     page.goto(f"{story.services.wallet}/requests")
     page.get_by_label("The request").fill(link)
     page.get_by_role("button", name="Read the request").click()
     expect(page.get_by_role("heading", name="A verifier asks for credentials")).to_be_visible()
-    expect(page.locator("code").first).to_contain_text(story.services.verifier.split("//")[1])
-    page.get_by_label(NURSING_1, exact=True).check()
-    page.get_by_label(NURSING_2, exact=True).check()
-    page.get_by_label(FOOD_HANDLER, exact=True).uncheck()
+    asker = page.locator("section.asker")
+    expect(asker).to_contain_text("Maple Grove Care Home")
+    expect(asker).to_contain_text(f"showing the skill {SKILL}")
+    expect(asker).not_to_contain_text("redirect_uri:")
+    expect(page.get_by_label(NURSING_1, exact=True)).to_be_checked()
+    expect(page.get_by_label(NURSING_2, exact=True)).to_be_checked()
+    expect(page.get_by_label(FOOD_HANDLER, exact=True)).not_to_be_checked()
     for name in (NURSING_1, NURSING_2):
         hide_fields(page, name, HIDDEN)
     if screenshots:
@@ -220,11 +224,8 @@ def learner_answers(story: Story, link: str, screenshots: bool = False) -> None:
 
 
 def hide_fields(page: Page, credential: str, labels: tuple[str, ...]) -> None:
-    """Open the credential's field switches on the request page and switch ``labels`` off."""
-    fields = page.locator("details.fields").filter(
-        has=page.locator("summary", has_text=f"Choose what to share from {credential} (")
-    )
-    fields.locator("summary").click()
+    """The credential's field switches, open on the request page: switch ``labels`` off."""
+    fields = page.get_by_role("group", name=f"What to share from {credential} (")
     for label in labels:
         switch = fields.get_by_label(re.compile(rf"^{label}:"))
         expect(switch).to_be_enabled()
@@ -344,6 +345,9 @@ def learner_sees_revoked(story: Story, achievement: str) -> None:
         has=page.get_by_role("heading", name=achievement, exact=True)
     )
     expect(card.locator(".badge")).to_have_class(re.compile(r"\brevoked\b"))
+    # said in words: by whom and when the wallet found it, never the list's URL and index
+    expect(card.locator(".why")).to_contain_text(re.compile(r"^Revoked by the issuer"))
+    expect(card).not_to_contain_text("index")
     verified = page.locator("ul.cards .badge.verified")
     expect(verified).to_have_count(2)
 

@@ -38,6 +38,7 @@ from vckit.errors import (
     NotBakedError,
     VckitError,
 )
+from vckit.ob import badge_font
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 """Largest image accepted for baking or extraction (10 MiB)."""
@@ -420,27 +421,82 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-def default_badge_png(size: int = 256, colour: str = "#1f5f8b") -> bytes:
-    """A plain badge: a filled disc on a transparent square (8-bit RGBA, PNG §11.2.2)."""
+def default_badge_png(size: int = 256, colour: str = "#1f5f8b", name: str = "") -> bytes:
+    """A plain badge: a filled disc on a transparent square (8-bit RGBA, PNG §11.2.2), with
+    ``name`` written across it in white (up to three lines, :mod:`vckit.ob.badge_font`)."""
     if not 16 <= size <= 1024:
         raise BakingError("badge size must be between 16 and 1024 pixels")
     ink, clear = bytes(_rgb(colour)) + b"\xff", b"\x00\x00\x00\x00"
     radius = size / 2
-    rows = []
+    rows: list[bytearray] = []
     for y in range(size):
         dy = y + 0.5 - radius
         half = min(int(max(radius * radius - dy * dy, 0) ** 0.5 + 0.5), size // 2)
         left = (size - 2 * half) // 2
-        rows.append(b"\x00" + clear * left + ink * (2 * half) + clear * (size - left - 2 * half))
+        rows.append(bytearray(clear * left + ink * (2 * half) + clear * (size - left - 2 * half)))
+    _write(rows, size, name)
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    idat = zlib.compress(b"".join(rows), 9)
+    idat = zlib.compress(b"".join(b"\x00" + bytes(row) for row in rows), 9)
     return write_chunks([Chunk(b"IHDR", header), Chunk(b"IDAT", idat), Chunk(b"IEND", b"")])
 
 
+def _write(rows: list[bytearray], size: int, name: str) -> None:
+    """White text, centred, on the badge's pixel rows (RGBA)."""
+    longest = max((len(word) for word in name.split()), default=0)
+    scale = max(size // 85, 1)
+    while True:  # as large as lets the longest word fit on a line, three quarters wide
+        per_line = max((size * 3 // 4) // ((badge_font.WIDTH + badge_font.GAP) * scale), 1)
+        if scale == 1 or per_line >= longest:
+            break
+        scale -= 1
+    lines = _lines(name, per_line, 3) if name.strip() else []
+    height = badge_font.HEIGHT * scale
+    step = height + 3 * scale
+    top = (size - (len(lines) * step - 3 * scale)) // 2
+    for n, line in enumerate(lines):
+        mask = badge_font.text_mask(line, scale)
+        left = (size - badge_font.line_width(line, scale)) // 2
+        for dy, mask_row in enumerate(mask):
+            row = rows[top + n * step + dy]
+            for dx, on in enumerate(mask_row):
+                if on and 0 <= left + dx < size:
+                    row[4 * (left + dx) : 4 * (left + dx) + 4] = b"\xff\xff\xff\xff"
+
+
+def _lines(text: str, width: int, most: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters (words kept whole when they fit),
+    at most ``most`` lines, the last one cut with an ellipsis."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word[:width])
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1][: width - 1] + "…"
+    return lines or [""]
+
+
 def default_badge_svg(name: str, issuer: str, colour: str = "#1f5f8b") -> str:
-    """A plain badge with the achievement and issuer names (escaped), ready for ``bake_svg``."""
+    """A plain badge with the achievement's name (up to three lines) and the issuer's
+    (escaped), ready for ``bake_svg``."""
     _rgb(colour)
-    title, by = escape(name[:60]), escape(issuer[:60])
+    title = escape(name[:60])
+    names = _lines(name[:60], 16, 3)
+    by = _lines(issuer[:60], 24, 2) if issuer.strip() else []
+    top = 128 - (len(names) * 24 + len(by) * 15) // 2 + 18
+    text = "".join(
+        f'  <text x="128" y="{top + 24 * i}" text-anchor="middle" font-family="sans-serif" '
+        f'font-size="20" font-weight="bold" fill="#ffffff">{escape(line)}</text>\n'
+        for i, line in enumerate(names)
+    )
+    below = top + 24 * len(names) + 4
+    text += "".join(
+        f'  <text x="128" y="{below + 15 * i}" text-anchor="middle" font-family="sans-serif" '
+        f'font-size="12" fill="#ffffff">{escape(line)}</text>\n'
+        for i, line in enumerate(by)
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="{SVG_NAMESPACE}" viewBox="0 0 256 256" width="256" height="256" '
@@ -448,9 +504,6 @@ def default_badge_svg(name: str, issuer: str, colour: str = "#1f5f8b") -> str:
         f"  <title>{title}</title>\n"
         f'  <circle cx="128" cy="128" r="124" fill="{colour}"/>\n'
         '  <circle cx="128" cy="128" r="108" fill="none" stroke="#ffffff" stroke-width="4"/>\n'
-        '  <text x="128" y="124" text-anchor="middle" font-family="sans-serif" '
-        f'font-size="18" fill="#ffffff">{title}</text>\n'
-        '  <text x="128" y="152" text-anchor="middle" font-family="sans-serif" '
-        f'font-size="12" fill="#ffffff">{by}</text>\n'
+        f"{text}"
         "</svg>\n"
     )

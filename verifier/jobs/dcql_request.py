@@ -15,6 +15,13 @@ Two credential queries, for the same Open Badges 3.0 achievements in two formats
 
 One required ``credential_sets`` entry (§6.2) lets the wallet answer with both, or either:
 its options are ``[both]``, ``[ldp_vc]``, ``[dc+sd-jwt]``, most wanted first.
+
+A job that names skills says so in the ``ldp_vc`` query (:func:`skill_claims`): claims queries
+(§6.3) for its alignments' ``targetName`` / ``targetUrl`` with the job's values, and
+``claim_sets`` (§6.4.1) whose first options carry them and whose last asks only for the
+credential's ``type``. Any credential of the types still matches; one aligned to a wanted
+skill matches the first options, and a wallet can put it forward (the learner's wallet
+pre-selects it). Whether the answer meets the job is still the verifier's own check.
 """
 
 from __future__ import annotations
@@ -36,9 +43,33 @@ OB_VCT = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#AchievementCredential
 JWS_ALGS = ["ES256", "EdDSA"]
 
 
-def dcql_query(types: Sequence[str]) -> dict[str, Any]:
+ALIGNMENT = ("credentialSubject", "achievement", "alignment", None)
+SKILL_CLAIMS = {"skill_name": "targetName", "skill_url": "targetUrl"}
+TYPE_CLAIM = "type"
+
+
+def skill_claims(names: Sequence[str], urls: Sequence[str]) -> dict[str, Any]:
+    """§6.3 / §6.4.1: ``claims`` and ``claim_sets`` preferring credentials aligned to one of
+    the skills (by name, or by URL), then any credential (its ``type``); {} without skills."""
+    wanted = {"skill_name": list(names), "skill_url": list(urls)}
+    claims: list[dict[str, Any]] = [{"id": TYPE_CLAIM, "path": ["type"]}]
+    claim_sets: list[list[str]] = []
+    for claim_id, values in wanted.items():
+        if values:
+            path = [*ALIGNMENT, SKILL_CLAIMS[claim_id]]
+            claims.append({"id": claim_id, "path": path, "values": values})
+            claim_sets.append([TYPE_CLAIM, claim_id])
+    if not claim_sets:
+        return {}
+    return {"claims": claims, "claim_sets": [*claim_sets, [TYPE_CLAIM]]}
+
+
+def dcql_query(
+    types: Sequence[str], skill_names: Sequence[str] = (), skill_urls: Sequence[str] = ()
+) -> dict[str, Any]:
     """§6: the two credential queries (several credentials may answer each, ``multiple``;
-    each bound to the holder, the default) and the set saying either or both will do."""
+    each bound to the holder, the default) and the set saying either or both will do; the
+    job's skills as preferred claims of the ``ldp_vc`` query (:func:`skill_claims`)."""
     shell = {"@context": [VC_V2, OB_V3], "type": list(types)}
     type_values = sorted(expanded_types(shell))
     query = {
@@ -48,6 +79,7 @@ def dcql_query(types: Sequence[str]) -> dict[str, Any]:
                 "format": LDP_VC,
                 "multiple": True,
                 "meta": {"type_values": [type_values]},
+                **skill_claims(skill_names, skill_urls),
             },
             {
                 "id": SD_JWT_QUERY,

@@ -17,6 +17,8 @@ from typing import Any
 import segno
 
 from vckit.protocols.oid4vp import request_link, unsigned_request_object
+from verifier import store
+from verifier.checking.policy import Requirements, RequirementsError
 from verifier.installation import Installation
 from verifier.jobs import dcql_request
 from verifier.jobs.requests import OID4VP, get_job, get_request, required_types
@@ -24,9 +26,28 @@ from verifier.store import JobRecord, RequestRecord
 
 
 def dcql_query(job: JobRecord) -> dict[str, Any]:
-    """§6: ``ldp_vc`` credentials of the required types and/or OB 3.0 SD-JWT VCs
-    (:func:`verifier.jobs.dcql_request.dcql_query`)."""
-    return dcql_request.dcql_query(required_types(job))
+    """§6: ``ldp_vc`` credentials of the required types and/or OB 3.0 SD-JWT VCs, those
+    aligned to the job's skills preferred (:func:`verifier.jobs.dcql_request.dcql_query`)."""
+    try:
+        skills = Requirements.from_json(job.requirements).skills
+    except RequirementsError:
+        skills = ()
+    names = [s.name for s in skills if s.name]
+    urls = [s.target_url for s in skills if s.target_url]
+    return dcql_request.dcql_query(required_types(job), names, urls)
+
+
+def client_name(inst: Installation, job: JobRecord) -> str:
+    """§11.1 ``client_name``, what the learner's wallet shows as the requester: the
+    organisation and the job ("Maple Grove Care Home — Care assistant"), the title alone
+    when it names the organisation already."""
+    with inst.db.transaction() as tx:
+        organisation = (
+            store.get_organisation(tx, job.organisation_id) if job.organisation_id else None
+        )
+    if organisation is None or organisation.name.casefold() in job.title.casefold():
+        return job.title
+    return f"{organisation.name} — {job.title}"
 
 
 def authorization_request(inst: Installation, record: RequestRecord) -> dict[str, Any]:
@@ -41,7 +62,7 @@ def authorization_request(inst: Installation, record: RequestRecord) -> dict[str
         "state": record.id,
         "dcql_query": dcql_query(job),
         "client_metadata": {
-            "client_name": f"LER verifier — {job.title}",
+            "client_name": client_name(inst, job),
             "vp_formats_supported": dcql_request.vp_formats_supported(),
         },
     }

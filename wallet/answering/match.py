@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from vckit.protocols.dcql import evaluate
+from vckit.protocols.dcql import CredentialQuery, evaluate, selected_claims
 from vckit.protocols.oid4vp import AuthorizationRequest, validate_request
 from wallet.answering import query_words
 from wallet.answering.request import OID4VP, get_request
@@ -35,6 +36,15 @@ class QueryMatch:
     multiple: bool
     matches: tuple[Held, ...]
     technical: str = ""  # the format and type names, for a small note
+    meets: frozenset[str] = frozenset()  # ids of matches showing the claims asked for
+    asks: tuple[str, ...] = ()  # the claims with values asked for, in words
+
+    def preselected(self, record_id: str, first: bool) -> bool:
+        """Ticked when the page opens: those meeting the claims asked for; without such
+        claims, the first match of a required query (one credential, not everything)."""
+        if self.asks:
+            return record_id in self.meets and (self.multiple or first)
+        return first and (self.required or self.multiple)
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,48 @@ class RequestView:
     did_auth: bool = False
     reason: str | None = None
     unreadable: tuple[Held, ...] = field(default_factory=tuple)
+    requester: str = ""  # client_name, or the host the answer goes to
+    response_uri: str | None = None
+    state: str | None = None
+
+    @property
+    def asks(self) -> tuple[str, ...]:
+        """Every claim asked for, in words, once (the top of the request page)."""
+        return tuple(dict.fromkeys(a for q in self.queries for a in q.asks))
+
+
+def _meets(query: CredentialQuery, held: Held) -> bool:
+    """§6.4.1: the claims chosen for this credential include one asked with ``values``."""
+    chosen = selected_claims(query, held.credential or {}) if held.credential else None
+    return bool(chosen) and any(c.values is not None for c in chosen or ())
+
+
+def _asks(query: CredentialQuery) -> tuple[str, ...]:
+    return tuple(
+        query_words.asked_claim(c.path, c.values)
+        for c in query.claims or ()
+        if c.values is not None
+    )
+
+
+def requester_of(client_metadata: Mapping[str, Any] | None, response_uri: str) -> str:
+    """§11.1 ``client_name`` when the request gives one (short, one line), else the host
+    the presentation would be sent to."""
+    name = (client_metadata or {}).get("client_name")
+    if isinstance(name, str) and name.strip():
+        return " ".join(name.split())[:200]
+    return urlsplit(response_uri).netloc or response_uri
+
+
+def requester_of_record(record: RequestRecord) -> str:
+    """Who asks, for the list of requests (as :attr:`RequestView.requester`)."""
+    if record.kind == OID4VP:
+        request = record.request
+        metadata = request.get("client_metadata")
+        uri = request.get("response_uri")
+        return requester_of(metadata if isinstance(metadata, dict) else None, str(uri or ""))
+    domain = record.request.get("domain")
+    return domain if isinstance(domain, str) and domain else "a verifier"
 
 
 def _oid4vp_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView:
@@ -55,21 +107,31 @@ def _oid4vp_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView
     by_id = {h.record.id: h for h in readable}
     evaluation = evaluate(request.dcql_query, [h.candidate for h in readable if h.candidate])
     required = _required_ids(request)
-    queries = tuple(
-        QueryMatch(
-            q.id,
-            query_words.title(q.format, _query_types(q.meta)),
-            q.id in required,
-            q.multiple,
-            tuple(by_id[c.id] for c in evaluation.matches[q.id]),
-            query_words.technical(q.format, _query_types(q.meta)),
+    queries = []
+    for q in request.dcql_query.credentials:
+        matches = tuple(by_id[c.id] for c in evaluation.matches[q.id])
+        meets = frozenset(h.record.id for h in matches if _meets(q, h))
+        # those that meet first, each group in the wallet's order
+        ordered = tuple(sorted(matches, key=lambda h: h.record.id not in meets))
+        types = _query_types(q.meta)
+        queries.append(
+            QueryMatch(
+                q.id,
+                query_words.title(q.format, types),
+                q.id in required,
+                q.multiple,
+                ordered,
+                query_words.technical(q.format, types),
+                meets,
+                _asks(q),
+            )  # fmt: skip
         )
-        for q in request.dcql_query.credentials
-    )
     unreadable = tuple(h for h in holdings if h.candidate is None)
     return RequestView(
-        record, request.client_id, request.nonce, queries, evaluation.satisfied,
+        record, request.client_id, request.nonce, tuple(queries), evaluation.satisfied,
         unreadable=unreadable,
+        requester=requester_of(request.client_metadata, request.response_uri),
+        response_uri=request.response_uri, state=request.state,
     )  # fmt: skip
 
 
@@ -127,6 +189,7 @@ def _vpr_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView:
         record, vpr.domain or "(no domain given)", vpr.challenge, queries, satisfied,
         did_auth=vpr.did_auth, reason=vpr.reason,
         unreadable=tuple(h for h in holdings if h.candidate is None),
+        requester=vpr.domain or "a verifier (the request names no domain)",
     )  # fmt: skip
 
 

@@ -9,6 +9,10 @@
     # -> "Open Badges credentials as SD-JWT"
     technical("ldp_vc", [...])  # -> "ldp_vc · OpenBadgeCredential" (for a small muted note)
 
+    asked_claim(("credentialSubject", "achievement", "alignment", None, "targetName"),
+                ("Patient data privacy",))
+    # -> "the skill Patient data privacy"
+
 Types are DCQL ``type_values`` (ldp_vc: expanded IRIs), ``vct_values`` (dc+sd-jwt), or a
 QueryByExample's ``type`` (compact names); only their last segment is read.
 """
@@ -69,3 +73,15 @@ def technical(fmt: str, types: Sequence[str]) -> str:
         local_name(t) for t in types
     ]
     return " · ".join(part for part in (fmt, " + ".join(dict.fromkeys(names))) if part)
+
+
+#: The last segment of a DCQL claims path (§7) that people know by another name.
+CLAIM_WORDS = {"targetName": "the skill", "targetUrl": "the skill", "name": "the name"}
+
+
+def asked_claim(path: Sequence[str | int | None], values: Sequence[object]) -> str:
+    """A claims query with ``values`` (§6.3) in words: what the credential should show."""
+    last = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+    what = CLAIM_WORDS.get(last, _humanize(last).rstrip("s").lower() if last else "the value")
+    shown = " or ".join(str(v) for v in values)
+    return f"{what} {shown}"

@@ -59,6 +59,7 @@ log = logging.getLogger(__name__)
 PENDING, AUTHORIZING, AUTHORIZED = "pending", "authorizing", "authorized"
 REQUESTED, REDEEMED, FAILED = "requested", "redeemed", "failed"
 IN_FLIGHT = (PENDING, AUTHORIZING, AUTHORIZED, REQUESTED)
+KEPT = "kept"  # in an offer's progress: kept for later, the learner takes it (not resumed)
 STALE_MARGIN = 5.0  # seconds beyond the outbound timeout before "authorizing" counts as dead
 MAX_NONCE_REFUSALS = 2
 INTERRUPTED = (
@@ -315,7 +316,7 @@ def advance(
 def resume_due(inst: Installation, since: str | None = None) -> int:
     """The background job's run: go on with every offer a restart interrupted (``since``:
     when this process started), not one this process is working on, not one waiting for the
-    learner's Transaction Code. Returns the offers looked at."""
+    learner's Transaction Code or kept for later. Returns the offers looked at."""
     with inst.db.transaction() as tx:
         found = store.offers_in_states(tx, IN_FLIGHT)
     for offer in found:
@@ -326,6 +327,8 @@ def resume_due(inst: Installation, since: str | None = None) -> int:
         try:
             if offer.state == PENDING and tx_code_prompt(offer.offer) is not None:
                 continue  # the learner has not given the code yet
+            if offer.state == PENDING and (offer.progress or {}).get(KEPT):
+                continue  # kept for later: the learner takes it
             if account is not None:
                 advance(inst, account, offer.id, wait=False, since=since)
         except WalletError as exc:  # recorded on the offer, for the learner; one bad offer

@@ -134,11 +134,15 @@ def _again(held: OfferRecord) -> OfferRecord:
     return held  # in progress, interrupted, or failed and tried again (e.g. a mistyped tx_code)
 
 
-def start_offer(inst: Installation, account: AccountRecord, text: str) -> OfferRecord:
+def start_offer(
+    inst: Installation, account: AccountRecord, text: str, *, keep: bool = False
+) -> OfferRecord:
     """Read an offer (link, QR text or JSON; fetched when by reference) and keep it pending.
     The same offer again (the same code, or the same ``credential_offer_uri``, which is not
     fetched again: the issuer stops serving it once used) is the offer already held, to be
-    retried from where it stopped. ConflictError when this learner has redeemed it already."""
+    retried from where it stopped. ConflictError when this learner has redeemed it already.
+    ``keep``: the learner takes it later (the background resume job leaves it alone:
+    :func:`wallet.receiving.progress.resume_due`)."""
     reference = receive_offer.reference_of(text)
     if reference is not None:
         with inst.db.transaction() as tx:
@@ -157,8 +161,15 @@ def start_offer(inst: Installation, account: AccountRecord, text: str) -> OfferR
             offer,
             state=progress.PENDING,
             created=inst.stamp(),
-            progress=None if reference is None else {"offer_uri": reference},
+            progress=_progress(reference, keep),
         )
+
+
+def _progress(reference: str | None, keep: bool) -> dict[str, Any] | None:
+    found: dict[str, Any] = {} if reference is None else {"offer_uri": reference}
+    if keep:
+        found[progress.KEPT] = True
+    return found or None
 
 
 def needs_tx_code(offer: OfferRecord) -> TxCodePrompt | None:

@@ -114,19 +114,29 @@ def choose_configuration(metadata: Metadata, offer: Mapping[str, Any]) -> str:
 # --- 4-6. token, nonce, credential (§6, §7, §8) ------------------------------------------------
 
 
+#: What an OAuth error means for the learner (RFC 6749 §5.2, RFC 6750 §3.1), in words.
+OAUTH_WORDS = {
+    "invalid_grant": "the offer was used already, has expired, or the code is wrong",
+    "invalid_token": "the access token has expired: ask the issuer for a new offer",
+    "invalid_request": "the issuer could not read the wallet's request",
+}
+
+
 def _oauth_error(answer: Answer, what: str) -> OfferError:
+    """The issuer's refusal said once, in words: its own description when it gives one (e.g.
+    "wrong transaction code"), else what the error code means; the code itself only when
+    neither says anything."""
     try:
         body = parse_json(answer.body.decode("utf-8"))
     except (InputError, UnicodeDecodeError):
         body = {}
     body = body if isinstance(body, dict) else {}
     error = str(body.get("error", f"HTTP {answer.status}"))[:80]
-    description = str(body.get("error_description", ""))[:300]
-    hint = {
-        "invalid_grant": " (the offer was used already, has expired, or the code is wrong)",
-        "invalid_token": " (the access token has expired: ask the issuer for a new offer)",
-    }.get(error, "")
-    return OfferError(f"the issuer refused the {what}: {error}{hint}. {description}".strip())
+    description = " ".join(str(body.get("error_description", "")).split())[:300]
+    said = description or OAUTH_WORDS.get(error) or error
+    if "transaction code" in description or "tx_code" in description:
+        said += "; check the one-time code the issuer sent you and try again"
+    return OfferError(f"the issuer did not accept the {what}: {said}")
 
 
 @dataclass(frozen=True)
@@ -164,7 +174,7 @@ def request_token(
     except OutboundError as exc:
         raise OfferError(f"could not reach the issuer's token endpoint: {exc}") from None
     if answer.status != 200:
-        raise _oauth_error(answer, "token request")
+        raise _oauth_error(answer, "offer")
     response = json_object(answer, "the token response")
     token = response.get("access_token")
     if not isinstance(token, str) or not token:
@@ -303,7 +313,7 @@ def send_credential_request(
     if answer.status == 400 and b"invalid_nonce" in answer.body:
         raise NonceRefused("the issuer wants a fresh c_nonce (§8.3.1.2)")
     if answer.status not in (200, 202):
-        raise _oauth_error(answer, "credential request")
+        raise _oauth_error(answer, "request for the credential")
     return _credential_of(json_object(answer, "the credential response"))
 
 

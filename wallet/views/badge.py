@@ -12,15 +12,22 @@ first::
     Not fully checked   nothing failed but some check could not be made
     Verified            every check passed
     Not checked yet     no report is stored
+
+:func:`said` puts a badge in words for the cards: a revocation or suspension with the
+reason the issuer's list gives (:func:`status_reason`: a 1EdTech revocation list's
+``revocationReason``, a status message), else when the wallet found it; the raw check
+detail (list URL, index) stays on the credential's page, in its technical fold.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from servicekit.dates import human_date
 from vckit.report import title_of
 
 BADGE_LABELS = {
@@ -109,3 +116,33 @@ def badge_of(
         why = "; ".join(f"{c.title}: {c.detail}" for c in unchecked) or "the report has no checks"
         return Badge("unchecked", BADGE_LABELS["unchecked"], why)
     return Badge("verified", BADGE_LABELS["verified"], "every check passed")
+
+
+_REASONS = (
+    re.compile(r"revokes it: (?P<reason>.+)$"),  # a 1EdTech revocation list's revocationReason
+    re.compile(r"[Rr]eason: (?P<reason>.+)$"),
+    re.compile(r" in \S+ \((?P<reason>[^()]+)\)$"),  # a status message after the list URL
+)
+
+
+def status_reason(detail: str) -> str | None:
+    """The reason a status check's detail gives for a revocation or suspension, if any."""
+    for pattern in _REASONS:
+        found = pattern.search(detail.strip())
+        if found:
+            return found.group("reason").strip().rstrip(".")
+    return None
+
+
+def said(badge: Badge, checked_at: str | None) -> str:
+    """The badge in a sentence for a person (no list URLs, no bit indexes)."""
+    found = f", found on {human_date(checked_at)} when the wallet checked it" if checked_at else ""
+    if badge.kind in ("revoked", "suspended"):
+        reason = status_reason(badge.detail)
+        verb = "Revoked" if badge.kind == "revoked" else "Suspended"
+        if reason:
+            return f"{verb} by the issuer: {reason}."
+        return f"{verb} by the issuer{found}."
+    if badge.kind == "verified":
+        return "Every check passed."
+    return f"{badge.detail[:1].upper()}{badge.detail[1:]}."

@@ -19,6 +19,7 @@ credential never breaks a page that lists the learner's credentials.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,9 +29,11 @@ from typing import Any
 from vckit.datetimes import parse_xsd_datetime
 from vckit.errors import VckitError
 from vckit.jose.vc_jwt import peek
+from vckit.ob.baking import default_badge_svg
 from wallet.sharing.disclose import credential_view, is_sd_jwt, sd_jwt_claims
 from wallet.store import CredentialRecord
 from wallet.views.badge import Badge, CheckLine, badge_of, check_lines
+from wallet.views.badge import said as badge_said
 from wallet.views.endorsements import Endorsement, endorsements_of
 
 SAFE_IMAGE_PREFIXES = (
@@ -114,6 +117,11 @@ class Card:
     nested: tuple[Card, ...] = ()  # a CLR's credentials (wallet.views.transcript)
     endorsements: tuple[Endorsement, ...] = ()  # wallet.views.endorsements
 
+    @property
+    def said(self) -> str:
+        """The badge in a sentence (:func:`wallet.views.badge.said`)."""
+        return badge_said(self.badge, self.checked_at)
+
 
 def link(url: str | None) -> str | None:
     """A URL a page may link to: http(s) only (never ``javascript:``, ``data:`` ...)."""
@@ -148,6 +156,16 @@ def _date(value: object) -> datetime | None:
         return None
 
 
+def achievement_of(credential: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The credential's (first) OB 3.0 Achievement, {} when it has none."""
+    return _achievement(credential)
+
+
+def moment_of(value: object) -> datetime | None:
+    """An xsd:dateTime (or date) of a credential as a datetime, None when it is not one."""
+    return _date(value)
+
+
 def _shown_date(value: object) -> str | None:
     parsed = _date(value)
     return parsed.date().isoformat() if parsed is not None else _text(value)
@@ -164,6 +182,13 @@ def image_of(credential: Mapping[str, Any]) -> tuple[str | None, str]:
         if url is not None and url.lower().startswith(SAFE_IMAGE_PREFIXES):
             return url, _text(image.get("caption")) or f"Image of {name}"
     return None, ""
+
+
+def default_image(name: str, issuer: str) -> str:
+    """A generated badge naming the achievement and its issuer (for a credential without
+    artwork), as a ``data:`` URL the pages' Content-Security-Policy allows."""
+    svg = default_badge_svg(name, issuer if issuer != "Unnamed issuer" else "")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def issuer_of(credential: Mapping[str, Any]) -> tuple[str, str | None]:
@@ -283,6 +308,11 @@ def card_of(record: CredentialRecord, now: datetime | None = None) -> Card:
     checks = check_lines(record.report)
     raw, decoded = _raw(record.document)
     name = _text(content.get("name")) or _text(achievement.get("name"))
+    if image_url is None and credential is not None:
+        image_url = default_image(_text(achievement.get("name")) or name or "Badge", issuer_name)
+        image_alt = (
+            f"Badge of {name or 'the credential'} (drawn by the wallet: the issuer gave none)"
+        )
     return Card(
         id=record.id,
         readable=credential is not None,

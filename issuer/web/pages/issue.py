@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -86,7 +87,17 @@ def _offer(
         achievement=catalogue.get_achievement(inst, slug, form["achievement"]),
         offer=offer,
         qr=oid4vci.qr_svg(offer.by_reference),
+        wallet_link=demo_wallet_link(
+            request.app.state.settings.demo_wallet_url, offer.by_reference
+        ),
     )
+
+
+def demo_wallet_link(wallet_url: str | None, offer_link: str) -> str | None:
+    """The demo wallet's receive page with the offer filled in (``LER_WALLET_URL``)."""
+    if not wallet_url:
+        return None
+    return f"{wallet_url.rstrip('/')}/receive?{urlencode({'offer': offer_link})}#offer"
 
 
 def _learner(form: Mapping[str, str]) -> dict[str, str | None]:

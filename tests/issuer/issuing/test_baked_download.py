@@ -47,3 +47,28 @@ def test_artwork_of_the_wrong_kind_is_refused() -> None:
         baked_download(s.good_credential(), b"<svg/>", "png")
     with pytest.raises(BakingError, match="png or svg"):
         baked_download(s.good_credential(), None, "gif")  # type: ignore[arg-type]
+
+
+def test_the_generated_png_badge_is_not_blank_and_the_credentials_image_is_used() -> None:
+    """No artwork: the PNG carries the achievement's name in white (not a bare disc); a
+    credential whose achievement image is a data: URL of the kind asked is baked into it."""
+    import base64
+    import zlib
+
+    from vckit.ob.baking import read_chunks
+
+    def white_pixels(png: bytes) -> int:
+        raw = zlib.decompress(b"".join(c.data for c in read_chunks(png) if c.type == b"IDAT"))
+        return raw.count(b"\xff\xff\xff\xff")
+
+    blank = baking.default_badge_png()
+    data, _, _ = baked_download(s.good_credential(), None, "png")
+    assert white_pixels(data) > 100 and white_pixels(blank) == 0
+    artwork = baking.default_badge_png(32, colour="#00aa00")
+    credential = s.good_credential()
+    url = "data:image/png;base64," + base64.b64encode(artwork).decode()
+    credential["credentialSubject"]["achievement"]["image"] = {"id": url, "type": "Image"}
+    own, _, _ = baked_download(credential, None, "png")
+    assert b"\x00\xaa\x00" in zlib.decompress(
+        b"".join(c.data for c in read_chunks(own) if c.type == b"IDAT")
+    )

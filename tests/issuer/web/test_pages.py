@@ -3,11 +3,13 @@ bad input answered with a clear 4xx page (never a 500)."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from fastapi import FastAPI
@@ -369,6 +371,29 @@ def test_offer_shows_the_link_and_a_qr_code(staff: tuple[TestClient, str]) -> No
     assert offer["credential_issuer"] == f"http://issuer.test/issuers/{COLLEGE}"
     assert "pre-authorized_code" in json.dumps(offer["grants"])
     assert issued_ids(client) == []  # the wallet's redemption issues it, not the offer
+
+
+def test_offer_page_opens_in_the_demo_wallet_and_the_offer_names_itself(
+    issuer_app: AppFactory,
+) -> None:
+    """With ``LER_WALLET_URL`` the offer page links to the demo wallet's receive page, the
+    offer filled in; the offer object names the achievement and the issuer for wallets."""
+    with TestClient(issuer_app(demo_wallet_url="https://wallet.test"), base_url=SITE) as client:
+        assert sign_in(client).status_code == 303
+        staff = (client, csrf_of(client.get(f"/issuers/{COLLEGE}/issue").text))
+        page = html.unescape(issue(staff, delivery="offer", recipient="").text)
+        link = re.search(r'href="(https://wallet\.test/receive\?offer=[^"#]+)#offer"', page)
+        assert link and "Open in the demo wallet" in page
+        [offered] = parse_qs(urlsplit(link.group(1)).query)["offer"]
+        assert offered.startswith("openid-credential-offer://?credential_offer_uri=")
+        offer_url = re.search(r'href="https?://issuer\.test(/issuers/[^"]+/offers/[^"]+)"', page)
+        assert offer_url
+        offer = client.get(offer_url.group(1)).json()
+        assert offer["ler_offered"] == {
+            "achievement": "Fundamentals of Nursing I",
+            "issuer": "Riverside Community College",
+        }
+        assert not re.search(r"\d{4}-\d\d-\d\dT\d\d", page.split("Offer object")[0])
 
 
 def test_offer_with_a_transaction_code_shows_it_once(staff: tuple[TestClient, str]) -> None:

@@ -43,6 +43,7 @@ from tests.wallet.conftest import ALICE, Clock, browser, csrf, sign_up
 from vckit.errors import InputError
 from vckit.keys.keypair import KeyPair
 from vckit.presentation import build_presentation, sign_presentation
+from vckit.protocols.dcql import selected_claims
 from vckit.protocols.oid4vp import link_parameters, validate_request
 from verifier.app import create_app
 from verifier.checking.policy import Requirements
@@ -667,3 +668,27 @@ def test_a_deeply_nested_sd_jwt_is_a_problem_not_a_crash(verifier: TestClient, r
     answered = verifier.post(f"/{route}/verify", json={field: token})
     assert answered.status_code == 422, answered.text
     assert answered.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_jobs_skills_are_preferred_claims_of_the_ldp_vc_query(verifier: TestClient) -> None:
+    """§6.3 / §6.4.1: an aligned credential meets the first claim set, any other of the types
+    the last one; the request names the job for the learner (§11.1 client_name)."""
+    job_id = open_job(verifier, {"types": ["OpenBadgeCredential"], "skills": [PRIVACY, "Care"]})
+    claims = SpecWallet(verifier).read_request(
+        new_request(verifier, job_id)["links"]["by_reference"]
+    )
+    assert claims["client_metadata"]["client_name"] == "Maple Grove Care Home — Care assistant"
+    parsed = validate_request(claims).dcql_query
+    query = parsed.query(claims["dcql_query"]["credentials"][0]["id"])
+    assert query.claim_sets == (("type", "skill_name"), ("type", "skill_url"), ("type",))
+
+    def option_of(alignments: list[dict[str, str]]) -> tuple[str | None, ...]:
+        credential = {"type": ["VerifiableCredential"], "credentialSubject": {
+            "achievement": {"name": "A", "alignment": alignments}}}  # fmt: skip
+        chosen = selected_claims(query, credential)
+        assert chosen is not None
+        return tuple(c.id for c in chosen)
+
+    assert option_of([{"targetName": "Care"}]) == ("type", "skill_name")
+    assert option_of([{"targetName": "x", "targetUrl": PRIVACY}]) == ("type", "skill_url")
+    assert option_of([{"targetName": "Food safety"}]) == ("type",)

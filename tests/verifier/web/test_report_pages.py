@@ -268,6 +268,19 @@ def test_link_to_a_wallet_share_page(tmp_path: Path) -> None:
     assert "Not verified" in seen or "Not fully checked" in seen
 
 
+def test_a_share_pages_verify_button_verifies_the_link_at_once(tmp_path: Path) -> None:
+    """``GET /?link=`` (the wallet share page's button): the report, no second click; a link
+    that gives nothing is the form again with the reason."""
+    link = "https://college.example/credentials/1.json"
+    fetch = _serving({link: json.dumps(s.good_credential()).encode()})
+    settings = Settings(allow_did_web=False, allow_status_fetch=False, data_dir=tmp_path / "v")
+    client = TestClient(create_app(settings, fetch=fetch))
+    seen = text_of(client.get("/", params={"link": link}).text)
+    assert "Verified: you can rely on this credential" in seen
+    refused = client.get("/", params={"link": "file:///etc/passwd"})
+    assert refused.status_code == 400 and "Cannot verify:" in text_of(refused.text)
+
+
 def test_link_to_a_json_credential(tmp_path: Path) -> None:
     link = "https://college.example/credentials/1.json"
     fetch = _serving({link: json.dumps(s.good_credential()).encode()})

@@ -49,6 +49,7 @@ from wallet import store
 from wallet.errors import InvalidInputError
 from wallet.outbound import Outbound, Policy
 from wallet.receiving import receive, redeem
+from wallet.receiving.progress import resume_due
 
 SLUG = "community-college"
 ACHIEVEMENT = "fundamentals-of-nursing-1"
@@ -197,7 +198,18 @@ def test_an_offer_with_a_tx_code_asks_for_it_then_redeems(
 
     wrong = alice.post(offer_path, data={"csrf": csrf(alice), "tx_code": "000000x"})
     assert wrong.status_code == 422
-    assert says(wrong, "invalid_grant") and held(wallet, ALICE) == []
+    assert held(wallet, ALICE) == []
+    # said once, in words: the issuer's reason and what to do, no OAuth error code
+    said = "wrong transaction code; check the one-time code the issuer sent you"
+    assert wrong.text.count(said) == 1 and "invalid_grant" not in wrong.text
+    assert "Fundamentals of Nursing I" in form.text and "Riverside" in form.text
+    assert "OpenBadgeCredential_" not in form.text.split('<details class="technical">')[0]
+    waiting = alice.get("/receive").text
+    assert f'href="{offer_path}"' in waiting and "Offers waiting for you" in waiting
+    assert "<strong>Fundamentals of Nursing I</strong> from Riverside Community College" in waiting
+    # the issuer's "open in the demo wallet" link fills the offer in
+    filled = alice.get("/receive", params={"offer": made["offer_uri"]}).text
+    assert f">{html.escape(made['offer_uri'])}</textarea>" in filled
 
     right = alice.post(
         offer_path, data={"csrf": csrf(alice), "tx_code": made["tx_code"]}, follow_redirects=False
@@ -243,7 +255,7 @@ def test_a_replayed_offer_is_refused_and_nothing_is_stored_twice(
     bob = sign_up(browser(wallet), BOB)
     replay = post_offer(bob, made["offer_uri_by_value"])
     assert replay.status_code == 422
-    assert says(replay, "invalid_grant") and "used already" in replay.text
+    assert says(replay, "already used") and "invalid_grant" not in replay.text
     assert len(held(wallet, ALICE)) == 1 and held(wallet, BOB) == []
 
 
@@ -263,6 +275,13 @@ def test_a_revoked_credential_shows_as_revoked_after_a_recheck(
     assert after.report is not None and after.report["recipient"]["kind"] == "did"
     page = alice.get(f"/receive/done/{credential_id}")
     assert "<strong>Revoked.</strong>" in page.text and GOOD not in page.text
+    # the cards say it in words: by whom and when found, no list URL or bit index
+    cards = alice.get("/credentials").text
+    assert "Revoked by the issuer, found on " in cards and "index" not in cards
+    card = alice.get(f"/credentials/{credential_id}").text
+    words, technical = card.split('<details class="technical">', 1)
+    assert "Revoked by the issuer, found on " in words and "index" not in words
+    assert "index" in technical
 
 
 def test_the_background_job_rechecks_what_is_due(
@@ -832,3 +851,29 @@ def test_an_offer_that_issues_to_another_person_is_refused_and_recorded_as_faile
         [offer] = store.list_offers(tx, account_id)
     assert offer.state == "failed" and offer.error is not None
     assert "about someone else" in offer.error
+
+
+def test_an_offer_kept_for_later_waits_named_and_is_taken_with_one_click(
+    wallet: FastAPI, issuer_service: FastAPI, alice: TestClient
+) -> None:
+    """``POST /api/receive/offers`` keeps the offer (nothing spent at the issuer); it is
+    listed by name and issuer until the learner takes it from its page."""
+    made = make_offer(issuer_service)
+    kept = alice.post("/api/receive/offers", json={"offer": made["offer_uri"]})
+    assert kept.status_code == 201, kept.text
+    body = kept.json()
+    assert body["state"] == "pending" and body["name"] == "Fundamentals of Nursing I"
+    assert body["issuer_name"] == "Riverside Community College"
+    assert held(wallet, ALICE) == []
+    again = alice.post("/api/receive/offers", json={"offer": made["offer_uri"]})
+    assert again.json()["id"] == body["id"]  # the same offer, kept once
+    resume_due(wallet.state.inst)  # the background job leaves a kept offer to the learner
+    assert held(wallet, ALICE) == []
+    waiting = alice.get("/receive").text
+    assert f'href="/receive/offers/{body["id"]}"' in waiting
+    taken = alice.post(
+        f"/receive/offers/{body['id']}", data={"csrf": csrf(alice)}, follow_redirects=False
+    )
+    [record] = held(wallet, ALICE)
+    assert done_id(taken) == record.id and record.verdict == "verified"
+    assert f'href="/receive/offers/{body["id"]}"' not in alice.get("/receive").text

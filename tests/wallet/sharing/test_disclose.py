@@ -309,9 +309,11 @@ def test_the_request_page_says_what_is_asked_in_words(world: World) -> None:
         for legend in re.findall(r"<legend>(.*?)</legend>", page, re.S)
     ]
     assert legends == [
-        "Open Badges credentials (signed JSON-LD) (one of the forms the verifier accepts) "
-        "ldp_vc · OpenBadgeCredential"
+        "Open Badges credentials (signed JSON-LD) (one of the forms the verifier accepts)"
     ]
+    technical = page.split('<details class="technical">', 1)[1]
+    assert "ldp_vc · OpenBadgeCredential" in technical and "redirect_uri:" in technical
+    assert "redirect_uri:" not in page.split('<details class="technical">', 1)[0]
     assert "You have no Open Badges credentials as SD-JWT; the verifier accepts either form." in (
         words
     )
@@ -321,6 +323,40 @@ def test_the_request_page_says_what_is_asked_in_words(world: World) -> None:
     assert "Achievement: Fundamentals of Nursing I" in labels
     assert "identityHash" not in page and "resultDescription" not in page
     assert f'name="show:{held["id"]}:/credentialSubject/result"' in page
+
+
+def test_the_request_names_the_requester_and_preselects_what_meets_it(world: World) -> None:
+    """The job's skill travels in the DCQL query (claims with values): the aligned nursing
+    credentials are ticked, the food one is listed unticked; the requester is the job's
+    client_name; nonce and client identifier only in the technical fold; switches open."""
+    nursing = [world.receive(world.issue("ecdsa-sd-2023", a))["id"] for a in (NURSING_1, NURSING_2)]
+    food = world.issuer.post(
+        "/issuers/food-safety/credentials",
+        json={"achievement": "food-handler", "recipient": {"did": world.did}},
+    )
+    assert food.status_code == 201, food.text
+    food_id = world.receive(food.json()["credential"])["id"]
+    job = world.employer.post("/api/jobs", json={"title": "Care assistant", "requirements": {
+        "types": ["OpenBadgeCredential"], "skills": ["Patient data privacy"]}})  # fmt: skip
+    made = world.employer.post(f"/api/jobs/{job.json()['id']}/requests", json={"kind": "openid4vp"})
+    opened = world.learner.post(
+        "/requests",
+        data={"csrf": csrf(world.learner), "request": made.json()["links"]["by_reference"]},
+        follow_redirects=False,
+    )
+    page = world.learner.get(opened.headers["location"]).text
+    top, technical = page.split('<details class="technical">', 1)
+    words = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", top)))
+    assert "Care assistant asks for your credentials." in words
+    assert "showing the skill Patient data privacy" in words
+    assert made.json()["nonce"] not in top and "redirect_uri:" not in top
+    assert made.json()["nonce"] in technical
+    ticked = set(re.findall(r'name="c:learning_records:([^"]+)" value="on" checked', page))
+    assert ticked == set(nursing)
+    assert f'name="c:learning_records:{food_id}" value="on">' in page
+    assert '<details class="fields">' not in page and 'name="show:' in page
+    listed = world.learner.get("/requests").text
+    assert "Care assistant" in listed
 
 
 def test_hidden_fields_never_reach_the_verifier_ecdsa_sd_via_the_pages(world: World) -> None:

@@ -221,8 +221,15 @@ def test_openid4vp_request_answered_and_verified(
     assert report.verdict == "pass", report.to_json()
     wrong = verify(done.vp, VerifyOptions(challenge="other", domain=CLIENT_ID, now=clock.now))
     assert wrong.verdict == "fail"
-    log = done.client.get("/shared")
-    assert "openid4vp" in log.text and CLIENT_ID in log.text and done.nursing_id[:8] in log.text
+    log = done.client.get("/shared").text
+    words, technical = log.split('<details class="technical">', 1)
+    assert f'<a href="/credentials/{done.nursing_id}">{NURSING}</a>' in words
+    assert "you answered a request from " in words and CLIENT_ID not in words
+    assert not re.search(r"\d{4}-\d\d-\d\dT", words)
+    assert CLIENT_ID in technical and done.nursing_id[:8] in technical
+    listed = done.client.get("/presentations").text
+    assert CLIENT_ID not in listed and f">{NURSING}</a>" in listed
+    assert "the verifier at " in listed
 
 
 @pytest.fixture
@@ -434,7 +441,7 @@ def test_vc_api_request_answered_as_a_download_once(app: FastAPI, clock: Clock) 
     assert again.status_code == 409
     assert open_request(client, vpr("challenge-1")).status_code == 409  # replayed challenge
     log = client.get("/shared").text
-    assert "download" in log and "https://employer.example" in log
+    assert "you downloaded a presentation for https://employer.example" in log
 
 
 def test_did_authentication_needs_no_credential(app: FastAPI) -> None:

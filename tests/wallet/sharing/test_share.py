@@ -131,3 +131,26 @@ def test_links_over_postgresql_too(wallet_app: WalletFactory, database_url: str)
     bob = sign_up(browser(app), BOB)
     assert bob.get("/share-links").status_code == 200
     assert "/s/" not in bob.get("/share-links").text
+
+
+def test_the_share_page_reads_in_words_and_verifies_in_one_click(
+    wallet_app: WalletFactory,
+) -> None:
+    """The public page names each credential and its issuer, with a human date, and links
+    to the configured verifier with the link; the raw JSON only in a fold, or as JSON for a
+    client asking for it (a verifier fetching the link)."""
+    app = wallet_app(verifier_url="https://verifier.test")
+    alice = sign_up(browser(app), ALICE)
+    presentation_id = make_presentation(alice, add_credential(app, ALICE, NURSING))
+    path = share_presentation(alice, presentation_id, "1d")
+    page = browser(app).get(path)
+    top = page.text.split('<details class="technical">', 1)[0]
+    words = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", top)))
+    assert f"{NURSING} Issued by" in words and "localhost:8003" not in page.text
+    assert not re.search(r"\d{4}-\d\d-\d\dT", top) and "did:" not in top
+    verify_link = f"https://verifier.test/?link=https%3A%2F%2Fwallet.test%2Fs%2F{path[3:]}"
+    assert f'href="{html.escape(verify_link)}"' in page.text
+    as_json = browser(app).get(path, headers={"Accept": "application/json"})
+    assert as_json.headers["content-type"].startswith("application/json")
+    assert as_json.json() == alice.get(f"/api/presentations/{presentation_id}").json()
+    assert as_json.headers["cache-control"] == "no-store"

@@ -113,7 +113,8 @@ def test_unsafe_images_and_links_are_not_shown(url: str) -> None:
     document["credentialSubject"]["achievement"]["alignment"][0]["targetUrl"] = url
     document["evidence"][0]["id"] = url
     card = card_of(record(document))
-    assert card.image_url is None
+    assert card.image_url is not None and card.image_url.startswith("data:image/svg+xml;base64,")
+    assert url not in card.image_url  # the wallet's own drawing, not the unsafe URL
     if not url.startswith("http://"):
         assert card.alignments[0].href is None
         assert card.evidence[0].href is None
@@ -279,3 +280,37 @@ def test_our_issuers_credential_verified_then_revoked(
     revoke(client, issued["id"])
     again = verify_through(client, document, clock()).to_json()
     assert card_of(record(document, again), clock()).badge.kind == "revoked"
+
+
+def test_a_revocation_is_said_with_the_issuers_reason_when_the_list_gives_one() -> None:
+    from wallet.views.badge import Badge, said, status_reason
+
+    listed = "revocation: the issuer's list https://x.test/list revokes it: issued in error"
+    assert status_reason(listed) == "issued in error"
+    assert said(Badge("revoked", "Revoked", listed), None) == (
+        "Revoked by the issuer: issued in error."
+    )
+    bit = "revocation: the issuer set index 25385 in http://localhost:8001/status/1"
+    assert status_reason(bit) is None
+    assert said(Badge("revoked", "Revoked", bit), "2026-12-06T01:59:53+00:00") == (
+        "Revoked by the issuer, found on 6 Dec 2026 when the wallet checked it."
+    )
+    message = f"{bit} (the learner asked for it)"
+    assert said(Badge("suspended", "Suspended", message), None) == (
+        "Suspended by the issuer: the learner asked for it."
+    )
+
+
+def test_a_credential_without_artwork_gets_a_badge_naming_it() -> None:
+    """No "No image" box: a generated badge with the achievement's and issuer's names."""
+    import base64
+
+    document = sample("fullOpenBadge.json")
+    document.pop("image", None)
+    document["credentialSubject"]["achievement"].pop("image", None)
+    card = card_of(record(document))
+    assert card.image_url is not None
+    svg = base64.b64decode(card.image_url.split(",", 1)[1]).decode()
+    achievement = document["credentialSubject"]["achievement"]["name"]
+    assert f"<title>{achievement}</title>" in svg and card.issuer_name.split()[0] in svg
+    assert card.image_alt.startswith(f"Badge of {card.name}")

@@ -2,7 +2,9 @@
 
 ========  ======  ================================================================
 ``/``     GET     three ways in: paste, upload a file (JSON, VC-JWT, baked PNG/SVG),
-                  or a link (fetched under the verifier's fetch policy)
+                  or a link (fetched under the verifier's fetch policy); with
+                  ``?link=<url>`` (a wallet share page's "verify it" button) the link
+                  is verified at once and the report shown
 ``/``     POST    urlencoded (``document`` or ``link``) or multipart (``file``);
                   optional ``challenge`` and ``domain``; answers the report page
 ========  ======  ================================================================
@@ -35,8 +37,21 @@ def _home(request: Request, visitor: Visitor, status: int = 200, **context: obje
 
 
 @router.get("/")
-def home(request: Request, visitor: Visitor) -> Response:
-    return _home(request, visitor)
+def home(request: Request, verification: VerifierDep, visitor: Visitor) -> Response:
+    link = request.query_params.get("link", "").strip()
+    if not link:
+        return _home(request, visitor)
+    try:
+        submission = intake.from_link(
+            link, verification.fetch or network_fetch(verification.settings)
+        )
+        report = verification.verify(submission)
+    except InputError as exc:
+        return _home(request, visitor, 400, error=str(exc), road="link", link=link)
+    return render(
+        request, visitor, "report.html",
+        report=report, view=report_view.view(report), source=link,
+    )  # fmt: skip
 
 
 @router.post("/")

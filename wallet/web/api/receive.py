@@ -32,6 +32,7 @@ from servicekit.json_route import api_router, declared_body
 from servicekit.problems import Problem
 from wallet.receiving import receive
 from wallet.receiving.kept import CredentialRecord
+from wallet.receiving.offer_words import offer_words
 from wallet.web.deps import CurrentAccount, InstallationDep
 
 router = api_router(prefix="/api", tags=["receive"])
@@ -107,10 +108,39 @@ def receive_offer(body: OfferIn, inst: InstallationDep, account: CurrentAccount)
     return JSONResponse(credential_json(got.record), status_code=201)
 
 
+class KeepIn(BaseModel):
+    """An OpenID4VCI credential offer to keep, waiting, until the learner takes it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "offer": "openid-credential-offer://?credential_offer_uri="
+                    "https%3A%2F%2Fissuer.example%2Fissuers%2Fcollege%2Foffers%2F7f3a"
+                }
+            ]
+        }
+    )
+
+    offer: str = Field(min_length=1, max_length=20_000, description="link, QR text or JSON")
+
+
+@router.post("/receive/offers", status_code=201, summary="Keep an OpenID4VCI offer for later")
+def keep_offer(body: KeepIn, inst: InstallationDep, account: CurrentAccount) -> Response:
+    """The offer is read (fetched when by reference) and listed as waiting; nothing is
+    spent at the issuer until the learner takes it (``POST /api/receive/offers/{id}``, or
+    the offer's page). The same offer again is the one already kept."""
+    kept = receive.start_offer(inst, account, body.offer, keep=True)
+    return JSONResponse(offer_json(kept), 201)
+
+
 def offer_json(offer: receive.OfferRecord) -> dict[str, Any]:
     """An offer as the learner sees it: never its access token or request."""
+    words = offer_words(offer.offer)
     return {
         "id": offer.id,
+        "name": words.what,
+        "issuer_name": words.issuer,
         "credential_issuer": offer.offer.get("credential_issuer"),
         "state": offer.state,
         "error": offer.error,

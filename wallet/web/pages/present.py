@@ -6,21 +6,38 @@
 ``/presentations/{id}``             learner     the signed JSON; download, share, delete
 ``/share-links``                    learner     links, their state; make one; withdraw
 ``/shared``                         learner     the log: what went to whom, when
-``/s/{token}``                      public      a shared presentation (404 unknown, 410 gone)
+``/s/{token}``                      public      a shared presentation in words, with a button
+                                                that verifies it at the configured verifier;
+                                                its JSON for ``Accept: application/json``
+                                                (404 unknown, 410 gone)
 ==================================  ==========  ===========================================
 """
 
 from __future__ import annotations
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from servicekit.pages import page_router, render
+from wallet.answering import match as answer_match
+from wallet.answering import request as answer_request
 from wallet.sharing import present, share
+from wallet.views import share_log, shared
 from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, VisitorDep
 from wallet.web.pages.base import json_download, pretty
 
 router = page_router()
+
+
+def wants_json(accept: str) -> bool:
+    """The Accept header names JSON before (or without) HTML."""
+    kinds = [part.split(";")[0].strip().lower() for part in accept.split(",")]
+    for kind in kinds:
+        if kind in ("application/json", "application/ld+json", "application/vp+ld+json"):
+            return True
+        if kind in ("text/html", "application/xhtml+xml"):
+            return False
+    return False
 
 
 # --- presentations ----------------------------------------------------------------------------
@@ -30,9 +47,12 @@ router = page_router()
 def presentations_page(
     request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
 ) -> Response:
-    records = present.all_of(inst, account)
+    rows = [
+        (p, shared.names_of(p.document), shared.audience_words(p.audience))
+        for p in present.all_of(inst, account)
+    ]
     holdings = present.holdings(inst, account)
-    return render(request, visitor, "presentations.html", presentations=records, holdings=holdings)
+    return render(request, visitor, "presentations.html", rows=rows, holdings=holdings)
 
 
 @router.post("/presentations", response_class=HTMLResponse)
@@ -60,7 +80,8 @@ def presentation_page(
     record = present.get(inst, account, presentation_id)
     return render(
         request, visitor, "presentation.html", record=record, json_text=pretty(record.document),
-        expiries=list(share.EXPIRY_CHOICES),
+        expiries=list(share.EXPIRY_CHOICES), names=shared.names_of(record.document),
+        audience=shared.audience_words(record.audience),
     )  # fmt: skip
 
 
@@ -136,19 +157,32 @@ def share_link_withdraw(
 def share_log_page(
     request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
 ) -> Response:
-    return render(request, visitor, "share_log.html", entries=share.log(inst, account))
+    names = {h.record.id: h.name for h in present.holdings(inst, account)}
+    requesters = {
+        r.id: answer_match.requester_of_record(r) for r in answer_request.all_of(inst, account)
+    }
+    lines = share_log.lines_of(share.log(inst, account), names, requesters)
+    return render(request, visitor, "share_log.html", entries=lines)
 
 
 @router.get("/s/{token}", response_class=HTMLResponse)
 def shared_presentation(
     token: str, request: Request, inst: InstallationDep, visitor: VisitorDep
 ) -> Response:
-    """Public: whoever holds the link sees the presentation (and where to verify it); an
-    unknown link is 404, a withdrawn or expired one 410 (the error page)."""
+    """Public: whoever holds the link sees the presentation in words (and a button to
+    verify it); a client asking for JSON first (``Accept``, as a verifier fetching the link
+    does) gets the signed presentation itself. An unknown link is 404, a withdrawn or
+    expired one 410 (the error page)."""
     link, record = share.open_link(inst, token)
-    response = render(
-        request, visitor, "shared_public.html", link=link, json_text=pretty(record.document)
-    )
+    if wants_json(request.headers.get("accept", "")):
+        response: Response = JSONResponse(record.document)
+    else:
+        response = render(
+            request, visitor, "shared_public.html", link=link, json_text=pretty(record.document),
+            items=shared.items_of(record.document),
+            verify_url=shared.verify_url(inst.settings.verifier_url, str(request.url)),
+            verifier=inst.settings.verifier_url,
+        )  # fmt: skip
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response

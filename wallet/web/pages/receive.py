@@ -3,7 +3,10 @@
 :mod:`wallet.receiving.background`, run by app.py).
 
 ===================================  ==========  ==========================================
-``/receive``                         learner     three ways in: an offer, a file, pasted text
+``/receive``                         learner     three ways in: an offer, a file, pasted text;
+                                                the offers still waiting, by name and issuer;
+                                                ``?offer=`` fills the offer in (the issuer's
+                                                "open in the demo wallet" link)
 ``/receive/offer``                   learner     POST: an offer link / QR text / JSON
 ``/receive/offers/{offer_id}``       learner     GET: ask for the transaction code; POST: redeem
 ``/receive/upload``                  learner     POST (multipart): JSON, VC-JWT, baked PNG/SVG
@@ -27,6 +30,7 @@ from wallet.accounts import AccountRecord
 from wallet.errors import NotFoundError, WalletError
 from wallet.installation import Installation
 from wallet.receiving import kept, receive
+from wallet.receiving.offer_words import offer_words
 from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, Visitor, VisitorDep
 from wallet.web.pages.base import local_path
 from wallet.web.problems import status_of
@@ -41,7 +45,13 @@ def _receive_page(
     request: Request, visitor: Visitor, status: int = 200, **context: Any
 ) -> Response:
     context.setdefault("values", {})
-    return render(request, visitor, "receive.html", status, **context)
+    inst: Installation = request.app.state.inst
+    waiting = []
+    if visitor.account is not None:
+        for offer in receive.list_offers(inst, visitor.account.id):
+            if offer.state != "redeemed":
+                waiting.append((offer, offer_words(offer.offer)))
+    return render(request, visitor, "receive.html", status, waiting=waiting, **context)
 
 
 def _refused(request: Request, visitor: Visitor, exc: WalletError, **values: str) -> Response:
@@ -55,7 +65,8 @@ def _done(record_id: str) -> Response:
 
 @router.get("/receive", response_class=HTMLResponse)
 def receive_page(request: Request, account: CurrentAccount, visitor: VisitorDep) -> Response:
-    return _receive_page(request, visitor)
+    offer = request.query_params.get("offer", "")[:4000]
+    return _receive_page(request, visitor, values={"offer": offer} if offer else {})
 
 
 @router.post("/receive/offer", response_class=HTMLResponse)
@@ -88,9 +99,11 @@ def _offer_page(
 ) -> Response:
     offer = receive.get_offer(inst, account.id, offer_id)
     prompt = receive.needs_tx_code(offer)
+    words = offer_words(offer.offer)
     return render(
-        request, visitor, "receive_offer.html", status, offer=offer, prompt=prompt, error=error
-    )
+        request, visitor, "receive_offer.html", status,
+        offer=offer, prompt=prompt, error=error, words=words,
+    )  # fmt: skip
 
 
 @router.get("/receive/offers/{offer_id}", response_class=HTMLResponse)

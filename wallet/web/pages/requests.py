@@ -35,7 +35,8 @@ def requests_page(
     request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
 ) -> Response:
     records = answer_request.all_of(inst, account)
-    return render(request, visitor, "requests.html", records=records)
+    rows = [(r, answer_match.requester_of_record(r)) for r in records]
+    return render(request, visitor, "requests.html", rows=rows)
 
 
 @router.post("/requests", response_class=HTMLResponse)
