@@ -38,11 +38,32 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HSTS = ("Strict-Transport-Security", "max-age=31536000")
+_CSP = b"content-security-policy"
+
+
+def with_form_action(*sources: str) -> dict[str, str]:
+    """The headers of a page whose form leads to another site (an OAuth consent answered back
+    to the client, a form that starts a flow at a host the visitor names): the policy above
+    with ``form-action`` widened to ``sources``. Browsers check ``form-action`` on every
+    redirect a form submission follows, so without it the redirect is blocked. A response that
+    sets its own policy keeps it (:class:`SecurityHeaders`)."""
+    widened = " ".join(("'self'", *sources))
+    return {
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY.replace(
+            "form-action 'self'", f"form-action {widened}"
+        )
+    }
+
+
+ANY_SITE = ("https:", "http://localhost:*", "http://127.0.0.1:*")
+"""``form-action`` sources for a form whose redirect goes to a host the visitor names: any
+https site, and plain http on this machine (the local demo)."""
 """Sent only over https."""
 
 
 class SecurityHeaders:
-    """Adds :data:`SECURITY_HEADERS` (and, over https, :data:`HSTS`) to every answer."""
+    """Adds :data:`SECURITY_HEADERS` (and, over https, :data:`HSTS`) to every answer; an
+    answer that sets its own ``Content-Security-Policy`` (:func:`with_form_action`) keeps it."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -57,9 +78,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                ours = {name for name, _ in extra}
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in ours]
-                message = {**message, "headers": kept + extra}
+                headers = message.get("headers", [])
+                own_csp = [(k, v) for k, v in headers if k.lower() == _CSP]
+                added = [(k, v) for k, v in extra if not (own_csp and k == _CSP)]
+                ours = {name for name, _ in added}
+                kept = [(k, v) for k, v in headers if k.lower() not in ours]
+                message = {**message, "headers": kept + added}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

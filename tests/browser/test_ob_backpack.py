@@ -59,10 +59,11 @@ def _second_wallet(log_dir: Path) -> tuple[str, subprocess.Popen[bytes]]:
     env = {**os.environ, "LER_DATA_DIR": str(log_dir), "LER_WALLET_URL": url,
            "LER_WALLET_ALLOW_HTTP_LOCALHOST": "1", "LER_WALLET_RECHECK_INTERVAL": "0",
            "PYTHONPATH": str(ROOT)}  # fmt: skip
-    log = (log_dir / "wallet-2.log").open("wb")
+    log = log_dir / "wallet-2.log"
     command = [sys.executable, "-m", "uvicorn", "wallet.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -19,6 +19,7 @@ from issuer.outbound import Outbound
 from issuer.web.deps import InstallationDep, SettingsDep, VisitorDep
 from issuer.web.pages.base import issuer_page, sign_in_first
 from servicekit.forms import read_form
+from servicekit.headers import ANY_SITE, with_form_action
 from servicekit.pages import page_router, render
 from servicekit.problems import Problem
 
@@ -47,9 +48,11 @@ def _form(
         offer = sending.open_offer(inst, slug, offer_id)
     except (NotFoundError, InvalidRequestError) as exc:
         raise Problem(404, "Not found", str(exc), "not-found") from None
-    return issuer_page(request, inst, visitor, slug, "backpack.html", status_code,
+    page = issuer_page(request, inst, visitor, slug, "backpack.html", status_code,
                        offer_id=offer_id, tx_code=offer.tx_code_hash is not None,
                        **context)  # fmt: skip
+    page.headers.update(with_form_action(*ANY_SITE))  # the form leads on to the learner's host
+    return page
 
 
 @router.get("/issuers/{slug}/offers/{offer_id}/backpack")

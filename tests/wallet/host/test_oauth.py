@@ -45,6 +45,10 @@ def test_register_authorize_refresh_revoke(host: Host) -> None:
     assert "Example Badge Platform" in page.text
     assert "read the Open Badges in your wallet" in page.text
     assert "platform.example" in page.text
+    # Allow and Deny redirect to the client: browsers check form-action on that redirect
+    csp = page.headers["content-security-policy"]
+    assert "form-action 'self' https://platform.example;" in csp
+    assert "form-action 'self';" in host.learner.get("/account").headers["content-security-policy"]
     tokens = client.tokens(host.learner, READ)
     assert tokens["token_type"] == "Bearer" and tokens["scope"] == READ
     assert 0 < tokens["expires_in"] <= 3600

@@ -24,6 +24,7 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from servicekit.headers import ANY_SITE, with_form_action
 from servicekit.pages import page_router, render
 from wallet.errors import WalletError
 from wallet.host import discovery, importing, oauth, scopes
@@ -60,12 +61,15 @@ def authorize_page(request: Request, inst: InstallationDep, visitor: VisitorDep)
     if isinstance(checked, Response):
         return checked
     client = checked.client
-    return render(
+    target = urlsplit(checked.redirect_uri)
+    page = render(
         request, visitor, "authorize.html",
-        request_fields=checked.fields(), client=client,
-        client_host=urlsplit(checked.redirect_uri).hostname,
+        request_fields=checked.fields(), client=client, client_host=target.hostname,
         asked=scopes.describe(checked.scope),
     )  # fmt: skip
+    # the answer (Allow or Deny) is a redirect to the client: the form may lead there
+    page.headers.update(with_form_action(f"{target.scheme}://{target.netloc}"))
+    return page
 
 
 @router.post(discovery.AUTHORIZE, response_class=HTMLResponse)
@@ -107,9 +111,17 @@ def _sign_in_and_back(request: Request) -> Response:
     return _go("/sign-in?" + urlencode({"next": back}))
 
 
+def _import_form(
+    request: Request, visitor: VisitorDep, status: int = 200, **context: str
+) -> Response:
+    page = render(request, visitor, "import_ob.html", status, **context)
+    page.headers.update(with_form_action(*ANY_SITE))  # the form leads on to the named host
+    return page
+
+
 @router.get("/import/ob", response_class=HTMLResponse)
 def import_page(request: Request, account: CurrentAccount, visitor: VisitorDep) -> Response:
-    return render(request, visitor, "import_ob.html", host_url="")
+    return _import_form(request, visitor, host_url="")
 
 
 @router.post("/import/ob", response_class=HTMLResponse)
@@ -121,8 +133,7 @@ def start_import(
     try:
         return _go(importing.start(inst, account, host_url))
     except WalletError as exc:
-        return render(request, visitor, "import_ob.html", 422, host_url=host_url[:500],
-                      error=str(exc))  # fmt: skip
+        return _import_form(request, visitor, 422, host_url=host_url[:500], error=str(exc))
 
 
 @router.get(importing.CALLBACK, response_class=HTMLResponse)
