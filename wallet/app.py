@@ -87,7 +87,12 @@ SERVICE = Service(
 
 
 def _is_page(request: Request) -> bool:
-    return not request.url.path.startswith(("/api/", "/ims/", "/oauth/"))
+    path = request.url.path
+    return not path.startswith(("/api/", "/ims/")) and path not in MACHINE_OAUTH
+
+
+MACHINE_OAUTH = frozenset({"/oauth/register", "/oauth/token", "/oauth/revoke"})
+"""The OAuth endpoints clients call (JSON answers); ``/oauth/authorize`` is the learner's page."""
 
 
 def create_app(

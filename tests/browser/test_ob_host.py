@@ -27,7 +27,7 @@ def _no_overflow(page: Page) -> None:
 
 @pytest.mark.parametrize("width", [1100, 390])
 def test_a_platform_is_allowed_and_then_revoked(
-    services: Services, actor: Actor, shoot: Shoot, width: int
+    services: Services, actor: Actor, shoot: Shoot, width: int, request: pytest.FixtureRequest
 ) -> None:
     learner = actor(f"ob-learner-{width}")
     learner.set_viewport_size({"width": width, "height": 900})
@@ -40,6 +40,7 @@ def test_a_platform_is_allowed_and_then_revoked(
     expect(learner.get_by_text(f"Signed in as {email}")).to_be_visible()
 
     api = httpx.Client(base_url=services.wallet, timeout=20)
+    request.addfinalizer(api.close)
     sdd = api.get("/ims/ob/v3p0/discovery").json()
     scheme = sdd["components"]["securitySchemes"]["OAuth2ACG"]
     registered = api.post(scheme["x-imssf-registrationUrl"], json={

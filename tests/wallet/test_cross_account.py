@@ -56,6 +56,7 @@ from tests.wallet.sharing.test_present import (
 )
 from tests.wallet.sharing.test_share import make_presentation, share_presentation
 from wallet import store
+from wallet.store import oauth
 
 PARAMETER = re.compile(r"{([A-Za-z_][A-Za-z0-9_]*)(?::[^}]*)?}")
 
@@ -67,11 +68,14 @@ OWN_RECORDS = (
     "link_id",
     "request_id",
     "job_id",  # a "verify all again" job (issue 13)
+    "grant_id",  # an application the learner let use the Open Badges API (issue 18)
 )
 # Path parameters that are capabilities: whoever holds the value may use it (no account).
 CAPABILITIES = ("token",)
 # Path parameters that name nothing of anyone's: the pages' stylesheets (servicekit.assets).
-NOT_RECORDS = ("name",)
+NOT_RECORDS = ("name", "rest")  # rest: the OB API's own 404/405 for paths it does not have
+# Path parameters that point inside a record another parameter names: the value used.
+INSIDE = {"index": "0"}  # a CLR's nested credential (issue 17)
 
 # Routes anyone may use without signing in: (method, path template).
 PUBLIC = {
@@ -87,7 +91,19 @@ PUBLIC = {
     ("GET", "/stats"),  # aggregate counts only (servicekit.stats)
     ("GET", "/docs"),  # servicekit.apidocs
     ("GET", "/assets/{name}"),  # the pages' stylesheets (servicekit.assets)
+    ("GET", "/privacy"),
+    # the Open Badges host (issue 18): discovery and the OAuth endpoints are public by the
+    # spec (the token and revocation endpoints authenticate the client), and the API answers
+    # its own 404 / 405 for what it does not have
+    ("GET", "/ims/ob/v3p0/discovery"),
+    ("GET", "/.well-known/oauth-authorization-server"),
+    ("POST", "/oauth/register"),
+    ("POST", "/oauth/token"),
+    ("POST", "/oauth/revoke"),
+    *((method, "/ims/ob/v3p0/{rest:path}") for method in ("GET", "POST", "PUT", "PATCH", "DELETE")),
 }
+OB_API = "/ims/ob/v3p0/"
+"""The Open Badges API: its door is an OAuth access token, not a session (401 Imsx_StatusInfo)."""
 
 
 # --- the routes, found ----------------------------------------------------------------------------
@@ -100,7 +116,7 @@ class RouteCase:
 
     @property
     def parameters(self) -> tuple[str, ...]:
-        return tuple(PARAMETER.findall(self.path))
+        return tuple(name for name in PARAMETER.findall(self.path) if name not in INSIDE)
 
     @property
     def api(self) -> bool:
@@ -236,6 +252,10 @@ def world(wallet_app: WalletFactory, issuer_service: FastAPI, database_url: str 
         did = store.get_account(tx, account_id).did  # type: ignore[union-attr]
     assert offer.state == "pending"
     assert isinstance(credential.document, dict)
+    grant_id = "grant-of-a"  # A let an application use the Open Badges API
+    with app.state.inst.db.transaction() as tx:
+        oauth.add_client(tx, "client-of-a", None, "none", {"client_name": "A's app"}, "2026")
+        oauth.add_grant(tx, grant_id, account_id, "client-of-a", "scope", "2026")
     return World(
         app=app,
         verifier=verifier,
@@ -249,6 +269,7 @@ def world(wallet_app: WalletFactory, issuer_service: FastAPI, database_url: str 
             "link_id": [link.id],
             "request_id": [oid4vp_id, vpr_id],
             "job_id": [job_id],
+            "grant_id": [grant_id],
         },
         answers=answers,
         tx_code=pending["tx_code"],
@@ -267,7 +288,10 @@ def owned_routes(app: FastAPI) -> list[RouteCase]:
 def urls(route: RouteCase, world: World) -> list[str]:
     """The route's path with each of A's records of the kind its parameter names."""
     [name] = route.parameters  # every object route of the wallet names one record
-    return [route.path.replace("{" + name + "}", value) for value in world.records[name]]
+    path = route.path
+    for inside, value in INSIDE.items():
+        path = path.replace("{" + inside + "}", value)
+    return [path.replace("{" + name + "}", value) for value in world.records[name]]
 
 
 def form_for(world: World, token: str) -> dict[str, str]:
@@ -427,7 +451,9 @@ def test_signed_out_visitors_are_sent_to_sign_in_on_every_private_route(world: W
         for url in urls(route, world) if route.parameters else [route.path]:
             for who, visitor in (("no cookie", no_cookie), ("anonymous", anonymous)):
                 answer = ask(visitor, route, url, form_for(world, token))
-                if route.api:
+                if route.path.startswith(OB_API):
+                    ok = answer.status_code == 401 and "imsx_codeMajor" in answer.json()
+                elif route.api:
                     ok = answer.status_code == 401 and answer.headers.get(
                         "content-type", ""
                     ).startswith("application/problem+json")

@@ -138,7 +138,8 @@ def revoke_grant(tx: Tx, account_id: str, grant_id: str, at: str) -> bool:
         "AND revoked_at IS NULL",
         (at, grant_id, account_id),
     )
-    revoke_tokens_of_grant(tx, grant_id, at)
+    if changed:  # only the account's own grant's tokens
+        revoke_tokens_of_grant(tx, grant_id, at)
     return changed > 0
 
 

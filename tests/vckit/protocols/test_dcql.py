@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.paths import VECTORS
-from vckit.errors import DcqlQueryError, UnknownContextError
+from vckit.errors import DcqlQueryError
 from vckit.jose.claims import credential_from_jwt
 from vckit.protocols.dcql import (
     Candidate,
@@ -150,10 +150,9 @@ def test_credential_sets(case: str) -> None:
 
 
 def test_type_values_example() -> None:
-    """B.1.1: each of the three example credentials matches the example type_values. The
-    third (VC 1.1 context only) is expanded here; the first two use the VC 1.1 examples
-    context, which imports the ODRL context that is not sealed here, so their expanded
-    types are taken as the spec's query spells them (the spec states they match)."""
+    """B.1.1: each of the three example credentials matches the example type_values, all
+    three expanded here (the first two use the VC 1.1 examples context, which imports the
+    ODRL context, sealed since issue 14)."""
     data = vector("type_values_example.json")
     query = parse_query(
         {
@@ -163,21 +162,18 @@ def test_type_values_example() -> None:
         }
     )
     first, second, third = data["credentials"]
-    with pytest.raises(UnknownContextError):
-        expanded_types(first)
-    assert expanded_types(third) == {VC, "IdentityCredential"}
     examples = "https://example.org/examples#"
+    assert expanded_types(first) == {VC, examples + "UniversityDegreeCredential"}
+    assert expanded_types(second) == {
+        VC,
+        examples + "BachelorDegree",
+        examples + "AlumniCredential",
+    }
+    assert expanded_types(third) == {VC, "IdentityCredential"}
     candidates = [
-        Candidate("1", "ldp_vc", first, frozenset({VC, examples + "UniversityDegreeCredential"})),
-        Candidate(
-            "2",
-            "ldp_vc",
-            second,
-            frozenset({VC, examples + "BachelorDegree", examples + "AlumniCredential"}),
-        ),  # fmt: skip
-        Candidate("3", "ldp_vc", third, expanded_types(third)),
-        Candidate("no", "ldp_vc", third, frozenset({VC, examples + "BachelorDegree"})),
-    ]
+        Candidate(str(n), "ldp_vc", c, expanded_types(c))
+        for n, c in enumerate((first, second, third), 1)
+    ] + [Candidate("no", "ldp_vc", third, frozenset({VC, examples + "BachelorDegree"}))]
     result = evaluate(query, candidates)
     assert [c.id for c in result.matches["q"]] == ["1", "2", "3"]
 

@@ -26,7 +26,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from servicekit.headers import ANY_SITE, with_form_action
 from servicekit.pages import page_router, render
-from wallet.errors import WalletError
+from wallet.errors import NotFoundError, WalletError
 from wallet.host import discovery, importing, oauth, scopes
 from wallet.installation import Installation
 from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, VisitorDep
@@ -96,7 +96,8 @@ def authorize(
 def revoke_connection(
     grant_id: str, inst: InstallationDep, account: CurrentAccount, form: CheckedForm
 ) -> Response:
-    oauth.disconnect(inst, account, grant_id)
+    if not oauth.disconnect(inst, account, grant_id):
+        raise NotFoundError("you have no such connected application")
     return _go("/account#connections")
 
 
