@@ -23,7 +23,8 @@ The errors, one tree::
                            "<url> gave no usable answer": what an address answered is
                            not told to whoever asked (``reason`` has it, for the log)
 
-The verifier's ``verifier.checking.fetch`` and the wallet's ``wallet.outbound`` are its two users.
+Its users: the verifier's ``verifier.checking.fetch`` and :mod:`servicekit.http_client` (the
+wallet's and the issuer's outbound client).
 """
 
 from __future__ import annotations
