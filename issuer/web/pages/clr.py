@@ -6,7 +6,6 @@ credential page, with the signed ClrCredential and its download link.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,8 +18,9 @@ from issuer.issuing import clr
 from issuer.organisations import catalogue
 from issuer.web.deps import InstallationDep, Visitor, VisitorDep
 from issuer.web.pages.base import check_form, issuer_page, sign_in_first
+from issuer.web.pages.issue import issued_page
 from servicekit.forms import read_form
-from servicekit.pages import page_router, render
+from servicekit.pages import page_router
 
 router = page_router()
 
@@ -64,19 +64,8 @@ def _issue(
             format=form.get("format") or "eddsa-rdfc-2022",
         ),
     )
-    document = record.document
-    shown = document if isinstance(document, str) else json.dumps(document, indent=2)
-    return render(
-        request,
-        visitor,
-        "credential.html",
-        201,
-        issuer=catalogue.get_issuer(inst, slug),
-        record=record,
-        shown=shown,
-        download=f"/credentials/{record.token}",
-        format_name=CLR_FORMAT_NAMES.get(form.get("format") or "eddsa-rdfc-2022", record.format),
-    )
+    name = CLR_FORMAT_NAMES.get(form.get("format") or "eddsa-rdfc-2022", record.format)
+    return issued_page(request, inst, visitor, slug, record, name)
 
 
 @router.post("/issuers/{slug}/clr")

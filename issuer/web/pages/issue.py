@@ -127,6 +127,16 @@ def _issue(
             grade=learner["grade"],
         ),
     )
+    return issued_page(
+        request, inst, visitor, slug, record, FORMAT_NAMES.get(record.format, record.format)
+    )
+
+
+def issued_page(
+    request: Request, inst: Installation, visitor: Visitor, slug: str,
+    record: issuance.CredentialRecord, format_name: str,
+) -> Response:  # fmt: skip
+    """The page of a credential just issued (one credential, a CLR): shown, downloadable."""
     document = record.document
     shown = document if isinstance(document, str) else json.dumps(document, indent=2)
     return render(
@@ -138,7 +148,7 @@ def _issue(
         record=record,
         shown=shown,
         download=f"/credentials/{record.token}",
-        format_name=FORMAT_NAMES.get(record.format, record.format),
+        format_name=format_name,
     )
 
 
