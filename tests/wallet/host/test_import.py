@@ -25,12 +25,12 @@ def _path(url: str) -> str:
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
-def _consent(page: Any, learner: TestClient) -> Any:
+def _consent(page: Any, learner: TestClient, decision: str = "allow") -> Any:
     forms = re.findall(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
     action, inner = next((a, f) for a, f in forms if 'name="decision"' in f)
     fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', inner))
     fields = {k: v.replace("&amp;", "&").replace("&#34;", '"') for k, v in fields.items()}
-    return learner.post(action, data=fields | {"decision": "allow"}, follow_redirects=False)
+    return learner.post(action, data=fields | {"decision": decision}, follow_redirects=False)
 
 
 def _two_wallets(wallet_app: WalletFactory, issuer_service: FastAPI) -> tuple[FastAPI, FastAPI]:
@@ -145,11 +145,7 @@ def test_refusals_and_a_denied_consent(wallet_app: WalletFactory, issuer_service
     started = at_second.post("/import/ob", data={"csrf": csrf(at_second), "host": FIRST},
                              follow_redirects=False)  # fmt: skip
     page = at_first.get(_path(started.headers["location"]))
-    forms = re.findall(r'<form method="post" action="([^"]+)">(.*?)</form>', page.text, re.S)
-    action, inner = next((a, f) for a, f in forms if 'name="decision"' in f)
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', inner))
-    fields = {k: v.replace("&amp;", "&") for k, v in fields.items()}
-    denied = at_first.post(action, data=fields | {"decision": "deny"}, follow_redirects=False)
+    denied = _consent(page, at_first, decision="deny")
     done = at_second.get(_path(denied.headers["location"]))
     assert "did not happen" in done.text and "did not allow" in done.text
     # an answer for an import that is not this learner's
