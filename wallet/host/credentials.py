@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlencode
 
+from servicekit.dates import parse_moment
 from vckit.credential import issuer_id, types_of
 from vckit.errors import VckitError
 from vckit.jose import vc_jwt as jose
@@ -71,18 +72,6 @@ def _count(value: str | None, name: str, least: int) -> int | None:
     return int(value)
 
 
-def _moment(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _jwt_payload(document: str) -> dict[str, Any]:
     try:
         _, payload = jose.peek(document)
@@ -95,7 +84,7 @@ def issued_at(document: dict[str, Any] | str) -> datetime | None:
     """When the credential says it was issued (or became valid)."""
     credential = credential_json(document)
     for name in ("validFrom", "issuanceDate"):
-        found = _moment(credential.get(name))
+        found = parse_moment(credential.get(name))
         if found is not None:
             return found
     if isinstance(document, str):
@@ -135,7 +124,7 @@ def page(inst: Installation, account: AccountRecord, query: Mapping[str, str]) -
     limit = min(_count(query.get("limit"), "limit", 1) or DEFAULT_LIMIT, MAX_LIMIT)
     offset = _count(query.get("offset"), "offset", 0) or 0
     since_text = query.get("since")
-    since = _moment(since_text) if since_text is not None else None
+    since = parse_moment(since_text) if since_text is not None else None
     if since_text is not None and since is None:
         raise _bad_query("since must be a date-time (YYYY-MM-DDThh:mm:ss)")
     with inst.db.transaction() as tx:
