@@ -61,6 +61,7 @@ class RequestView:
     requester: str = ""  # client_name, or the host the answer goes to
     response_uri: str | None = None
     state: str | None = None
+    conditions: tuple[str, ...] = ()  # in words (:func:`query_words.conditions`)
 
     @property
     def asks(self) -> tuple[str, ...]:
@@ -133,6 +134,7 @@ def _oid4vp_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView
         unreadable=unreadable,
         requester=requester_of(request.client_metadata, request.response_uri),
         response_uri=request.response_uri, state=request.state,
+        conditions=query_words.conditions(record.request.get(query_words.CONDITIONS_PARAMETER)),
     )  # fmt: skip
 
 

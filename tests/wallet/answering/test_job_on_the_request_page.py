@@ -1,16 +1,19 @@
-"""A job's skills pre-select the credentials that show them, as the verifier will judge them
-(issue 16): the real issuer, wallet and verifier in-process (:mod:`tests.wallet.sharing.
-test_disclose`'s world).
+"""A job on the learner's request page (issue 16): its skills pre-select the credentials that
+show them, as the verifier will judge them; its conditions are said in words. The real
+issuer, wallet and verifier in-process (:mod:`tests.wallet.sharing.test_disclose`'s world).
 
 * the job names a skill in other case and spacing than the credentials do: the verifier's
   requirement check accepts them (:class:`verifier.checking.policy.Skill`), so the wallet
   ticks them too (:mod:`wallet.answering.prefer`), while DCQL matching stays exact;
 * SD-JWT VC credentials are pre-selected the same way: the verifier's ``dc+sd-jwt`` query
-  asks for the skill claims too (:mod:`verifier.jobs.dcql_request`).
+  asks for the skill claims too (:mod:`verifier.jobs.dcql_request`);
+* "accredited issuers only" and "issued within N years" are said in words at the top of the
+  request page (the request's ``ler_requirements`` extension parameter).
 """
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -19,6 +22,7 @@ from tests.wallet.sharing.test_disclose import NURSING_1, NURSING_2, World, worl
 from vckit.protocols.dcql import parse_query, selected_claims
 from verifier.checking.policy import Skill
 from verifier.jobs.dcql_request import SD_JWT_QUERY, dcql_query
+from wallet.answering.query_words import conditions
 
 SKILL_AS_THE_JOB_SAYS = "  patient DATA privacy "  # the credentials say "Patient data privacy"
 
@@ -95,3 +99,46 @@ def test_sd_jwt_credentials_that_show_the_skill_are_pre_selected(
     query: dict[str, Any] = dcql_query(["OpenBadgeCredential"], ["Patient data privacy"])
     sd_jwt_query = next(q for q in query["credentials"] if q["id"] == SD_JWT_QUERY)
     assert ["type", "skill_name"] in sd_jwt_query["claim_sets"]
+
+
+def test_the_request_page_says_the_jobs_conditions_in_words(world: World) -> None:  # noqa: F811
+    """Accredited issuers only and issued within N years: DCQL cannot say them, so the
+    verifier sends them as an extension parameter and the wallet says them at the top, by
+    reference and by value; a job without them says nothing of the kind."""
+    world.receive(world.issue("ecdsa-sd-2023", NURSING_1))
+    requirements = {
+        "types": ["OpenBadgeCredential"],
+        "accreditedOnly": True,
+        "issuedWithinYears": 3,
+    }
+    job = world.employer.post(
+        "/api/jobs", json={"title": "Night nurse", "requirements": requirements}
+    )
+    made = world.employer.post(f"/api/jobs/{job.json()['id']}/requests", json={"kind": "openid4vp"})
+    for link in made.json()["links"].values():
+        opened = world.learner.post(
+            "/requests", data={"csrf": csrf(world.learner), "request": link}, follow_redirects=False
+        )
+        assert opened.status_code == 303, opened.text
+        page = world.learner.get(opened.headers["location"]).text
+        top = page.split('<details class="technical">', 1)[0]
+        words = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", top)))
+        assert (
+            "Their conditions: only credentials from issuers they have accredited count; "
+            "only credentials issued within the last 3 years count." in words
+        ), words
+    plain = open_job_request(world, ["Patient data privacy"])
+    assert "Their conditions" not in plain
+
+
+def test_conditions_in_words_and_nothing_for_a_malformed_value() -> None:
+    assert conditions({"issuedWithinYears": 1}) == (
+        "only credentials issued within the last year count",
+    )
+    assert conditions('{"accreditedOnly": true}') == (
+        "only credentials from issuers they have accredited count",
+    )
+    bad: object
+    for bad in (None, [], "not json", '{"accreditedOnly": "yes"}', {"issuedWithinYears": True},
+                {"issuedWithinYears": 0}, {"issuedWithinYears": 10**9}, "x" * 5000):  # fmt: skip
+        assert conditions(bad) == (), bad
