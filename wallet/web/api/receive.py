@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Body, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -197,7 +198,8 @@ async def receive_credential(
     if media not in BODY_TYPES:
         allowed = ", ".join(sorted(BODY_TYPES))
         raise Problem(415, "Unsupported media type", f"send one of {allowed}", "media-type")
-    got = receive.receive_file(inst, account, await request.body())
+    body = await request.body()
+    got = await run_in_threadpool(receive.receive_file, inst, account, body)  # verifies
     return JSONResponse(credential_json(got.record), status_code=201)
 
 
