@@ -76,7 +76,7 @@ def _store(
         if found is None:
             raise NotFoundError(f"issuer {issuer!r} has no achievement {slug!r}")
         name = str(found.achievement.get("name") or slug)
-        said = " ".join(caption.split())[:MAX_CAPTION] or f"Badge: {name}"
+        said = " ".join(caption.split())[:MAX_CAPTION] or f"Badge of {name}"
         record = AchievementImageRecord(
             found.id,
             image.media_type,

@@ -63,7 +63,7 @@ def test_demo_achievements_carry_a_generated_badge_served_safely(
     api: TestClient, issuer_app: AppFactory
 ) -> None:
     image = achievement(api)["image"]
-    assert image["type"] == "Image" and image["caption"] == "Badge: Fundamentals of Nursing I"
+    assert image["type"] == "Image" and image["caption"] == "Badge of Fundamentals of Nursing I"
     assert image["id"].startswith("data:image/svg+xml;base64,")
     svg = base64.b64decode(image["id"].split(",", 1)[1]).decode()
     assert "<title>Fundamentals of Nursing I</title>" in svg  # accessible: the badge's name
