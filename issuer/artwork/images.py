@@ -32,6 +32,8 @@ from issuer.store.catalogue import replace_achievement
 from vckit.ob.baking import default_badge_svg
 
 MAX_CAPTION = 200
+ImageRecord = AchievementImageRecord
+"""What callers get back: the stored image (bytes, media type, digest, caption, source)."""
 
 
 def data_url(media_type: str, data: bytes) -> str:
@@ -41,12 +43,12 @@ def data_url(media_type: str, data: bytes) -> str:
 
 def upload(
     inst: Installation, issuer: str, slug: str, data: bytes, caption: str = ""
-) -> AchievementImageRecord:
+) -> ImageRecord:
     """Check ``data`` and make it the achievement's image (ImageRefusedError if refused)."""
     return _store(inst, issuer, slug, check_image(data), caption, "upload")
 
 
-def generate(inst: Installation, issuer: str, slug: str) -> AchievementImageRecord:
+def generate(inst: Installation, issuer: str, slug: str) -> ImageRecord:
     """Give the achievement the generated badge: its name, and the issuer's, on a disc."""
     with inst.db.transaction() as tx:
         found = store.get_achievement(tx, issuer, slug)
@@ -58,7 +60,7 @@ def generate(inst: Installation, issuer: str, slug: str) -> AchievementImageReco
     return _store(inst, issuer, slug, check_image(svg.encode("utf-8")), "", "generated")
 
 
-def image_of(inst: Installation, issuer: str, slug: str) -> AchievementImageRecord:
+def image_of(inst: Installation, issuer: str, slug: str) -> ImageRecord:
     """The achievement's stored image; NotFoundError when it has none."""
     with inst.db.transaction() as tx:
         found = store.get_achievement(tx, issuer, slug)
@@ -70,7 +72,7 @@ def image_of(inst: Installation, issuer: str, slug: str) -> AchievementImageReco
 
 def _store(
     inst: Installation, issuer: str, slug: str, image: Image, caption: str, source: str
-) -> AchievementImageRecord:
+) -> ImageRecord:
     with inst.db.transaction() as tx:
         found = store.get_achievement(tx, issuer, slug)
         if found is None:

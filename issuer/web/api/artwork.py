@@ -19,7 +19,6 @@ from fastapi.responses import JSONResponse, Response
 
 from issuer.artwork import images
 from issuer.artwork.checks import MEDIA_TYPES, ImageRefusedError
-from issuer.store.achievement_images import AchievementImageRecord
 from issuer.web.deps import InstallationDep, TokenDep
 from servicekit.json_route import api_router, declared_body
 from servicekit.problems import Problem
@@ -38,7 +37,7 @@ def refused(exc: ImageRefusedError) -> Problem:
     return Problem(exc.status, titles.get(exc.status, "Image refused"), str(exc), exc.code)
 
 
-def described(record: AchievementImageRecord, url: str) -> dict[str, Any]:
+def described(record: images.ImageRecord, url: str) -> dict[str, Any]:
     return {
         "url": url,
         "mediaType": record.media_type,

@@ -187,3 +187,16 @@ def test_the_image_page_is_for_staff(app: FastAPI) -> None:
     with TestClient(app, base_url=SITE) as browser:
         response = browser.get(PAGE, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/sign-in")
+
+
+def test_an_uploaded_svg_is_the_artwork_of_the_baked_svg_badge(api: TestClient) -> None:
+    artwork = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>Green</title>'
+        b'<rect width="10" height="10" fill="#0a6b2d"/></svg>'
+    )
+    assert api.put(IMAGE, content=artwork).status_code == 200
+    issued = issue(api)
+    baked_url = issued["download"].removeprefix("http://issuer.test") + "/baked.svg"
+    baked = api.get(baked_url).content
+    assert b'<rect width="10" height="10" fill="#0a6b2d"/>' in baked  # the upload, not a drawing
+    assert baking.extract(baked) == issued["credential"]
