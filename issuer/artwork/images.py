@@ -23,7 +23,7 @@ import base64
 import hashlib
 
 from issuer import store
-from issuer.artwork.checks import Image, check_image
+from issuer.artwork.checks import Image, ImageRefusedError, check_image
 from issuer.errors import NotFoundError
 from issuer.installation import Installation
 from issuer.store import achievement_images
@@ -61,13 +61,52 @@ def generate(inst: Installation, issuer: str, slug: str) -> ImageRecord:
 
 
 def image_of(inst: Installation, issuer: str, slug: str) -> ImageRecord:
-    """The achievement's stored image; NotFoundError when it has none."""
+    """The achievement's stored image, else the PNG or SVG ``data:`` URL its document carries
+    (an achievement created with one) when it passes the upload checks; NotFoundError when
+    it has neither."""
     with inst.db.transaction() as tx:
         found = store.get_achievement(tx, issuer, slug)
         image = None if found is None else achievement_images.get_image(tx, found.id)
+    if image is None and found is not None:
+        image = _carried(found.id, found.achievement.get("image"), found.created)
     if image is None:
         raise NotFoundError(f"issuer {issuer!r} has no image for achievement {slug!r}")
     return image
+
+
+def check_carried(value: object) -> None:
+    """An Achievement's own ``image`` given with it: a ``data:`` URL must be a base64 PNG or
+    SVG passing :func:`check_image` (ImageRefusedError otherwise); a web URL is left as is
+    (nothing here fetches it, and a wallet does not show it)."""
+    picture = value if isinstance(value, dict) else {"id": value}
+    url = picture.get("id")
+    if isinstance(url, str) and url[:5].lower() == "data:" and _carried("", value, "") is None:
+        raise ImageRefusedError(
+            "the achievement's image is a data: URL but not a base64 PNG or SVG that "
+            "passes the upload checks (see PUT .../image for the reasons)"
+        )
+
+
+def _carried(achievement: str, value: object, created: str) -> ImageRecord | None:
+    """The image of an Achievement's own ``image`` (an Image or a URL), if it is a base64
+    ``data:`` URL of a PNG or SVG that passes :func:`check_image`."""
+    picture = value if isinstance(value, dict) else {"id": value}
+    url, caption = picture.get("id"), picture.get("caption")
+    if not isinstance(url, str):
+        return None
+    for media_type in ("image/png", "image/svg+xml"):
+        prefix = f"data:{media_type};base64,"
+        if url.startswith(prefix):
+            try:
+                image = check_image(base64.b64decode(url[len(prefix) :], validate=True))
+            except (ValueError, ImageRefusedError):
+                return None
+            digest = hashlib.sha256(image.data).hexdigest()
+            said = caption if isinstance(caption, str) else ""
+            return ImageRecord(
+                achievement, image.media_type, image.data, digest, said, "achievement", created
+            )
+    return None
 
 
 def _store(

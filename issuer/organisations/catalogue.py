@@ -115,6 +115,7 @@ def create_achievement(
     if "id" in data:
         raise InvalidRequestError("leave the achievement id out; the catalogue assigns it")
     policy = None if "disclosable" not in data else learner_data.check_policy(data["disclosable"])
+    images.check_carried(data.get("image"))  # a data: image passes the upload checks
     document = {
         "id": achievement_id(inst, issuer, slug),
         "type": ["Achievement"],

@@ -200,3 +200,28 @@ def test_an_uploaded_svg_is_the_artwork_of_the_baked_svg_badge(api: TestClient) 
     baked = api.get(baked_url).content
     assert b'<rect width="10" height="10" fill="#0a6b2d"/>' in baked  # the upload, not a drawing
     assert baking.extract(baked) == issued["credential"]
+
+
+def test_an_achievement_created_with_a_data_image_serves_it_and_a_hostile_one_is_refused(
+    api: TestClient,
+) -> None:
+    def create(slug: str, image_url: str) -> Any:
+        body = {
+            "name": "Given image",
+            "description": "d",
+            "criteria": {"narrative": "c"},
+            "image": {"id": image_url, "type": "Image", "caption": "Given"},
+        }
+        new = {"slug": slug, "achievement": body}
+        return api.post(f"/issuers/{COLLEGE}/achievements", json=new)
+
+    png_url = "data:image/png;base64," + base64.b64encode(ARTWORK).decode()
+    assert create("given-png", png_url).status_code == 201
+    served = api.get(f"/issuers/{COLLEGE}/achievements/given-png/image")
+    assert served.status_code == 200 and served.content == ARTWORK
+    hostile_url = "data:image/svg+xml;base64," + base64.b64encode(HOSTILE.encode()).decode()
+    problem = assert_problem(create("given-hostile", hostile_url), 422)
+    assert "passes the upload checks" in problem["detail"]
+    assert_problem(create("given-html", "data:text/html;base64,PGI+"), 422)
+    assert create("given-web", "https://college.example.org/badge.png").status_code == 201
+    assert_problem(api.get(f"/issuers/{COLLEGE}/achievements/given-web/image"), 404)
