@@ -211,6 +211,14 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE achievements ADD COLUMN courses_json TEXT
         """,
     ),
+    (
+        11,
+        "a credential's copy for a CLR names the credential it copies (revoked with it)",
+        """
+        ALTER TABLE credentials ADD COLUMN copy_of TEXT;
+        CREATE INDEX credentials_copy_of ON credentials (copy_of)
+        """,
+    ),
 )
 
 
