@@ -227,6 +227,14 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         )
         """,
     ),
+    (
+        12,
+        "a credential's copy for a CLR names the credential it copies (revoked with it)",
+        """
+        ALTER TABLE credentials ADD COLUMN copy_of TEXT;
+        CREATE INDEX credentials_copy_of ON credentials (copy_of)
+        """,
+    ),
 )
 
 

@@ -124,8 +124,8 @@ def build_credential(
         results.append(learner_data.grade_result(achievement.achievement, request.grade))
     credential = openbadges.achievement_credential(
         credential_id,
-        endorse.embed(tx, issuer.profile),
-        endorse.embed(tx, achievement.achievement),
+        endorse.embed(tx, issuer.profile, request.format),
+        endorse.embed(tx, achievement.achievement, request.format),
         valid_from=inst.now(),
         subject_id=request.recipient_did,
         identifiers=identifiers,

@@ -19,7 +19,7 @@ callers write ``store.<name>`` whichever module holds it:
 * :mod:`~issuer.store.catalogue`: add_achievement, get_achievement, list_achievements
 * :mod:`~issuer.store.credentials`: add_credential, mark_revoked, get_credential,
   get_credential_by_token, list_credentials, count_credentials, credentials_of_recipient,
-  credentials_about
+  credentials_about, link_copy, copies_of
 * :mod:`~issuer.store.status_lists`: latest_status_list, add_status_list, get_status_list,
   lock_status_list, allocate_index, add_status_entry, status_entries_of, set_status_bit,
   set_indexes, save_list_credential
@@ -48,11 +48,13 @@ from issuer.store.catalogue import (
 from issuer.store.credentials import (
     CredentialRecord,
     add_credential,
+    copies_of,
     count_credentials,
     credentials_about,
     credentials_of_recipient,
     get_credential,
     get_credential_by_token,
+    link_copy,
     list_credentials,
     mark_revoked,
 )
@@ -115,6 +117,7 @@ __all__ = [
     "add_status_entry",
     "add_status_list",
     "allocate_index",
+    "copies_of",
     "count_credentials",
     "credentials_about",
     "credentials_of_recipient",
@@ -133,6 +136,7 @@ __all__ = [
     "keys_of",
     "last_seq",
     "latest_status_list",
+    "link_copy",
     "list_achievements",
     "list_batches",
     "list_credentials",

@@ -198,7 +198,7 @@ def _vpr_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView:
 
 def view(inst: Installation, account: AccountRecord, request_id: str) -> RequestView:
     record = get_request(inst, account, request_id)
-    holdings = present.holdings(inst, account)
+    holdings = present.candidates(inst, account)
     if record.kind == OID4VP:
         return _oid4vp_view(record, holdings)
     return _vpr_view(record, holdings)
