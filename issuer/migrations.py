@@ -26,6 +26,7 @@ from __future__ import annotations
 from servicekit.db import Database
 from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import applied_version, apply_migrations
+from servicekit.shared_ratelimit import TABLE_SQL as RATE_LIMITS_SQL
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
@@ -210,6 +211,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         """
         ALTER TABLE achievements ADD COLUMN courses_json TEXT
         """,
+    ),
+    (
+        11,
+        "rate_limits: hits and failures per key, for every process (servicekit.shared_ratelimit)",
+        RATE_LIMITS_SQL,
     ),
 )
 
