@@ -19,6 +19,7 @@ Tables (owner module in brackets; all SQL lives in :mod:`issuer.store`):
 * ``batches``, ``batch_rows``  CSV batch issuance; a row is issued at most once
 * ``offers``         OpenID4VCI credential offers (pre-authorized code flow)
 * ``leases``         which process runs a background job, until when (servicekit.leases)
+* ``achievement_images``  an achievement's image (PNG/SVG bytes, uploaded or generated)
 """
 
 from __future__ import annotations
@@ -214,6 +215,21 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         11,
+        "achievement images: an uploaded PNG/SVG or a generated default (issuer.artwork)",
+        """
+        CREATE TABLE achievement_images (
+            achievement TEXT PRIMARY KEY REFERENCES achievements (id),
+            media_type TEXT NOT NULL,
+            data_b64 TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            caption TEXT NOT NULL,
+            source TEXT NOT NULL,
+            created TEXT NOT NULL
+        )
+        """,
+    ),
+    (
+        12,
         "rate_limits: hits and failures per key, for every process (servicekit.shared_ratelimit)",
         RATE_LIMITS_SQL,
     ),

@@ -20,6 +20,14 @@ columns with it.
 SQLite: WAL journal, foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` so two
 writers queue instead of deadlocking on a lock upgrade.
 
+``with db.reading() as tx:`` is a transaction that only reads. On SQLite it begins DEFERRED,
+so it takes no write lock and, in WAL mode, never waits for a writer: it sees the last
+commit. A plain ``transaction()`` takes the write lock even to read, and SQLite's busy
+wait (sleeps of up to 100 ms, retried) is not a queue: a writer that commits and begins
+again at once (a running batch, group after group) keeps such a reader out until it stops.
+Read what a user watches change (a batch's progress) with ``reading()``. On PostgreSQL the
+two are the same (readers never wait there).
+
 ``with db.exclusive("startup"):`` holds a lock over many transactions, one holder at a time
 across every process using the database: a PostgreSQL session advisory lock (keyed by the
 name, scoped to the database), or on SQLite an exclusive ``flock`` of ``<file>.<name>.lock``
@@ -195,6 +203,21 @@ class Database:
         else:
             with connection.transaction():
                 yield Tx(connection, "postgresql", self.keyring)
+
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        """A transaction for reads only (see the module docstring): on SQLite it never waits
+        for a writer; a write in it may fail with "database is locked"."""
+        if self.dialect != "sqlite":
+            with self.transaction() as tx:
+                yield tx
+            return
+        connection = self._open()
+        connection.execute("BEGIN DEFERRED")
+        try:
+            yield Tx(connection, "sqlite", self.keyring)
+        finally:  # nothing was written: ending it either way only lets the snapshot go
+            connection.execute("ROLLBACK")
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[None]:

@@ -140,8 +140,9 @@ def create_batch(
 
 
 def get_batch(inst: Installation, issuer: str, batch_id: str) -> store.BatchRecord:
-    """The batch, if it is this issuer's."""
-    with inst.db.transaction() as tx:
+    """The batch, if it is this issuer's (a read that never waits for the running batch's
+    writes: :meth:`servicekit.db.Database.reading`)."""
+    with inst.db.reading() as tx:
         record = store.get_batch(tx, batch_id)
     if record is None or record.issuer != issuer:
         raise NotFoundError(f"issuer {issuer!r} has no batch {batch_id[:80]!r}")
@@ -149,8 +150,8 @@ def get_batch(inst: Installation, issuer: str, batch_id: str) -> store.BatchReco
 
 
 def list_batches(inst: Installation, issuer: str) -> list[store.BatchRecord]:
-    """The issuer's batches, newest first."""
-    with inst.db.transaction() as tx:
+    """The issuer's batches, newest first (read as :func:`get_batch` reads)."""
+    with inst.db.reading() as tx:
         if store.get_issuer(tx, issuer) is None:
             raise NotFoundError(f"no issuer {issuer!r}")
         return store.list_batches(tx, issuer)
@@ -158,7 +159,7 @@ def list_batches(inst: Installation, issuer: str) -> list[store.BatchRecord]:
 
 def running_batches(inst: Installation) -> list[str]:
     """Ids of every batch still ``running`` (oldest first): what a restart resumes."""
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         found = [b for i in store.list_issuers(tx) for b in store.list_batches(tx, i.slug)]
     return [b.id for b in sorted(found, key=lambda b: b.created) if b.state == RUNNING]
 

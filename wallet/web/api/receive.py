@@ -8,6 +8,8 @@ problem+json.
 ``GET  /api/receive/offers``            my offers, each with its state (and error)
 ``GET  /api/receive/offers/{id}``       one offer's state
 ``POST /api/receive/offers/{id}``       ``{"tx_code"?}``: retry it from its recorded step
+``DELETE /api/receive/offers/{id}``     remove a waiting or failed offer (409 once it is
+                                        being received or taken)
 ``POST /api/receive/credential``        the credential as the body: ``application/json``,
                                         ``application/jwt``, ``application/dc+sd-jwt``,
                                         ``image/png``, ``image/svg+xml``
@@ -159,6 +161,14 @@ def list_offers(inst: InstallationDep, account: CurrentAccount) -> list[dict[str
 @router.get("/receive/offers/{offer_id}", summary="One credential offer's state")
 def get_offer(offer_id: str, inst: InstallationDep, account: CurrentAccount) -> dict[str, Any]:
     return offer_json(receive.get_offer(inst, account.id, offer_id))
+
+
+@router.delete(
+    "/receive/offers/{offer_id}", status_code=204, summary="Remove a waiting or failed offer"
+)
+def drop_offer(offer_id: str, inst: InstallationDep, account: CurrentAccount) -> Response:
+    receive.drop_offer(inst, account.id, offer_id)
+    return Response(status_code=204)
 
 
 class RetryIn(BaseModel):
