@@ -1,22 +1,34 @@
 """Two wallet processes on one database share their rate limits (servicekit.shared_ratelimit):
 the OAuth registrations per address and the failed sign-ins per address and account are
 counted once for both, not once per process. Two app instances stand for two processes
-(``ler serve wallet --workers 2``): each has its own memory, as a process does."""
+(``ler serve wallet --workers 2``): each has its own memory, as a process does, and they share
+the database and the data folder (its key-encryption key), as a role's processes do."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.wallet.conftest import ALICE, WALLET_URL, WalletFactory, browser, sign_in, sign_up
 from wallet.web.api.oauth import REGISTRATIONS_PER_MINUTE
 
+
+def _two_processes(
+    wallet_app: WalletFactory, database_url: str, tmp_path: Path
+) -> tuple[FastAPI, FastAPI]:
+    shared = {"database_url": database_url, "data_dir": tmp_path / "wallet-shared"}
+    return wallet_app(**shared), wallet_app(**shared)
+
+
 CLIENT = {"redirect_uris": ["https://platform.example/callback"], "client_name": "P"}
 
 
 def test_two_processes_share_the_registration_limit(
-    wallet_app: WalletFactory, database_url: str
+    wallet_app: WalletFactory, database_url: str, tmp_path: Path
 ) -> None:
-    first, second = wallet_app(database_url=database_url), wallet_app(database_url=database_url)
+    first, second = _two_processes(wallet_app, database_url, tmp_path)
     at_first = TestClient(first, base_url=WALLET_URL)
     at_second = TestClient(second, base_url=WALLET_URL)
     for _ in range(REGISTRATIONS_PER_MINUTE):
@@ -28,9 +40,9 @@ def test_two_processes_share_the_registration_limit(
 
 
 def test_two_processes_share_the_failed_sign_ins(
-    wallet_app: WalletFactory, database_url: str
+    wallet_app: WalletFactory, database_url: str, tmp_path: Path
 ) -> None:
-    first, second = wallet_app(database_url=database_url), wallet_app(database_url=database_url)
+    first, second = _two_processes(wallet_app, database_url, tmp_path)
     sign_up(browser(first), ALICE)
     for _ in range(10):
         assert sign_in(browser(first), ALICE, "not the password").status_code == 401
