@@ -63,6 +63,7 @@ from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
 from servicekit.migrations import STARTUP_LOCK
 from servicekit.sessions import Sessions, load_or_create_secret
+from servicekit.shared_ratelimit import SharedFailureLimiter
 from vckit.errors import BakingError
 from vckit.keys.keypair import KeyKind, KeyPair
 
@@ -176,6 +177,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
+    app.state.limiter = SharedFailureLimiter(db)  # one count for every process
     app.state.identity = identity
     app.state.api_token = token
     app.state.sessions = Sessions(session_secret)

@@ -27,6 +27,7 @@ from __future__ import annotations
 from servicekit.db import Database
 from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import applied_version, apply_migrations
+from servicekit.shared_ratelimit import TABLE_SQL as RATE_LIMITS_SQL
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
@@ -234,6 +235,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE credentials ADD COLUMN copy_of TEXT;
         CREATE INDEX credentials_copy_of ON credentials (copy_of)
         """,
+    ),
+    (
+        13,
+        "rate_limits: hits and failures per key, for every process (servicekit.shared_ratelimit)",
+        RATE_LIMITS_SQL,
     ),
 )
 

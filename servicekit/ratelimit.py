@@ -13,7 +13,8 @@ Each key keeps the times of its recent hits; a hit while ``limit`` of them fall 
 last ``window_seconds`` is refused (and not counted), and the answer says how long until the
 oldest leaves the window. The clock is injectable (tests freeze it; the default is
 monotonic). The state is per process: a deployment with several workers allows that many
-times the limit, which still bounds the work. At most ``max_keys`` keys are kept (the least
+times the limit; the services use :mod:`servicekit.shared_ratelimit` instead, which counts
+in the database for every process. At most ``max_keys`` keys are kept (the least
 recently hit dropped first), so a flood of distinct keys cannot exhaust memory.
 
 **Failures** (:class:`FailureLimiter`, sign-in forms and token checks)
@@ -30,9 +31,10 @@ Each key (an address, an account, a token prefix) keeps the times of its recent 
 once ``max_failures`` fall inside ``window``, :meth:`FailureLimiter.check` refuses until the
 oldest of them leaves the window. A success does not reset the count (an attacker who
 knows one password must not be able to clear the counter of another account). The state is
-per process: a deployment with several workers allows that many times the limit, which
-still bounds guessing. At most ``max_keys`` keys are kept (the oldest dropped first), so a
-flood of addresses cannot exhaust memory.
+per process; the services' apps set ``app.state.limiter`` to
+:class:`servicekit.shared_ratelimit.SharedFailureLimiter`, counted in the database. At most
+``max_keys`` keys are kept (the oldest dropped first), so a flood of addresses cannot
+exhaust memory.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from fastapi import Request
 
@@ -158,10 +161,20 @@ class FailureLimiter:
                     self._failures.popitem(last=False)
 
 
-def limiter_of(request: Request) -> FailureLimiter:
-    """The app's one :class:`FailureLimiter` (``app.state.limiter``, made on first use)."""
+class FailureCounter(Protocol):
+    """What counts failures: :class:`FailureLimiter` (one process) or
+    :class:`servicekit.shared_ratelimit.SharedFailureLimiter` (every process, the database)."""
+
+    def check(self, keys: Iterable[str], now: datetime) -> None: ...
+
+    def failed(self, keys: Iterable[str], now: datetime) -> None: ...
+
+
+def limiter_of(request: Request) -> FailureCounter:
+    """The app's one failure counter (``app.state.limiter``: each service's app sets the
+    shared one; else a :class:`FailureLimiter` made on first use)."""
     state = request.app.state
-    limiter: FailureLimiter | None = getattr(state, "limiter", None)
+    limiter: FailureCounter | None = getattr(state, "limiter", None)
     if limiter is None:
         limiter = state.limiter = FailureLimiter()
     return limiter

@@ -33,6 +33,7 @@ from servicekit.migrations import STARTUP_LOCK
 from servicekit.pages import error_page
 from servicekit.problems import problem
 from servicekit.sessions import Sessions, load_or_create_secret
+from servicekit.shared_ratelimit import SharedFailureLimiter
 from vckit.errors import InputError
 from verifier.accounts import demo as demo_accounts
 from verifier.checking.verification import Verifier, load_registry
@@ -129,7 +130,7 @@ def create_app(
     db = Database.connect(settings.database, keyring=load_keyring(settings.kek_source))
     verification = Verifier(settings, load_registry(settings), fetch, clock)
     now = clock or utc_now
-    limits = AnswerLimits.from_settings(settings, lambda: now().timestamp())
+    limits = AnswerLimits.from_settings(settings, lambda: now().timestamp(), db)
     inst = Installation(db, settings, verification, now, limits)
     with db.exclusive(STARTUP_LOCK):  # processes started together take turns
         migrate(db)
@@ -166,6 +167,7 @@ def create_app(
         stylesheets={"verifier.css": TEMPLATES / "verifier.css"},
     )
     app.state.inst = inst
+    app.state.limiter = SharedFailureLimiter(db)  # one count for every process
     app.state.deliverer = deliverer
     app.state.sessions = Sessions(secret, cookie=COOKIE)
     app.state.public = PUBLIC

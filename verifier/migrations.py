@@ -35,6 +35,7 @@ from __future__ import annotations
 from servicekit.db import Database
 from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import apply_migrations
+from servicekit.shared_ratelimit import TABLE_SQL as RATE_LIMITS_SQL
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
@@ -178,6 +179,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         CREATE INDEX trust_changes_by_organisation ON trust_changes (organisation_id, at)
         """,
+    ),
+    (
+        7,
+        "rate_limits: hits and failures per key, for every process (servicekit.shared_ratelimit)",
+        RATE_LIMITS_SQL,
     ),
 )
 

@@ -25,6 +25,7 @@ from servicekit.kek import load_keyring, seal_at_start
 from servicekit.migrations import STARTUP_LOCK
 from servicekit.problems import problem
 from servicekit.sessions import Sessions, load_or_create_secret
+from servicekit.shared_ratelimit import SharedFailureLimiter
 from vckit.keys.keypair import KeyKind, KeyPair
 from wallet.accounts import demo_learner
 from wallet.installation import Installation
@@ -145,6 +146,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.inst = inst
+    app.state.limiter = SharedFailureLimiter(db)  # one count for every process
     app.state.sessions = Sessions(session_secret, cookie=COOKIE)
 
     # --- routers: one line per module (re-read this file right before editing) -------------

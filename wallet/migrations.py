@@ -28,6 +28,7 @@ from __future__ import annotations
 from servicekit.db import Database
 from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import applied_version, apply_migrations
+from servicekit.shared_ratelimit import TABLE_SQL as RATE_LIMITS_SQL
 
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
@@ -207,6 +208,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         5,
         "leases: which process runs a re-check job or round, until when (servicekit.leases)",
         LEASES_SQL,
+    ),
+    (
+        6,
+        "rate_limits: hits and failures per key, for every process (servicekit.shared_ratelimit)",
+        RATE_LIMITS_SQL,
     ),
 )
 

@@ -197,6 +197,10 @@ def finish(inst: Installation, account: AccountRecord, query: Mapping[str, str])
         result, status = _import(inst, account, record, query.get("code", ""), lease), "done"
     except (InvalidInputError, OutboundError, VckitError) as exc:
         result, status = {"error": str(exc)[:500]}, "failed"
+    except BaseException:  # anything else: let go, so a reload says it did not finish
+        with inst.db.transaction() as tx:
+            leases.release(tx, LEASE, record.id, lease.holder)
+        raise
     with inst.db.transaction() as tx:
         oauth_store.finish_import(tx, record.id, status, result, inst.stamp())
         leases.release(tx, LEASE, record.id, lease.holder)

@@ -5,11 +5,13 @@ arrival; the conformance guide's Service Consumer (Read) tests as our own."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -165,7 +167,11 @@ def _killed_holder() -> str:
         "import time; from servicekit import leases; "
         "print(leases.holder_id(), flush=True); time.sleep(60)"
     )
-    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as child:
+    root = str(Path(__file__).resolve().parents[3])
+    env = {**os.environ, "PYTHONPATH": root}
+    with subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env
+    ) as child:
         assert child.stdout is not None
         holder = child.stdout.readline().strip()
         child.send_signal(signal.SIGKILL)

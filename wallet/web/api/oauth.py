@@ -23,7 +23,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from servicekit.ratelimit import SlidingWindowLimiter
+from servicekit.shared_ratelimit import SharedWindowLimiter
 from wallet.host import clients, discovery, oauth, scopes
 from wallet.host.bodies import json_value
 from wallet.host.errors import OAuthError
@@ -71,12 +71,15 @@ REVOKE_BODY = _form_body(
 )
 
 
-def _registrations(request: Request) -> SlidingWindowLimiter:
-    """The app's registration limiter (per app, made on first use)."""
+def _registrations(request: Request, inst: Installation) -> SharedWindowLimiter:
+    """The app's registration limiter (made on first use), counted in the database: the
+    same count for every process of the wallet."""
     state = request.app.state
     if not hasattr(state, "registrations"):
-        state.registrations = SlidingWindowLimiter(REGISTRATIONS_PER_MINUTE, 60)
-    limiter: SlidingWindowLimiter = state.registrations
+        state.registrations = SharedWindowLimiter(
+            inst.db, "oauth-register", REGISTRATIONS_PER_MINUTE, 60
+        )
+    limiter: SharedWindowLimiter = state.registrations
     return limiter
 
 
@@ -125,7 +128,7 @@ def metadata(inst: InstallationDep) -> JSONResponse:
 @router.post(discovery.REGISTER, status_code=201, openapi_extra=REGISTER_BODY)
 async def register(request: Request, inst: InstallationDep) -> JSONResponse:
     address = request.client.host if request.client else "unknown"
-    wait = _registrations(request).hit(address)
+    wait = await run_in_threadpool(_registrations(request, inst).hit, address)
     if wait is not None:
         raise OAuthError("slow_down", "too many registrations from this address", 429,
                          {"Retry-After": str(math.ceil(wait))})  # fmt: skip
