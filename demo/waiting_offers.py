@@ -78,31 +78,35 @@ def _moment(text: object) -> datetime | None:
 
 class WaitingOffers:
     """The demo learner's three offers, made once and kept fresh (see the module docstring).
-    ``now`` is the clock the issuer's expiry times are read against."""
+    ``now`` is the clock the issuer's expiry times are read against.
+
+    Each round opens its connections and closes them before it returns: a connection kept
+    open between rounds would be closed by the service when ``ler up`` stops, leaving the
+    service's port in TIME_WAIT, so an immediate ``ler up`` again would find it busy."""
 
     def __init__(
         self, issuer_url: str, token: str, wallet_url: str, email: str, password: str,
         *, transport: httpx.BaseTransport | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:  # fmt: skip
-        self.issuer = IssuerClient(issuer_url, token, transport)
-        self.wallet = WalletClient(wallet_url, transport)
+        self.issuer_url, self.token, self.wallet_url = issuer_url, token, wallet_url
         self.email, self.password, self.now = email, password, now
+        self.transport = transport
         self.expiry: dict[str, datetime] = {}  # wallet offer id -> when it ends at the issuer
 
-    def close(self) -> None:
-        self.issuer.close()
-        self.wallet.close()
+    def _clients(self) -> tuple[IssuerClient, WalletClient]:
+        return (
+            IssuerClient(self.issuer_url, self.token, self.transport),
+            WalletClient(self.wallet_url, self.transport),
+        )
 
     def wait_until_ready(self, seconds: float = WAIT_SECONDS) -> None:
-        _wait_until_ready(self.issuer, self.wallet, seconds=seconds)
-
-    def _offer(self, slug: str, achievement: str, grade: str | None) -> None:
-        made = self.issuer.offer(slug, achievement, **offer_body(achievement, grade))
-        kept = self.wallet.json("POST", "/api/receive/offers", json={"offer": made["offer_uri"]})
-        ends = _moment(made.get("expires_at"))
-        if ends is not None:
-            self.expiry[str(kept["id"])] = ends
+        issuer, wallet = self._clients()
+        try:
+            _wait_until_ready(issuer, wallet, seconds=seconds)
+        finally:
+            issuer.close()
+            wallet.close()
 
     def _fresh(self, offer_id: str) -> bool:
         ends = self.expiry.get(offer_id)
@@ -111,11 +115,19 @@ class WaitingOffers:
     def refresh(self) -> int:
         """Make the first offers, or replace stale waiting ones: how many offers were made.
         Raises :class:`demo.clients.Unusable` or :class:`demo.clients.UnexpectedAnswer`."""
-        self.wallet.form(
+        issuer, wallet = self._clients()
+        try:
+            return self._refresh(issuer, wallet)
+        finally:
+            issuer.close()
+            wallet.close()
+
+    def _refresh(self, issuer: IssuerClient, wallet: WalletClient) -> int:
+        wallet.form(
             "/sign-in", {"email": self.email, "password": self.password},
             page="/sign-in", expect=303,
         )  # fmt: skip
-        held: list[dict[str, Any]] = self.wallet.json("GET", "/api/receive/offers")
+        held: list[dict[str, Any]] = wallet.json("GET", "/api/receive/offers")
         made = 0
         for slug, achievement, name, grade in OFFERS:
             mine = [o for o in held if o.get("name") == name]
@@ -126,8 +138,12 @@ class WaitingOffers:
             if any(self._fresh(str(o["id"])) for o in mine):
                 continue
             for old in mine:
-                self.wallet.call("DELETE", f"/api/receive/offers/{old['id']}", expect=(204, 404))
+                wallet.call("DELETE", f"/api/receive/offers/{old['id']}", expect=(204, 404))
                 self.expiry.pop(str(old["id"]), None)
-            self._offer(slug, achievement, grade)
+            offer = issuer.offer(slug, achievement, **offer_body(achievement, grade))
+            kept = wallet.json("POST", "/api/receive/offers", json={"offer": offer["offer_uri"]})
+            ends = _moment(offer.get("expires_at"))
+            if ends is not None:
+                self.expiry[str(kept["id"])] = ends
             made += 1
         return made

@@ -134,10 +134,10 @@ def _read_when_there(path: str, seconds: float = 60.0) -> str | None:
     return None
 
 
-def offers_for_the_demo_learner(env: dict[str, str], *, rounds: int | None = None) -> None:
+def offers_for_the_demo_learner(env: dict[str, str]) -> None:
     """The story's three offers, waiting in the demo learner's wallet, made when the issuer
     and the wallet answer, then kept fresh every minute while ``ler up`` runs (offers live 30
-    minutes at the issuer: :mod:`demo.waiting_offers`). ``rounds``: stop after that many."""
+    minutes at the issuer: :mod:`demo.waiting_offers`)."""
     from demo.clients import UnexpectedAnswer, Unusable
     from demo.waiting_offers import REFRESH_SECONDS, WaitingOffers
 
@@ -161,7 +161,7 @@ def offers_for_the_demo_learner(env: dict[str, str], *, rounds: int | None = Non
     done = 0
     try:
         offers.wait_until_ready()
-        while rounds is None or done < rounds:
+        while True:
             try:
                 made = offers.refresh()
             except (Unusable, UnexpectedAnswer) as exc:
@@ -174,9 +174,6 @@ def offers_for_the_demo_learner(env: dict[str, str], *, rounds: int | None = Non
                 elif made:
                     log.info("demo offers renewed", extra={"event": f"{made} renewed"})
             done += 1
-            if rounds is None or done < rounds:
-                time.sleep(REFRESH_SECONDS)
+            time.sleep(REFRESH_SECONDS)
     except (Unusable, UnexpectedAnswer) as exc:
         print(f"demo learner: the three offers were not made: {exc}")
-    finally:
-        offers.close()

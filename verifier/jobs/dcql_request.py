@@ -18,14 +18,14 @@ its options are ``[both]``, ``[ldp_vc]``, ``[dc+sd-jwt]``, most wanted first.
 
 A job that names skills says so in both queries (:func:`skill_claims`): claims queries (§6.3)
 for its alignments' ``targetName`` / ``targetUrl`` with the job's values, and ``claim_sets``
-(§6.4.1) whose first options carry them and whose last asks only for the credential's
-``type``. The path is the same in both formats: an OB 3.0 SD-JWT VC carries the credential's
-members as its claims (:mod:`issuer.issuing.sd_issue`), so ``credentialSubject.achievement.
-alignment[*].targetName`` addresses the same alignment (Appendix B.3: JSON claims paths into
-the SD-JWT's claims, disclosures applied). Any credential of the types still matches; one
-aligned to a wanted skill matches the first options, and a wallet can put it forward (the
-learner's wallet pre-selects it). Whether the answer meets the job is still the verifier's
-own check.
+(§6.4.1) whose first options carry them and whose last asks only for a claim every credential
+of the query has (``type``; an SD-JWT VC's ``vct``). The path is the same in both formats: an
+OB 3.0 SD-JWT VC carries the credential's members as its claims
+(:mod:`issuer.issuing.sd_issue`), so ``credentialSubject.achievement.alignment[*].targetName``
+addresses the same alignment (Appendix B.3: JSON claims paths into the SD-JWT's claims,
+disclosures applied). Any credential of the types still matches; one aligned to a wanted skill
+matches the first options, and a wallet can put it forward (the learner's wallet pre-selects
+it). Whether the answer meets the job is still the verifier's own check.
 
 The ``values`` are the skills as the job names them. DCQL compares them exactly (§6.3), while
 the job's requirement compares a skill's name ignoring case and surrounding spaces
@@ -56,22 +56,29 @@ JWS_ALGS = ["ES256", "EdDSA"]
 ALIGNMENT = ("credentialSubject", "achievement", "alignment", None)
 SKILL_CLAIMS = {"skill_name": "targetName", "skill_url": "targetUrl"}
 TYPE_CLAIM = "type"
+VCT_CLAIM = "vct"
+"""The claim every credential of a query has, the last ``claim_sets`` option: a W3C
+credential's ``type``; an SD-JWT VC's ``vct`` (IETF SD-JWT VC §3.2.2.2: required), since
+another issuer's SD-JWT VC need not carry a ``type`` claim at all."""
 
 
-def skill_claims(names: Sequence[str], urls: Sequence[str]) -> dict[str, Any]:
+def skill_claims(
+    names: Sequence[str], urls: Sequence[str], anchor: str = TYPE_CLAIM
+) -> dict[str, Any]:
     """§6.3 / §6.4.1: ``claims`` and ``claim_sets`` preferring credentials aligned to one of
-    the skills (by name, or by URL), then any credential (its ``type``); {} without skills."""
+    the skills (by name, or by URL), then any credential (its ``anchor`` claim, ``type`` or
+    ``vct``); {} without skills."""
     wanted = {"skill_name": list(names), "skill_url": list(urls)}
-    claims: list[dict[str, Any]] = [{"id": TYPE_CLAIM, "path": ["type"]}]
+    claims: list[dict[str, Any]] = [{"id": anchor, "path": [anchor]}]
     claim_sets: list[list[str]] = []
     for claim_id, values in wanted.items():
         if values:
             path = [*ALIGNMENT, SKILL_CLAIMS[claim_id]]
             claims.append({"id": claim_id, "path": path, "values": values})
-            claim_sets.append([TYPE_CLAIM, claim_id])
+            claim_sets.append([anchor, claim_id])
     if not claim_sets:
         return {}
-    return {"claims": claims, "claim_sets": [*claim_sets, [TYPE_CLAIM]]}
+    return {"claims": claims, "claim_sets": [*claim_sets, [anchor]]}
 
 
 def dcql_query(
@@ -96,7 +103,7 @@ def dcql_query(
                 "format": SD_JWT_VC,
                 "multiple": True,
                 "meta": {"vct_values": [OB_VCT]},
-                **skill_claims(skill_names, skill_urls),
+                **skill_claims(skill_names, skill_urls, anchor=VCT_CLAIM),
             },
         ],
         "credential_sets": [

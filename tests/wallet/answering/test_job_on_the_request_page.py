@@ -21,7 +21,7 @@ from tests.wallet.conftest import csrf
 from tests.wallet.sharing.test_disclose import NURSING_1, NURSING_2, World, world  # noqa: F401
 from vckit.protocols.dcql import parse_query, selected_claims
 from verifier.checking.policy import Skill
-from verifier.jobs.dcql_request import SD_JWT_QUERY, dcql_query
+from verifier.jobs.dcql_request import OB_VCT, SD_JWT_QUERY, dcql_query
 from wallet.answering.query_words import conditions
 
 SKILL_AS_THE_JOB_SAYS = "  patient DATA privacy "  # the credentials say "Patient data privacy"
@@ -98,7 +98,12 @@ def test_sd_jwt_credentials_that_show_the_skill_are_pre_selected(
     assert f'name="c:{SD_JWT_QUERY}:{food_id}" value="on">' in page
     query: dict[str, Any] = dcql_query(["OpenBadgeCredential"], ["Patient data privacy"])
     sd_jwt_query = next(q for q in query["credentials"] if q["id"] == SD_JWT_QUERY)
-    assert ["type", "skill_name"] in sd_jwt_query["claim_sets"]
+    # the last option asks for what every SD-JWT VC has (vct), not a W3C ``type`` claim
+    assert sd_jwt_query["claim_sets"] == [["vct", "skill_name"], ["vct"]]
+    no_type_claim = {"vct": OB_VCT, "credentialSubject": {"achievement": {"name": "Other"}}}
+    parsed = parse_query(query).query(SD_JWT_QUERY)
+    chosen = selected_claims(parsed, no_type_claim)
+    assert chosen is not None and [c.id for c in chosen] == ["vct"]
 
 
 def test_the_request_page_says_the_jobs_conditions_in_words(world: World) -> None:  # noqa: F811

@@ -86,8 +86,6 @@ def test_waiting_demo_offers_are_renewed_and_work_an_hour_later(
     clock.advance(timedelta(hours=1))
     assert restarted.refresh() == 2
     assert set(waiting(learner).values()) == NAMES - {"Fundamentals of Nursing I"}
-    offers.close()
-    restarted.close()
 
 
 def test_the_learner_removes_a_waiting_offer_but_not_one_taken(
@@ -112,4 +110,3 @@ def test_the_learner_removes_a_waiting_offer_but_not_one_taken(
     assert taken.status_code == 409, taken.text
     bob = sign_up(browser(wallet), "bob@example.org")
     assert bob.delete(f"/api/receive/offers/{kept[2]}").status_code == 404  # not Bob's
-    offers.close()
