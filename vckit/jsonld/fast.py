@@ -65,6 +65,25 @@ def _resource(iri: object) -> bool:
     return isinstance(iri, str) and (iri.startswith("_:") or ABSOLUTE_IRI.match(iri) is not None)
 
 
+class _Plans:
+    """What was worked out under one active context, per key (bounded: a document chooses
+    its keys, and each new one is kept)."""
+
+    MAX_KEYS = 2048
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.vocab: dict[str, Any] = {}
+        self.types: dict[str, str] = {}
+        self.keys: dict[str, tuple[int, str, Any, int]] = {}
+        self.literals: dict[str, tuple[Any, Any, Any] | None] = {}
+
+    def keep(self, table: dict[str, Any], key: str, value: Any) -> None:
+        if len(table) >= self.MAX_KEYS:
+            table.clear()
+        table[key] = value
+
+
 class _Walk:
     """One expansion: the processor, its options, the loader's URLs and memo."""
 
@@ -83,43 +102,48 @@ class _Walk:
 
     # -- what depends on the active context alone (memoized) ---------------------------
 
-    def vocab_iri(self, ctx: Any, key: str) -> Any:
-        """IRI expansion with ``vocab`` true (§ 5.2.2), as pyld's walk calls it."""
-        memo_key = ("vocab", id(ctx), key)
+    def plans(self, ctx: Any) -> _Plans:
+        """The loader's plans for ``ctx`` (kept while ``ctx`` is: the entry holds it)."""
+        memo_key = ("plans", id(ctx))
         entry = self.memo.get(memo_key)
         if entry is not None and entry[0] is ctx:
-            return entry[1]
-        iri = self.processor._expand_iri(ctx, key, vocab=True)
-        self.memo[memo_key] = (ctx, iri)
+            plans: _Plans = entry[1]
+            return plans
+        plans = _Plans(ctx)
+        self.memo[memo_key] = (ctx, plans)
+        return plans
+
+    def vocab_iri(self, plans: _Plans, key: str) -> Any:
+        """IRI expansion with ``vocab`` true (§ 5.2.2), as pyld's walk calls it."""
+        if key in plans.vocab:
+            return plans.vocab[key]
+        iri = self.processor._expand_iri(plans.ctx, key, vocab=True)
+        plans.keep(plans.vocab, key, iri)
         return iri
 
-    def type_iri(self, ctx: Any, value: str) -> str:
+    def type_iri(self, plans: _Plans, value: str) -> str:
         """A ``@type`` value (§ 5.1.2 step 13.4.4.4), absolute or refused."""
-        memo_key = ("type", id(ctx), value)
-        entry = self.memo.get(memo_key)
-        if entry is not None and entry[0] is ctx:
-            iri: str = entry[1]
+        iri = plans.types.get(value)
+        if iri is not None:
             return iri
-        found = self.processor._expand_iri(ctx, value, vocab=True, base=self.base)
+        found = self.processor._expand_iri(plans.ctx, value, vocab=True, base=self.base)
         if not _resource(found):
             raise _Refused
-        self.memo[memo_key] = (ctx, found)
+        plans.keep(plans.types, value, found)
         return str(found)
 
-    def key_plan(self, ctx: Any, key: str) -> tuple[int, str, Any, int]:
-        """What a key of a node object is under ``ctx``: ``(kind, IRI, term context,
-        container)`` (§ 5.1.2 steps 13.2-13.4, 13.7-13.9)."""
-        memo_key = ("key", id(ctx), key)
-        entry = self.memo.get(memo_key)
-        if entry is not None and entry[0] is ctx:
-            plan: tuple[int, str, Any, int] = entry[1]
-            return plan
-        plan = self._key_plan(ctx, key)
-        self.memo[memo_key] = (ctx, plan)
+    def key_plan(self, plans: _Plans, key: str) -> tuple[int, str, Any, int]:
+        """What a key of a node object is: ``(kind, IRI, term context, container)``
+        (§ 5.1.2 steps 13.2-13.4, 13.7-13.9)."""
+        plan = plans.keys.get(key)
+        if plan is None:
+            plan = self._key_plan(plans, key)
+            plans.keep(plans.keys, key, plan)
         return plan
 
-    def _key_plan(self, ctx: Any, key: str) -> tuple[int, str, Any, int]:
-        iri = self.vocab_iri(ctx, key)
+    def _key_plan(self, plans: _Plans, key: str) -> tuple[int, str, Any, int]:
+        ctx = plans.ctx
+        iri = self.vocab_iri(plans, key)
         if iri == "@id":
             return _ID, iri, ctx, _PLAIN
         if iri == "@type":
@@ -145,7 +169,7 @@ class _Walk:
                 ctx, scoped, self.options, propagate=True, override_protected=True
             )
         mapping = term_ctx["mappings"].get(key)
-        if (mapping and mapping.get("reverse")) or self.vocab_iri(term_ctx, key) != iri:
+        if (mapping and mapping.get("reverse")) or self.vocab_iri(self.plans(term_ctx), key) != iri:
             raise _Refused  # reverse, or the key's own scoped context redefines it
         return _PROPERTY, iri, term_ctx, container
 
@@ -198,56 +222,31 @@ class _Walk:
         self.memo[memo_key] = (ctx, active)
         return active
 
-    def value_plan(self, ctx: Any, key: str) -> tuple[Any, Any, Any] | None:
+    def literal_plan(self, plans: _Plans, key: str) -> tuple[Any, Any, Any] | None:
         """``(datatype, language, direction)`` of a literal of ``key`` (§ 5.3.2 Value
         Expansion), or None when each value goes to pyld (``@id``/``@vocab`` coercion)."""
-        memo_key = ("value", id(ctx), key)
-        entry = self.memo.get(memo_key)
-        if entry is not None and entry[0] is ctx:
-            found: tuple[Any, Any, Any] | None = entry[1]
-            return found
-        if not _datatype(self.vocab_iri(ctx, key)):
+        if key in plans.literals:
+            return plans.literals[key]
+        if not _datatype(self.vocab_iri(plans, key)):
             raise _Refused  # values of a keyword-like property: pyld may drop them
-        plan = self.processor._value_plan(ctx, key)
+        plan = self.processor._value_plan(plans.ctx, key)
         if plan is not None and plan[0] is not None and not _datatype(plan[0]):
             raise _Refused
-        self.memo[memo_key] = (ctx, plan)
+        plans.keep(plans.literals, key, plan)
         return plan
 
     # -- the walk ----------------------------------------------------------------------
 
-    def value(self, ctx: Any, key: str, value: Any) -> dict[str, Any]:
-        """A string, number or boolean under ``key`` (§ 5.3.2)."""
-        plan = self.value_plan(ctx, key)
-        if plan is None:
-            expanded = self.processor._expand_value(ctx, key, value, self.options)
-            if not isinstance(expanded, dict):
-                raise _Refused
-            if "@id" in expanded and not _resource(expanded["@id"]):
-                raise _Refused
-            if "@type" in expanded and not _datatype(expanded["@type"]):
-                raise _Refused
-            return expanded
-        type_, language, direction = plan
-        result: dict[str, Any] = {}
-        if type_ is not None:
-            result["@type"] = type_
-        elif type(value) is str:
-            if language is not None:
-                result["@language"] = language
-            if direction is not None:
-                result["@direction"] = direction
-        result["@value"] = value
-        return result
-
-    def item(self, ctx: Any, key: str, value: Any, depth: int) -> dict[str, Any]:
-        """One value (not an array) of property ``key``, expanded."""
-        kind = type(value)
-        if kind is dict:
-            return self.node(ctx, key, value, depth + 1)
-        if kind is str or kind is int or kind is float or kind is bool:
-            return self.value(ctx, key, value)
-        raise _Refused  # null, a nested array, or not JSON
+    def coerced(self, ctx: Any, key: str, value: Any) -> dict[str, Any]:
+        """A value of a property with ``@id``/``@vocab`` coercion: pyld's § 5.3.2."""
+        expanded = self.processor._expand_value(ctx, key, value, self.options)
+        if not isinstance(expanded, dict):
+            raise _Refused
+        if "@id" in expanded and not _resource(expanded["@id"]):
+            raise _Refused
+        if "@type" in expanded and not _datatype(expanded["@type"]):
+            raise _Refused
+        return expanded
 
     def node(
         self, ctx: Any, key: str | None, element: dict[str, Any], depth: int
@@ -259,8 +258,9 @@ class _Walk:
         if key is not None:
             revert = True
             if ctx.get("previousContext") and len(element) <= 2 and "@context" not in element:
+                outer = self.plans(ctx)
                 for name in sorted(element):
-                    iri = self.vocab_iri(ctx, name)
+                    iri = self.vocab_iri(outer, name)
                     if iri == "@value":
                         raise _Refused
                     if iri == "@id" and len(element) == 1:
@@ -270,13 +270,14 @@ class _Walk:
         if "@context" in element:
             active = self.local_context(active, element["@context"])
         names = sorted(element)
-        type_scoped = active
+        type_scoped = self.plans(active)
         type_key: str | None = None
         for name in names:
-            if name != "@context" and self.vocab_iri(active, name) == "@type":
+            if name != "@context" and self.vocab_iri(type_scoped, name) == "@type":
                 if type_key is not None:
                     raise _Refused  # two keys for @type
                 type_key = name
+        plans = type_scoped
         types: list[str] = []
         if type_key is not None:
             value = element[type_key]
@@ -284,28 +285,42 @@ class _Walk:
             if not types or any(type(t) is not str for t in types):
                 raise _Refused
             active = self.typed_context(active, tuple(types))
-            if self.vocab_iri(active, types[0]) == "@json":
+            plans = self.plans(active)
+            if self.vocab_iri(plans, types[0]) == "@json":
                 raise _Refused
         result: dict[str, Any] = {}
         for name in names:
             if name == "@context":
                 continue
-            kind, iri, term_ctx, container = self.key_plan(active, name)
+            kind, iri, term_ctx, container = self.key_plan(plans, name)
             value = element[name]
-            if kind == _ID:
-                if "@id" in result or type(value) is not str:
-                    raise _Refused
-                found = self.processor._expand_iri(active, value, base=self.base)
-                if not _resource(found):
-                    raise _Refused
-                result["@id"] = found
-            elif kind == _TYPE:
-                result["@type"] = [self.type_iri(type_scoped, t) for t in types]
-            else:
-                if type(value) is list:
-                    items = [self.item(term_ctx, name, v, depth) for v in value]
-                else:
-                    items = [self.item(term_ctx, name, value, depth)]
+            if kind == _PROPERTY:
+                term_plans = plans if term_ctx is active else self.plans(term_ctx)
+                items: list[dict[str, Any]] = []
+                for item in value if type(value) is list else (value,):
+                    kind_of = type(item)
+                    if kind_of is dict:
+                        items.append(self.node(term_ctx, name, item, depth + 1))
+                        continue
+                    if not (
+                        kind_of is str or kind_of is int or kind_of is float or kind_of is bool
+                    ):
+                        raise _Refused  # null, a nested array, or not JSON
+                    plan = self.literal_plan(term_plans, name)
+                    if plan is None:
+                        items.append(self.coerced(term_ctx, name, item))
+                        continue
+                    datatype, language, direction = plan
+                    literal: dict[str, Any] = {}
+                    if datatype is not None:
+                        literal["@type"] = datatype
+                    elif kind_of is str:
+                        if language is not None:
+                            literal["@language"] = language
+                        if direction is not None:
+                            literal["@direction"] = direction
+                    literal["@value"] = item
+                    items.append(literal)
                 if container == _LIST:
                     items = [{"@list": items}]
                 elif container == _GRAPH:
@@ -315,6 +330,17 @@ class _Walk:
                     result[iri] = items
                 else:
                     found_items.extend(items)
+            elif kind == _ID:
+                if "@id" in result or type(value) is not str:
+                    raise _Refused
+                found = self.processor._expand_iri(active, value, base=self.base)
+                if not _resource(found):
+                    raise _Refused
+                result["@id"] = found
+            elif name == type_key:
+                result["@type"] = [self.type_iri(type_scoped, t) for t in types]
+            else:
+                raise _Refused  # an alias of @type that only a type-scoped context made
         return result
 
 
