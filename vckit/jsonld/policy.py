@@ -64,12 +64,48 @@ def _nests(value: object) -> bool:
     return not isinstance(value, SCALARS) and isinstance(value, Mapping | list)
 
 
+_JSON_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+def _only_top_context(document: Mapping[str, Any]) -> bool:
+    """True when ``document`` is plain parsed JSON (dicts, lists, scalars) and no object
+    below the top holds an ``@context``: the common case, told apart without building the
+    walk of :func:`_contexts`; anything else (another Mapping, a tuple) takes that walk."""
+    if type(document) is not dict:
+        return False
+    stack: list[Any] = list(document.values())
+    scalars = _JSON_SCALARS
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind in scalars:
+            continue
+        if kind is dict:
+            if "@context" in value:
+                return False
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        else:
+            return False
+    return True
+
+
 def _contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
     """Each ``@context`` value in the document (the top one first) with its pointer.
 
     The order of :func:`_walk`, but only objects and arrays are visited, and each keeps its
     parent and key instead of a pointer string: a pointer is written only for a context
     found (writing one for every value was most of the time of a verifier's format check)."""
+    if _only_top_context(document):
+        if "@context" in document:
+            yield "/@context", document["@context"]
+        return
+    yield from _walk_contexts(document)
+
+
+def _walk_contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
+    """:func:`_contexts` for any document: every container visited."""
     places: list[tuple[int, object]] = []  # (index of the parent, key) per container
     stack: list[tuple[Any, int, object]] = [(document, -1, None)]
     while stack:

@@ -102,3 +102,25 @@ def test_a_nested_inline_vocab_is_named_by_its_pointer(place: Any, pointer: str)
     place(credential, {"@vocab": "https://example.org/#"})
     with pytest.raises(UnsafeContextError, match=f"the @context at {pointer} sets @vocab"):
         check_signable(credential)
+
+
+def test_the_shortcut_finds_the_contexts_the_whole_walk_finds() -> None:
+    """``_contexts`` skips the pointer-keeping walk when only the top object has a context;
+    it must find exactly what that walk finds, in the same order, on every vector."""
+    from collections import OrderedDict
+
+    from tests.vckit.jsonld.test_fast import CORPUS
+    from vckit.jsonld.policy import _contexts, _walk_contexts
+
+    nested = unsigned()
+    nested["credentialSubject"]["@context"] = [VC_V2_CONTEXT]
+    scoped = unsigned()
+    scoped["@context"] = [*scoped["@context"], {"T": {"@id": "https://x.org/T", "@context": {}}}]
+    mapping = OrderedDict(unsigned())
+    mapping["evidence"] = [OrderedDict({"@context": VC_V2_CONTEXT})]
+    documents = [document for _name, document in CORPUS] + [nested, scoped, mapping, {}]
+    for document in documents:
+        assert list(_contexts(document)) == list(_walk_contexts(document))
+    assert len(list(_contexts(nested))) == 2
+    assert len(list(_contexts(scoped))) == 2
+    assert [path for path, _ in _contexts(mapping)] == ["/@context", "/evidence/0/@context"]
