@@ -170,6 +170,9 @@ def check_contexts(document: Mapping[str, Any], loader: SealedLoader | None = No
 
 def _within_bounds(document: Mapping[str, Any], max_objects: int) -> bool:
     """:func:`check_bounds`'s test alone, without building pointers: True if it would pass."""
+    plain = _plain_within_bounds(document, max_objects)
+    if plain is not None:
+        return plain
     objects = 0
     stack: list[object] = [document]
     while stack:
@@ -181,6 +184,31 @@ def _within_bounds(document: Mapping[str, Any], max_objects: int) -> bool:
             stack.extend(v for v in value.values() if _nests(v))
         elif isinstance(value, list):
             stack.extend(v for v in value if _nests(v))
+    return True
+
+
+def _plain_within_bounds(document: Mapping[str, Any], max_objects: int) -> bool | None:
+    """:func:`_within_bounds` for plain parsed JSON, by exact types (the common case);
+    None when something else (another Mapping, a tuple) is met: the general walk decides."""
+    if type(document) is not dict:
+        return None
+    objects = 0
+    stack: list[Any] = [document]
+    scalars = _JSON_SCALARS
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind in scalars:
+            continue
+        if kind is dict:
+            objects += 1
+            if "@graph" in value or objects > max_objects:
+                return False
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        else:
+            return None
     return True
 
 
