@@ -25,7 +25,10 @@ with different ``extra`` never mix) and a memo of processed contexts; together t
 OB 3.0 spec sample from about 570 to about 3,100 canonicalizations/s (``bench/canonicalize.py``).
 IRI expansion memoized per call (:class:`~vckit.jsonld.strict.StrictProcessor`) and the
 one-walk RDF conversion took it to about 3,900/s; nothing derived from a document
-outlives the call that reads it.
+outlives the call that reads it. :func:`expand` and :func:`to_quads` first try
+:func:`vckit.jsonld.fast.fast_expand` (documents whose contexts are all sealed URLs: the
+same expanded form, about 7x faster on a credential with 50 alignments) and take the strict
+path for whatever it refuses; errors always come from the strict path.
 """
 
 from __future__ import annotations

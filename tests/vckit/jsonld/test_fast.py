@@ -281,7 +281,7 @@ def _apply(document: dict[str, Any], edit: tuple[str, int, str, Any]) -> None:
 
 
 @settings(
-    max_examples=400,
+    max_examples=250,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
