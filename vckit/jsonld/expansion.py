@@ -101,7 +101,7 @@ class SealedLoader:
         self.canonical_memo: _BoundedCache[tuple[str, str], str] = _BoundedCache(256)
         self._iris: _BoundedCache[tuple[int, str, Any, Any], tuple[Any, Any]] = _BoundedCache(8192)
         # What the fast expansion worked out per active context (:mod:`vckit.jsonld.fast`).
-        self.fast_memo: Memo = _BoundedCache(8192)
+        self.fast_memo: Memo = _BoundedCache(1024)
         self.lock = threading.RLock()  # the caches above are not thread-safe
 
     def __call__(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:

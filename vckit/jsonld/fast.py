@@ -69,7 +69,7 @@ class _Plans:
     """What was worked out under one active context, per key (bounded: a document chooses
     its keys, and each new one is kept)."""
 
-    MAX_KEYS = 2048
+    MAX_KEYS = 256
 
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx

@@ -387,3 +387,23 @@ def test_scoped_contexts_containers_and_coercions_agree(
     loader = jsonld.SealedLoader({_SCOPED_URL: _SCOPED})
     document = {"@context": [_SCOPED_URL], **document}
     assert check_agrees(document, loader) is takes
+
+
+def test_what_the_fast_path_keeps_is_bounded() -> None:
+    """A document chooses its keys: each new one is kept per active context, but no table
+    grows past its bound, and the loader's memo neither."""
+    from vckit.jsonld.fast import _Plans
+
+    loader = jsonld.SealedLoader()
+    for batch in range(4):
+        document = _credential(1, "Nursing")
+        document["credentialSubject"].update(
+            {f"https://example.org/p/{batch}/{n}": n for n in range(300)}
+        )
+        assert check_agrees(document, loader)
+    plans = [entry[1] for entry in loader.fast_memo.values() if isinstance(entry[1], _Plans)]
+    assert plans
+    for table in plans:
+        for kept in (table.vocab, table.types, table.keys, table.literals):
+            assert len(kept) <= _Plans.MAX_KEYS
+    assert len(loader.fast_memo) <= 1024
