@@ -22,6 +22,7 @@ from typing import Any
 
 from vckit.jsonld import expansion as jsonld
 from vckit.jsonld import rdfc10
+from vckit.jsonld.strict import strict_expand
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "vectors" / "jsonld" / "ob3-spec-example-unsigned.json"
@@ -77,7 +78,13 @@ def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
     document = json.loads(SAMPLE.read_text(encoding="utf-8"))
     quads = jsonld.to_quads(document)
-    rate("expand (strict)", lambda: jsonld.expand(document), seconds)
+    loader = jsonld.default_loader()
+    rate(
+        "expand (strict path alone)",
+        lambda: strict_expand(loader.processor(), document, jsonld._options(loader)),
+        seconds,
+    )
+    rate("expand (vckit.jsonld.fast)", lambda: jsonld.expand(document), seconds)
     rate("to_quads (expand + toRdf)", lambda: jsonld.to_quads(document), seconds)
     rate("RDFC-1.0 on ready quads", lambda: rdfc10.canonical_lines(quads), seconds)
     rate("canonicalize, OB 3.0 spec sample", lambda: jsonld.canonicalize(document), seconds)

@@ -5,6 +5,8 @@
                 canonicalize: what the Data Integrity suites call
 ``strict``      expansion on pyld where nothing may vanish and every id and type is absolute,
                 and no protected term is redefined (scoped ones included)
+``fast``        the strict expansion's result, faster, for documents over sealed context
+                URLs only (anything else: the strict path)
 ``failures``    the one translation of pyld's errors: syntax (fails) or unloadable (unchecked)
 ``policy``      no inline ``@vocab``/``@base``, bounded documents to sign: ``check_signable``
 ``rdf``         expanded JSON-LD to RDF quads in one walk (JSON-LD 1.1 API §8.1)

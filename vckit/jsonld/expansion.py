@@ -25,7 +25,10 @@ with different ``extra`` never mix) and a memo of processed contexts; together t
 OB 3.0 spec sample from about 570 to about 3,100 canonicalizations/s (``bench/canonicalize.py``).
 IRI expansion memoized per call (:class:`~vckit.jsonld.strict.StrictProcessor`) and the
 one-walk RDF conversion took it to about 3,900/s; nothing derived from a document
-outlives the call that reads it.
+outlives the call that reads it. :func:`expand` and :func:`to_quads` first try
+:func:`vckit.jsonld.fast.fast_expand` (documents whose contexts are all sealed URLs: the
+same expanded form, about 7x faster on a credential with 50 alignments) and take the strict
+path for whatever it refuses; errors always come from the strict path.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from pyld.context_resolver import ContextResolver
 
 from vckit.errors import UnknownContextError
 from vckit.jsonld import rdfc10
+from vckit.jsonld.fast import Memo, fast_expand
 from vckit.jsonld.rdf import quads_of
 from vckit.jsonld.strict import ProtectedScopes, StrictProcessor, strict_expand
 
@@ -96,6 +100,8 @@ class SealedLoader:
         # configurations: :func:`vckit.di.cryptosuites.configure_proof`), keyed by their JSON.
         self.canonical_memo: _BoundedCache[tuple[str, str], str] = _BoundedCache(256)
         self._iris: _BoundedCache[tuple[int, str, Any, Any], tuple[Any, Any]] = _BoundedCache(8192)
+        # What the fast expansion worked out per active context (:mod:`vckit.jsonld.fast`).
+        self.fast_memo: Memo = _BoundedCache(1024)
         self.lock = threading.RLock()  # the caches above are not thread-safe
 
     def __call__(self, url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -139,6 +145,10 @@ class SealedLoader:
 
     def urls(self) -> frozenset[str]:
         """The context URLs this loader serves."""
+        return self._urls
+
+    @functools.cached_property
+    def _urls(self) -> frozenset[str]:
         return frozenset(self._documents)
 
     def context_resolver(self) -> ContextResolver:
@@ -186,20 +196,30 @@ def _options(loader: SealedLoader) -> dict[str, Any]:
     }
 
 
+def _expanded(
+    loader: SealedLoader, processor: StrictProcessor, document: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The strict expansion: by :func:`vckit.jsonld.fast.fast_expand` when it takes the
+    document (the same result, faster), else by :func:`vckit.jsonld.strict.strict_expand`."""
+    options = _options(loader)
+    with loader.lock:
+        expanded = fast_expand(processor, document, options, loader.urls(), loader.fast_memo)
+        if expanded is None:
+            expanded = strict_expand(processor, document, options)
+    return expanded
+
+
 def expand(document: Mapping[str, Any], loader: SealedLoader | None = None) -> list[dict[str, Any]]:
     """Expand ``document`` with the sealed contexts; nothing may be dropped or left relative."""
     loader = loader or default_loader()
-    with loader.lock:
-        return strict_expand(loader.processor(), document, _options(loader))
+    return _expanded(loader, loader.processor(), document)
 
 
 def to_quads(document: Mapping[str, Any], loader: SealedLoader | None = None) -> list[rdfc10.Quad]:
     """JSON-LD 1.1 API § 8.1 Deserialize JSON-LD to RDF, after the strict :func:`expand`."""
     loader = loader or default_loader()
     processor = loader.processor()
-    with loader.lock:
-        expanded = strict_expand(processor, document, _options(loader))
-    return quads_of(expanded, processor)
+    return quads_of(_expanded(loader, processor, document), processor)
 
 
 def canonicalize(

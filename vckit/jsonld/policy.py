@@ -64,12 +64,48 @@ def _nests(value: object) -> bool:
     return not isinstance(value, SCALARS) and isinstance(value, Mapping | list)
 
 
+_JSON_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
+def _only_top_context(document: Mapping[str, Any]) -> bool:
+    """True when ``document`` is plain parsed JSON (dicts, lists, scalars) and no object
+    below the top holds an ``@context``: the common case, told apart without building the
+    walk of :func:`_contexts`; anything else (another Mapping, a tuple) takes that walk."""
+    if type(document) is not dict:
+        return False
+    stack: list[Any] = list(document.values())
+    scalars = _JSON_SCALARS
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind in scalars:
+            continue
+        if kind is dict:
+            if "@context" in value:
+                return False
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        else:
+            return False
+    return True
+
+
 def _contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
     """Each ``@context`` value in the document (the top one first) with its pointer.
 
     The order of :func:`_walk`, but only objects and arrays are visited, and each keeps its
     parent and key instead of a pointer string: a pointer is written only for a context
     found (writing one for every value was most of the time of a verifier's format check)."""
+    if _only_top_context(document):
+        if "@context" in document:
+            yield "/@context", document["@context"]
+        return
+    yield from _walk_contexts(document)
+
+
+def _walk_contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
+    """:func:`_contexts` for any document: every container visited."""
     places: list[tuple[int, object]] = []  # (index of the parent, key) per container
     stack: list[tuple[Any, int, object]] = [(document, -1, None)]
     while stack:
@@ -134,6 +170,9 @@ def check_contexts(document: Mapping[str, Any], loader: SealedLoader | None = No
 
 def _within_bounds(document: Mapping[str, Any], max_objects: int) -> bool:
     """:func:`check_bounds`'s test alone, without building pointers: True if it would pass."""
+    plain = _plain_within_bounds(document, max_objects)
+    if plain is not None:
+        return plain
     objects = 0
     stack: list[object] = [document]
     while stack:
@@ -145,6 +184,31 @@ def _within_bounds(document: Mapping[str, Any], max_objects: int) -> bool:
             stack.extend(v for v in value.values() if _nests(v))
         elif isinstance(value, list):
             stack.extend(v for v in value if _nests(v))
+    return True
+
+
+def _plain_within_bounds(document: Mapping[str, Any], max_objects: int) -> bool | None:
+    """:func:`_within_bounds` for plain parsed JSON, by exact types (the common case);
+    None when something else (another Mapping, a tuple) is met: the general walk decides."""
+    if type(document) is not dict:
+        return None
+    objects = 0
+    stack: list[Any] = [document]
+    scalars = _JSON_SCALARS
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind in scalars:
+            continue
+        if kind is dict:
+            objects += 1
+            if "@graph" in value or objects > max_objects:
+                return False
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        else:
+            return None
     return True
 
 

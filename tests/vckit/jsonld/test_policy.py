@@ -102,3 +102,49 @@ def test_a_nested_inline_vocab_is_named_by_its_pointer(place: Any, pointer: str)
     place(credential, {"@vocab": "https://example.org/#"})
     with pytest.raises(UnsafeContextError, match=f"the @context at {pointer} sets @vocab"):
         check_signable(credential)
+
+
+def test_the_shortcut_finds_the_contexts_the_whole_walk_finds() -> None:
+    """``_contexts`` skips the pointer-keeping walk when only the top object has a context;
+    it must find exactly what that walk finds, in the same order, on every vector."""
+    from collections import OrderedDict
+
+    from tests.vckit.jsonld.test_fast import CORPUS
+    from vckit.jsonld.policy import _contexts, _walk_contexts
+
+    nested = unsigned()
+    nested["credentialSubject"]["@context"] = [VC_V2_CONTEXT]
+    scoped = unsigned()
+    scoped["@context"] = [*scoped["@context"], {"T": {"@id": "https://x.org/T", "@context": {}}}]
+    mapping = OrderedDict(unsigned())
+    mapping["evidence"] = [OrderedDict({"@context": VC_V2_CONTEXT})]
+    documents = [document for _name, document in CORPUS] + [nested, scoped, mapping, {}]
+    for document in documents:
+        assert list(_contexts(document)) == list(_walk_contexts(document))
+    assert len(list(_contexts(nested))) == 2
+    assert len(list(_contexts(scoped))) == 2
+    assert [path for path, _ in _contexts(mapping)] == ["/@context", "/evidence/0/@context"]
+
+
+def test_the_bounds_shortcut_agrees_with_the_general_walk() -> None:
+    """``_within_bounds`` answers plain JSON by exact types; the same verdict as the walk
+    over any Mapping, at the limit, with an ``@graph`` anywhere, and for other containers."""
+    from collections import OrderedDict
+
+    from tests.vckit.jsonld.test_fast import CORPUS
+    from vckit.jsonld.policy import _plain_within_bounds, _within_bounds
+
+    def general(document: Any, max_objects: int) -> bool:
+        as_mapping = OrderedDict(document)  # not a dict: the general walk
+        return _within_bounds(as_mapping, max_objects)
+
+    graph = unsigned()
+    graph["credentialSubject"]["achievement"]["alignment"] = [{"@graph": []}]
+    wide = {"items": [{"n": n} for n in range(20)]}
+    for document in [d for _name, d in CORPUS] + [graph, wide, unsigned(), {}]:
+        for limit in (1, 5, 21, 22, MAX_OBJECTS):
+            assert _within_bounds(document, limit) == general(document, limit)
+    assert _plain_within_bounds(wide, 21) is True
+    assert _plain_within_bounds(wide, 20) is False
+    assert _plain_within_bounds(graph, MAX_OBJECTS) is False
+    assert _plain_within_bounds({"x": (1, 2)}, MAX_OBJECTS) is None
