@@ -211,6 +211,14 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE achievements ADD COLUMN courses_json TEXT
         """,
     ),
+    (
+        11,
+        "credentials by recipient: every credential issued looks up the endorsements of its "
+        "issuer and achievement (their recipient); without it each issue read the whole table",
+        """
+        CREATE INDEX credentials_by_recipient ON credentials (recipient, issued)
+        """,
+    ),
 )
 
 

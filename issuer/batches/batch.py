@@ -181,6 +181,7 @@ def issue_row(
             record = issuance.issue_credential(inst, request_for(batch, row), tx=tx)
             if not store.mark_batch_row_issued(tx, batch.id, number, record.id):
                 raise _AlreadyIssued
+            store.count_batch_done(tx, batch.id, 1)
     except _AlreadyIssued:
         return False
     return True
@@ -209,6 +210,7 @@ def issue_group(
             count += 1
             if time.monotonic() - start > budget or (stop is not None and stop.is_set()):
                 break
+        store.count_batch_done(tx, batch.id, count)  # once for the group, in its transaction
     return count
 
 

@@ -24,7 +24,7 @@ callers write ``store.<name>`` whichever module holds it:
   lock_status_list, allocate_index, add_status_entry, status_entries_of, set_status_bit,
   set_indexes, save_list_credential
 * :mod:`~issuer.store.batches`: add_batch, get_batch, list_batches, update_batch,
-  add_batch_row, pending_batch_rows, mark_batch_row_issued
+  add_batch_row, pending_batch_rows, mark_batch_row_issued, count_batch_done
 * :mod:`~issuer.store.offers` (OpenID4VCI): add_offer, get_offer, get_offer_by_access_token,
   update_offer
 """
@@ -33,6 +33,7 @@ from issuer.store.batches import (
     BatchRecord,
     add_batch,
     add_batch_row,
+    count_batch_done,
     get_batch,
     list_batches,
     mark_batch_row_issued,
@@ -115,6 +116,7 @@ __all__ = [
     "add_status_entry",
     "add_status_list",
     "allocate_index",
+    "count_batch_done",
     "count_credentials",
     "credentials_about",
     "credentials_of_recipient",
