@@ -106,6 +106,16 @@ def mark_batch_row_issued(tx: Tx, batch_id: str, row_number: int, credential_id:
     return changed == 1
 
 
+def mark_batch_rows_issued(tx: Tx, batch_id: str, issued: list[tuple[int, str]]) -> int:
+    """Record each (row number, credential id) of a group, as :func:`mark_batch_row_issued`
+    does one; returns how many rows were marked (fewer: some had been issued already)."""
+    return tx.execute_many(
+        "UPDATE batch_rows SET credential_id = ? WHERE batch_id = ? AND row_number = ? "
+        "AND credential_id IS NULL",
+        [(credential_id, batch_id, number) for number, credential_id in issued],
+    )
+
+
 def count_batch_done(tx: Tx, batch_id: str, rows: int) -> None:
     """Add ``rows`` newly marked rows to the batch's ``done`` count (in their transaction)."""
     if rows:
