@@ -23,6 +23,9 @@ throughput, p50/p95/p99 latency and the number of **wrong verdicts**: answers ot
 credential, or other than "revoked" (HTTP 422, the ``status`` check failed) for a revoked
 one -- a timeout, a 5xx or a *could not check* is wrong too. The machine's CPU count and
 load average are printed with every figure: the clients share the cores with the services.
+Beside them, ``verifier CPU ms``: the CPU time (user + system, from ``/proc``) the verifier's
+processes spent per answer during the run -- a figure other work on a shared machine
+disturbs far less than the throughput.
 """
 
 from __future__ import annotations
@@ -120,10 +123,33 @@ def new_database(server: str | None, name: str) -> str | None:
     return server.replace("/postgres?", f"/{name}?")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of process ``pid`` and its live descendants so far (Linux
+    ``/proc``; 0 elsewhere): the verifier's supervisor and its workers."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else []:
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    family, grew = {pid}, True
+    while grew:
+        grown = family | {child for child, parent in parents.items() if parent in family}
+        grew, family = grown != family, grown
+    return sum(times.get(member, 0.0) for member in family)
+
+
 @dataclass(frozen=True)
 class Services:
     issuer: str
     verifier: str
+    verifier_pid: int
 
 
 @contextmanager
@@ -149,7 +175,7 @@ def services(data: Path, workers: int, pg_server: str | None) -> Iterator[Servic
     try:
         verifier = start("verifier", verifier_port, workers, verifier_env, data / "verifier.log")
         try:
-            yield Services(issuer_url, f"http://127.0.0.1:{verifier_port}")
+            yield Services(issuer_url, f"http://127.0.0.1:{verifier_port}", verifier.pid)
         finally:
             stop(verifier)
     finally:
@@ -214,6 +240,7 @@ class Result:
     verdicts: Counter[str] = field(default_factory=Counter)
     wrong: Counter[str] = field(default_factory=Counter)
     elapsed: float = 0.0
+    verifier_cpu: float = 0.0  # CPU seconds the verifier's processes spent during the run
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -280,7 +307,7 @@ async def drive(url: str, cases: list[Case], clients: int, seconds: float) -> Re
 # --- the report ------------------------------------------------------------------------------
 
 HEAD = f"{'database':<12}{'workers':>8}{'clients':>8}{'verif./s':>10}{'p50 ms':>8}"
-HEAD += f"{'p95 ms':>8}{'p99 ms':>8}{'answers':>9}{'wrong':>7}  machine"
+HEAD += f"{'p95 ms':>8}{'p99 ms':>8}{'answers':>9}{'wrong':>7}{'verifier CPU ms':>16}  machine"
 
 
 def row(engine: str, workers: int, clients: int, result: Result, machine: str) -> str:
@@ -288,7 +315,8 @@ def row(engine: str, workers: int, clients: int, result: Result, machine: str) -
     wrong = sum(result.wrong.values())
     cells = f"{engine:<12}{workers:>8}{clients:>8}{done / result.elapsed:>10.1f}"
     cells += f"{result.percentile(50) * 1000:>8.1f}{result.percentile(95) * 1000:>8.1f}"
-    return cells + f"{result.percentile(99) * 1000:>8.1f}{done:>9}{wrong:>7}  {machine}"
+    cells += f"{result.percentile(99) * 1000:>8.1f}{done:>9}{wrong:>7}"
+    return cells + f"{result.verifier_cpu * 1000 / max(done, 1):>16.2f}  {machine}"
 
 
 def run_engine(
@@ -302,7 +330,9 @@ def run_engine(
         ):
             cases = make_cases(running.issuer, args.credentials)
             for clients in (args.clients, 1):
+                cpu_before = cpu_seconds(running.verifier_pid)
                 result = asyncio.run(drive(running.verifier, cases, clients, args.duration))
+                result.verifier_cpu = cpu_seconds(running.verifier_pid) - cpu_before
                 line = row(engine, workers, clients, result, load_note())
                 print(line, flush=True)
                 lines.append(line)

@@ -56,12 +56,16 @@ class Service:
     """One service's base URL and an HTTP client that never uses proxies from the environment
     (the services are local, or named by the operator)."""
 
-    def __init__(self, name: str, base_url: str, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, name: str, base_url: str, headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:  # fmt: skip
         self.name = name
         self.base_url = base_url.rstrip("/")
         self.http = httpx.Client(
-            base_url=self.base_url, timeout=TIMEOUT, trust_env=False, headers=dict(headers or {})
-        )
+            base_url=self.base_url, timeout=TIMEOUT, trust_env=False, headers=dict(headers or {}),
+            transport=transport,
+        )  # fmt: skip
 
     def close(self) -> None:
         self.http.close()
@@ -88,8 +92,10 @@ class Service:
 
 
 class IssuerClient(Service):
-    def __init__(self, base_url: str, token: str) -> None:
-        super().__init__("issuer", base_url, {"Authorization": f"Bearer {token}"})
+    def __init__(
+        self, base_url: str, token: str, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        super().__init__("issuer", base_url, {"Authorization": f"Bearer {token}"}, transport)
 
     def offer(self, slug: str, achievement: str, **learner_data: Any) -> dict[str, Any]:
         """An OpenID4VCI credential offer (pre-authorized code) of a catalogue achievement."""
@@ -119,8 +125,8 @@ class WalletClient(Service):
     """A learner's browser. The wallet's session cookie is ``Secure``: browsers send it to
     http://localhost, httpx's cookie jar would not, so the cookies are kept here."""
 
-    def __init__(self, base_url: str) -> None:
-        super().__init__("wallet", base_url)
+    def __init__(self, base_url: str, transport: httpx.BaseTransport | None = None) -> None:
+        super().__init__("wallet", base_url, transport=transport)
         self.cookies: dict[str, str] = {}
 
     def call(

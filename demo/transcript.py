@@ -5,14 +5,17 @@ registrar issues the learner's Comprehensive Learner Record (CLR 2.0) of it.
    (``POST /issuers/nursing-board/endorsements``).
 2. The registrar issues the learner's programme credential (Data Integrity, to the learner's
    DID); it carries the board's endorsement, embedded in its achievement.
-3. The registrar issues the CLR (``POST /issuers/community-college/clrs``): it holds the
-   programme credential and the learner's course credentials that a CLR can hold (Data
-   Integrity ones, not revoked: the selective-disclosure courses of step 1 cannot be nested,
-   and step 6 revoked one), lists the programme and its two courses, and links them
-   (``isChildOf``, ``precedes``).
-4. The learner pastes it into the wallet, which verifies it and shows it as a transcript with
-   the board's endorsement on the programme credential.
-5. The employer's verifier checks the CLR: its own proof, each nested credential (trusted issuer
+3. The college re-issues Fundamentals of Nursing I, corrected (step 6 revoked the one issued in
+   error), in the same selective-disclosure form as step 1.
+4. The registrar issues the CLR (``POST /issuers/community-college/clrs``): it holds the
+   programme credential and both courses. An ``ecdsa-sd-2023`` base credential cannot be nested
+   (only the holder's derived copy completes its proof), so the registrar nests its own
+   ``eddsa-rdfc-2022`` copy of each course credential (:mod:`issuer.issuing.clr_copies`: own
+   proof, own status entry, revoked with the course credential it copies). It lists the
+   programme and its two courses and links them (``isChildOf``, ``precedes``).
+5. The learner pastes it into the wallet, which verifies it and shows it as a transcript with
+   both courses held and the board's endorsement on the programme credential.
+6. The employer's verifier checks the CLR: its own proof, each nested credential (trusted issuer
    included) and the board's endorsement, whose endorser the registry accredits.
 """
 
@@ -28,6 +31,9 @@ from demo.clients import IssuerClient, VerifierClient, WalletClient
 
 COLLEGE, BOARD = "community-college", "nursing-board"
 PROGRAMME, PROGRAMME_NAME = "practical-nursing-programme", "Practical Nursing Certificate"
+COURSE_I, COURSE_I_NAME = "fundamentals-of-nursing-1", "Fundamentals of Nursing I"
+COURSE_II_NAME = "Fundamentals of Nursing II"
+LEARNER_NAME = "Alex Rivera"
 ENDORSEMENT = "Approved practical nursing programme: graduates may sit the licensing examination."
 
 
@@ -66,14 +72,27 @@ def run(
         [e["id"] for e in carried] == [endorsed["id"]],
         "the programme credential carries the board's endorsement",
     )
+    corrected: dict[str, Any] = {
+        "achievement": COURSE_I, "recipient": {"did": learner}, "format": "ecdsa-sd-2023",
+        "recipient_name": LEARNER_NAME, "grade": "B",
+    }  # fmt: skip
+    reissued = issuer.json("POST", f"/issuers/{COLLEGE}/credentials", json=corrected)
+    log.say(f"re-issued {COURSE_I_NAME} (corrected, {reissued['format']}): {reissued['id']}")
     record: dict[str, Any] = {"programme": PROGRAMME, "recipient": {"did": learner}}
     clr = issuer.json("POST", f"/issuers/{COLLEGE}/clrs", json=record)["credential"]
     subject = clr["credentialSubject"]
-    held = [c.get("name") for c in subject["verifiableCredential"]]
+    nested_vcs = subject["verifiableCredential"]
+    held = [c.get("name") for c in nested_vcs]
     log.say(f"CLR {clr['id']}: holds {', '.join(map(str, held))}")
     links = [f"{a['associationType']}" for a in subject["association"]]
     log.say(f"achievements {len(subject['achievement'])}, associations {', '.join(links)}")
     log.require(PROGRAMME_NAME in held, "the CLR holds the learner's programme credential")
+    suites = {c.get("name"): (c.get("proof") or {}).get("cryptosuite") for c in nested_vcs}
+    log.expect(
+        all(suites.get(name) == "eddsa-rdfc-2022" for name in (COURSE_I_NAME, COURSE_II_NAME)),
+        "the CLR holds both courses, as the registrar's eddsa-rdfc-2022 copies",
+        f"held {suites}",
+    )
 
     answer = wallet.form(
         "/receive/paste", {"credential": json.dumps(clr)}, page="/receive", expect=303
@@ -81,8 +100,12 @@ def run(
     held_id = answer.headers["location"].rsplit("/", 1)[1]
     page = html.unescape(wallet.page(f"/credentials/{held_id}"))
     log.expect(
-        f"Transcript: {PROGRAMME_NAME}" in page and "Fundamentals of Nursing II" in page,
+        f"Transcript: {PROGRAMME_NAME}" in page and COURSE_II_NAME in page,
         "the wallet shows the CLR as a transcript of the programme and its courses",
+    )
+    log.expect(
+        "Not held in this record" not in page and COURSE_I_NAME in page,
+        "the transcript shows both courses held, each with its own badge",
     )
     log.expect(
         "State Board of Nursing</strong> endorses the achievement" in page,

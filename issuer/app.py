@@ -39,6 +39,7 @@ from issuer.outbound import Outbound, Policy
 from issuer.settings import Settings
 from issuer.stats import issuer_stats
 from issuer.store.sealed import SEALED
+from issuer.web.api import artwork as artwork_api
 from issuer.web.api import (
     backpack,
     batches,
@@ -51,6 +52,7 @@ from issuer.web.api import (
     vc_api,
 )
 from issuer.web.api import catalogue as catalogue_api
+from issuer.web.pages import artwork as artwork_pages
 from issuer.web.pages import backpack as backpack_pages
 from issuer.web.pages import base, home, issue, issued, sign_in
 from issuer.web.pages import batches as batch_pages
@@ -72,6 +74,7 @@ PUBLIC: frozenset[tuple[str, str]] = SHARED_PUBLIC | frozenset(
         ("GET", "/.well-known/did.json"),
         ("GET", "/issuers/{slug}/achievements"),
         ("GET", "/issuers/{slug}/achievements/{achievement}"),
+        ("GET", "/issuers/{slug}/achievements/{achievement}/image"),
         ("GET", "/issuers/{slug}/status/{name}"),
         ("GET", "/status/revocation-reasons"),  # a message list's statusReference: the codes
         ("GET", "/.well-known/openid-credential-issuer/issuers/{slug}"),
@@ -191,6 +194,8 @@ def create_app(
     app.include_router(clr.router)
     app.include_router(endorsements.router)
     app.include_router(clr_pages.router)
+    app.include_router(artwork_api.router)  # achievement images
+    app.include_router(artwork_pages.router)
     for pages in (home, sign_in, catalogue_pages, issue, issued, batch_pages, backpack_pages):
         app.include_router(pages.router)
     return app

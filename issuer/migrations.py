@@ -19,6 +19,7 @@ Tables (owner module in brackets; all SQL lives in :mod:`issuer.store`):
 * ``batches``, ``batch_rows``  CSV batch issuance; a row is issued at most once
 * ``offers``         OpenID4VCI credential offers (pre-authorized code flow)
 * ``leases``         which process runs a background job, until when (servicekit.leases)
+* ``achievement_images``  an achievement's image (PNG/SVG bytes, uploaded or generated)
 """
 
 from __future__ import annotations
@@ -213,6 +214,29 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (
         11,
+        "achievement images: an uploaded PNG/SVG or a generated default (issuer.artwork)",
+        """
+        CREATE TABLE achievement_images (
+            achievement TEXT PRIMARY KEY REFERENCES achievements (id),
+            media_type TEXT NOT NULL,
+            data_b64 TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            caption TEXT NOT NULL,
+            source TEXT NOT NULL,
+            created TEXT NOT NULL
+        )
+        """,
+    ),
+    (
+        12,
+        "a credential's copy for a CLR names the credential it copies (revoked with it)",
+        """
+        ALTER TABLE credentials ADD COLUMN copy_of TEXT;
+        CREATE INDEX credentials_copy_of ON credentials (copy_of)
+        """,
+    ),
+    (
+        13,
         "credentials by recipient: every credential issued looks up the endorsements of its "
         "issuer and achievement (their recipient); without it each issue read the whole table",
         """

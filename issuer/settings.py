@@ -23,6 +23,10 @@
                            plain http to localhost (the local demo)
 ``LER_ISSUER_ALLOW_PRIVATE`` ``1``: outbound requests may reach private addresses
 ``LER_ISSUER_FETCH_TIMEOUT`` seconds for one outbound request in all (default 5)
+``LER_ISSUER_STATUS_MAX_AGE`` seconds a status list may be cached by whoever fetches it: its
+                           ``Cache-Control: public, max-age=N`` (default 60; 0: ``no-cache``).
+                           A verifier keeps it for at most this long (and at most its own
+                           ``LER_STATUS_CACHE``), so it bounds how late a revocation is seen
 =========================  ==========================================================
 """
 
@@ -55,6 +59,7 @@ class Settings:
     fetch_max_bytes: int = 1024 * 1024  # one answer from a learner's Open Badges host
     fetch_timeout: float = 5.0  # seconds, for one outbound request in all
     demo_wallet_url: str | None = None  # "open in the demo wallet" on the offer page
+    status_max_age: int = 60  # LER_ISSUER_STATUS_MAX_AGE: a status list's Cache-Control max-age
 
     @property
     def database(self) -> str:
@@ -84,6 +89,9 @@ class Settings:
             allow_private=_flag("LER_ISSUER_ALLOW_PRIVATE"),
             fetch_timeout=float(os.environ.get("LER_ISSUER_FETCH_TIMEOUT", cls.fetch_timeout)),
             demo_wallet_url=os.environ.get("LER_WALLET_URL") or None,
+            status_max_age=max(
+                0, int(os.environ.get("LER_ISSUER_STATUS_MAX_AGE", cls.status_max_age))
+            ),
         )
 
 

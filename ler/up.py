@@ -134,11 +134,12 @@ def _read_when_there(path: str, seconds: float = 60.0) -> str | None:
     return None
 
 
-def offers_for_the_demo_learner(env: dict[str, str]) -> None:
-    """The story's three offers, waiting in the demo learner's wallet (once: see
-    :mod:`demo.waiting_offers`), made when the issuer and the wallet answer."""
+def offers_for_the_demo_learner(env: dict[str, str], *, rounds: int | None = None) -> None:
+    """The story's three offers, waiting in the demo learner's wallet, made when the issuer
+    and the wallet answer, then kept fresh every minute while ``ler up`` runs (offers live 30
+    minutes at the issuer: :mod:`demo.waiting_offers`). ``rounds``: stop after that many."""
     from demo.clients import UnexpectedAnswer, Unusable
-    from demo.waiting_offers import seed
+    from demo.waiting_offers import REFRESH_SECONDS, WaitingOffers
 
     data = env["LER_DATA_DIR"]
     token = env.get("LER_ISSUER_TOKEN") or _read_when_there(
@@ -153,12 +154,29 @@ def offers_for_the_demo_learner(env: dict[str, str]) -> None:
             "demo learner: no offers made (the issuer token or the learner's password is missing)"
         )
         return
+    offers = WaitingOffers(
+        env["LER_ISSUER_URL"], token, env["LER_WALLET_URL"], demo_seed.LEARNER_EMAIL, password
+    )
+    said: set[str] = set()
+    done = 0
     try:
-        kept = seed(
-            env["LER_ISSUER_URL"], token, env["LER_WALLET_URL"], demo_seed.LEARNER_EMAIL, password
-        )
+        offers.wait_until_ready()
+        while rounds is None or done < rounds:
+            try:
+                made = offers.refresh()
+            except (Unusable, UnexpectedAnswer) as exc:
+                if str(exc) not in said:  # each problem once, not every minute
+                    said.add(str(exc))
+                    print(f"demo learner: the offers were not made or renewed: {exc}")
+            else:
+                if made and done == 0:
+                    print(f"demo learner: {made} offers waiting in the wallet (Receive)")
+                elif made:
+                    log.info("demo offers renewed", extra={"event": f"{made} renewed"})
+            done += 1
+            if rounds is None or done < rounds:
+                time.sleep(REFRESH_SECONDS)
     except (Unusable, UnexpectedAnswer) as exc:
         print(f"demo learner: the three offers were not made: {exc}")
-        return
-    if kept:
-        print(f"demo learner: {kept} offers waiting in the wallet (Receive)")
+    finally:
+        offers.close()

@@ -41,6 +41,8 @@ STORY_LINES = (
     "[as expected] it fails at trusted-issuer, and only there",
     "[as expected] the programme credential carries the board's endorsement",
     "[as expected] the CLR holds the learner's programme credential",
+    "[as expected] the CLR holds both courses, as the registrar's eddsa-rdfc-2022 copies",
+    "[as expected] the transcript shows both courses held, each with its own badge",
     "[as expected] the wallet shows the CLR as a transcript of the programme and its courses",
     "[as expected] the wallet shows the board's endorsement on the programme credential",
     "[as expected] the CLR's own proof verifies",
@@ -103,8 +105,9 @@ def test_the_same_story_runs_on_postgresql(postgres_server: str) -> None:
         with psycopg.connect(urls[role]) as connection:
             row = connection.execute(query).fetchone()
             found[role] = row[0] if row else 0
-    # step 8 adds the endorsement, the programme credential and the CLR; the wallet keeps the CLR
-    assert found == {"issuer": 6, "wallet": 4, "verifier": 1}
+    # step 8 adds the endorsement, the programme credential, the corrected course credential,
+    # the registrar's copies of the two course credentials and the CLR; the wallet keeps the CLR
+    assert found == {"issuer": 9, "wallet": 4, "verifier": 1}
 
 
 def test_a_verifier_that_does_not_accredit_the_college_breaks_the_story(tmp_path: Path) -> None:

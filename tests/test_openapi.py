@@ -63,6 +63,9 @@ def test_docs_is_a_page_that_needs_no_network(name: str, tmp_path: Path) -> None
 BODYLESS = {
     ("issuer", "post", "/issuers/{slug}/keys/rotate"): "rotation takes no input",
     ("issuer", "post", "/issuers/{slug}/nonce"): "OpenID4VCI §7: the nonce request has no body",
+    ("issuer", "post", "/issuers/{slug}/achievements/{achievement}/image/generated"): (
+        "the generated badge is drawn from the achievement's name"
+    ),
     ("wallet", "post", "/api/credentials/recheck"): "re-checks every credential of the learner",
     ("wallet", "post", "/api/credentials/{credential_id}/recheck"): "the path names it",
 }

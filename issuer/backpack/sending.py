@@ -25,6 +25,15 @@ sealed at rest (:mod:`issuer.store.sealed`); the state and the start link are lo
 SHA-256; tokens are never stored. The flow is bound to the browser that started it (a cookie
 whose SHA-256 is kept): the callback opens only with it, and only once.
 
+**A host that forgot the registration** (its database was reset, it expires clients): before
+the learner is sent to consent, the kept registration is checked at the host's token endpoint
+with a code nobody was given (RFC 6749 §5.2: unknown client credentials answer 401
+``invalid_client``, known ones ``invalid_grant``): an ``invalid_client`` registers this issuer
+again (once) and the send goes on with the new registration; when that registration is
+refused, the learner is told so in a sentence. A host that forgets it between the consent and
+the return gets ``invalid_client`` for the code: that send fails with a sentence saying to
+send again (the next send registers again).
+
 **Outcome**, kept on the send: ``created`` (201), ``existing`` (200: the host already held
 it), ``refused`` (the learner said no, or the host refused the credential: its
 ``Imsx_StatusInfo`` description and minor code), ``failed`` (the host could not be used).
@@ -61,6 +70,10 @@ class ForbiddenError(IssuerError):
     """The callback came without the browser that started the send."""
 
 
+class RegistrationLostError(InvalidRequestError):
+    """The host forgot this issuer's registration and refused a new one."""
+
+
 @dataclass(frozen=True)
 class Started:
     send_id: str
@@ -89,24 +102,69 @@ def _base(host: str) -> str:
     return base
 
 
-def _client(
+def _register(
     inst: Installation, http: Outbound, host: obapi.HostEndpoints, name: str
-) -> sends.ClientRecord:
-    """This installation's registration at the host: made once, then reused."""
-    with inst.db.transaction() as tx:
-        known = sends.client_for(tx, host.registration)
-    if known is not None:
-        return known
+) -> tuple[str, str]:
+    """A new RFC 7591 registration at the host: its client id and secret."""
     request = obapi.registration_request(
         name, inst.base_url + "/", inst.base_url + CALLBACK, obapi.UPSERT_SCOPES
     )
     registered = _answer_json(http.post_json(host.registration, request), "registration")
     if not isinstance(registered, Mapping) or not isinstance(registered.get("client_id"), str):
         raise InvalidRequestError("the host did not register this issuer (no client_id)")
-    record = sends.ClientRecord(
-        secrets.token_hex(16),
-        host.registration, registered["client_id"], str(registered.get("client_secret") or ""),
-    )  # fmt: skip
+    return registered["client_id"], str(registered.get("client_secret") or "")
+
+
+def _forgotten(answer: Any) -> bool:
+    """Whether a token endpoint's answer says it does not know the client (RFC 6749 §5.2)."""
+    if answer.status == 401:
+        return True
+    try:
+        body = answer.json()
+    except OutboundError:
+        return False
+    return isinstance(body, Mapping) and body.get("error") == "invalid_client"
+
+
+def _still_registered(
+    inst: Installation, http: Outbound, host: obapi.HostEndpoints, client: sends.ClientRecord
+) -> bool:
+    """Whether the host still knows ``client``: a token request with a code nobody was given
+    answers ``invalid_client`` only for client credentials it does not know."""
+    _, probe = obapi.pkce_pair()
+    form = obapi.code_form(secrets.token_urlsafe(32), inst.base_url + CALLBACK, probe)
+    auth = obapi.basic_auth(client.client_id, client.client_secret) if client.client_secret else {}
+    if not client.client_secret:
+        form["client_id"] = client.client_id
+    try:
+        return not _forgotten(http.post_form(host.token, form, headers=auth))
+    except OutboundError:
+        return True  # cannot tell: the send itself will say what fails
+
+
+def _client(
+    inst: Installation, http: Outbound, host: obapi.HostEndpoints, name: str
+) -> sends.ClientRecord:
+    """This installation's registration at the host: made once, then reused; made again
+    (once) when the host has forgotten it."""
+    with inst.db.transaction() as tx:
+        known = sends.client_for(tx, host.registration)
+    if known is not None:
+        if _still_registered(inst, http, host, known):
+            return known
+        try:
+            client_id, secret = _register(inst, http, host, name)
+        except (OutboundError, InvalidRequestError) as exc:
+            raise RegistrationLostError(
+                f"{host.name} no longer knows this issuer (it forgot the registration made "
+                f"earlier) and did not accept a new one ({exc}); try again later, or ask the "
+                "host's operator"
+            ) from None
+        with inst.db.transaction() as tx:
+            sends.replace_client(tx, known.id, client_id, secret)
+            return sends.client_for(tx, host.registration) or known
+    client_id, secret = _register(inst, http, host, name)
+    record = sends.ClientRecord(secrets.token_hex(16), host.registration, client_id, secret)
     with inst.db.transaction() as tx:
         if sends.client_for(tx, host.registration) is None:
             sends.add_client(tx, record, inst.stamp())
@@ -121,6 +179,8 @@ def _prepare(
         sdd = _answer_json(http.get(base + obapi.API_PATH + "/discovery"), "discovery")
         endpoints = obapi.endpoints_of(sdd, base)
         return base, endpoints, _client(inst, http, endpoints, name)
+    except RegistrationLostError:
+        raise
     except (OutboundError, VckitError, InvalidRequestError) as exc:
         raise InvalidRequestError(
             f"{base} is not an Open Badges host this issuer can use: {exc}"
@@ -298,9 +358,13 @@ def _send(
     auth = obapi.basic_auth(client.client_id, client.client_secret) if client.client_secret else {}
     if not client.client_secret:
         form["client_id"] = client.client_id
-    token = obapi.access_token_of(
-        _answer_json(http.post_form(host.token, form, headers=auth), "the token request")
-    )
+    answer = http.post_form(host.token, form, headers=auth)
+    if _forgotten(answer):
+        raise InvalidRequestError(
+            f"{record.host_name} forgot this issuer's registration while you were there; "
+            "send it again (the issuer registers again)"
+        )
+    token = obapi.access_token_of(_answer_json(answer, "the token request"))
     credential = _credential(inst, record)
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     url = host.api + "/credentials"

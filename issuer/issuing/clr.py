@@ -13,10 +13,12 @@ API note::
 What goes in (CLR 2.0 §B "ClrSubject"):
 
 - ``verifiableCredential``: the AchievementCredentials this issuer already issued to the
-  learner for the programme and its courses, as they were signed (newest one per achievement;
-  revoked ones and formats that cannot be nested are left out: only Data Integrity JSON-LD
-  credentials fit in a ClrSubject, not JWTs, SD-JWTs or ecdsa-sd-2023 base proofs). Each keeps
-  its own proof and status entry, so each verifies and is revoked on its own;
+  learner for the programme and its courses (newest one per achievement, revoked ones left
+  out). Data Integrity JSON-LD credentials go in as they were signed; an ``ecdsa-sd-2023`` base
+  credential (whose proof only the holder's derived copy completes) goes in as the registrar's
+  ``eddsa-rdfc-2022`` copy of it (:mod:`issuer.issuing.clr_copies`: own id, own status entry,
+  revoked with its original); JWTs and SD-JWTs are left out. Each nested credential keeps its
+  own proof and status entry, so each verifies and is revoked on its own;
 - ``achievement``: the programme and each of its courses, from the catalogue;
 - ``association``: each course ``isChildOf`` the programme; each course ``precedes`` the next
   (:func:`vckit.ob.clr.programme_associations`).
@@ -38,6 +40,7 @@ from typing import Any
 from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
+from issuer.issuing import clr_copies
 from issuer.issuing.securing import secure_and_store, status_signer, transaction
 from issuer.status import lists as status
 from servicekit.db import Tx
@@ -47,8 +50,6 @@ from vckit.ob import clr
 CLR_FORMATS = {"eddsa-rdfc-2022": "eddsa-rdfc-2022", "clr-jwt": "ob3-jwt"}
 """The CLR formats offered and the signing format each is: 1EdTech's required Data Integrity
 suite, and the CLR 2.0 §8.2 VC-JWT, which is the OB 3.0 §8.2 encoding (``ob3-jwt``)."""
-NESTABLE = frozenset({"eddsa-rdfc-2022", "ecdsa-rdfc-2019", "eddsa-jcs-2022", "ecdsa-jcs-2019"})
-"""Formats of credentials a ClrSubject can hold: signed JSON-LD objects."""
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
 
 
@@ -79,21 +80,34 @@ def _courses(
 
 
 def held_credentials(
-    t: Tx, issuer: str, recipient: str, achievements: list[store.AchievementRecord]
+    t: Tx,
+    inst: Installation,
+    issuer: store.IssuerRecord,
+    recipient: str,
+    achievements: list[store.AchievementRecord],
 ) -> list[dict[str, Any]]:
-    """The newest nestable credential of each achievement issued to ``recipient``, in the
-    order of ``achievements``."""
-    records = store.credentials_of_recipient(t, issuer, recipient, [a.id for a in achievements])
-    newest: dict[str, dict[str, Any]] = {}
+    """The credential to nest for each achievement issued to ``recipient``, in the order of
+    ``achievements``: of the newest one not revoked that is a JSON-LD credential (not a JWT,
+    not a CLR), itself or its Data Integrity copy (:func:`issuer.issuing.clr_copies.nestable`)."""
+    records = store.credentials_of_recipient(
+        t, issuer.slug, recipient, [a.id for a in achievements]
+    )
+    newest: dict[str, store.CredentialRecord] = {}
     for record in records:
         if (
-            record.format in NESTABLE
+            record.achievement is not None
             and isinstance(record.document, dict)
             and "ClrCredential" not in types_of(record.document)
-            and record.achievement is not None
+            and (record.format in clr_copies.NESTABLE or record.format in clr_copies.COPIED)
         ):
-            newest.setdefault(record.achievement, record.document)
-    return [newest[a.id] for a in achievements if a.id in newest]
+            newest.setdefault(record.achievement, record)
+    nested: list[dict[str, Any]] = []
+    for achievement in achievements:
+        found = newest.get(achievement.id)
+        document = None if found is None else clr_copies.nestable(t, inst, issuer, found)
+        if document is not None:
+            nested.append(document)
+    return nested
 
 
 def issue_clr(
@@ -111,7 +125,7 @@ def issue_clr(
                 f"issuer {request.issuer!r} has no achievement {request.programme[:100]!r}"
             )
         courses = _courses(t, issuer.slug, programme)
-        nested = held_credentials(t, issuer.slug, request.recipient_did, [programme, *courses])
+        nested = held_credentials(t, inst, issuer, request.recipient_did, [programme, *courses])
         if not nested:
             raise InvalidRequestError(
                 f"the learner holds no credential of {programme.slug!r} or its courses from "

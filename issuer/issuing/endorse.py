@@ -17,11 +17,24 @@ revocation entry, is checked against 1EdTech's schema (:mod:`issuer.issuing.secu
 signed with ``eddsa-rdfc-2022``. It is stored like any credential the endorser issued, its
 ``recipient`` being the endorsed id.
 
+The endorser signs in one of :data:`FORMATS`: ``eddsa-rdfc-2022`` (Data Integrity, the default)
+or ``ob3-jwt`` (OB 3.0 §8.2 VC-JWT, RS256: a compact JWS).
+
 Credentials issued afterwards carry the endorsements of what they name, embedded
-(:func:`embed`): the achievement's in ``achievement.endorsement``, the issuer profile's in
-``issuer.endorsement`` — each endorsement as it was signed, not revoked, newest first, at most
-:data:`MAX_EMBEDDED` each. (``endorsementJwt`` is not used: the OB 3.0.3 context does not define
-the term, so a Data Integrity credential cannot carry it.)
+(:func:`embed`): the achievement's in ``achievement``, the issuer profile's in ``issuer`` —
+each endorsement as it was signed, not revoked, newest first, at most :data:`MAX_EMBEDDED` of
+each kind:
+
+- Data Integrity endorsements in ``endorsement`` (OB 3.0 §B: "signed with a Data Integrity
+  proof format");
+- VC-JWT endorsements in ``endorsementJwt`` (OB 3.0 §B: "signed with the VC-JWT proof format";
+  1EdTech's JSON Schemas allow it on Achievement, Profile and the credential), **only in
+  credentials issued as JWTs** (``vc-jwt``, ``ob3-jwt``). The OB 3.0.3 JSON-LD context does
+  not define ``endorsementJwt`` (1EdTech's validator serves a variant that does; which one
+  purl.imsglobal.org serves could not be checked offline), so in a Data Integrity credential
+  the term would be dropped from the signed data: the signer refuses an undefined term
+  (``UndefinedTermError``) rather than sign what it drops, and such credentials carry the
+  Data Integrity endorsements only. A JWT's signature covers its JSON as it is.
 """
 
 from __future__ import annotations
@@ -38,8 +51,14 @@ from issuer.status import lists as status
 from servicekit.db import Tx
 from vckit import ob as openbadges
 from vckit.credential import types_of
+from vckit.errors import VckitError
+from vckit.jose.claims import credential_from_jwt
+from vckit.jose.vc_jwt import peek
 
 FORMAT = "eddsa-rdfc-2022"
+FORMATS = ("eddsa-rdfc-2022", "ob3-jwt")
+JWT_FORMATS = frozenset({"vc-jwt", "ob3-jwt"})
+"""Formats of credentials that carry ``endorsementJwt`` (see the module docstring)."""
 MAX_EMBEDDED = 5
 MAX_COMMENT = 2000
 
@@ -50,6 +69,7 @@ class EndorseRequest:
     issuer: str
     achievement: str | None = None
     comment: str = ""
+    format: str = FORMAT
 
 
 def _subject(t: Tx, request: EndorseRequest) -> tuple[str, str]:
@@ -74,13 +94,17 @@ def endorse(inst: Installation, request: EndorseRequest) -> store.CredentialReco
         raise InvalidRequestError(f"give an endorsement comment of 1 to {MAX_COMMENT} characters")
     if request.endorser == request.issuer and request.achievement is None:
         raise InvalidRequestError("an issuer does not endorse its own profile")
+    if request.format not in FORMATS:
+        raise InvalidRequestError(
+            f"format {request.format[:40]!r}: use one of {', '.join(FORMATS)}"
+        )
     with transaction(inst, None) as t:
         endorser = store.get_issuer(t, request.endorser)
         if endorser is None:
             raise NotFoundError(f"no issuer {request.endorser!r}")
         subject_id, subject_name = _subject(t, request)
         purposes = status.purposes_for(ob=True, suspension=False)
-        signer = status_signer(t, inst, endorser, None, FORMAT)
+        signer = status_signer(t, inst, endorser, None, request.format)
         allocated = [status.allocate(t, inst, endorser.slug, p, signer=signer) for p in purposes]
         credential = openbadges.endorsement_credential(
             f"urn:uuid:{uuid.uuid4()}",
@@ -96,28 +120,64 @@ def endorse(inst: Installation, request: EndorseRequest) -> store.CredentialReco
             inst,
             endorser,
             credential,
-            FORMAT,
+            request.format,
             achievement=None,
             recipient=subject_id,
             allocated=list(zip(purposes, allocated, strict=True)),
         )
 
 
+def credential_view(document: dict[str, Any] | str) -> dict[str, Any]:
+    """The credential as JSON: the document, or the ``vc`` of a VC-JWT we signed ({} if
+    unreadable)."""
+    if isinstance(document, dict):
+        return document
+    try:
+        return credential_from_jwt(peek(document)[1])
+    except VckitError:
+        return {}
+
+
+def _endorsement_records(t: Tx, subject_id: str) -> list[store.CredentialRecord]:
+    return [
+        record
+        for record in store.credentials_about(t, subject_id)
+        if "EndorsementCredential" in types_of(credential_view(record.document))
+    ]
+
+
 def endorsements_of(t: Tx, subject_id: str) -> list[dict[str, Any]]:
-    """The signed endorsements of ``subject_id`` (not revoked, newest first)."""
+    """The signed Data Integrity endorsements of ``subject_id`` (not revoked, newest first)."""
     return [
         record.document
-        for record in store.credentials_about(t, subject_id)
+        for record in _endorsement_records(t, subject_id)
         if isinstance(record.document, dict)
-        and "EndorsementCredential" in types_of(record.document)
     ][:MAX_EMBEDDED]
 
 
-def embed(t: Tx, thing: dict[str, Any]) -> dict[str, Any]:
-    """``thing`` (an Achievement or a Profile) with its endorsements in ``endorsement``."""
+def jwt_endorsements_of(t: Tx, subject_id: str) -> list[str]:
+    """The VC-JWT endorsements of ``subject_id`` (compact JWS, not revoked, newest first)."""
+    return [
+        record.document
+        for record in _endorsement_records(t, subject_id)
+        if isinstance(record.document, str)
+    ][:MAX_EMBEDDED]
+
+
+def embed(t: Tx, thing: dict[str, Any], format: str = FORMAT) -> dict[str, Any]:
+    """``thing`` (an Achievement or a Profile) with its endorsements: in ``endorsement``, and
+    in ``endorsementJwt`` when the credential is issued in ``format`` of :data:`JWT_FORMATS`."""
     identifier = thing.get("id")
-    found = endorsements_of(t, identifier) if isinstance(identifier, str) else []
-    return {**thing, "endorsement": found} if found else thing
+    if not isinstance(identifier, str):
+        return thing
+    out = dict(thing)
+    found = endorsements_of(t, identifier)
+    if found:
+        out["endorsement"] = found
+    jwts = jwt_endorsements_of(t, identifier) if format in JWT_FORMATS else []
+    if jwts:
+        out["endorsementJwt"] = jwts
+    return out
 
 
 @dataclass(frozen=True)
@@ -144,7 +204,8 @@ def received(inst: Installation, slug: str) -> list[Received]:
             (a.id, str(a.achievement.get("name", a.slug))) for a in store.list_achievements(t, slug)
         ]
         for subject_id, name in named:
-            for document in endorsements_of(t, subject_id):
+            for record in _endorsement_records(t, subject_id)[: 2 * MAX_EMBEDDED]:
+                document = credential_view(record.document)
                 by = document.get("issuer")
                 by = by if isinstance(by, dict) else {"id": by}
                 subject = document.get("credentialSubject")

@@ -170,8 +170,8 @@ def prepare(t: Tx, inst: Installation, issuer_slug: str, achievement: str, forma
         issuer=issuer,
         achievement=found,
         format=format,
-        profile=endorse.embed(t, issuer.profile),
-        achievement_document=endorse.embed(t, found.achievement),
+        profile=endorse.embed(t, issuer.profile, format),
+        achievement_document=endorse.embed(t, found.achievement, format),
         status_signer=status_signer(t, inst, issuer, None, format),
     )
 

@@ -232,32 +232,49 @@ def set_status(
     if purpose == "revocation" and not value:
         raise InvalidRequestError("a revoked credential cannot be reinstated")
     with inst.db.transaction() as tx:
-        credential = store.get_credential(tx, credential_id)
-        if credential is None:
-            raise NotFoundError(f"no credential {credential_id!r}")
-        entries = {e.purpose: e for e in store.status_entries_of(tx, credential_id)}
-        if purpose == "suspension" and not value and credential.revoked is not None:
-            raise InvalidRequestError("the credential is revoked; it cannot be unsuspended")
-        entry = entries.get(purpose)
-        if entry is None and purpose == "revocation":
-            entry = entries.get("suspension")  # an Open Badge with one suspension entry
-        if entry is None:
-            raise InvalidRequestError(f"credential {credential_id} has no {purpose} status entry")
-        store.lock_status_list(tx, entry.list_id, inst.stamp())
-        revoked_now = purpose == "revocation" and store.mark_revoked(
-            tx, credential_id, inst.stamp(), reason, code
-        )
-        message = entries.get("message")
-        if revoked_now and message is not None:
-            _set_message(tx, inst, message, reasons.value_of(code))
-        bit_changed = store.set_status_bit(tx, entry.list_id, entry.idx, value, inst.stamp())
-        if not bit_changed:
-            return revoked_now
-        record = store.get_status_list(tx, entry.list_id)
-        if record is None:  # pragma: no cover - foreign key
-            raise NotFoundError(f"no status list {entry.list_id}")
-        sign_list(tx, inst, record)
-        return True
+        return _set_in(tx, inst, credential_id, purpose, value, reason, code)
+
+
+def _set_in(
+    tx: Tx,
+    inst: Installation,
+    credential_id: str,
+    purpose: str,
+    value: bool,
+    reason: str | None,
+    code: str | None,
+) -> bool:
+    """:func:`set_status` in ``tx``. A revocation also revokes the credential's copies (the
+    registrar's Data Integrity copies nested in CLRs, :mod:`issuer.issuing.clr_copies`)."""
+    credential = store.get_credential(tx, credential_id)
+    if credential is None:
+        raise NotFoundError(f"no credential {credential_id!r}")
+    entries = {e.purpose: e for e in store.status_entries_of(tx, credential_id)}
+    if purpose == "suspension" and not value and credential.revoked is not None:
+        raise InvalidRequestError("the credential is revoked; it cannot be unsuspended")
+    entry = entries.get(purpose)
+    if entry is None and purpose == "revocation":
+        entry = entries.get("suspension")  # an Open Badge with one suspension entry
+    if entry is None:
+        raise InvalidRequestError(f"credential {credential_id} has no {purpose} status entry")
+    store.lock_status_list(tx, entry.list_id, inst.stamp())
+    revoked_now = purpose == "revocation" and store.mark_revoked(
+        tx, credential_id, inst.stamp(), reason, code
+    )
+    if revoked_now:
+        for copy in store.copies_of(tx, credential_id):
+            _set_in(tx, inst, copy.id, "revocation", True, reason, code)
+    message = entries.get("message")
+    if revoked_now and message is not None:
+        _set_message(tx, inst, message, reasons.value_of(code))
+    bit_changed = store.set_status_bit(tx, entry.list_id, entry.idx, value, inst.stamp())
+    if not bit_changed:
+        return revoked_now
+    record = store.get_status_list(tx, entry.list_id)
+    if record is None:  # pragma: no cover - foreign key
+        raise NotFoundError(f"no status list {entry.list_id}")
+    sign_list(tx, inst, record)
+    return True
 
 
 def _set_message(tx: Tx, inst: Installation, entry: store.StatusEntryRecord, value: int) -> None:

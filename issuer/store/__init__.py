@@ -19,7 +19,7 @@ callers write ``store.<name>`` whichever module holds it:
 * :mod:`~issuer.store.catalogue`: add_achievement, get_achievement, list_achievements
 * :mod:`~issuer.store.credentials`: add_credential(s), mark_revoked, get_credential,
   get_credential_by_token, list_credentials, count_credentials, credentials_of_recipient,
-  credentials_about
+  credentials_about, link_copy, copies_of
 * :mod:`~issuer.store.status_lists`: latest_status_list, add_status_list, get_status_list,
   lock_status_list, allocate_index(es), add_status_entry/entries, status_entries_of, set_status_bit,
   set_indexes, save_list_credential
@@ -52,11 +52,13 @@ from issuer.store.credentials import (
     CredentialRecord,
     add_credential,
     add_credentials,
+    copies_of,
     count_credentials,
     credentials_about,
     credentials_of_recipient,
     get_credential,
     get_credential_by_token,
+    link_copy,
     list_credentials,
     mark_revoked,
 )
@@ -125,6 +127,7 @@ __all__ = [
     "add_status_list",
     "allocate_index",
     "allocate_indexes",
+    "copies_of",
     "count_batch_done",
     "count_credentials",
     "credentials_about",
@@ -144,6 +147,7 @@ __all__ = [
     "keys_of",
     "last_seq",
     "latest_status_list",
+    "link_copy",
     "list_achievements",
     "list_batches",
     "list_credentials",

@@ -67,6 +67,15 @@ def add_client(tx: Tx, record: ClientRecord, created: str) -> None:
     )
 
 
+def replace_client(tx: Tx, id: str, client_id: str, client_secret: str) -> None:
+    """A new registration at the same host (the host forgot the old one), kept in place."""
+    sealed = BACKPACK_CLIENT_SECRETS.seal(tx.keyring, id, client_secret)
+    tx.execute(
+        "UPDATE backpack_clients SET client_id = ?, secret = ? WHERE id = ?",
+        (client_id, sealed, id),
+    )
+
+
 def add_send(tx: Tx, record: SendRecord, state_hash: str, start_hash: str | None) -> None:
     sealed = BACKPACK_SEND_SECRETS.seal(tx.keyring, record.id, dump_json(record.secrets))
     tx.execute(

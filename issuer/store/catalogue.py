@@ -76,3 +76,10 @@ def get_achievement(tx: Tx, issuer: str, slug_or_id: str) -> AchievementRecord |
 def list_achievements(tx: Tx, issuer: str) -> list[AchievementRecord]:
     rows = tx.all("SELECT * FROM achievements WHERE issuer = ? ORDER BY created, slug", (issuer,))
     return [record for record in map(_achievement, rows) if record is not None]
+
+
+def replace_achievement(tx: Tx, id: str, achievement: dict[str, Any]) -> None:
+    """Store a new version of the achievement's OB 3.0 document (e.g. with its image)."""
+    tx.execute(
+        "UPDATE achievements SET achievement_json = ? WHERE id = ?", (dump_json(achievement), id)
+    )

@@ -133,3 +133,18 @@ def credentials_about(tx: Tx, recipient: str, *, limit: int = 50) -> list[Creden
         (recipient, limit),
     )
     return [record for record in map(_credential, rows) if record is not None]
+
+
+def link_copy(tx: Tx, copy_id: str, original_id: str) -> None:
+    """Record that credential ``copy_id`` is a copy of ``original_id`` (a Data Integrity copy of
+    a course credential made for a CLR, :mod:`issuer.issuing.clr_copies`)."""
+    tx.execute("UPDATE credentials SET copy_of = ? WHERE id = ?", (original_id, copy_id))
+
+
+def copies_of(tx: Tx, original_id: str) -> list[CredentialRecord]:
+    """The copies of a credential (:func:`link_copy`) not revoked, newest first."""
+    rows = tx.all(
+        "SELECT * FROM credentials WHERE copy_of = ? AND revoked IS NULL ORDER BY issued DESC, id",
+        (original_id,),
+    )
+    return [record for record in map(_credential, rows) if record is not None]

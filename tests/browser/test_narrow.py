@@ -83,9 +83,7 @@ OVERFLOW = """() => {
   return found.slice(0, 5).concat(["page " + document.documentElement.scrollWidth + " px"]);
 }"""
 
-WALLET_KNOWN: dict[str, str] = {
-    "wallet /receive/done/{id}": "shows the issuer's DID and an ISO timestamp (issue 16, left)",
-}
+WALLET_KNOWN: dict[str, str] = {}
 """Wallet pages known to fail, and why (keys as :func:`page_key` names them)."""
 
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Actor, Services, Shoot, problems_of
+from tests.browser.conftest import Actor, Services, Shoot, employer_signs_in, problems_of
 
 COLLEGE = "community-college"
 WIDTHS = (1100, 390)
@@ -93,4 +93,73 @@ def test_the_transcript_reads_and_one_course_is_kept_to_share(
     expect(learner.locator(".badge.verified").first).to_be_visible()
     expect(learner.get_by_text("Practical Nursing Certificate")).to_have_count(0)
     assert fits_in(learner, "h1") == [], f"wider than {width} px"
+    assert problems_of(learner).all() == []
+
+
+SKILL = "Patient data privacy"
+RECORD = "Practical Nursing Certificate — learner record"
+NURSING_1, NURSING_2 = "Fundamentals of Nursing I", "Fundamentals of Nursing II"
+
+
+def employer_request_link(page: Page, services: Services, title: str) -> tuple[str, str]:
+    """The care home opens a job asking for the skill: (the job's page, a new OpenID4VP
+    request link)."""
+    employer_signs_in(page, services)
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Required skills").fill(SKILL)
+    page.get_by_role("button", name="Open the job").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    job = page.url
+    page.get_by_role("button", name="New request: link and QR code (OpenID4VP)").click()
+    link = page.locator("main a[href^='openid4vp://']").first.inner_text()
+    assert "request_uri=" in link
+    return job, link
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_one_course_of_the_clr_is_shared_alone_from_a_request(
+    services: Services, actor: Actor, shoot: Shoot, width: int
+) -> None:
+    """The learner holds only the CLR; the request page offers each course of it, and the
+    one picked goes alone, as its issuer signed it, and verifies at the employer."""
+    learner, employer = actor("learner"), actor("employer")
+    learner.set_viewport_size({"width": width, "height": 900})
+    did = sign_up(learner, services.wallet, f"nested-share-{width}@example.org")
+    clr = programme_clr(services, did)
+    learner.goto(f"{services.wallet}/receive")
+    learner.locator("textarea[name=credential]").fill(clr)
+    learner.locator("textarea[name=credential]").locator("xpath=ancestor::form").locator(
+        "button[type=submit]"
+    ).click()
+    learner.wait_for_load_state("networkidle")
+    job, link = employer_request_link(employer, services, f"Nurse aide {width}")
+
+    learner.goto(f"{services.wallet}/requests")
+    learner.get_by_label("The request").fill(link)
+    learner.get_by_role("button", name="Read the request").click()
+    expect(learner.get_by_role("heading", name="A verifier asks for credentials")).to_be_visible()
+    first = learner.get_by_label(f"{NURSING_1} (in your record {RECORD})", exact=True)
+    second = learner.get_by_label(f"{NURSING_2} (in your record {RECORD})", exact=True)
+    expect(first).to_be_visible()
+    expect(second).to_be_visible()
+    expect(learner.get_by_label(RECORD, exact=True)).to_have_count(0)  # the CLR is no badge
+    if first.is_checked():
+        first.uncheck()
+    second.check()
+    assert fits_in(learner, "main form") == [], f"wider than {width} px"
+    shoot(learner, f"wallet-request-nested-{width}", part=learner.locator("main form"))
+    learner.get_by_role("button", name="Preview exactly what will be sent").click()
+    expect(learner.get_by_role("heading", name="Check before sending")).to_be_visible()
+    sent = learner.locator("pre").first.inner_text()
+    assert f'"name": "{NURSING_2}"' in sent
+    assert f'"name": "{NURSING_1}"' not in sent and "ClrCredential" not in sent
+    learner.get_by_role("button", name="Send to the verifier").click()
+    expect(learner.get_by_role("heading", name="Sent")).to_be_visible()
+    expect(
+        learner.get_by_text("The verifier received your presentation (HTTP 200)")
+    ).to_be_visible()
+
+    employer.goto(job)
+    expect(employer.locator("table tbody tr")).to_have_count(1)
+    expect(employer.locator("table tbody tr td.pass")).to_have_text("Verified")
     assert problems_of(learner).all() == []

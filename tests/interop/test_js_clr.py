@@ -103,6 +103,38 @@ def test_js_verifies_our_clr_and_each_nested_credential(issuer: TestClient, run_
     assert revoked["statuses"][0]["set"] is True
 
 
+def test_js_verifies_the_registrars_copies_of_sd_course_credentials(
+    issuer: TestClient, run_js: RunJs
+) -> None:
+    """Course credentials issued as ecdsa-sd-2023 base credentials go into the CLR as the
+    registrar's eddsa-rdfc-2022 copies (issuer.issuing.clr_copies): Digital Bazaar verifies
+    each on its own, and reports a copy revoked once its original is revoked."""
+    originals = []
+    for course in COURSES:
+        response = issuer.post(
+            f"/issuers/{COLLEGE}/credentials",
+            json={"achievement": course, "recipient": {"did": LEARNER}, "format": "ecdsa-sd-2023"},
+        )
+        assert response.status_code == 201, response.text
+        originals.append(response.json()["credential"])
+    clr = issue_clr(issuer, "eddsa-rdfc-2022")
+    first, second = clr["credentialSubject"]["verifiableCredential"]
+    assert first["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert [first["id"], second["id"]] != [o["id"] for o in originals]
+    revoke(issuer, originals[0]["id"])
+    after = served(issuer, clr, first, second)
+    results = run_js(
+        "di.mjs",
+        [case("clr", clr, after), case("first", first, after), case("second", second, after)],
+    )
+    for name in ("clr", "second"):
+        result = results.completed(name)
+        assert result["verified"] is True, (name, result["errors"])
+    revoked = results.completed("first")
+    assert (revoked["verified"], revoked["proofVerified"]) == (False, True)
+    assert revoked["statuses"][0]["set"] is True
+
+
 def test_js_refuses_a_clr_changed_after_signing(issuer: TestClient, run_js: RunJs) -> None:
     issue_course(issuer, COURSES[0])
     clr = issue_clr(issuer, "eddsa-rdfc-2022")

@@ -16,12 +16,22 @@ Two credential queries, for the same Open Badges 3.0 achievements in two formats
 One required ``credential_sets`` entry (§6.2) lets the wallet answer with both, or either:
 its options are ``[both]``, ``[ldp_vc]``, ``[dc+sd-jwt]``, most wanted first.
 
-A job that names skills says so in the ``ldp_vc`` query (:func:`skill_claims`): claims queries
-(§6.3) for its alignments' ``targetName`` / ``targetUrl`` with the job's values, and
-``claim_sets`` (§6.4.1) whose first options carry them and whose last asks only for the
-credential's ``type``. Any credential of the types still matches; one aligned to a wanted
-skill matches the first options, and a wallet can put it forward (the learner's wallet
-pre-selects it). Whether the answer meets the job is still the verifier's own check.
+A job that names skills says so in both queries (:func:`skill_claims`): claims queries (§6.3)
+for its alignments' ``targetName`` / ``targetUrl`` with the job's values, and ``claim_sets``
+(§6.4.1) whose first options carry them and whose last asks only for the credential's
+``type``. The path is the same in both formats: an OB 3.0 SD-JWT VC carries the credential's
+members as its claims (:mod:`issuer.issuing.sd_issue`), so ``credentialSubject.achievement.
+alignment[*].targetName`` addresses the same alignment (Appendix B.3: JSON claims paths into
+the SD-JWT's claims, disclosures applied). Any credential of the types still matches; one
+aligned to a wanted skill matches the first options, and a wallet can put it forward (the
+learner's wallet pre-selects it). Whether the answer meets the job is still the verifier's
+own check.
+
+The ``values`` are the skills as the job names them. DCQL compares them exactly (§6.3), while
+the job's requirement compares a skill's name ignoring case and surrounding spaces
+(:class:`verifier.checking.policy.Skill`): the verifier cannot know how every issuer spells a
+skill, so it sends the job's words and the learner's wallet, when it ranks what it puts
+forward, compares names the same way (:mod:`wallet.answering.match`).
 """
 
 from __future__ import annotations
@@ -69,7 +79,7 @@ def dcql_query(
 ) -> dict[str, Any]:
     """§6: the two credential queries (several credentials may answer each, ``multiple``;
     each bound to the holder, the default) and the set saying either or both will do; the
-    job's skills as preferred claims of the ``ldp_vc`` query (:func:`skill_claims`)."""
+    job's skills as preferred claims of both queries (:func:`skill_claims`)."""
     shell = {"@context": [VC_V2, OB_V3], "type": list(types)}
     type_values = sorted(expanded_types(shell))
     query = {
@@ -86,6 +96,7 @@ def dcql_query(
                 "format": SD_JWT_VC,
                 "multiple": True,
                 "meta": {"vct_values": [OB_VCT]},
+                **skill_claims(skill_names, skill_urls),
             },
         ],
         "credential_sets": [

@@ -7,6 +7,8 @@ job's required types (Appendix B.1.1: ``type_values`` are the expanded type IRIs
 ``dc+sd-jwt`` SD-JWT VCs of the OB 3.0 AchievementCredential ``vct``. The request travels by
 reference (``request_uri``, an unsigned Request Object, RFC 9101) or by value, as an
 ``openid4vp://`` link (:func:`links`, shown as a QR code by the pages: :func:`qr_svg`).
+The job's conditions DCQL cannot say (accredited issuers only, issued within N years) travel
+as the extension parameter :data:`REQUIREMENTS_PARAMETER`, for the learner's wallet to show.
 The wallet's answer is :func:`verifier.jobs.answers.receive_direct_post`.
 """
 
@@ -37,6 +39,27 @@ def dcql_query(job: JobRecord) -> dict[str, Any]:
     return dcql_request.dcql_query(required_types(job), names, urls)
 
 
+REQUIREMENTS_PARAMETER = "ler_requirements"
+"""An extension parameter of the request (§5.1: a Wallet ignores parameters it does not
+know): the job's conditions DCQL has no words for, ``{"accreditedOnly": true,
+"issuedWithinYears": 3}``, so the learner's wallet can say them before anything is sent.
+Only what the job asks; none of it changes what the verifier checks."""
+
+
+def conditions(job: JobRecord) -> dict[str, Any]:
+    """The job's ``accreditedOnly`` and ``issuedWithinYears``, those it sets ({} if none)."""
+    try:
+        requirements = Requirements.from_json(job.requirements)
+    except RequirementsError:
+        return {}
+    out: dict[str, Any] = {}
+    if requirements.accredited_only:
+        out["accreditedOnly"] = True
+    if requirements.issued_within_years is not None:
+        out["issuedWithinYears"] = requirements.issued_within_years
+    return out
+
+
 def client_name(inst: Installation, job: JobRecord) -> str:
     """§11.1 ``client_name``, what the learner's wallet shows as the requester: the
     organisation and the job ("Maple Grove Care Home — Care assistant"), the title alone
@@ -53,6 +76,7 @@ def client_name(inst: Installation, job: JobRecord) -> str:
 def authorization_request(inst: Installation, record: RequestRecord) -> dict[str, Any]:
     """§5.1 parameters of the request (also the claims of its Request Object)."""
     job = get_job(inst, record.job_id)
+    extension = conditions(job)
     return {
         "response_type": "vp_token",
         "response_mode": "direct_post",
@@ -65,6 +89,7 @@ def authorization_request(inst: Installation, record: RequestRecord) -> dict[str
             "client_name": client_name(inst, job),
             "vp_formats_supported": dcql_request.vp_formats_supported(),
         },
+        **({REQUIREMENTS_PARAMETER: extension} if extension else {}),
     }
 
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from vckit.protocols.dcql import CredentialQuery, evaluate, selected_claims
+from vckit.protocols.dcql import CredentialQuery, evaluate
 from vckit.protocols.oid4vp import AuthorizationRequest, validate_request
 from wallet.answering import query_words
+from wallet.answering.prefer import shows_asked_value
 from wallet.answering.request import OID4VP, get_request
 from wallet.answering.vpr import parse_vpr, vpr_matches
 from wallet.errors import InvalidInputError
@@ -60,6 +61,7 @@ class RequestView:
     requester: str = ""  # client_name, or the host the answer goes to
     response_uri: str | None = None
     state: str | None = None
+    conditions: tuple[str, ...] = ()  # in words (:func:`query_words.conditions`)
 
     @property
     def asks(self) -> tuple[str, ...]:
@@ -68,9 +70,9 @@ class RequestView:
 
 
 def _meets(query: CredentialQuery, held: Held) -> bool:
-    """§6.4.1: the claims chosen for this credential include one asked with ``values``."""
-    chosen = selected_claims(query, held.credential or {}) if held.credential else None
-    return bool(chosen) and any(c.values is not None for c in chosen or ())
+    """§6.4.1: the claims chosen for this credential include one asked with ``values``
+    (skill names compared as the verifier does: :mod:`wallet.answering.prefer`)."""
+    return held.credential is not None and shows_asked_value(query, held.credential)
 
 
 def _asks(query: CredentialQuery) -> tuple[str, ...]:
@@ -132,6 +134,7 @@ def _oid4vp_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView
         unreadable=unreadable,
         requester=requester_of(request.client_metadata, request.response_uri),
         response_uri=request.response_uri, state=request.state,
+        conditions=query_words.conditions(record.request.get(query_words.CONDITIONS_PARAMETER)),
     )  # fmt: skip
 
 
@@ -195,7 +198,7 @@ def _vpr_view(record: RequestRecord, holdings: Sequence[Held]) -> RequestView:
 
 def view(inst: Installation, account: AccountRecord, request_id: str) -> RequestView:
     record = get_request(inst, account, request_id)
-    holdings = present.holdings(inst, account)
+    holdings = present.candidates(inst, account)
     if record.kind == OID4VP:
         return _oid4vp_view(record, holdings)
     return _vpr_view(record, holdings)

@@ -13,12 +13,17 @@
                 ("Patient data privacy",))
     # -> "the skill Patient data privacy"
 
+    conditions({"accreditedOnly": True, "issuedWithinYears": 3})
+    # -> ("only credentials from issuers they have accredited count",
+    #     "only credentials issued within the last 3 years count")
+
 Types are DCQL ``type_values`` (ldp_vc: expanded IRIs), ``vct_values`` (dc+sd-jwt), or a
 QueryByExample's ``type`` (compact names); only their last segment is read.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 
@@ -85,3 +90,30 @@ def asked_claim(path: Sequence[str | int | None], values: Sequence[object]) -> s
     what = CLAIM_WORDS.get(last, _humanize(last).rstrip("s").lower() if last else "the value")
     shown = " or ".join(str(v) for v in values)
     return f"{what} {shown}"
+
+
+#: The request's extension parameter with the conditions DCQL has no words for (our
+#: verifier's ``verifier.jobs.oid4vp_request.REQUIREMENTS_PARAMETER``; other verifiers'
+#: requests simply lack it).
+CONDITIONS_PARAMETER = "ler_requirements"
+
+
+def conditions(value: object) -> tuple[str, ...]:
+    """The verifier's conditions in words: ``accreditedOnly`` and ``issuedWithinYears``
+    (an object, or its JSON text as a request by value carries it); whatever else, or a
+    malformed value, says nothing."""
+    if isinstance(value, str) and len(value) <= 2000:
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return ()
+    if not isinstance(value, dict):
+        return ()
+    said = []
+    if value.get("accreditedOnly") is True:
+        said.append("only credentials from issuers they have accredited count")
+    years = value.get("issuedWithinYears")
+    if type(years) is int and 1 <= years <= 1000:
+        span = "year" if years == 1 else f"{years} years"
+        said.append(f"only credentials issued within the last {span} count")
+    return tuple(said)

@@ -14,17 +14,29 @@ for the return. :func:`finish` runs once per import: it exchanges the code, page
 and keeps each credential as any import is kept (:func:`wallet.receiving.keeping.keep`:
 whose it is, verified on arrival; one that fails is kept and shown as failed). Every request
 goes through the wallet's one outbound client, under the operator's policy.
+
+**An import whose process died.** The host's code is single use, so the import is claimed
+once ("importing") together with a lease on it (:mod:`servicekit.leases`, kind
+:data:`LEASE`), renewed as credentials arrive. When the callback is opened again (a reload)
+and the import is still "importing" but nobody holds its lease any more (its process was
+killed, or stopped renewing for :data:`LEASE_SECONDS`), it is marked failed with
+``interrupted``: the page says the import did not finish and offers to start again (a new
+import from the same host; the credentials kept before the stop are held already and are
+not kept twice).
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlsplit
 
+from servicekit import leases
+from servicekit.db import Tx
 from vckit.errors import VckitError
 from vckit.protocols import obapi
 from wallet import store
@@ -39,6 +51,32 @@ from wallet.store.oauth import ImportRecord
 CALLBACK = "/import/ob/callback"
 PAGE_SIZE = 50
 MAX_CREDENTIALS = 1000
+LEASE = "ob-import"
+LEASE_SECONDS = 300.0
+"""How long an import's process may go without renewing its lease before it counts as gone
+(a process known dead on this host counts as gone at once)."""
+INTERRUPTED = "the import stopped before it finished (the wallet was restarted while it ran)"
+
+
+class _Lease:
+    """This import's lease, renewed while it runs."""
+
+    def __init__(self, inst: Installation, import_id: str) -> None:
+        self.inst, self.id, self.holder = inst, import_id, leases.holder_id()
+
+    def claim(self, tx: Tx) -> bool:
+        now = time.time()
+        return leases.claim(tx, LEASE, self.id, self.holder, until=now + LEASE_SECONDS, now=now)
+
+    def renew(self) -> None:
+        with self.inst.db.transaction() as tx:
+            leases.extend(tx, LEASE, self.id, self.holder, until=time.time() + LEASE_SECONDS)
+
+
+def base_url_of(record: ImportRecord) -> str:
+    """The host's address an import started from (to start it again)."""
+    api = str(record.endpoints.get("api", ""))
+    return api.removesuffix(obapi.API_PATH) if api.endswith(obapi.API_PATH) else api
 
 
 def _state_hash(state: str) -> str:
@@ -87,7 +125,9 @@ def start(inst: Installation, account: AccountRecord, base_url: str) -> str:
                                    state, challenge)  # fmt: skip
 
 
-def _pages(inst: Installation, host: obapi.HostEndpoints, token: str) -> list[dict[str, Any] | str]:
+def _pages(
+    inst: Installation, host: obapi.HostEndpoints, token: str, lease: _Lease
+) -> list[dict[str, Any] | str]:
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     url: str | None = f"{host.api}/credentials?limit={PAGE_SIZE}&offset=0"
     found: list[dict[str, Any] | str] = []
@@ -97,11 +137,12 @@ def _pages(inst: Installation, host: obapi.HostEndpoints, token: str) -> list[di
         answer = inst.http.get(url, headers=headers)
         found.extend(obapi.credentials_in(_json(answer, "getCredentials")))
         url = obapi.next_page(answer.headers.get("link"))
+        lease.renew()
     return found[:MAX_CREDENTIALS]
 
 
 def _import(
-    inst: Installation, account: AccountRecord, record: ImportRecord, code: str
+    inst: Installation, account: AccountRecord, record: ImportRecord, code: str, lease: _Lease
 ) -> dict[str, Any]:
     host = obapi.HostEndpoints(**record.endpoints)
     kept = record.secrets
@@ -114,12 +155,13 @@ def _import(
     token = obapi.access_token_of(
         _json(inst.http.post_form(host.token, form, headers=auth), "the token request")
     )
-    credentials = _pages(inst, host, token)
+    credentials = _pages(inst, host, token, lease)
     profile = inst.http.get(f"{host.api}/profile", headers={"Authorization": f"Bearer {token}"})
     result: dict[str, Any] = {"imported": 0, "already_held": 0, "refused": [], "verdicts": {}}
     if profile.status == 200:
         result["profile"] = _json(profile, "getProfile")
     for credential in credentials:
+        lease.renew()
         try:
             received = keep(inst, account, credential, source=f"ob-import:{record.host}"[:200])
         except AlreadyHeld:
@@ -140,20 +182,43 @@ def finish(inst: Installation, account: AccountRecord, query: Mapping[str, str])
     with inst.db.transaction() as tx:
         record = oauth_store.import_by_state(tx, account.id, _state_hash(state)) if state else None
         claimed = record is not None and oauth_store.claim_import(tx, record.id)
-    if record is None:
+        lease = None if record is None else _Lease(inst, record.id)
+        if claimed and lease is not None:
+            lease.claim(tx)
+    if record is None or lease is None:
         raise NotFoundError("no import of yours is waiting for this answer")
-    if not claimed:
-        return record  # answered already (a reload, a second redirect): nothing twice
+    if not claimed:  # answered already (a reload, a second redirect): nothing twice
+        return _unless_stopped(inst, account, record)
     try:
         if query.get("error"):
             raise InvalidInputError(
                 f"{record.host} said: {query.get('error_description') or query['error']}"[:300]
             )
-        result, status = _import(inst, account, record, query.get("code", "")), "done"
+        result, status = _import(inst, account, record, query.get("code", ""), lease), "done"
     except (InvalidInputError, OutboundError, VckitError) as exc:
         result, status = {"error": str(exc)[:500]}, "failed"
     with inst.db.transaction() as tx:
         oauth_store.finish_import(tx, record.id, status, result, inst.stamp())
+        leases.release(tx, LEASE, record.id, lease.holder)
         done = oauth_store.get_import(tx, account.id, record.id)
     assert done is not None
     return done
+
+
+def _unless_stopped(
+    inst: Installation, account: AccountRecord, record: ImportRecord
+) -> ImportRecord:
+    """The import as it stands; one "importing" that nobody runs any more is taken over
+    (its lease claimed from the gone holder), marked failed (interrupted) and let go, so the
+    learner can start again."""
+    if record.status != "importing":
+        return record
+    lease = _Lease(inst, record.id)
+    with inst.db.transaction() as tx:
+        if not lease.claim(tx):
+            return record  # still under way, in this or another process
+        result = {"error": INTERRUPTED, "interrupted": True}
+        oauth_store.interrupt_import(tx, record.id, result, inst.stamp())
+        leases.release(tx, LEASE, record.id, lease.holder)
+        now = oauth_store.get_import(tx, account.id, record.id)
+    return now or record

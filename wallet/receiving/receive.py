@@ -7,6 +7,7 @@ credential verified on arrival and kept WITH its report; re-checks, one, all, or
     offer = receive.start_offer(inst, account, "openid-credential-offer://?...")  # OfferRecord
     receive.needs_tx_code(offer)                    # TxCodePrompt | None: ask the learner first
     got = receive.redeem_offer(inst, account, offer.id, tx_code="493536")  # Received
+    receive.drop_offer(inst, account.id, offer.id)  # a waiting or failed offer, removed
     got = receive.receive_file(inst, account, data, filename="badge.png")  # JSON, JWT, PNG, SVG
     got = receive.receive_text(inst, account, text)                # JSON, JWT or SD-JWT
     receive.recheck(inst, account.id, credential_id)   # re-verify one; recheck_all; recheck_due
@@ -188,6 +189,22 @@ def list_offers(inst: Installation, account_id: str) -> list[OfferRecord]:
     """The learner's offers, newest first, each with its state."""
     with inst.db.transaction() as tx:
         return store.list_offers(tx, account_id)
+
+
+def drop_offer(inst: Installation, account_id: str, offer_id: str) -> None:
+    """Remove an offer the learner no longer wants (or that expired at the issuer): only one
+    waiting or failed; ConflictError for one being received or taken, NotFoundError when the
+    learner has no such offer."""
+    offer = get_offer(inst, account_id, offer_id)
+    droppable = (progress.PENDING, progress.FAILED)
+    with inst.db.transaction() as tx:
+        if store.delete_offer(tx, account_id, offer_id, states=droppable):
+            return
+    raise ConflictError(
+        "this offer is being received or was taken; only a waiting or failed offer can be removed"
+        if offer.state not in droppable
+        else "this offer changed meanwhile; look again"
+    )
 
 
 def redeem_offer(

@@ -8,6 +8,9 @@
   wallet cannot read or expand (an unknown or relative ``@context``, whatever vckit or the
   JSON-LD processor raise for it) is held without a candidate and with its problem: it is
   listed as "cannot be read" and matches nothing, and the pages that list it still open.
+* :func:`candidates` — :func:`holdings` and, after each CLR, the credentials it holds
+  (:mod:`wallet.sharing.nested`), so a request can be answered with one course of a record
+  alone; a nested credential also kept on its own is offered once, as the kept one.
 * :func:`credential_ids_in` — which of the learner's credentials a presentation carries
   (for the share log).
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from vckit.errors import VckitError
@@ -31,7 +34,7 @@ from wallet import accounts, store
 from wallet.errors import InvalidInputError, NotFoundError
 from wallet.installation import Installation
 from wallet.receiving import kept
-from wallet.sharing import disclose
+from wallet.sharing import disclose, nested
 from wallet.store import AccountRecord, CredentialRecord, PresentationRecord
 
 MAX_CREDENTIALS = 50  # in one presentation
@@ -109,15 +112,41 @@ def holdings(inst: Installation, account: AccountRecord) -> list[Held]:
     return [held(record) for record in kept.all_of(inst, account.id)]
 
 
+def candidates(inst: Installation, account: AccountRecord) -> list[Held]:
+    """:func:`holdings`, each CLR followed by the credentials it holds (not those kept on
+    their own too), named with the record they are in."""
+    records = kept.all_of(inst, account.id)
+    hashes = {record.content_hash for record in records}
+    out: list[Held] = []
+    for record in records:
+        whole = held(record)
+        out.append(whole)
+        for inner in nested.nested_records(record):
+            if inner.content_hash in hashes:
+                continue
+            part = held(inner)
+            out.append(replace(part, name=f"{part.name} (in your record {whole.name})"))
+    return out
+
+
+def _kept_or_nested(
+    inst: Installation, account: AccountRecord, credential_id: str
+) -> CredentialRecord:
+    if nested.split_id(credential_id) is not None:
+        return nested.get(inst, account.id, credential_id)
+    return kept.get(inst, account.id, credential_id)
+
+
 def chosen_records(
     inst: Installation, account: AccountRecord, credential_ids: Sequence[str]
 ) -> list[CredentialRecord]:
-    """The learner's credentials of these ids, in the order given; NotFoundError for an id
-    that is not the learner's (another learner's id is simply not found)."""
+    """The learner's credentials of these ids, in the order given (a credential inside one
+    of the learner's CLRs by its :func:`wallet.sharing.nested.nested_id`); NotFoundError for
+    an id that is not the learner's (another learner's id is simply not found)."""
     ids = list(dict.fromkeys(credential_ids))
     if len(ids) > MAX_CREDENTIALS:
         raise InvalidInputError(f"a presentation holds at most {MAX_CREDENTIALS} credentials")
-    return [kept.get(inst, account.id, credential_id) for credential_id in ids]
+    return [_kept_or_nested(inst, account, credential_id) for credential_id in ids]
 
 
 def sign(
@@ -246,7 +275,8 @@ def _embedded(item: object) -> dict[str, Any] | str | None:
 def credential_ids_in(
     inst: Installation, account: AccountRecord, presentation: Mapping[str, Any]
 ) -> list[str]:
-    """The ids of the learner's credentials that ``presentation`` carries."""
+    """The ids of the learner's credentials that ``presentation`` carries (a credential of a
+    CLR by its :func:`wallet.sharing.nested.nested_id`)."""
     items = presentation.get("verifiableCredential", [])
     items = items if isinstance(items, list) else [items]
     found: list[str] = []
@@ -261,8 +291,14 @@ def credential_ids_in(
                 found.append(record.id)
             elif isinstance(document, dict):
                 derived.append(document)
-    for document in derived:  # e.g. a derived ecdsa-sd-2023 credential
-        found.extend(derived_from(inst, account, document))
+    inside = {
+        inner.content_hash: inner.id
+        for record in (kept.all_of(inst, account.id) if derived else ())
+        for inner in nested.nested_records(record)
+    }
+    for document in derived:  # a credential of a CLR; a derived ecdsa-sd-2023 credential
+        from_clr = inside.get(store.credential_hash(document))
+        found.extend([from_clr] if from_clr else derived_from(inst, account, document))
     return list(dict.fromkeys(found))
 
 

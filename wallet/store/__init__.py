@@ -35,6 +35,7 @@ JSON-LD credentials and presentations, a str for a JWT (stored as sent). Ids are
                     open_share_link (no account: a visitor holding the token);
                     share log: add_share_log, list_share_log
 * offers.py         add_offer, get_offer, list_offers, advance_offer (compare-and-set),
+                    delete_offer (compare-and-delete),
                     offers_in_states (across accounts: the background resume only)
                     (OpenID4VCI)
 * requests.py       add_request, get_request, find_request_by_nonce, list_requests,
@@ -77,6 +78,7 @@ from wallet.store.offers import (
     OfferRecord,
     add_offer,
     advance_offer,
+    delete_offer,
     get_offer,
     list_offers,
     offers_in_states,
@@ -143,6 +145,7 @@ __all__ = [
     "decode_document",
     "delete_account",
     "delete_credential",
+    "delete_offer",
     "delete_presentation",
     "find_credential_by_hash",
     "find_request_by_nonce",

@@ -247,7 +247,7 @@ class ImportRecord:
     host: str
     secrets: dict[str, str]  # client_id, client_secret, verifier, redirect_uri (opened)
     endpoints: dict[str, str]
-    status: str  # "authorizing" | "done" | "failed"
+    status: str  # "authorizing" | "importing" | "done" | "failed"
     result: dict[str, Any] | None
     created: str
     finished: str | None
@@ -295,6 +295,18 @@ def claim_import(tx: Tx, import_id: str) -> bool:
         tx.execute(
             "UPDATE host_imports SET status = 'importing' WHERE id = ? AND status = 'authorizing'",
             (import_id,),
+        )
+        > 0
+    )
+
+
+def interrupt_import(tx: Tx, import_id: str, result: dict[str, Any], at: str) -> bool:
+    """Mark failed an import left "importing" by a process that stopped; True if it was."""
+    return (
+        tx.execute(
+            "UPDATE host_imports SET status = 'failed', result_json = ?, finished = ? "
+            "WHERE id = ? AND status = 'importing'",
+            (dump_json(result), at, import_id),
         )
         > 0
     )

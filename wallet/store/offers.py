@@ -98,6 +98,17 @@ def list_offers(tx: Tx, account_id: str) -> list[OfferRecord]:
     return [record for row in rows if (record := _offer(tx, row)) is not None]
 
 
+def delete_offer(tx: Tx, account_id: str, offer_id: str, *, states: tuple[str, ...]) -> bool:
+    """Remove the account's offer if it is in one of ``states``; False when it is not (no
+    such offer, another account's, or in another state: compare-and-delete)."""
+    marks = ", ".join("?" for _ in states)
+    changed = tx.execute(
+        f"DELETE FROM offers WHERE account_id = ? AND id = ? AND state IN ({marks})",  # noqa: S608
+        (account_id, offer_id, *states),
+    )
+    return changed == 1
+
+
 _KEEP = object()  # advance_offer: leave the column as it is
 
 

@@ -37,15 +37,19 @@ from wallet.views.badge import said as badge_said
 from wallet.views.endorsements import Endorsement, endorsements_of
 
 SAFE_IMAGE_PREFIXES = (
-    "https://",
-    "data:image/png",
-    "data:image/svg+xml",
-    "data:image/jpeg",
-    "data:image/gif",
-    "data:image/webp",
+    "data:image/png;",
+    "data:image/png,",
+    "data:image/svg+xml;",
+    "data:image/svg+xml,",
 )
-"""Images a card shows (the pages' Content-Security-Policy allows ``https:`` and
-``data:``); any other scheme (``http:``, ``javascript:``) is not shown."""
+"""Images a card shows: the credential's own PNG or SVG artwork, carried in it as a ``data:``
+URL (how the issuer embeds an achievement's image). Nothing is fetched: a web URL (``https:``,
+which the pages' Content-Security-Policy would block anyway), another type or scheme
+(``javascript:``, ``data:text/html``) is not shown; the card draws its own badge instead. An
+SVG is shown only through ``<img>``, where a browser runs none of its scripts."""
+MAX_IMAGE_URL = 128 * 1024
+"""Longest ``data:`` URL a card shows (128 Ki characters, about 96 KiB of image): every
+card of a list carries its image inline."""
 
 
 @dataclass(frozen=True)
@@ -173,13 +177,14 @@ def _shown_date(value: object) -> str | None:
 
 def image_of(credential: Mapping[str, Any]) -> tuple[str | None, str]:
     """The credential's image (OB 3.0: the badge image, ideally baked), else the
-    achievement's: a URL that is safe to show, and its alternative text."""
+    achievement's, when it is a ``data:`` URL of a PNG or SVG (:data:`SAFE_IMAGE_PREFIXES`,
+    :data:`MAX_IMAGE_URL`); with its alternative text."""
     achievement = _achievement(credential)
     name = _text(credential.get("name")) or _text(achievement.get("name")) or "credential"
     for value in (credential.get("image"), achievement.get("image")):
         image = value if isinstance(value, Mapping) else {"id": value}
         url = _text(image.get("id"))
-        if url is not None and url.lower().startswith(SAFE_IMAGE_PREFIXES):
+        if url and url.lower().startswith(SAFE_IMAGE_PREFIXES) and len(url) <= MAX_IMAGE_URL:
             return url, _text(image.get("caption")) or f"Image of {name}"
     return None, ""
 

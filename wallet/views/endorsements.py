@@ -2,7 +2,8 @@
 say, and whether the endorsement itself verified. Pure: reads the stored report.
 
 OB 3.0 §B "EndorsementCredential": an ``endorsement`` embedded in the credential, its issuer's
-profile or its achievement is a credential of its own, signed by the endorser. vckit verifies
+profile or its achievement is a credential of its own, signed by the endorser; an
+``endorsementJwt`` item is one signed as a VC-JWT (read here from its ``vc`` claim). vckit verifies
 each as an ``endorsement`` part of the credential's report (:mod:`vckit.verification.embedded`);
 its verdict never changes the verdict of the credential it endorses. The wallet has no registry:
 "verified" says the endorsement is authentic, intact and not revoked, not that the endorser is
@@ -15,6 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from vckit.errors import VckitError
+from vckit.jose.claims import credential_from_jwt
+from vckit.jose.vc_jwt import peek
 from wallet.views.badge import Badge, badge_of, check_lines
 
 ABOUT = (
@@ -53,6 +57,19 @@ def _at(document: object, pointer: str) -> object:
     return document
 
 
+def _document(found: object) -> Mapping[str, Any]:
+    """An endorsement as JSON: embedded JSON-LD, or the credential of an ``endorsementJwt``
+    compact JWS (not verified here: its part of the report says whether it verified)."""
+    if isinstance(found, Mapping):
+        return found
+    if isinstance(found, str):
+        try:
+            return credential_from_jwt(peek(found)[1])
+        except VckitError:
+            return {}
+    return {}
+
+
 def endorsements_of(
     credential: Mapping[str, Any] | None, report: Mapping[str, Any] | None
 ) -> tuple[Endorsement, ...]:
@@ -64,8 +81,7 @@ def endorsements_of(
         if not isinstance(part, Mapping) or part.get("role") != "endorsement":
             continue
         inner = part.get("report") if isinstance(part.get("report"), Mapping) else {}
-        at = _at(credential, str(part.get("where", "")))
-        document = at if isinstance(at, Mapping) else {}
+        document = _document(_at(credential, str(part.get("where", ""))))
         issuer = document.get("issuer")
         issuer = issuer if isinstance(issuer, Mapping) else {"id": issuer}
         subject = document.get("credentialSubject")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from wallet.sharing.nested import split_id as nested_split
 from wallet.store import ShareLogRecord
 
 LINK = "made a share link (anyone with the link could open it)"
@@ -30,6 +31,13 @@ class SharedCredential:
     id: str
     name: str
     held: bool  # still in the wallet (else: deleted since)
+
+    @property
+    def page(self) -> str:
+        """The id of the wallet page that shows it: its own, or its CLR's for a credential
+        shared from inside a CLR (:mod:`wallet.sharing.nested`)."""
+        inside = nested_split(self.id)
+        return inside[0] if inside else self.id
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,12 @@ class NewEndorsement(BaseModel):
     issuer: str = Field(min_length=1, max_length=100)
     achievement: str | None = Field(default=None, min_length=1, max_length=300)
     comment: str = Field(min_length=1, max_length=endorse.MAX_COMMENT)
+    format: str = Field(
+        default=endorse.FORMAT,
+        max_length=40,
+        description="eddsa-rdfc-2022 (Data Integrity) or ob3-jwt (VC-JWT, embedded as "
+        "endorsementJwt in credentials issued as JWTs)",
+    )
 
 
 @router.post(
@@ -48,7 +54,11 @@ def create(slug: str, body: NewEndorsement, inst: InstallationDep, _: TokenDep) 
     record = endorse.endorse(
         inst,
         endorse.EndorseRequest(
-            endorser=slug, issuer=body.issuer, achievement=body.achievement, comment=body.comment
+            endorser=slug,
+            issuer=body.issuer,
+            achievement=body.achievement,
+            comment=body.comment,
+            format=body.format,
         ),
     )
     return JSONResponse(credential_json(record, inst), status_code=201)

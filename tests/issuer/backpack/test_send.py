@@ -370,3 +370,60 @@ def test_against_a_spec_following_host_that_is_not_our_wallet(pair: Pair) -> Non
         "AchievementCredential" in credential["type"] or "OpenBadgeCredential" in credential["type"]
     )
     assert api.get(f"/backpack/sends/{sent.json()['id']}").json()["status"] == "created"
+
+
+def _reinstalled_host(pair: Pair, tmp_path: Path, name: str) -> TestClient:
+    """The learner's host starts over on a new database (it forgets every registration):
+    the same address, a fresh wallet; the learner signs up there again."""
+    fresh = create_wallet(
+        WalletSettings(base_url=WALLET_URL, data_dir=tmp_path / name, allow_private=True),
+        clock=Clock(), transport=AppsTransport({"issuer.test": pair.issuer}),
+    )  # fmt: skip
+    pair.outbound.apps["wallet.test"] = fresh
+    pair.wallet = fresh
+    return sign_up(TestClient(fresh, base_url=WALLET_URL), ALICE)
+
+
+def test_a_host_that_forgot_the_registration_gets_a_new_one(pair: Pair, tmp_path: Path) -> None:
+    at_wallet = sign_up(TestClient(pair.wallet, base_url=WALLET_URL), ALICE)
+    at_issuer = pair.learner_at_issuer()
+    first = send_offer(pair, at_issuer, pair.offer())
+    assert "now holds" in at_issuer.get(path_of(consent(at_wallet, first.headers["location"]))).text
+    with pair.issuer.state.inst.db.transaction() as tx:
+        [before] = tx.all("SELECT id, client_id FROM backpack_clients")
+
+    # the host forgot it: the issuer registers again (once) and the send goes through
+    at_wallet = _reinstalled_host(pair, tmp_path, "reinstalled")
+    started = send_offer(pair, at_issuer, pair.offer())
+    assert started.status_code == 303, started.text
+    done = at_issuer.get(path_of(consent(at_wallet, started.headers["location"])))
+    assert "now holds your credential" in done.text
+    assert len(held(pair.wallet)) == 1
+    with pair.issuer.state.inst.db.transaction() as tx:
+        [after] = tx.all("SELECT id, client_id FROM backpack_clients")
+    assert after["id"] == before["id"] and after["client_id"] != before["client_id"]
+    registrations = [r for r in pair.outbound.seen if r.url.path == "/oauth/register"]
+    assert len(registrations) == 2
+    # known now: the next send registers nothing more
+    again = send_offer(pair, at_issuer, pair.offer())
+    assert "now holds" in at_issuer.get(path_of(consent(at_wallet, again.headers["location"]))).text
+    assert len([r for r in pair.outbound.seen if r.url.path == "/oauth/register"]) == 2
+
+    # forgotten between the consent and the return: that send fails in a sentence
+    started = send_offer(pair, at_issuer, pair.offer())
+    back = consent(at_wallet, started.headers["location"])
+    _reinstalled_host(pair, tmp_path, "reinstalled-again")
+    failed = at_issuer.get(path_of(back))
+    assert "could not be sent" in failed.text and "forgot this issuer" in failed.text
+    assert "send it again" in failed.text
+
+    # forgotten, and a new registration refused: the learner reads why, nothing is sent
+    at_wallet = _reinstalled_host(pair, tmp_path, "refusing")
+    platform = TestClient(pair.wallet, base_url=WALLET_URL)
+    answers = [platform.post("/oauth/register", json={"redirect_uris": ["https://x.test/cb"]})
+               for _ in range(30)]  # fmt: skip
+    assert answers[-1].status_code == 429  # the host's registrations per address, spent
+    refused = send_offer(pair, at_issuer, pair.offer())
+    assert refused.status_code == 422, refused.text
+    assert "no longer knows this issuer" in refused.text and 'role="alert"' in refused.text
+    assert "not an Open Badges host" not in refused.text

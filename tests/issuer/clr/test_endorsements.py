@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from tests.issuer.conftest import AppFactory, authorized, revoke, verify_options
 from vckit import ob as openbadges
+from vckit.jose import vc_jwt as jose
 from vckit.verification import verify
 
 BOARD = "nursing-board"
@@ -117,3 +118,58 @@ def test_endorsing_needs_the_token(client: TestClient) -> None:
         ).status_code
         == 404
     )
+
+
+def issue_as(client: TestClient, achievement: str, format: str) -> dict[str, Any] | str:
+    response = client.post(
+        f"/issuers/{COLLEGE}/credentials",
+        json={"achievement": achievement, "recipient": {"did": LEARNER}, "format": format},
+    )
+    assert response.status_code == 201, response.text
+    credential: dict[str, Any] | str = response.json()["credential"]
+    return credential
+
+
+def test_a_vc_jwt_endorsement_goes_in_endorsement_jwt_of_jwt_credentials(
+    client: TestClient,
+) -> None:
+    """OB 3.0 §B ``endorsementJwt``: endorsements signed as VC-JWTs, embedded in credentials
+    issued as JWTs (a Data Integrity credential cannot sign the term: the OB 3.0.3 context
+    does not define it) and verified there like any endorsement, trusted-issuer check too."""
+    response = client.post(
+        f"/issuers/{BOARD}/endorsements",
+        json={"issuer": COLLEGE, "achievement": COURSE, "comment": COMMENT, "format": "ob3-jwt"},
+    )
+    assert response.status_code == 201, response.text
+    token = response.json()["credential"]
+    assert isinstance(token, str) and token.count(".") == 2
+    _, payload = jose.peek(token)
+    assert "EndorsementCredential" in payload["vc"]["type"]
+
+    as_jwt = issue_as(client, COURSE, "ob3-jwt")
+    assert isinstance(as_jwt, str)
+    credential = jose.peek(as_jwt)[1]["vc"]
+    achievement = credential["credentialSubject"]["achievement"]
+    assert achievement["endorsementJwt"] == [token]
+    assert openbadges.validate(credential) == []  # 1EdTech's schema allows it
+    report = verify(as_jwt, verify_options(client))
+    assert report.verdict == "pass", report
+    [part] = [p for p in report.parts if p.role == "endorsement"]
+    assert part.where.endswith("/achievement/endorsementJwt/0")
+    assert part.report.verdict == "pass", part.report
+    assert part.report.check("proof") is not None and part.report.check("proof").status == "pass"
+
+    as_di = issue_as(client, COURSE, "eddsa-rdfc-2022")  # signs: the term is left out
+    assert isinstance(as_di, dict)
+    assert "endorsementJwt" not in as_di["credentialSubject"]["achievement"]
+    page = client.get(f"/issuers/{COLLEGE}").text
+    assert "State Board of Nursing" in page and COMMENT in page
+
+
+def test_an_endorsement_in_an_unknown_format_is_refused(client: TestClient) -> None:
+    response = client.post(
+        f"/issuers/{BOARD}/endorsements",
+        json={"issuer": COLLEGE, "comment": COMMENT, "format": "vc-cose"},
+    )
+    assert response.status_code == 422
+    assert "ob3-jwt" in response.json()["detail"]

@@ -73,3 +73,37 @@ def test_an_unknown_endorser_is_reported_as_unknown(
     page = TestClient(verifier).post("/", data={"document": json.dumps(credential)}).text
     assert "Endorsement: Example Health Department endorses" in page
     assert "unknown issuer" in page
+
+
+def test_vc_jwt_endorsements_get_the_same_trusted_issuer_check(
+    issuer: TestClient, verifier_app: VerifierFactory
+) -> None:
+    """``endorsementJwt`` (OB 3.0 §B): VC-JWT endorsements in a credential issued as a JWT are
+    verified and judged like embedded JSON-LD ones."""
+    catalogue.create_issuer(issuer.app.state.inst, "health-dept", "Example Health Department")  # type: ignore[attr-defined]
+    for endorser in ("nursing-board", "health-dept"):
+        body = {
+            "issuer": COLLEGE, "achievement": COURSE, "comment": f"{endorser} vouches for it.",
+            "format": "ob3-jwt",
+        }  # fmt: skip
+        response = issuer.post(f"/issuers/{endorser}/endorsements", json=body)
+        assert response.status_code == 201, response.text
+    response = issuer.post(
+        f"/issuers/{COLLEGE}/credentials",
+        json={"achievement": COURSE, "recipient": {"did": "did:example:ana"}, "format": "ob3-jwt"},
+    )
+    assert response.status_code == 201, response.text
+    token = response.json()["credential"]
+    verifier = verifier_app()
+    job = Requirements.from_json({"skills": ["Patient data privacy"], "accreditedOnly": True})
+    report = verifier.state.inst.verification.verify(
+        token, requirements=job, require_holder_binding=False
+    )
+    parts = [p for p in report.parts if p.role == "endorsement"]
+    assert len(parts) == 2 and all("/endorsementJwt/" in p.where for p in parts)
+    trust = trust_of(report)
+    assert trust["State Board of Nursing"][0] == "pass"
+    status, detail = trust["Example Health Department"]
+    assert status == "fail" and "unknown issuer" in detail and "not a forgery" in detail
+    met = report.check("requirements-met")
+    assert met is not None and met.status == "pass"

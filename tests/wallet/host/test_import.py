@@ -6,6 +6,10 @@ arrival; the conformance guide's Service Consumer (Read) tests as our own."""
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +20,7 @@ from tests.wallet.conftest import ALICE, ISSUER_HOST, WalletFactory, browser, cs
 from tests.wallet.held import issue, issuer_client
 from tests.wallet.host.rfc_client import ALL, ObClient, bearer
 from wallet import store
+from wallet.host.importing import LEASE, LEASE_SECONDS
 
 FIRST = "https://wallet-a.test"
 
@@ -151,3 +156,79 @@ def test_refusals_and_a_denied_consent(wallet_app: WalletFactory, issuer_service
     # an answer for an import that is not this learner's
     bob = sign_up(browser(second), "bob@example.org")
     assert bob.get(_path(denied.headers["location"])).status_code == 404
+
+
+def _killed_holder() -> str:
+    """The lease holder name of a process that was killed (``kill -9``) on this host: a
+    real process names itself as every holder does, then is killed before letting go."""
+    code = (
+        "import time; from servicekit import leases; "
+        "print(leases.holder_id(), flush=True); time.sleep(60)"
+    )
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as child:
+        assert child.stdout is not None
+        holder = child.stdout.readline().strip()
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    assert holder
+    return holder
+
+
+def test_an_import_whose_process_died_says_so_and_starts_again(
+    wallet_app: WalletFactory, issuer_service: FastAPI
+) -> None:
+    """The process that claimed the import (the host's one-time code spent) was killed
+    mid-import: the callback, opened again, says the import did not finish and offers to
+    start again; starting again imports. A live holder's import is still "under way"."""
+    from servicekit import leases
+    from wallet.store import oauth as oauth_store
+
+    first, second = _two_wallets(wallet_app, issuer_service)
+    at_first = sign_up(TestClient(first, base_url=FIRST), ALICE)
+    platform = ObClient(TestClient(first, base_url=FIRST))
+    tokens = platform.tokens(at_first, ALL)
+    credential = issue(issuer_client(issuer_service), "eddsa-rdfc-2022",
+                       recipient={"email": ALICE})["credential"]  # fmt: skip
+    assert platform.api.post("/ims/ob/v3p0/credentials", json=credential,
+                             headers=bearer(tokens["access_token"])).status_code == 201  # fmt: skip
+    at_second = sign_up(browser(second), ALICE)
+
+    def started() -> str:
+        go = at_second.post("/import/ob", data={"csrf": csrf(at_second), "host": FIRST},
+                            follow_redirects=False)  # fmt: skip
+        assert go.status_code == 303, go.text
+        consent_page = at_first.get(_path(go.headers["location"]))
+        return _path(_consent(consent_page, at_first).headers["location"])
+
+    def left_importing(holder: str) -> None:
+        """The database as a process leaves it that claimed the import (in one
+        transaction, as :func:`wallet.host.importing.finish` does) and then stopped."""
+        now = time.time()
+        with second.state.inst.db.transaction() as tx:
+            [row] = tx.all("SELECT id FROM host_imports WHERE status = 'authorizing'")
+            assert oauth_store.claim_import(tx, row["id"])
+            assert leases.claim(tx, LEASE, row["id"], holder, until=now + LEASE_SECONDS, now=now)
+
+    # a live holder (this process, still running it): under way
+    back = started()
+    left_importing(leases.holder_id())
+    assert "under way" in at_second.get(back).text
+    # a holder killed mid-import: the page says so, and offers to start again
+    back = started()
+    left_importing(_killed_holder())
+    page = at_second.get(back)
+    assert page.status_code == 200
+    assert "did not finish" in page.text and "under way" not in page.text
+    again = re.search(r'<form method="post" action="/import/ob">(.*?)</form>', page.text, re.S)
+    assert again is not None and f'name="host" value="{FIRST}"' in again.group(1)
+    assert "Start the import again" in again.group(1)
+    assert "did not finish" in at_second.get(back).text  # a reload says the same
+    # starting again imports
+    done = at_second.get(started())
+    assert "1 credential imported" in done.text, done.text
+    with second.state.inst.db.transaction() as tx:
+        statuses = sorted(r["status"] for r in tx.all("SELECT status FROM host_imports"))
+        running = tx.all("SELECT id FROM host_imports WHERE status = 'importing'")
+        kept = tx.all("SELECT id FROM leases WHERE kind = ?", (LEASE,))
+    assert statuses == ["done", "failed", "importing"]
+    assert kept == running  # the finished and the interrupted imports let go of their leases

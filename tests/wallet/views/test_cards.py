@@ -9,6 +9,7 @@ for real with ``vckit.verification``.
 
 from __future__ import annotations
 
+import base64
 import copy
 from collections.abc import Callable
 from datetime import timedelta
@@ -27,12 +28,14 @@ from tests.wallet.held import (
     sample,
     verify_through,
 )
+from vckit.ob import baking
 from vckit.verification import VerifyOptions, verify
 from wallet.views.badge import CheckLine, badge_of, check_lines
-from wallet.views.cards import card_of
+from wallet.views.cards import MAX_IMAGE_URL, card_of
 
 # --- the OB 3.0 Displayer fields on 1EdTech's samples ---------------------------------------
 
+PNG_URL = "data:image/png;base64," + base64.b64encode(baking.default_badge_png(32)).decode()
 OB_SAMPLES = [
     "achievementAlignmentCase.json",
     "achievementAlignmentCe.json",
@@ -61,8 +64,8 @@ def test_sample_card_shows_the_displayer_fields(name: str) -> None:
 
 def test_full_badge_shows_image_criteria_alignments_results_evidence() -> None:
     card = card_of(record(sample("fullOpenBadge.json")))
-    assert card.image_url == "https://1edtech.edu/credentials/3732/image"
-    assert card.image_alt == "1EdTech University Degree for Example Student"
+    assert card.image_url is not None and card.image_url.startswith("data:image/svg+xml;base64,")
+    assert "drawn by the wallet" in card.image_alt  # its https image is not fetched
     assert card.description == "1EdTech University Degree Description"
     assert card.achievement_name == "1EdTech University Degree"
     assert card.achievement_type == "Degree"
@@ -87,11 +90,49 @@ def test_full_badge_shows_image_criteria_alignments_results_evidence() -> None:
 
 
 def test_image_falls_back_to_the_achievements() -> None:
-    card = card_of(record(sample("skillAssertionCase.json")))
-    assert card.image_url == "https://example.com/achievements/robotics/robot-programming/image"
+    document = sample("skillAssertionCase.json")
+    document["credentialSubject"]["achievement"]["image"]["id"] = PNG_URL
+    card = card_of(record(document))
+    assert card.image_url == PNG_URL
     assert card.image_alt == "A robot filled with ones and zeroes representing its programming"
     assert [a.name for a in card.alignments] == ["Robot Programming"]
     assert card.criteria is not None and card.criteria.startswith("Learners must present")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param(PNG_URL, id="png"),
+        pytest.param("data:image/svg+xml;base64,PHN2Zy8+", id="svg-base64"),
+        pytest.param("data:image/svg+xml,%3Csvg%2F%3E", id="svg-text"),
+    ],
+)
+def test_the_credentials_own_png_or_svg_artwork_is_shown(url: str) -> None:
+    document = sample("fullOpenBadge.json")
+    document.pop("image")
+    document["credentialSubject"]["achievement"]["image"] = {
+        "id": url, "type": "Image", "caption": "The college's nursing badge",
+    }  # fmt: skip
+    card = card_of(record(document))
+    assert (card.image_url, card.image_alt) == (url, "The college's nursing badge")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://1edtech.edu/credentials/3732/image", id="web-url-not-fetched"),
+        pytest.param("data:image/jpeg;base64,/9j/4AAQ", id="jpeg"),
+        pytest.param("data:image/svg+xml-fake;base64,PHN2Zy8+", id="look-alike-type"),
+        pytest.param("data:image/png;base64," + "A" * MAX_IMAGE_URL, id="oversized"),
+    ],
+)
+def test_other_images_give_way_to_the_wallets_own_badge(url: str) -> None:
+    document = sample("fullOpenBadge.json")
+    document["image"] = {"id": url, "type": "Image"}
+    document["credentialSubject"]["achievement"]["image"] = {"id": url, "type": "Image"}
+    card = card_of(record(document))
+    assert card.image_url is not None and card.image_url.startswith("data:image/svg+xml;base64,")
+    assert card.image_url != url and "drawn by the wallet" in card.image_alt
 
 
 def test_awarded_date_is_the_issue_date_shown() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from servicekit.api_tokens import bearer
@@ -128,9 +129,11 @@ async def _credential_body(request: Request) -> dict[str, Any] | str:
 
 @router.post("/credentials", openapi_extra=_official("/credentials", "post"))
 async def upsert_credential(request: Request, inst: InstallationDep) -> Response:
-    account, token = _authorized(request, scopes.CREDENTIAL_UPSERT)
+    account, token = await run_in_threadpool(_authorized, request, scopes.CREDENTIAL_UPSERT)
     document = await _credential_body(request)
-    status = credentials.upsert(inst, account, document, token.client_id)
+    status = await run_in_threadpool(  # verifies
+        credentials.upsert, inst, account, document, token.client_id
+    )
     if isinstance(document, str):
         return PlainTextResponse(document, status_code=status)
     return JSONResponse(document, status_code=status)
@@ -143,8 +146,9 @@ def get_profile(request: Request, inst: InstallationDep) -> JSONResponse:
 
 @router.put("/profile", openapi_extra=_official("/profile", "put"))
 async def put_profile(request: Request, inst: InstallationDep) -> JSONResponse:
-    account = _account(request, scopes.PROFILE_UPDATE)
-    return JSONResponse(profile.put(inst, account, _json(await request.body())))
+    account = await run_in_threadpool(_account, request, scopes.PROFILE_UPDATE)
+    document = _json(await request.body())
+    return JSONResponse(await run_in_threadpool(profile.put, inst, account, document))
 
 
 @router.api_route(

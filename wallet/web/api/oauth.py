@@ -20,12 +20,14 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from servicekit.ratelimit import SlidingWindowLimiter
 from wallet.host import clients, discovery, oauth, scopes
 from wallet.host.bodies import json_value
 from wallet.host.errors import OAuthError
+from wallet.installation import Installation
 from wallet.web.deps import InstallationDep
 
 router = APIRouter(tags=["Open Badges host: OAuth 2.0"])
@@ -134,19 +136,31 @@ async def register(request: Request, inst: InstallationDep) -> JSONResponse:
         metadata = json_value(await request.body())
     except ValueError as exc:
         raise OAuthError("invalid_client_metadata", str(exc)) from None
-    return JSONResponse(clients.register(inst, metadata), status_code=201, headers=NO_STORE)
+    registered = await run_in_threadpool(clients.register, inst, metadata)
+    return JSONResponse(registered, status_code=201, headers=NO_STORE)
+
+
+def _exchange(
+    inst: Installation, authorization: str | None, form: dict[str, str]
+) -> dict[str, Any]:
+    """The token request, off the event loop: the client, then the grant (database work)."""
+    return oauth.exchange(inst, clients.authenticate(inst, authorization, form), form)
+
+
+def _revoke(inst: Installation, authorization: str | None, form: dict[str, str]) -> None:
+    oauth.revoke(inst, clients.authenticate(inst, authorization, form), form)
 
 
 @router.post(discovery.TOKEN, openapi_extra=TOKEN_BODY)
 async def token(request: Request, inst: InstallationDep) -> JSONResponse:
     form = await _form(request)
-    client = clients.authenticate(inst, request.headers.get("authorization"), form)
-    return JSONResponse(oauth.exchange(inst, client, form), headers=NO_STORE)
+    authorization = request.headers.get("authorization")
+    answer = await run_in_threadpool(_exchange, inst, authorization, form)
+    return JSONResponse(answer, headers=NO_STORE)
 
 
 @router.post(discovery.REVOKE, openapi_extra=REVOKE_BODY)
 async def revoke(request: Request, inst: InstallationDep) -> Response:
     form = await _form(request)
-    client = clients.authenticate(inst, request.headers.get("authorization"), form)
-    oauth.revoke(inst, client, form)
+    await run_in_threadpool(_revoke, inst, request.headers.get("authorization"), form)
     return Response(status_code=200, headers=NO_STORE)

@@ -8,6 +8,8 @@ problem+json.
 ``GET  /api/receive/offers``            my offers, each with its state (and error)
 ``GET  /api/receive/offers/{id}``       one offer's state
 ``POST /api/receive/offers/{id}``       ``{"tx_code"?}``: retry it from its recorded step
+``DELETE /api/receive/offers/{id}``     remove a waiting or failed offer (409 once it is
+                                        being received or taken)
 ``POST /api/receive/credential``        the credential as the body: ``application/json``,
                                         ``application/jwt``, ``application/dc+sd-jwt``,
                                         ``image/png``, ``image/svg+xml``
@@ -25,6 +27,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Body, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -160,6 +163,14 @@ def get_offer(offer_id: str, inst: InstallationDep, account: CurrentAccount) -> 
     return offer_json(receive.get_offer(inst, account.id, offer_id))
 
 
+@router.delete(
+    "/receive/offers/{offer_id}", status_code=204, summary="Remove a waiting or failed offer"
+)
+def drop_offer(offer_id: str, inst: InstallationDep, account: CurrentAccount) -> Response:
+    receive.drop_offer(inst, account.id, offer_id)
+    return Response(status_code=204)
+
+
 class RetryIn(BaseModel):
     """A retry of an offer: the Transaction Code when its Token Request is still to be sent."""
 
@@ -197,7 +208,8 @@ async def receive_credential(
     if media not in BODY_TYPES:
         allowed = ", ".join(sorted(BODY_TYPES))
         raise Problem(415, "Unsupported media type", f"send one of {allowed}", "media-type")
-    got = receive.receive_file(inst, account, await request.body())
+    body = await request.body()
+    got = await run_in_threadpool(receive.receive_file, inst, account, body)  # verifies
     return JSONResponse(credential_json(got.record), status_code=201)
 
 

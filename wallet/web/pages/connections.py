@@ -142,4 +142,7 @@ def finish_import(request: Request, inst: InstallationDep, visitor: VisitorDep) 
     if visitor.account is None:
         return _sign_in_and_back(request)
     record = importing.finish(inst, visitor.account, dict(request.query_params))
-    return render(request, visitor, "imported.html", record=record)
+    again = importing.base_url_of(record)
+    page = render(request, visitor, "imported.html", record=record, host_url=again)
+    page.headers.update(with_form_action(*ANY_SITE))  # "start again" leads on to the host
+    return page

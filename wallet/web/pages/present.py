@@ -157,7 +157,7 @@ def share_link_withdraw(
 def share_log_page(
     request: Request, inst: InstallationDep, account: CurrentAccount, visitor: VisitorDep
 ) -> Response:
-    names = {h.record.id: h.name for h in present.holdings(inst, account)}
+    names = {h.record.id: h.name for h in present.candidates(inst, account)}
     requesters = {
         r.id: answer_match.requester_of_record(r) for r in answer_request.all_of(inst, account)
     }

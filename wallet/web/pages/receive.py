@@ -11,7 +11,9 @@
 ``/receive/offers/{offer_id}``       learner     GET: ask for the transaction code; POST: redeem
 ``/receive/upload``                  learner     POST (multipart): JSON, VC-JWT, baked PNG/SVG
 ``/receive/paste``                   learner     POST: pasted JSON or VC-JWT
-``/receive/done/{credential_id}``    learner     what arrived, how it checked, whose it is
+``/receive/done/{credential_id}``    learner     what arrived, from whom, how it checked, whose
+                                                it is (the issuer's DID and the named checks
+                                                in a technical fold)
 ``/credentials/{id}/recheck``        learner     POST: verify one credential again
 ===================================  ==========  ==========================================
 
@@ -31,6 +33,7 @@ from wallet.errors import NotFoundError, WalletError
 from wallet.installation import Installation
 from wallet.receiving import kept, receive
 from wallet.receiving.offer_words import offer_words
+from wallet.views import held
 from wallet.web.deps import CheckedForm, CurrentAccount, InstallationDep, Visitor, VisitorDep
 from wallet.web.pages.base import local_path
 from wallet.web.problems import status_of
@@ -178,7 +181,8 @@ def received(
     visitor: VisitorDep,
 ) -> Response:
     record = kept.get(inst, account.id, credential_id)
-    return render(request, visitor, "received.html", credential=record)
+    card = held.card(inst, account.id, credential_id)
+    return render(request, visitor, "received.html", credential=record, card=card)
 
 
 # --- re-checking -------------------------------------------------------------------------------
