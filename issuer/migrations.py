@@ -241,6 +241,14 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         "rate_limits: hits and failures per key, for every process (servicekit.shared_ratelimit)",
         RATE_LIMITS_SQL,
     ),
+    (
+        14,
+        "credentials by recipient: every credential issued looks up the endorsements of its "
+        "issuer and achievement (their recipient); without it each issue read the whole table",
+        """
+        CREATE INDEX credentials_by_recipient ON credentials (recipient, issued)
+        """,
+    ),
 )
 
 

@@ -7,6 +7,7 @@ or ``postgresql://...`` (psycopg 3). Every statement runs inside a transaction::
         tx.execute("INSERT INTO t (a, b) VALUES (?, ?)", (1, "x"))   # -> rows changed
         row = tx.one("SELECT * FROM t WHERE a = ?", (1,))            # -> dict or None
         rows = tx.all("SELECT * FROM t")                             # -> list of dicts
+        tx.execute_many("INSERT INTO t (a, b) VALUES (?, ?)", [(2, "y"), (3, "z")])
 
 SQL is written once, with ``?`` placeholders, and translated to ``%s`` for psycopg.
 The transaction commits when the block ends and rolls back on any exception, so a bad
@@ -106,6 +107,24 @@ class Tx:
     def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns the number of rows it changed."""
         cursor = self._run(sql, params)
+        return int(cursor.rowcount)
+
+    def execute_many(self, sql: str, rows: Sequence[Params]) -> int:
+        """Run one statement for each of ``rows`` (PostgreSQL: pipelined, not one round trip
+        each); returns the rows changed in all."""
+        for params in rows:
+            _check_text(params)
+        if not rows:
+            return 0
+        try:
+            cursor = self._connection.cursor()
+            cursor.executemany(self._sql(sql), [tuple(params) for params in rows])
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(str(exc)) from exc
+        except Exception as exc:
+            if _is_pg_integrity_error(exc):
+                raise ConflictError(str(exc).splitlines()[0]) from exc
+            raise
         return int(cursor.rowcount)
 
     def one(self, sql: str, params: Params = ()) -> dict[str, Any] | None:

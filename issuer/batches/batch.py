@@ -25,6 +25,7 @@ import logging
 import threading
 import time
 import uuid
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,9 @@ from issuer.batches.batch_csv import (
 from issuer.errors import InvalidRequestError, IssuerError, NotFoundError
 from issuer.installation import Installation
 from issuer.issuing import issuance, securing
+from issuer.status import lists as status_lists
+from servicekit.db import ConflictError as DbConflict
+from servicekit.db import Tx
 from servicekit.worker import Lease, QueueWorker
 
 log = logging.getLogger(__name__)
@@ -181,9 +185,28 @@ def issue_row(
             record = issuance.issue_credential(inst, request_for(batch, row), tx=tx)
             if not store.mark_batch_row_issued(tx, batch.id, number, record.id):
                 raise _AlreadyIssued
+            store.count_batch_done(tx, batch.id, 1)
     except _AlreadyIssued:
         return False
     return True
+
+
+def _status_entries(
+    tx: Tx, inst: Installation, issuing: issuance.Issuing, requests: list[issuance.IssueRequest]
+) -> dict[str, list[tuple[dict[str, Any], str, int]]]:
+    """The status entries of every request, taken ahead, a run per purpose
+    (:func:`issuer.status.lists.allocate_many`); what a group closed early leaves unused goes
+    back (:func:`issuer.status.lists.give_back`)."""
+    wanted = Counter(
+        purpose
+        for request in requests
+        for purpose in status_lists.purposes_for(ob=True, suspension=request.suspension)
+    )
+    slug, signer = issuing.issuer.slug, issuing.status_signer
+    return {
+        purpose: status_lists.allocate_many(tx, inst, slug, purpose, count, signer)
+        for purpose, count in wanted.items()
+    }
 
 
 def issue_group(
@@ -197,19 +220,43 @@ def issue_group(
     """Issue the first rows of ``rows`` in ONE transaction: each credential with its row's
     mark, committed together (a group commit); returns how many were committed. The group
     closes after ``budget`` seconds of work or when ``stop`` is set, so a writer waits at
-    most that long behind it. Raises what :func:`issuance.issue_credential` raises, and
-    :class:`_AlreadyIssued`: then nothing of the group is written."""
+    most that long behind it. What every row shares (issuer, achievement, their endorsements,
+    the signing key) is looked up once, and the group's credentials, status entries and row
+    marks are written together at its end (one statement run for each row: on PostgreSQL,
+    pipelined). Raises what :func:`issuance.issue_credential` raises, and
+    :class:`_AlreadyIssued` (a row marked by another worker, a credential id taken): then
+    nothing of the group is written."""
     start = time.monotonic()
-    count = 0
     with inst.db.transaction() as tx:
-        for number, row in rows:
-            record = issuance.issue_credential(inst, request_for(batch, row), tx=tx)
-            if not store.mark_batch_row_issued(tx, batch.id, number, record.id):
-                raise _AlreadyIssued
-            count += 1
+        issuing = issuance.prepare(tx, inst, batch.issuer, batch.achievement, batch.format)
+        named = {"issuer": issuing.profile}  # every row's credential names this issuer
+        signing = securing.signing_for(tx, inst, issuing.issuer, named, batch.format)
+        requests = [(number, request_for(batch, row)) for number, row in rows]
+        entries = _status_entries(tx, inst, issuing, [request for _, request in requests])
+        drafted: list[tuple[int, store.CredentialRecord, issuance.Allocated]] = []
+        for number, request in requests:
+            record, allocated = issuance.draft(
+                tx, inst, issuing, request, signing=signing, entries=entries
+            )
+            drafted.append((number, record, allocated))
             if time.monotonic() - start > budget or (stop is not None and stop.is_set()):
                 break
-    return count
+        status_lists.give_back(tx, [entry for left in entries.values() for entry in left])
+        try:
+            store.add_credentials(tx, [record for _, record, _ in drafted])
+        except DbConflict as exc:
+            raise _AlreadyIssued from exc
+        recorded = [
+            (list_id, index, record.id, purpose)
+            for _, record, allocated in drafted
+            for purpose, (_entry, list_id, index) in allocated
+        ]
+        store.add_status_entries(tx, recorded)
+        marks = [(number, record.id) for number, record, _ in drafted]
+        if store.mark_batch_rows_issued(tx, batch.id, marks) != len(marks):
+            raise _AlreadyIssued
+        store.count_batch_done(tx, batch.id, len(marks))  # once for the group
+    return len(drafted)
 
 
 def run_batch(

@@ -42,11 +42,12 @@ from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from issuer.issuing import endorse, learner_data, sd_issue
-from issuer.issuing.securing import FORMATS, secure_and_store, status_signer, transaction
+from issuer.issuing.securing import FORMATS, secure, status_signer, store_secured, transaction
 from issuer.organisations import catalogue
 from issuer.status import lists as status
 from servicekit.db import Tx
 from vckit import ob as openbadges
+from vckit.keys.keypair import KeyPair
 
 CredentialRecord = store.CredentialRecord
 _DID = re.compile(r"^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$")
@@ -97,10 +98,8 @@ def check_request(inst: Installation, request: IssueRequest) -> None:
 
 
 def build_credential(
-    tx: Tx,
     inst: Installation,
-    issuer: store.IssuerRecord,
-    achievement: store.AchievementRecord,
+    issuing: Issuing,
     request: IssueRequest,
     credential_id: str,
     credential_status: list[dict[str, Any]],
@@ -121,11 +120,11 @@ def build_credential(
         identifiers.append(learner_data.identity("ext:dateOfBirth", request.date_of_birth))
     results = []
     if request.grade is not None:
-        results.append(learner_data.grade_result(achievement.achievement, request.grade))
+        results.append(learner_data.grade_result(issuing.achievement.achievement, request.grade))
     credential = openbadges.achievement_credential(
         credential_id,
-        endorse.embed(tx, issuer.profile, request.format),
-        endorse.embed(tx, achievement.achievement, request.format),
+        issuing.profile,
+        issuing.achievement_document,
         valid_from=inst.now(),
         subject_id=request.recipient_did,
         identifiers=identifiers,
@@ -139,44 +138,98 @@ def build_credential(
     return credential
 
 
+@dataclass(frozen=True)
+class Issuing:
+    """What every credential of one issuer, achievement and format shares, looked up once
+    (:func:`prepare`): a batch group issues many with one lookup."""
+
+    issuer: store.IssuerRecord
+    achievement: store.AchievementRecord
+    format: str
+    profile: dict[str, Any]  # the issuer's profile, its endorsements embedded
+    achievement_document: dict[str, Any]  # the achievement, its endorsements embedded
+    status_signer: str | None  # the key whose DID issues the status lists (did:key issuers)
+
+
+Allocated = list[tuple[str, tuple[dict[str, Any], str, int]]]
+"""The new credential's status entries: (purpose, (entry, list id, index))."""
+
+
+def prepare(t: Tx, inst: Installation, issuer_slug: str, achievement: str, format: str) -> Issuing:
+    """The lookups of :class:`Issuing`: NotFoundError (issuer), InvalidRequestError
+    (achievement)."""
+    issuer = store.get_issuer(t, issuer_slug)
+    if issuer is None:
+        raise NotFoundError(f"no issuer {issuer_slug!r}")
+    found = store.get_achievement(t, issuer_slug, achievement)
+    if found is None:
+        raise InvalidRequestError(
+            f"issuer {issuer_slug!r} has no achievement {achievement[:100]!r}"
+        )
+    return Issuing(
+        issuer=issuer,
+        achievement=found,
+        format=format,
+        profile=endorse.embed(t, issuer.profile, format),
+        achievement_document=endorse.embed(t, found.achievement, format),
+        status_signer=status_signer(t, inst, issuer, None, format),
+    )
+
+
+def draft(
+    t: Tx,
+    inst: Installation,
+    issuing: Issuing,
+    request: IssueRequest,
+    *,
+    signing: tuple[KeyPair, str] | None = None,
+    entries: dict[str, list[tuple[dict[str, Any], str, int]]] | None = None,
+) -> tuple[store.CredentialRecord, Allocated]:
+    """Check the request, take its status indexes, build and sign the credential: the record
+    and its entries, for :func:`issuer.issuing.securing.store_secured` (nothing else is
+    written). ``signing``: :func:`issuer.issuing.securing.signing_for`, chosen once;
+    ``entries``: status entries taken ahead for many credentials, by purpose
+    (:func:`issuer.status.lists.allocate_many`): this credential's are popped from them."""
+    check_request(inst, request)
+    if request.grade is not None:  # before any status index is taken
+        learner_data.grade_result(issuing.achievement.achievement, request.grade)
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    purposes = status.purposes_for(ob=True, suspension=request.suspension)
+    slug, signer = issuing.issuer.slug, issuing.status_signer
+    allocated = [
+        entries[p].pop(0)
+        if entries and entries.get(p)
+        else status.allocate(t, inst, slug, p, signer=signer)
+        for p in purposes
+    ]
+    credential = build_credential(inst, issuing, request, credential_id, [a[0] for a in allocated])
+    recipient = (
+        request.recipient_did or credential["credentialSubject"]["identifier"][0]["identityHash"]
+    )
+    record = secure(
+        t,
+        inst,
+        issuing.issuer,
+        credential,
+        issuing.format,
+        achievement=issuing.achievement.id,
+        recipient=recipient,
+        policy=catalogue.disclosable_of(issuing.achievement),
+        signing=signing,
+    )
+    return record, list(zip(purposes, allocated, strict=True))
+
+
 def issue_credential(
     inst: Installation, request: IssueRequest, *, tx: Tx | None = None
 ) -> store.CredentialRecord:
     """Issue one OB 3.0 credential of a catalogue achievement (see the module docstring)."""
     check_request(inst, request)
     with transaction(inst, tx) as t:
-        issuer = store.get_issuer(t, request.issuer)
-        if issuer is None:
-            raise NotFoundError(f"no issuer {request.issuer!r}")
-        achievement = store.get_achievement(t, request.issuer, request.achievement)
-        if achievement is None:
-            raise InvalidRequestError(
-                f"issuer {request.issuer!r} has no achievement {request.achievement[:100]!r}"
-            )
-        if request.grade is not None:  # before any status index is taken
-            learner_data.grade_result(achievement.achievement, request.grade)
-        credential_id = f"urn:uuid:{uuid.uuid4()}"
-        purposes = status.purposes_for(ob=True, suspension=request.suspension)
-        signer = status_signer(t, inst, issuer, None, request.format)
-        allocated = [status.allocate(t, inst, issuer.slug, p, signer=signer) for p in purposes]
-        credential = build_credential(
-            t, inst, issuer, achievement, request, credential_id, [a[0] for a in allocated]
-        )
-        recipient = (
-            request.recipient_did
-            or credential["credentialSubject"]["identifier"][0]["identityHash"]
-        )
-        return secure_and_store(
-            t,
-            inst,
-            issuer,
-            credential,
-            request.format,
-            achievement=achievement.id,
-            recipient=recipient,
-            allocated=list(zip(purposes, allocated, strict=True)),
-            policy=catalogue.disclosable_of(achievement),
-        )
+        issuing = prepare(t, inst, request.issuer, request.achievement, request.format)
+        record, allocated = draft(t, inst, issuing, request)
+        store_secured(t, record, allocated)
+        return record
 
 
 # --- reading what was issued ---------------------------------------------------------------

@@ -39,7 +39,7 @@ from vckit import ob as openbadges
 from vckit.credential import issuer_id, types_of
 from vckit.errors import JsonLdError, SchemaError, VckitError
 from vckit.jsonld import policy
-from vckit.keys.keypair import KeyKind
+from vckit.keys.keypair import KeyKind, KeyPair
 
 FORMATS: dict[str, KeyKind] = {
     "eddsa-rdfc-2022": "Ed25519",
@@ -151,8 +151,11 @@ def _sign(
     mandatory: list[str] | None,
     policy: tuple[str, ...],
     key_type: KeyKind | None = None,
+    signing: tuple[KeyPair, str] | None = None,
 ) -> dict[str, Any] | str:
-    key, method = identity.signer(t, inst, issuer, kinds(format, key_type), issuer_id(credential))
+    key, method = signing or identity.signer(
+        t, inst, issuer, kinds(format, key_type), issuer_id(credential)
+    )
     _issuer_is_signer(credential, issuer, method.partition("#")[0])
     if format == "sd-jwt-vc":
         return sd_issue.issue_sd_jwt(
@@ -200,12 +203,59 @@ def secure_and_store(
     """Validate, sign and store. ``policy``: the disclosable learner-data fields; ``mandatory``
     (ecdsa-sd-2023): the caller's pointers, else all but the disclosable fields; ``key_type``:
     the kind of key to sign with, when the format takes more than one (:func:`kinds`)."""
+    record = secure(
+        t,
+        inst,
+        issuer,
+        credential,
+        format,
+        achievement=achievement,
+        recipient=recipient,
+        policy=policy,
+        mandatory=mandatory,
+        key_type=key_type,
+    )
+    store_secured(t, record, allocated)
+    return record
+
+
+def store_secured(
+    t: Tx,
+    record: store.CredentialRecord,
+    allocated: list[tuple[str, tuple[dict[str, Any], str, int]]],
+) -> None:
+    """Store a credential :func:`secure` made, with its status entries."""
+    try:
+        store.add_credential(t, record)
+    except DbConflict as exc:
+        raise ConflictError(f"a credential with id {record.id[:200]} exists already") from exc
+    for purpose, (_entry, list_id, index) in allocated:
+        status.record_entry(t, list_id, index, record.id, purpose)
+
+
+def secure(
+    t: Tx,
+    inst: Installation,
+    issuer: store.IssuerRecord,
+    credential: dict[str, Any],
+    format: str,
+    *,
+    achievement: str | None,
+    recipient: str,
+    policy: tuple[str, ...] = tuple(learner_data.FIELDS),
+    mandatory: list[str] | None = None,
+    key_type: KeyKind | None = None,
+    signing: tuple[KeyPair, str] | None = None,
+) -> store.CredentialRecord:
+    """Validate and sign, writing nothing: the record :func:`secure_and_store` stores (a batch
+    stores a group's records together). ``signing``: the key and verification method
+    :func:`signing_for` chose once for many credentials of one issuer and format."""
     _check_signable(credential)
     _check_data_model(credential)
     if (OB_TYPES | {"ClrCredential", "EndorsementCredential"}) & set(types_of(credential)):
         _validate(credential)
-    document = _sign(t, inst, issuer, credential, format, mandatory, policy, key_type)
-    record = store.CredentialRecord(
+    document = _sign(t, inst, issuer, credential, format, mandatory, policy, key_type, signing)
+    return store.CredentialRecord(
         id=credential["id"],
         token=secrets.token_urlsafe(24),
         issuer=issuer.slug,
@@ -215,10 +265,15 @@ def secure_and_store(
         document=document,
         issued=inst.stamp(),
     )
-    try:
-        store.add_credential(t, record)
-    except DbConflict as exc:
-        raise ConflictError(f"a credential with id {record.id[:200]} exists already") from exc
-    for purpose, (_entry, list_id, index) in allocated:
-        status.record_entry(t, list_id, index, record.id, purpose)
-    return record
+
+
+def signing_for(
+    t: Tx,
+    inst: Installation,
+    issuer: store.IssuerRecord,
+    credential: dict[str, Any],
+    format: str,
+) -> tuple[KeyPair, str]:
+    """The key that signs ``credential`` and its verification method (what :func:`secure`
+    looks up per credential when not given it)."""
+    return identity.signer(t, inst, issuer, kinds(format), issuer_id(credential))

@@ -19,6 +19,7 @@ credential (``reason``, the issuer's words; ``code``, one of the reason codes).
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from typing import Any, Literal
 
 from issuer import store
@@ -146,6 +147,32 @@ def allocate(
         if index is not None:
             return _entry(inst, record, index, purpose, flavor), record.id, index
     raise InvalidRequestError("no status list position is free; try again")
+
+
+def allocate_many(
+    tx: Tx,
+    inst: Installation,
+    slug: str,
+    purpose: str,
+    count: int,
+    signer: str | None = None,
+) -> list[tuple[dict[str, Any], str, int]]:
+    """``count`` fresh entries of ``purpose`` (Bitstring lists), as :func:`allocate` gives
+    one: a run of the open list's positions taken with one statement, else (the list has
+    fewer left) one by one, into the next list."""
+    record = _open_list(tx, inst, slug, purpose, "bitstring", signer) if count else None
+    indexes = [] if record is None else store.allocate_indexes(tx, record.id, count)
+    if record is None or not indexes:
+        return [allocate(tx, inst, slug, purpose, signer=signer) for _ in range(count)]
+    return [(_entry(inst, record, i, purpose, "bitstring"), record.id, i) for i in indexes]
+
+
+def give_back(tx: Tx, unused: list[tuple[dict[str, Any], str, int]]) -> None:
+    """Return entries :func:`allocate_many` took and nobody used, in the same transaction: they
+    are the last positions taken from their lists (the transaction holds each list's row),
+    so each list's next position goes back by their count."""
+    for list_id, count in Counter(list_id for _entry, list_id, _index in unused).items():
+        store.release_indexes(tx, list_id, count)
 
 
 def _entry(

@@ -17,14 +17,15 @@ callers write ``store.<name>`` whichever module holds it:
 * :mod:`~issuer.store.issuers` (issuers / keys): add_issuer, get_issuer, get_issuer_by_did,
   list_issuers, add_key, keys_of, active_key, retire_keys
 * :mod:`~issuer.store.catalogue`: add_achievement, get_achievement, list_achievements
-* :mod:`~issuer.store.credentials`: add_credential, mark_revoked, get_credential,
+* :mod:`~issuer.store.credentials`: add_credential(s), mark_revoked, get_credential,
   get_credential_by_token, list_credentials, count_credentials, credentials_of_recipient,
   credentials_about, link_copy, copies_of
 * :mod:`~issuer.store.status_lists`: latest_status_list, add_status_list, get_status_list,
-  lock_status_list, allocate_index, add_status_entry, status_entries_of, set_status_bit,
+  lock_status_list, allocate_index(es), add_status_entry/entries, status_entries_of, set_status_bit,
   set_indexes, save_list_credential
 * :mod:`~issuer.store.batches`: add_batch, get_batch, list_batches, update_batch,
-  add_batch_row, pending_batch_rows, mark_batch_row_issued
+  add_batch_row, pending_batch_rows, mark_batch_row_issued, mark_batch_rows_issued,
+  count_batch_done
 * :mod:`~issuer.store.offers` (OpenID4VCI): add_offer, get_offer, get_offer_by_access_token,
   update_offer
 """
@@ -33,9 +34,11 @@ from issuer.store.batches import (
     BatchRecord,
     add_batch,
     add_batch_row,
+    count_batch_done,
     get_batch,
     list_batches,
     mark_batch_row_issued,
+    mark_batch_rows_issued,
     pending_batch_rows,
     update_batch,
 )
@@ -48,6 +51,7 @@ from issuer.store.catalogue import (
 from issuer.store.credentials import (
     CredentialRecord,
     add_credential,
+    add_credentials,
     copies_of,
     count_credentials,
     credentials_about,
@@ -82,14 +86,17 @@ from issuer.store.offers import (
 from issuer.store.status_lists import (
     StatusEntryRecord,
     StatusListRecord,
+    add_status_entries,
     add_status_entry,
     add_status_list,
     allocate_index,
+    allocate_indexes,
     entry_values,
     get_status_list,
     last_seq,
     latest_status_list,
     lock_status_list,
+    release_indexes,
     save_list_credential,
     set_indexes,
     set_status_bit,
@@ -111,13 +118,17 @@ __all__ = [
     "add_batch",
     "add_batch_row",
     "add_credential",
+    "add_credentials",
     "add_issuer",
     "add_key",
     "add_offer",
+    "add_status_entries",
     "add_status_entry",
     "add_status_list",
     "allocate_index",
+    "allocate_indexes",
     "copies_of",
+    "count_batch_done",
     "count_credentials",
     "credentials_about",
     "credentials_of_recipient",
@@ -143,8 +154,10 @@ __all__ = [
     "list_issuers",
     "lock_status_list",
     "mark_batch_row_issued",
+    "mark_batch_rows_issued",
     "mark_revoked",
     "pending_batch_rows",
+    "release_indexes",
     "retire_keys",
     "save_list_credential",
     "set_indexes",

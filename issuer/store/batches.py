@@ -96,12 +96,27 @@ def pending_batch_rows(tx: Tx, batch_id: str, limit: int = 100) -> list[tuple[in
 
 
 def mark_batch_row_issued(tx: Tx, batch_id: str, row_number: int, credential_id: str) -> bool:
-    """Record the row's credential; False if the row was already issued (never twice)."""
+    """Record the row's credential; False if the row was already issued (never twice). The
+    batch's ``done`` count is the caller's to raise (:func:`count_batch_done`), once per group."""
     changed = tx.execute(
         "UPDATE batch_rows SET credential_id = ? WHERE batch_id = ? AND row_number = ? "
         "AND credential_id IS NULL",
         (credential_id, batch_id, row_number),
     )
-    if changed == 1:
-        tx.execute("UPDATE batches SET done = done + 1 WHERE id = ?", (batch_id,))
     return changed == 1
+
+
+def mark_batch_rows_issued(tx: Tx, batch_id: str, issued: list[tuple[int, str]]) -> int:
+    """Record each (row number, credential id) of a group, as :func:`mark_batch_row_issued`
+    does one; returns how many rows were marked (fewer: some had been issued already)."""
+    return tx.execute_many(
+        "UPDATE batch_rows SET credential_id = ? WHERE batch_id = ? AND row_number = ? "
+        "AND credential_id IS NULL",
+        [(credential_id, batch_id, number) for number, credential_id in issued],
+    )
+
+
+def count_batch_done(tx: Tx, batch_id: str, rows: int) -> None:
+    """Add ``rows`` newly marked rows to the batch's ``done`` count (in their transaction)."""
+    if rows:
+        tx.execute("UPDATE batches SET done = done + ? WHERE id = ?", (rows, batch_id))

@@ -47,20 +47,27 @@ def _credential(row: dict[str, Any] | None) -> CredentialRecord | None:
 
 
 def add_credential(tx: Tx, record: CredentialRecord) -> None:
-    document = record.document if isinstance(record.document, str) else dump_json(record.document)
-    tx.execute(
+    add_credentials(tx, [record])
+
+
+def add_credentials(tx: Tx, records: list[CredentialRecord]) -> None:
+    """Insert the credentials with one statement run for each (a batch group's)."""
+    tx.execute_many(
         "INSERT INTO credentials (id, token, issuer, achievement, format, recipient, document, "
         "issued) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            record.id,
-            record.token,
-            record.issuer,
-            record.achievement,
-            record.format,
-            record.recipient,
-            document,
-            record.issued,
-        ),
+        [
+            (
+                record.id,
+                record.token,
+                record.issuer,
+                record.achievement,
+                record.format,
+                record.recipient,
+                record.document if isinstance(record.document, str) else dump_json(record.document),
+                record.issued,
+            )
+            for record in records
+        ],
     )
 
 

@@ -119,10 +119,37 @@ def allocate_index(tx: Tx, list_id: str) -> int | None:
     return (position * int(row["stride"])) % int(row["size"])
 
 
-def add_status_entry(tx: Tx, list_id: str, idx: int, credential_id: str, purpose: str) -> None:
+def allocate_indexes(tx: Tx, list_id: str, count: int) -> list[int]:
+    """Take the list's next ``count`` positions at once (atomic): their bit indexes, in
+    order, or [] when fewer than ``count`` are free (take them one by one then)."""
+    row = tx.one(
+        "UPDATE status_lists SET next_index = next_index + ? "
+        "WHERE id = ? AND next_index + ? <= size RETURNING next_index, size, stride",
+        (count, list_id, count),
+    )
+    if row is None:
+        return []
+    end, size, stride = int(row["next_index"]), int(row["size"]), int(row["stride"])
+    return [(position * stride) % size for position in range(end - count, end)]
+
+
+def release_indexes(tx: Tx, list_id: str, count: int) -> None:
+    """Give back the last ``count`` positions this transaction took from the list."""
     tx.execute(
+        "UPDATE status_lists SET next_index = next_index - ? WHERE id = ? AND next_index >= ?",
+        (count, list_id, count),
+    )
+
+
+def add_status_entry(tx: Tx, list_id: str, idx: int, credential_id: str, purpose: str) -> None:
+    add_status_entries(tx, [(list_id, idx, credential_id, purpose)])
+
+
+def add_status_entries(tx: Tx, entries: list[tuple[str, int, str, str]]) -> None:
+    """Insert (list id, index, credential id, purpose) entries, one statement run for each."""
+    tx.execute_many(
         "INSERT INTO status_entries (list_id, idx, credential_id, purpose) VALUES (?, ?, ?, ?)",
-        (list_id, idx, credential_id, purpose),
+        entries,
     )
 
 

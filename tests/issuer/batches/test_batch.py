@@ -364,7 +364,32 @@ def test_a_group_closes_after_its_time_budget(issuer_app: AppFactory) -> None:
     with inst.db.transaction() as tx:
         pending = store.pending_batch_rows(tx, record.id)
     assert batch.issue_group(inst, record, pending, budget=0) == 1
-    assert batch.issue_group(inst, record, pending[1:]) == 3
+    assert batch.issue_group(inst, record, pending[1:], budget=60) == 3  # load-proof
+
+
+def test_a_group_takes_its_status_positions_together_and_gives_back_the_unused(
+    issuer_app: AppFactory,
+) -> None:
+    """A group takes the status positions of all its rows at once; one closed early by its
+    time budget gives the unused ones back: every credential has its own position and the
+    list hands out no position that is not used."""
+    inst = issuer_app().state.inst
+    record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(5))
+    with inst.db.transaction() as tx:
+        pending = store.pending_batch_rows(tx, record.id)
+    assert batch.issue_group(inst, record, pending, budget=0) == 1  # took 5, used 1
+    assert batch.issue_group(inst, record, pending[1:], budget=60) == 4  # load-proof
+    with inst.db.transaction() as tx:
+        lists = tx.all(
+            "SELECT id, next_index, size, stride FROM status_lists WHERE issuer = ? "
+            "AND purpose = 'revocation'",
+            (SLUG,),
+        )
+        entries = tx.all("SELECT list_id, idx FROM status_entries")
+    assert len(lists) == 1 and lists[0]["next_index"] == 5
+    size, stride = lists[0]["size"], lists[0]["stride"]
+    indexes = [entry["idx"] for entry in entries if entry["list_id"] == lists[0]["id"]]
+    assert sorted(indexes) == sorted((n * stride) % size for n in range(5))
 
 
 def test_a_running_batch_resumes_when_the_app_starts(issuer_app: AppFactory) -> None:

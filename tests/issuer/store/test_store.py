@@ -214,6 +214,7 @@ def test_a_batch_row_is_marked_issued_once_with_its_credential(inst: Installatio
         )
         assert store.mark_batch_row_issued(tx, "b2", 1, record.id)
         assert not store.mark_batch_row_issued(tx, "b2", 1, record.id)
+        store.count_batch_done(tx, "b2", 1)
     with inst.db.transaction() as tx:
         batch = store.get_batch(tx, "b2")
         assert batch is not None and batch.done == 1
