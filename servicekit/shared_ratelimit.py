@@ -146,7 +146,9 @@ class SharedFailureLimiter:
         if not wanted:
             return None
         marks = ", ".join("?" for _ in wanted)
-        with self._counter.db.transaction() as tx:
+        # A read: on SQLite a write transaction would queue every signed-in request behind
+        # whatever writes (a running batch's back-to-back groups), see Database.reading.
+        with self._counter.db.reading() as tx:
             rows = tx.all(
                 f"SELECT count, until FROM rate_limits WHERE scope = ? AND key IN ({marks}) "
                 "AND until > ?",
