@@ -13,12 +13,20 @@ list that is not cached yet). That wait must not hold the lane, or one slow host
 every verification: :meth:`CpuLane.outside` gives the lane up for the length of a call and
 queues for it again afterwards (``servicekit.fetch_cache`` runs its fetches and its waits for
 another caller's fetch that way). Outside a lane, ``outside`` just calls.
+
+From the event loop, :meth:`CpuLane.call` hands the work to the lane's own threads (a
+``ThreadPoolExecutor`` of ``threads``, more than ``width`` so that work waiting outside the lane
+for the network does not hold up the rest): one hand-over there and back per call, without
+the generic thread pool's per-call bookkeeping (capacity limiter, cancel scopes).
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -26,12 +34,20 @@ T = TypeVar("T")
 
 DEFAULT_WIDTH = 2
 """Runs at once per process: the cores a process can use (more only adds lock handovers)."""
+DEFAULT_THREADS = 32
+"""The lane's threads for :meth:`CpuLane.call`: ``width`` working, the rest waiting outside."""
 
 
 class CpuLane:
-    def __init__(self, width: int = DEFAULT_WIDTH) -> None:
+    def __init__(self, width: int = DEFAULT_WIDTH, threads: int = DEFAULT_THREADS) -> None:
         self._slots = threading.Semaphore(width)
         self._local = threading.local()
+        self._threads = ThreadPoolExecutor(max(threads, width), thread_name_prefix="cpu-lane")
+
+    async def call(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """:meth:`run` from the event loop, in one of the lane's threads; the loop goes on."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, partial(self.run, work, *args, **kwargs))
 
     def _holding(self) -> bool:
         return bool(getattr(self._local, "holding", False))
