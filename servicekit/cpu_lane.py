@@ -4,9 +4,11 @@ Verification is CPU-bound Python. The web layer runs it off the event loop in a 
 forty threads; under load forty verifications then share one interpreter lock, each takes
 forty times as long, and whichever thread the lock happens to favour finishes first: the
 throughput does not grow and the slowest answers take seconds. A lane lets ``width`` of
-them run at once and queues the others in arrival order (a ``threading.Semaphore`` wakes
-its waiters first come, first served), so an answer waits about as long as the work ahead of
-it.
+them run at once and queues the others in arrival order, so an answer waits about as long as
+the work ahead of it. A freed slot is handed to the first in line (:class:`_Line`), never
+left for whoever asks next: with a ``threading.Semaphore`` the thread that just finished (or a
+newcomer) takes the slot again before the waiter it woke gets to run, and under load a few
+answers waited seconds while the rest flowed past them.
 
 A verification also waits for the network now and then (a did:web document or a status
 list that is not cached yet). That wait must not hold the lane, or one slow host would stall
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -38,9 +41,42 @@ DEFAULT_THREADS = 32
 """The lane's threads for :meth:`CpuLane.call`: ``width`` working, the rest waiting outside."""
 
 
+class _Line:
+    """``width`` slots, given out in order of asking: a released slot goes straight to the
+    longest waiter (each waits on its own lock), so nobody overtakes anybody."""
+
+    def __init__(self, width: int) -> None:
+        self._free = width
+        self._guard = threading.Lock()
+        self._waiting: deque[threading.Lock] = deque()
+
+    def acquire(self) -> None:
+        with self._guard:
+            if self._free > 0 and not self._waiting:
+                self._free -= 1
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiting.append(turn)
+        turn.acquire()  # released by the release() that hands this waiter its slot
+
+    def release(self) -> None:
+        with self._guard:
+            if self._waiting:
+                self._waiting.popleft().release()  # the slot passes on, never freed between
+            else:
+                self._free += 1
+
+    def __enter__(self) -> None:
+        self.acquire()
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
+
+
 class CpuLane:
     def __init__(self, width: int = DEFAULT_WIDTH, threads: int = DEFAULT_THREADS) -> None:
-        self._slots = threading.Semaphore(width)
+        self._slots = _Line(width)
         self._local = threading.local()
         self._threads = ThreadPoolExecutor(max(threads, width), thread_name_prefix="cpu-lane")
 

@@ -85,3 +85,32 @@ def test_call_from_the_event_loop_runs_in_the_lanes_threads_width_at_a_time() ->
     assert asyncio.run(asyncio.wait_for(many(), BOUND_S)) == [0, 2, 4, 6, 8, 10]
     assert most[0] <= 2
     assert names and all(name.startswith("cpu-lane") for name in names)
+
+
+def test_a_freed_slot_goes_to_the_first_in_line_not_to_whoever_asks_next() -> None:
+    lane, order = CpuLane(1), []
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        holding.set()
+        release.wait(BOUND_S)
+
+    def first() -> None:
+        lane.run(hold)
+        lane.run(lambda: order.append("first, again"))  # asks at once: behind the line
+
+    threads = [threading.Thread(target=first)]
+    threads[0].start()
+    assert holding.wait(BOUND_S)
+    for n in range(4):
+        waiter = threading.Thread(target=lane.run, args=(lambda n=n: order.append(n),))
+        waiter.start()
+        threads.append(waiter)
+        for _ in range(BOUND_S * 100):  # until it is in line
+            if len(lane._slots._waiting) == n + 1:
+                break
+            threading.Event().wait(0.01)
+    release.set()
+    for thread in threads:
+        thread.join(BOUND_S)
+    assert order == [0, 1, 2, 3, "first, again"]
