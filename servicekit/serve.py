@@ -23,9 +23,7 @@ pick its own address).
 Once a process has built its app, what startup made (modules, templates, contexts, schemas,
 settings: hundreds of thousands of objects that live as long as the process) is moved out of
 the garbage collector's sight (``gc.freeze``): its full collections then walk only what
-requests made, not everything the process holds, and no answer waits for such a walk. The
-HTTP protocol and event loop are uvicorn's ``auto`` choice: ``httptools`` and ``uvloop`` (both
-dependencies of the project) when installed, else its pure-Python ``h11`` and ``asyncio``.
+requests made, not everything the process holds, and no answer waits for such a walk.
 """
 
 from __future__ import annotations
