@@ -25,7 +25,16 @@ one -- a timeout, a 5xx or a *could not check* is wrong too. The machine's CPU c
 load average are printed with every figure: the clients share the cores with the services.
 Beside them, ``verifier CPU ms``: the CPU time (user + system, from ``/proc``) the verifier's
 processes spent per answer during the run -- a figure other work on a shared machine
-disturbs far less than the throughput.
+disturbs less than the throughput (still: compare runs side by side, not across hours).
+
+Where a verifier process's time goes (py-spy ``--gil`` on ``ler serve verifier``, 50 clients,
+one worker, December 2026): about a third of the time the interpreter lock is held is vckit's
+verification (half of that the RDF canonicalization), two thirds the web edge around it --
+HTTP parsing and writing (h11, the middlewares' ``send``), FastAPI's dependencies, body
+validation and routing, the strict JSON reading, the JSON answer, and handing the work to a
+thread and back. That hand-over was three per request (two ``def`` dependencies and the
+verification each went to FastAPI's thread pool, 17 % of the samples) and is one now
+(:meth:`servicekit.cpu_lane.CpuLane.call`).
 """
 
 from __future__ import annotations

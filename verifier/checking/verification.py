@@ -181,6 +181,26 @@ class Verifier:
             registry=registry,
         )
 
+    async def verify_async(
+        self,
+        data: str | bytes | dict[str, Any],
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        require_holder_binding: bool = True,
+        supplied_key: PublicKey | None = None,
+    ) -> Report:
+        """:meth:`verify` from the event loop: in one of the CPU lane's own threads
+        (:meth:`servicekit.cpu_lane.CpuLane.call`), the loop serving other requests meanwhile."""
+        return await self.lane.call(
+            self.verify,
+            data,
+            challenge=challenge,
+            domain=domain,
+            require_holder_binding=require_holder_binding,
+            supplied_key=supplied_key,
+        )
+
     def _verify(
         self,
         data: str | bytes | dict[str, Any],

@@ -18,6 +18,13 @@ up) or an organisation's API token (``Authorization: Bearer lerv_…``). A route
 for the scope it needs (``JobsWriter``, ``ResultsReader`` …): staff hold every scope; a
 token without it gets 403. Wrong tokens count as failures per address (:mod:`servicekit.ratelimit`):
 after 10 in 5 minutes that address gets 429 with ``Retry-After``.
+
+**On the event loop when there is nothing to wait for.** FastAPI runs a plain ``def``
+dependency in its thread pool: a hand-over to a thread and back for each one, on every
+request. The door of a public route and the dependencies that only read ``app.state`` are
+``async`` (they answer at once, on the loop); only a door that must look a caller up in the
+database goes to a thread (:func:`door`). Stateless verification, the busiest route, then
+leaves the loop once: for the verification itself (:mod:`verifier.web.api.vc_api`).
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 
 from servicekit.api_tokens import bearer
 from servicekit.forms import Form, read_form
@@ -78,11 +86,16 @@ def _installation(request: Request) -> Installation:
     return inst
 
 
-def _verification(request: Request) -> Verifier:
+async def _installation_now(request: Request) -> Installation:
+    """:func:`_installation` as a dependency (on the loop: it only reads ``app.state``)."""
+    return _installation(request)
+
+
+async def _verification(request: Request) -> Verifier:
     return _installation(request).verification
 
 
-def _deliverer(request: Request) -> Deliverer:
+async def _deliverer(request: Request) -> Deliverer:
     deliverer: Deliverer = request.app.state.deliverer
     return deliverer
 
@@ -131,14 +144,15 @@ def caller_of(request: Request) -> Caller | None:
     return caller
 
 
-def door(request: Request) -> None:
+async def door(request: Request) -> None:
     """Every route of the verifier passes here: a public one (``app.state.public``) lets
-    anyone in; any other needs a caller (:class:`NotSignedIn` otherwise)."""
+    anyone in, on the event loop; any other needs a caller (:class:`NotSignedIn` otherwise),
+    looked up in the database in a worker thread."""
     route = request.scope.get("route")
     path = getattr(route, "path", request.url.path)
     if (request.method, path) in request.app.state.public:
         return
-    if caller_of(request) is None:
+    if await run_in_threadpool(caller_of, request) is None:
         raise NotSignedIn
 
 
@@ -174,7 +188,7 @@ async def _checked_form(request: Request) -> Form:
     return form
 
 
-InstallationDep = Annotated[Installation, Depends(_installation)]
+InstallationDep = Annotated[Installation, Depends(_installation_now)]
 VerifierDep = Annotated[Verifier, Depends(_verification)]
 DelivererDep = Annotated[Deliverer, Depends(_deliverer)]
 Visitor = Annotated[StaffVisitor, Depends(visitor_of)]

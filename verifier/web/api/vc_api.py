@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -133,8 +132,7 @@ async def _verify(
 ) -> Response:
     options = options or VerifyOptions()
     # CPU-bound (and may fetch): off the event loop, so one request does not stall the rest
-    report = await run_in_threadpool(
-        verifier.verify,
+    report = await verifier.verify_async(
         item,
         challenge=options.challenge,
         domain=options.domain,
