@@ -3,9 +3,10 @@ processes on loopback, did:web issuers, Bitstring status lists, the governance r
 
     .venv/bin/python bench/load.py [--clients 50] [--duration 20] [--workers 2]
                                    [--only sqlite|postgresql] [--credentials 20]
+                                   [--only-n] [--single-duration SECONDS]
 
 For each database (SQLite files; PostgreSQL 15, started here as ``bench/batch_issue.py``
-does) and each worker count (1 and ``--workers``), it starts the issuer (``ler serve
+does) and each worker count (1 and ``--workers``; only ``--workers`` with ``--only-n``), it starts the issuer (``ler serve
 issuer``) and the verifier (``ler serve verifier --workers N``) on free ports of 127.0.0.1
 with fresh data, both on that database engine. The verifier runs with the settings a
 deployment gets from the environment (``Settings.from_env``: status lists cached at most 60 s,
@@ -332,7 +333,7 @@ def run_engine(
     engine: str, pg_server: str | None, args: argparse.Namespace, lines: list[str]
 ) -> int:
     wrong = 0
-    for workers in sorted({1, args.workers}):
+    for workers in [args.workers] if args.only_n else sorted({1, args.workers}):
         with (
             tempfile.TemporaryDirectory(prefix="ler-load-") as tmp,
             services(Path(tmp), workers, pg_server) as running,
@@ -340,7 +341,8 @@ def run_engine(
             cases = make_cases(running.issuer, args.credentials)
             for clients in (args.clients, 1):
                 cpu_before = cpu_seconds(running.verifier_pid)
-                result = asyncio.run(drive(running.verifier, cases, clients, args.duration))
+                seconds = args.duration if clients > 1 else (args.single_duration or args.duration)
+                result = asyncio.run(drive(running.verifier, cases, clients, seconds))
                 result.verifier_cpu = cpu_seconds(running.verifier_pid) - cpu_before
                 line = row(engine, workers, clients, result, load_note())
                 print(line, flush=True)
@@ -358,6 +360,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="N: runs 1 and N workers")
     parser.add_argument("--credentials", type=int, default=20)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--only-n", action="store_true", help="skip the 1-worker runs")
+    parser.add_argument(
+        "--single-duration", type=float, help="seconds of the 1-client run (default: --duration)"
+    )
     args = parser.parse_args()
 
     print("POST /credentials/verify: issuer and verifier processes on loopback, did:web issuers,")
