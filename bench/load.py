@@ -6,14 +6,15 @@ processes on loopback, did:web issuers, Bitstring status lists, the governance r
                                    [--only-n] [--single-duration SECONDS]
 
 For each database (SQLite files; PostgreSQL 15, started here as ``bench/batch_issue.py``
-does) and each worker count (1 and ``--workers``; only ``--workers`` with ``--only-n``), it starts the issuer (``ler serve
-issuer``) and the verifier (``ler serve verifier --workers N``) on free ports of 127.0.0.1
-with fresh data, both on that database engine. The verifier runs with the settings a
-deployment gets from the environment (``Settings.from_env``: status lists cached at most 60 s,
-documents 300 s, at least 5 s) plus ``LER_ALLOW_HTTP_LOCALHOST=1`` (the issuer's DIDs are
-``did:web:localhost%3A<port>:…`` over plain http, as with ``ler up``) and the demo registry,
-its issuers named on that issuer. The issuer issues ``--credentials`` eddsa-rdfc-2022 OB 3.0
-credentials over its API, of every accredited demo issuer in turn, and revokes every fifth.
+does) and each worker count (1 and ``--workers``; only ``--workers`` with ``--only-n``), it
+starts the issuer (``ler serve issuer``) and the verifier (``ler serve verifier --workers
+N``) on free ports of 127.0.0.1 with fresh data, both on that database engine. The verifier
+runs with the settings a deployment gets from the environment (``Settings.from_env``: status
+lists cached at most 60 s, documents 300 s, at least 5 s) plus
+``LER_ALLOW_HTTP_LOCALHOST=1`` (the issuer's DIDs are ``did:web:localhost%3A<port>:…`` over
+plain http, as with ``ler up``) and the demo registry, its issuers named on that issuer. The
+issuer issues ``--credentials`` eddsa-rdfc-2022 OB 3.0 credentials over its API, of every
+accredited demo issuer in turn, and revokes every fifth.
 
 Then ``--clients`` clients (one keep-alive connection each, a small HTTP/1.1 client on
 asyncio so that the load generator costs the shared cores little) POST them in turn to
