@@ -117,9 +117,12 @@ def accept(story: Story, link: str, achievement: str, screenshot: str | None = N
     expect(page.get_by_role("heading", level=1)).to_have_text(achievement)
     # verified on arrival: the issuer's did:web and status list fetched from the issuer
     expect(page.get_by_role("status")).to_contain_text("Verified.")
-    rows = page.locator("table tbody tr")
+    # in words first; each named check waits in the technical fold
+    expect(page.locator("main")).to_contain_text("checks passed")
+    page.get_by_text("Technical details: the issuer's identifier and every check").click()
+    rows = page.locator("details.technical table tbody tr")
     for check in ("proof", "issuer-key", "validity-period", "status", "schema"):
-        expect(rows.filter(has=page.locator(f"td:text-is('{check}')"))).to_contain_text("pass")
+        expect(rows.filter(has=page.locator(f"code:text-is('{check}')"))).to_contain_text("Passed")
     if screenshot:
         story.shoot(page, screenshot)
 
