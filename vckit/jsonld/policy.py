@@ -25,7 +25,7 @@ A verifier's format check runs the first two (:mod:`vckit.verification.content`)
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from vckit.document import SCALARS
@@ -67,9 +67,56 @@ def _nests(value: object) -> bool:
 def _contexts(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
     """Each ``@context`` value in the document (the top one first) with its pointer.
 
-    The order of :func:`_walk`, but only objects and arrays are visited, and each keeps its
-    parent and key instead of a pointer string: a pointer is written only for a context
-    found (writing one for every value was most of the time of a verifier's format check)."""
+    The order of :func:`_walk`. Plain JSON (``dict`` and ``list``) nested up to
+    :data:`_RECURSION_DEPTH` is walked by :func:`_find_contexts`, a recursion over containers
+    alone that keeps each one's parent and key (a pointer is written only for a context
+    found): several times faster than the iterative walk, which takes the rest."""
+    found: list[tuple[_Trail, object]] = []
+    if type(document) is dict and _find_contexts(document, (), found, 0):
+        for trail, context in found:
+            yield _trail_pointer(trail) + "/@context", context
+        return
+    yield from _contexts_iteratively(document)
+
+
+_Trail = tuple[Any, ...]
+"""``()`` for the document, else ``(parent's trail, key)``."""
+_RECURSION_DEPTH = 100
+
+
+def _find_contexts(
+    value: Any, trail: _Trail, found: list[tuple[_Trail, object]], depth: int
+) -> bool:
+    """Append each ``@context`` under ``value`` to ``found``; False (with ``found``
+    incomplete) when a container is not plain JSON or nests deeper than the limit."""
+    if depth > _RECURSION_DEPTH:
+        return False
+    if type(value) is dict:
+        if "@context" in value:
+            found.append((trail, value["@context"]))
+        children: Iterable[tuple[object, object]] = value.items()
+    else:
+        children = enumerate(value)
+    for key, item in children:
+        kind = type(item)
+        if kind is dict or kind is list:
+            if not _find_contexts(item, (trail, key), found, depth + 1):
+                return False
+        elif not isinstance(item, SCALARS) and isinstance(item, Mapping | list):
+            return False
+    return True
+
+
+def _trail_pointer(trail: _Trail) -> str:
+    parts: list[str] = []
+    while trail:
+        trail, key = trail
+        parts.append(_segment(key))
+    return "".join(reversed(parts))
+
+
+def _contexts_iteratively(document: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
+    """:func:`_contexts` for any mapping and any depth, without recursion."""
     places: list[tuple[int, object]] = []  # (index of the parent, key) per container
     stack: list[tuple[Any, int, object]] = [(document, -1, None)]
     while stack:

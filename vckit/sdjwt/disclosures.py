@@ -159,11 +159,17 @@ class _Processor:
 
     def _object(self, value: dict[str, Any], path: Path, view: Path) -> dict[str, Any]:
         """§7.1 step 3.2.1-3.2.3: ``_sd`` digests become claims; names must be new."""
-        out = {
-            name: self.process(member, (*path, name), (*view, name))
-            for name, member in value.items()
-            if name != "_sd" and not (not path and name == "_sd_alg")
-        }
+        out: dict[str, Any] = {}
+        deep = len(path) >= MAX_DEPTH
+        for name, item in value.items():
+            if name == "_sd" or (not path and name == "_sd_alg"):
+                continue
+            if isinstance(item, _NESTED):  # a scalar is itself: no paths built for it
+                out[name] = self.process(item, (*path, name), (*view, name))
+            elif deep:
+                raise SdJwtFormatError(f"the processed claims nest deeper than {MAX_DEPTH} levels")
+            else:
+                out[name] = item
         digests = value.get("_sd", [])
         if not isinstance(digests, list):
             raise SdJwtFormatError(f"'_sd' at {list(path)} is not an array")
@@ -185,6 +191,7 @@ class _Processor:
     def _array(self, value: list[Any], path: Path, view: Path) -> list[Any]:
         """§7.1 step 3.3: ``{"...": digest}`` elements are replaced or removed."""
         out: list[Any] = []
+        deep = len(path) >= MAX_DEPTH
         for index, element in enumerate(value):
             if isinstance(element, dict) and "..." in element:
                 if len(element) != 1:
@@ -198,9 +205,16 @@ class _Processor:
                 self.view_paths.append((*view, len(out)))
                 self.used_in_order.append(disclosure.encoded)
                 out.append(self.process(disclosure.value, (*path, index), (*view, len(out))))
-            else:
+            elif isinstance(element, _NESTED):
                 out.append(self.process(element, (*path, index), (*view, len(out))))
+            elif deep:
+                raise SdJwtFormatError(f"the processed claims nest deeper than {MAX_DEPTH} levels")
+            else:
+                out.append(element)
         return out
+
+
+_NESTED = (dict, list)
 
 
 def process_disclosures(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
 from tests import scenarios as s
 from vckit.errors import GraphTooLargeError, ProtectedTermError, UnsafeContextError
+from vckit.jsonld import policy
 from vckit.jsonld.contexts import VC_V2_CONTEXT
 from vckit.jsonld.policy import MAX_OBJECTS, check_signable
 
@@ -102,3 +104,38 @@ def test_a_nested_inline_vocab_is_named_by_its_pointer(place: Any, pointer: str)
     place(credential, {"@vocab": "https://example.org/#"})
     with pytest.raises(UnsafeContextError, match=f"the @context at {pointer} sets @vocab"):
         check_signable(credential)
+
+
+def _deep(levels: int, inner: dict[str, Any]) -> dict[str, Any]:
+    node = inner
+    for _ in range(levels):
+        node = {"a": [node]}
+    return node
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(
+            {"@context": ["x"], "s": {"@context": {"t": "u"}, "l": [1, {"@context": "v"}]}},
+            id="nested",
+        ),
+        pytest.param(_deep(120, {"@context": {"@vocab": "https://e.org/#"}}), id="past-recursion"),
+        pytest.param(
+            {"@context": ["x"], "m": MappingProxyType({"@context": {"@base": "b"}})},
+            id="not-a-dict-inside",
+        ),
+        pytest.param(
+            MappingProxyType({"@context": ["x"], "k": {"@context": "y"}}), id="not-a-dict"
+        ),
+    ],
+)
+def test_every_context_is_found_with_its_pointer_in_walk_order(document: Any) -> None:
+    """The recursive walk over plain JSON finds what the iterative one does, in its order;
+    a deeper or non-dict document goes to the iterative walk (contexts are never missed)."""
+    found = list(policy._contexts(document))
+    assert found == list(policy._contexts_iteratively(document))
+    assert found and all(pointer.endswith("/@context") for pointer, _ in found)
+    if any(isinstance(context, dict) and "@vocab" in context for _, context in found):
+        with pytest.raises(UnsafeContextError, match="/a/0/a/0/"):
+            policy.check_inline_contexts(document)
