@@ -99,6 +99,8 @@ def _find_contexts(
         children = enumerate(value)
     for key, item in children:
         kind = type(item)
+        if kind is str:
+            continue
         if kind is dict or kind is list:
             if not _find_contexts(item, (trail, key), found, depth + 1):
                 return False
