@@ -57,6 +57,9 @@ _CURVES: dict[str, _Curve] = {
     "P-384": _Curve(ec.SECP384R1, 48, hashes.SHA384),
     "P-521": _Curve(ec.SECP521R1, 66, hashes.SHA512),
 }
+_ECDSA = {kind: ec.ECDSA(curve.hash()) for kind, curve in _CURVES.items()}
+"""The signature algorithm of each curve, built once (immutable; one per verification was
+measurable in a verification report)."""
 _CURVE_KINDS: dict[str, KeyKind] = {
     "secp256r1": "P-256",
     "secp384r1": "P-384",
@@ -199,7 +202,7 @@ class PublicKey:
                     return False
                 r = int.from_bytes(signature[: curve.size], "big")
                 s = int.from_bytes(signature[curve.size :], "big")
-                key.verify(encode_dss_signature(r, s), message, ec.ECDSA(curve.hash()))
+                key.verify(encode_dss_signature(r, s), message, _ECDSA[self.kind])
             else:
                 if len(signature) != (key.key_size + 7) // 8:
                     return False

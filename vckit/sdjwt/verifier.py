@@ -89,7 +89,7 @@ def verify_issuer_jwt(
     alg = check_header(header, allowed_algs)
     public = issuer_key(header, payload)
     check_alg_fits_key(alg, public)
-    verify_signature(jwt, alg, public)
+    verify_signature(jwt, alg, public, header=header)
     return payload
 
 
@@ -128,7 +128,7 @@ def verify_key_binding(
     alg = check_header(header, allowed_algs)
     public = holder_key(claims)
     check_alg_fits_key(alg, public)
-    verify_signature(kb_jwt, alg, public)
+    verify_signature(kb_jwt, alg, public, header=header)
     iat = payload.get("iat")
     if isinstance(iat, bool) or not isinstance(iat, int | float):
         raise KeyBindingError("the KB-JWT has no NumericDate 'iat'")
