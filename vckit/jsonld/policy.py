@@ -25,7 +25,7 @@ A verifier's format check runs the first two (:mod:`vckit.verification.content`)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from vckit.document import SCALARS
@@ -147,10 +147,21 @@ def _pointer(places: list[tuple[int, object]], index: int) -> str:
     return "".join(reversed(parts))
 
 
-def check_inline_contexts(document: Mapping[str, Any]) -> None:
+Contexts = Sequence[tuple[str, object]]
+"""Each ``@context`` of a document with its JSON pointer, the top one first."""
+
+
+def contexts(document: Mapping[str, Any]) -> list[tuple[str, object]]:
+    """Each ``@context`` of ``document`` with its pointer (the top one first): what
+    :func:`check_contexts` and :func:`check_inline_contexts` read; a caller running both
+    reads them once and hands them to each."""
+    return list(_contexts(document))
+
+
+def check_inline_contexts(document: Mapping[str, Any], found: Contexts | None = None) -> None:
     """Refuse a context object anywhere in the document (scoped ones inside it included)
-    that sets ``@vocab`` or ``@base``."""
-    for path, context in _contexts(document):
+    that sets ``@vocab`` or ``@base``. ``found``: :func:`contexts` of this document."""
+    for path, context in _contexts(document) if found is None else found:
         for inner_path, value in _walk(context):
             if not isinstance(value, Mapping):
                 continue
@@ -162,14 +173,17 @@ def check_inline_contexts(document: Mapping[str, Any]) -> None:
                     )
 
 
-def check_contexts(document: Mapping[str, Any], loader: SealedLoader | None = None) -> None:
+def check_contexts(
+    document: Mapping[str, Any], loader: SealedLoader | None = None, found: Contexts | None = None
+) -> None:
     """Process every ``@context`` of the document (JSON-LD 1.1 API § 4.1), nested ones on top
     of the document's own: a protected term redefined, an invalid definition or an unknown
-    context raises as :mod:`vckit.jsonld.failures` translates it."""
+    context raises as :mod:`vckit.jsonld.failures` translates it. ``found``: :func:`contexts`
+    of this document."""
     loader = loader or default_loader()
     processor = loader.processor()
     options = _options(loader)
-    found = list(_contexts(document))
+    found = list(_contexts(document)) if found is None else list(found)
     if not found:
         return
     with loader.lock, pyld_errors("JSON-LD context processing"):
