@@ -144,12 +144,15 @@ def _no_constants(name: str) -> Any:
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
+    out = dict(pairs)  # built in C; fewer members than pairs means a name came twice
+    if len(out) == len(pairs):
+        return out
+    seen: set[str] = set()
+    for key, _value in pairs:
+        if key in seen:
             raise MalformedJsonError(f"duplicate key {key[:80]!r} in JSON object")
-        out[key] = value
-    return out
+        seen.add(key)
+    raise MalformedJsonError("duplicate key in JSON object")  # pragma: no cover - found above
 
 
 _DECODER = json.JSONDecoder(
