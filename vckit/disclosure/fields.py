@@ -23,6 +23,7 @@ Revealing the chosen fields, and the preview of what the verifier will see, are 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -114,7 +115,9 @@ def _overlaps(path: Path, other: Path) -> bool:
 # --- labels --------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def _humanize(name: str) -> str:
+    """``awardedDate`` -> ``Awarded date`` (kept per name: each report labels its fields)."""
     words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
     return words[:1].upper() + words[1:]
 

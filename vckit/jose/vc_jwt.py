@@ -243,7 +243,9 @@ def check_alg_fits_key(alg: str, public: PublicKey) -> None:
         raise JwtAlgorithmError(f"alg {alg!r} does not fit the issuer's {public.kind} key")
 
 
-def verify_signature(token: str, alg: str, public: PublicKey) -> None:
+def verify_signature(
+    token: str, alg: str, public: PublicKey, *, header: Mapping[str, Any] | None = None
+) -> None:
     """RFC 7515 §5.2 steps 1-8 for a compact JWS, with the resolved key and ``alg`` only.
 
     The header must name ``alg`` and pass :func:`check_header`; ``alg`` must fit the key
@@ -251,12 +253,14 @@ def verify_signature(token: str, alg: str, public: PublicKey) -> None:
     ``header.payload`` by :meth:`PublicKey.verify`, whose formats are the JWS ones (Ed25519,
     RFC 8037 §3.1; ``r || s``, RFC 7518 §3.4; RSASSA-PKCS1-v1_5 SHA-256, RFC 7518 §3.3).
     Directly, not through jwcrypto: its per-token objects (a deep copy of its header registry,
-    a JWK built from ours) were a fifth of an SD-JWT verification report.
+    a JWK built from ours) were a fifth of an SD-JWT verification report. ``header``: this
+    token's header when the caller has read it already (it is not read again).
     """
     parts = token.strip().split(".")
     if len(parts) != 3:
         raise JwtFormatError(f"a compact JWS has 3 dot-separated parts, this one has {len(parts)}")
-    header = _json_object(parts[0], "JOSE header")
+    if header is None:
+        header = _json_object(parts[0], "JOSE header")
     if header.get("alg") != alg:
         raise InvalidSignatureError(
             f"the JOSE header's alg is not {alg}: the signature is not checked"

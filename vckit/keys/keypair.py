@@ -19,6 +19,7 @@ Formats and the specs they follow:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -56,6 +57,9 @@ _CURVES: dict[str, _Curve] = {
     "P-384": _Curve(ec.SECP384R1, 48, hashes.SHA384),
     "P-521": _Curve(ec.SECP521R1, 66, hashes.SHA512),
 }
+_ECDSA = {kind: ec.ECDSA(curve.hash()) for kind, curve in _CURVES.items()}
+"""The signature algorithm of each curve, built once (immutable; one per verification was
+measurable in a verification report)."""
 _CURVE_KINDS: dict[str, KeyKind] = {
     "secp256r1": "P-256",
     "secp384r1": "P-384",
@@ -198,7 +202,7 @@ class PublicKey:
                     return False
                 r = int.from_bytes(signature[: curve.size], "big")
                 s = int.from_bytes(signature[curve.size :], "big")
-                key.verify(encode_dss_signature(r, s), message, ec.ECDSA(curve.hash()))
+                key.verify(encode_dss_signature(r, s), message, _ECDSA[self.kind])
             else:
                 if len(signature) != (key.key_size + 7) // 8:
                     return False
@@ -238,9 +242,25 @@ class PublicKey:
     @staticmethod
     def from_jwk(jwk: Mapping[str, Any]) -> PublicKey:
         """Read a public JWK (a private member ``d`` is ignored). Unknown ``kty``/``crv``,
-        wrong member lengths, points off the curve and RSA under 2048 bits -> KeyFormatError."""
+        wrong member lengths, points off the curve and RSA under 2048 bits -> KeyFormatError.
+
+        A public JWK whose members are all strings is read once: the last 1,024 are kept,
+        keyed on every member name and value (so two keys with the same ``kid``, or one key
+        with another ``use``, are never confused); only keys that were read are kept, never
+        an error, and never a JWK with a private member. Building the key object (and
+        checking the point is on the curve) was a tenth of the key binding checks of an
+        SD-JWT presentation's verification report (the holder's ``cnf`` key)."""
         if not isinstance(jwk, Mapping):
             raise KeyFormatError("a JWK must be a JSON object")
+        items = jwk.items()
+        if _PRIVATE_MEMBERS.isdisjoint(jwk.keys()) and all(
+            type(name) is str and type(value) is str for name, value in items
+        ):
+            return _public_from_jwk(tuple(sorted(items)))
+        return PublicKey._read_jwk(jwk)
+
+    @staticmethod
+    def _read_jwk(jwk: Mapping[str, Any]) -> PublicKey:
         kty = _member(jwk, "kty")
         key: _PublicObject
         if kty == "OKP":
@@ -290,6 +310,16 @@ class PublicKey:
             return PublicKey._of(ec.EllipticCurvePublicKey.from_encoded_point(curve.curve(), data))
         except ValueError as exc:
             raise KeyFormatError(f"{kind} public key is not a point on the curve") from exc
+
+
+_PRIVATE_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
+"""JWK members of private keys (RFC 7518 §6.2.2, §6.3.2, §6.4): never kept in a cache."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _public_from_jwk(members: tuple[tuple[str, str], ...]) -> PublicKey:
+    """:meth:`PublicKey.from_jwk` of a JWK of string members, given as its sorted items."""
+    return PublicKey._read_jwk(dict(members))
 
 
 @dataclass(frozen=True, repr=False)

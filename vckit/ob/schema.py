@@ -269,19 +269,29 @@ def _fast_validator(kind: str) -> jsonschema_rs.Validator:
     )
 
 
-def _plain_json(node: object) -> bool:
+def _plain_json(node: Any) -> bool:
     """Whether ``node`` holds only values both validators see alike: ``dict`` with ``str``
     keys, ``list``, ``str``, ``bool``, ``None``, 64-bit ``int`` and finite ``float`` (exact
-    types; ``jsonschema`` treats e.g. a tuple or a non-``dict`` mapping differently)."""
-    if type(node) is dict:
-        return all(type(key) is str and _plain_json(value) for key, value in node.items())
-    if type(node) is list:
-        return all(_plain_json(item) for item in node)
-    if type(node) is str or type(node) is bool or node is None:
+    types; ``jsonschema`` treats e.g. a tuple or a non-``dict`` mapping differently).
+    Loops, not ``all()`` over generators: this walk visits every value of every report."""
+    kind = type(node)
+    if kind is dict:
+        for key, value in node.items():
+            if type(key) is not str:
+                return False
+            if type(value) is not str and not _plain_json(value):
+                return False
         return True
-    if type(node) is int:
+    if kind is list:
+        for item in node:  # noqa: SIM110 - a loop: all() over a generator is slower
+            if type(item) is not str and not _plain_json(item):
+                return False
+        return True
+    if kind is str or kind is bool or node is None:
+        return True
+    if kind is int:
         return node in _I64
-    if type(node) is float:
+    if kind is float:
         return math.isfinite(node)
     return False
 
@@ -419,32 +429,38 @@ def _type_rules(credential: Mapping[str, Any], *, endorsement: bool) -> Iterator
 def _uri_rules(node: object, path: str) -> Iterator[SchemaProblem]:
     """OB 3.0 "URI" derived type: ``id`` and other URI-valued properties hold absolute URIs
     (RFC 3986 §4.3). ``@context`` values are not looked into; ``issuer`` may be a URI."""
-    for here, message in _uri_problems(node, ()):
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    _uri_problems(node, (), found)
+    for here, message in found:
         yield SchemaProblem(path + pointer(here), message)
 
 
 def _uri_problems(
-    node: object, path: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """:func:`_uri_rules` with the path as keys (a pointer is written only for a problem)."""
-    if isinstance(node, Mapping):
+    node: object, path: tuple[str | int, ...], found: list[tuple[tuple[str | int, ...], str]]
+) -> None:
+    """:func:`_uri_rules` with the path as keys (a pointer is written only for a problem),
+    appended to ``found`` in document order; strings are passed over without a call."""
+    if type(node) is not list and (type(node) is dict or isinstance(node, Mapping)):
         for key, value in node.items():
-            if key == "@context":
-                continue
-            if key in _URI_KEYS or (key == "issuer" and isinstance(value, str)):
-                if isinstance(value, str):
+            kind = type(value)
+            if key in _URI_KEYS or (key == "issuer" and kind is str):
+                if kind is str or isinstance(value, str):
                     if _ABSOLUTE_URI.match(value) is None:
-                        yield (*path, key), f"{short(value)} is not an absolute URI"
+                        found.append(((*path, key), f"{short(value)} is not an absolute URI"))
                     continue
                 if key == "id":
-                    yield (*path, key), f"{short(value)} is not a URI string"
+                    found.append(((*path, key), f"{short(value)} is not a URI string"))
                     continue
-            if not isinstance(value, SCALARS):
-                yield from _uri_problems(value, (*path, key))
+            if kind is dict or kind is list:
+                if key != "@context":
+                    _uri_problems(value, (*path, key), found)
+            elif kind is not str and not isinstance(value, SCALARS) and key != "@context":
+                _uri_problems(value, (*path, key), found)
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            if not isinstance(item, SCALARS):
-                yield from _uri_problems(item, (*path, index))
+            kind = type(item)
+            if kind is dict or kind is list or (kind is not str and not isinstance(item, SCALARS)):
+                _uri_problems(item, (*path, index), found)
 
 
 def _subject_rules(credential: Mapping[str, Any]) -> Iterator[SchemaProblem]:

@@ -145,28 +145,43 @@ class _Processor:
             self.used.add(digest)
         return found
 
-    def process(self, value: Any, path: Path, view: Path) -> Any:
+    def process(self, value: Any, path: _Trail, view: _Trail, depth: int) -> Any:
         """``path`` is where ``value`` sits in the issuer-signed payload, ``view`` where it
-        lands in the processed claims. Disclosures nest inside each other, so the depth of
-        the result is bounded here too (each disclosure alone is by :func:`parse_json`)."""
-        if len(path) > MAX_DEPTH:
+        lands in the processed claims (each ``()`` or ``(parent, key)``: a tuple per step,
+        made flat only for a disclosure), ``depth`` their length. Disclosures nest inside
+        each other, so the depth of the result is bounded here too (each disclosure alone
+        is by :func:`parse_json`)."""
+        if depth > MAX_DEPTH:
             raise SdJwtFormatError(f"the processed claims nest deeper than {MAX_DEPTH} levels")
         if isinstance(value, dict):
-            return self._object(value, path, view)
+            return self._object(value, path, view, depth)
         if isinstance(value, list):
-            return self._array(value, path, view)
+            return self._array(value, path, view, depth)
         return value
 
-    def _object(self, value: dict[str, Any], path: Path, view: Path) -> dict[str, Any]:
+    def _object(
+        self, value: dict[str, Any], path: _Trail, view: _Trail, depth: int
+    ) -> dict[str, Any]:
         """§7.1 step 3.2.1-3.2.3: ``_sd`` digests become claims; names must be new."""
-        out = {
-            name: self.process(member, (*path, name), (*view, name))
-            for name, member in value.items()
-            if name != "_sd" and not (not path and name == "_sd_alg")
-        }
+        out: dict[str, Any] = {}
+        deep = depth >= MAX_DEPTH  # any member would be deeper than the limit
+        for name, item in value.items():
+            if name == "_sd" or (not depth and name == "_sd_alg"):
+                continue
+            if deep:
+                raise SdJwtFormatError(f"the processed claims nest deeper than {MAX_DEPTH} levels")
+            kind = type(item)
+            if kind is dict:
+                out[name] = self._object(item, (path, name), (view, name), depth + 1)
+            elif kind is list:
+                out[name] = self._array(item, (path, name), (view, name), depth + 1)
+            elif isinstance(item, _NESTED):
+                out[name] = self.process(item, (path, name), (view, name), depth + 1)
+            else:  # a scalar is itself
+                out[name] = item
         digests = value.get("_sd", [])
         if not isinstance(digests, list):
-            raise SdJwtFormatError(f"'_sd' at {list(path)} is not an array")
+            raise SdJwtFormatError(f"'_sd' at {list(_flat(path))} is not an array")
         for digest in digests:
             disclosure = self._claim(digest)
             if disclosure is None:
@@ -175,16 +190,17 @@ class _Processor:
                 raise SdJwtDisclosureError("an array-element disclosure is referenced from _sd")
             if disclosure.name in out:
                 raise SdJwtDisclosureError(f"the disclosed claim {disclosure.name!r} exists")
-            child = (*path, disclosure.name)
-            self.paths.append(child)
-            self.view_paths.append((*view, disclosure.name))
+            child, shown = (path, disclosure.name), (view, disclosure.name)
+            self.paths.append(_flat(child))
+            self.view_paths.append(_flat(shown))
             self.used_in_order.append(disclosure.encoded)
-            out[disclosure.name] = self.process(disclosure.value, child, (*view, disclosure.name))
+            out[disclosure.name] = self.process(disclosure.value, child, shown, depth + 1)
         return out
 
-    def _array(self, value: list[Any], path: Path, view: Path) -> list[Any]:
+    def _array(self, value: list[Any], path: _Trail, view: _Trail, depth: int) -> list[Any]:
         """§7.1 step 3.3: ``{"...": digest}`` elements are replaced or removed."""
         out: list[Any] = []
+        deep = depth >= MAX_DEPTH
         for index, element in enumerate(value):
             if isinstance(element, dict) and "..." in element:
                 if len(element) != 1:
@@ -194,13 +210,33 @@ class _Processor:
                     continue
                 if disclosure.name is not None:
                     raise SdJwtDisclosureError("an object-property disclosure is in an array")
-                self.paths.append((*path, index))
-                self.view_paths.append((*view, len(out)))
+                child, shown = (path, index), (view, len(out))
+                self.paths.append(_flat(child))
+                self.view_paths.append(_flat(shown))
                 self.used_in_order.append(disclosure.encoded)
-                out.append(self.process(disclosure.value, (*path, index), (*view, len(out))))
+                out.append(self.process(disclosure.value, child, shown, depth + 1))
+            elif deep:
+                raise SdJwtFormatError(f"the processed claims nest deeper than {MAX_DEPTH} levels")
+            elif isinstance(element, _NESTED):
+                out.append(self.process(element, (path, index), (view, len(out)), depth + 1))
             else:
-                out.append(self.process(element, (*path, index), (*view, len(out))))
+                out.append(element)
         return out
+
+
+_Trail = tuple[Any, ...]
+"""A path as ``()`` or ``(parent's trail, key)``: one small tuple per step."""
+
+
+def _flat(trail: _Trail) -> Path:
+    parts: list[str | int] = []
+    while trail:
+        trail, key = trail
+        parts.append(key)
+    return tuple(reversed(parts))
+
+
+_NESTED = (dict, list)
 
 
 def process_disclosures(
@@ -225,7 +261,7 @@ def process_in_order(
             raise SdJwtDuplicateDisclosureError("the same disclosure is presented twice")
         by_digest[digest] = parse_disclosure(encoded)
     processor = _Processor(by_digest, set(), set(), [], [], [])
-    claims = processor._object(dict(payload), (), ())
+    claims = processor._object(dict(payload), (), (), 0)
     top = payload.get("_sd", [])
     top_withheld = sum(1 for d in top if d not in by_digest) if isinstance(top, list) else 0
     unused = set(by_digest) - processor.used

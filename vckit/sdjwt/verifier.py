@@ -89,7 +89,7 @@ def verify_issuer_jwt(
     alg = check_header(header, allowed_algs)
     public = issuer_key(header, payload)
     check_alg_fits_key(alg, public)
-    verify_signature(jwt, alg, public)
+    verify_signature(jwt, alg, public, header=header)
     return payload
 
 
@@ -118,16 +118,17 @@ def verify_key_binding(
     max_age: int,
     leeway: int,
     allowed_algs: Sequence[str],
-) -> None:
+) -> dict[str, Any]:
     """RFC 9901 §7.3 step 5: typ ``kb+jwt``, signature with the ``cnf`` key, ``iat`` in the
-    acceptable window, ``nonce``/``aud`` as expected, ``sd_hash`` over the presentation."""
+    acceptable window, ``nonce``/``aud`` as expected, ``sd_hash`` over the presentation.
+    Returns the KB-JWT's payload, verified (a report reads its ``nonce`` and ``aud``)."""
     header, payload = jwt_parts(kb_jwt, "Key Binding JWT")
     if header.get("typ") != KB_JWT_TYP:
         raise KeyBindingError(f"the KB-JWT typ is {header.get('typ')!r}, not 'kb+jwt'")
     alg = check_header(header, allowed_algs)
     public = holder_key(claims)
     check_alg_fits_key(alg, public)
-    verify_signature(kb_jwt, alg, public)
+    verify_signature(kb_jwt, alg, public, header=header)
     iat = payload.get("iat")
     if isinstance(iat, bool) or not isinstance(iat, int | float):
         raise KeyBindingError("the KB-JWT has no NumericDate 'iat'")
@@ -142,6 +143,7 @@ def verify_key_binding(
         raise KeyBindingAudienceError("the KB-JWT aud is not this verifier")
     if payload.get("sd_hash") != sd_hash(presentation_without_kb, hash_alg):
         raise KeyBindingHashError("the KB-JWT sd_hash does not match the presentation")
+    return payload
 
 
 def verify(

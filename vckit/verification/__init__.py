@@ -62,6 +62,7 @@ from vckit.verification.credential import (
 )
 from vckit.verification.options import VerifyOptions
 from vckit.verification.presentation import verify_presentation
+from vckit.verification.sdjwt import verify_sd_jwt
 from vckit.verification.vp_cose import verify_cose
 from vckit.verification.vp_jwt import verify_vp_jwt, verify_vp_sd_jwt
 
@@ -70,14 +71,13 @@ __all__ = ["VerifyOptions", "verify"]
 COSE_SIGN1_TAG = b"\xd2\x84"  # CBOR tag 18 (COSE_Sign1, RFC 9052 §4.2), then a 4-item array
 
 
-def _is_vp_jwt(token: str) -> bool:
-    """A compact JWS (or SD-JWT) whose header or payload says it is a presentation
-    (``vp+jwt``, ``vp+sd-jwt``)."""
+def _peek(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The header and payload of a compact JWS (or of an SD-JWT's issuer-signed JWT), not
+    verified; ``None`` when they cannot be read (the verifier of its format says why)."""
     try:
-        header, payload = peek(token.partition("~")[0])
+        return peek(token.partition("~")[0])
     except JoseError:
-        return False
-    return is_vp_jwt(header, payload)
+        return None
 
 
 def _verify_vp(token: str, options: VerifyOptions) -> Report:
@@ -102,8 +102,11 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
         return verify_cose(data, options)  # a vc+cose or vp+cose file, as signed
     else:
         parsed = read_input(data)
-        if parsed.format in ("jwt", "sd-jwt") and parsed.text and _is_vp_jwt(parsed.text):
+        read = _peek(parsed.text) if parsed.format in ("jwt", "sd-jwt") and parsed.text else None
+        if parsed.text and read is not None and is_vp_jwt(*read):  # vp+jwt, vp+sd-jwt
             return _verify_vp(parsed.text, options)
+        if parsed.format == "sd-jwt" and parsed.text and read is not None:
+            return verify_sd_jwt(parsed.text, options, issuer_jwt=read)  # read once
         if parsed.format != "json" or parsed.json is None:
             return verify_credential_input(parsed, options)
         document = parsed.json

@@ -58,7 +58,7 @@ def data_model(credential: Mapping[str, Any], loader: SealedLoader | None = None
     context defines then pass under it. Our issuer never signs one
     (:func:`vckit.jsonld.policy.check_signable`)."""
     problems = []
-    context_problem, context_unchecked = _context_problem(credential, loader)
+    context_problem, context_unchecked, found = _context_problem(credential, loader)
     if context_problem:
         problems.append(context_problem)
     problems.extend(str(v) for v in violations(credential))
@@ -71,7 +71,7 @@ def data_model(credential: Mapping[str, Any], loader: SealedLoader | None = None
     version = "2.0" if first == VC_V2_CONTEXT else "1.1"
     detail = f"a VC {version} credential with an issuer and a subject"
     try:
-        policy.check_inline_contexts(credential)
+        policy.check_inline_contexts(credential, found)
     except UnsafeContextError as exc:
         detail += f"; note: {exc}"
     return Check("format", PASS, detail)
@@ -124,19 +124,22 @@ def related_resources(credential: Mapping[str, Any]) -> Check | None:
 
 def _context_problem(
     credential: Mapping[str, Any], loader: SealedLoader | None
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, str | None, policy.Contexts | None]:
     """Why the credential's own contexts are refused (first), or why they could not be
-    looked at (second). A context we cannot load is not the credential's fault here (the
-    proof check says could-not-check)."""
+    looked at (second), and the contexts found (read once for both context checks). A
+    context we cannot load is not the credential's fault here (the proof check says
+    could-not-check)."""
+    found = None
     try:
-        policy.check_contexts(credential, loader)
+        found = policy.contexts(credential)
+        policy.check_contexts(credential, loader, found)
     except JsonLdSyntaxError as exc:
-        return str(exc), None
+        return str(exc), None, found
     except JsonLdError:
-        return None, None
+        return None, None, found
     except Exception as exc:  # pyld broke on it: that is never a pass
-        return None, f"its @context could not be processed ({type(exc).__name__})"
-    return None, None
+        return None, f"its @context could not be processed ({type(exc).__name__})", found
+    return None, None, found
 
 
 def validity_period(

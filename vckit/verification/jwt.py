@@ -83,7 +83,7 @@ def jws_checks(
     try:
         alg = jose.check_header(header, jose.SUPPORTED_ALGS)
         jose.check_alg_fits_key(alg, found.public)
-        jose.verify_signature(token, alg, found.public)
+        jose.verify_signature(token, alg, found.public, header=header)
     except VckitError as exc:
         return Check("proof", FAIL, f"{exc.code}: {exc}"), found.binding
     detail = f"{alg} signature verifies"

@@ -66,11 +66,18 @@ NOTE = (
 )
 
 
-def verify_sd_jwt(token: str, options: VerifyOptions) -> Report:
-    """An SD-JWT VC, as a credential report or (with key binding) a presentation report."""
+def verify_sd_jwt(
+    token: str,
+    options: VerifyOptions,
+    *,
+    issuer_jwt: tuple[dict[str, Any], dict[str, Any]] | None = None,
+) -> Report:
+    """An SD-JWT VC, as a credential report or (with key binding) a presentation report.
+    ``issuer_jwt``: the header and payload of this token's issuer-signed JWT, when the caller
+    has read them already (:func:`vckit.verification.verify`, to tell a presentation)."""
     try:
         jwt, disclosures, kb_jwt = sd_jwt.split(token)
-        header, payload = sd_jwt_compact.jwt_parts(jwt, "issuer-signed JWT")
+        header, payload = issuer_jwt or sd_jwt_compact.jwt_parts(jwt, "issuer-signed JWT")
     except SdJwtError as exc:
         raise UnsupportedFormatError(f"not a usable SD-JWT: {exc}") from None
     credential, claims = _credential_report(jwt, header, payload, disclosures, options)
@@ -205,7 +212,7 @@ def _key_binding_checks(
             Check("domain", UNCHECKED, why),
         ]
     try:
-        sd_jwt.verify_key_binding(
+        kb = sd_jwt.verify_key_binding(
             kb_jwt,
             token.strip()[: -len(kb_jwt)],
             claims,
@@ -225,7 +232,6 @@ def _key_binding_checks(
             Check("challenge", UNCHECKED, why),
             Check("domain", UNCHECKED, why),
         ]
-    _header, kb = sd_jwt_compact.jwt_parts(kb_jwt, "Key Binding JWT")
     return [
         Check("proof", PASS, "the Key Binding JWT verifies (kb+jwt, recent iat, sd_hash)"),
         Check("holder-binding", PASS, "signed with the holder key the issuer bound (cnf)"),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
 from tests import scenarios as s
 from vckit.errors import GraphTooLargeError, ProtectedTermError, UnsafeContextError
+from vckit.jsonld import policy
 from vckit.jsonld.contexts import VC_V2_CONTEXT
 from vckit.jsonld.policy import MAX_OBJECTS, check_signable
 
@@ -110,7 +112,7 @@ def test_the_shortcut_finds_the_contexts_the_whole_walk_finds() -> None:
     from collections import OrderedDict
 
     from tests.vckit.jsonld.test_fast import CORPUS
-    from vckit.jsonld.policy import _contexts, _walk_contexts
+    from vckit.jsonld.policy import _contexts, _contexts_iteratively
 
     nested = unsigned()
     nested["credentialSubject"]["@context"] = [VC_V2_CONTEXT]
@@ -120,7 +122,7 @@ def test_the_shortcut_finds_the_contexts_the_whole_walk_finds() -> None:
     mapping["evidence"] = [OrderedDict({"@context": VC_V2_CONTEXT})]
     documents = [document for _name, document in CORPUS] + [nested, scoped, mapping, {}]
     for document in documents:
-        assert list(_contexts(document)) == list(_walk_contexts(document))
+        assert list(_contexts(document)) == list(_contexts_iteratively(document))
     assert len(list(_contexts(nested))) == 2
     assert len(list(_contexts(scoped))) == 2
     assert [path for path, _ in _contexts(mapping)] == ["/@context", "/evidence/0/@context"]
@@ -148,3 +150,38 @@ def test_the_bounds_shortcut_agrees_with_the_general_walk() -> None:
     assert _plain_within_bounds(wide, 20) is False
     assert _plain_within_bounds(graph, MAX_OBJECTS) is False
     assert _plain_within_bounds({"x": (1, 2)}, MAX_OBJECTS) is None
+
+
+def _deep(levels: int, inner: dict[str, Any]) -> dict[str, Any]:
+    node = inner
+    for _ in range(levels):
+        node = {"a": [node]}
+    return node
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param(
+            {"@context": ["x"], "s": {"@context": {"t": "u"}, "l": [1, {"@context": "v"}]}},
+            id="nested",
+        ),
+        pytest.param(_deep(120, {"@context": {"@vocab": "https://e.org/#"}}), id="past-recursion"),
+        pytest.param(
+            {"@context": ["x"], "m": MappingProxyType({"@context": {"@base": "b"}})},
+            id="not-a-dict-inside",
+        ),
+        pytest.param(
+            MappingProxyType({"@context": ["x"], "k": {"@context": "y"}}), id="not-a-dict"
+        ),
+    ],
+)
+def test_every_context_is_found_with_its_pointer_in_walk_order(document: Any) -> None:
+    """The recursive walk over plain JSON finds what the iterative one does, in its order;
+    a deeper or non-dict document goes to the iterative walk (contexts are never missed)."""
+    found = list(policy._contexts(document))
+    assert found == list(policy._contexts_iteratively(document))
+    assert found and all(pointer.endswith("/@context") for pointer, _ in found)
+    if any(isinstance(context, dict) and "@vocab" in context for _, context in found):
+        with pytest.raises(UnsafeContextError, match="/a/0/a/0/"):
+            policy.check_inline_contexts(document)

@@ -14,7 +14,7 @@ from jwcrypto import jws as jwcrypto_jws
 from tests.paths import VECTORS
 from vckit.errors import KeyFormatError
 from vckit.keys import multibase
-from vckit.keys.keypair import KeyKind, KeyPair, PublicKey
+from vckit.keys.keypair import KeyKind, KeyPair, PublicKey, _public_from_jwk
 
 VECTORS = VECTORS / "keys"
 KINDS: tuple[KeyKind, ...] = get_args(KeyKind)
@@ -225,6 +225,48 @@ BAD_PUBLIC_JWKS: dict[str, Callable[[], Any]] = {
 def test_bad_public_jwk(case: str) -> None:
     with pytest.raises(KeyFormatError):
         PublicKey.from_jwk(BAD_PUBLIC_JWKS[case]())
+
+
+# --- public JWKs are read once (keypair._public_from_jwk) -----------------------------------
+
+
+def test_keys_with_the_same_kid_are_never_confused() -> None:
+    """The kept keys are keyed on every member: another key under the same kid is read as
+    itself, and each verifies its own signature only."""
+    first, second = KeyPair.generate("P-256"), KeyPair.generate("P-256")
+    kid = {"kid": "did:example:holder#key-1", "alg": "ES256"}
+    for _ in range(2):  # the second round reads both from what was kept
+        read_first = PublicKey.from_jwk(first.public.to_jwk() | kid)
+        read_second = PublicKey.from_jwk(second.public.to_jwk() | kid)
+        assert (read_first, read_second) == (first.public, second.public)
+        assert read_second.verify(second.sign(b"m"), b"m")
+        assert not read_second.verify(first.sign(b"m"), b"m")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"use": "enc"}, {"alg": "ES384"}, {"y": _off_curve_y()}, {"crv": "P-384"}],
+    ids=["use-enc", "other-alg", "off-curve", "other-crv"],
+)
+def test_a_kept_key_never_answers_for_a_jwk_that_differs(change: dict[str, str]) -> None:
+    """A JWK read once and then changed in one member is read again, and refused."""
+    jwk = pair("P-256").public.to_jwk() | {"kid": "k"}
+    assert PublicKey.from_jwk(jwk) == pair("P-256").public
+    for _ in range(2):  # errors are never kept either
+        with pytest.raises(KeyFormatError):
+            PublicKey.from_jwk(jwk | change)
+
+
+def test_a_private_jwk_is_never_kept() -> None:
+    """Reading the public half of a private JWK does not go through the cache, so no
+    secret is kept; the same JWK without ``d`` does."""
+    private = KeyPair.generate("P-256").to_private_jwk()
+    public = {name: private[name] for name in ("kty", "crv", "x", "y")}
+    before = _public_from_jwk.cache_info()
+    assert PublicKey.from_jwk(private).to_jwk() == public
+    assert _public_from_jwk.cache_info() == before
+    PublicKey.from_jwk(public)
+    assert _public_from_jwk.cache_info().misses == before.misses + 1
 
 
 def private_jwk_of(kind: KeyKind, **changes: Any) -> dict[str, Any]:

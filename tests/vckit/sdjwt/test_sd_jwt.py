@@ -475,6 +475,25 @@ def test_nested_disclosures_deeper_than_the_limit_are_refused() -> None:
         process({"_sd": [digest]}, *disclosures)
 
 
+@pytest.mark.parametrize("extra", [0, 1])
+@pytest.mark.parametrize("last", [1, {"z": 1}, [1]], ids=["scalar", "member", "element"])
+def test_the_depth_limit_counts_the_deepest_value_whatever_it_is(last: Any, extra: int) -> None:
+    """A scalar at depth 64 (a disclosed value, an object member or an array element, the
+    last two read without building their paths) passes; at 65 it is refused."""
+    levels = 64 + extra - (0 if last == 1 else 1)
+    disclosures: list[str] = []
+    digest = None
+    for level in range(levels):
+        value: Any = {"_sd": [digest]} if digest else last
+        disclosures.append(b64json([f"s{level}", "a", value]))
+        digest = sd_jwt.disclosure_digest(disclosures[-1])
+    if extra:
+        with pytest.raises(SdJwtFormatError, match="deeper than"):
+            process({"_sd": [digest]}, *disclosures)
+    else:
+        assert len(process({"_sd": [digest]}, *disclosures).disclosed_paths) == levels
+
+
 @pytest.mark.parametrize("where", ["payload", "disclosure"])
 def test_deep_json_is_a_named_error_not_a_recursion_error(where: str) -> None:
     deep = "[" * 5000 + "]" * 5000

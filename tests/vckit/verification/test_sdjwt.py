@@ -23,6 +23,7 @@ from vckit.disclosure.disclose import disclose_ecdsa_sd, disclose_sd_jwt
 from vckit.errors import InputError
 from vckit.keys import multibase
 from vckit.keys.keyfile import key_id
+from vckit.keys.keypair import KeyPair
 from vckit.presentation import build_presentation, sign_presentation
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Report
 from vckit.verification import VerifyOptions, verify
@@ -198,6 +199,36 @@ def test_sd_jwt_signed_by_a_key_the_iss_did_does_not_list_fails_issuer_key() -> 
     other = key_id(sc.HOLDER.public)
     report = verify(sc.issue_sd_jwt(kid=other), options())
     assert failing(report) == ["issuer-key"]
+
+
+def test_a_holder_key_under_another_holders_kid_is_not_confused() -> None:
+    """Holder keys are read once (:meth:`PublicKey.from_jwk` keeps them): two holders whose
+    ``cnf`` keys carry the same ``kid`` each bind their own credential, and a KB-JWT signed
+    by the first holder never passes for the second holder's credential."""
+    first, second = sc.HOLDER, KeyPair.generate("P-256")
+
+    def issued_to(holder: KeyPair) -> str:
+        jwk = holder.public.to_jwk() | {"kid": "holder-key-1"}
+        return sd_jwt.issue(
+            sc.sd_jwt_claims(),
+            sc.ISSUER,
+            kid=key_id(sc.ISSUER.public),
+            disclosable=sc.DISCLOSABLE,
+            holder_jwk=jwk,
+        )
+
+    def shown(token: str, holder: KeyPair) -> str:
+        return disclose_sd_jwt(
+            token, [sc.BIRTH, sc.GRADE], holder, nonce=NONCE, aud=AUD, iat=sc.NOW
+        )
+
+    expect = options(challenge=NONCE, domain=AUD)
+    for _ in range(2):  # the second round reads both keys from what was kept
+        assert verify(shown(issued_to(first), first), expect).verdict == PASS
+        assert verify(shown(issued_to(second), second), expect).verdict == PASS
+        stolen = verify(shown(issued_to(second), first), expect)
+        assert failing(stolen) == ["proof"]
+        assert "signature does not verify" in named(stolen, "proof").detail
 
 
 # --- ecdsa-sd-2023 -----------------------------------------------------------------------------
