@@ -333,21 +333,21 @@ def what_went_wrong(response: Any, route: RouteCase, world: World) -> str | None
     return None
 
 
-# POST routes that end a record other routes name, in the order the owner may run them last:
-# a withdrawn link, a redeemed offer, then a deleted presentation (its links end with it) and
-# a deleted credential.
+# Routes that end a record other routes name, in the order the owner may run them last:
+# a withdrawn link, a redeemed offer (removing it after that is a 409, not a 404), then a
+# deleted presentation (its links end with it) and a deleted credential.
 ENDING = (
-    "/share-links/{link_id}/withdraw",
-    "/receive/offers/{offer_id}",
-    "/presentations/{presentation_id}/delete",
-    "/credentials/{credential_id}/delete",
+    ("POST", "/share-links/{link_id}/withdraw"),
+    ("POST", "/receive/offers/{offer_id}"),
+    ("DELETE", "/api/receive/offers/{offer_id}"),
+    ("POST", "/presentations/{presentation_id}/delete"),
+    ("POST", "/credentials/{credential_id}/delete"),
 )
 
 
 def ending_rank(route: RouteCase) -> int:
-    if route.method != "POST" or route.path not in ENDING:
-        return 0
-    return 1 + ENDING.index(route.path)
+    key = (route.method, route.path)
+    return 1 + ENDING.index(key) if key in ENDING else 0
 
 
 # --- the rule -------------------------------------------------------------------------------------
