@@ -57,6 +57,8 @@ _ECHAR = {
 }
 _UCHAR = [*range(0x00, 0x08), 0x0B, *range(0x0E, 0x20), 0x7F]
 _LITERAL_ESCAPES: dict[int, str] = {**_ECHAR, **{c: f"\\u{c:04X}" for c in _UCHAR}}
+_NEEDS_ESCAPE = re.compile("[" + "".join(re.escape(chr(c)) for c in _LITERAL_ESCAPES) + "]")
+"""Any character :data:`_LITERAL_ESCAPES` rewrites."""
 
 
 def escape_literal(lexical: str) -> str:
@@ -68,6 +70,8 @@ def escape_literal(lexical: str) -> str:
     unescaped, and so do we, so that signatures verify across the two
     (``tests/vectors/jsonld-escaping``).
     """
+    if _NEEDS_ESCAPE.search(lexical) is None:  # most literals: a scan, not a translation
+        return lexical
     return lexical.translate(_LITERAL_ESCAPES)
 
 

@@ -128,3 +128,13 @@ def test_surrogates_split_across_terms_are_still_refused() -> None:
 def test_duplicate_quads_are_one_quad() -> None:
     line = '_:a <http://example.com/p> "x" .\n'
     assert canonicalize_nquads(line + line) == '_:c14n0 <http://example.com/p> "x" .\n'
+
+
+def test_escaping_skips_only_literals_with_nothing_to_escape() -> None:
+    """A literal with no character to escape is returned as it is (a search, not a
+    translation); every other one is translated: both agree with the escape table for every
+    character of the Basic Latin, Latin-1 and a few further code points, alone or inside text."""
+    table = rdfc10._LITERAL_ESCAPES
+    for code in [*range(0x300), 0x2028, 0xFFFE, 0xFFFF, 0x1F393]:
+        for text in (chr(code), f"grade {chr(code)} C", chr(code) * 3 + '"'):
+            assert rdfc10.escape_literal(text) == text.translate(table), hex(code)
