@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, MutableMapping
+from functools import lru_cache
 from typing import Any
 
 from pyld import jsonld as pyld_jsonld
@@ -62,7 +63,14 @@ class _Refused(Exception):
 
 def _resource(iri: object) -> bool:
     """An ``@id``/``@type`` value that :func:`vckit.jsonld.strict.check_absolute` accepts."""
-    return isinstance(iri, str) and (iri.startswith("_:") or ABSOLUTE_IRI.match(iri) is not None)
+    return isinstance(iri, str) and (iri.startswith("_:") or _absolute(iri))
+
+
+@lru_cache(maxsize=2048)
+def _absolute(iri: str) -> bool:
+    """``iri`` matches :data:`ABSOLUTE_IRI`; remembered per string, as a batch repeats the
+    same IRIs (a ``data:`` image of kilobytes among them) in every credential."""
+    return ABSOLUTE_IRI.match(iri) is not None
 
 
 class _Plans:
@@ -345,7 +353,7 @@ class _Walk:
 
 
 def _datatype(iri: object) -> bool:
-    return isinstance(iri, str) and ABSOLUTE_IRI.match(iri) is not None
+    return isinstance(iri, str) and _absolute(iri)
 
 
 def fast_expand(

@@ -262,7 +262,9 @@ def check_bounds(document: Mapping[str, Any], max_objects: int = MAX_OBJECTS) ->
 
 
 def check_signable(document: Mapping[str, Any], loader: SealedLoader | None = None) -> None:
-    """All three rules, cheapest first: what an issuer checks before it signs."""
+    """All three rules, cheapest first: what an issuer checks before it signs. The
+    document's contexts are found once (:func:`contexts`) and handed to both context rules."""
     check_bounds(document)
-    check_inline_contexts(document)
-    check_contexts(document, loader)
+    found = contexts(document)
+    check_inline_contexts(document, found)
+    check_contexts(document, loader, found)

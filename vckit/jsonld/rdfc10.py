@@ -57,6 +57,8 @@ _ECHAR = {
 }
 _UCHAR = [*range(0x00, 0x08), 0x0B, *range(0x0E, 0x20), 0x7F]
 _LITERAL_ESCAPES: dict[int, str] = {**_ECHAR, **{c: f"\\u{c:04X}" for c in _UCHAR}}
+_NEEDS_ESCAPE = re.compile("[" + "".join(re.escape(chr(c)) for c in _LITERAL_ESCAPES) + "]")
+"""Any character :data:`_LITERAL_ESCAPES` rewrites."""
 
 
 def escape_literal(lexical: str) -> str:
@@ -68,6 +70,8 @@ def escape_literal(lexical: str) -> str:
     unescaped, and so do we, so that signatures verify across the two
     (``tests/vectors/jsonld-escaping``).
     """
+    if _NEEDS_ESCAPE.search(lexical) is None:  # most literals: a scan, not a translation
+        return lexical
     return lexical.translate(_LITERAL_ESCAPES)
 
 
@@ -104,6 +108,23 @@ def _check_encodable(term: str) -> None:
             ) from None
 
 
+def _check_dataset_encodable(quads: list[Quad]) -> None:
+    """:func:`_check_encodable` for every term: the whole dataset's text is checked at once
+    (Python strings never pair two surrogates, so a lone one stays one when terms are joined
+    and fails the joined text exactly when it fails its own term); only a failure goes term
+    by term, to name the term."""
+    text = "".join([term for quad in quads for term in quad])
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        for quad in quads:
+            for term in quad:
+                _check_encodable(term)
+        raise  # unreachable: some term failed above
+
+
 class _IdentifierIssuer:
     """§ 4.5 Issue Identifier: a prefix, a counter and the issued map (ordered)."""
 
@@ -135,9 +156,7 @@ class Canonicalizer:
     ) -> None:
         self._hash = getattr(hashlib, hash_name)
         self.quads: list[Quad] = list(dict.fromkeys(quads))  # a dataset is a set of quads
-        for quad in self.quads:
-            for term in quad:
-                _check_encodable(term)
+        _check_dataset_encodable(self.quads)
         self.blank_node_to_quads: dict[str, list[Quad]] = {}
         self.first_degree_hashes: dict[str, str] = {}
         self.canonical_issuer = _IdentifierIssuer("c14n")
@@ -156,13 +175,19 @@ class Canonicalizer:
 
     def canonicalize(self) -> list[str]:
         """§ 4.4.3 Canonicalization Algorithm; returns the sorted canonical N-Quads lines."""
-        # Step 2: the blank node to quads map.
+        # Step 2: the blank node to quads map; the quads without a blank node are set apart,
+        # their canonical lines are their own.
+        ground: list[Quad] = []
+        blanked: list[Quad] = []
         for quad in self.quads:
+            has_blank = False
             for term in (quad[0], quad[2], quad[3]):
                 if term.startswith("_:"):
+                    has_blank = True
                     bucket = self.blank_node_to_quads.setdefault(term[2:], [])
                     if not bucket or bucket[-1] is not quad:
                         bucket.append(quad)
+            (blanked if has_blank else ground).append(quad)
         # Step 3: first-degree hashes.
         hash_to_blank_nodes: dict[str, list[str]] = {}
         for node in self.blank_node_to_quads:
@@ -185,7 +210,9 @@ class Canonicalizer:
                 for existing in issuer.issued:
                     self.canonical_issuer.issue(existing)
         # Step 6: relabel and serialize.
-        return sorted({serialize_quad(self._relabel(quad)) for quad in self.quads})
+        lines = {serialize_quad(quad) for quad in ground}
+        lines.update(serialize_quad(self._relabel(quad)) for quad in blanked)
+        return sorted(lines)
 
     def _relabel(self, quad: Quad) -> Quad:
         issued = self.canonical_issuer.issued

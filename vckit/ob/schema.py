@@ -41,7 +41,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -426,6 +426,14 @@ def _type_rules(credential: Mapping[str, Any], *, endorsement: bool) -> Iterator
         yield from _require_types(achievement, path, [["Achievement"]])
 
 
+@lru_cache(maxsize=2048)
+def _is_absolute_uri(value: str) -> bool:
+    """``value`` matches :data:`_ABSOLUTE_URI`; remembered per string, as a batch repeats the
+    same issuer, achievement and image URIs (a ``data:`` image runs to kilobytes) in every
+    credential."""
+    return _ABSOLUTE_URI.match(value) is not None
+
+
 def _uri_rules(node: object, path: str) -> Iterator[SchemaProblem]:
     """OB 3.0 "URI" derived type: ``id`` and other URI-valued properties hold absolute URIs
     (RFC 3986 §4.3). ``@context`` values are not looked into; ``issuer`` may be a URI."""
@@ -445,7 +453,7 @@ def _uri_problems(
             kind = type(value)
             if key in _URI_KEYS or (key == "issuer" and kind is str):
                 if kind is str or isinstance(value, str):
-                    if _ABSOLUTE_URI.match(value) is None:
+                    if not _is_absolute_uri(value):
                         found.append(((*path, key), f"{short(value)} is not an absolute URI"))
                     continue
                 if key == "id":

@@ -110,6 +110,31 @@ def test_lone_surrogate_is_refused() -> None:
         canonicalize_nquads('_:a <http://example.com/p> "x\\uD800" .\n')
 
 
+def test_surrogates_split_across_terms_are_still_refused() -> None:
+    """The dataset is checked as one joined text: a high surrogate ending one term and a low
+    one starting the next stay two lone surrogates (refused, the term named); valid
+    non-ASCII text passes."""
+    quads = [
+        ("_:a", "<http://example.com/p>", '"x\ud800"', ""),
+        ("_:a", "<http://example.com/q>", '"\udc00y"', ""),
+    ]
+    with pytest.raises(JsonLdError, match="surrogate.*x"):
+        rdfc10.canonical_lines(quads)
+    fine = [("_:a", "<http://example.com/p>", '"Zo\u00eb \U0001f393"', "")]
+    expected = '_:c14n0 <http://example.com/p> "Zo\u00eb \U0001f393" .\n'
+    assert rdfc10.canonical_lines(fine) == [expected]
+
+
 def test_duplicate_quads_are_one_quad() -> None:
     line = '_:a <http://example.com/p> "x" .\n'
     assert canonicalize_nquads(line + line) == '_:c14n0 <http://example.com/p> "x" .\n'
+
+
+def test_escaping_skips_only_literals_with_nothing_to_escape() -> None:
+    """A literal with no character to escape is returned as it is (a search, not a
+    translation); every other one is translated: both agree with the escape table for every
+    character of the Basic Latin, Latin-1 and a few further code points, alone or inside text."""
+    table = rdfc10._LITERAL_ESCAPES
+    for code in [*range(0x300), 0x2028, 0xFFFE, 0xFFFF, 0x1F393]:
+        for text in (chr(code), f"grade {chr(code)} C", chr(code) * 3 + '"'):
+            assert rdfc10.escape_literal(text) == text.translate(table), hex(code)

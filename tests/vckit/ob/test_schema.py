@@ -375,3 +375,22 @@ def test_the_formal_schema_refuses_1edtechs_signed_vector_only_for_its_single_pr
     assert formal_problems(signed) == ["proof"]
     assert validate(signed) == []
     assert formal_problems({**signed, "proof": [signed["proof"]]}) == []
+
+
+def test_uri_verdicts_are_remembered_per_exact_string() -> None:
+    """The absolute-URI check is remembered per string (a batch repeats its URIs): each
+    credential still gets the verdict of its own value, in either order, every time."""
+    good = sample("basicOpenBadgeCredential")
+    image = "data:image/svg+xml;base64," + "PHN2Zz48L3N2Zz4" * 100
+    achievement_of(good)["image"] = {"id": image, "type": "Image"}
+    bad = copy.deepcopy(good)
+    achievement_of(bad)["image"]["id"] = image.replace("data:", "data ")
+    expected = [
+        SchemaProblem(
+            "/credentialSubject/achievement/image/id",
+            schema.short(image.replace("data:", "data ")) + " is not an absolute URI",
+        )
+    ]
+    for _ in range(3):
+        assert validate(good) == []
+        assert validate(bad) == expected
