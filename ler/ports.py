@@ -63,6 +63,9 @@ def busy_ports(host: str, ports: Mapping[str, int]) -> list[tuple[str, int]]:
     for name, port in ports.items():
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # as the servers bind: a port whose last connections wait in TIME_WAIT is free
+            # to them (a listener still makes the bind fail)
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host, port))
             except OSError:

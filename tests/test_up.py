@@ -152,7 +152,12 @@ def test_ler_up_seeds_the_demo_learner_and_job_once(tmp_path: Path) -> None:
         process = start_up(tmp_path, base)
         try:
             deadline = time.monotonic() + 60
-            wait_until_up(f"http://127.0.0.1:{base + 2}/healthz", deadline)
+            try:
+                wait_until_up(f"http://127.0.0.1:{base + 2}/healthz", deadline)
+            except httpx.TransportError:
+                process.send_signal(signal.SIGINT)
+                out, err = process.communicate(timeout=30)  # say why, not only "refused"
+                raise AssertionError(f"run {run}: no wallet\n{out}\n{err}") from None
             text = password_file.read_text()
             assert password_file.stat().st_mode & 0o777 == 0o600
             password = text.split("password:", 1)[1].split()[0]
@@ -160,8 +165,9 @@ def test_ler_up_seeds_the_demo_learner_and_job_once(tmp_path: Path) -> None:
             passwords.append(password)
             assert seeded_state(base, password, tmp_path) == (1, 1), f"run {run}"
         finally:
-            process.send_signal(signal.SIGINT)
-            out, err = process.communicate(timeout=30)
+            if process.returncode is None:
+                process.send_signal(signal.SIGINT)
+                out, err = process.communicate(timeout=30)
         assert process.returncode == 0, err
         expected = f"demo learner: alex.rivera@demo.example, password in {password_file}"
         assert expected in out.splitlines()
