@@ -85,6 +85,7 @@ def test_staff_upload_artwork_and_the_wallet_card_shows_it(
     learner.get_by_label("Password", exact=True).fill(PASSWORD)
     learner.get_by_label("Password again").fill(PASSWORD)
     learner.get_by_role("button", name="Create the account").click()
+    expect(learner.get_by_text(f"Signed in as {slug}@example.org")).to_be_visible()
     learner.goto(f"{services.wallet}/receive")
     learner.get_by_label("The offer link, or the text of its QR code").fill(link)
     learner.get_by_role("button", name="Get the credential").click()

@@ -223,6 +223,8 @@ def test_an_offer_opens_in_the_demo_wallet_and_a_wrong_code_is_said_once(
     staff.goto(f"{services.issuer}/sign-in")
     staff.get_by_label("API token").fill(services.staff_token)
     staff.get_by_role("button", name="Sign in").click()
+    # the sign-in's redirect lands before the next goto (else the goto cancels it: ERR_ABORTED)
+    expect(staff.get_by_text("Signed in as staff")).to_be_visible()
     staff.goto(f"{services.issuer}/issuers/community-college/issue")
     staff.get_by_label("Achievement").select_option(label=NURSING_2)
     staff.get_by_label("Offer to the learner's wallet").check()
