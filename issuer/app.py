@@ -188,7 +188,7 @@ def create_app(
     app.state.http = Outbound(policy, transport)
 
     @app.exception_handler(OAuthError)
-    def oauth_error(request: Request, exc: OAuthError) -> Response:
+    async def oauth_error(request: Request, exc: OAuthError) -> Response:
         return oid4vci.oauth_error(exc)
 
     for api in (vc_api, issuers, catalogue_api, credentials, status, oid4vci, batches, backpack):

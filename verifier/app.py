@@ -106,7 +106,7 @@ def _is_page(request: Request) -> bool:
     return path in pages or path.startswith(("/jobs/", "/staff/"))
 
 
-def _sign_in_first(request: Request, exc: NotSignedIn) -> Response:
+async def _sign_in_first(request: Request, exc: NotSignedIn) -> Response:
     """A stranger at a staff page goes to the sign-in page (and back); at the API, 401."""
     if _is_page(request):
         target = "/sign-in?" + urlencode({"next": request.url.path})

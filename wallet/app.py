@@ -167,7 +167,7 @@ def create_app(
     host_api.install(app)  # /ims/ob/v3p0: its routes, its Imsx errors, its OpenAPI components
 
     @app.exception_handler(NotSignedIn)
-    def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if not _is_page(request):
             return problem(401, "Sign in first", "this route needs a signed-in learner", "sign-in")
         return sign_in_first(request)
