@@ -13,8 +13,9 @@ from fastapi import FastAPI
 
 from issuer.app import create_app as create_issuer
 from issuer.settings import Settings as IssuerSettings
-from issuer.store.sealed import INSTALLATION_KEY, ISSUER_KEYS
+from issuer.store.sealed import ISSUER_KEYS
 from ler.cli import main
+from servicekit.installation_secrets import SECRETS
 from servicekit.kek import KEK_FILE
 from servicekit.sealing import Kek, KekError, KeyRing, SealedColumn
 from tests.issuer.conftest import BASE_URL, TOKEN, authorized, verify_options
@@ -93,6 +94,7 @@ def test_rotate_every_service_then_restart(
     root = tmp_path / "var"
     issuing, holding, checking = issuer(root), wallet(root), verifier(root)
     credential = issue(authorized(issuing), "eddsa-rdfc-2022")["credential"]
+    installation_did = issuing.state.identity.did_document()
     account = accounts.sign_up(holding.state.inst, "ada@example.org", "correct horse battery")
     job_id = add_webhook(checking)
     close(issuing, holding, checking)
@@ -100,7 +102,8 @@ def test_rotate_every_service_then_restart(
 
     assert main(["keys", "rotate-kek", "--data-dir", str(root)]) == 0
     out = capsys.readouterr().out
-    assert "issuer: 18 sealed values now under key" in out  # 16 keys (4 issuers x 4), 2 files
+    # 16 keys (4 issuers x 4); the installation key, the c_nonce key, the session secret
+    assert "issuer: 19 sealed values now under key" in out
     assert "wallet: 2 sealed values" in out  # a holder key, the session secret
     assert "verifier: 2 sealed values" in out  # a webhook secret, the session secret
     assert all(old[name].text() not in out for name in old)  # file keys are never printed
@@ -119,12 +122,12 @@ def test_rotate_every_service_then_restart(
     assert accounts.get(holding.state.inst, account.id).holder_jwk == account.holder_jwk
     assert webhook_secret(checking, job_id) == SECRET
     assert_opens_nothing(issuing, ISSUER_KEYS, old["issuer"])
-    installation_key = (root / "issuer" / INSTALLATION_KEY.name).read_text()
-    with pytest.raises(KekError):
-        INSTALLATION_KEY.open(KeyRing(old["issuer"]), installation_key)
-    assert INSTALLATION_KEY.open(KeyRing(kek_of(root, "issuer")), installation_key)
+    assert issuing.state.identity.did_document() == installation_did  # the same key
+    assert_opens_nothing(issuing, SECRETS, old["issuer"])
     assert_opens_nothing(holding, HOLDER_KEYS, old["wallet"])
     assert_opens_nothing(checking, WEBHOOK_SECRETS, old["verifier"])
+    for app, service in ((holding, "wallet"), (checking, "verifier")):
+        assert_opens_nothing(app, SECRETS, old[service])  # the session secrets
     close(issuing, holding, checking)
 
 
