@@ -6,7 +6,8 @@
 ``LER_ISSUER_DATABASE_URL`` ``sqlite:///path.db`` (default ``<data>/issuer.db``) or
                            ``postgresql://user@host/db``
 ``LER_ISSUER_TOKEN``       the API token for write routes; when unset, one is generated
-                           once into ``<data>/api-token`` (mode 600)
+                           once (its hash kept in the database) and shown in
+                           ``<data>/api-token`` (mode 600) by the process that made it
 ``LER_ISSUER_DEMO``        the demo issuers file (default ``examples/issuers.json``;
                            empty: load nothing)
 ``LER_ISSUER_MAX_BODY``    request body limit in bytes (default 2 MiB)
@@ -48,7 +49,7 @@ class Settings:
     data_dir: Path = Path("var/issuer")
     name: str = "LER issuer"
     database_url: str | None = None  # None: SQLite in data_dir
-    api_token: str | None = None  # None: generated into data_dir on first start
+    api_token: str | None = None  # None: made on first start (issuer.organisations.access)
     max_body_bytes: int = 2 * 1024 * 1024
     demo_file: Path | None = EXAMPLES / "issuers.json"
     kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
