@@ -8,19 +8,20 @@ the order it gave the work.
 
 How it is built, and why:
 
-* **Started by a fork server** (``multiprocessing``'s ``forkserver``), never by a plain
-  ``fork`` of the caller: a web server has threads (and locks held by them), and a forked copy
-  of a threaded process can deadlock. The fork server is a fresh, single-threaded process;
-  ``preload`` names modules it imports once, so each worker starts warm (about as fast as a
-  fork) instead of importing everything itself as ``spawn`` would.
-* **Started once and kept** (per process, on first use, by whoever owns the pool): a
-  worker's first call pays its warm-up (contexts parsed, schemas compiled); later calls
-  don't.
+* **Started as fresh interpreters** (``python -c``, a fork and exec: safe from a threaded
+  web server, where a plain ``fork`` copies locks other threads hold), never by
+  ``multiprocessing``'s ``fork``; and not by its ``spawn`` or ``forkserver`` either, which
+  run the parent's ``__main__`` again in every worker (a script without an
+  ``if __name__ == "__main__"`` guard then starts its own work in each). A worker gets the
+  parent's ``sys.path`` and imports the ``preload`` modules before its first task.
+* **Started once and kept** (per process, at first use, by whoever owns the pool): a
+  worker's start and first call pay its warm-up (imports, contexts parsed, schemas
+  compiled); later calls don't.
 * **One pipe per worker.** Each worker holds only its own end (and no other descriptor of
   the parent); the parent holds the other. When the parent dies, even by ``kill -9``, the
   kernel closes its ends: a waiting worker reads end-of-file and exits, a busy one fails to
-  send its answer and exits. The fork server, too, exits when the parent is gone. Nothing
-  is left behind, and no worker outlives a crash to hold a key in memory.
+  send its answer and exits. Nothing is left behind, and no worker outlives a crash to hold
+  a key in memory.
 * **What is sent**: per call a ``context`` (what all items share), sent to each worker once
   per call and turned there into a ready value by ``prepare``; then the items, a chunk at a
   time, each run through ``task``. Both are module-level functions (pickled by name).
@@ -38,14 +39,16 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import multiprocessing
+import json
 import os
 import signal
+import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar, cast
 
 C = TypeVar("C")  # the context a call's items share
@@ -55,6 +58,9 @@ R = TypeVar("R")  # one item's result
 
 DEFAULT_TIMEOUT = 120.0
 """Seconds a worker may take over one chunk before it counts as hung."""
+START_TIMEOUT = 120.0
+"""Seconds a new worker may take to start (a fresh interpreter importing ``preload``)."""
+READY = "ready"
 
 
 class PoolBroken(Exception):
@@ -104,27 +110,50 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 
+_START = (
+    "import importlib, json, sys; sys.path[:] = json.loads(sys.argv[2]); "
+    "[importlib.import_module(m) for m in json.loads(sys.argv[3])]; "
+    "from servicekit.process_pool import serve_fd; serve_fd(int(sys.argv[1]))"
+)
+
+
+def serve_fd(fd: int) -> None:
+    """A worker's entry point (``_START``): serve the socket inherited as ``fd``."""
+    conn = Connection(fd)
+    conn.send(READY)  # imported: the parent's timeouts count from here
+    _serve(conn)
+
+
 class _Worker:
-    def __init__(self, context: multiprocessing.context.BaseContext) -> None:
-        ours, theirs = multiprocessing.Pipe()
-        process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(theirs,), name="ler-pool-worker", daemon=True
-        )
-        process.start()
-        theirs.close()  # the worker's end lives in the worker only
-        self.process, self.conn = process, ours
+    def __init__(self, preload: list[str]) -> None:
+        ours, theirs = socket.socketpair()
+        command = [sys.executable, "-c", _START, str(theirs.fileno())]
+        command += [json.dumps(sys.path), json.dumps(preload)]
+        try:
+            self.process = subprocess.Popen(command, pass_fds=[theirs.fileno()])
+        finally:
+            theirs.close()  # the worker's end lives in the worker only
+        self.conn = Connection(ours.detach())
         self.token: int | None = None  # the context this worker has
 
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return self.process.poll() is None
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
             self.conn.close()
-        self.process.join(timeout=2)
-        if self.process.is_alive():
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.join(timeout=2)
+            self.process.wait(timeout=2)
+
+
+def _started(worker: _Worker) -> bool:
+    try:
+        return bool(worker.conn.poll(START_TIMEOUT) and worker.conn.recv() == READY)
+    except (EOFError, OSError):
+        return False
 
 
 class ProcessPool:
@@ -136,8 +165,7 @@ class ProcessPool:
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.size, self.timeout = size, timeout
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(list(preload))
+        self._preload = list(preload)
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
@@ -145,7 +173,7 @@ class ProcessPool:
 
     def pids(self) -> list[int]:
         """The process ids of the running workers."""
-        return [w.process.pid for w in self._workers if w.process.pid is not None]
+        return [w.process.pid for w in self._workers]
 
     def cpu_seconds(self) -> float:
         """CPU time the running workers have used (Linux ``/proc``; 0 elsewhere)."""
@@ -163,8 +191,12 @@ class ProcessPool:
         for worker in [w for w in self._workers if not w.alive()]:
             worker.stop()
             self._workers.remove(worker)
-        while len(self._workers) < self.size:
-            self._workers.append(_Worker(self._context))
+        started = [_Worker(self._preload) for _ in range(self.size - len(self._workers))]
+        self._workers += started
+        for worker in started:  # they start side by side; each says when it is ready
+            if not _started(worker):
+                self._drop(worker)
+                raise PoolBroken(f"a worker did not start (exit code {worker.process.returncode})")
         return list(self._workers)
 
     def run(
@@ -205,7 +237,7 @@ class ProcessPool:
             worker.conn.send(message)
         except (OSError, ValueError) as exc:
             self._drop(worker)
-            raise PoolBroken(f"a signing worker went away ({exc})") from exc
+            raise PoolBroken(f"a worker went away ({exc})") from exc
 
     def _collect(
         self,
@@ -226,7 +258,7 @@ class ProcessPool:
         except (EOFError, OSError) as exc:
             self._drop(worker)
             raise PoolBroken(
-                f"a worker process died (exit code {worker.process.exitcode})"
+                f"a worker process died (exit code {worker.process.returncode})"
             ) from exc
         if answered != number:  # cannot happen: one request at a time per worker
             self._drop(worker)

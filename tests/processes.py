@@ -129,7 +129,7 @@ def services() -> Iterator[list[ServiceProcess]]:
 
 def descendants(pid: int) -> list[int]:
     """The processes ``pid`` started, and theirs (Linux ``/proc``): e.g. a signing pool's
-    fork server and workers."""
+    workers."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():

@@ -57,8 +57,8 @@ def test_a_batch_whose_process_dies_is_finished_by_another(
             while progress() < KILL_AT and time.monotonic() < deadline:
                 time.sleep(0.002)
             assert first.process is not None
-            pool = descendants(first.process.pid)  # its signing pool: fork server, 2 workers
-            assert len(pool) >= 3
+            pool = descendants(first.process.pid)  # its signing pool's 2 workers
+            assert len(pool) >= 2
             first.kill()  # in the middle of the batch, as it runs in the process it was sent to
             assert wait_all_gone(pool, 10) == [], "signing pool processes outlived the issuer"
             at_kill = done_rows(db, batch_id)
