@@ -46,9 +46,6 @@ from servicekit.db import Tx
 from servicekit.process_pool import Outcome, ProcessPool
 from vckit.keys.keypair import KeyPair
 
-CHUNK = 5
-"""Credentials per message to a worker: small, so the workers start while the rest is built."""
-
 _pools: dict[int, ProcessPool] = {}
 _lock = threading.Lock()
 
@@ -141,10 +138,11 @@ def draft_in_pool(
     closes: float,
 ) -> list[tuple[int, store.CredentialRecord, issuance.Allocated]]:
     """:func:`issuer.batches.batch.issue_group`'s drafts, signed in ``pool``: the credentials are
-    built here (status indexes taken in ``tx``) and sent a chunk at a time as they are built,
-    so the workers sign while the rest is built. A credential a worker could not sign raises
-    :class:`RowNotSigned` (the group is then issued row by row, in this process)."""
+    built here (status indexes taken in ``tx``) and sent a worker's share at a time as they are
+    built, so the first worker signs while the rest is built. A credential a worker could not
+    sign raises :class:`RowNotSigned` (the group is then issued row by row, in this process)."""
     composed: list[tuple[int, dict[str, Any], str, issuance.Allocated]] = []
+    size = -(-len(requests) // pool.size)  # one message per worker: each hand-over costs a wake-up
 
     def chunks() -> Iterator[list[dict[str, Any]]]:
         chunk: list[dict[str, Any]] = []
@@ -155,7 +153,7 @@ def draft_in_pool(
             composed.append((number, credential, recipient, allocated))
             chunk.append(credential)
             over = time.monotonic() > closes or (stop is not None and stop.is_set())
-            if len(chunk) == CHUNK or over:
+            if len(chunk) == size or over:
                 yield chunk
                 chunk = []
             if over:
