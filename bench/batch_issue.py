@@ -140,7 +140,14 @@ def in_child(database_url: str, count: int, format: str, workers: int | None) ->
 
 
 def table(results: dict[str, dict[str, Any]], format: str) -> str:
-    head = ("database", "credentials", "check+store s", "issue s", "credentials/s", "per CPU-s")
+    head: tuple[str, ...] = (
+        "database",
+        "credentials",
+        "check+store s",
+        "issue s",
+        "credentials/s",
+        "per CPU-s",
+    )
     head += ("peak RSS MiB",)
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     workers = {r["workers"] for r in results.values()}
