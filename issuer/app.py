@@ -22,6 +22,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
+from issuer.batches import signing as batch_signing
 from issuer.batches.batch_csv import BatchTooLarge
 from issuer.errors import (
     ConflictError,
@@ -140,6 +141,7 @@ def create_app(
         extra["clock"] = clock
     if new_key is not None:
         extra["new_key"] = new_key
+    extra["batch_workers"] = settings.batch_workers or batch_signing.default_size()
     inst = Installation(
         db=db, base_url=settings.base_url.rstrip("/"), vc11_status=settings.vc11_status, **extra
     )

@@ -28,6 +28,9 @@
                            ``Cache-Control: public, max-age=N`` (default 60; 0: ``no-cache``).
                            A verifier keeps it for at most this long (and at most its own
                            ``LER_STATUS_CACHE``), so it bounds how late a revocation is seen
+``LER_ISSUER_BATCH_WORKERS`` processes that sign a CSV batch's credentials (default: the
+                           cores this process may use; ``1``: sign in the issuing process;
+                           ``issuer.batches.signing``)
 =========================  ==========================================================
 """
 
@@ -61,6 +64,7 @@ class Settings:
     fetch_timeout: float = 5.0  # seconds, for one outbound request in all
     demo_wallet_url: str | None = None  # "open in the demo wallet" on the offer page
     status_max_age: int = 60  # LER_ISSUER_STATUS_MAX_AGE: a status list's Cache-Control max-age
+    batch_workers: int | None = None  # LER_ISSUER_BATCH_WORKERS; None: the usable cores
 
     @property
     def database(self) -> str:
@@ -93,8 +97,19 @@ class Settings:
             status_max_age=max(
                 0, int(os.environ.get("LER_ISSUER_STATUS_MAX_AGE", cls.status_max_age))
             ),
+            batch_workers=_count("LER_ISSUER_BATCH_WORKERS"),
         )
 
 
 def _flag(name: str) -> bool:
     return os.environ.get(name, "") in {"1", "true", "yes"}
+
+
+def _count(name: str) -> int | None:
+    """A positive whole number from the environment; None when unset or empty."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name}={value[:40]!r}: give a whole number of at least 1")
+    return int(value)
