@@ -12,13 +12,15 @@ both paths canonicalize to the same dataset on every vector and on edge-case doc
 
 Options as :mod:`vckit.jsonld.expansion` uses them: no generalized RDF (triples with a blank-node
 predicate are skipped, as § 8.1 step 1.3.2.1.1 says), ``rdfDirection`` ``"i18n-datatype"``,
-processing mode ``json-ld-1.1``.
+processing mode ``json-ld-1.1``. The input must already have passed
+:func:`vckit.jsonld.strict.check_absolute` (so every ``@id``, ``@type`` and datatype is
+absolute); pyld would silently skip a relative one.
 
 Base direction (``@direction``): a value object with one becomes a literal whose datatype is
-``https://www.w3.org/ns/i18n#<language>_<direction>`` (JSON-LD 1.1 API § 8.2 Object to RDF,
-step 13: the ``@language`` lower-cased, empty when there is none), e.g.
-``"مرحبا"^^<https://www.w3.org/ns/i18n#ar_rtl>``. The default ``rdfDirection`` null would drop
-the direction from the dataset, so a Data Integrity proof over it (eddsa-rdfc-2022,
+``https://www.w3.org/ns/i18n#<language>_<direction>`` (JSON-LD 1.1 API § 8.2 Object to RDF
+Conversion, its ``i18n-datatype`` case: the ``@language`` lower-cased, empty when there is
+none), e.g. ``"مرحبا"^^<https://www.w3.org/ns/i18n#ar_rtl>``. The default ``rdfDirection``
+null would drop the direction from the dataset, so a Data Integrity proof over it (eddsa-rdfc-2022,
 ecdsa-rdfc-2019, ecdsa-sd-2023: all take their quads from here) would not cover it: "ltr"
 flipped to "rtl" would still verify, against VC Data Integrity 1.0 § "Securing Data
 Losslessly". ``i18n-datatype`` is what Digital Bazaar's cryptosuites hard-code for signing
@@ -27,9 +29,7 @@ across the two; w3c/vc-data-integrity#366 (open) lists the behaviours in use. Va
 ``@direction`` convert exactly as before. A proof made over the old (direction-less) form of
 a document with ``@direction`` no longer verifies: by design, it never covered the direction.
 The language goes into an IRI, so one that is not made of BCP 47 characters (letters, digits,
-``-``) is refused there rather than written into the N-Quads. The input must already have passed
-:func:`vckit.jsonld.strict.check_absolute` (so every ``@id``, ``@type`` and datatype is
-absolute); pyld would silently skip a relative one.
+``-``) is refused there rather than written into the N-Quads.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ class _Writer:
 
 
 def direction_datatype(item: Mapping[str, Any]) -> str:
-    """The ``i18n-datatype`` IRI of a value object with ``@direction`` (§ 8.2 step 13).
+    """The ``i18n-datatype`` IRI of a value object with ``@direction`` (§ 8.2).
 
     Expansion has checked the direction (``ltr`` or ``rtl``) and that ``@language`` is a
     string; its characters are checked here, as it becomes part of an IRI.
