@@ -101,3 +101,45 @@ def test_every_request_body_is_declared_with_a_schema_and_an_example(
                     unexampled.append(f"{method.upper()} {path} ({media_type})")
     assert undeclared == [], "request bodies not in the OpenAPI document"
     assert unexampled == [], "JSON request bodies without an example"
+
+
+def _resolved(spec: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in item:
+        node: Any = spec
+        for part in item["$ref"].removeprefix("#/").split("/"):
+            node = node[part]
+        item = node
+    return item
+
+
+@pytest.mark.parametrize("name", KEY_ROUTES)
+def test_every_link_names_an_operation_and_parameters_where_they_are(
+    name: str, tmp_path: Path
+) -> None:
+    """An OpenAPI Link (3.1 §4.8.20) reads ``$request.<in>.<name>`` from the operation it
+    follows: the parameter must be there, in that place, and the linked operation must exist
+    (the wallet's copy of the Open Badges links said ``$request.path.limit`` for a query
+    parameter, and tools that follow links, schemathesis' stateful phase, refused the
+    document)."""
+    spec = TestClient(app_of(name, tmp_path / name)).get("/openapi.json").json()
+    operation_ids = {op.get("operationId") for ops in spec["paths"].values() for op in ops.values()}
+    wrong = []
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            parameters = [_resolved(spec, p) for p in op.get("parameters", [])]
+            places = {(p["in"], p["name"]) for p in parameters}
+            for status, response in op.get("responses", {}).items():
+                for link_name, link in _resolved(spec, response).get("links", {}).items():
+                    link = _resolved(spec, link)
+                    where = f"{method.upper()} {path} [{status}] {link_name}"
+                    if link.get("operationId") not in operation_ids:
+                        wrong.append(f"{where}: no operation {link.get('operationId')!r}")
+                    for value in link.get("parameters", {}).values():
+                        if isinstance(value, str) and value.startswith("$request."):
+                            place, _, param = value.removeprefix("$request.").partition(".")
+                            if (
+                                place in {"path", "query", "header"}
+                                and (place, param) not in places
+                            ):
+                                wrong.append(f"{where}: {value} is not a {place} parameter")
+    assert wrong == []

@@ -160,7 +160,7 @@ def create_app(
         SERVICE,
         templates=TEMPLATES,
         db=db,
-        stats=lambda: verifier_stats(db),
+        stats=lambda: verifier_stats(db, inst.verification.registry),
         body_limit=settings.max_body_bytes,
         errors=ErrorRules(statuses=STATUSES, error_page=_error_page, pages_at=_is_page),
         lifespan=deliveries,

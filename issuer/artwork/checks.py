@@ -6,7 +6,8 @@ bytes. What passes:
 - **PNG**: the signature, every chunk's length and CRC (:func:`vckit.ob.baking.read_chunks`),
   an IHDR of at most :data:`MAX_SIDE` pixels a side (a small file that claims 100 000 ×
   100 000 pixels would make every browser that shows it allocate gigabytes), and no credential
-  baked in already (baking allows one).
+  baked in already (baking allows one; an ``openbadgecredential`` chunk is refused by its
+  keyword, never inflated or read).
 - **SVG**: UTF-8 XML whose root is ``<svg>`` in the SVG namespace, made only of the drawing
   elements of :data:`SVG_ELEMENTS` (no ``<script>``, ``<foreignObject>``, ``<image>``, ``<a>``,
   animation, nor any element of another namespace), with no DOCTYPE, entity or processing
@@ -112,8 +113,14 @@ def check_png(data: bytes) -> None:
         )
     if not any(chunk.type == b"IDAT" for chunk in chunks):
         raise ImageRefusedError("malformed PNG: no image data (IDAT)")
-    if any(baking.itxt_text(chunk) is not None for chunk in chunks if chunk.type == b"iTXt"):
+    if any(_baking_chunk(chunk) for chunk in chunks):
         raise ImageRefusedError("the PNG carries a baked credential already; upload the artwork")
+
+
+def _baking_chunk(chunk: baking.Chunk) -> bool:
+    """An ``openbadgecredential`` iTXt chunk, known by its keyword alone: what it holds is
+    never read (a compressed one could inflate to megabytes, a broken one would fail)."""
+    return chunk.type == b"iTXt" and chunk.data.startswith(baking.PNG_KEYWORD + b"\x00")
 
 
 def check_svg(data: bytes) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from issuer import store
@@ -223,6 +224,37 @@ def set_status(
     unsuspending a revoked credential, is refused. A revocation stores ``reason`` (the
     issuer's words) and ``code`` (:data:`issuer.status.reasons.REASONS`) with the credential
     and, when the credential has a ``message`` entry, sets it to the code's value."""
+    _check_change(purpose, value, reason, code)
+    with inst.db.transaction() as tx:
+        return _set_in(tx, inst, credential_id, purpose, value, reason, code)
+
+
+def set_statuses(
+    inst: Installation,
+    credential_id: str,
+    changes: Sequence[tuple[str, bool]],
+    *,
+    reason: str | None = None,
+    code: str | None = None,
+) -> list[bool]:
+    """:func:`set_status` for each ``(purpose, value)`` of one request, all in one
+    transaction: when one is refused, none is kept (a revocation listed first is not left
+    behind an error). ``reason`` and ``code`` go with the revocation among them."""
+    revoking = ("revocation", True)
+    if (reason is not None or code is not None) and revoking not in changes:
+        raise InvalidRequestError("a reason goes with a revocation")
+    steps = [
+        (purpose, value, *((reason, code) if (purpose, value) == revoking else (None, None)))
+        for purpose, value in changes
+    ]
+    for step in steps:
+        _check_change(*step)
+    with inst.db.transaction() as tx:
+        return [_set_in(tx, inst, credential_id, *step) for step in steps]
+
+
+def _check_change(purpose: str, value: bool, reason: str | None, code: str | None) -> None:
+    """Refuse a change that can never be made, before anything is touched."""
     if (reason is not None or code is not None) and not (purpose == "revocation" and value):
         raise InvalidRequestError("a reason goes with a revocation")
     if code is not None and code not in reasons.REASONS:
@@ -231,8 +263,6 @@ def set_status(
         raise InvalidRequestError(f"statusPurpose {purpose!r}: use revocation or suspension")
     if purpose == "revocation" and not value:
         raise InvalidRequestError("a revoked credential cannot be reinstated")
-    with inst.db.transaction() as tx:
-        return _set_in(tx, inst, credential_id, purpose, value, reason, code)
 
 
 def _set_in(

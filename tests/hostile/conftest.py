@@ -62,7 +62,8 @@ class Service:
     headers: dict[str, str] = field(default_factory=dict)
     cookies: dict[str, str] = field(default_factory=dict)
     known: dict[str, str] = field(default_factory=dict)
-    """Path parameters naming things that exist (an issuer's slug, a held credential)"""
+    """Path parameters naming things that exist (an issuer's slug and one of its achievements,
+    so the image routes are reached; a held credential)"""
 
     def client(self, *, authenticated: bool = True) -> TestClient:
         """A client that sees a 500 as a response (the suite asserts there is none)."""
@@ -122,7 +123,7 @@ def services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Ser
     made = {
         "issuer": Service(
             "issuer", issuer, "https://issuer.test", {"Authorization": f"Bearer {ISSUER_TOKEN}"},
-            known={"slug": "community-college"},
+            known={"slug": "community-college", "achievement": "fundamentals-of-nursing-1"},
         ),
         "wallet": Service(
             "wallet", wallet, WALLET_URL, cookies=session,

@@ -116,3 +116,21 @@ def test_signed_in_staff_pasting_a_credential_get_their_own_trust(tmp_path: Path
     assert 'class="verdict pass"' in staff.post("/", data={"document": credential}).text
     stranger = TestClient(app).post("/", data={"document": credential}).text
     assert 'class="verdict unaccredited"' in stranger  # the public page: the registry alone
+
+
+def test_an_organisation_s_own_trust_puts_no_names_on_the_public_stats(tmp_path: Path) -> None:
+    """``/stats`` (and the landing page's chart) names achievements and skills of accredited
+    issuers only: the installation's registry. An organisation's own trust (anyone's did:key,
+    an achievement named as its holder likes) judges that organisation's answers, but its
+    names stay off the public page; the answer is still counted."""
+    app = verifier(tmp_path)
+    staff = sign_in_staff(TestClient(app), "Maple Grove Care Home")
+    page = staff.get("/registry").text
+    trusted = {"issuer": s.did_of(s.ISSUER), "name": "Self-made issuer",
+               "achievement": ACHIEVEMENT, "title": "Anything", "csrf": csrf_of(page)}  # fmt: skip
+    assert staff.post("/registry/trust", data=trusted, follow_redirects=False).status_code == 303
+    assert answer(app, "Maple Grove Care Home")["verdict"] == "pass"  # theirs: judged with it
+    stats = TestClient(app).get("/stats").json()
+    assert stats["totals"]["credentials_checked"] == 1
+    assert stats["by_achievement"] == {"shared": {}, "checked": {}, "verified": {}}
+    assert stats["by_skill"] == {"shared": {}, "checked": {}, "verified": {}}

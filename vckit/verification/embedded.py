@@ -14,12 +14,14 @@
 
 The parts are verified by the dispatcher that is verifying the whole
 (:attr:`~vckit.verification.options.VerifyOptions.verify_inner`), without a challenge or domain
-(they are not presentations), and at most :data:`MAX_PARTS` of them.
+(they are not presentations), and at most :data:`MAX_PARTS` of them for one credential, at
+every depth together: the parts of a part draw on the same budget (:class:`_Budget`), so an
+endorsement carrying endorsements of its own cannot multiply the work (32 × 32 × …).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -42,21 +44,39 @@ def complete(report: Report, credential: Mapping[str, Any], options: VerifyOptio
     return refreshed(whole, credential, options)
 
 
+class _Budget:
+    """``verify_inner`` for the parts of one credential, with the number of parts it may
+    still verify: the parts' own parts find it in their options and draw on it too."""
+
+    def __init__(self, verify: Callable[[Any, VerifyOptions], Report], left: int) -> None:
+        self.verify = verify
+        self.left = left
+
+    def __call__(self, item: Any, options: VerifyOptions) -> Report:
+        return self.verify(item, options)
+
+    def take(self, items: list[tuple[str, object]]) -> list[tuple[str, object]]:
+        taken = items[: max(self.left, 0)]
+        self.left -= len(taken)
+        return taken
+
+
 def embedded_parts(
     credential: Mapping[str, Any], options: VerifyOptions
 ) -> tuple[tuple[Part, ...], list[Check]]:
     """The parts of ``credential`` and the checks they add to it (a CLR's two)."""
-    if options.verify_inner is None:
+    verify = options.verify_inner
+    if verify is None:
         return (), []
-    inner = replace(options, challenge=None, domain=None)
-    found = list(_endorsements(credential, "", 0))[:MAX_PARTS]
+    budget = verify if isinstance(verify, _Budget) else _Budget(verify, MAX_PARTS)
+    inner = replace(options, challenge=None, domain=None, verify_inner=budget)
+    found = budget.take(list(_endorsements(credential, "", 0)))
+    clr = "ClrCredential" in types_of(credential)
+    held = budget.take(_nested(credential)) if clr else []  # taken before any is verified
     parts = [_part("endorsement", where, item, inner) for where, item in found]
     checks: list[Check] = []
-    if "ClrCredential" in types_of(credential):
-        nested = [
-            _part("nested", where, item, inner)
-            for where, item in _nested(credential)[: MAX_PARTS - len(parts)]
-        ]
+    if clr:
+        nested = [_part("nested", where, item, inner) for where, item in held]
         parts.extend(nested)
         checks = [_nested_check(nested), _associations_check(credential, nested)]
     return tuple(parts), checks

@@ -11,9 +11,11 @@ verified   credentials that passed every check (the answer's checks included)
 
 Only **governed** credentials give a label: their signature and issuer key checked out
 (``proof``, ``issuer-key``) and the governance registry accredits their issuer for their
-achievement (``trusted-issuer`` passed). Achievement and skill names therefore come from
-accredited issuers only; a forged or unknown-issuer credential is counted in the totals
-(``credentials_checked``) but never puts its text on a public page.
+achievement (``trusted-issuer`` passed, and the installation's registry itself lists the
+issuer for every achievement the credential names: an organisation's own trust from the
+registry page judges its answers, never the public page). Achievement and skill names
+therefore come from accredited issuers only; a forged or unknown-issuer credential is counted
+in the totals (``credentials_checked``) but never puts its text on a public page.
 
 The breakdowns read the latest ``WINDOW`` answers only (bounded work per request; the
 totals ``answers_counted`` says how many were read); the verdict totals count every answer.
@@ -30,8 +32,11 @@ from typing import Any
 
 from servicekit.db import Database
 from servicekit.stats import Tally
+from vckit.credential import issuer_id
 from vckit.ob.facets import credential_facets
 from verifier import store
+from verifier.checking.policy import achievements_of
+from verifier.checking.registry import Registry
 
 VERDICTS = ("pass", "fail", "could-not-check")
 WINDOW = 1000
@@ -59,13 +64,22 @@ def _verdict(report: Mapping[str, Any]) -> str:
     return "pass" if statuses else "could-not-check"
 
 
-def governed(credential: Mapping[str, Any]) -> bool:
-    """Signed by a key its issuer lists, and the registry accredits that issuer for it."""
+def governed(credential: Mapping[str, Any], registry: Registry | None) -> bool:
+    """Signed by a key its issuer lists, and the installation's registry (not an
+    organisation's own trust) accredits that issuer for what it names."""
     statuses = _statuses(credential)
-    return all(statuses.get(name) == "pass" for name in GOVERNED_BY)
+    if not all(statuses.get(name) == "pass" for name in GOVERNED_BY):
+        return False
+    document = credential.get("document")
+    did = issuer_id(document) if isinstance(document, Mapping) else None
+    entry = registry.find(did) if registry is not None and did else None
+    if entry is None or not isinstance(document, Mapping):
+        return False
+    ids = [a.get("id") for a in achievements_of(document)]
+    return all(isinstance(i, str) and entry.allows(i) for i in ids)
 
 
-def _count_answer(tally: Tally, report: Mapping[str, Any]) -> int:
+def _count_answer(tally: Tally, report: Mapping[str, Any], registry: Registry | None) -> int:
     """Count one stored answer's credentials; returns how many credentials it held."""
     inner = report.get("credentials", [])
     credentials = [c for c in inner if isinstance(c, Mapping)] if isinstance(inner, list) else []
@@ -74,7 +88,7 @@ def _count_answer(tally: Tally, report: Mapping[str, Any]) -> int:
     holder_signed = report.get("kind") == "presentation" and signed
     for credential in credentials:
         document = credential.get("document")
-        if not isinstance(document, Mapping) or not governed(credential):
+        if not isinstance(document, Mapping) or not governed(credential, registry):
             continue
         facets = credential_facets(document)
         tally.add("checked", facets)
@@ -85,9 +99,9 @@ def _count_answer(tally: Tally, report: Mapping[str, Any]) -> int:
     return len(credentials)
 
 
-def verifier_stats(db: Database) -> dict[str, Any]:
+def verifier_stats(db: Database, registry: Registry | None) -> dict[str, Any]:
     """The counts as :class:`servicekit.stats.Tally` JSON (measures ``shared``, ``checked``,
-    ``verified``)."""
+    ``verified``); ``registry``: the installation's governance registry."""
     tally = Tally("verifier")
     tally.measure("shared", "checked", "verified")
     with db.transaction() as tx:
@@ -97,7 +111,7 @@ def verifier_stats(db: Database) -> dict[str, Any]:
     credentials = 0
     for report in reports:
         if isinstance(report, Mapping):
-            credentials += _count_answer(tally, report)
+            credentials += _count_answer(tally, report, registry)
     tally.totals = {
         "jobs": jobs,
         "presentations_verified": sum(verdicts.values()),

@@ -23,9 +23,11 @@ QueryByExample's ``type`` (compact names); only their last segment is read.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
+
+from vckit.document import parse_json
+from vckit.errors import VckitError
 
 #: DCQL credential formats (OpenID4VP 1.0 Appendix B), said as a person would.
 FORMAT_WORDS = {
@@ -100,12 +102,12 @@ CONDITIONS_PARAMETER = "ler_requirements"
 
 def conditions(value: object) -> tuple[str, ...]:
     """The verifier's conditions in words: ``accreditedOnly`` and ``issuedWithinYears``
-    (an object, or its JSON text as a request by value carries it); whatever else, or a
-    malformed value, says nothing."""
+    (an object, or its JSON text as a request by value carries it, read by the strict,
+    depth-bounded reader); whatever else, or a malformed value, says nothing."""
     if isinstance(value, str) and len(value) <= 2000:
         try:
-            value = json.loads(value)
-        except ValueError:
+            value = parse_json(value)  # bounded: the text is the verifier's, not ours
+        except VckitError:
             return ()
     if not isinstance(value, dict):
         return ()

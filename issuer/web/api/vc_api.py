@@ -325,12 +325,10 @@ async def credentials_status(request: Request, inst: InstallationDep, _: TokenDe
     given = body.reason is not None or body.reasonCode is not None
     if given and ("revocation", True) not in changes:
         raise Problem(400, "Malformed request", "a reason goes with a revocation", "bad-input")
-    changed = [
-        status_lists.set_status(
-            inst, credential_id, p, v, **(_reason(body) if (p, v) == ("revocation", True) else {})
-        )
-        for p, v in changes
-    ]
+    revoking = ("revocation", True) in changes
+    changed = status_lists.set_statuses(  # one transaction: all of them, or none
+        inst, credential_id, changes, **(_reason(body) if revoking else {})
+    )
     now = status_lists.status_of(inst, credential_id)
     answer: dict[str, Any] = {"credentialId": credential_id, "changed": any(changed), "status": now}
     answer.update(status_lists.revocation_of(inst, credential_id))

@@ -183,3 +183,22 @@ def test_an_oversized_image_is_413_and_an_empty_one_422() -> None:
     padded = PLAIN_SVG.replace("<title>", "<desc>" + "x" * MAX_IMAGE_BYTES + "</desc><title>")
     assert refused(padded.encode()).status == 413
     assert refused(b"").status == 422
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a compressed baking chunk that inflates past the credential limit (3 KB -> 3 MiB)
+        pytest.param(b"\x01\x00\x00\x00" + zlib.compress(b"\x00" * (3 << 20), 9), id="zip-bomb"),
+        pytest.param(b"", id="no-compression-fields"),
+        pytest.param(b"\x02\x00\x00\x00x", id="unknown-compression"),
+        pytest.param(b"\x01\x00\x00\x00not zlib", id="broken-zlib"),
+    ],
+)
+def test_any_baking_chunk_is_refused_as_an_image_without_inflating_it(body: bytes) -> None:
+    """A PNG carrying an ``openbadgecredential`` iTXt chunk is not artwork, whatever the
+    chunk holds: the refusal is an ImageRefusedError (422), never an inflated bomb or
+    another error class the web layer does not answer."""
+    chunk = baking.Chunk(b"iTXt", baking.PNG_KEYWORD + b"\x00" + body)
+    error = refused(png(16, 16, chunk))
+    assert error.status == 422 and "baked credential" in str(error)

@@ -5,6 +5,7 @@ the credentials issued afterwards and in their baked badges."""
 from __future__ import annotations
 
 import base64
+import zlib
 from typing import Any
 
 import pytest
@@ -225,3 +226,44 @@ def test_an_achievement_created_with_a_data_image_serves_it_and_a_hostile_one_is
     assert_problem(create("given-html", "data:text/html;base64,PGI+"), 422)
     assert create("given-web", "https://college.example.org/badge.png").status_code == 201
     assert_problem(api.get(f"/issuers/{COLLEGE}/achievements/given-web/image"), 404)
+
+
+def test_a_png_with_a_compressed_baking_bomb_is_a_422_problem_by_every_door(
+    app: FastAPI, api: TestClient
+) -> None:
+    """A 3 KB PNG whose baking chunk inflates to 3 MiB: refused as an image (422 problem on
+    the API, 422 page for staff, 422 for an achievement created with it), never a 500."""
+    bomb = baking.Chunk(
+        b"iTXt",
+        baking.PNG_KEYWORD + b"\x00\x01\x00\x00\x00" + zlib.compress(b"\x00" * (3 << 20), 9),
+    )
+    chunks = baking.read_chunks(ARTWORK)
+    data = baking.write_chunks([*chunks[:-1], bomb, chunks[-1]])
+    before = api.get(IMAGE).content
+    lenient = TestClient(app, base_url=SITE, raise_server_exceptions=False)
+    lenient.headers.update(api.headers)
+    put = lenient.put(IMAGE, content=data, headers={"Content-Type": "image/png"})
+    assert_problem(put, 422)
+    assert "baked credential" in put.json()["detail"]
+    created = lenient.post(
+        f"/issuers/{COLLEGE}/achievements",
+        json={
+            "slug": "bombed",
+            "achievement": {
+                "name": "Bombed",
+                "description": "d",
+                "criteria": {"narrative": "c"},
+                "image": {"id": "data:image/png;base64," + base64.b64encode(data).decode()},
+            },
+        },
+    )
+    assert created.status_code == 422, created.text
+    staff = TestClient(app, base_url=SITE, raise_server_exceptions=False)
+    sign_in(staff)
+    page = staff.post(
+        PAGE,
+        data={"csrf": csrf_of(staff.get(PAGE).text)},
+        files={"file": ("bomb.png", data, "image/png")},
+    )
+    assert page.status_code == 422 and "baked credential" in page.text
+    assert api.get(IMAGE).content == before  # nothing changed

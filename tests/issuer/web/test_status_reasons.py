@@ -202,3 +202,40 @@ def test_reasons_and_message_values_on_sqlite_and_postgresql(
     assert (result.value, result.message) == (1, "revoked:issued-in-error")
     revocation = entry_of(document, "revocation")
     assert check_entry(revocation, client.get(revocation["statusListCredential"]).json()).is_set
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        pytest.param("unsuspended", id="revoke-then-unsuspend"),
+        pytest.param("suspended", id="revoke-then-suspend-without-a-suspension-entry"),
+    ],
+)
+def test_a_refused_status_request_changes_nothing_not_even_its_first_change(
+    client: TestClient, second: str
+) -> None:
+    """The changes of one request are one transaction: when a later change is refused (4xx),
+    the revocation listed before it is not kept either: not in the issuer's record, not in
+    the published lists (it was: the 422 answer hid a revocation already committed)."""
+    document = issued_with_message(client)
+    body = {
+        "credentialId": document["id"],
+        "credentialStatus": [
+            {"type": "BitstringStatusListEntry", "status": "revoked"},
+            {"type": "BitstringStatusListEntry", "status": second},
+        ],
+        "reason": "Sent by mistake.",
+        "reasonCode": "issued-in-error",
+    }
+    refused = client.post("/credentials/status", json=body)
+    assert 400 <= refused.status_code < 500, refused.text
+    assert status_detail(client, document)[0] == "pass"  # the revocation list: not revoked
+    message = entry_of(document, "message")
+    listed = client.get(message["statusListCredential"]).json()
+    assert check_entry(message, listed).message == "not-revoked"
+    shown = client.get("/issuers/community-college/credentials", params={"limit": 500}).json()
+    row = next(c for c in shown if c["id"] == document["id"])
+    assert row["revoked"] is None and row["revokedReason"] is None
+    # the same revocation alone is then made, with its reason
+    done = revoke(client, document["id"], reason="Sent by mistake.", reasonCode="issued-in-error")
+    assert done.status_code == 200 and done.json()["changed"] is True

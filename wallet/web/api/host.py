@@ -9,7 +9,8 @@
 =====================  ======  ================================  =========================
 
 Each operation is declared in ``/openapi.json`` with the official file's own operation object
-(parameters, responses, security), and its components are added to the document. Every error
+(parameters, responses, security), and its components are added to the document (its paging
+links corrected: they read ``limit`` and ``offset`` from the query, where they are). Every error
 under ``/ims/ob/v3p0`` is an ``Imsx_StatusInfo`` body: 401/403 for the token, 400 for the input,
 404 for a path the API does not have, 405 for a method it does not allow.
 """
@@ -177,6 +178,22 @@ async def _oauth_error(request: Request, exc: Exception) -> Response:
     return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
 
+def _paging_link(link: dict[str, Any]) -> dict[str, Any]:
+    """The official file's paging links read ``limit`` and ``offset`` as
+    ``$request.path.…``, but they are query parameters (OpenAPI 3.1 §4.8.20.4: a runtime
+    expression names the parameter's place): this document says ``$request.query.…``, so
+    tools that follow links can."""
+    paging = {f"$request.path.{name}": f"$request.query.{name}" for name in ("limit", "offset")}
+    parameters = link.get("parameters")
+    if not isinstance(parameters, dict):
+        return link
+    fixed = {
+        name: paging.get(value, value) if isinstance(value, str) else value
+        for name, value in parameters.items()
+    }
+    return {**link, "parameters": fixed}
+
+
 def install(app: FastAPI) -> None:
     """The routes, the two error answers, and the official components in ``/openapi.json``."""
     app.include_router(router)
@@ -193,7 +210,7 @@ def install(app: FastAPI) -> None:
         for section in ("schemas", "headers", "links", "securitySchemes"):
             mine = components.setdefault(section, {})
             for name, value in official.get(section, {}).items():
-                mine.setdefault(name, value)
+                mine.setdefault(name, _paging_link(value) if section == "links" else value)
         scheme = discovery.service_description(app.state.inst)["components"]["securitySchemes"]
         components["securitySchemes"]["OAuth2ACG"] = scheme["OAuth2ACG"]
         return document
