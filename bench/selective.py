@@ -1,6 +1,6 @@
 """Speed of selective disclosure, on one core, for the realistic OB 3.0 credential of run.py.
 
-    .venv/bin/python bench/selective.py [--seconds 2] [--no-js]    # also run by `make bench`
+    .venv/bin/python bench/selective.py [--seconds 2] [--no-js] [--only sd-jwt]   # `make bench`
 
 The nursing credential of bench/run.py (2 skill alignments) with the learner data a holder
 chooses from: three IdentityObjects (name, date of birth, hashed e-mail), a grade, evidence and
@@ -242,6 +242,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
     parser.add_argument("--no-js", action="store_true", help="skip the JavaScript comparison")
+    parser.add_argument(
+        "--only", choices=["ecdsa-sd", "sd-jwt"], help="measure one of the two families alone"
+    )
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core; node inherits it
@@ -253,51 +256,57 @@ def main() -> None:
     issuer_did, holder_did = did_of(issuer), did_of(holder)
     doc = learner_credential(issuer_did, holder_did)
     claims = sd_jwt_claims(doc, issuer_did, holder_did)
-    ecdsa_rows = measure_ecdsa_sd(issuer, doc, args.seconds)
-    sd_jwt_rows = measure_sd_jwt(issuer, holder, claims, args.seconds)
+    ecdsa = args.only in (None, "ecdsa-sd")
+    sdjwt = args.only in (None, "sd-jwt")
+    ecdsa_rows = measure_ecdsa_sd(issuer, doc, args.seconds) if ecdsa else []
+    sd_jwt_rows = measure_sd_jwt(issuer, holder, claims, args.seconds) if sdjwt else []
     if js:
-        theirs = js_rates(
-            {
-                "seconds": args.seconds,
-                "ecdsaSd": {
-                    "credential": doc,
-                    "key": {
-                        "publicKeyMultibase": issuer.public.to_multibase(),
-                        "secretKeyMultibase": issuer.to_secret_multibase(),
-                    },
-                    "created": CREATED,
-                    "mandatoryPointers": MANDATORY,
-                    "selectivePointers": SELECTIVE,
+        request: dict[str, Any] = {"seconds": args.seconds}
+        if ecdsa:
+            request["ecdsaSd"] = {
+                "credential": doc,
+                "key": {
+                    "publicKeyMultibase": issuer.public.to_multibase(),
+                    "secretKeyMultibase": issuer.to_secret_multibase(),
                 },
-                "sdJwt": {
-                    "claims": claims | {"cnf": {"jwk": holder.public.to_jwk()}},
-                    "disclosureFrame": DISCLOSURE_FRAME,
-                    "presentationFrame": PRESENTATION_FRAME,
-                    "issuerJwk": issuer.to_private_jwk(),
-                    "holderJwk": holder.to_private_jwk(),
-                    "kid": key_id(issuer.public),
-                    "nonce": NONCE,
-                    "aud": AUD,
-                    "iat": int(KB_IAT.timestamp()),
-                    "now": int(NOW.timestamp()),
-                },
+                "created": CREATED,
+                "mandatoryPointers": MANDATORY,
+                "selectivePointers": SELECTIVE,
             }
-        )
-        e, s = theirs["ecdsa_sd"], theirs["sd_jwt"]
-        ecdsa_rows = with_js(
-            ecdsa_rows,
-            [e["issue_per_s"], e["derive_per_s"], e["verify_per_s"], e["verify_per_s"]],
-        )
-        sd_jwt_rows = with_js(
-            sd_jwt_rows,
-            [s["issue_per_s"], s["present_per_s"], s["verify_per_s"], s["verify_per_s"]],
-        )
+        if sdjwt:
+            request["sdJwt"] = {
+                "claims": claims | {"cnf": {"jwk": holder.public.to_jwk()}},
+                "disclosureFrame": DISCLOSURE_FRAME,
+                "presentationFrame": PRESENTATION_FRAME,
+                "issuerJwk": issuer.to_private_jwk(),
+                "holderJwk": holder.to_private_jwk(),
+                "kid": key_id(issuer.public),
+                "nonce": NONCE,
+                "aud": AUD,
+                "iat": int(KB_IAT.timestamp()),
+                "now": int(NOW.timestamp()),
+            }
+        theirs = js_rates(request)
+        if ecdsa:
+            e = theirs["ecdsa_sd"]
+            ecdsa_rows = with_js(
+                ecdsa_rows,
+                [e["issue_per_s"], e["derive_per_s"], e["verify_per_s"], e["verify_per_s"]],
+            )
+        if sdjwt:
+            s = theirs["sd_jwt"]
+            sd_jwt_rows = with_js(
+                sd_jwt_rows,
+                [s["issue_per_s"], s["present_per_s"], s["verify_per_s"], s["verify_per_s"]],
+            )
     print("selective disclosure on one core (nursing credential, 2 alignments, learner data)")
-    print_table(
-        "ecdsa-sd-2023 (P-256; JS: Digital Bazaar, vc.issue / derive / verifyCredential)",
-        ecdsa_rows,
-    )
-    print_table("SD-JWT VC, dc+sd-jwt, ES256 (JS: @sd-jwt/sd-jwt-vc)", sd_jwt_rows)
+    if ecdsa:
+        print_table(
+            "ecdsa-sd-2023 (P-256; JS: Digital Bazaar, vc.issue / derive / verifyCredential)",
+            ecdsa_rows,
+        )
+    if sdjwt:
+        print_table("SD-JWT VC, dc+sd-jwt, ES256 (JS: @sd-jwt/sd-jwt-vc)", sd_jwt_rows)
     if not js:
         print("\n(JavaScript comparison skipped: run `make install-test` first)")
 
