@@ -49,6 +49,8 @@ InputFormat = Literal["json", "jwt", "sd-jwt"]
 
 _B64URL = r"[A-Za-z0-9_-]+"
 _COMPACT_JWS = re.compile(rf"^{_B64URL}\.{_B64URL}\.[A-Za-z0-9_-]*$")
+"""Three base64url parts (the last may be empty); as :func:`is_compact_jws` decides."""
+_B64URL_AND_DOT = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,19 @@ def parse_json(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
     return value
 
 
+def is_compact_jws(text: str) -> bool:
+    """Whether ``text`` matches :data:`_COMPACT_JWS` (``$`` lets one final newline follow),
+    decided without the regular-expression engine, whose character-class loop was a tenth of
+    reading a credential JWT: the two dots found, then every byte tested at once by deleting
+    the allowed ones (``bytes.translate``)."""
+    body = text[:-1] if text.endswith("\n") else text
+    first = body.find(".")
+    second = body.find(".", first + 1)
+    if first < 1 or second < first + 2 or not body.isascii():
+        return False
+    return not body.encode("ascii").translate(None, _B64URL_AND_DOT) and body.count(".") == 2
+
+
 def read_input(
     data: str | bytes, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH
 ) -> Input:
@@ -222,9 +237,9 @@ def read_input(
         return Input(format="json", json=value)
     if text.startswith("["):
         raise UnsupportedFormatError("expected one JSON object, not an array")
-    if "~" in text and _COMPACT_JWS.match(text.split("~", 1)[0]):
+    if "~" in text and is_compact_jws(text.partition("~")[0]):
         return Input(format="sd-jwt", text=text)
-    if _COMPACT_JWS.match(text):
+    if is_compact_jws(text):
         return Input(format="jwt", text=text)
     raise UnsupportedFormatError(
         "input is neither a JSON object nor a compact JWT (three base64url parts)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import product
+
 import pytest
 
 from vckit.document import check_depth, check_object_depth, parse_json, read_input
@@ -128,3 +130,41 @@ def test_numbers_and_surrogate_pairs_inside_the_limits_parse() -> None:
     assert parse_json(text) == {
         "n": int("9" * 1000), "f": 1.5e300, "t": "\N{GRINNING FACE}", "e": "\\ud800"
     }  # fmt: skip
+
+
+# --- the compact JWS test without the regular-expression engine (issue 15) ----------------------
+
+_JWS_PIECES = "Az9-_.\n~ +/=\u00e9"
+
+
+def test_compact_jws_test_agrees_with_the_pattern_on_short_texts() -> None:
+    """Every text of up to 4 characters from the alphabet, the dot, a newline and characters
+    outside it: the same answer as :data:`vckit.document._COMPACT_JWS`."""
+    from vckit.document import _COMPACT_JWS, is_compact_jws
+
+    texts = ["".join(chars) for n in range(5) for chars in product(_JWS_PIECES, repeat=n)]
+    assert len(texts) > 30_000
+    for text in texts:
+        assert is_compact_jws(text) == bool(_COMPACT_JWS.match(text)), repr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        JWT,
+        JWT + "\n",
+        JWT + "\n\n",
+        JWT + ".",
+        "." + JWT,
+        "a..b",
+        "a.b.",
+        "a.b.c.d",
+        JWT.replace("c2ln", "c2l\u0131"),
+        JWT + "=",
+        "\n" + JWT,
+    ],
+)
+def test_compact_jws_test_agrees_with_the_pattern(text: str) -> None:
+    from vckit.document import _COMPACT_JWS, is_compact_jws
+
+    assert is_compact_jws(text) == bool(_COMPACT_JWS.match(text))

@@ -254,11 +254,14 @@ def verify_signature(
     RFC 8037 §3.1; ``r || s``, RFC 7518 §3.4; RSASSA-PKCS1-v1_5 SHA-256, RFC 7518 §3.3).
     Directly, not through jwcrypto: its per-token objects (a deep copy of its header registry,
     a JWK built from ours) were a fifth of an SD-JWT verification report. ``header``: this
-    token's header when the caller has read it already (it is not read again).
+    token's header when the caller has read its header *and payload* already (:func:`peek`,
+    :func:`vckit.sdjwt.compact.jwt_parts`): neither is decoded again (the payload's base64url,
+    kilobytes for a credential, was checked when it was read).
     """
     parts = token.strip().split(".")
     if len(parts) != 3:
         raise JwtFormatError(f"a compact JWS has 3 dot-separated parts, this one has {len(parts)}")
+    read = header is not None
     if header is None:
         header = _json_object(parts[0], "JOSE header")
     if header.get("alg") != alg:
@@ -268,7 +271,8 @@ def verify_signature(
     check_header(header, (alg,))
     check_alg_fits_key(alg, public)
     try:
-        multibase.base64url_nopad_decode(parts[1])
+        if not read:
+            multibase.base64url_nopad_decode(parts[1])
         signature = multibase.base64url_nopad_decode(parts[2])
     except InputError as exc:
         raise JwtFormatError(f"the JWS cannot be processed: {exc}") from exc
