@@ -196,7 +196,8 @@ def parse_json(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
         ) from None
     except RecursionError:
         raise DocumentTooDeepError("JSON nested too deeply to parse") from None
-    if _ESCAPED_SURROGATE.search(text) or (not text.isascii() and _SURROGATE.search(text)):
+    escaped = "\\u" in text and _ESCAPED_SURROGATE.search(text)  # "in": no regex engine
+    if escaped or (not text.isascii() and _SURROGATE.search(text)):
         check_no_surrogates(value)
     return value
 
