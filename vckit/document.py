@@ -19,7 +19,7 @@ import copy
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -166,6 +166,22 @@ _DECODER = json.JSONDecoder(
 """Built once: ``json.loads`` with hooks builds a decoder (and its scanner) on every call."""
 
 
+_SCAN_ONCE: Callable[[str, int], tuple[Any, int]] = getattr(_DECODER, "scan_once")  # noqa: B009
+"""The decoder's scanner (set in ``JSONDecoder.__init__``, missing from typeshed's stubs)."""
+
+
+def _decode(text: str) -> Any:
+    """``_DECODER.decode(text)``: its scanner called directly for text that is one JSON value
+    from the first character to the last (a JWT segment, a disclosure), without the decoder's
+    Python-level whitespace matching; anything else goes through ``decode`` itself, which
+    gives the same value or the same error."""
+    try:
+        value, end = _SCAN_ONCE(text, 0)
+    except StopIteration:  # leading whitespace, or no JSON value: decode says which
+        return _DECODER.decode(text)
+    return value if end == len(text) else _DECODER.decode(text)
+
+
 def check_no_surrogates(value: object) -> None:
     """Refuse a parsed document with a lone UTF-16 surrogate in any name or string
     (iteratively: no recursion). A surrogate pair was already joined by the parser, so any
@@ -189,7 +205,7 @@ def parse_json(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
     with :class:`~vckit.errors.MalformedJsonError`."""
     check_depth(text, max_depth)
     try:
-        value = _DECODER.decode(text)
+        value = _decode(text)
     except json.JSONDecodeError as exc:
         raise MalformedJsonError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"

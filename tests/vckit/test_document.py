@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from itertools import product
+from typing import Any
 
 import pytest
 
@@ -168,3 +169,56 @@ def test_compact_jws_test_agrees_with_the_pattern(text: str) -> None:
     from vckit.document import _COMPACT_JWS, is_compact_jws
 
     assert is_compact_jws(text) == bool(_COMPACT_JWS.match(text))
+
+
+def _decoded(decode: Any, text: str) -> tuple[str, Any]:
+    try:
+        return "value", decode(text)
+    except Exception as exc:  # the same error type and message, whichever way
+        return type(exc).__name__, str(exc)
+
+
+_JSON_TEXTS = [
+    '{"a":1}',
+    ' {"a":1}',
+    '{"a":1} ',
+    '{"a":1}\n',
+    '{"a":1}{"b":2}',
+    '{"a":1} x',
+    "[1,2,3]",
+    '"text"',
+    "12",
+    "1e999",
+    "NaN",
+    "",
+    " ",
+    "{",
+    '{"a":}',
+    '{"a":1,"a":2}',
+    '{"a":"\\ud800"}',
+    '["\\ud83c\\udf93"]',
+    "[" * 50 + "]" * 50,
+    "[" * 50 + "]" * 49,
+    '{"a":[1,{"b":null,"c":true}],"d":-0.5}',
+    "\t[]\t",
+    "[]]",
+    '"unterminated',
+]
+
+
+@pytest.mark.parametrize("text", _JSON_TEXTS)
+def test_direct_scan_decodes_as_the_decoder_does(text: str) -> None:
+    """``vckit.document._decode`` (the scanner called directly, issue 15) gives the value or
+    the error ``JSONDecoder.decode`` gives, with the same hooks."""
+    from vckit.document import _DECODER, _decode
+
+    assert _decoded(_decode, text) == _decoded(_DECODER.decode, text)
+
+
+def test_direct_scan_agrees_with_the_decoder_on_cut_and_padded_documents() -> None:
+    from vckit.document import _DECODER, _decode
+
+    document = '{"a":[1,2.5,{"b":"x\\u00e9"}],"c":null,"d":[true,false],"e":"\\"q\\""}'
+    for end in range(len(document) + 1):
+        for text in (document[:end], " " + document[:end], document[:end] + " ", document[end:]):
+            assert _decoded(_decode, text) == _decoded(_DECODER.decode, text), repr(text)

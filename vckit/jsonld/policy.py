@@ -165,6 +165,8 @@ def check_inline_contexts(document: Mapping[str, Any], found: Contexts | None = 
     """Refuse a context object anywhere in the document (scoped ones inside it included)
     that sets ``@vocab`` or ``@base``. ``found``: :func:`contexts` of this document."""
     for path, context in _contexts(document) if found is None else found:
+        if _only_urls(context):  # most documents: nothing to walk
+            continue
         for inner_path, value in _walk(context):
             if not isinstance(value, Mapping):
                 continue
@@ -174,6 +176,18 @@ def check_inline_contexts(document: Mapping[str, Any], found: Contexts | None = 
                         f"the @context at {path}{inner_path} sets {keyword} "
                         f"({str(value[keyword])[:100]!r}): {_WHY[keyword]}"
                     )
+
+
+def _only_urls(context: object) -> bool:
+    """A context that is a string, or a list of strings only (no object to look into)."""
+    if type(context) is str:
+        return True
+    if type(context) is not list:
+        return False
+    for item in context:  # noqa: SIM110 - a loop: all() over a generator is slower
+        if type(item) is not str:
+            return False
+    return True
 
 
 def check_contexts(
