@@ -104,6 +104,12 @@ def _find_contexts(
         kind = type(item)
         if kind is str:
             continue
+        if kind is list:
+            for element in item:  # a list of strings (types, URLs) holds no context: no call
+                if type(element) is not str:
+                    break
+            else:
+                continue
         if kind is dict or kind is list:
             if not _find_contexts(item, (trail, key), found, depth + 1):
                 return False

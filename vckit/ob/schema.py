@@ -462,6 +462,12 @@ def _uri_problems(
                 if key == "id":
                     found.append(((*path, key), f"{short(value)} is not a URI string"))
                     continue
+            if kind is list:
+                for element in value:  # a list of strings (types) has no URI member: no call
+                    if type(element) is not str:
+                        break
+                else:
+                    continue
             if kind is dict or kind is list:
                 if key != "@context":
                     _uri_problems(value, (*path, key), found)
