@@ -26,7 +26,7 @@ A verifier's format check runs the first two (:mod:`vckit.verification.content`)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from vckit.document import SCALARS
 from vckit.errors import GraphTooLargeError, UnsafeContextError
@@ -105,7 +105,7 @@ def _find_contexts(
         if kind is str:
             continue
         if kind is list:
-            for element in item:  # a list of strings (types, URLs) holds no context: no call
+            for element in cast(list[object], item):  # strings only (types, URLs): no call
                 if type(element) is not str:
                     break
             else:
