@@ -45,7 +45,6 @@ check says *could not check*, never *pass*.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from vckit.credential import types_of
@@ -93,8 +92,7 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
     JSON, too large, too deep, no VC type); everything else becomes a check in the report.
     """
     options = options or VerifyOptions()
-    if options.verify_inner is None:  # what the content checks fetch is verified by us
-        options = replace(options, verify_inner=verify)
+    options = options.verifying_inner(verify)  # what the content checks fetch is verified by us
     if isinstance(data, Mapping):
         check_object_depth(data)
         document: Mapping[str, Any] = data

@@ -8,7 +8,7 @@ the check says *could not check*, never *pass*.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -81,3 +81,15 @@ class VerifyOptions:
 
     def clock(self) -> datetime:
         return self.now or datetime.now(UTC)
+
+    def verifying_inner(self, verify: Callable[[Any, VerifyOptions], Report]) -> VerifyOptions:
+        """These options with ``verify_inner`` set to ``verify`` (unless set already). Made
+        once per options object and kept on it: a caller verifying many credentials with the
+        same options does not have them copied (``dataclasses.replace``) for each one."""
+        if self.verify_inner is not None:
+            return self
+        made: VerifyOptions | None = self.__dict__.get("_verifying_inner")
+        if made is None or made.verify_inner is not verify:
+            made = replace(self, verify_inner=verify)
+            object.__setattr__(self, "_verifying_inner", made)  # not a field: eq, hash, repr
+        return made
