@@ -27,6 +27,9 @@
                            ``Cache-Control: public, max-age=N`` (default 60; 0: ``no-cache``).
                            A verifier keeps it for at most this long (and at most its own
                            ``LER_STATUS_CACHE``), so it bounds how late a revocation is seen
+``LER_ISSUER_WRITE_WAIT``  seconds a request waits for SQLite's write lock (default 10; a
+                           running batch lets waiting writers in between its groups); past
+                           it the answer is 503 with ``Retry-After``, nothing written
 =========================  ==========================================================
 """
 
@@ -60,6 +63,7 @@ class Settings:
     fetch_timeout: float = 5.0  # seconds, for one outbound request in all
     demo_wallet_url: str | None = None  # "open in the demo wallet" on the offer page
     status_max_age: int = 60  # LER_ISSUER_STATUS_MAX_AGE: a status list's Cache-Control max-age
+    write_wait: float = 10.0  # LER_ISSUER_WRITE_WAIT: seconds for SQLite's write lock, then 503
 
     @property
     def database(self) -> str:
@@ -92,6 +96,7 @@ class Settings:
             status_max_age=max(
                 0, int(os.environ.get("LER_ISSUER_STATUS_MAX_AGE", cls.status_max_age))
             ),
+            write_wait=float(os.environ.get("LER_ISSUER_WRITE_WAIT", cls.write_wait)),
         )
 
 
