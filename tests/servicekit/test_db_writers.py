@@ -6,11 +6,13 @@ whole batch. A background writer (``transaction(background=True)``) now lets eve
 already waiting go first, in its own process or another. Measured here in transactions, not
 seconds: the writer must get in within two of the background writer's transactions after it
 began to wait. A writer that still cannot get the lock within ``write_wait`` raises
-WriteBusy with nothing written, and the same write succeeds once the lock is free.
+WriteBusy with nothing written, and the same write succeeds once the lock is free. A writer
+killed while it waits leaves no lock behind (the kernel drops a dead process's ``flock``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 import subprocess
 import sys
@@ -121,3 +123,49 @@ def test_a_writer_past_its_budget_gets_write_busy_and_writes_nothing(tmp_path: P
         holder.close()
         db.close()
     assert 0.3 <= waited < 10, f"gave up after {waited:.2f} s"
+
+
+WAITING_SCRIPT = """
+import sys
+from servicekit.db import Database
+db = Database.connect(sys.argv[1], write_wait=60)
+with db.transaction() as tx:  # waits (holding the waiting-writers flock) until it is killed
+    tx.execute("INSERT INTO log (who) VALUES ('killed')")
+"""
+
+
+def waiting_writers(lock: Path) -> bool:
+    """Someone holds the waiting-writers lock (an exclusive try fails)."""
+    if not lock.exists():
+        return False
+    with lock.open("a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+def test_a_waiting_writer_killed_leaves_no_lock_behind(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "turns.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the write lock is taken: the child will wait
+        child = subprocess.Popen(
+            [sys.executable, "-c", WAITING_SCRIPT, f"sqlite:///{path}"], cwd=ROOT
+        )
+        try:
+            lock = Path(f"{path}.waiting-writers.lock")
+            wait_until(lambda: waiting_writers(lock), "the child to wait for the write lock", 30)
+        finally:
+            child.kill()  # SIGKILL while it waits: nothing of it runs any more
+            child.wait()
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+    began = time.monotonic()
+    background_rounds(db, rounds=1)  # would wait for ever if the dead writer's lock stayed
+    assert time.monotonic() - began < 10
+    with db.reading() as tx:
+        assert [row["who"] for row in tx.all("SELECT who FROM log")] == ["batch"]
