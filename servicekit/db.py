@@ -30,14 +30,15 @@ the busy timeout, an error). Now a writer holds a shared ``flock`` of
 ``transaction(background=True)`` first takes that file exclusively (and lets go at once):
 the background writer begins only when no writer is waiting, in any process of the host.
 A writer so waits at most about one of the background writer's transactions (keep them
-short: a batch commits every 0.1 s) plus one retry sleep. The kernel drops the ``flock`` of
-a process that dies, so a crash leaves no lock behind. A foreground writer waits at most
-``write_wait`` seconds (``Database.connect(url, write_wait=...)``, default
-:data:`WRITE_WAIT_SECONDS`) and then raises :class:`WriteBusy` with nothing written (the
-services answer 503 with ``Retry-After``); a background one waits up to
+short: a batch commits every 0.1 s). It tries again every few milliseconds, not after
+SQLite's sleeps of up to 100 ms: the background writer waits that long for it. The kernel
+drops the ``flock`` of a process that dies, so a crash leaves no lock behind. A foreground
+writer waits at most ``write_wait`` seconds (``Database.connect(url, write_wait=...)``,
+default :data:`WRITE_WAIT_SECONDS`) and then raises :class:`WriteBusy` with nothing written
+(the services answer 503 with ``Retry-After``); a background one waits up to
 :data:`BUSY_TIMEOUT_MS`. On PostgreSQL writers lock rows, not the database: ``background``
-changes nothing there, and a writer waits only for the rows it needs (a batch group holds
-its status list's row until it commits).
+and ``write_wait`` change nothing there, and a writer waits only for the rows it needs (a
+batch group holds its status list's row until it commits).
 
 ``with db.reading() as tx:`` is a transaction that only reads. On SQLite it begins DEFERRED,
 so it takes no write lock and, in WAL mode, never waits for a writer: it sees the last
@@ -62,6 +63,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -232,7 +234,6 @@ class Database:
             )
             connection.row_factory = sqlite3.Row
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._local.busy_timeout = BUSY_TIMEOUT_MS
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA synchronous = NORMAL")
@@ -272,25 +273,39 @@ class Database:
         """``BEGIN IMMEDIATE``, taking turns with the other writers (the module docstring)."""
         import fcntl
 
-        wait_ms = BUSY_TIMEOUT_MS if background else max(1, round(self.write_wait * 1000))
-        if getattr(self._local, "busy_timeout", BUSY_TIMEOUT_MS) != wait_ms:
-            connection.execute(f"PRAGMA busy_timeout = {wait_ms}")
-            self._local.busy_timeout = wait_ms
         with open(f"{self._target}.waiting-writers.lock", "a+b") as waiting:  # closing unlocks
             if background:  # the writers waiting now go first: wait until none is left
                 fcntl.flock(waiting.fileno(), fcntl.LOCK_EX)
                 fcntl.flock(waiting.fileno(), fcntl.LOCK_UN)
-                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("BEGIN IMMEDIATE")  # SQLite's busy wait, BUSY_TIMEOUT_MS
                 return
             fcntl.flock(waiting.fileno(), fcntl.LOCK_SH)  # "a writer is waiting"
-            try:
-                connection.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if _is_busy(exc):
-                    raise WriteBusy(
-                        f"the database stayed busy with other writes for {self.write_wait:g} s"
-                    ) from exc
-                raise
+            self._begin_within(connection, self.write_wait)
+
+    def _begin_within(self, connection: Any, seconds: float) -> None:
+        """``BEGIN IMMEDIATE``, tried again after short sleeps (1 ms, doubling up to 10 ms)
+        for ``seconds``, then :class:`WriteBusy`. SQLite's own busy wait sleeps up to 100 ms
+        between tries, and the background writer that let this one go first waits that
+        long for it."""
+        deadline = time.monotonic() + seconds
+        pause = 0.001
+        connection.execute("PRAGMA busy_timeout = 0")  # each try fails at once when busy
+        try:
+            while True:
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise WriteBusy(
+                            f"the database stayed busy with other writes for {seconds:g} s"
+                        ) from exc
+                time.sleep(pause)
+                pause = min(0.01, pause * 2)
+        finally:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def reading(self) -> Iterator[Tx]:
