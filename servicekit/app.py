@@ -167,7 +167,8 @@ def install_error_handlers(app: FastAPI, rules: ErrorRules) -> None:
 
     @app.exception_handler(WriteBusy)
     def busy(request: Request, exc: WriteBusy) -> Response:  # nothing was written: try again
-        detail = f"{exc}; nothing was written: send it again in {RETRY_AFTER_SECONDS} s"
+        again = f"send the request again in {RETRY_AFTER_SECONDS} s"
+        detail = f"{exc}; the write was not made: {again}"
         retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return answer_error(request, rules, 503, "Busy", detail, "busy", headers=retry)
 
