@@ -1,7 +1,7 @@
 """Batch issuance of 10,000 credentials: credentials/s and peak memory, SQLite and PostgreSQL.
 
     .venv/bin/python bench/batch_issue.py [--count 10000] [--format eddsa-rdfc-2022]
-                                          [--only sqlite|postgresql]
+                                          [--only sqlite|postgresql] [--workers N]
 
 Each database runs in its own child process (so each peak RSS is its own) through the
 issuer's use case, without HTTP: ``batch.create_batch`` (parse and check every row, store
@@ -15,9 +15,11 @@ statements each, the database came on top (most on PostgreSQL, a round trip each
 started here, as the tests' fixture does: initdb + pg_ctl from
 /usr/lib/postgresql/15/bin in a temporary folder, a unix socket only, as the ``postgres``
 user when run as root. Peak memory is ``getrusage(RUSAGE_SELF).ru_maxrss`` of the child.
-*per CPU-s* is credentials per CPU-second of the issuing process (not counting
-PostgreSQL's own work): on a machine shared with other work, the figure that does not
-depend on their load.
+*per CPU-s* is credentials per CPU-second of the issuing process and its signing workers
+(not counting PostgreSQL's own work): on a machine shared with other work, the figure that
+does not depend on their load. ``--workers`` is the issuer's ``LER_ISSUER_BATCH_WORKERS``
+(default: the cores; 1: signing in the issuing process, :mod:`issuer.batches.signing`); the
+workers' start and warm-up count in the time.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from issuer.app import create_app  # noqa: E402
-from issuer.batches import batch  # noqa: E402
+from issuer.batches import batch, signing  # noqa: E402
 from issuer.settings import EXAMPLES, Settings  # noqa: E402
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -57,7 +59,7 @@ def max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def run_one(database_url: str, count: int, format: str) -> dict[str, Any]:
+def run_one(database_url: str, count: int, format: str, workers: int | None) -> dict[str, Any]:
     """In the child: one batch of ``count`` rows on a fresh issuer."""
     data_dir = Path(tempfile.mkdtemp(prefix="ler-bench-"))
     try:
@@ -67,6 +69,7 @@ def run_one(database_url: str, count: int, format: str) -> dict[str, Any]:
             database_url=database_url or None,
             api_token="bench",
             demo_file=EXAMPLES / "issuers.json",
+            batch_workers=workers,
         )
         inst = create_app(settings).state.inst
         data = learners_csv(count)
@@ -76,6 +79,8 @@ def run_one(database_url: str, count: int, format: str) -> dict[str, Any]:
         checked, cpu = time.perf_counter(), time.process_time()
         final = batch.run_batch(inst, record.id)
         issued, cpu = time.perf_counter(), time.process_time() - cpu
+        pool = signing.pool_of(inst.batch_workers)
+        cpu += 0.0 if pool is None else pool.cpu_seconds()
         inst.db.close()
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -88,6 +93,7 @@ def run_one(database_url: str, count: int, format: str) -> dict[str, Any]:
         "issue_s": issued - checked,
         "per_s": count / (issued - checked),
         "per_cpu_s": count / cpu,
+        "workers": inst.batch_workers,
         "rss_before_mib": before,
         "rss_peak_mib": max_rss_mib(),
     }
@@ -125,18 +131,28 @@ def postgres() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def in_child(database_url: str, count: int, format: str) -> dict[str, Any]:
+def in_child(database_url: str, count: int, format: str, workers: int | None) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", database_url, "--count", str(count)]
+    command += [] if workers is None else ["--workers", str(workers)]
     done = subprocess.run([*command, "--format", format], check=True, capture_output=True)
     result: dict[str, Any] = json.loads(done.stdout.decode().strip().splitlines()[-1])
     return result
 
 
 def table(results: dict[str, dict[str, Any]], format: str) -> str:
-    head = ("database", "credentials", "check+store s", "issue s", "credentials/s", "per CPU-s")
+    head: tuple[str, ...] = (
+        "database",
+        "credentials",
+        "check+store s",
+        "issue s",
+        "credentials/s",
+        "per CPU-s",
+    )
     head += ("peak RSS MiB",)
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    lines = [f"batch issuance, {format}, one process, group commits", ""]
+    workers = {r["workers"] for r in results.values()}
+    signers = ", ".join(str(w) for w in sorted(workers))
+    lines = [f"batch issuance, {format}, group commits, signing processes: {signers}", ""]
     lines.append(f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min)")
     lines.append("")
     lines.append(" | ".join(f"{h:>13}" for h in head))
@@ -160,17 +176,18 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--format", default="eddsa-rdfc-2022")
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--workers", type=int, help="signing processes (default: the cores)")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # a database URL; "" for SQLite
     args = parser.parse_args()
     if args.child is not None:
-        print(json.dumps(run_one(args.child, args.count, args.format)))
+        print(json.dumps(run_one(args.child, args.count, args.format, args.workers)))
         return
     results: dict[str, dict[str, Any]] = {}
     if args.only in (None, "sqlite"):
-        results["SQLite"] = in_child("", args.count, args.format)
+        results["SQLite"] = in_child("", args.count, args.format, args.workers)
     if args.only in (None, "postgresql"):
         with postgres() as url:
-            results["PostgreSQL 15"] = in_child(url, args.count, args.format)
+            results["PostgreSQL 15"] = in_child(url, args.count, args.format, args.workers)
     print(table(results, args.format))
 
 

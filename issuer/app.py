@@ -1,9 +1,10 @@
 """The issuer's web app: ``create_app(settings)`` wires everything; nothing runs at import.
 
 It opens the database (SQLite file or PostgreSQL URL), applies migrations, loads the demo
-issuers on an empty database, and reads (or creates once, mode 600) the API token, the
-installation's own key and the staff sessions' signing secret. Tests pass ``clock`` and
-``new_key`` to freeze time and reuse fixed keys.
+issuers on an empty database, and reads from the database (or creates once, whichever
+process starts first) the API token's hash, the installation's own key, the c_nonce key
+and the staff sessions' signing secret (:mod:`servicekit.installation_secrets`). Tests
+pass ``clock`` and ``new_key`` to freeze time and reuse fixed keys.
 
 Errors: the use-case errors (:mod:`issuer.errors`) and the rest are answered by the one
 handler of :func:`servicekit.app.service_app` (problem+json for the API, the error page for
@@ -12,8 +13,6 @@ a page); the OpenID4VCI endpoints answer in the protocol's own terms (:func:`oau
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
+from issuer.batches import signing as batch_signing
 from issuer.batches.batch_csv import BatchTooLarge
 from issuer.errors import (
     ConflictError,
@@ -34,6 +34,7 @@ from issuer.installation import Installation
 from issuer.migrations import migrate
 from issuer.offers.oid4vci import OAuthError
 from issuer.organisations import catalogue
+from issuer.organisations.access import api_token_hash, nonce_secret
 from issuer.organisations.identity import load_or_create
 from issuer.outbound import Outbound, Policy
 from issuer.settings import Settings
@@ -62,7 +63,8 @@ from servicekit.app import SHARED_PUBLIC, ErrorRules, Service, service_app
 from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
 from servicekit.migrations import STARTUP_LOCK
-from servicekit.sessions import Sessions, load_or_create_secret
+from servicekit.sessions import Sessions
+from servicekit.sessions import session_secret as shared_session_secret
 from servicekit.shared_ratelimit import SharedFailureLimiter
 from vckit.errors import BakingError
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -122,22 +124,6 @@ ERRORS: dict[type[Exception], tuple[int, str]] = {
 """Use-case error -> (status, title); the first class that matches wins."""
 
 
-def api_token(settings: Settings) -> str:
-    """The configured token, or the one in ``<data>/api-token`` (created once, mode 600)."""
-    if settings.api_token:
-        return settings.api_token
-    path = settings.data_dir / "api-token"
-    if not path.exists():
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return path.read_text(encoding="utf-8").strip()
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(secrets.token_urlsafe(32) + "\n")
-    return path.read_text(encoding="utf-8").strip()
-
-
 def create_app(
     settings: Settings | None = None,
     *,
@@ -155,6 +141,7 @@ def create_app(
         extra["clock"] = clock
     if new_key is not None:
         extra["new_key"] = new_key
+    extra["batch_workers"] = settings.batch_workers or batch_signing.default_size()
     inst = Installation(
         db=db, base_url=settings.base_url.rstrip("/"), vc11_status=settings.vc11_status, **extra
     )
@@ -163,9 +150,11 @@ def create_app(
         seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
         if settings.demo_file is not None and settings.demo_file.exists():
             catalogue.load_demo(inst, settings.demo_file)
-        identity = load_or_create(settings.data_dir, settings.base_url, keyring)
-        token = api_token(settings)
-        session_secret = load_or_create_secret(settings.data_dir, keyring)
+        # the installation's secrets: in the database, the same for every process
+        identity = load_or_create(db, settings.data_dir, settings.base_url)
+        token_hash = api_token_hash(db, settings.data_dir, settings.api_token)
+        nonces = nonce_secret(db)
+        session_secret = shared_session_secret(db, settings.data_dir)
     app = service_app(
         SERVICE,
         templates=TEMPLATES,
@@ -179,7 +168,8 @@ def create_app(
     app.state.inst = inst
     app.state.limiter = SharedFailureLimiter(db)  # one count for every process
     app.state.identity = identity
-    app.state.api_token = token
+    app.state.api_token_hash = token_hash  # SHA-256 hex: the token itself is not kept
+    app.state.nonce_secret = nonces
     app.state.sessions = Sessions(session_secret)
     policy = Policy(
         allow_http_localhost=settings.allow_http_localhost, allow_private=settings.allow_private,
@@ -188,7 +178,7 @@ def create_app(
     app.state.http = Outbound(policy, transport)
 
     @app.exception_handler(OAuthError)
-    def oauth_error(request: Request, exc: OAuthError) -> Response:
+    async def oauth_error(request: Request, exc: OAuthError) -> Response:
         return oid4vci.oauth_error(exc)
 
     for api in (vc_api, issuers, catalogue_api, credentials, status, oid4vci, batches, backpack):

@@ -27,6 +27,7 @@ class Installation:
     clock: Callable[[], datetime] = _now
     new_key: Callable[[KeyKind], KeyPair] = KeyPair.generate
     vc11_status: bool = False  # VC-API: VC 1.1 input gets a StatusList2021 entry by default
+    batch_workers: int = 1  # processes signing a batch's credentials; 1: this one (batches.signing)
     _key_cache: dict[str, KeyPair] = field(default_factory=dict, repr=False, compare=False)
 
     def now(self) -> datetime:

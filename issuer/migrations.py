@@ -19,12 +19,14 @@ Tables (owner module in brackets; all SQL lives in :mod:`issuer.store`):
 * ``batches``, ``batch_rows``  CSV batch issuance; a row is issued at most once
 * ``offers``         OpenID4VCI credential offers (pre-authorized code flow)
 * ``leases``         which process runs a background job, until when (servicekit.leases)
+* ``installation_secrets`` the service's own secrets, sealed (servicekit.installation_secrets)
 * ``achievement_images``  an achievement's image (PNG/SVG bytes, uploaded or generated)
 """
 
 from __future__ import annotations
 
 from servicekit.db import Database
+from servicekit.installation_secrets import TABLE_SQL as INSTALLATION_SECRETS_SQL
 from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import applied_version, apply_migrations
 from servicekit.shared_ratelimit import TABLE_SQL as RATE_LIMITS_SQL
@@ -248,6 +250,12 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         """
         CREATE INDEX credentials_by_recipient ON credentials (recipient, issued)
         """,
+    ),
+    (
+        15,
+        "installation_secrets: the service's own secrets (session secret, ...), sealed, shared "
+        "by every process (servicekit.installation_secrets)",
+        INSTALLATION_SECRETS_SQL,
     ),
 )
 

@@ -6,7 +6,8 @@
 ``LER_ISSUER_DATABASE_URL`` ``sqlite:///path.db`` (default ``<data>/issuer.db``) or
                            ``postgresql://user@host/db``
 ``LER_ISSUER_TOKEN``       the API token for write routes; when unset, one is generated
-                           once into ``<data>/api-token`` (mode 600)
+                           once (its hash kept in the database) and shown in
+                           ``<data>/api-token`` (mode 600) by the process that made it
 ``LER_ISSUER_DEMO``        the demo issuers file (default ``examples/issuers.json``;
                            empty: load nothing)
 ``LER_ISSUER_MAX_BODY``    request body limit in bytes (default 2 MiB)
@@ -27,6 +28,9 @@
                            ``Cache-Control: public, max-age=N`` (default 60; 0: ``no-cache``).
                            A verifier keeps it for at most this long (and at most its own
                            ``LER_STATUS_CACHE``), so it bounds how late a revocation is seen
+``LER_ISSUER_BATCH_WORKERS`` processes that sign a CSV batch's credentials (default: the
+                           cores this process may use; ``1``: sign in the issuing process;
+                           ``issuer.batches.signing``)
 ``LER_ISSUER_WRITE_WAIT``  seconds a request waits for SQLite's write lock (default 10; a
                            running batch lets waiting writers in between its groups); past
                            it the answer is 503 with ``Retry-After``, nothing written
@@ -51,7 +55,7 @@ class Settings:
     data_dir: Path = Path("var/issuer")
     name: str = "LER issuer"
     database_url: str | None = None  # None: SQLite in data_dir
-    api_token: str | None = None  # None: generated into data_dir on first start
+    api_token: str | None = None  # None: made on first start (issuer.organisations.access)
     max_body_bytes: int = 2 * 1024 * 1024
     demo_file: Path | None = EXAMPLES / "issuers.json"
     kek: str | None = None  # the key-encryption key (base64url); None: kek_file or data_dir
@@ -63,6 +67,7 @@ class Settings:
     fetch_timeout: float = 5.0  # seconds, for one outbound request in all
     demo_wallet_url: str | None = None  # "open in the demo wallet" on the offer page
     status_max_age: int = 60  # LER_ISSUER_STATUS_MAX_AGE: a status list's Cache-Control max-age
+    batch_workers: int | None = None  # LER_ISSUER_BATCH_WORKERS; None: the usable cores
     write_wait: float = 10.0  # LER_ISSUER_WRITE_WAIT: seconds for SQLite's write lock, then 503
 
     @property
@@ -96,9 +101,20 @@ class Settings:
             status_max_age=max(
                 0, int(os.environ.get("LER_ISSUER_STATUS_MAX_AGE", cls.status_max_age))
             ),
+            batch_workers=_count("LER_ISSUER_BATCH_WORKERS"),
             write_wait=float(os.environ.get("LER_ISSUER_WRITE_WAIT", cls.write_wait)),
         )
 
 
 def _flag(name: str) -> bool:
     return os.environ.get(name, "") in {"1", "true", "yes"}
+
+
+def _count(name: str) -> int | None:
+    """A positive whole number from the environment; None when unset or empty."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name}={value[:40]!r}: give a whole number of at least 1")
+    return int(value)

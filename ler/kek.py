@@ -2,7 +2,9 @@
 
 For each service asked (all three by default; one whose SQLite file does not exist is
 skipped), :func:`servicekit.kek.rotate` reseals every column of ``<service>/store/sealed.py``
-under a new KEK in one transaction. A KEK kept in a file (``<data>/key-encryption-key``, or
+under a new KEK in one transaction, after the service's migrations (as its start applies
+them: a database of an older version gets the tables this version seals). A KEK kept in a
+file (``<data>/key-encryption-key``, or
 ``LER_<SERVICE>_KEY_ENCRYPTION_KEY_FILE``) is replaced in that file; one given in
 ``LER_<SERVICE>_KEY_ENCRYPTION_KEY`` is printed once, before anything changes, to be put
 in the service's secret store before its next start. Stop the service first: a running one
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ler.errors import EXIT_PASS, UsageError
+from servicekit.db import Database
 from servicekit.kek import rotate
 from servicekit.sealing import Kek, SealingError
 
@@ -36,11 +39,22 @@ def _sqlite_missing(url: str) -> bool:
     return url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists()
 
 
+def migrated(service: str, database_url: str) -> None:
+    """Apply the service's migrations first (as its start would), so that a database of an
+    older version has every sealed column this version walks (``installation_secrets``)."""
+    db = Database.connect(database_url)
+    try:
+        importlib.import_module(f"{service}.migrations").migrate(db)
+    finally:
+        db.close()
+
+
 def rotate_service(service: str, data_dir: str | None) -> str:
     """Rotate one service's KEK; returns the line to print."""
     settings = _settings(service, data_dir)
     if _sqlite_missing(settings.database):
         return f"{service}: no database at {settings.database.removeprefix('sqlite:///')}, skipped"
+    migrated(service, settings.database)
     sealed = importlib.import_module(f"{service}.store.sealed")
     files = [(settings.data_dir, file) for file in getattr(sealed, "SEALED_FILES", ())]
     source = settings.kek_source

@@ -37,6 +37,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from servicekit.apidocs import docs_router
@@ -129,41 +130,69 @@ def answer_error(
     return response
 
 
+async def answer_error_async(
+    request: Request,
+    rules: ErrorRules,
+    status: int,
+    title: str,
+    detail: str,
+    code: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    """:func:`answer_error` from the event loop: problem+json is made right there (no I/O);
+    an error page, which may read the visitor's session from the database, in a thread."""
+    if rules.error_page is not None and is_page(request, rules):
+        return await run_in_threadpool(
+            answer_error, request, rules, status, title, detail, code, headers=headers, **extra
+        )
+    return answer_error(request, rules, status, title, detail, code, headers=headers, **extra)
+
+
 def install_error_handlers(app: FastAPI, rules: ErrorRules) -> None:
+    """The handlers are ``async``: Starlette runs a plain ``def`` handler in its thread pool,
+    and under load every error answer (a revoked credential's 422) then queued for a thread
+    and for the interpreter lock behind the CPU-bound work."""
+
     @app.exception_handler(HTTPException)
-    def http_error(request: Request, exc: HTTPException) -> Response:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
         if isinstance(exc, Problem):
-            return answer_error(
+            return await answer_error_async(
                 request, rules, exc.status_code, exc.title, str(exc.detail), exc.code,
                 headers=exc.headers, **exc.extra,
             )  # fmt: skip
         title = "Not found" if exc.status_code == 404 else "Cannot do that"
         detail = "there is no such page" if exc.status_code == 404 else str(exc.detail)
-        return answer_error(
+        return await answer_error_async(
             request, rules, exc.status_code, title, detail, "http-error", headers=exc.headers
         )
 
     @app.exception_handler(RequestValidationError)
-    def invalid(request: Request, exc: RequestValidationError) -> Response:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         if tuple(first.get("loc", ())) == ("body",) and first.get("type") == "missing":
             # FastAPI does not read an empty body; the strict reader would refuse it (400)
             detail = "input is empty"
-            return answer_error(
+            return await answer_error_async(
                 request, rules, 400, "Malformed request", detail, "unsupported-format"
             )
         where = ".".join(str(part) for part in first.get("loc", ()))
         detail = f"{where}: {first.get('msg')}"
-        return answer_error(request, rules, 422, "Invalid request", detail, "invalid-request")
+        return await answer_error_async(
+            request, rules, 422, "Invalid request", detail, "invalid-request"
+        )
 
     @app.exception_handler(ConflictError)
-    def conflict(request: Request, exc: ConflictError) -> Response:
+    async def conflict(request: Request, exc: ConflictError) -> Response:
         detail = "a record with this key exists already"
-        return answer_error(request, rules, 409, "Conflict", detail, "conflict")
+        return await answer_error_async(request, rules, 409, "Conflict", detail, "conflict")
 
     @app.exception_handler(NulTextError)
-    def nul_text(request: Request, exc: NulTextError) -> Response:
-        return answer_error(request, rules, 422, "Invalid request", str(exc), "nul-character")
+    async def nul_text(request: Request, exc: NulTextError) -> Response:
+        return await answer_error_async(
+            request, rules, 422, "Invalid request", str(exc), "nul-character"
+        )
 
     @app.exception_handler(WriteBusy)
     def busy(request: Request, exc: WriteBusy) -> Response:  # nothing was written: try again
@@ -175,10 +204,10 @@ def install_error_handlers(app: FastAPI, rules: ErrorRules) -> None:
     for error_class in rules.statuses:
 
         @app.exception_handler(error_class)
-        def use_case_error(request: Request, exc: Exception) -> Response:
+        async def use_case_error(request: Request, exc: Exception) -> Response:
             status, title = rules.status_of(exc) or (422, "Cannot do that")
             code = str(getattr(exc, "code", "error"))
-            return answer_error(request, rules, status, title, str(exc), code)
+            return await answer_error_async(request, rules, status, title, str(exc), code)
 
 
 def service_app(

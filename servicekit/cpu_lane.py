@@ -35,8 +35,12 @@ from typing import ParamSpec, TypeVar
 P = ParamSpec("P")
 T = TypeVar("T")
 
-DEFAULT_WIDTH = 2
-"""Runs at once per process: the cores a process can use (more only adds lock handovers)."""
+DEFAULT_WIDTH = 1
+"""Runs at once per process. One: the interpreter lock lets one thread run Python at a time,
+the network waits happen outside the lane, and a second slot only added hand-overs of the lock
+between the lane's threads and the event loop (bench/load.py, 50 clients, 2 worker
+processes, four pairs of 40 s runs side by side on the shared 2-core machine: 225-374
+answers/s at width 1 against 208-286 at width 2). Use more worker processes for more cores."""
 DEFAULT_THREADS = 32
 """The lane's threads for :meth:`CpuLane.call`: ``width`` working, the rest waiting outside."""
 

@@ -24,7 +24,10 @@ A file KEK is replaced in place: the new key is first written next to it
 renamed over it after the commit. A KEK from the environment cannot be written back: the
 new one is handed to ``announce`` (printed once) before anything is resealed. Sealed files
 of the data folder (:func:`sealed_file`: made sealed, a legacy plain one sealed when read)
-are resealed after the commit, each replaced at once by a rename.
+are resealed after the commit, each replaced at once by a rename. The services keep their
+own secrets in the database now (:mod:`servicekit.installation_secrets`); such a file is
+what an older version left, imported once (:func:`read_sealed_file`) and resealed only so
+that it still opens.
 """
 
 from __future__ import annotations
@@ -126,6 +129,28 @@ def sealed_file(data_dir: Path, file: SealedFile, ring: KeyRing, make: Callable[
     if not stored.startswith(f"sealed:v1:{ring.current.kid}:"):
         _replace_secret(path, file.seal(ring, plaintext))
     return plaintext
+
+
+def read_sealed_file(data_dir: Path, file: SealedFile, ring: KeyRing) -> str | None:
+    """The plaintext of a sealed file an older version left in the data folder (a legacy
+    plain one as it is), or None when there is none: what
+    :func:`servicekit.installation_secrets.keep` imports into the database."""
+    try:
+        stored = (data_dir / file.name).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    if not stored:
+        return None
+    try:
+        return file.open(ring, stored)
+    except SealingError as exc:
+        raise type(exc)(f"{exc} (key-encryption key from {ring.source})") from None
+
+
+def write_secret_file(path: Path, text: str) -> None:
+    """Write a secret for an operator to read (mode 600 from the start), replacing at once
+    any file there."""
+    _replace_secret(path, text)
 
 
 def _read(path: Path, source: KekSource) -> Kek:

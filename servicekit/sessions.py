@@ -8,9 +8,10 @@ wallet end every session of an account by counting it up). The browser holds a c
 
     <expires, unix seconds>.<session id>.<subject>.<HMAC-SHA256 of the first three, base64url>
 
-signed with a per-installation secret kept in ``<data>/session-secret`` (created once,
-mode 600, sealed under the service's key-encryption key when it has one: whoever holds the
-secret can forge any session). Nothing is stored on the server: a forged, altered or
+signed with a per-installation secret kept in the service's database (created once by
+whichever process starts first, sealed under the service's key-encryption key: whoever
+holds the secret can forge any session), so every process of the service accepts the
+cookies of every other. Nothing is stored on the server: a forged, altered or
 expired cookie fails the MAC or the time check. Signing in replaces the anonymous session
 with a new one (a new id: no session fixation).
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -32,8 +32,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from servicekit.kek import sealed_file
-from servicekit.sealing import KeyRing, SealedFile
+from servicekit.db import Database
+from servicekit.installation_secrets import keep
+from servicekit.kek import read_sealed_file
+from servicekit.sealing import SealedFile
 
 COOKIE = "ler_issuer_session"
 SESSION_TTL = timedelta(hours=8)
@@ -44,27 +46,22 @@ _SUBJECT = re.compile(r"anonymous|staff|account:[A-Za-z0-9_-]{1,64}:[0-9]{1,9}")
 
 
 SESSION_SECRET = SealedFile(SECRET_FILE)
-"""The signing secret as a sealed file: a service lists it in its ``SEALED_FILES``."""
+"""Where an older version kept the signing secret (imported once): a service lists it in its
+``SEALED_FILES``."""
 
 
-def load_or_create_secret(data_dir: Path, keyring: KeyRing | None = None) -> bytes:
-    """The installation's signing secret: 32 random bytes in ``<data>/session-secret``,
-    sealed under ``keyring`` (a plain one from an older version is sealed now)."""
-    if keyring is not None:
-        return bytes.fromhex(
-            sealed_file(data_dir, SESSION_SECRET, keyring, lambda: secrets.token_hex(32))
-        )
-    path = data_dir / SECRET_FILE
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another worker made it first
-            pass
-        else:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(secrets.token_hex(32) + "\n")
-    return bytes.fromhex(path.read_text(encoding="utf-8").strip())
+def session_secret(db: Database, data_dir: Path) -> bytes:
+    """The installation's signing secret: 32 random bytes, kept sealed in the database
+    (:mod:`servicekit.installation_secrets`), so every process of the service signs and
+    accepts the same cookies; the ``session-secret`` file of an older version's data folder
+    is imported on the first start, so its sessions stay valid."""
+    kept = keep(
+        db,
+        SECRET_FILE,
+        make=lambda: secrets.token_hex(32),
+        legacy=lambda ring: read_sealed_file(data_dir, SESSION_SECRET, ring),
+    )
+    return bytes.fromhex(kept.value)
 
 
 def _b64(data: bytes) -> str:

@@ -32,7 +32,7 @@ from servicekit.kek import load_keyring, seal_at_start
 from servicekit.migrations import STARTUP_LOCK
 from servicekit.pages import error_page
 from servicekit.problems import problem
-from servicekit.sessions import Sessions, load_or_create_secret
+from servicekit.sessions import Sessions, session_secret
 from servicekit.shared_ratelimit import SharedFailureLimiter
 from vckit.errors import InputError
 from verifier.accounts import demo as demo_accounts
@@ -106,7 +106,7 @@ def _is_page(request: Request) -> bool:
     return path in pages or path.startswith(("/jobs/", "/staff/"))
 
 
-def _sign_in_first(request: Request, exc: NotSignedIn) -> Response:
+async def _sign_in_first(request: Request, exc: NotSignedIn) -> Response:
     """A stranger at a staff page goes to the sign-in page (and back); at the API, 401."""
     if _is_page(request):
         target = "/sign-in?" + urlencode({"next": request.url.path})
@@ -137,7 +137,7 @@ def create_app(
         seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
         if settings.demo_seed:  # idempotent: the employers, staff, token and one demo job
             demo_job.seed(inst, demo_accounts.seed(inst).id)
-        secret = load_or_create_secret(settings.data_dir, db.keyring)  # sealed (store/sealed.py)
+        secret = session_secret(db, settings.data_dir)  # in the database: every process
     deliverer = Deliverer(
         db,
         inst.fetch_policy,

@@ -21,6 +21,7 @@ Tables (all SQL lives in :mod:`verifier.store`):
 * ``staff``         people of an organisation who sign in (argon2id hash, session epoch)
 * ``api_tokens``    an organisation's API tokens: SHA-256 of the secret, scopes, revoked_at
 * ``leases``        which process is delivering a result, until when (servicekit.leases)
+* ``installation_secrets`` the service's own secrets, sealed (servicekit.installation_secrets)
 
 ``requests.applicant_ref`` and ``responses.applicant_ref`` (migration 5): the applicant
 reference the ATS gave when it made the request, copied to the answer.
@@ -33,6 +34,7 @@ registry file, and every add or remove (who, when, what).
 from __future__ import annotations
 
 from servicekit.db import Database
+from servicekit.installation_secrets import TABLE_SQL as INSTALLATION_SECRETS_SQL
 from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import apply_migrations
 from servicekit.shared_ratelimit import TABLE_SQL as RATE_LIMITS_SQL
@@ -184,6 +186,12 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         7,
         "rate_limits: hits and failures per key, for every process (servicekit.shared_ratelimit)",
         RATE_LIMITS_SQL,
+    ),
+    (
+        8,
+        "installation_secrets: the service's own secrets (session secret, ...), sealed, shared "
+        "by every process (servicekit.installation_secrets)",
+        INSTALLATION_SECRETS_SQL,
     ),
 )
 

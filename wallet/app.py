@@ -24,7 +24,7 @@ from servicekit.db import Database
 from servicekit.kek import load_keyring, seal_at_start
 from servicekit.migrations import STARTUP_LOCK
 from servicekit.problems import problem
-from servicekit.sessions import Sessions, load_or_create_secret
+from servicekit.sessions import Sessions, session_secret
 from servicekit.shared_ratelimit import SharedFailureLimiter
 from vckit.keys.keypair import KeyKind, KeyPair
 from wallet.accounts import demo_learner
@@ -124,7 +124,7 @@ def create_app(
         seal_at_start(db, SEALED)  # legacy plaintext secrets sealed; a wrong KEK stops here
         if settings.demo_seed:
             demo_learner.seed(inst)  # idempotent: the same account and password on every start
-        session_secret = load_or_create_secret(settings.data_dir, db.keyring)
+        secret = session_secret(db, settings.data_dir)  # in the database: every process
 
     @asynccontextmanager
     async def rechecking(app: FastAPI) -> AsyncIterator[None]:
@@ -147,7 +147,7 @@ def create_app(
     app.state.settings = settings
     app.state.inst = inst
     app.state.limiter = SharedFailureLimiter(db)  # one count for every process
-    app.state.sessions = Sessions(session_secret, cookie=COOKIE)
+    app.state.sessions = Sessions(secret, cookie=COOKIE)
 
     # --- routers: one line per module (re-read this file right before editing) -------------
     app.include_router(credentials_pages.router)  # before the account pages
@@ -167,7 +167,7 @@ def create_app(
     host_api.install(app)  # /ims/ob/v3p0: its routes, its Imsx errors, its OpenAPI components
 
     @app.exception_handler(NotSignedIn)
-    def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
         if not _is_page(request):
             return problem(401, "Sign in first", "this route needs a signed-in learner", "sign-in")
         return sign_in_first(request)

@@ -21,11 +21,13 @@ scoped by it, and deleting an account deletes every row that names it.
 * ``recheck_jobs``    "verify all again" runs: the credential ids to check, how far it got,
                       counts by verdict; at most one unfinished per account
 * ``leases``          which process runs a background job, until when (servicekit.leases)
+* ``installation_secrets`` the service's own secrets, sealed (servicekit.installation_secrets)
 """
 
 from __future__ import annotations
 
 from servicekit.db import Database
+from servicekit.installation_secrets import TABLE_SQL as INSTALLATION_SECRETS_SQL
 from servicekit.leases import TABLE_SQL as LEASES_SQL
 from servicekit.migrations import applied_version, apply_migrations
 from servicekit.shared_ratelimit import TABLE_SQL as RATE_LIMITS_SQL
@@ -213,6 +215,12 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         6,
         "rate_limits: hits and failures per key, for every process (servicekit.shared_ratelimit)",
         RATE_LIMITS_SQL,
+    ),
+    (
+        7,
+        "installation_secrets: the service's own secrets (session secret, ...), sealed, shared "
+        "by every process (servicekit.installation_secrets)",
+        INSTALLATION_SECRETS_SQL,
     ),
 )
 

@@ -12,10 +12,13 @@ The file's format, limits and row checks are in :mod:`issuer.batches.batch_csv`.
    and ``credential_id IS NULL``): a row is reported done only once its credential is
    committed, a crash loses no issued credential, and running the batch again
    (:func:`running_batches` at startup) issues no row twice. A row that cannot be issued
-   stops the batch (state ``failed``, the row named; the rows before it are kept). Its
-   transactions are background ones (:meth:`servicekit.db.Database.transaction`): on SQLite
-   a single write (an issue, a revocation, a sign-in) waiting for the write lock goes in
-   before the next group, so it waits about one group, not the whole batch.
+   stops the batch (state ``failed``, the row named; the rows before it are kept). The
+   group's credentials are signed in the issuer's signing pool when it has one
+   (:mod:`issuer.batches.signing`, ``LER_ISSUER_BATCH_WORKERS``): this process still builds
+   them and commits them, so all of the above holds whoever signs. Its transactions are
+   background ones (:meth:`servicekit.db.Database.transaction`): on SQLite a single write
+   (an issue, a revocation, a sign-in) waiting for the write lock goes in before the next
+   group, so it waits about one group, not the whole batch.
 3. :class:`BatchWorker` is the one background thread that runs batches in the order given.
    With several issuer processes on one database, a batch runs in the one process holding
    its lease (:class:`servicekit.worker.Lease`); one that dies mid-batch leaves the batch to
@@ -33,6 +36,7 @@ from datetime import datetime
 from typing import Any
 
 from issuer import store
+from issuer.batches import signing as signing_pool
 from issuer.batches.batch_csv import (
     COLUMNS,
     MAX_REPORTED,
@@ -48,6 +52,7 @@ from issuer.issuing import issuance, securing
 from issuer.status import lists as status_lists
 from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
+from servicekit.process_pool import PoolBroken
 from servicekit.worker import Lease, QueueWorker
 
 log = logging.getLogger(__name__)
@@ -236,14 +241,21 @@ def issue_group(
         signing = securing.signing_for(tx, inst, issuing.issuer, named, batch.format)
         requests = [(number, request_for(batch, row)) for number, row in rows]
         entries = _status_entries(tx, inst, issuing, [request for _, request in requests])
+        pool = signing_pool.pool_of(inst.batch_workers)
         drafted: list[tuple[int, store.CredentialRecord, issuance.Allocated]] = []
-        for number, request in requests:
-            record, allocated = issuance.draft(
-                tx, inst, issuing, request, signing=signing, entries=entries
+        if pool is None:
+            for number, request in requests:
+                record, allocated = issuance.draft(
+                    tx, inst, issuing, request, signing=signing, entries=entries
+                )
+                drafted.append((number, record, allocated))
+                if time.monotonic() - start > budget or (stop is not None and stop.is_set()):
+                    break
+        else:
+            closes = start + budget
+            drafted = signing_pool.draft_in_pool(
+                tx, inst, pool, issuing, signing, requests, entries, stop, closes
             )
-            drafted.append((number, record, allocated))
-            if time.monotonic() - start > budget or (stop is not None and stop.is_set()):
-                break
         status_lists.give_back(tx, [entry for left in entries.values() for entry in left])
         try:
             store.add_credentials(tx, [record for _, record, _ in drafted])
@@ -291,6 +303,8 @@ def run_batch(
             continue
         except (IssuerError, _AlreadyIssued):
             pass  # nothing of the group was written: row by row, to find the row
+        except (signing_pool.RowNotSigned, PoolBroken) as exc:  # the same, in this process
+            log.warning("batch %s: the signing pool failed (%s); row by row here", batch_id, exc)
         for number, row in pending:
             if stop is not None and stop.is_set():
                 break

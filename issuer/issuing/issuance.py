@@ -190,6 +190,32 @@ def draft(
     written). ``signing``: :func:`issuer.issuing.securing.signing_for`, chosen once;
     ``entries``: status entries taken ahead for many credentials, by purpose
     (:func:`issuer.status.lists.allocate_many`): this credential's are popped from them."""
+    credential, recipient, allocated = compose(t, inst, issuing, request, entries=entries)
+    record = secure(
+        t,
+        inst,
+        issuing.issuer,
+        credential,
+        issuing.format,
+        achievement=issuing.achievement.id,
+        recipient=recipient,
+        policy=catalogue.disclosable_of(issuing.achievement),
+        signing=signing,
+    )
+    return record, allocated
+
+
+def compose(
+    t: Tx,
+    inst: Installation,
+    issuing: Issuing,
+    request: IssueRequest,
+    *,
+    entries: dict[str, list[tuple[dict[str, Any], str, int]]] | None = None,
+) -> tuple[dict[str, Any], str, Allocated]:
+    """Check the request, take its status indexes and build the credential, unsigned: the
+    credential, its recipient (as stored) and its status entries (``entries``: as
+    :func:`draft` takes them)."""
     check_request(inst, request)
     if request.grade is not None:  # before any status index is taken
         learner_data.grade_result(issuing.achievement.achievement, request.grade)
@@ -206,18 +232,7 @@ def draft(
     recipient = (
         request.recipient_did or credential["credentialSubject"]["identifier"][0]["identityHash"]
     )
-    record = secure(
-        t,
-        inst,
-        issuing.issuer,
-        credential,
-        issuing.format,
-        achievement=issuing.achievement.id,
-        recipient=recipient,
-        policy=catalogue.disclosable_of(issuing.achievement),
-        signing=signing,
-    )
-    return record, list(zip(purposes, allocated, strict=True))
+    return credential, recipient, list(zip(purposes, allocated, strict=True))
 
 
 def issue_credential(

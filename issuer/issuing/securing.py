@@ -23,6 +23,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import vckit
@@ -156,6 +157,40 @@ def _sign(
     key, method = signing or identity.signer(
         t, inst, issuer, kinds(format, key_type), issuer_id(credential)
     )
+    return sign_with(
+        credential,
+        format,
+        issuer,
+        key,
+        method,
+        created=inst.now(),
+        policy=policy,
+        mandatory=mandatory,
+    )
+
+
+def check(credential: dict[str, Any]) -> None:
+    """Every check before signing (JSON-LD rules, VC Data Model, OB 3.0 / CLR 2.0 schema)."""
+    _check_signable(credential)
+    _check_data_model(credential)
+    if (OB_TYPES | {"ClrCredential", "EndorsementCredential"}) & set(types_of(credential)):
+        _validate(credential)
+
+
+def sign_with(
+    credential: dict[str, Any],
+    format: str,
+    issuer: store.IssuerRecord,
+    key: KeyPair,
+    method: str,
+    *,
+    created: datetime,
+    policy: tuple[str, ...] = tuple(learner_data.FIELDS),
+    mandatory: list[str] | None = None,
+) -> dict[str, Any] | str:
+    """Sign a checked credential with ``key`` (verification method ``method``): no database, no
+    clock (``created`` is the proof's time), so a batch's signing workers run it too
+    (:mod:`issuer.batches.signing`)."""
     _issuer_is_signer(credential, issuer, method.partition("#")[0])
     if format == "sd-jwt-vc":
         return sd_issue.issue_sd_jwt(
@@ -164,7 +199,7 @@ def _sign(
             kid=method,
             issuer_did=method.partition("#")[0],
             policy=policy,
-            now=inst.now(),
+            now=created,
         )
     pointers: list[str] = []
     if format == "ecdsa-sd-2023":
@@ -179,7 +214,7 @@ def _sign(
             key,
             verification_method=method,
             format=format,
-            created=inst.now(),
+            created=created,
             mandatory_pointers=pointers,
         )
     except VckitError as exc:
@@ -250,11 +285,21 @@ def secure(
     """Validate and sign, writing nothing: the record :func:`secure_and_store` stores (a batch
     stores a group's records together). ``signing``: the key and verification method
     :func:`signing_for` chose once for many credentials of one issuer and format."""
-    _check_signable(credential)
-    _check_data_model(credential)
-    if (OB_TYPES | {"ClrCredential", "EndorsementCredential"}) & set(types_of(credential)):
-        _validate(credential)
+    check(credential)
     document = _sign(t, inst, issuer, credential, format, mandatory, policy, key_type, signing)
+    return record_of(inst, issuer, credential, format, document, achievement, recipient)
+
+
+def record_of(
+    inst: Installation,
+    issuer: store.IssuerRecord,
+    credential: dict[str, Any],
+    format: str,
+    document: dict[str, Any] | str,
+    achievement: str | None,
+    recipient: str,
+) -> store.CredentialRecord:
+    """The record of a signed credential (a new download token), to store."""
     return store.CredentialRecord(
         id=credential["id"],
         token=secrets.token_urlsafe(24),

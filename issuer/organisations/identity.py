@@ -34,9 +34,10 @@ demo issuers file, default ``did:web``) is either:
   identity gets new DIDs; credentials signed before still verify, because a did:key resolves
   from the DID itself. A retired did:key DID signs nothing new.
 
-The installation itself also keeps the one key of its skeleton (``issuer-key.jwk`` in the
-data folder, sealed under the issuer's key-encryption key like the issuers' keys) and
-serves it as ``did:web:<host>`` at ``/.well-known/did.json`` (:func:`load_or_create`).
+The installation itself also keeps the one key of its skeleton (in the database, sealed
+under the issuer's key-encryption key like the issuers' keys; an older version kept it in
+``issuer-key.jwk`` of the data folder, imported once) and serves it as ``did:web:<host>``
+at ``/.well-known/did.json`` (:func:`load_or_create`).
 """
 
 from __future__ import annotations
@@ -52,8 +53,9 @@ from issuer import store
 from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.installation import Installation
 from issuer.store.sealed import INSTALLATION_KEY
-from servicekit.db import Tx
-from servicekit.kek import sealed_file
+from servicekit.db import Database, Tx
+from servicekit.installation_secrets import keep
+from servicekit.kek import read_sealed_file
 from servicekit.sealing import KeyRing
 from vckit.did.resolver import did_document_for_key, did_key
 from vckit.keys.keypair import KeyKind, KeyPair
@@ -70,6 +72,8 @@ ACTIVE_RELATIONSHIPS = (
     "capabilityDelegation",
 )
 RETIRED_RELATIONSHIPS = ("assertionMethod",)
+INSTALLATION_KEY_NAME = "installation-key"
+"""The installation key's name among the installation secrets."""
 
 
 def did_web_for(base_url: str) -> str:
@@ -233,14 +237,17 @@ class Identity:
         return did_document_for_key(self.did, self.key.public)
 
 
-def load_or_create(
-    settings_dir: os.PathLike[str] | str, base_url: str, keyring: KeyRing
-) -> Identity:
-    """Read the key from ``issuer-key.jwk`` in the data folder, creating it (sealed, mode
-    600) once; a plain JWK left by an older version is sealed now."""
+def load_or_create(db: Database, data_dir: os.PathLike[str] | str, base_url: str) -> Identity:
+    """The installation's key, kept sealed in the database (made once, by whichever process
+    starts first: :mod:`servicekit.installation_secrets`); the ``issuer-key.jwk`` an older
+    version left in the data folder is imported on the first start, so the installation's
+    DID keeps its key."""
 
     def make() -> str:
         return json.dumps(KeyPair.generate("Ed25519").to_private_jwk())
 
-    text = sealed_file(Path(settings_dir), INSTALLATION_KEY, keyring, make)
+    def legacy(ring: KeyRing) -> str | None:
+        return read_sealed_file(Path(data_dir), INSTALLATION_KEY, ring)
+
+    text = keep(db, INSTALLATION_KEY_NAME, make, legacy).value
     return Identity(did=did_web_for(base_url), key=KeyPair.from_private_jwk(json.loads(text)))

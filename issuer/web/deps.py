@@ -2,12 +2,11 @@
 identity, the API token, and a page's visitor (its session and CSRF token).
 
 ``create_app`` puts what they read on ``app.state``: ``settings``, ``inst``, ``identity``,
-``api_token`` and ``sessions`` (the staff session signer).
+``api_token_hash``, ``nonce_secret`` and ``sessions`` (the staff session signer).
 """
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -15,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from issuer.installation import Installation
+from issuer.organisations.access import token_ok
 from issuer.organisations.identity import Identity
 from issuer.settings import Settings
 from servicekit.problems import Problem
@@ -52,8 +52,8 @@ def require_token(
         raise Problem(401, "Unauthorized", detail, "unauthorized", headers=headers)
     limiter, keys, now = limiter_of(request), address_key(request), installation_of(request).now()
     limiter.check(keys, now)
-    expected: str = request.app.state.api_token
-    if not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
+    expected: str = request.app.state.api_token_hash  # only the hash is kept
+    if not token_ok(expected, credentials.credentials):
         limiter.failed(keys, now)
         raise Problem(403, "Forbidden", "the API token is not this issuer's", "forbidden")
 

@@ -13,7 +13,9 @@ Directions
   vectors and reject a tampered one, so a "verified" from it means something.
 
 Documents: the 1EdTech OB 3.0 "Test data" credential with a did:key issuer, the same with
-language-tagged names (value objects, mixed-case BCP 47 tags), and the same
+language-tagged names (value objects, mixed-case BCP 47 tags), the same with names carrying a
+base direction (``@direction``: both sides canonicalize it with ``rdfDirection``
+``"i18n-datatype"``, so the direction is signed; flipping it must fail on both sides), and the same
 credential carrying each string of tests/vectors/interop/unicode-strings.json (control characters
 and Unicode that N-Quads escaping must treat exactly as rdf-canonize does).
 
@@ -59,7 +61,7 @@ W3C_VECTORS = {
     "ecdsa-jcs-2019": "w3c/ecdsa-jcs-2019-p256-signedJCSECDSAP256.json",
 }
 UNICODE_NAMES = tuple(json.loads((VECTORS / "unicode-strings.json").read_text()))
-DOC_IDS = ("ob3", "language-tagged", *(f"unicode-{name}" for name in UNICODE_NAMES))
+DOC_IDS = ("ob3", "language-tagged", "direction", *(f"unicode-{name}" for name in UNICODE_NAMES))
 CREATED = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 CREATED_XSD = "2024-05-01T12:00:00Z"
 NOW = "2026-01-01T00:00:00Z"
@@ -94,7 +96,9 @@ def credential(doc_id: str, issuer: str, unicode_strings: dict[str, str]) -> dic
     """The OB 3.0 sample with ``issuer`` as issuer id. ``language-tagged`` makes the names JSON-LD
     value objects with mixed-case BCP 47 tags (both sides must treat their case alike: jsonld.js
     and pyld both lower-case them on expansion); ``unicode-<name>``
-    puts that string in the issuer name and the achievement's name, description and narrative."""
+    puts that string in the issuer name and the achievement's name, description and narrative.
+    ``direction`` gives names a base direction: Arabic right-to-left, a mixed-case tag, and
+    one with no language (its i18n datatype is ``..._ltr`` with an empty language)."""
     cred = _read("ob3-spec-example-unsigned.json")
     cred["issuer"]["id"] = issuer
     if doc_id == "language-tagged":
@@ -105,6 +109,17 @@ def credential(doc_id: str, issuer: str, unicode_strings: dict[str, str]) -> dic
             {"@value": "Teamarbeit", "@language": "de-CH"},
             {"@value": "Trabajo en equipo", "@language": "es-419"},
         ]
+    elif doc_id == "direction":
+        cred["name"] = {"@value": "شارة العمل الجماعي", "@language": "ar", "@direction": "rtl"}
+        cred["issuer"]["name"] = {
+            "@value": "Example University",
+            "@language": "EN-GB",
+            "@direction": "ltr",
+        }
+        cred["credentialSubject"]["achievement"]["name"] = {
+            "@value": "Teamwork",
+            "@direction": "ltr",
+        }
     elif doc_id != "ob3":
         text = unicode_strings[doc_id.removeprefix("unicode-")]
         cred["issuer"]["name"] = text
@@ -119,6 +134,15 @@ def tampered(signed: dict[str, Any]) -> dict[str, Any]:
     """One field changed after signing: the achievement's description."""
     doc = copy.deepcopy(signed)
     doc["credentialSubject"]["achievement"]["description"] += " (edited)"
+    return doc
+
+
+def flipped(signed: dict[str, Any]) -> dict[str, Any]:
+    """The ``direction`` document with its name's base direction turned (rtl -> ltr) after
+    signing: the text and language are the same, only the direction differs."""
+    doc = copy.deepcopy(signed)
+    assert doc["name"]["@direction"] == "rtl"
+    doc["name"]["@direction"] = "ltr"
     return doc
 
 
@@ -240,6 +264,9 @@ def js_verdicts(
             cases.append(verify(f"ours/{suite}/{doc_id}/tampered", tampered(ours)))
             theirs = js_signed.completed(f"{suite}/{doc_id}")["document"]
             cases.append(verify(f"js/{suite}/{doc_id}/tampered", tampered(theirs)))
+        cases.append(
+            verify(f"ours/{suite}/direction/flipped", flipped(ours_signed[f"{suite}/direction"]))
+        )
         vp = ours_signed[f"vp/{suite}"]
         cases.append(verify_vp(f"ours/vp/{suite}", vp, CHALLENGE, DOMAIN))
         cases.append(verify_vp(f"ours/vp/{suite}/other-challenge", vp, "another", DOMAIN))
@@ -337,6 +364,16 @@ def test_js_rejects_presentation_signed_by_vckit_for_another_request(
     assert any(f"The {word} is not as expected" in e for e in verdict["errors"]), verdict
 
 
+@pytest.mark.parametrize("suite", SUITES)
+def test_js_rejects_credential_signed_by_vckit_with_direction_flipped(
+    js_verdicts: JsResults, suite: str
+) -> None:
+    """The base direction is signed: Digital Bazaar refuses our proof once it is flipped."""
+    verdict = js_verdicts.completed(f"ours/{suite}/direction/flipped")
+    assert not verdict["verified"]
+    assert "Error: Invalid signature." in verdict["errors"]
+
+
 # --- (b) Digital Bazaar signs, vckit verifies -------------------------------------------------
 
 
@@ -376,6 +413,17 @@ def test_vckit_rejects_tampered_credential_signed_by_js(
     signed = js_signed.completed(f"{suite}/{doc_id}")["document"]
     with pytest.raises(InvalidSignatureError):
         _verify_with_vckit(tampered(signed), "assertionMethod")
+
+
+@pytest.mark.parametrize("suite", SUITES)
+def test_vckit_rejects_credential_signed_by_js_with_direction_flipped(
+    js_signed: JsResults, suite: str
+) -> None:
+    """Digital Bazaar signs the direction (rdfDirection i18n-datatype); so do we, when
+    verifying: the flipped copy fails (on main it passed: the direction was not in the quads)."""
+    signed = js_signed.completed(f"{suite}/direction")["document"]
+    with pytest.raises(InvalidSignatureError):
+        _verify_with_vckit(flipped(signed), "assertionMethod")
 
 
 @pytest.mark.parametrize("doc_id", DOC_IDS)

@@ -165,10 +165,23 @@ def vc2_credential(issuer: str) -> dict[str, Any]:
     }
 
 
-DOCUMENTS = {"ob3": ob3_credential, "ob3-graded": ob3_graded_credential, "vc2": vc2_credential}
+def vc2_direction_credential(issuer: str) -> dict[str, Any]:
+    """The VC 2.0 credential with a right-to-left Arabic name (``@direction``): both sides
+    canonicalize with ``rdfDirection`` ``"i18n-datatype"``, so the direction is signed."""
+    doc = vc2_credential(issuer)
+    doc["name"] = {"@value": "بطاقة المتسابق", "@language": "ar", "@direction": "rtl"}
+    return doc
+
+
+DOCUMENTS = {
+    "ob3": ob3_credential,
+    "ob3-graded": ob3_graded_credential,
+    "vc2": vc2_credential,
+    "vc2-direction": vc2_direction_credential,
+}
 # documents the JS library can sign and derive: its skolemization gives JSON-LD list objects an
 # @id, which jsonld.js then refuses (see test_js_cannot_sign_or_derive_json_ld_lists)
-JS_DOCS = ("ob3", "vc2")
+JS_DOCS = ("ob3", "vc2", "vc2-direction")
 
 MANDATORY = {
     # issue 6 contract: what a holder can never hide (id/type/@context come along anyway)
@@ -181,6 +194,14 @@ MANDATORY = {
         "/credentialSubject/achievement/resultDescription/1",
     ],
     "vc2": [
+        "/issuer",
+        "/validFrom",
+        "/validUntil",
+        "/credentialSubject/sailNumber",
+        "/credentialSubject/sails/1",
+        "/credentialSubject/boards/0/year",
+    ],
+    "vc2-direction": [
         "/issuer",
         "/validFrom",
         "/validUntil",
@@ -266,9 +287,16 @@ DISCLOSURES: dict[str, Disclosure] = {
         ("credentialSubject", "nicknames", 1),
         VC2_MANDATORY_LEAF,
     ),
+    # the name (with its base direction) disclosed selectively
+    "vc2-direction/name": Disclosure(
+        "vc2-direction",
+        ("/name",),
+        ("name", "@value"),
+        VC2_MANDATORY_LEAF,
+    ),
 }
 
-TAMPERS = ("selective", "mandatory", "added")
+TAMPERS = ("selective", "mandatory", "added", "direction")
 
 
 def edit(doc: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any]:
@@ -291,6 +319,11 @@ def tampered(derived: dict[str, Any], name: str, how: str) -> dict[str, Any]:
         return edit(derived, disclosure.selective_leaf)
     if how == "mandatory":
         return edit(derived, disclosure.mandatory_leaf)
+    if how == "direction":  # the revealed name turned from right-to-left to left-to-right
+        out = copy.deepcopy(derived)
+        assert out["name"]["@direction"] == "rtl"
+        out["name"]["@direction"] = "ltr"
+        return out
     out = copy.deepcopy(derived)
     out["credentialSubject"]["licenseNumber" if disclosure.doc == "ob3" else "extra"] = "X-1"
     return out
@@ -301,6 +334,7 @@ TAMPER_CASES = [
     for name, disclosure in DISCLOSURES.items()
     for how in TAMPERS
     if not (how == "selective" and disclosure.selective_leaf is None)
+    and (how != "direction" or disclosure.doc == "vc2-direction")
 ]
 JS_DISCLOSURES = [name for name, d in DISCLOSURES.items() if d.doc in JS_DOCS]
 JS_TAMPER_CASES = [(name, how) for name, how in TAMPER_CASES if name in JS_DISCLOSURES]

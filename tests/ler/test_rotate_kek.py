@@ -4,6 +4,7 @@ verifier's webhook secrets are the same, and the old key opens nothing."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,13 @@ from issuer.app import create_app as create_issuer
 from issuer.settings import Settings as IssuerSettings
 from issuer.store.sealed import INSTALLATION_KEY, ISSUER_KEYS
 from ler.cli import main
-from servicekit.kek import KEK_FILE
+from servicekit.db import Database
+from servicekit.installation_secrets import SECRETS
+from servicekit.kek import KEK_FILE, sealed_file
 from servicekit.sealing import Kek, KekError, KeyRing, SealedColumn
 from tests.issuer.conftest import BASE_URL, TOKEN, authorized, verify_options
 from tests.issuer.test_flow import issue
+from vckit.keys.keypair import KeyPair
 from vckit.verification import verify
 from verifier import store as verifier_store
 from verifier.app import create_app as create_verifier
@@ -93,6 +97,7 @@ def test_rotate_every_service_then_restart(
     root = tmp_path / "var"
     issuing, holding, checking = issuer(root), wallet(root), verifier(root)
     credential = issue(authorized(issuing), "eddsa-rdfc-2022")["credential"]
+    installation_did = issuing.state.identity.did_document()
     account = accounts.sign_up(holding.state.inst, "ada@example.org", "correct horse battery")
     job_id = add_webhook(checking)
     close(issuing, holding, checking)
@@ -100,7 +105,8 @@ def test_rotate_every_service_then_restart(
 
     assert main(["keys", "rotate-kek", "--data-dir", str(root)]) == 0
     out = capsys.readouterr().out
-    assert "issuer: 18 sealed values now under key" in out  # 16 keys (4 issuers x 4), 2 files
+    # 16 keys (4 issuers x 4); the installation key, the c_nonce key, the session secret
+    assert "issuer: 19 sealed values now under key" in out
     assert "wallet: 2 sealed values" in out  # a holder key, the session secret
     assert "verifier: 2 sealed values" in out  # a webhook secret, the session secret
     assert all(old[name].text() not in out for name in old)  # file keys are never printed
@@ -119,13 +125,37 @@ def test_rotate_every_service_then_restart(
     assert accounts.get(holding.state.inst, account.id).holder_jwk == account.holder_jwk
     assert webhook_secret(checking, job_id) == SECRET
     assert_opens_nothing(issuing, ISSUER_KEYS, old["issuer"])
-    installation_key = (root / "issuer" / INSTALLATION_KEY.name).read_text()
-    with pytest.raises(KekError):
-        INSTALLATION_KEY.open(KeyRing(old["issuer"]), installation_key)
-    assert INSTALLATION_KEY.open(KeyRing(kek_of(root, "issuer")), installation_key)
+    assert issuing.state.identity.did_document() == installation_did  # the same key
+    assert_opens_nothing(issuing, SECRETS, old["issuer"])
     assert_opens_nothing(holding, HOLDER_KEYS, old["wallet"])
     assert_opens_nothing(checking, WEBHOOK_SECRETS, old["verifier"])
+    for app, service in ((holding, "wallet"), (checking, "verifier")):
+        assert_opens_nothing(app, SECRETS, old[service])  # the session secrets
     close(issuing, holding, checking)
+
+
+def test_an_older_database_and_data_folder_are_rotated_then_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A version before the installation secrets moved into the database: its files, its
+    schema without ``installation_secrets``. Rotating first, then starting, keeps the key."""
+    root = tmp_path / "var"
+    close(issuer(root))
+    old_kek = kek_of(root, "issuer")
+    folder = root / "issuer"
+    jwk = KeyPair.generate("Ed25519").to_private_jwk()
+    sealed_file(folder, INSTALLATION_KEY, KeyRing(old_kek), lambda: json.dumps(jwk))
+    db = Database.connect(f"sqlite:///{folder / 'issuer.db'}")
+    with db.transaction() as tx:  # as the older version left its database
+        tx.execute("DROP TABLE installation_secrets")
+        tx.execute("DELETE FROM schema_version WHERE description LIKE 'installation_secrets%'")
+    db.close()
+
+    assert main(["keys", "rotate-kek", "--service", "issuer", "--data-dir", str(root)]) == 0
+    assert "issuer: 17 sealed values" in capsys.readouterr().out  # 16 keys, the key file
+    started = issuer(root)  # imports the file, sealed under the new key now
+    assert started.state.identity.key.to_private_jwk() == jwk
+    close(started)
 
 
 def test_a_key_from_the_environment_is_printed_once(

@@ -16,7 +16,8 @@
   contexts (:attr:`SealedLoader.protected_scopes`; the reason is in :mod:`vckit.jsonld.strict`).
 - **Exact canonical form.** :func:`canonicalize` turns the expanded document into RDF
   (JSON-LD 1.1 API § 8 Deserialize JSON-LD to RDF, in one walk: :mod:`vckit.jsonld.rdf`,
-  checked against pyld's node-map path) and canonicalizes it with
+  checked against pyld's node-map path; ``rdfDirection`` ``"i18n-datatype"``, so a ``@direction``
+  is in the quads and signed) and canonicalizes it with
   :mod:`vckit.jsonld.rdfc10` (RDFC-1.0, bounded work, canonical N-Quads escaping as Digital Bazaar's
   ``rdf-canonize`` writes it).
 

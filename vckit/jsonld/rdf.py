@@ -11,14 +11,30 @@ which canonicalization (RDFC-1.0) makes irrelevant. ``tests/vckit/jsonld/test_rd
 both paths canonicalize to the same dataset on every vector and on edge-case documents.
 
 Options as :mod:`vckit.jsonld.expansion` uses them: no generalized RDF (triples with a blank-node
-predicate are skipped, as § 8.1 step 1.3.2.1.1 says), ``rdfDirection`` null (``@direction``
-is ignored), processing mode ``json-ld-1.1``. The input must already have passed
+predicate are skipped, as § 8.1 step 1.3.2.1.1 says), ``rdfDirection`` ``"i18n-datatype"``,
+processing mode ``json-ld-1.1``. The input must already have passed
 :func:`vckit.jsonld.strict.check_absolute` (so every ``@id``, ``@type`` and datatype is
 absolute); pyld would silently skip a relative one.
+
+Base direction (``@direction``): a value object with one becomes a literal whose datatype is
+``https://www.w3.org/ns/i18n#<language>_<direction>`` (JSON-LD 1.1 API § 8.2 Object to RDF
+Conversion, its ``i18n-datatype`` case: the ``@language`` lower-cased, empty when there is
+none), e.g. ``"مرحبا"^^<https://www.w3.org/ns/i18n#ar_rtl>``. The default ``rdfDirection``
+null would drop the direction from the dataset, so a Data Integrity proof over it (eddsa-rdfc-2022,
+ecdsa-rdfc-2019, ecdsa-sd-2023: all take their quads from here) would not cover it: "ltr"
+flipped to "rtl" would still verify, against VC Data Integrity 1.0 § "Securing Data
+Losslessly". ``i18n-datatype`` is what Digital Bazaar's cryptosuites hard-code for signing
+and verifying (jsonld-signatures since 11.5.0, ``di-sd-primitives``), so signatures verify
+across the two; w3c/vc-data-integrity#366 (open) lists the behaviours in use. Values without
+``@direction`` convert exactly as before. A proof made over the old (direction-less) form of
+a document with ``@direction`` no longer verifies: by design, it never covered the direction.
+The language goes into an IRI, so one that is not made of BCP 47 characters (letters, digits,
+``-``) is refused there rather than written into the N-Quads.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,9 +53,12 @@ _REST = f"<{RDF}rest>"
 _NIL = f"<{RDF}nil>"
 _XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
 RDF_LANG_STRING = rdfc10.RDF_LANG_STRING
+I18N = "https://www.w3.org/ns/i18n#"
+"""The namespace of the ``i18n-datatype`` base-direction datatypes (JSON-LD 1.1 API § 8.2)."""
+_LANGUAGE_CHARS = re.compile(r"[A-Za-z0-9-]*")
 _RDF_OPTIONS = {
     "produceGeneralizedRdf": False,
-    "rdfDirection": None,
+    "rdfDirection": "i18n-datatype",  # only text reaches pyld's conversion: no @direction
     "processingMode": "json-ld-1.1",
 }
 
@@ -150,6 +169,8 @@ class _Writer:
         value = item["@value"]
         datatype = item.get("@type")
         if type(value) is str and datatype != "@json" and datatype != _XSD_DOUBLE:
+            if "@direction" in item:
+                return rdfc10.literal_term(value, direction_datatype(item))
             if "@language" in item:  # pyld: the language wins over a datatype
                 language = item["@language"]
                 return rdfc10.literal_term(value, datatype or RDF_LANG_STRING, language)
@@ -158,6 +179,22 @@ class _Writer:
         return rdfc10.literal_term(
             converted["value"], converted.get("datatype"), converted.get("language")
         )
+
+
+def direction_datatype(item: Mapping[str, Any]) -> str:
+    """The ``i18n-datatype`` IRI of a value object with ``@direction`` (§ 8.2).
+
+    Expansion has checked the direction (``ltr`` or ``rtl``) and that ``@language`` is a
+    string; its characters are checked here, as it becomes part of an IRI.
+    """
+    language = str(item.get("@language", "")).lower()
+    if _LANGUAGE_CHARS.fullmatch(language) is None:
+        raise JsonLdSyntaxError(
+            f"JSON-LD to RDF failed: the language {language[:40]!r} of a value with @direction "
+            "is not a BCP 47 tag, so it cannot be written into its i18n datatype IRI "
+            "(JSON-LD 1.1 API § 8.2, rdfDirection i18n-datatype)"
+        )
+    return f"{I18N}{language}_{item['@direction']}"
 
 
 def quads_of(expanded: list[dict[str, Any]], processor: pyld_jsonld.JsonLdProcessor) -> list[Quad]:

@@ -49,8 +49,9 @@ router = api_router(tags=["OpenID4VCI"])
 
 
 def _nonces(request: Request) -> oid4vci_credential.Nonces:
-    """The c_nonce key, derived from the app's API token (:class:`oid4vci_credential.Nonces`)."""
-    return oid4vci_credential.Nonces.from_secret(request.app.state.api_token)
+    """The c_nonce key, derived from the installation's nonce secret, the same in every
+    process (:class:`oid4vci_credential.Nonces`, :mod:`issuer.organisations.access`)."""
+    return oid4vci_credential.Nonces.from_secret(request.app.state.nonce_secret)
 
 
 NoncesDep = Annotated[oid4vci_credential.Nonces, Depends(_nonces)]

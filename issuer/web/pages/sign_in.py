@@ -7,11 +7,10 @@ Wrong tokens count per address: after 10 in 5 minutes the form answers 429 (``Re
 
 from __future__ import annotations
 
-import hmac
-
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from issuer.organisations.access import token_ok
 from issuer.web.deps import InstallationDep, Visitor, VisitorDep, sessions_of
 from issuer.web.pages.base import check_csrf
 from servicekit.forms import read_form
@@ -56,8 +55,8 @@ async def sign_in(request: Request, inst: InstallationDep, visitor: VisitorDep) 
     )
     limiter, keys = limiter_of(request), address_key(request)
     limiter.check(keys, inst.now())  # 429 after 10 wrong tokens in 5 minutes
-    expected: str = request.app.state.api_token
-    if not hmac.compare_digest(form.get("token", "").encode(), expected.encode()):
+    expected: str = request.app.state.api_token_hash  # only the hash is kept
+    if not token_ok(expected, form.get("token", "")):
         limiter.failed(keys, inst.now())
         error = "That is not this installation's API token."
         return render(request, visitor, "sign_in.html", 403, next_path=next_path, error=error)

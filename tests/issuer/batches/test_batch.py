@@ -2,8 +2,9 @@
 
 Over HTTP: a good batch issues one credential per row (SQLite and a real PostgreSQL); every
 kind of bad file is refused with the rows named and nothing written; the limits answer 413.
-The crash test is real: an issuer process is SIGKILLed half way through a 300-row batch,
-started again, and must end with exactly 300 credentials, one per row, each verifying.
+The crash test is real: an issuer process is SIGKILLed half way through a 300-row batch
+(signed in a pool of 2 worker processes, which must go with it), started again, and must end
+with exactly 300 credentials, one per row, each verifying.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from issuer.batches import batch, batch_csv
 from ler import cli
 from servicekit.db import Database
 from tests.issuer.conftest import TOKEN, AppFactory, authorized, checks_by_id, verify_options
+from tests.processes import descendants, wait_all_gone
 from vckit import verification as verify
 from vckit.did.resolver import DidResolver
 from vckit.verification import VerifyOptions
@@ -448,6 +450,7 @@ class IssuerProcess:
             "LER_ISSUER_URL": f"http://localhost:{self.port}",  # did:web names a host, not an IP
             "LER_DATA_DIR": str(self.data_dir),
             "LER_ISSUER_TOKEN": TOKEN,
+            "LER_ISSUER_BATCH_WORKERS": "2",  # signed in a pool of 2 (issuer.batches.signing)
         }
         command = [sys.executable, "-m", "uvicorn", "issuer.app:create_app", "--factory"]
         command += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
@@ -518,7 +521,11 @@ def test_a_crash_mid_batch_loses_nothing_and_repeats_nothing(
         )
     finally:
         reader.close()
+    assert issuer_process.process is not None
+    pool = descendants(issuer_process.process.pid)  # the signing pool's 2 workers
+    assert len(pool) >= 2
     issuer_process.kill()
+    assert wait_all_gone(pool, 10) == [], "signing pool processes outlived the issuer"
 
     db = issuer_process.database()
     try:

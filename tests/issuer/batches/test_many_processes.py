@@ -1,7 +1,8 @@
 """Three issuer processes on one database (one SQLite file; one PostgreSQL database): the
 process running a CSV batch is killed (SIGKILL) half way, and one of the other two, still
 running, takes the batch over (its lease is free: its holder no longer runs) and finishes it,
-with no restart: every row issued once, none twice.
+with no restart: every row issued once, none twice. The batch is signed in a pool of 2 worker
+processes (``LER_ISSUER_BATCH_WORKERS``): none outlives the killed process.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import httpx
 from servicekit.db import Database
 from tests.issuer.batches.test_batch import SLUG, learners, post_batch
 from tests.issuer.conftest import TOKEN
-from tests.processes import ServiceProcess, services, wait_until
+from tests.processes import ServiceProcess, descendants, services, wait_all_gone, wait_until
 
 ROWS = 600
 KILL_AT = 50
@@ -34,7 +35,10 @@ def test_a_batch_whose_process_dies_is_finished_by_another(
         with services() as running:
             for _ in range(3):  # one after another: starting together is another test's
                 process = ServiceProcess(
-                    "issuer", database_url, tmp_path / "data", {"LER_ISSUER_TOKEN": TOKEN}
+                    "issuer",
+                    database_url,
+                    tmp_path / "data",
+                    {"LER_ISSUER_TOKEN": TOKEN, "LER_ISSUER_BATCH_WORKERS": "2"},
                 )
                 running.append(process.start())
                 process.wait_ready()
@@ -52,7 +56,11 @@ def test_a_batch_whose_process_dies_is_finished_by_another(
             deadline = time.monotonic() + 60
             while progress() < KILL_AT and time.monotonic() < deadline:
                 time.sleep(0.002)
+            assert first.process is not None
+            pool = descendants(first.process.pid)  # its signing pool's 2 workers
+            assert len(pool) >= 2
             first.kill()  # in the middle of the batch, as it runs in the process it was sent to
+            assert wait_all_gone(pool, 10) == [], "signing pool processes outlived the issuer"
             at_kill = done_rows(db, batch_id)
             assert KILL_AT <= at_kill < ROWS, "the kill came too late to test a takeover"
 

@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient
 from issuer import store
 from issuer.batches import batch
 from issuer.status import lists as status
-from servicekit.sessions import COOKIE, SESSION_SECRET, Sessions
+from servicekit.installation_secrets import SECRETS
+from servicekit.sessions import COOKIE, Sessions
 from tests.issuer.conftest import FROZEN, TOKEN, AppFactory
 
 SITE = "https://issuer.test"  # the session cookie is Secure: the browser sends it over https only
@@ -224,12 +225,14 @@ def test_csrf_token_belongs_to_its_session() -> None:
     assert not sessions.csrf_ok(one, "")
 
 
-def test_session_secret_is_kept_sealed_in_the_data_folder(app: FastAPI) -> None:
-    path = app.state.settings.data_dir / "session-secret"
-    assert path.stat().st_mode & 0o777 == 0o600
-    stored = path.read_text().strip()
+def test_session_secret_is_kept_sealed_in_the_database(app: FastAPI) -> None:
+    assert not (app.state.settings.data_dir / "session-secret").exists()
+    with app.state.inst.db.transaction() as tx:
+        row = tx.one("SELECT value FROM installation_secrets WHERE name = 'session-secret'")
+    assert row is not None
+    stored = row["value"]
     assert stored.startswith("sealed:v1:") and app.state.sessions.secret.hex() not in stored
-    opened = SESSION_SECRET.open(app.state.inst.db.keyring, stored)
+    opened = SECRETS.open(app.state.inst.db.keyring, "session-secret", stored)
     assert app.state.sessions.secret == bytes.fromhex(opened)
 
 

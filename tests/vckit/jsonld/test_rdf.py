@@ -42,7 +42,9 @@ def pyld_quads(expanded: list[dict[str, Any]]) -> list[rdfc10.Quad]:
     issuer = pyld_jsonld.IdentifierIssuer("_:b")
     node_map: dict[str, Any] = {"@default": {}}
     processor._create_node_map(expanded, node_map, "@default", issuer)
-    options = {"produceGeneralizedRdf": False, "rdfDirection": None}
+    # pyld's i18n-datatype keeps @language's case (the spec lower-cases it): the edge cases
+    # with @direction use lower-case tags
+    options = {"produceGeneralizedRdf": False, "rdfDirection": "i18n-datatype"}
     options["processingMode"] = "json-ld-1.1"
     quads = []
     for name, graph in sorted(node_map.items()):

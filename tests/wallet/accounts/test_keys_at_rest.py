@@ -79,21 +79,26 @@ def test_a_wrong_key_encryption_key_stops_the_start_naming_the_setting(
         wallet_app(data_dir=data_dir, kek=Kek.generate().text())
 
 
-def test_the_session_secret_file_is_sealed_and_a_legacy_one_sealed_at_start(
-    wallet_app: WalletFactory,
+def test_the_session_secret_is_sealed_in_the_database_and_a_legacy_file_imported(
+    wallet_app: WalletFactory, tmp_path: Path
 ) -> None:
     app = wallet_app()
-    data_dir = app.state.settings.data_dir
-    path = data_dir / SECRET_FILE
     secret = app.state.sessions.secret
-    assert path.read_text().startswith("sealed:v1:") and secret.hex() not in path.read_text()
-    app.state.inst.db.close()
-    path.write_text(secret.hex() + "\n")  # as a wallet from before sealing left it
+    assert not (app.state.settings.data_dir / SECRET_FILE).exists()  # nothing on local disk
+    with app.state.inst.db.transaction() as tx:
+        row = tx.one("SELECT value FROM installation_secrets WHERE name = 'session-secret'")
+    assert row is not None and row["value"].startswith("sealed:v1:")
+    assert secret.hex() not in row["value"]
 
-    again = wallet_app(data_dir=data_dir)
-    assert again.state.sessions.secret == secret  # sessions signed before still read
-    assert path.read_text().startswith("sealed:v1:") and secret.hex() not in path.read_text()
-    assert path.stat().st_mode & 0o777 == 0o600
+    older = tmp_path / "older-wallet"  # as a wallet from before sealing left its folder
+    older.mkdir()
+    (older / SECRET_FILE).write_text("ab" * 32 + "\n")
+    imported = wallet_app(data_dir=older)  # its first start of this version
+    assert imported.state.sessions.secret == bytes.fromhex("ab" * 32)  # its sessions still read
+    (older / SECRET_FILE).write_text("cd" * 32 + "\n")
+    imported.state.inst.db.close()
+    again = wallet_app(data_dir=older)
+    assert again.state.sessions.secret == bytes.fromhex("ab" * 32)  # the database wins now
 
 
 def test_an_offers_access_token_is_sealed_and_never_exported(

@@ -166,12 +166,12 @@ def elsewhere(rest: str, request: Request) -> Response:
     raise HostError(404, "not_found", f"the Open Badges API has no {path[:100]}")
 
 
-def _host_error(request: Request, exc: Exception) -> Response:
+async def _host_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HostError)
     return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
 
 
-def _oauth_error(request: Request, exc: Exception) -> Response:
+async def _oauth_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, OAuthError)
     headers = {"Cache-Control": "no-store", "Pragma": "no-cache"} | exc.headers
     return JSONResponse(exc.body(), status_code=exc.status, headers=headers)

@@ -1,0 +1,81 @@
+"""A batch signed in the signing pool (``issuer.batches.signing``, ``LER_ISSUER_BATCH_WORKERS``):
+the credentials verify and are exactly what the issuing process signs itself (eddsa-rdfc-2022
+is deterministic for the same credential, key and ``created``), and a credential a worker
+cannot sign fails the batch with its row named, instead of hanging it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+
+from issuer import store
+from issuer.batches import batch, signing
+from issuer.issuing import securing
+from issuer.organisations import catalogue
+from tests.issuer.batches.test_batch import ACHIEVEMENT, SLUG, learners
+from tests.issuer.conftest import AppFactory, authorized, verify_options
+from vckit import verification as verify
+
+ROWS = 12
+FORMAT = "eddsa-rdfc-2022"
+
+
+def test_the_pool_signs_exactly_what_the_process_would(issuer_app: AppFactory) -> None:
+    app = issuer_app(batch_workers=2)
+    inst = app.state.inst
+    record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(ROWS))
+    final = batch.run_batch(inst, record.id)
+    assert final is not None and (final.state, final.done) == ("done", ROWS)
+    pool = signing.pool_of(2)
+    assert pool is not None and len(pool.pids()) == 2  # the workers signed: they run
+
+    with inst.db.transaction() as tx:
+        issued = store.list_credentials(tx, SLUG, limit=100)
+        issuer = store.get_issuer(tx, SLUG)
+        found = store.get_achievement(tx, SLUG, ACHIEVEMENT)
+        assert issuer is not None and found is not None
+        signing_key = securing.signing_for(tx, inst, issuer, {"issuer": issuer.did}, FORMAT)
+    assert len(issued) == ROWS
+    for item in issued:
+        assert isinstance(item.document, dict)
+        unsigned = {k: v for k, v in item.document.items() if k != "proof"}
+        created = datetime.fromisoformat(item.document["proof"]["created"])
+        here = securing.sign_with(
+            json.loads(json.dumps(unsigned)),
+            FORMAT,
+            issuer,
+            *signing_key,
+            created=created,
+            policy=catalogue.disclosable_of(found),
+        )
+        assert json.dumps(here, sort_keys=True) == json.dumps(item.document, sort_keys=True)
+
+    client = authorized(app)
+    for item in issued[:3]:
+        report = verify.verify(item.document, verify_options(client))
+        assert report.verdict == "pass", report
+
+
+def test_a_credential_the_pool_cannot_sign_fails_its_row_not_the_job(
+    issuer_app: AppFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    inst = issuer_app(batch_workers=2).state.inst
+    record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(3))
+    with inst.db.transaction() as tx:  # the achievement spoilt after the check: no criteria
+        found = store.get_achievement(tx, SLUG, ACHIEVEMENT)
+        assert found is not None
+        spoilt = {k: v for k, v in found.achievement.items() if k != "criteria"}
+        tx.execute(
+            "UPDATE achievements SET achievement_json = ? WHERE id = ?",
+            (json.dumps(spoilt), found.id),
+        )
+    final = batch.run_batch(inst, record.id)
+    assert final is not None and (final.state, final.done) == ("failed", 0)
+    error = batch.status_json(final)["errors"][0]
+    assert error.startswith("row 2: the credential fails the OB 3.0 schema"), error
+    assert "criteria" in error
+    said = [r.getMessage() for r in caplog.records if "signing pool failed" in r.getMessage()]
+    assert said and "row 2: InvalidRequestError: the credential fails" in said[0]
