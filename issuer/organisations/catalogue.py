@@ -157,12 +157,14 @@ def disclosable_of(record: store.AchievementRecord) -> tuple[str, ...]:
 
 
 def list_issuers(inst: Installation) -> list[store.IssuerRecord]:
-    with inst.db.transaction() as tx:
+    """Every issuer (this and the three next read without waiting for a writer, a running
+    batch: :meth:`servicekit.db.Database.reading`)."""
+    with inst.db.reading() as tx:
         return store.list_issuers(tx)
 
 
 def get_issuer(inst: Installation, slug: str) -> store.IssuerRecord:
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         record = store.get_issuer(tx, slug)
     if record is None:
         raise NotFoundError(f"no issuer {slug!r}")
@@ -170,14 +172,14 @@ def get_issuer(inst: Installation, slug: str) -> store.IssuerRecord:
 
 
 def list_achievements(inst: Installation, issuer: str) -> list[store.AchievementRecord]:
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         if store.get_issuer(tx, issuer) is None:
             raise NotFoundError(f"no issuer {issuer!r}")
         return store.list_achievements(tx, issuer)
 
 
 def get_achievement(inst: Installation, issuer: str, slug: str) -> store.AchievementRecord:
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         record = store.get_achievement(tx, issuer, slug)
     if record is None:
         raise NotFoundError(f"issuer {issuer!r} has no achievement {slug!r}")

@@ -318,13 +318,13 @@ def _set_message(tx: Tx, inst: Installation, entry: store.StatusEntryRecord, val
 
 def status_of(inst: Installation, credential_id: str) -> dict[str, bool]:
     """{purpose: bit set} for every entry of the credential."""
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         return {e.purpose: e.is_set for e in store.status_entries_of(tx, credential_id)}
 
 
 def revocation_of(inst: Installation, credential_id: str) -> dict[str, str | None]:
     """When the credential was revoked and why (``revoked``, ``reason``, ``reasonCode``)."""
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         record = store.get_credential(tx, credential_id)
     if record is None:
         raise NotFoundError(f"no credential {credential_id!r}")
@@ -336,8 +336,9 @@ def revocation_of(inst: Installation, credential_id: str) -> dict[str, str | Non
 
 
 def list_credential(inst: Installation, list_id: str) -> dict[str, Any]:
-    """The current signed status list credential at that URL."""
-    with inst.db.transaction() as tx:
+    """The current signed status list credential at that URL (a read that never waits for a
+    writer: :meth:`servicekit.db.Database.reading`)."""
+    with inst.db.reading() as tx:
         record = store.get_status_list(tx, list_id)
         if record is None or record.credential is None:
             raise NotFoundError("no such status list")
