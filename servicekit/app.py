@@ -195,11 +195,11 @@ def install_error_handlers(app: FastAPI, rules: ErrorRules) -> None:
         )
 
     @app.exception_handler(WriteBusy)
-    def busy(request: Request, exc: WriteBusy) -> Response:  # nothing was written: try again
+    async def busy(request: Request, exc: WriteBusy) -> Response:  # nothing written: try again
         again = f"send the request again in {RETRY_AFTER_SECONDS} s"
         detail = f"{exc}; the write was not made: {again}"
         retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        return answer_error(request, rules, 503, "Busy", detail, "busy", headers=retry)
+        return await answer_error_async(request, rules, 503, "Busy", detail, "busy", headers=retry)
 
     for error_class in rules.statuses:
 
