@@ -234,6 +234,9 @@ def issue_group(
     pipelined). Raises what :func:`issuance.issue_credential` raises, and
     :class:`_AlreadyIssued` (a row marked by another worker, a credential id taken): then
     nothing of the group is written."""
+    pool = signing_pool.pool_of(inst.batch_workers)
+    if pool is not None:
+        pool.start()  # before the write transaction: writers never wait for workers to start
     start = time.monotonic()
     with inst.db.transaction(background=True) as tx:  # the writers waiting go first
         issuing = issuance.prepare(tx, inst, batch.issuer, batch.achievement, batch.format)
@@ -241,7 +244,6 @@ def issue_group(
         signing = securing.signing_for(tx, inst, issuing.issuer, named, batch.format)
         requests = [(number, request_for(batch, row)) for number, row in rows]
         entries = _status_entries(tx, inst, issuing, [request for _, request in requests])
-        pool = signing_pool.pool_of(inst.batch_workers)
         drafted: list[tuple[int, store.CredentialRecord, issuance.Allocated]] = []
         if pool is None:
             for number, request in requests:
