@@ -1,4 +1,4 @@
-"""Text a user typed, as the APIs accept it: UTF-8 (no lone surrogate) and bounded.
+"""Text a user typed, as the APIs accept it: UTF-8 (no lone surrogate), bounded, printable.
 
 JSON can spell a lone surrogate (``"\\ud800"``); Python keeps it in a ``str``, and it breaks
 the first thing that encodes it (the database, the answer). :func:`utf8_text` refuses it
@@ -27,3 +27,36 @@ def utf8_text(value: str) -> str:
     if not is_utf8(value):
         raise ValueError("must be UTF-8 text (it holds a lone surrogate)")
     return value
+
+
+# --- printable text ------------------------------------------------------------------------
+#
+# Text one party types and another reads (a revocation reason shown to the learner, a trust
+# entry's names shown to staff) must show what it says. A bidi override (U+202E), an isolate
+# (U+2066-U+2069), a zero-width character (U+200B-U+200D, U+FEFF) or a control character can
+# make it read otherwise. The rule is Python's :meth:`str.isprintable` (no Unicode "Other" or
+# "Separator" character except the space); multi-line text may also hold line breaks.
+
+PRINTABLE_RULE = "must be printable text (no control, invisible or direction-changing characters)"
+LINE_BREAKS = frozenset("\r\n")
+
+
+def is_printable(value: str, *, lines: bool = False) -> bool:
+    """Whether ``value`` holds printable characters only (and line breaks, with ``lines``)."""
+    if lines:
+        return all(c.isprintable() or c in LINE_BREAKS for c in value)
+    return value.isprintable()
+
+
+def printable_text(value: str) -> str:
+    """``value`` unchanged, or ValueError (:data:`PRINTABLE_RULE`) when it is not
+    :func:`is_printable`; for pydantic's ``AfterValidator``."""
+    if not is_printable(value):
+        raise ValueError(PRINTABLE_RULE)
+    return value
+
+
+def printable_only(value: str) -> str:
+    """``value`` without the characters :func:`is_printable` refuses (for text received from
+    a remote party that is kept and shown, rather than refused)."""
+    return "".join(c for c in value if c.isprintable())

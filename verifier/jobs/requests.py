@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from servicekit.db import ConflictError
+from servicekit.text import is_printable
 from vckit.errors import InputError
 from verifier import store
 from verifier.checking import policy
@@ -84,7 +85,7 @@ def applicant_reference(text: str | None) -> str | None:
     cleaned = " ".join(text.split())
     if not cleaned:
         return None
-    if len(cleaned) > MAX_REFERENCE or not cleaned.isprintable():
+    if len(cleaned) > MAX_REFERENCE or not is_printable(cleaned):
         raise InvalidRequestError(
             f"the applicant reference must be 1 to {MAX_REFERENCE} printable characters"
         )
