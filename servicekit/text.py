@@ -57,6 +57,7 @@ def printable_text(value: str) -> str:
 
 
 def printable_only(value: str) -> str:
-    """``value`` without the characters :func:`is_printable` refuses (for text received from
-    a remote party that is kept and shown, rather than refused)."""
-    return "".join(c for c in value if c.isprintable())
+    """``value`` on one line (white space folded to single spaces) without the characters
+    :func:`is_printable` refuses: for a remote party's text that is kept and shown, not
+    refused."""
+    return "".join(c for c in " ".join(value.split()) if c.isprintable())

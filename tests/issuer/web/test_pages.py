@@ -633,6 +633,23 @@ def test_a_revocation_needs_a_reason_which_is_kept(staff: tuple[TestClient, str]
     assert record.revoked_code == "superseded"
 
 
+def test_a_reason_that_reads_otherwise_than_it_says_is_refused_in_the_form(
+    staff: tuple[TestClient, str],
+) -> None:
+    """A bidi override or an invisible character would reach the learner's wallet: the
+    confirmation page comes back saying why, and nothing is revoked."""
+    client, csrf = staff
+    issue(staff)
+    [credential] = issued_ids(client)
+    inst = client.app.state.inst  # type: ignore[attr-defined]
+    data = {"csrf": csrf, "credential": credential, "action": "revoke", "confirmed": "yes",
+            "reason_code": "superseded"}  # fmt: skip
+    for words in ("Replaced by \u202enoitide 7202", "Replaced\u200b", "\u2067Replaced\u2069"):
+        refused = client.post(f"/issuers/{COLLEGE}/issued", data={**data, "reason": words})
+        assert_page(refused, 400, "The reason must be printable text", 'name="reason"')
+        assert status.status_of(inst, credential) == {"revocation": False}
+
+
 def test_suspend_and_unsuspend(staff: tuple[TestClient, str]) -> None:
     client, _ = staff
     issue(staff, suspension="on")
