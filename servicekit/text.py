@@ -35,16 +35,17 @@ def utf8_text(value: str) -> str:
 # entry's names shown to staff) must show what it says. A bidi override (U+202E), an isolate
 # (U+2066-U+2069), a zero-width character (U+200B-U+200D, U+FEFF) or a control character can
 # make it read otherwise. The rule is Python's :meth:`str.isprintable` (no Unicode "Other" or
-# "Separator" character except the space); multi-line text may also hold line breaks.
+# "Separator" character except the space); multi-line text may also hold line breaks and tabs.
 
 PRINTABLE_RULE = "must be printable text (no control, invisible or direction-changing characters)"
-LINE_BREAKS = frozenset("\r\n")
+LAYOUT = frozenset("\r\n\t")  # allowed in multi-line text
 
 
 def is_printable(value: str, *, lines: bool = False) -> bool:
-    """Whether ``value`` holds printable characters only (and line breaks, with ``lines``)."""
+    """Whether ``value`` holds printable characters only (and line breaks and tabs, with
+    ``lines``)."""
     if lines:
-        return all(c.isprintable() or c in LINE_BREAKS for c in value)
+        return all(c.isprintable() or c in LAYOUT for c in value)
     return value.isprintable()
 
 

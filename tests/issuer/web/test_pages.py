@@ -457,8 +457,21 @@ def test_create_achievement_with_an_alignment(staff: tuple[TestClient, str]) -> 
         ({"slug": "Bad Slug!"}, 422, "slug must be lower-case"),
         ({"slug": NURSING_1}, 409, "exists already"),
         ({"achievementType": "Nonsense"}, 422, "fails the OB 3.0 schema"),
+        ({"name": "Wound Care \u202escisaB"}, 422, "name: must be printable text"),
+        ({"description": "Simple\u200b wounds."}, 422, "description: must be printable text"),
+        ({"criteria": "\u2066Passed\u2069"}, 422, "criteria.narrative: must be printable text"),
     ],
-    ids=["no-name", "no-slug-no-criteria", "half-alignment", "bad-slug", "duplicate", "schema"],
+    ids=[
+        "no-name",
+        "no-slug-no-criteria",
+        "half-alignment",
+        "bad-slug",
+        "duplicate",
+        "schema",
+        "bidi-name",
+        "invisible-description",
+        "isolated-criteria",
+    ],  # fmt: skip
 )
 def test_create_achievement_bad_input(
     staff: tuple[TestClient, str], changes: dict[str, str], status_code: int, message: str
