@@ -8,6 +8,11 @@ where a field is read, as a 422 naming the member (pydantic's ``AfterValidator``
                       AfterValidator(utf8_text)]
 
 The message never quotes the value (it could not be encoded either).
+
+Text one party types and another reads must also be printable (:func:`is_printable`, the one
+rule: no bidi override or isolate, no zero-width or other invisible character, no control
+character): it is refused naming the field (:data:`PRINTABLE_RULE`), or, when it comes from a
+remote party and is kept anyway, reduced to its printable characters (:func:`printable_only`).
 """
 
 from __future__ import annotations
