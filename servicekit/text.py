@@ -54,14 +54,6 @@ def is_printable(value: str, *, lines: bool = False) -> bool:
     return value.isprintable()
 
 
-def printable_text(value: str) -> str:
-    """``value`` unchanged, or ValueError (:data:`PRINTABLE_RULE`) when it is not
-    :func:`is_printable`; for pydantic's ``AfterValidator``."""
-    if not is_printable(value):
-        raise ValueError(PRINTABLE_RULE)
-    return value
-
-
 def printable_only(value: str) -> str:
     """``value`` on one line (white space folded to single spaces) without the characters
     :func:`is_printable` refuses: for a remote party's text that is kept and shown, not
