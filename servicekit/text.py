@@ -1,4 +1,4 @@
-"""Text a user typed, as the APIs accept it: UTF-8 (no lone surrogate) and bounded.
+"""Text a user typed, as the APIs accept it: UTF-8 (no lone surrogate), bounded, printable.
 
 JSON can spell a lone surrogate (``"\\ud800"``); Python keeps it in a ``str``, and it breaks
 the first thing that encodes it (the database, the answer). :func:`utf8_text` refuses it
@@ -8,6 +8,11 @@ where a field is read, as a 422 naming the member (pydantic's ``AfterValidator``
                       AfterValidator(utf8_text)]
 
 The message never quotes the value (it could not be encoded either).
+
+Text one party types and another reads must also be printable (:func:`is_printable`, the one
+rule: no bidi override or isolate, no zero-width or other invisible character, no control
+character): it is refused naming the field (:data:`PRINTABLE_RULE`), or, when it comes from a
+remote party and is kept anyway, reduced to its printable characters (:func:`printable_only`).
 """
 
 from __future__ import annotations
@@ -27,3 +32,30 @@ def utf8_text(value: str) -> str:
     if not is_utf8(value):
         raise ValueError("must be UTF-8 text (it holds a lone surrogate)")
     return value
+
+
+# --- printable text ------------------------------------------------------------------------
+#
+# Text one party types and another reads (a revocation reason shown to the learner, a trust
+# entry's names shown to staff) must show what it says. A bidi override (U+202E), an isolate
+# (U+2066-U+2069), a zero-width character (U+200B-U+200D, U+FEFF) or a control character can
+# make it read otherwise. The rule is Python's :meth:`str.isprintable` (no Unicode "Other" or
+# "Separator" character except the space); multi-line text may also hold line breaks and tabs.
+
+PRINTABLE_RULE = "must be printable text (no control, invisible or direction-changing characters)"
+LAYOUT = frozenset("\r\n\t")  # allowed in multi-line text
+
+
+def is_printable(value: str, *, lines: bool = False) -> bool:
+    """Whether ``value`` holds printable characters only (and line breaks and tabs, with
+    ``lines``)."""
+    if lines:
+        return all(c.isprintable() or c in LAYOUT for c in value)
+    return value.isprintable()
+
+
+def printable_only(value: str) -> str:
+    """``value`` on one line (white space folded to single spaces) without the characters
+    :func:`is_printable` refuses: for a remote party's text that is kept and shown, not
+    refused."""
+    return "".join(c for c in " ".join(value.split()) if c.isprintable())

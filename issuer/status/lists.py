@@ -29,6 +29,7 @@ from issuer.installation import Installation
 from issuer.organisations import identity
 from issuer.status import reasons
 from servicekit.db import Tx
+from servicekit.text import PRINTABLE_RULE, is_printable
 from vckit.di import algorithms as data_integrity
 from vckit.status.bitstring import Flavor, StatusList
 from vckit.status.status_list import status_list_credential, status_list_entry
@@ -257,6 +258,8 @@ def _check_change(purpose: str, value: bool, reason: str | None, code: str | Non
     """Refuse a change that can never be made, before anything is touched."""
     if (reason is not None or code is not None) and not (purpose == "revocation" and value):
         raise InvalidRequestError("a reason goes with a revocation")
+    if reason is not None and not is_printable(reason):
+        raise InvalidRequestError(f"reason: {PRINTABLE_RULE}")
     if code is not None and code not in reasons.REASONS:
         raise InvalidRequestError(f"reasonCode {code[:40]!r}: use one of {sorted(reasons.REASONS)}")
     if purpose not in PURPOSES:

@@ -23,6 +23,7 @@ from issuer.status import reasons
 from issuer.web.deps import InstallationDep, TokenDep
 from servicekit.json_route import api_router, declared_json, json_object
 from servicekit.problems import Problem
+from servicekit.text import PRINTABLE_RULE, is_printable
 from vckit.jose import vc_jwt
 
 router = api_router(tags=["VC-API"])
@@ -336,7 +337,13 @@ async def credentials_status(request: Request, inst: InstallationDep, _: TokenDe
 
 
 def _reason(body: UpdateStatusRequest) -> dict[str, str | None]:
+    """The revocation's reason and code; 422 naming ``reason`` when the words are not
+    printable text (:func:`servicekit.text.is_printable`: the learner's wallet shows them)."""
     text = body.reason.strip() if body.reason is not None else None
+    if text and not is_printable(text):
+        detail = f"reason: {PRINTABLE_RULE}"
+        errors = [{"field": "reason", "message": PRINTABLE_RULE}]
+        raise Problem(422, "Invalid request", detail, "invalid-request", errors=errors)
     return {"reason": text or None, "code": body.reasonCode}
 
 

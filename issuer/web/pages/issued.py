@@ -1,7 +1,7 @@
 """Staff page: the issued list, with revoke, suspend and unsuspend (each change confirmed on a
 second page first). What applies to each credential is :mod:`issuer.status.issued`. A
-revocation needs a reason (the issuer's words, shown to the learner) and its kind (a code of
-:mod:`issuer.status.reasons`).
+revocation needs a reason (the issuer's words, shown to the learner: printable text only,
+:func:`servicekit.text.is_printable`) and its kind (a code of :mod:`issuer.status.reasons`).
 
 Each row names the learner (:func:`issuer.status.recipients.recipient_name`); ``?q=`` searches
 names, identifiers, achievements and credential ids, ``?state=`` (active, suspended, revoked)
@@ -24,6 +24,7 @@ from issuer.web.pages.base import check_form, sign_in_first
 from servicekit.forms import read_form
 from servicekit.pages import page_router, render
 from servicekit.problems import Problem
+from servicekit.text import PRINTABLE_RULE, is_printable
 
 router = page_router()
 
@@ -114,6 +115,9 @@ async def change_status(
         code = form.get("reason_code", "")
         if not reason or len(reason) > reasons.MAX_REASON_CHARS or code not in reasons.REASONS:
             error = f"Say why, in 1 to {reasons.MAX_REASON_CHARS} characters, and pick a kind."
+            return _confirm(request, visitor, issuer, action, row, form, error)
+        if not is_printable(reason):
+            error = f"The reason {PRINTABLE_RULE}; the learner must see what it says."
             return _confirm(request, visitor, issuer, action, row, form, error)
         issued.apply(inst, row, action, reason=reason, code=code)
     else:
