@@ -38,24 +38,32 @@ def utf8_text(value: str) -> str:
 #
 # Text one party types and another reads (a revocation reason shown to the learner, a trust
 # entry's names shown to staff) must show what it says. A bidi override (U+202E), an isolate
-# (U+2066-U+2069), a zero-width character (U+200B-U+200D, U+FEFF) or a control character can
-# make it read otherwise. The rule is Python's :meth:`str.isprintable` (no Unicode "Other" or
-# "Separator" character except the space); multi-line text may also hold line breaks and tabs.
+# (U+2066-U+2069), a zero-width space (U+200B, U+FEFF) or a control character can make it
+# read otherwise. The rule is Python's :meth:`str.isprintable` (no Unicode "Other" or
+# "Separator" character except the space), less the two joiners (U+200C, U+200D): Persian
+# and the Indic scripts write words with them and emoji sequences (U+1F469 U+200D U+2695)
+# are made of them, and they change how letters join, never the order or what is hidden.
+# Multi-line text may also hold line breaks and tabs.
 
 PRINTABLE_RULE = "must be printable text (no control, invisible or direction-changing characters)"
 LAYOUT = frozenset("\r\n\t")  # allowed in multi-line text
+JOINERS = frozenset("\u200c\u200d")  # zero-width non-joiner and joiner: part of words
+
+
+def _shown(c: str) -> bool:
+    return c.isprintable() or c in JOINERS
 
 
 def is_printable(value: str, *, lines: bool = False) -> bool:
     """Whether ``value`` holds printable characters only (and line breaks and tabs, with
     ``lines``)."""
     if lines:
-        return all(c.isprintable() or c in LAYOUT for c in value)
-    return value.isprintable()
+        return all(_shown(c) or c in LAYOUT for c in value)
+    return value.isprintable() or all(_shown(c) for c in value)
 
 
 def printable_only(value: str) -> str:
     """``value`` on one line (white space folded to single spaces) without the characters
     :func:`is_printable` refuses: for a remote party's text that is kept and shown, not
     refused."""
-    return "".join(c for c in " ".join(value.split()) if c.isprintable())
+    return "".join(c for c in " ".join(value.split()) if _shown(c))
