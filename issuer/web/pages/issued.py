@@ -21,7 +21,7 @@ from issuer.organisations import catalogue
 from issuer.status import issued, reasons
 from issuer.web.deps import InstallationDep, VisitorDep
 from issuer.web.pages.base import check_form, sign_in_first
-from servicekit.forms import read_form
+from servicekit.forms import PostedForm
 from servicekit.pages import page_router, render
 from servicekit.problems import Problem
 from servicekit.text import PRINTABLE_RULE, is_printable
@@ -93,12 +93,12 @@ def _confirm(
 
 
 @router.post("/issuers/{slug}/issued")
-async def change_status(
-    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
+def change_status(
+    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep, posted: PostedForm
 ) -> Response:
     """Revoke, suspend or unsuspend: first a confirmation page, then (confirmed=yes) the
     change, and back to the list saying what was done."""
-    form = (await read_form(request)).fields
+    form = posted.fields
     check_form(request, visitor, form)
     action = form.get("action", "")
     if action not in issued.ACTIONS:
