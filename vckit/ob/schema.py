@@ -305,11 +305,39 @@ def _fast_is_valid(credential: object, kind: str) -> bool | None:
     return _fast_validator(kind).is_valid(credential)
 
 
+EXPLAINED_VALUES = 2_000
+"""The largest document (in JSON values: objects, arrays, strings, numbers …) whose problems
+the Python validator lists one by one after the fast validator rejected it. Its walk costs
+about 60 µs a value (a 1.3 MB credential of 16,000 alignments: 7 s of one verifier's CPU, the
+same in every nested part); a larger rejected document gets one problem at its root saying
+so. The verdict is the fast validator's either way. 1EdTech's fullest OB 3.0 sample holds
+545 values, their CLR sample 491."""
+
+
+def _more_values_than(node: Any, limit: int) -> bool:
+    """Whether ``node`` holds more than ``limit`` JSON values (stops counting past it)."""
+    seen, stack = 1, [node]
+    while stack and seen <= limit:
+        item = stack.pop()
+        children = item.values() if type(item) is dict else item
+        seen += len(children)
+        stack.extend(c for c in children if type(c) is dict or type(c) is list)
+    return seen > limit
+
+
 def _schema_problems(credential: Mapping[str, Any], kind: str) -> list[SchemaProblem]:
     """The JSON Schema problems in ``credential``: none if the fast validator accepts it,
-    else the Python validator's errors, each explained by :func:`describe`."""
-    if _fast_is_valid(credential, kind):
+    else the Python validator's errors, each explained by :func:`describe` (for a document
+    of at most :data:`EXPLAINED_VALUES` values; a larger one gets one problem)."""
+    fast = _fast_is_valid(credential, kind)
+    if fast:
         return []
+    if fast is False and _more_values_than(credential, EXPLAINED_VALUES):
+        message = (
+            f"does not match the schema; the problems of a document of more than "
+            f"{EXPLAINED_VALUES} JSON values are not listed one by one"
+        )
+        return [SchemaProblem("", message)]
     problems: list[SchemaProblem] = []
     try:
         for error in _validator(kind).iter_errors(credential):

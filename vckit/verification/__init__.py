@@ -91,12 +91,17 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
 
     Raises ``InputError`` subclasses for input that is not a credential at all (not
     JSON, too large, too deep, no VC type); everything else becomes a check in the report.
+    Depth and size (``options.max_values``) are checked once, on the whole document: the
+    credentials found inside it are pieces of it, and walking each of them again cost
+    (nesting depth × size).
     """
     options = options or VerifyOptions()
-    if options.verify_inner is None:  # what the content checks fetch is verified by us
+    whole = options.verify_inner is None  # called from outside, not for a part of a document
+    if whole:  # what the content checks fetch is verified by us
         options = replace(options, verify_inner=verify)
     if isinstance(data, Mapping):
-        check_object_depth(data)
+        if whole:  # a part (vckit.verification.embedded) lies inside a document checked already
+            check_object_depth(data, max_values=options.max_values)
         document: Mapping[str, Any] = data
     elif isinstance(data, bytes) and data.startswith(COSE_SIGN1_TAG):
         return verify_cose(data, options)  # a vc+cose or vp+cose file, as signed
@@ -110,6 +115,8 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
         if parsed.format != "json" or parsed.json is None:
             return verify_credential_input(parsed, options)
         document = parsed.json
+        if whole and options.max_values is not None:
+            check_object_depth(document, max_values=options.max_values)
     if "EnvelopedVerifiablePresentation" in types_of(document):
         return _verify_vp(enveloped_presentation_token(document), options)
     if "EnvelopedVerifiableCredential" in types_of(document):

@@ -67,6 +67,12 @@ class VerifyOptions:
     (not a DID URL, a document that cannot be fetched): the signature is checked with it, and
     *issuer-key* stays could-not-check, because the caller, not the issuer's document, says
     whose key it is. A ``kid`` that resolves (or fails) is judged as usual; this key is unused."""
+    max_values: int | None = None
+    """The most JSON values (objects, arrays, strings, numbers, booleans, nulls) one document
+    may hold, or it is refused as :class:`~vckit.errors.DocumentTooLargeError` before any
+    check runs (:func:`vckit.document.check_object_depth`). What verification costs grows with
+    the values: a service taking documents from anyone sets it; None: only the byte and depth
+    limits of :mod:`vckit.document` apply."""
     verify_inner: Callable[[Any, VerifyOptions], Report] | None = field(
         default=None, repr=False, compare=False
     )
