@@ -42,16 +42,40 @@ def endorsement_chain(depth: int) -> dict[str, Any]:
 def hostile_credential() -> dict[str, Any]:
     """What the campaign sent: 1.7 MB, 32 endorsements, 10,000 alignments, and one wrong date
     (so the schema check looked for the problems in all of it: 4.5 s of CPU)."""
-    credential = s.ob3_credential(s.did_of(s.ISSUER), s.did_of(s.HOLDER))
-    achievement = credential["credentialSubject"]["achievement"]
-    achievement["alignment"] = [
-        {**alignment, "targetName": f"{alignment['targetName']} {n}"}
-        for n in range(5000)
-        for alignment in achievement["alignment"]
-    ]
+    credential = with_alignments(s.ob3_credential(s.did_of(s.ISSUER), s.did_of(s.HOLDER)), 10_000)
     credential["endorsement"] = [endorsement() for _ in range(32)]
     credential["validFrom"] = "yesterday"
     return credential
+
+
+def with_alignments(credential: dict[str, Any], count: int) -> dict[str, Any]:
+    """``credential`` with ``count`` skill alignments (seven JSON values each)."""
+    achievement = credential["credentialSubject"]["achievement"]
+    achievement["alignment"] = [
+        {**alignment, "targetName": f"{alignment['targetName']} {n}"}
+        for n in range(count // 2)
+        for alignment in achievement["alignment"]
+    ]
+    return credential
+
+
+def hostile_clr(count: int, alignments: int) -> dict[str, Any]:
+    """An unsigned CLR of ``count`` nested credentials of ``alignments`` alignments each,
+    every one with a wrong date: each nested credential fails its own schema check."""
+    credentials = []
+    for _ in range(count):
+        nested = s.ob3_credential(s.did_of(s.ISSUER), s.did_of(s.HOLDER))
+        nested["validFrom"] = "yesterday"
+        credentials.append(with_alignments(nested, alignments))
+    issuer = {"id": s.did_of(s.ISSUER), "type": ["Profile"], "name": "Demo Community College"}
+    return clr.clr_credential(
+        "urn:uuid:0b7f9d7e-1c1a-4a55-9a43-3c1f1c2f0a37",
+        issuer,
+        s.did_of(s.HOLDER),
+        valid_from=s.ISSUED,
+        name="A record of many wrong credentials",
+        credentials=credentials,
+    )
 
 
 def with_image(credential: dict[str, Any]) -> dict[str, Any]:

@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
@@ -58,7 +58,7 @@ from vckit.errors import InputError, SchemaError
 from vckit.jsonld.contexts import VC_V1_CONTEXT
 from vckit.ob.schema_errors import SchemaProblem, describe, pointer, short
 
-__all__ = ["SchemaProblem", "enumeration", "ensure_valid", "schema_kind", "validate"]
+__all__ = ["Explaining", "SchemaProblem", "enumeration", "ensure_valid", "schema_kind", "validate"]
 
 SchemaKind = Literal[
     "auto",
@@ -306,36 +306,50 @@ def _fast_is_valid(credential: object, kind: str) -> bool | None:
 
 
 EXPLAINED_VALUES = 2_000
-"""The largest document (in JSON values: objects, arrays, strings, numbers …) whose problems
-the Python validator lists one by one after the fast validator rejected it. Its walk costs
-about 60 µs a value (a 1.3 MB credential of 16,000 alignments: 7 s of one verifier's CPU, the
-same in every nested part); a larger rejected document gets one problem at its root saying
-so. The verdict is the fast validator's either way. 1EdTech's fullest OB 3.0 sample holds
-545 values, their CLR sample 491."""
+"""How many JSON values (objects, arrays, strings, numbers …) the Python validator may walk
+to list the problems of documents the fast validator rejected, by default per call of
+:func:`validate`, or for all the documents sharing one :class:`Explaining`. Its walk costs
+about 60 µs a value (a 1.3 MB credential of 16,000 alignments with one wrong date: 7 s of
+one verifier's CPU); a rejected document past what is left gets one problem at its root
+saying so. The verdict is the fast validator's either way. 1EdTech's fullest OB 3.0 sample
+holds 545 values, their CLR sample 491."""
 
 
-def _more_values_than(node: Any, limit: int) -> bool:
-    """Whether ``node`` holds more than ``limit`` JSON values (stops counting past it)."""
-    seen, stack = 1, [node]
-    while stack and seen <= limit:
-        item = stack.pop()
-        children = item.values() if type(item) is dict else item
-        seen += len(children)
-        stack.extend(c for c in children if type(c) is dict or type(c) is list)
-    return seen > limit
+class Explaining:
+    """The JSON values the Python validator may still walk to explain rejected documents:
+    one for everything a verification checks (a credential, its endorsements, a CLR's
+    nested credentials), so that many rejected parts cost no more than one."""
+
+    def __init__(self, values: int = EXPLAINED_VALUES) -> None:
+        self.left = values
+
+    def take(self, document: object) -> bool:
+        """Whether ``document`` fits in what is left (then it is taken from it)."""
+        seen, stack = 1, [document]
+        while stack and seen <= self.left:
+            item = stack.pop()
+            children: Collection[Any] = item.values() if type(item) is dict else item  # type: ignore[assignment]
+            seen += len(children)
+            stack.extend(c for c in children if type(c) is dict or type(c) is list)
+        if seen > self.left:
+            return False
+        self.left -= seen
+        return True
 
 
-def _schema_problems(credential: Mapping[str, Any], kind: str) -> list[SchemaProblem]:
+def _schema_problems(
+    credential: Mapping[str, Any], kind: str, explaining: Explaining
+) -> list[SchemaProblem]:
     """The JSON Schema problems in ``credential``: none if the fast validator accepts it,
-    else the Python validator's errors, each explained by :func:`describe` (for a document
-    of at most :data:`EXPLAINED_VALUES` values; a larger one gets one problem)."""
+    else the Python validator's errors, each explained by :func:`describe`, if the document
+    fits in ``explaining`` (else one problem at the root)."""
     fast = _fast_is_valid(credential, kind)
     if fast:
         return []
-    if fast is False and _more_values_than(credential, EXPLAINED_VALUES):
+    if fast is False and not explaining.take(credential):
         message = (
-            f"does not match the schema; the problems of a document of more than "
-            f"{EXPLAINED_VALUES} JSON values are not listed one by one"
+            "does not match the schema; its problems are not listed one by one (more JSON "
+            f"values than the {EXPLAINED_VALUES} explained for one verification)"
         )
         return [SchemaProblem("", message)]
     problems: list[SchemaProblem] = []
@@ -363,18 +377,25 @@ def schema_kind(credential: Mapping[str, Any]) -> str:
     return "AchievementCredentialv1p1" if legacy else "AchievementCredential"
 
 
-def validate(credential: Mapping[str, Any], *, kind: SchemaKind = "auto") -> list[SchemaProblem]:
+def validate(
+    credential: Mapping[str, Any],
+    *,
+    kind: SchemaKind = "auto",
+    explaining: Explaining | None = None,
+) -> list[SchemaProblem]:
     """Every problem found in ``credential``, sorted by path; an empty list means valid.
 
     ``kind="auto"`` picks the schema with :func:`schema_kind`. Never raises for a bad
-    document (a non-object is one problem at the root).
+    document (a non-object is one problem at the root). ``explaining``: what is left of the
+    values to explain the schema problems with (:class:`Explaining`; by default
+    :data:`EXPLAINED_VALUES` for this call).
     """
     if not isinstance(credential, Mapping):
         return [SchemaProblem("", f"{short(credential)} is not of type 'object'")]
     chosen = schema_kind(credential) if kind == "auto" else kind
     if chosen not in _ROOTS:
         raise InputError(f"unknown schema kind {kind!r}")
-    problems = _schema_problems(credential, chosen)
+    problems = _schema_problems(credential, chosen, explaining or Explaining())
     if chosen.startswith("Clr"):
         problems.extend(_clr_rules(credential))
         return sorted(dict.fromkeys(problems), key=lambda problem: problem.path)

@@ -53,6 +53,7 @@ from vckit.document import check_object_depth, read_input
 from vckit.errors import JoseError
 from vckit.jose.vc_jwt import peek
 from vckit.jose.vp_jwt import enveloped_presentation_token, is_vp_jwt
+from vckit.ob.schema import Explaining
 from vckit.report import Report
 from vckit.sdjwt.json_serialization import is_json_sd_jwt
 from vckit.verification.credential import (
@@ -97,8 +98,8 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
     """
     options = options or VerifyOptions()
     whole = options.verify_inner is None  # called from outside, not for a part of a document
-    if whole:  # what the content checks fetch is verified by us
-        options = replace(options, verify_inner=verify)
+    if whole:  # what the content checks fetch is verified by us; one budget for explaining
+        options = replace(options, verify_inner=verify, explaining=Explaining())
     if isinstance(data, Mapping):
         if whole:  # a part (vckit.verification.embedded) lies inside a document checked already
             check_object_depth(data, max_values=options.max_values)

@@ -16,6 +16,7 @@ from vckit.did.resolver import DidResolver
 from vckit.errors import InputError
 from vckit.jsonld.expansion import SealedLoader
 from vckit.keys.keypair import PublicKey
+from vckit.ob.schema import Explaining
 from vckit.report import Report
 
 MAX_CREDENTIALS = 50
@@ -80,6 +81,12 @@ class VerifyOptions:
     nested credential, a refreshed copy) is verified: :func:`vckit.verify` sets itself here,
     so the parts can verify what they find without importing the dispatcher (no import
     cycle). Callers leave it unset."""
+
+    explaining: Explaining | None = field(default=None, repr=False, compare=False)
+    """What is left of the JSON values the schema check may walk to list a rejected
+    document's problems (:class:`vckit.ob.schema.Explaining`): :func:`vckit.verify` sets one
+    for everything one verification checks, nested credentials included. Callers leave it
+    unset."""
 
     def __post_init__(self) -> None:
         if self.now is not None and self.now.tzinfo is None:
