@@ -32,6 +32,8 @@ document is valid, with the same semantics as the Python path (the same draft, t
 ``jsonschema`` does, plain JSON values only, no retrieval). Only a document it rejects goes
 through the Python ``jsonschema`` validator, which produces the field-level problems. The result
 is the same either way; ``tests/vckit/ob/test_schema_fast_path.py`` checks that the two agree.
+The Python walk is slow (about 60 µs a JSON value): given an :class:`Explaining`, it runs
+only for as many values as that has left, and a larger rejected document gets one problem.
 """
 
 from __future__ import annotations
@@ -307,12 +309,12 @@ def _fast_is_valid(credential: object, kind: str) -> bool | None:
 
 EXPLAINED_VALUES = 2_000
 """How many JSON values (objects, arrays, strings, numbers …) the Python validator may walk
-to list the problems of documents the fast validator rejected, by default per call of
-:func:`validate`, or for all the documents sharing one :class:`Explaining`. Its walk costs
-about 60 µs a value (a 1.3 MB credential of 16,000 alignments with one wrong date: 7 s of
-one verifier's CPU); a rejected document past what is left gets one problem at its root
-saying so. The verdict is the fast validator's either way. 1EdTech's fullest OB 3.0 sample
-holds 545 values, their CLR sample 491."""
+to list the problems of the documents the fast validator rejected, for all the documents
+sharing one :class:`Explaining` (``vckit.verify`` shares one among everything it checks).
+Its walk costs about 60 µs a value (a 1.3 MB credential of 16,000 alignments with one wrong
+date: 7 s of one verifier's CPU); a rejected document past what is left gets one problem at
+its root saying so. The verdict is the fast validator's either way. 1EdTech's fullest OB 3.0
+sample holds 545 values, their CLR sample 491."""
 
 
 class Explaining:
@@ -338,7 +340,7 @@ class Explaining:
 
 
 def _schema_problems(
-    credential: Mapping[str, Any], kind: str, explaining: Explaining
+    credential: Mapping[str, Any], kind: str, explaining: Explaining | None
 ) -> list[SchemaProblem]:
     """The JSON Schema problems in ``credential``: none if the fast validator accepts it,
     else the Python validator's errors, each explained by :func:`describe`, if the document
@@ -346,7 +348,7 @@ def _schema_problems(
     fast = _fast_is_valid(credential, kind)
     if fast:
         return []
-    if fast is False and not explaining.take(credential):
+    if fast is False and explaining is not None and not explaining.take(credential):
         message = (
             "does not match the schema; its problems are not listed one by one (more JSON "
             f"values than the {EXPLAINED_VALUES} explained for one verification)"
@@ -387,15 +389,15 @@ def validate(
 
     ``kind="auto"`` picks the schema with :func:`schema_kind`. Never raises for a bad
     document (a non-object is one problem at the root). ``explaining``: what is left of the
-    values to explain the schema problems with (:class:`Explaining`; by default
-    :data:`EXPLAINED_VALUES` for this call).
+    values to explain the schema problems with (:class:`Explaining`); None: every problem of
+    a document of any size is listed (the issuer's own credentials).
     """
     if not isinstance(credential, Mapping):
         return [SchemaProblem("", f"{short(credential)} is not of type 'object'")]
     chosen = schema_kind(credential) if kind == "auto" else kind
     if chosen not in _ROOTS:
         raise InputError(f"unknown schema kind {kind!r}")
-    problems = _schema_problems(credential, chosen, explaining or Explaining())
+    problems = _schema_problems(credential, chosen, explaining)
     if chosen.startswith("Clr"):
         problems.extend(_clr_rules(credential))
         return sorted(dict.fromkeys(problems), key=lambda problem: problem.path)

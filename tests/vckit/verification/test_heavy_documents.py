@@ -55,7 +55,7 @@ def test_a_large_rejected_document_is_not_explained_by_the_python_validator(
         raise AssertionError("the Python validator ran for a large document")
 
     monkeypatch.setattr(schema, "_validator", unused)
-    problems = schema.validate(heavy.hostile_credential())
+    problems = schema.validate(heavy.hostile_credential(), explaining=schema.Explaining())
     assert [p.path for p in problems] == [""]
     assert "not listed one by one" in problems[0].message
 
