@@ -17,8 +17,9 @@ from vckit import verification
 from vckit.document import check_object_depth
 from vckit.errors import DocumentTooLargeError
 from vckit.ob import schema
-from vckit.report import FAIL, PASS
+from vckit.report import FAIL, PASS, UNCHECKED
 from vckit.verification import VerifyOptions, verify
+from vckit.verification.embedded import MAX_PARTS
 
 
 def test_the_depth_of_a_document_is_checked_once_not_again_in_each_nested_part(
@@ -77,3 +78,17 @@ def test_the_nested_credentials_of_one_verification_share_one_budget_for_explain
     assert [c.status for c in checks] == [FAIL, FAIL, FAIL]  # the verdicts of before
     assert ["/validFrom" in c.detail for c in checks] == [True, False, False]
     assert all("not listed one by one" in c.detail for c in checks[1:])
+
+
+def test_a_clr_of_a_few_dozen_credentials_is_verified_in_full() -> None:
+    report = verify(heavy.large_clr(40), VerifyOptions(now=s.NOW, max_values=25_000))
+    check = next(c for c in report.checks if c.id == "nested-credentials")
+    assert (check.status, check.detail) == (PASS, "all 40 nested credentials verify")
+
+
+def test_nested_credentials_past_the_budget_are_could_not_check_never_a_pass() -> None:
+    report = verify(heavy.large_clr(MAX_PARTS + 2), VerifyOptions(now=s.NOW))
+    check = next(c for c in report.checks if c.id == "nested-credentials")
+    assert check.status == UNCHECKED
+    assert f"2 of {MAX_PARTS + 2} nested credentials were not verified" in check.detail
+    assert report.verification != PASS
