@@ -49,7 +49,7 @@ def hostile_credential() -> dict[str, Any]:
 
 
 def with_alignments(credential: dict[str, Any], count: int) -> dict[str, Any]:
-    """``credential`` with ``count`` skill alignments (seven JSON values each)."""
+    """``credential`` with ``count`` skill alignments (six JSON values each)."""
     achievement = credential["credentialSubject"]["achievement"]
     achievement["alignment"] = [
         {**alignment, "targetName": f"{alignment['targetName']} {n}"}

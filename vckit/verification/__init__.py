@@ -109,6 +109,8 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
     else:
         parsed = read_input(data)
         read = _peek(parsed.text) if parsed.format in ("jwt", "sd-jwt") and parsed.text else None
+        if whole and read is not None and options.max_values is not None:  # what it says
+            check_object_depth(read[1], max_values=options.max_values)
         if parsed.text and read is not None and is_vp_jwt(*read):  # vp+jwt, vp+sd-jwt
             return _verify_vp(parsed.text, options)
         if parsed.format == "sd-jwt" and parsed.text and read is not None:

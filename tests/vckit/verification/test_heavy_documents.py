@@ -92,3 +92,12 @@ def test_nested_credentials_past_the_budget_are_could_not_check_never_a_pass() -
     assert check.status == UNCHECKED
     assert f"2 of {MAX_PARTS + 2} nested credentials were not verified" in check.detail
     assert report.verification != PASS
+
+
+def test_a_jwt_whose_payload_holds_too_many_values_is_refused_too() -> None:
+    credential = heavy.with_alignments(
+        s.ob3_credential(s.did_of(s.ISSUER), s.did_of(s.HOLDER)), 4400
+    )
+    token = s.jwt_credential(credentialSubject=credential["credentialSubject"])
+    with pytest.raises(DocumentTooLargeError, match="more than 25000 JSON values"):
+        verify(token, VerifyOptions(now=s.NOW, max_values=25_000))
