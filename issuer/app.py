@@ -135,7 +135,7 @@ def create_app(
     requests to in-process apps."""
     settings = settings or Settings.from_env()
     keyring = load_keyring(settings.kek_source)
-    db = Database.connect(settings.database, keyring=keyring)
+    db = Database.connect(settings.database, keyring=keyring, write_wait=settings.write_wait)
     extra: dict[str, Any] = {}
     if clock is not None:
         extra["clock"] = clock

@@ -31,6 +31,9 @@
 ``LER_ISSUER_BATCH_WORKERS`` processes that sign a CSV batch's credentials (default: the
                            cores this process may use; ``1``: sign in the issuing process;
                            ``issuer.batches.signing``)
+``LER_ISSUER_WRITE_WAIT``  seconds a request waits for SQLite's write lock (default 10; a
+                           running batch lets waiting writers in between its groups); past
+                           it the answer is 503 with ``Retry-After``, nothing written
 =========================  ==========================================================
 """
 
@@ -65,6 +68,7 @@ class Settings:
     demo_wallet_url: str | None = None  # "open in the demo wallet" on the offer page
     status_max_age: int = 60  # LER_ISSUER_STATUS_MAX_AGE: a status list's Cache-Control max-age
     batch_workers: int | None = None  # LER_ISSUER_BATCH_WORKERS; None: the usable cores
+    write_wait: float = 10.0  # LER_ISSUER_WRITE_WAIT: seconds for SQLite's write lock, then 503
 
     @property
     def database(self) -> str:
@@ -98,6 +102,7 @@ class Settings:
                 0, int(os.environ.get("LER_ISSUER_STATUS_MAX_AGE", cls.status_max_age))
             ),
             batch_workers=_count("LER_ISSUER_BATCH_WORKERS"),
+            write_wait=float(os.environ.get("LER_ISSUER_WRITE_WAIT", cls.write_wait)),
         )
 
 

@@ -17,7 +17,8 @@ one way to answer every error:
 
 - a :class:`~servicekit.problems.Problem` raised anywhere, a service's use-case error (its
   class in ``ErrorRules.statuses``), a database conflict, text the database cannot store (a
-  NUL character: 422), a request body that does not match
+  NUL character: 422), a database that stayed busy with other writes (503 with
+  ``Retry-After``, nothing written), a request body that does not match
   the route's model (422) and an unknown path or method (404, 405) all become the same
   answer: problem+json for an API route, the service's error page for a page route
   (:class:`~servicekit.pages.PageRoute`) or, where no route matched, for a path
@@ -41,7 +42,7 @@ from starlette.exceptions import HTTPException
 
 from servicekit.apidocs import docs_router
 from servicekit.assets import assets_router
-from servicekit.db import ConflictError, Database, NulTextError
+from servicekit.db import RETRY_AFTER_SECONDS, ConflictError, Database, NulTextError, WriteBusy
 from servicekit.headers import SecurityHeaders
 from servicekit.health import health_router
 from servicekit.limits import BodyLimit
@@ -192,6 +193,13 @@ def install_error_handlers(app: FastAPI, rules: ErrorRules) -> None:
         return await answer_error_async(
             request, rules, 422, "Invalid request", str(exc), "nul-character"
         )
+
+    @app.exception_handler(WriteBusy)
+    async def busy(request: Request, exc: WriteBusy) -> Response:  # nothing written: try again
+        again = f"send the request again in {RETRY_AFTER_SECONDS} s"
+        detail = f"{exc}; the write was not made: {again}"
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return await answer_error_async(request, rules, 503, "Busy", detail, "busy", headers=retry)
 
     for error_class in rules.statuses:
 

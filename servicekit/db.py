@@ -21,6 +21,25 @@ columns with it.
 SQLite: WAL journal, foreign keys on, a busy timeout, and ``BEGIN IMMEDIATE`` so two
 writers queue instead of deadlocking on a lock upgrade.
 
+Writers on SQLite take turns with a long-running background writer (a batch issuance,
+group after group). SQLite has one write lock and its busy wait is not a queue: a writer
+retries after sleeps of up to 100 ms, and a batch that commits and begins again at once
+almost always wins, so a single write used to wait until the batch ended (seconds; past
+the busy timeout, an error). Now a writer holds a shared ``flock`` of
+``<file>.waiting-writers.lock`` while it waits for the write lock, and
+``transaction(background=True)`` first takes that file exclusively (and lets go at once):
+the background writer begins only when no writer is waiting, in any process of the host.
+A writer so waits at most about one of the background writer's transactions (keep them
+short: a batch commits every 0.1 s). It tries again every few milliseconds, not after
+SQLite's sleeps of up to 100 ms: the background writer waits that long for it. The kernel
+drops the ``flock`` of a process that dies, so a crash leaves no lock behind. A foreground
+writer waits at most ``write_wait`` seconds (``Database.connect(url, write_wait=...)``,
+default :data:`WRITE_WAIT_SECONDS`) and then raises :class:`WriteBusy` with nothing written
+(the services answer 503 with ``Retry-After``); a background one waits up to
+:data:`BUSY_TIMEOUT_MS`. On PostgreSQL writers lock rows, not the database: ``background``
+and ``write_wait`` change nothing there, and a writer waits only for the rows it needs (a
+batch group holds its status list's row until it commits).
+
 ``with db.reading() as tx:`` is a transaction that only reads. On SQLite it begins DEFERRED,
 so it takes no write lock and, in WAL mode, never waits for a writer: it sees the last
 commit. A plain ``transaction()`` takes the write lock even to read, and SQLite's busy
@@ -44,6 +63,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +74,11 @@ from servicekit.sealing import KeyRing, SealingError
 Dialect = Literal["sqlite", "postgresql"]
 Params = Sequence[Any]
 BUSY_TIMEOUT_MS = 30_000
+"""How long a background writer (``transaction(background=True)``) waits for SQLite's lock."""
+WRITE_WAIT_SECONDS = 10.0
+"""How long any other writer waits for SQLite's write lock before :class:`WriteBusy`."""
+RETRY_AFTER_SECONDS = 1
+"""What a :class:`WriteBusy` answer tells the client to wait before it tries again."""
 
 
 class DatabaseError(Exception):
@@ -62,6 +87,16 @@ class DatabaseError(Exception):
 
 class ConflictError(Exception):
     """A unique, primary-key or foreign-key constraint refused a write."""
+
+
+class WriteBusy(Exception):
+    """SQLite's write lock was not free within the writer's ``write_wait``: nothing was
+    written; the same request may be sent again (after :data:`RETRY_AFTER_SECONDS`)."""
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = int(getattr(exc, "sqlite_errorcode", 0)) & 0xFF  # the primary code of an extended one
+    return code in {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 class NulTextError(Exception):
@@ -155,10 +190,16 @@ class Database:
     """A database URL and one connection per thread, opened on first use."""
 
     def __init__(
-        self, url: str, dialect: Dialect, target: str, keyring: KeyRing | None = None
+        self,
+        url: str,
+        dialect: Dialect,
+        target: str,
+        keyring: KeyRing | None = None,
+        write_wait: float = WRITE_WAIT_SECONDS,
     ) -> None:
         self.url = url
         self.keyring = keyring
+        self.write_wait = write_wait
         self.dialect: Dialect = dialect
         self._target = target
         self._local = threading.local()
@@ -166,17 +207,20 @@ class Database:
         self._lock = threading.Lock()
 
     @classmethod
-    def connect(cls, url: str, keyring: KeyRing | None = None) -> Database:
+    def connect(
+        cls, url: str, keyring: KeyRing | None = None, *, write_wait: float = WRITE_WAIT_SECONDS
+    ) -> Database:
         """Parse the URL (nothing is opened until the first transaction); ``keyring`` seals
-        and opens the secret columns."""
+        and opens the secret columns; ``write_wait``: the seconds a writer waits for SQLite's
+        write lock before :class:`WriteBusy`."""
         if url.startswith("sqlite:///"):
             path = url.removeprefix("sqlite:///")
             if not path or path == ":memory:":
                 raise DatabaseError("SQLite needs a file (one connection per thread)")
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            return cls(url, "sqlite", path, keyring)
+            return cls(url, "sqlite", path, keyring, write_wait)
         if url.startswith(("postgresql://", "postgres://")):
-            return cls(url, "postgresql", url, keyring)
+            return cls(url, "postgresql", url, keyring, write_wait)
         scheme = url.split(":", 1)[0]
         raise DatabaseError(f"unsupported database URL {scheme}: (sqlite, postgresql)")
 
@@ -208,11 +252,13 @@ class Database:
         return connection
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
-        """A transaction: commit at the end of the block, roll back on an exception."""
+    def transaction(self, *, background: bool = False) -> Iterator[Tx]:
+        """A transaction: commit at the end of the block, roll back on an exception.
+        ``background``: a writer that runs transaction after transaction (a batch); on SQLite
+        it lets every writer already waiting go first (see the module docstring)."""
         connection = self._open()
         if self.dialect == "sqlite":
-            connection.execute("BEGIN IMMEDIATE")
+            self._begin_sqlite(connection, background)
             try:
                 yield Tx(connection, "sqlite", self.keyring)
             except BaseException:
@@ -222,6 +268,44 @@ class Database:
         else:
             with connection.transaction():
                 yield Tx(connection, "postgresql", self.keyring)
+
+    def _begin_sqlite(self, connection: Any, background: bool) -> None:
+        """``BEGIN IMMEDIATE``, taking turns with the other writers (the module docstring)."""
+        import fcntl
+
+        with open(f"{self._target}.waiting-writers.lock", "a+b") as waiting:  # closing unlocks
+            if background:  # the writers waiting now go first: wait until none is left
+                fcntl.flock(waiting.fileno(), fcntl.LOCK_EX)
+                fcntl.flock(waiting.fileno(), fcntl.LOCK_UN)
+                connection.execute("BEGIN IMMEDIATE")  # SQLite's busy wait, BUSY_TIMEOUT_MS
+                return
+            fcntl.flock(waiting.fileno(), fcntl.LOCK_SH)  # "a writer is waiting"
+            self._begin_within(connection, self.write_wait)
+
+    def _begin_within(self, connection: Any, seconds: float) -> None:
+        """``BEGIN IMMEDIATE``, tried again after short sleeps (1 ms, doubling up to 10 ms)
+        for ``seconds``, then :class:`WriteBusy`. SQLite's own busy wait sleeps up to 100 ms
+        between tries, and the background writer that let this one go first waits that
+        long for it."""
+        deadline = time.monotonic() + seconds
+        pause = 0.001
+        connection.execute("PRAGMA busy_timeout = 0")  # each try fails at once when busy
+        try:
+            while True:
+                try:
+                    connection.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise WriteBusy(
+                            f"the database stayed busy with other writes for {seconds:g} s"
+                        ) from exc
+                time.sleep(pause)
+                pause = min(0.01, pause * 2)
+        finally:
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def reading(self) -> Iterator[Tx]:

@@ -2,7 +2,10 @@
 
 :func:`read_form` reads either into a :class:`Form`: every field's first value, trimmed, at
 most ``MAX_FIELDS`` fields (no form of ours has more), and a multipart form's first file.
-The app's body limit bounds both.
+The app's body limit bounds both. :data:`PostedForm` is the same as a dependency: the body
+is read on the event loop, so the route itself can be a plain ``def`` that FastAPI runs in
+its thread pool (a route that reaches the database must not run on the loop: one write
+waiting for SQLite's lock would stall every other request of the process).
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email import policy
 from email.parser import BytesParser
+from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 MAX_FIELDS = 100
 
@@ -70,3 +74,7 @@ async def read_form(request: Request) -> Form:
     if media.lower().startswith("multipart/form-data"):
         return parse_multipart(await request.body(), media)
     return Form(parse_urlencoded(await request.body()))
+
+
+PostedForm = Annotated[Form, Depends(read_form)]
+"""The request's form, read on the event loop before a plain ``def`` route runs."""

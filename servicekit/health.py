@@ -2,7 +2,8 @@
 
 * ``GET /healthz``: the process is up and answering (no other check), ``{"status": "ok"}``.
 * ``GET /readyz``: the service can do its work: a trivial query (``SELECT 1``) reaches its
-  database. ``{"status": "ready", "checks": {"database": "ok"}}``, or 503 problem+json
+  database, in a read transaction (on SQLite it never waits for a writer holding the lock),
+  off the event loop. ``{"status": "ready", "checks": {"database": "ok"}}``, or 503 problem+json
   naming what failed (never the database URL or the driver's message, which may hold a
   password). A service without a database (the landing page) is ready when it is up.
 """
@@ -25,7 +26,7 @@ log = logging.getLogger("ler.health")
 def database_reachable(db: Database) -> bool:
     """True when ``SELECT 1`` answers; a closed, missing or unreachable database is False."""
     try:
-        with db.transaction() as tx:
+        with db.reading() as tx:  # never waits for SQLite's write lock
             row = tx.one("SELECT 1 AS one")
     except Exception as exc:  # any driver error means "not ready", whatever its class
         log.warning("readiness: database unreachable (%s)", type(exc).__name__)

@@ -10,14 +10,20 @@ model is a 422 (:mod:`servicekit.app`). The size limit is the app's ``BodyLimit`
 ran before. A body sent without a ``Content-Type`` is read as JSON too. A route that reads its
 body itself (a form, a file, a protocol's own error answers) declares it with
 :func:`declared_body` or :func:`declared_json`, so ``/openapi.json`` still shows it.
+
+A route that reads its body itself and then does blocking work (the database, signing, an
+HTTP call) is a plain ``def`` and takes the body as a dependency, :data:`JsonObject` or
+:data:`RawBody`: the body is read on the event loop, the route runs in FastAPI's thread pool.
+An ``async def`` route must not reach the database: while one write waits for SQLite's lock
+(up to ``write_wait``), every other request of the process, ``/readyz`` too, would wait.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -37,6 +43,17 @@ async def json_object(request: Request) -> dict[str, Any]:
     if parsed.json is None:
         raise Problem(400, "Malformed request", "the body must be a JSON object", "bad-input")
     return parsed.json
+
+
+async def raw_body(request: Request) -> bytes:
+    """The body as bytes (the app's ``BodyLimit`` bounds it)."""
+    return await request.body()
+
+
+JsonObject = Annotated[dict[str, Any], Depends(json_object)]
+"""The body as one JSON object (:func:`json_object`), read before a plain ``def`` route runs."""
+RawBody = Annotated[bytes, Depends(raw_body)]
+"""The body as bytes, read before a plain ``def`` route runs."""
 
 
 class _StrictRequest(Request):

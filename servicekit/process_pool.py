@@ -185,6 +185,13 @@ class ProcessPool:
                 total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
         return total
 
+    def start(self) -> None:
+        """Start the workers that are missing now (a dead one is replaced), not in the next
+        :meth:`run`: a caller about to hold a lock (a write transaction) starts them first.
+        Raises :class:`PoolBroken` when one does not start."""
+        with self._lock:
+            self._ready_workers()
+
     def _ready_workers(self) -> list[_Worker]:
         if self._closed:
             raise PoolBroken("the pool is closed")

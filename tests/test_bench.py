@@ -23,6 +23,7 @@ RUNS = {
         "bench/verify_http.py",
         "--clients", "2", "--requests", "20", "--seconds", "10", "--inproc-seconds", "0.05",
     ],
+    "writers": ["bench/writers.py", "--rows", "200", "--only", "sqlite"],
 }  # fmt: skip
 
 

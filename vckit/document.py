@@ -19,7 +19,7 @@ import copy
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sized
+from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -49,6 +49,8 @@ InputFormat = Literal["json", "jwt", "sd-jwt"]
 
 _B64URL = r"[A-Za-z0-9_-]+"
 _COMPACT_JWS = re.compile(rf"^{_B64URL}\.{_B64URL}\.[A-Za-z0-9_-]*$")
+"""Three base64url parts (the last may be empty); as :func:`is_compact_jws` decides."""
+_B64URL_AND_DOT = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_."
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,22 @@ _DECODER = json.JSONDecoder(
 """Built once: ``json.loads`` with hooks builds a decoder (and its scanner) on every call."""
 
 
+_SCAN_ONCE: Callable[[str, int], tuple[Any, int]] = getattr(_DECODER, "scan_once")  # noqa: B009
+"""The decoder's scanner (set in ``JSONDecoder.__init__``, missing from typeshed's stubs)."""
+
+
+def _decode(text: str) -> Any:
+    """``_DECODER.decode(text)``: its scanner called directly for text that is one JSON value
+    from the first character to the last (a JWT segment, a disclosure), without the decoder's
+    Python-level whitespace matching; anything else goes through ``decode`` itself, which
+    gives the same value or the same error."""
+    try:
+        value, end = _SCAN_ONCE(text, 0)
+    except StopIteration:  # leading whitespace, or no JSON value: decode says which
+        return _DECODER.decode(text)
+    return value if end == len(text) else _DECODER.decode(text)
+
+
 def check_no_surrogates(value: object) -> None:
     """Refuse a parsed document with a lone UTF-16 surrogate in any name or string
     (iteratively: no recursion). A surrogate pair was already joined by the parser, so any
@@ -201,16 +219,30 @@ def parse_json(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
     with :class:`~vckit.errors.MalformedJsonError`."""
     check_depth(text, max_depth)
     try:
-        value = _DECODER.decode(text)
+        value = _decode(text)
     except json.JSONDecodeError as exc:
         raise MalformedJsonError(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     except RecursionError:
         raise DocumentTooDeepError("JSON nested too deeply to parse") from None
-    if _ESCAPED_SURROGATE.search(text) or (not text.isascii() and _SURROGATE.search(text)):
+    escaped = "\\u" in text and _ESCAPED_SURROGATE.search(text)  # "in": no regex engine
+    if escaped or (not text.isascii() and _SURROGATE.search(text)):
         check_no_surrogates(value)
     return value
+
+
+def is_compact_jws(text: str) -> bool:
+    """Whether ``text`` matches :data:`_COMPACT_JWS` (``$`` lets one final newline follow),
+    decided without the regular-expression engine, whose character-class loop was a tenth of
+    reading a credential JWT: the two dots found, then every byte tested at once by deleting
+    the allowed ones (``bytes.translate``)."""
+    body = text[:-1] if text.endswith("\n") else text
+    first = body.find(".")
+    second = body.find(".", first + 1)
+    if first < 1 or second < first + 2 or not body.isascii():
+        return False
+    return not body.encode("ascii").translate(None, _B64URL_AND_DOT) and body.count(".") == 2
 
 
 def read_input(
@@ -236,9 +268,9 @@ def read_input(
         return Input(format="json", json=value)
     if text.startswith("["):
         raise UnsupportedFormatError("expected one JSON object, not an array")
-    if "~" in text and _COMPACT_JWS.match(text.split("~", 1)[0]):
+    if "~" in text and is_compact_jws(text.partition("~")[0]):
         return Input(format="sd-jwt", text=text)
-    if _COMPACT_JWS.match(text):
+    if is_compact_jws(text):
         return Input(format="jwt", text=text)
     raise UnsupportedFormatError(
         "input is neither a JSON object nor a compact JWT (three base64url parts)"

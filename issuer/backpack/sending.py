@@ -56,6 +56,7 @@ from issuer.offers.oid4vci import MAX_TX_CODE_ATTEMPTS, stamp_time, tx_code_matc
 from issuer.outbound import Outbound, OutboundError
 from issuer.status import lists
 from issuer.store import backpack as sends
+from servicekit.text import printable_only
 from vckit.errors import VckitError
 from vckit.protocols import obapi
 
@@ -388,7 +389,8 @@ def _withdraw(
 ) -> bool:
     """The host refused the credential issued from the offer: nobody holds it, so it is
     revoked (issued in error) and the offer opens again for another try."""
-    why = f"not delivered: {record.host_name} refused it ({refusal.get('description', '')})"
+    said = printable_only(str(refusal.get("description", "")))  # the host's words, kept
+    why = f"not delivered: {printable_only(record.host_name)} refused it ({said})"
     lists.set_status(inst, credential_id, "revocation", True, reason=why[:300],
                      code="issued-in-error")  # fmt: skip
     with inst.db.transaction() as tx:

@@ -15,7 +15,10 @@ The file's format, limits and row checks are in :mod:`issuer.batches.batch_csv`.
    stops the batch (state ``failed``, the row named; the rows before it are kept). The
    group's credentials are signed in the issuer's signing pool when it has one
    (:mod:`issuer.batches.signing`, ``LER_ISSUER_BATCH_WORKERS``): this process still builds
-   them and commits them, so all of the above holds whoever signs.
+   them and commits them, so all of the above holds whoever signs. Its transactions are
+   background ones (:meth:`servicekit.db.Database.transaction`): on SQLite a single write
+   (an issue, a revocation, a sign-in) waiting for the write lock goes in before the next
+   group, so it waits about one group, not the whole batch.
 3. :class:`BatchWorker` is the one background thread that runs batches in the order given.
    With several issuer processes on one database, a batch runs in the one process holding
    its lease (:class:`servicekit.worker.Lease`); one that dies mid-batch leaves the batch to
@@ -186,7 +189,7 @@ def issue_row(
     """Issue one row: the credential and the row's mark in ONE transaction.
     False when the row had been issued already (nothing is written then)."""
     try:
-        with inst.db.transaction() as tx:
+        with inst.db.transaction(background=True) as tx:
             record = issuance.issue_credential(inst, request_for(batch, row), tx=tx)
             if not store.mark_batch_row_issued(tx, batch.id, number, record.id):
                 raise _AlreadyIssued
@@ -231,14 +234,16 @@ def issue_group(
     pipelined). Raises what :func:`issuance.issue_credential` raises, and
     :class:`_AlreadyIssued` (a row marked by another worker, a credential id taken): then
     nothing of the group is written."""
+    pool = signing_pool.pool_of(inst.batch_workers)
+    if pool is not None:
+        pool.start()  # before the write transaction: writers never wait for workers to start
     start = time.monotonic()
-    with inst.db.transaction() as tx:
+    with inst.db.transaction(background=True) as tx:  # the writers waiting go first
         issuing = issuance.prepare(tx, inst, batch.issuer, batch.achievement, batch.format)
         named = {"issuer": issuing.profile}  # every row's credential names this issuer
         signing = securing.signing_for(tx, inst, issuing.issuer, named, batch.format)
         requests = [(number, request_for(batch, row)) for number, row in rows]
         entries = _status_entries(tx, inst, issuing, [request for _, request in requests])
-        pool = signing_pool.pool_of(inst.batch_workers)
         drafted: list[tuple[int, store.CredentialRecord, issuance.Allocated]] = []
         if pool is None:
             for number, request in requests:
@@ -287,7 +292,7 @@ def run_batch(
     rolled back whole and its rows are issued again one by one (:func:`issue_row`), so the
     failing row is named and every row before it is kept."""
     while stop is None or not stop.is_set():
-        with inst.db.transaction() as tx:
+        with inst.db.transaction(background=True) as tx:
             batch = store.get_batch(tx, batch_id)
             if batch is None or batch.state != RUNNING:
                 return batch

@@ -49,6 +49,7 @@ from issuer.installation import Installation
 from issuer.issuing.securing import secure_and_store, status_signer, transaction
 from issuer.status import lists as status
 from servicekit.db import Tx
+from servicekit.text import PRINTABLE_RULE, is_printable
 from vckit import ob as openbadges
 from vckit.credential import types_of
 from vckit.errors import VckitError
@@ -92,6 +93,8 @@ def endorse(inst: Installation, request: EndorseRequest) -> store.CredentialReco
     comment = request.comment.strip()
     if not comment or len(comment) > MAX_COMMENT:
         raise InvalidRequestError(f"give an endorsement comment of 1 to {MAX_COMMENT} characters")
+    if not is_printable(comment, lines=True):  # learners and employers read it
+        raise InvalidRequestError(f"comment: {PRINTABLE_RULE}")
     if request.endorser == request.issuer and request.achievement is None:
         raise InvalidRequestError("an issuer does not endorse its own profile")
     if request.format not in FORMATS:

@@ -248,19 +248,20 @@ def issue_credential(
 
 
 # --- reading what was issued ---------------------------------------------------------------
+# (reads that never wait for a writer, a running batch: servicekit.db.Database.reading)
 
 
 def list_issued(
     inst: Installation, issuer: str, *, limit: int = 50, offset: int = 0
 ) -> list[store.CredentialRecord]:
     """The issuer's credentials, newest first."""
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         return store.list_credentials(tx, issuer, limit=limit, offset=offset)
 
 
 def by_token(inst: Installation, token: str) -> store.CredentialRecord:
     """The credential whose download token this is."""
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         record = store.get_credential_by_token(tx, token)
     if record is None:
         raise NotFoundError("no credential at this address")
@@ -269,7 +270,7 @@ def by_token(inst: Installation, token: str) -> store.CredentialRecord:
 
 def by_id(inst: Installation, credential_id: str) -> store.CredentialRecord:
     """The credential with this id."""
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         record = store.get_credential(tx, credential_id)
     if record is None:
         raise NotFoundError(f"no credential {credential_id[:120]!r}")
@@ -278,7 +279,7 @@ def by_id(inst: Installation, credential_id: str) -> store.CredentialRecord:
 
 def issued_by(inst: Installation, issuer: str, credential_id: str) -> store.CredentialRecord:
     """The credential with this id, if ``issuer`` (a slug) issued it."""
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         record = store.get_credential(tx, credential_id)
     if record is None or record.issuer != issuer:
         raise NotFoundError(f"issuer {issuer!r} has no credential {credential_id[:100]!r}")

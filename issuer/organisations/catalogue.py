@@ -27,6 +27,11 @@ achievements that make it up, in the order they are taken (each must exist alrea
 catalogue stores the list beside the Achievement; a CLR of the programme
 (:mod:`issuer.issuing.clr`) derives its associations from it: each course ``isChildOf`` the
 programme, each course ``precedes`` the next.
+
+The text staff type that learners and employers read (an achievement's name, description and
+criteria narrative) must be printable
+(:func:`servicekit.text.is_printable`; line breaks allowed in descriptions and narratives): a
+bidi override or an invisible character is refused, naming the field.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from issuer.issuing import learner_data
 from issuer.organisations import identity
 from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
+from servicekit.text import PRINTABLE_RULE, is_printable
 from vckit import ob as openbadges
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
@@ -114,6 +120,11 @@ def create_achievement(
         raise InvalidRequestError("the achievement must be a JSON object")
     if "id" in data:
         raise InvalidRequestError("leave the achievement id out; the catalogue assigns it")
+    _check_shown("name", data.get("name"))
+    _check_shown("description", data.get("description"), lines=True)
+    criteria = data.get("criteria")
+    if isinstance(criteria, dict):
+        _check_shown("criteria.narrative", criteria.get("narrative"), lines=True)
     policy = None if "disclosable" not in data else learner_data.check_policy(data["disclosable"])
     images.check_carried(data.get("image"))  # a data: image passes the upload checks
     document = {
@@ -139,6 +150,13 @@ def create_achievement(
     return found
 
 
+def _check_shown(field: str, value: object, *, lines: bool = False) -> None:
+    """Text staff typed that learners and employers read must say what it shows
+    (:func:`servicekit.text.is_printable`); a value that is not text is the schema's concern."""
+    if isinstance(value, str) and not is_printable(value, lines=lines):
+        raise InvalidRequestError(f"{field}: {PRINTABLE_RULE}")
+
+
 def _check_courses(tx: Tx, issuer: str, slug: str, courses: object) -> tuple[str, ...]:
     """A programme's courses: distinct slugs of achievements the issuer has already."""
     if not isinstance(courses, list) or not all(isinstance(c, str) for c in courses):
@@ -157,12 +175,14 @@ def disclosable_of(record: store.AchievementRecord) -> tuple[str, ...]:
 
 
 def list_issuers(inst: Installation) -> list[store.IssuerRecord]:
-    with inst.db.transaction() as tx:
+    """Every issuer (this and the three next read without waiting for a writer, a running
+    batch: :meth:`servicekit.db.Database.reading`)."""
+    with inst.db.reading() as tx:
         return store.list_issuers(tx)
 
 
 def get_issuer(inst: Installation, slug: str) -> store.IssuerRecord:
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         record = store.get_issuer(tx, slug)
     if record is None:
         raise NotFoundError(f"no issuer {slug!r}")
@@ -170,14 +190,14 @@ def get_issuer(inst: Installation, slug: str) -> store.IssuerRecord:
 
 
 def list_achievements(inst: Installation, issuer: str) -> list[store.AchievementRecord]:
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         if store.get_issuer(tx, issuer) is None:
             raise NotFoundError(f"no issuer {issuer!r}")
         return store.list_achievements(tx, issuer)
 
 
 def get_achievement(inst: Installation, issuer: str, slug: str) -> store.AchievementRecord:
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         record = store.get_achievement(tx, issuer, slug)
     if record is None:
         raise NotFoundError(f"issuer {issuer!r} has no achievement {slug!r}")

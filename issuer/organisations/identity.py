@@ -212,7 +212,9 @@ def did_key_signers(inst: Installation, slug: str) -> list[tuple[str, str]]:
 
 
 def issuer_did_document(inst: Installation, slug: str) -> dict[str, Any]:
-    with inst.db.transaction() as tx:
+    """The issuer's did:web document (what verifiers fetch: read without waiting for a
+    writer, a running batch, :meth:`servicekit.db.Database.reading`)."""
+    with inst.db.reading() as tx:
         issuer = store.get_issuer(tx, slug)
         if issuer is None:
             raise NotFoundError(f"no issuer {slug!r}")

@@ -29,6 +29,7 @@ from issuer.installation import Installation
 from issuer.organisations import identity
 from issuer.status import reasons
 from servicekit.db import Tx
+from servicekit.text import PRINTABLE_RULE, is_printable
 from vckit.di import algorithms as data_integrity
 from vckit.status.bitstring import Flavor, StatusList
 from vckit.status.status_list import status_list_credential, status_list_entry
@@ -257,6 +258,8 @@ def _check_change(purpose: str, value: bool, reason: str | None, code: str | Non
     """Refuse a change that can never be made, before anything is touched."""
     if (reason is not None or code is not None) and not (purpose == "revocation" and value):
         raise InvalidRequestError("a reason goes with a revocation")
+    if reason is not None and not is_printable(reason):
+        raise InvalidRequestError(f"reason: {PRINTABLE_RULE}")
     if code is not None and code not in reasons.REASONS:
         raise InvalidRequestError(f"reasonCode {code[:40]!r}: use one of {sorted(reasons.REASONS)}")
     if purpose not in PURPOSES:
@@ -318,13 +321,13 @@ def _set_message(tx: Tx, inst: Installation, entry: store.StatusEntryRecord, val
 
 def status_of(inst: Installation, credential_id: str) -> dict[str, bool]:
     """{purpose: bit set} for every entry of the credential."""
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         return {e.purpose: e.is_set for e in store.status_entries_of(tx, credential_id)}
 
 
 def revocation_of(inst: Installation, credential_id: str) -> dict[str, str | None]:
     """When the credential was revoked and why (``revoked``, ``reason``, ``reasonCode``)."""
-    with inst.db.transaction() as tx:
+    with inst.db.reading() as tx:
         record = store.get_credential(tx, credential_id)
     if record is None:
         raise NotFoundError(f"no credential {credential_id!r}")
@@ -336,8 +339,9 @@ def revocation_of(inst: Installation, credential_id: str) -> dict[str, str | Non
 
 
 def list_credential(inst: Installation, list_id: str) -> dict[str, Any]:
-    """The current signed status list credential at that URL."""
-    with inst.db.transaction() as tx:
+    """The current signed status list credential at that URL (a read that never waits for a
+    writer: :meth:`servicekit.db.Database.reading`)."""
+    with inst.db.reading() as tx:
         record = store.get_status_list(tx, list_id)
         if record is None or record.credential is None:
             raise NotFoundError("no such status list")

@@ -3,6 +3,9 @@ identity, the API token, and a page's visitor (its session and CSRF token).
 
 ``create_app`` puts what they read on ``app.state``: ``settings``, ``inst``, ``identity``,
 ``api_token_hash``, ``nonce_secret`` and ``sessions`` (the staff session signer).
+
+The token checks count failures in the database (:mod:`servicekit.shared_ratelimit`), so
+they are plain ``def`` dependencies, run in FastAPI's thread pool, never on the event loop.
 """
 
 from __future__ import annotations
@@ -58,11 +61,6 @@ def require_token(
         raise Problem(403, "Forbidden", "the API token is not this issuer's", "forbidden")
 
 
-async def check_token(request: Request) -> None:
-    """:func:`require_token` for a route that needs the token only in some cases."""
-    require_token(request, await _bearer(request))
-
-
 # --- pages: who is asking ---------------------------------------------------------------------
 
 
@@ -90,17 +88,22 @@ def visitor_of(request: Request) -> Visitor:
     return Visitor(session, None if session is None else sessions.csrf_token(session))
 
 
-async def token_or_staff(request: Request) -> None:
+def token_or_staff(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
     """A staff session (a page polling) or the API token: else 401/403 as
     :func:`require_token`."""
     if visitor_of(request).staff:
         return
-    await check_token(request)
+    require_token(request, credentials)
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 InstallationDep = Annotated[Installation, Depends(installation_of)]
 IdentityDep = Annotated[Identity, Depends(_identity)]
 TokenDep = Annotated[None, Depends(require_token)]
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+"""The Authorization header's bearer credentials, if any (for :func:`require_token`)."""
 TokenOrStaffDep = Annotated[None, Depends(token_or_staff)]
 VisitorDep = Annotated[Visitor, Depends(visitor_of)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import product
+from typing import Any
+
 import pytest
 
 from vckit.document import check_depth, check_object_depth, parse_json, read_input
@@ -128,3 +131,94 @@ def test_numbers_and_surrogate_pairs_inside_the_limits_parse() -> None:
     assert parse_json(text) == {
         "n": int("9" * 1000), "f": 1.5e300, "t": "\N{GRINNING FACE}", "e": "\\ud800"
     }  # fmt: skip
+
+
+# --- the compact JWS test without the regular-expression engine (issue 15) ----------------------
+
+_JWS_PIECES = "Az9-_.\n~ +/=\u00e9"
+
+
+def test_compact_jws_test_agrees_with_the_pattern_on_short_texts() -> None:
+    """Every text of up to 4 characters from the alphabet, the dot, a newline and characters
+    outside it: the same answer as :data:`vckit.document._COMPACT_JWS`."""
+    from vckit.document import _COMPACT_JWS, is_compact_jws
+
+    texts = ["".join(chars) for n in range(5) for chars in product(_JWS_PIECES, repeat=n)]
+    assert len(texts) > 30_000
+    for text in texts:
+        assert is_compact_jws(text) == bool(_COMPACT_JWS.match(text)), repr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        JWT,
+        JWT + "\n",
+        JWT + "\n\n",
+        JWT + ".",
+        "." + JWT,
+        "a..b",
+        "a.b.",
+        "a.b.c.d",
+        JWT.replace("c2ln", "c2l\u0131"),
+        JWT + "=",
+        "\n" + JWT,
+    ],
+)
+def test_compact_jws_test_agrees_with_the_pattern(text: str) -> None:
+    from vckit.document import _COMPACT_JWS, is_compact_jws
+
+    assert is_compact_jws(text) == bool(_COMPACT_JWS.match(text))
+
+
+def _decoded(decode: Any, text: str) -> tuple[str, Any]:
+    try:
+        return "value", decode(text)
+    except Exception as exc:  # the same error type and message, whichever way
+        return type(exc).__name__, str(exc)
+
+
+_JSON_TEXTS = [
+    '{"a":1}',
+    ' {"a":1}',
+    '{"a":1} ',
+    '{"a":1}\n',
+    '{"a":1}{"b":2}',
+    '{"a":1} x',
+    "[1,2,3]",
+    '"text"',
+    "12",
+    "1e999",
+    "NaN",
+    "",
+    " ",
+    "{",
+    '{"a":}',
+    '{"a":1,"a":2}',
+    '{"a":"\\ud800"}',
+    '["\\ud83c\\udf93"]',
+    "[" * 50 + "]" * 50,
+    "[" * 50 + "]" * 49,
+    '{"a":[1,{"b":null,"c":true}],"d":-0.5}',
+    "\t[]\t",
+    "[]]",
+    '"unterminated',
+]
+
+
+@pytest.mark.parametrize("text", _JSON_TEXTS)
+def test_direct_scan_decodes_as_the_decoder_does(text: str) -> None:
+    """``vckit.document._decode`` (the scanner called directly, issue 15) gives the value or
+    the error ``JSONDecoder.decode`` gives, with the same hooks."""
+    from vckit.document import _DECODER, _decode
+
+    assert _decoded(_decode, text) == _decoded(_DECODER.decode, text)
+
+
+def test_direct_scan_agrees_with_the_decoder_on_cut_and_padded_documents() -> None:
+    from vckit.document import _DECODER, _decode
+
+    document = '{"a":[1,2.5,{"b":"x\\u00e9"}],"c":null,"d":[true,false],"e":"\\"q\\""}'
+    for end in range(len(document) + 1):
+        for text in (document[:end], " " + document[:end], document[:end] + " ", document[end:]):
+            assert _decoded(_decode, text) == _decoded(_DECODER.decode, text), repr(text)

@@ -82,7 +82,8 @@ def test_staff_trust_an_issuer_for_an_achievement_and_only_their_answers_change(
         follow_redirects=False,
     )
     assert removed.status_code == 303
-    page = html.unescape(staff.get("/registry").text)
+    page = html.unescape(staff.get(removed.headers["location"]).text)
+    assert "Trust removed." in page
     assert "None yet." in page
     assert "stopped trusting Demo Community College for Fundamentals of Nursing I" in page
     assert answer(app, "Maple Grove Care Home")["verdict"] == "unaccredited"
@@ -99,6 +100,20 @@ def test_a_stranger_cannot_change_trust_and_bad_input_is_a_clear_400(tmp_path: P
                                               "csrf": csrf})  # fmt: skip
     assert bad.status_code == 400 and "DID" in bad.text
     assert "None yet." in bad.text
+
+
+def test_removing_trust_that_is_not_there_says_so_and_logs_nothing(tmp_path: Path) -> None:
+    app = verifier(tmp_path)
+    staff = sign_in_staff(TestClient(app), "Maple Grove Care Home")
+    page = staff.get("/registry").text
+    never = {"issuer": s.did_of(s.ISSUER), "achievement": ACHIEVEMENT, "csrf": csrf_of(page)}
+    moved = staff.post("/registry/trust/remove", data=never, follow_redirects=False)
+    assert moved.status_code == 303
+    page = html.unescape(staff.get(moved.headers["location"]).text)
+    assert "There was nothing to remove" in page
+    assert "Trust removed" not in page and "stopped trusting" not in page  # nothing logged
+    spoofed = html.unescape(staff.get("/registry", params={"done": "hacked"}).text)
+    assert "Trust hacked" not in page and "hacked" not in spoofed  # only the page's own notices
 
 
 def test_signed_in_staff_pasting_a_credential_get_their_own_trust(tmp_path: Path) -> None:

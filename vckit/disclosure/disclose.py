@@ -36,9 +36,21 @@ def _check_matches_preview(
     seen: Mapping[str, Any], fields: list[Field], shown: Collection[str], source: Mapping[str, Any]
 ) -> None:
     """Defence in depth: what a verifier will see must be exactly what :func:`preview`
-    showed the holder; anything else is refused rather than sent."""
-    if dict(seen) != preview(fields, shown, credential=source):
+    showed the holder; anything else is refused rather than sent. Empty arrays are left out
+    of both sides: an SD-JWT keeps an array whose every element was withheld (``[]``), which
+    the preview does not list, and an empty array reveals no value."""
+    expected = preview(fields, shown, credential=source)
+    if _without_empty_arrays(dict(seen)) != _without_empty_arrays(expected):
         raise SdPointerError("the disclosed credential would differ from the preview; not sent")
+
+
+def _without_empty_arrays(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        kept = {k: _without_empty_arrays(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v != []}
+    if isinstance(value, list):
+        return [_without_empty_arrays(v) for v in value]
+    return value
 
 
 def _known(fields: list[Field], pointers: Sequence[str]) -> None:

@@ -124,11 +124,16 @@ def _humanize(name: str) -> str:
 
 def label_of(path: Path, value: Any) -> str:
     """The words a person reads for the field at ``path``."""
-    if path[:2] == ("credentialSubject", "identifier") and len(path) == 3:
+    if len(path) == 3 and path[0] == "credentialSubject" and path[1] == "identifier":
         kind = value.get("identityType") if isinstance(value, Mapping) else None
         return _IDENTITY_LABELS.get(str(kind), str(kind or "Identifier"))
-    name = next((part for part in reversed(path) if isinstance(part, str)), "")
-    return _MEMBER_LABELS.get(name, _humanize(name))
+    last = path[-1] if path else ""
+    if isinstance(last, str):  # the member's own name, as almost always
+        name = last
+    else:
+        name = next((part for part in reversed(path) if isinstance(part, str)), "")
+    label = _MEMBER_LABELS.get(name)
+    return _humanize(name) if label is None else label
 
 
 # --- listing -------------------------------------------------------------------------------
@@ -224,9 +229,29 @@ def fields_of_sd_jwt(token: str) -> list[Field]:
 
 
 def absent_labels(view: Mapping[str, Any]) -> tuple[str, ...]:
-    """The known learner-data labels (:data:`LEARNER_LABELS`) with no field in ``view``."""
-    present = {label_of(path, value) for path, value in _candidates(view, SPLIT)}
+    """The known learner-data labels (:data:`LEARNER_LABELS`) with no field in ``view``:
+    the labels of :func:`_candidates` (split as :data:`SPLIT` says), in loops rather than
+    generators (every SD-JWT report names the absent ones)."""
+    present: set[str] = set()
+    for name, value in view.items():
+        if name in HIDDEN_TOP:
+            continue
+        if name == "credentialSubject" and isinstance(value, Mapping):
+            for inner, inner_value in value.items():
+                if inner not in HIDDEN_SUBJECT:
+                    _add_labels(present, (name, inner), inner_value)
+        else:
+            _add_labels(present, (name,), value)
     return tuple(label for label in LEARNER_LABELS if label not in present)
+
+
+def _add_labels(present: set[str], path: Path, value: Any) -> None:
+    """The labels of the field at ``path``, per element for an array in :data:`SPLIT`."""
+    if path in SPLIT and isinstance(value, list):
+        for index, element in enumerate(value):
+            present.add(label_of((*path, index), element))
+    else:
+        present.add(label_of(path, value))
 
 
 def learner_pointers(view: Mapping[str, Any]) -> tuple[str, ...]:

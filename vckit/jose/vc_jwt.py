@@ -254,13 +254,19 @@ def verify_signature(
     RFC 8037 §3.1; ``r || s``, RFC 7518 §3.4; RSASSA-PKCS1-v1_5 SHA-256, RFC 7518 §3.3).
     Directly, not through jwcrypto: its per-token objects (a deep copy of its header registry,
     a JWK built from ours) were a fifth of an SD-JWT verification report. ``header``: this
-    token's header when the caller has read it already (it is not read again).
+    token's header when the caller has read its header *and payload* already (:func:`peek`,
+    :func:`vckit.sdjwt.compact.jwt_parts`): neither is decoded again (the payload's base64url,
+    kilobytes for a credential, was checked when it was read).
     """
-    parts = token.strip().split(".")
-    if len(parts) != 3:
-        raise JwtFormatError(f"a compact JWS has 3 dot-separated parts, this one has {len(parts)}")
+    token = token.strip()
+    signing_input, _, encoded_signature = token.rpartition(".")
+    first = signing_input.find(".")
+    if first < 0 or signing_input.find(".", first + 1) >= 0:  # not split: kilobytes long
+        parts = token.count(".") + 1
+        raise JwtFormatError(f"a compact JWS has 3 dot-separated parts, this one has {parts}")
+    read = header is not None
     if header is None:
-        header = _json_object(parts[0], "JOSE header")
+        header = _json_object(signing_input[:first], "JOSE header")
     if header.get("alg") != alg:
         raise InvalidSignatureError(
             f"the JOSE header's alg is not {alg}: the signature is not checked"
@@ -268,11 +274,12 @@ def verify_signature(
     check_header(header, (alg,))
     check_alg_fits_key(alg, public)
     try:
-        multibase.base64url_nopad_decode(parts[1])
-        signature = multibase.base64url_nopad_decode(parts[2])
+        if not read:
+            multibase.base64url_nopad_decode(signing_input[first + 1 :])
+        signature = multibase.base64url_nopad_decode(encoded_signature)
     except InputError as exc:
         raise JwtFormatError(f"the JWS cannot be processed: {exc}") from exc
-    if not public.verify(signature, f"{parts[0]}.{parts[1]}".encode("ascii")):
+    if not public.verify(signature, signing_input.encode("ascii")):
         raise InvalidSignatureError(f"the {alg} signature does not verify")
 
 

@@ -26,7 +26,7 @@ A verifier's format check runs the first two (:mod:`vckit.verification.content`)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from vckit.document import SCALARS
 from vckit.errors import GraphTooLargeError, UnsafeContextError
@@ -104,6 +104,12 @@ def _find_contexts(
         kind = type(item)
         if kind is str:
             continue
+        if kind is list:
+            for element in cast(list[object], item):  # strings only (types, URLs): no call
+                if type(element) is not str:
+                    break
+            else:
+                continue
         if kind is dict or kind is list:
             if not _find_contexts(item, (trail, key), found, depth + 1):
                 return False
@@ -165,6 +171,8 @@ def check_inline_contexts(document: Mapping[str, Any], found: Contexts | None = 
     """Refuse a context object anywhere in the document (scoped ones inside it included)
     that sets ``@vocab`` or ``@base``. ``found``: :func:`contexts` of this document."""
     for path, context in _contexts(document) if found is None else found:
+        if _only_urls(context):  # most documents: nothing to walk
+            continue
         for inner_path, value in _walk(context):
             if not isinstance(value, Mapping):
                 continue
@@ -174,6 +182,18 @@ def check_inline_contexts(document: Mapping[str, Any], found: Contexts | None = 
                         f"the @context at {path}{inner_path} sets {keyword} "
                         f"({str(value[keyword])[:100]!r}): {_WHY[keyword]}"
                     )
+
+
+def _only_urls(context: object) -> bool:
+    """A context that is a string, or a list of strings only (no object to look into)."""
+    if type(context) is str:
+        return True
+    if type(context) is not list:
+        return False
+    for item in context:  # noqa: SIM110 - a loop: all() over a generator is slower
+        if type(item) is not str:
+            return False
+    return True
 
 
 def check_contexts(

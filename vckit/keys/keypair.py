@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -190,20 +190,23 @@ class PublicKey:
     def verify(self, signature: bytes, message: bytes) -> bool:
         """True iff ``signature`` (format in the module docstring) is valid for ``message``.
         A signature of the wrong length is simply invalid, never an exception."""
-        key = self._key
-        try:
-            if isinstance(key, ed25519.Ed25519PublicKey):
+        key, kind = self._key, self.kind
+        try:  # by kind, which names the key's class (_of): cryptography's are ABCs, slow to test
+            if kind == "Ed25519":
                 if len(signature) != 64:
                     return False
-                key.verify(bytes(signature), message)
-            elif isinstance(key, ec.EllipticCurvePublicKey):
-                curve = _CURVES[self.kind]
+                cast(ed25519.Ed25519PublicKey, key).verify(bytes(signature), message)
+            elif kind in _CURVES:
+                curve = _CURVES[kind]
                 if len(signature) != 2 * curve.size:
                     return False
                 r = int.from_bytes(signature[: curve.size], "big")
                 s = int.from_bytes(signature[curve.size :], "big")
-                key.verify(encode_dss_signature(r, s), message, _ECDSA[self.kind])
+                cast(ec.EllipticCurvePublicKey, key).verify(
+                    encode_dss_signature(r, s), message, _ECDSA[kind]
+                )
             else:
+                key = cast(rsa.RSAPublicKey, key)
                 if len(signature) != (key.key_size + 7) // 8:
                     return False
                 key.verify(bytes(signature), message, padding.PKCS1v15(), hashes.SHA256())

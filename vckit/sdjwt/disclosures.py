@@ -162,23 +162,27 @@ class _Processor:
     def _object(
         self, value: dict[str, Any], path: _Trail, view: _Trail, depth: int
     ) -> dict[str, Any]:
-        """§7.1 step 3.2.1-3.2.3: ``_sd`` digests become claims; names must be new."""
-        out: dict[str, Any] = {}
-        deep = depth >= MAX_DEPTH  # any member would be deeper than the limit
-        for name, item in value.items():
-            if name == "_sd" or (not depth and name == "_sd_alg"):
-                continue
-            if deep:
-                raise SdJwtFormatError(f"the processed claims nest deeper than {MAX_DEPTH} levels")
+        """§7.1 step 3.2.1-3.2.3: ``_sd`` digests become claims; names must be new.
+
+        The members are copied at once (in C, in their order) and only the containers among
+        them are replaced by their processed copies: scalars, most of a credential, are
+        passed over with one type test."""
+        out = dict(value)
+        out.pop("_sd", None)
+        if not depth:
+            out.pop("_sd_alg", None)
+        if out and depth >= MAX_DEPTH:  # any member would be deeper than the limit
+            raise SdJwtFormatError(f"the processed claims nest deeper than {MAX_DEPTH} levels")
+        for name, item in out.items():
             kind = type(item)
+            if kind is str:
+                continue
             if kind is dict:
                 out[name] = self._object(item, (path, name), (view, name), depth + 1)
             elif kind is list:
                 out[name] = self._array(item, (path, name), (view, name), depth + 1)
             elif isinstance(item, _NESTED):
                 out[name] = self.process(item, (path, name), (view, name), depth + 1)
-            else:  # a scalar is itself
-                out[name] = item
         digests = value.get("_sd", [])
         if not isinstance(digests, list):
             raise SdJwtFormatError(f"'_sd' at {list(_flat(path))} is not an array")
@@ -202,7 +206,10 @@ class _Processor:
         out: list[Any] = []
         deep = depth >= MAX_DEPTH
         for index, element in enumerate(value):
-            if isinstance(element, dict) and "..." in element:
+            kind = type(element)
+            if kind is str and not deep:
+                out.append(element)
+            elif isinstance(element, dict) and "..." in element:
                 if len(element) != 1:
                     raise SdJwtFormatError("an array element digest must be the only key")
                 disclosure = self._claim(element["..."])
@@ -217,6 +224,8 @@ class _Processor:
                 out.append(self.process(disclosure.value, child, shown, depth + 1))
             elif deep:
                 raise SdJwtFormatError(f"the processed claims nest deeper than {MAX_DEPTH} levels")
+            elif kind is dict:
+                out.append(self._object(element, (path, index), (view, len(out)), depth + 1))
             elif isinstance(element, _NESTED):
                 out.append(self.process(element, (path, index), (view, len(out)), depth + 1))
             else:

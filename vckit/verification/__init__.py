@@ -45,7 +45,6 @@ check says *could not check*, never *pass*.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from vckit.credential import types_of
@@ -53,7 +52,6 @@ from vckit.document import check_object_depth, read_input
 from vckit.errors import JoseError
 from vckit.jose.vc_jwt import peek
 from vckit.jose.vp_jwt import enveloped_presentation_token, is_vp_jwt
-from vckit.ob.schema import Explaining
 from vckit.report import Report
 from vckit.sdjwt.json_serialization import is_json_sd_jwt
 from vckit.verification.credential import (
@@ -98,8 +96,7 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
     """
     options = options or VerifyOptions()
     whole = options.verify_inner is None  # called from outside, not for a part of a document
-    if whole:  # what the content checks fetch is verified by us; one budget for explaining
-        options = replace(options, verify_inner=verify, explaining=Explaining())
+    options = options.verifying_inner(verify)  # what the content checks fetch is verified by us
     if isinstance(data, Mapping):
         if whole:  # a part (vckit.verification.embedded) lies inside a document checked already
             check_object_depth(data, max_values=options.max_values)

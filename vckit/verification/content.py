@@ -347,7 +347,7 @@ def content_checks(
             _status_fetcher(options) if options.fetch_status_list and options.verify_inner else None
         )
         found.append(status(credential, fetch, options.fetch_status_list))
-    schema_check = schema(credential, options.explaining)
+    schema_check = schema(credential, options.explaining or Explaining())
     if schema_check is not None:
         found.append(schema_check)
     return absence_checks(

@@ -16,7 +16,9 @@ The parts are verified by the dispatcher that is verifying the whole
 (:attr:`~vckit.verification.options.VerifyOptions.verify_inner`), without a challenge or domain
 (they are not presentations), and at most :data:`MAX_PARTS` of them for one credential, at
 every depth together: the parts of a part draw on the same budget (:class:`_Budget`), so an
-endorsement carrying endorsements of its own cannot multiply the work (32 × 32 × …).
+endorsement carrying endorsements of its own cannot multiply the work (32 × 32 × …). The
+parts share one :class:`~vckit.ob.schema.Explaining` too: the schema problems of many rejected
+parts are listed for no more JSON values than those of one.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any
 from vckit.credential import types_of
 from vckit.document import SCALARS
 from vckit.errors import VckitError
+from vckit.ob.schema import Explaining
 from vckit.report import FAIL, PASS, UNCHECKED, Check, Part, Report
 from vckit.verification.options import VerifyOptions
 from vckit.verification.refresh import refreshed
@@ -56,6 +59,7 @@ class _Budget:
     def __init__(self, verify: Callable[[Any, VerifyOptions], Report], left: int) -> None:
         self.verify = verify
         self.left = left
+        self.explaining = Explaining()  # the parts' schema problems, all of them together
 
     def __call__(self, item: Any, options: VerifyOptions) -> Report:
         return self.verify(item, options)
@@ -74,7 +78,9 @@ def embedded_parts(
     if verify is None:
         return (), []
     budget = verify if isinstance(verify, _Budget) else _Budget(verify, MAX_PARTS)
-    inner = replace(options, challenge=None, domain=None, verify_inner=budget)
+    inner = replace(
+        options, challenge=None, domain=None, verify_inner=budget, explaining=budget.explaining
+    )
     found = budget.take(list(_endorsements(credential, "", 0)))
     clr = "ClrCredential" in types_of(credential)
     listed = _nested(credential) if clr else []

@@ -8,7 +8,7 @@ the check says *could not check*, never *pass*.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -84,9 +84,9 @@ class VerifyOptions:
 
     explaining: Explaining | None = field(default=None, repr=False, compare=False)
     """What is left of the JSON values the schema check may walk to list a rejected
-    document's problems (:class:`vckit.ob.schema.Explaining`): :func:`vckit.verify` sets one
-    for everything one verification checks, nested credentials included. Callers leave it
-    unset."""
+    document's problems (:class:`vckit.ob.schema.Explaining`): None, a fresh one for this
+    credential; ``vckit.verification.embedded`` sets one that all the credentials inside a
+    credential share. Callers leave it unset."""
 
     def __post_init__(self) -> None:
         if self.now is not None and self.now.tzinfo is None:
@@ -94,3 +94,15 @@ class VerifyOptions:
 
     def clock(self) -> datetime:
         return self.now or datetime.now(UTC)
+
+    def verifying_inner(self, verify: Callable[[Any, VerifyOptions], Report]) -> VerifyOptions:
+        """These options with ``verify_inner`` set to ``verify`` (unless set already). Made
+        once per options object and kept on it: a caller verifying many credentials with the
+        same options does not have them copied (``dataclasses.replace``) for each one."""
+        if self.verify_inner is not None:
+            return self
+        made: VerifyOptions | None = self.__dict__.get("_verifying_inner")
+        if made is None or made.verify_inner is not verify:
+            made = replace(self, verify_inner=verify)
+            object.__setattr__(self, "_verifying_inner", made)  # not a field: eq, hash, repr
+        return made

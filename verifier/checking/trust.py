@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 
+from servicekit.text import is_printable
 from verifier import store
 from verifier.checking.registry import Registry
 from verifier.errors import InvalidRequestError
@@ -27,7 +28,7 @@ EMPTY = Registry("Governance registry", "", ())
 
 def _text(value: str, what: str) -> str:
     cleaned = " ".join(value.split())
-    if not cleaned or len(cleaned) > MAX_TEXT or not cleaned.isprintable():
+    if not cleaned or len(cleaned) > MAX_TEXT or not is_printable(cleaned):
         raise InvalidRequestError(f"{what} must be 1 to {MAX_TEXT} printable characters")
     return cleaned
 

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from servicekit.db import ConflictError
+from servicekit.text import PRINTABLE_RULE, is_printable
 from vckit.errors import InputError
 from verifier import store
 from verifier.checking import policy
@@ -54,6 +55,8 @@ def create_job(
         raise InputError("a job needs a title")
     if len(title) > MAX_TITLE:
         raise InputError(f"a job's title has at most {MAX_TITLE} characters")
+    if not is_printable(title):  # the learner's wallet shows it with the request
+        raise InputError(f"a job's title {PRINTABLE_RULE}")
     clean = policy.Requirements.from_json(requirements).to_json()
     with inst.db.transaction() as tx:
         return store.add_job(tx, title, clean, created=inst.stamp(), organisation_id=organisation)
@@ -84,7 +87,7 @@ def applicant_reference(text: str | None) -> str | None:
     cleaned = " ".join(text.split())
     if not cleaned:
         return None
-    if len(cleaned) > MAX_REFERENCE or not cleaned.isprintable():
+    if len(cleaned) > MAX_REFERENCE or not is_printable(cleaned):
         raise InvalidRequestError(
             f"the applicant reference must be 1 to {MAX_REFERENCE} printable characters"
         )

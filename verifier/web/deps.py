@@ -181,9 +181,13 @@ def _staff_member(request: Request) -> StaffRecord:
     return member
 
 
-async def _checked_form(request: Request) -> Form:
+async def _checked_form(
+    request: Request, visitor: Annotated[StaffVisitor, Depends(visitor_of)]
+) -> Form:
+    """The form, its CSRF token checked against the session; the visitor (a database read)
+    is found by a plain ``def`` dependency, in the thread pool, never on the event loop."""
     form = await read_form(request)
-    if not sessions_of(request).csrf_ok(visitor_of(request).session, form.fields.get("csrf")):
+    if not sessions_of(request).csrf_ok(visitor.session, form.fields.get("csrf")):
         raise Problem(403, "Form refused", FORM_REFUSED, "form-refused")
     return form
 

@@ -15,7 +15,8 @@ first::
 
 :func:`said` puts a badge in words for the cards: a revocation or suspension with the
 reason the issuer's list gives (:func:`status_reason`: a 1EdTech revocation list's
-``revocationReason``, a status message), else when the wallet found it; the raw check
+``revocationReason``, a status message; printable characters only,
+:func:`servicekit.text.printable_only`), else when the wallet found it; the raw check
 detail (list URL, index) stays on the credential's page, in its technical fold.
 """
 
@@ -28,6 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from servicekit.dates import human_date
+from servicekit.text import printable_only
 from vckit.report import title_of
 
 BADGE_LABELS = {
@@ -129,8 +131,8 @@ def status_reason(detail: str) -> str | None:
     """The reason a status check's detail gives for a revocation or suspension, if any."""
     for pattern in _REASONS:
         found = pattern.search(detail.strip())
-        if found:
-            return found.group("reason").strip().rstrip(".")
+        if found:  # another party's words: shown as they read, nothing hidden or reversed
+            return printable_only(found.group("reason")).strip().rstrip(".") or None
     return None
 
 

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from issuer.artwork import images
 from issuer.artwork.checks import MEDIA_TYPES, ImageRefusedError
 from issuer.web.deps import InstallationDep, TokenDep
-from servicekit.json_route import api_router, declared_body
+from servicekit.json_route import RawBody, api_router, declared_body
 from servicekit.problems import Problem
 
 router = api_router(tags=["Catalogue"])
@@ -72,12 +72,12 @@ def image(slug: str, achievement: str, request: Request, inst: InstallationDep) 
     summary="Set the achievement's image: credentials issued afterwards carry it",
     openapi_extra=IMAGE_BODY,
 )
-async def put_image(
-    slug: str, achievement: str, request: Request, inst: InstallationDep, _: TokenDep
+def put_image(
+    slug: str, achievement: str, request: Request, inst: InstallationDep, _: TokenDep, raw: RawBody
 ) -> Response:
     caption = request.query_params.get("caption", "")
     try:
-        record = images.upload(inst, slug, achievement, await request.body(), caption)
+        record = images.upload(inst, slug, achievement, raw, caption)
     except ImageRefusedError as exc:
         raise refused(exc) from None
     return JSONResponse(described(record, str(request.url.remove_query_params("caption"))))

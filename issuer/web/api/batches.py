@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from issuer.batches import batch, batch_csv
@@ -110,14 +111,16 @@ async def create(
     if data is None:
         detail = f"the CSV is over the limit of {limits.max_bytes} bytes"
         raise Problem(413, "Request too large", detail, "too-large")
-    try:
-        record = batch.create_batch(inst, slug, achievement, data, format=format, limits=limits)
+    try:  # the checks and the rows written: off the event loop (the database may be busy)
+        record = await run_in_threadpool(
+            batch.create_batch, inst, slug, achievement, data, format=format, limits=limits
+        )
     except batch_csv.BatchRejected as exc:
         problems = [p.to_json() for p in exc.problems]
         raise Problem(
             422, "Invalid rows", str(exc), exc.code, problems=problems, count=exc.total
         ) from None
-    worker.submit(record.id)
+    worker.submit(record.id)  # a queue: no I/O
     location = f"/issuers/{slug}/batches/{record.id}"
     return JSONResponse(batch.status_json(record), status_code=202, headers={"Location": location})
 

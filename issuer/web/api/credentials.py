@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from issuer.installation import Installation
 from issuer.issuing import baking, issuance
 from issuer.organisations import catalogue
-from issuer.web.deps import InstallationDep, TokenDep, check_token
+from issuer.web.deps import BearerDep, InstallationDep, TokenDep, require_token
 from servicekit.json_route import api_router
 from servicekit.paging import Limit, Offset
 from servicekit.problems import Problem
@@ -117,9 +117,9 @@ def issued(
     summary="Download a credential: by its download token (public, the URL is the "
     "capability) or by its id, e.g. urn:uuid:... (needs the API token)",
 )
-async def download(key: str, request: Request, inst: InstallationDep) -> Response:
+def download(key: str, request: Request, inst: InstallationDep, bearer: BearerDep) -> Response:
     if ":" in key:  # a credential id; tokens are base64url, without ':'
-        await check_token(request)
+        require_token(request, bearer)
         record = issuance.by_id(inst, key)
     else:
         record = issuance.by_token(inst, key)

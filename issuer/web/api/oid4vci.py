@@ -36,7 +36,7 @@ from issuer.offers import token as token_endpoint
 from issuer.web.deps import InstallationDep as InstDep
 from issuer.web.deps import TokenDep
 from servicekit.api_tokens import bearer
-from servicekit.json_route import api_router, declared_body, declared_json
+from servicekit.json_route import RawBody, api_router, declared_body, declared_json
 from vckit.document import parse_json
 from vckit.errors import InputError
 
@@ -205,8 +205,7 @@ def _media_type(request: Request) -> str:
     summary="Token Endpoint (§6, pre-authorized code)",
     openapi_extra=TOKEN_REQUEST,
 )
-async def token(slug: str, request: Request, inst: InstDep) -> Response:
-    raw = await request.body()
+def token(slug: str, request: Request, inst: InstDep, raw: RawBody) -> Response:
     if _media_type(request) != FORM:
         raise oid4vci.OAuthError("invalid_request", f"the Token Request is {FORM}")
     if len(raw) > MAX_FORM_BYTES:
@@ -228,14 +227,14 @@ def nonce(slug: str, inst: InstDep, nonces: NoncesDep) -> Response:
     summary="Credential Endpoint (§8)",
     openapi_extra=declared_json(CredentialRequest),
 )
-async def credential(
+def credential(
     slug: str,
     request: Request,
     inst: InstDep,
     nonces: NoncesDep,
+    raw: RawBody,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Response:
-    raw = await request.body()
     body: object = None
     if _media_type(request) == "application/json" and len(raw) <= MAX_REQUEST_BYTES:
         try:

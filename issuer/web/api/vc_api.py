@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -21,8 +20,9 @@ from issuer.issuing.issuance import CredentialRecord
 from issuer.status import lists as status_lists
 from issuer.status import reasons
 from issuer.web.deps import InstallationDep, TokenDep
-from servicekit.json_route import api_router, declared_json, json_object
+from servicekit.json_route import JsonObject, api_router, declared_json
 from servicekit.problems import Problem
+from servicekit.text import PRINTABLE_RULE, is_printable
 from vckit.jose import vc_jwt
 
 router = api_router(tags=["VC-API"])
@@ -156,8 +156,8 @@ def _enveloped(record: CredentialRecord) -> dict[str, Any] | str:
     summary="Issue a credential (W3C VC-API); the issuer is credential.issuer",
     openapi_extra=declared_json(IssueCredentialRequest),
 )
-async def credentials_issue(request: Request, inst: InstallationDep, _: TokenDep) -> Response:
-    body = issue_request(await json_object(request))
+def credentials_issue(inst: InstallationDep, _: TokenDep, posted: JsonObject) -> Response:
+    body = issue_request(posted)
     options = body.options
     chosen = options.cryptosuite or options.format
     if options.cryptosuite and "format" in options.model_fields_set and options.format != chosen:
@@ -223,8 +223,7 @@ class DeriveCredentialRequest(BaseModel):
     summary="Derive a selectively disclosed ecdsa-sd-2023 credential (W3C VC-API)",
     openapi_extra=declared_json(DeriveCredentialRequest),
 )
-async def credentials_derive(request: Request, _: TokenDep) -> Response:
-    body = await json_object(request)
+def credentials_derive(_: TokenDep, body: JsonObject) -> Response:
     if not isinstance(body.get("verifiableCredential"), dict):
         detail = "'verifiableCredential' must be an object"
         raise Problem(400, "Malformed request", detail, "bad-input")
@@ -315,9 +314,9 @@ class UpdateStatusRequest(BaseModel):
     summary="Revoke, suspend or unsuspend a credential (W3C VC-API)",
     openapi_extra=declared_json(UpdateStatusRequest),
 )
-async def credentials_status(request: Request, inst: InstallationDep, _: TokenDep) -> Response:
+def credentials_status(inst: InstallationDep, _: TokenDep, posted: JsonObject) -> Response:
     try:
-        body = UpdateStatusRequest.model_validate(await json_object(request))
+        body = UpdateStatusRequest.model_validate(posted)
     except ValidationError as exc:
         raise Problem(400, "Malformed request", first_error(exc), "bad-input") from None
     credential_id = body.credentialId
@@ -336,7 +335,13 @@ async def credentials_status(request: Request, inst: InstallationDep, _: TokenDe
 
 
 def _reason(body: UpdateStatusRequest) -> dict[str, str | None]:
+    """The revocation's reason and code; 422 naming ``reason`` when the words are not
+    printable text (:func:`servicekit.text.is_printable`: the learner's wallet shows them)."""
     text = body.reason.strip() if body.reason is not None else None
+    if text and not is_printable(text):
+        detail = f"reason: {PRINTABLE_RULE}"
+        errors = [{"field": "reason", "message": PRINTABLE_RULE}]
+        raise Problem(422, "Invalid request", detail, "invalid-request", errors=errors)
     return {"reason": text or None, "code": body.reasonCode}
 
 

@@ -20,7 +20,7 @@ from issuer.installation import Installation
 from issuer.organisations import catalogue
 from issuer.web.deps import InstallationDep, Visitor, VisitorDep
 from issuer.web.pages.base import check_form, issuer_page, sign_in_first
-from servicekit.forms import read_form
+from servicekit.forms import PostedForm
 from servicekit.pages import page_router
 
 router = page_router()
@@ -57,10 +57,10 @@ def image_page(
 
 
 @router.post("/issuers/{slug}/catalogue/{achievement}/image")
-async def set_image(
-    slug: str, achievement: str, request: Request, inst: InstallationDep, visitor: VisitorDep
-) -> Response:
-    form = await read_form(request)
+def set_image(
+    slug: str, achievement: str, request: Request, inst: InstallationDep, visitor: VisitorDep,
+    form: PostedForm,
+) -> Response:  # fmt: skip
     check_form(request, visitor, form.fields)
     catalogue.get_achievement(inst, slug, achievement)  # an unknown one: the 404 page
     try:

@@ -18,7 +18,7 @@ from issuer.errors import InvalidRequestError, NotFoundError
 from issuer.outbound import Outbound
 from issuer.web.deps import InstallationDep, SettingsDep, VisitorDep
 from issuer.web.pages.base import issuer_page, sign_in_first
-from servicekit.forms import read_form
+from servicekit.forms import PostedForm
 from servicekit.headers import ANY_SITE, with_form_action
 from servicekit.pages import page_router, render
 from servicekit.problems import Problem
@@ -63,11 +63,11 @@ def backpack_form(
 
 
 @router.post("/issuers/{slug}/offers/{offer_id}/backpack")
-async def send_offer(
+def send_offer(
     slug: str, offer_id: str, request: Request, inst: InstallationDep, visitor: VisitorDep,
-    settings: SettingsDep,
+    settings: SettingsDep, posted: PostedForm,
 ) -> Response:  # fmt: skip
-    form = (await read_form(request)).fields
+    form = posted.fields
     try:
         started = sending.for_offer(
             inst, _http(request), slug, offer_id[:100], form.get("host", "")[:2000],

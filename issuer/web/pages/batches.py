@@ -21,7 +21,7 @@ from issuer.organisations import catalogue
 from issuer.web.api.batches import limits_of, worker_of
 from issuer.web.deps import InstallationDep, Visitor, VisitorDep
 from issuer.web.pages.base import FORMAT_NAMES, check_form, issuer_page, sign_in_first
-from servicekit.forms import Form, read_form
+from servicekit.forms import PostedForm
 from servicekit.pages import page_router, render
 
 router = page_router()
@@ -79,13 +79,12 @@ def batch_page(slug: str, request: Request, inst: InstallationDep, visitor: Visi
 
 
 @router.post("/issuers/{slug}/upload")
-async def upload(
-    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
+def upload(
+    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep, posted: PostedForm
 ) -> Response:
     """Check every row first (nothing is issued when one is bad), then issue in the background."""
     multipart = request.headers.get("content-type", "").lower().startswith("multipart/form-data")
-    upload = await read_form(request) if multipart else Form({})  # only the upload form
-    form, data = upload.fields, upload.file
+    form, data = (posted.fields, posted.file) if multipart else ({}, None)  # only the upload form
     check_form(request, visitor, form)
     if not form.get("achievement") or not data:
         error = "Choose an achievement and a CSV file (a header row and one row a learner)."

@@ -21,7 +21,7 @@ from issuer.issuing import learner_data
 from issuer.organisations import catalogue
 from issuer.web.deps import InstallationDep, Visitor, VisitorDep
 from issuer.web.pages.base import check_form, issuer_page
-from servicekit.forms import read_form
+from servicekit.forms import PostedForm
 from servicekit.pages import page_router
 
 router = page_router()
@@ -112,10 +112,10 @@ def form_problems(form: Mapping[str, str]) -> list[str]:
 
 
 @router.post("/issuers/{slug}/catalogue")
-async def create_achievement(
-    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
+def create_achievement(
+    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep, posted: PostedForm
 ) -> Response:
-    form = (await read_form(request)).fields
+    form = posted.fields
     check_form(request, visitor, form)
     problems = form_problems(form)
     if problems:

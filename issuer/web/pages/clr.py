@@ -19,7 +19,7 @@ from issuer.organisations import catalogue
 from issuer.web.deps import InstallationDep, Visitor, VisitorDep
 from issuer.web.pages.base import check_form, issuer_page, sign_in_first
 from issuer.web.pages.issue import issued_page
-from servicekit.forms import read_form
+from servicekit.forms import PostedForm
 from servicekit.pages import page_router
 
 router = page_router()
@@ -69,10 +69,10 @@ def _issue(
 
 
 @router.post("/issuers/{slug}/clr")
-async def issue_clr(
-    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
+def issue_clr(
+    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep, posted: PostedForm
 ) -> Response:
-    form = (await read_form(request)).fields
+    form = posted.fields
     check_form(request, visitor, form)
     if not form.get("programme"):
         return _form_page(

@@ -23,7 +23,7 @@ from issuer.offers import oid4vci
 from issuer.organisations import catalogue
 from issuer.web.deps import InstallationDep, Visitor, VisitorDep
 from issuer.web.pages.base import FORMAT_NAMES, check_form, issuer_page, sign_in_first
-from servicekit.forms import read_form
+from servicekit.forms import PostedForm
 from servicekit.pages import page_router, render
 
 router = page_router()
@@ -153,10 +153,10 @@ def issued_page(
 
 
 @router.post("/issuers/{slug}/issue")
-async def issue(
-    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
+def issue(
+    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep, posted: PostedForm
 ) -> Response:
-    form = (await read_form(request)).fields
+    form = posted.fields
     check_form(request, visitor, form)
     if not form.get("achievement"):
         error = "Choose an achievement."

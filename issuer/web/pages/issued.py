@@ -1,7 +1,7 @@
 """Staff page: the issued list, with revoke, suspend and unsuspend (each change confirmed on a
 second page first). What applies to each credential is :mod:`issuer.status.issued`. A
-revocation needs a reason (the issuer's words, shown to the learner) and its kind (a code of
-:mod:`issuer.status.reasons`).
+revocation needs a reason (the issuer's words, shown to the learner: printable text only,
+:func:`servicekit.text.is_printable`) and its kind (a code of :mod:`issuer.status.reasons`).
 
 Each row names the learner (:func:`issuer.status.recipients.recipient_name`); ``?q=`` searches
 names, identifiers, achievements and credential ids, ``?state=`` (active, suspended, revoked)
@@ -21,9 +21,10 @@ from issuer.organisations import catalogue
 from issuer.status import issued, reasons
 from issuer.web.deps import InstallationDep, VisitorDep
 from issuer.web.pages.base import check_form, sign_in_first
-from servicekit.forms import read_form
+from servicekit.forms import PostedForm
 from servicekit.pages import page_router, render
 from servicekit.problems import Problem
+from servicekit.text import PRINTABLE_RULE, is_printable
 
 router = page_router()
 
@@ -92,12 +93,12 @@ def _confirm(
 
 
 @router.post("/issuers/{slug}/issued")
-async def change_status(
-    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep
+def change_status(
+    slug: str, request: Request, inst: InstallationDep, visitor: VisitorDep, posted: PostedForm
 ) -> Response:
     """Revoke, suspend or unsuspend: first a confirmation page, then (confirmed=yes) the
     change, and back to the list saying what was done."""
-    form = (await read_form(request)).fields
+    form = posted.fields
     check_form(request, visitor, form)
     action = form.get("action", "")
     if action not in issued.ACTIONS:
@@ -114,6 +115,9 @@ async def change_status(
         code = form.get("reason_code", "")
         if not reason or len(reason) > reasons.MAX_REASON_CHARS or code not in reasons.REASONS:
             error = f"Say why, in 1 to {reasons.MAX_REASON_CHARS} characters, and pick a kind."
+            return _confirm(request, visitor, issuer, action, row, form, error)
+        if not is_printable(reason):
+            error = f"The reason {PRINTABLE_RULE}; the learner must see what it says."
             return _confirm(request, visitor, issuer, action, row, form, error)
         issued.apply(inst, row, action, reason=reason, code=code)
     else:

@@ -3,7 +3,8 @@ in the tests from OB 3.0 §7 and RFC 6749/7591/7636 alone (nothing of the wallet
 it checks what a Service Consumer (Write) sends at each step and records it.
 
 Its discovery document puts the API under another path (``servers``) and its authorization
-URL carries a query of its own, as a host may."""
+URL carries a query of its own, as a host may. With ``refuse_with``, it refuses every upsert
+(400) with those words as its ``imsx_description``, as a hostile host may."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ BASE = "https://conformance.test"
 UPSERT = "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert"
 
 
-def conformance_host() -> FastAPI:
+def conformance_host(refuse_with: str | None = None) -> FastAPI:
     app = FastAPI()
     seen: dict[str, Any] = {"upserts": [], "errors": [], "keys": set()}
     app.state.seen = seen
@@ -85,6 +86,10 @@ def conformance_host() -> FastAPI:
         body: Any = await request.json() if kind == "application/json" else (
             (await request.body()).decode())  # fmt: skip
         seen["upserts"].append((kind, body))
+        if refuse_with is not None:
+            refusal = {"imsx_codeMajor": "failure", "imsx_severity": "error",
+                       "imsx_description": refuse_with}  # fmt: skip
+            return JSONResponse(refusal, status_code=400)
         key = str(body.get("id")) if isinstance(body, dict) else body
         status = 200 if key in seen["keys"] else 201
         seen["keys"].add(key)

@@ -372,6 +372,28 @@ def test_against_a_spec_following_host_that_is_not_our_wallet(pair: Pair) -> Non
     assert api.get(f"/backpack/sends/{sent.json()['id']}").json()["status"] == "created"
 
 
+def test_a_refusing_host_s_words_reach_the_revocation_reason_printable_only(pair: Pair) -> None:
+    """A host refusing the credential of an offer gets it revoked with its own words in the
+    reason the learner is shown: a bidi override or an invisible character in them is dropped
+    (the revocation is still made; the host's refusal is no 500)."""
+    host = conformance_host(refuse_with="Not \u202eyours\u200b at\u2066 all\u2069\x1b")
+    pair.outbound.apps["conformance.test"] = host
+    offer_id = pair.offer()
+    browser = pair.learner_at_issuer()
+    to_host = browser.post(f"/issuers/{COLLEGE}/offers/{offer_id}/backpack",
+                           data={"host": CONFORMANCE, "email": "conformance@imsglobal.org"},
+                           follow_redirects=False)  # fmt: skip
+    assert to_host.status_code == 303, to_host.text
+    hosts = TestClient(host, base_url=CONFORMANCE)
+    back = hosts.get(path_of(to_host.headers["location"]), follow_redirects=False)
+    done = browser.get(path_of(back.headers["location"]))
+    assert done.status_code == 200 and "was not sent" in done.text
+    with pair.issuer.state.inst.db.transaction() as tx:
+        [row] = tx.all("SELECT revoked, revoked_reason, revoked_code FROM credentials")
+    assert row["revoked"] and row["revoked_code"] == "issued-in-error"
+    assert row["revoked_reason"].endswith("(Not yours at all)"), row["revoked_reason"]
+
+
 def _reinstalled_host(pair: Pair, tmp_path: Path, name: str) -> TestClient:
     """The learner's host starts over on a new database (it forgets every registration):
     the same address, a fresh wallet; the learner signs up there again."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -79,3 +80,27 @@ def test_a_credential_the_pool_cannot_sign_fails_its_row_not_the_job(
     assert "criteria" in error
     said = [r.getMessage() for r in caplog.records if "signing pool failed" in r.getMessage()]
     assert said and "row 2: InvalidRequestError: the credential fails" in said[0]
+
+
+def test_the_workers_start_before_the_groups_write_transaction(
+    issuer_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Starting the workers takes a second or more; inside the group's write transaction a
+    writer on SQLite would wait that long behind it."""
+    size = 3  # a pool of its own: no earlier test has started it
+    inst = issuer_app(batch_workers=size).state.inst
+    record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(2))
+    running_at_open: list[int] = []
+    opened = inst.db.transaction
+
+    def transaction(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("background"):
+            pool = signing.pool_of(size)
+            running_at_open.append(len(pool.pids()) if pool is not None else -1)
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(inst.db, "transaction", transaction)
+    final = batch.run_batch(inst, record.id)
+    assert final is not None and (final.state, final.done) == ("done", 2)
+    # the job's first read runs before any pool; every group's transaction opens with it running
+    assert running_at_open[0] == 0 and running_at_open[1] == size, running_at_open

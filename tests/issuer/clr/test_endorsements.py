@@ -94,6 +94,8 @@ def test_the_public_page_lists_the_endorsements(client: TestClient) -> None:
         ({"issuer": BOARD, "comment": "Us."}, "own profile"),
         ({"issuer": COLLEGE}, "comment"),
         ({"issuer": COLLEGE, "comment": "x", "extra": 1}, "extra"),
+        ({"issuer": COLLEGE, "comment": "Approved \u202e4.21 elur"}, "comment: must be printable"),
+        ({"issuer": COLLEGE, "comment": "Approved\u200d."}, "comment: must be printable"),
     ],
 )
 def test_bad_endorsements_are_problems(

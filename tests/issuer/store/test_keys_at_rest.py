@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from issuer import store
+from issuer.organisations.identity import INSTALLATION_KEY_NAME as KEY_NAME
 from issuer.settings import KEK_SETTING, Settings
 from issuer.store.sealed import INSTALLATION_KEY
 from servicekit.kek import KEK_FILE
@@ -107,24 +108,26 @@ def test_the_key_encryption_key_comes_from_the_environment(
     assert source.default_file and source.path == tmp_path / "issuer" / KEK_FILE
 
 
-def test_the_installation_key_file_is_sealed_and_a_legacy_one_sealed_at_start(
-    issuer_app: AppFactory,
+def test_the_installation_key_is_sealed_in_the_database_and_a_legacy_file_imported(
+    issuer_app: AppFactory, tmp_path: Path
 ) -> None:
     app = issuer_app()
     data_dir = app.state.settings.data_dir
-    path = data_dir / INSTALLATION_KEY.name
-    stored = path.read_text()
+    with app.state.inst.db.transaction() as tx:
+        row = tx.one("SELECT value FROM installation_secrets WHERE name = ?", (KEY_NAME,))
+    assert row is not None
+    stored = str(row["value"])
     assert stored.startswith("sealed:v1:") and '"d"' not in stored
-    assert path.stat().st_mode & 0o777 == 0o600
+    assert not (data_dir / INSTALLATION_KEY.name).exists()  # nothing on local disk
     key = app.state.identity.key
     well_known = authorized(app).get("/.well-known/did.json").json()
     app.state.inst.db.close()
-    path.write_text(json.dumps(key.to_private_jwk()))  # as an issuer from before sealing left it
 
-    again = issuer_app(data_dir=data_dir)
-    assert path.read_text().startswith("sealed:v1:") and '"d"' not in path.read_text()
-    assert path.stat().st_mode & 0o777 == 0o600
-    assert authorized(again).get("/.well-known/did.json").json() == well_known
-    again.state.inst.db.close()
+    older = tmp_path / "from-before-sealing"  # a data folder an issuer from before sealing left
+    older.mkdir()
+    (older / INSTALLATION_KEY.name).write_text(json.dumps(key.to_private_jwk()))
+    imported = issuer_app(data_dir=older)
+    assert authorized(imported).get("/.well-known/did.json").json() == well_known
+    imported.state.inst.db.close()
     with pytest.raises(KekError, match=KEK_SETTING):
         issuer_app(data_dir=data_dir, kek=Kek.generate().text())

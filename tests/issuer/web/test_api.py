@@ -351,6 +351,16 @@ def test_create_achievement_then_issue_it(client: TestClient) -> None:
             422,
             id="id-given",
         ),
+        pytest.param(
+            {"slug": "bidi", "achievement": {**NEW_ACHIEVEMENT, "name": "Infection \u202eControl"}},
+            422,
+            id="bidi-name",
+        ),
+        pytest.param(
+            {"slug": "hidden", "achievement": {**NEW_ACHIEVEMENT, "description": "Hand\u200b"}},
+            422,
+            id="invisible-description",
+        ),
     ],
 )
 def test_create_achievement_bad(client: TestClient, body: dict[str, Any], status: int) -> None:

@@ -457,8 +457,21 @@ def test_create_achievement_with_an_alignment(staff: tuple[TestClient, str]) -> 
         ({"slug": "Bad Slug!"}, 422, "slug must be lower-case"),
         ({"slug": NURSING_1}, 409, "exists already"),
         ({"achievementType": "Nonsense"}, 422, "fails the OB 3.0 schema"),
+        ({"name": "Wound Care \u202escisaB"}, 422, "name: must be printable text"),
+        ({"description": "Simple\u200b wounds."}, 422, "description: must be printable text"),
+        ({"criteria": "\u2066Passed\u2069"}, 422, "criteria.narrative: must be printable text"),
     ],
-    ids=["no-name", "no-slug-no-criteria", "half-alignment", "bad-slug", "duplicate", "schema"],
+    ids=[
+        "no-name",
+        "no-slug-no-criteria",
+        "half-alignment",
+        "bad-slug",
+        "duplicate",
+        "schema",
+        "bidi-name",
+        "invisible-description",
+        "isolated-criteria",
+    ],  # fmt: skip
 )
 def test_create_achievement_bad_input(
     staff: tuple[TestClient, str], changes: dict[str, str], status_code: int, message: str
@@ -631,6 +644,23 @@ def test_a_revocation_needs_a_reason_which_is_kept(staff: tuple[TestClient, str]
         record = store.get_credential(tx, credential)
     assert record.revoked_reason == "Replaced by the 2027 edition"
     assert record.revoked_code == "superseded"
+
+
+def test_a_reason_that_reads_otherwise_than_it_says_is_refused_in_the_form(
+    staff: tuple[TestClient, str],
+) -> None:
+    """A bidi override or an invisible character would reach the learner's wallet: the
+    confirmation page comes back saying why, and nothing is revoked."""
+    client, csrf = staff
+    issue(staff)
+    [credential] = issued_ids(client)
+    inst = client.app.state.inst  # type: ignore[attr-defined]
+    data = {"csrf": csrf, "credential": credential, "action": "revoke", "confirmed": "yes",
+            "reason_code": "superseded"}  # fmt: skip
+    for words in ("Replaced by \u202enoitide 7202", "Replaced\u200b", "\u2067Replaced\u2069"):
+        refused = client.post(f"/issuers/{COLLEGE}/issued", data={**data, "reason": words})
+        assert_page(refused, 400, "The reason must be printable text", 'name="reason"')
+        assert status.status_of(inst, credential) == {"revocation": False}
 
 
 def test_suspend_and_unsuspend(staff: tuple[TestClient, str]) -> None:

@@ -164,6 +164,28 @@ def test_bad_reasons_are_refused(client: TestClient, body: dict[str, Any], statu
     assert client.get(entry_of(document, "revocation")["statusListCredential"]).status_code == 200
 
 
+HIDDEN = {
+    "right-to-left-override": "Grade \u202efixed",
+    "isolate": "Grade \u2066fixed\u2069",
+    "zero-width-space": "Grade\u200bfixed",
+    "byte-order-mark": "\ufeffGrade fixed",
+    "control": "Grade \x1bfixed",
+}
+
+
+@pytest.mark.parametrize("words", HIDDEN.values(), ids=HIDDEN.keys())
+def test_a_reason_with_hidden_or_direction_changing_characters_is_a_422(
+    client: TestClient, words: str
+) -> None:
+    """The learner's wallet shows the reason: text that reads otherwise than it says (a bidi
+    override, an isolate, a zero-width or control character) is refused, naming the field."""
+    document = issued_with_message(client)
+    body = assert_problem(revoke(client, document["id"], reason=words), 422)
+    assert body["detail"].startswith("reason: must be printable text"), body
+    assert body["errors"] == [{"field": "reason", "message": body["detail"][len("reason: ") :]}]
+    assert status_detail(client, document)[0] == "pass"  # nothing revoked
+
+
 @pytest.mark.parametrize(
     ("credential", "wanted", "words"),
     [

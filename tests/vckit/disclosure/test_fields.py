@@ -245,3 +245,15 @@ def test_ecdsa_sd_disclose_refuses_a_derived_credential_that_differs_from_the_pr
     monkeypatch.setattr(ecdsa_sd, "add_derived_proof", adds_one)
     with pytest.raises(SdPointerError, match="differ from the preview"):
         disclose_ecdsa_sd(BASE, [sc.EMAIL])
+
+
+def test_an_sd_jwt_shared_with_nothing_optional_chosen_is_sent_and_verifies() -> None:
+    """The SD-JWT keeps an array whose every element is withheld (``identifier: []``); the
+    preview does not list it, and the defence check once refused the whole share."""
+    sent = disclose_sd_jwt(SD_JWT, [], sc.HOLDER, nonce="n", aud="a", iat=sc.NOW)
+    assert sd_jwt.split(sent)[1] == []  # no disclosure sent
+    report = verify(sent, VerifyOptions(now=sc.NOW, challenge="n", domain="a"))
+    (inner,) = report.credentials
+    assert inner.document is not None
+    assert inner.document["credentialSubject"]["identifier"] == []
+    assert [c.status for c in inner.checks if c.id == "disclosures"] == ["pass"]

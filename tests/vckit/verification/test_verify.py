@@ -394,3 +394,26 @@ def test_a_remembered_status_list_is_used_and_a_new_one_verified() -> None:
     )
     report = verify(s.with_status("revocation"), stranger)  # other bytes: verified, refused
     assert "does not verify" in report.check("status").detail  # type: ignore[union-attr]
+
+
+def test_options_get_the_dispatcher_once_and_keep_everything_else() -> None:
+    """``verify`` hands the parts options that can verify what they find; made once per
+    options object (issue 15: copying them was part of every report), equal in every field
+    but ``verify_inner``, and never over a caller's own ``verify_inner``."""
+    options = VerifyOptions(challenge="c-1", domain="https://v.example", check_status=False)
+    first = options.verifying_inner(verify)
+    assert first.verify_inner is verify and options.verify_inner is None
+    assert first is options.verifying_inner(verify)
+    assert first == options  # verify_inner takes no part in equality
+    assert (first.challenge, first.domain, first.check_status) == (
+        "c-1",
+        "https://v.example",
+        False,
+    )
+
+    def mine(data: Any, opts: VerifyOptions) -> Report:
+        return verify(data, opts)
+
+    own = VerifyOptions(verify_inner=mine)
+    assert own.verifying_inner(verify) is own
+    assert "_verifying_inner" not in repr(first)

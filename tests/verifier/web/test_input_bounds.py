@@ -48,6 +48,8 @@ def _problem(answer: Any, status: int, names: str) -> None:
     [
         pytest.param('{"title": "' + "x" * 201 + '"}', "title", id="title-too-long"),
         pytest.param('{"title": ""}', "title", id="title-empty"),
+        pytest.param('{"title": "Nurse \\u202eraeY"}', "title", id="title-bidi-override"),
+        pytest.param('{"title": "Nurse\\u200b"}', "title", id="title-zero-width"),
         pytest.param(
             '{"title": "x", "requirements": {"issuedWithinYears": 2030}}',
             "issuedWithinYears",
@@ -153,6 +155,7 @@ def test_a_job_at_the_bounds_is_made(client: TestClient) -> None:
             {"title": "x", "issued_within_years": "2030"}, "issuedWithinYears", id="years"
         ),
         pytest.param({"title": "x" * 201}, "title", id="title-too-long"),
+        pytest.param({"title": "Nurse \u2067(night)\u2069"}, "title", id="title-isolate"),
     ],
 )
 def test_the_job_form_names_the_field_out_of_bounds(

@@ -342,6 +342,20 @@ def test_a_revocation_is_said_with_the_issuers_reason_when_the_list_gives_one() 
     )
 
 
+def test_a_reason_from_the_issuer_s_list_is_shown_without_hidden_characters() -> None:
+    """Any issuer's list may carry a reason: a bidi override, an isolate or a zero-width
+    character in it never reaches the learner's card (text spoofing)."""
+    from wallet.views.badge import Badge, said, status_reason
+
+    listed = ("revocation: the issuer's list https://x.test/list revokes it: "
+              "grade \u202edexif\u2066 \u200bnow\u2069\ufeff")  # fmt: skip
+    assert status_reason(listed) == "grade dexif now"
+    shown = said(Badge("revoked", "Revoked", listed), None)
+    assert shown == "Revoked by the issuer: grade dexif now."
+    hidden = "revocation: the issuer's list https://x.test/list revokes it: \u202e\u200b"
+    assert status_reason(hidden) is None
+
+
 def test_a_credential_without_artwork_gets_a_badge_naming_it() -> None:
     """No "No image" box: a generated badge with the achievement's and issuer's names."""
     import base64

@@ -11,7 +11,9 @@
 ===========================  ======  ============================================================
 
 The forms carry the session's CSRF token; a change is the organisation's only
-(:mod:`verifier.checking.trust`) and is logged.
+(:mod:`verifier.checking.trust`) and is logged. Removing trust the organisation does not
+hold changes and logs nothing: the page says there was nothing to remove. The page's notice
+is one of :data:`DONE` (``?done=`` with any other value shows none).
 """
 
 from __future__ import annotations
@@ -29,6 +31,12 @@ from verifier.web.deps import CheckedForm, InstallationDep, StaffMember, Verifie
 
 router = page_router()
 PREFILL = ("issuer", "name", "achievement", "title")
+DONE = {
+    "added": "Trust added. Answers from now on are judged with it.",
+    "removed": "Trust removed. Answers from now on are judged without it.",
+    "nothing": "There was nothing to remove: your organisation did not trust that issuer for "
+    "that achievement. Nothing was changed.",
+}
 
 
 @router.get("/registry")
@@ -42,7 +50,7 @@ def registry_page(
             own=trust.trusted(inst, org),
             changes=trust.changes(inst, org),
             prefill={k: request.query_params.get(k, "")[:300] for k in PREFILL},
-            done=request.query_params.get("done", ""),
+            done=DONE.get(request.query_params.get("done", "")),
         )
     return render(request, visitor, "registry.html", **context)
 
@@ -70,7 +78,8 @@ def add_trust(
 
 @router.post("/registry/trust/remove")
 def remove_trust(inst: InstallationDep, member: StaffMember, form: CheckedForm) -> Response:
-    trust.remove(
+    removed = trust.remove(
         inst, member.organisation_id, member.email, form.get("issuer"), form.get("achievement")
     )
-    return RedirectResponse("/registry?" + urlencode({"done": "removed"}), status_code=303)
+    done = "removed" if removed else "nothing"
+    return RedirectResponse("/registry?" + urlencode({"done": done}), status_code=303)
