@@ -19,7 +19,7 @@ import copy
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -87,16 +87,30 @@ def check_depth(text: str, max_depth: int = MAX_DEPTH) -> None:
             depth -= 1
 
 
-def check_object_depth(value: object, max_depth: int = MAX_DEPTH) -> None:
-    """The same limit for a document that arrives already parsed (iteratively: no recursion)."""
+def check_object_depth(
+    value: object, max_depth: int = MAX_DEPTH, max_values: int | None = None
+) -> None:
+    """The same limit for a document that arrives already parsed (iteratively: no recursion);
+    with ``max_values``, also refuse a document of more than that many JSON values (objects,
+    arrays, strings, numbers, booleans and nulls, each counted once) as
+    :class:`~vckit.errors.DocumentTooLargeError`: what verification costs grows with the
+    values, not the bytes (a 128 KiB ``data:`` image is one value)."""
     if not isinstance(value, _NESTED):
         return
     stack: list[tuple[Mapping[Any, object] | Iterable[object], int]] = [(value, 1)]
+    seen = 1
     while stack:
         item, depth = stack.pop()
         if depth > max_depth:
             raise DocumentTooDeepError(f"document nested deeper than {max_depth} levels")
         children = item.values() if isinstance(item, Mapping) else item
+        if max_values is not None:
+            seen += len(children) if isinstance(children, Sized) else 0
+            if seen > max_values:
+                raise DocumentTooLargeError(
+                    f"the document holds more than {max_values} JSON values (objects, "
+                    f"arrays, strings, numbers), the limit set for one document"
+                )
         stack.extend(
             (child, depth + 1)
             for child in children

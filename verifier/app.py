@@ -34,7 +34,7 @@ from servicekit.pages import error_page
 from servicekit.problems import problem
 from servicekit.sessions import Sessions, session_secret
 from servicekit.shared_ratelimit import SharedFailureLimiter
-from vckit.errors import InputError
+from vckit.errors import DocumentTooLargeError, InputError
 from verifier.accounts import demo as demo_accounts
 from verifier.checking.verification import Verifier, load_registry
 from verifier.delivery.deliverer import Deliverer
@@ -70,6 +70,7 @@ STATUSES: dict[type[Exception], tuple[int, str]] = {
     NotFoundError: (404, "Not found"),
     InvalidRequestError: (400, "Request refused"),
     WebhookUrlRefusedError: (422, "Webhook refused"),
+    DocumentTooLargeError: (413, "Credential too large"),
     InputError: (422, "Unusable input"),
 }
 

@@ -81,6 +81,9 @@ class Settings:
     did_cache_seconds: float = 0.0
     cache_floor_seconds: float = 0.0
     cache_entries: int = 1000
+    # The most JSON values one submitted credential or presentation may hold (objects, arrays,
+    # strings, numbers, booleans, nulls); past it a 413 before any check (vckit max_values).
+    verify_max_values: int = 25_000
 
     @property
     def database(self) -> str:
@@ -126,6 +129,7 @@ class Settings:
             did_cache_seconds=float(os.environ.get("LER_DID_CACHE", "300")),
             cache_floor_seconds=float(os.environ.get("LER_CACHE_FLOOR", "5")),
             cache_entries=int(os.environ.get("LER_CACHE_ENTRIES", cls.cache_entries)),
+            verify_max_values=int(os.environ.get("LER_VERIFY_MAX_VALUES", cls.verify_max_values)),
             webhook_lease=float(os.environ.get("LER_WEBHOOK_LEASE", cls.webhook_lease)),
             webhook_poll_interval=float(
                 os.environ.get("LER_WEBHOOK_POLL", cls.webhook_poll_interval)

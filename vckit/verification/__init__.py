@@ -90,17 +90,24 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
 
     Raises ``InputError`` subclasses for input that is not a credential at all (not
     JSON, too large, too deep, no VC type); everything else becomes a check in the report.
+    Depth and size (``options.max_values``) are checked once, on the whole document: the
+    credentials found inside it are pieces of it, and walking each of them again cost
+    (nesting depth × size).
     """
     options = options or VerifyOptions()
+    whole = options.verify_inner is None  # called from outside, not for a part of a document
     options = options.verifying_inner(verify)  # what the content checks fetch is verified by us
     if isinstance(data, Mapping):
-        check_object_depth(data)
+        if whole:  # a part (vckit.verification.embedded) lies inside a document checked already
+            check_object_depth(data, max_values=options.max_values)
         document: Mapping[str, Any] = data
     elif isinstance(data, bytes) and data.startswith(COSE_SIGN1_TAG):
         return verify_cose(data, options)  # a vc+cose or vp+cose file, as signed
     else:
         parsed = read_input(data)
         read = _peek(parsed.text) if parsed.format in ("jwt", "sd-jwt") and parsed.text else None
+        if whole and read is not None and options.max_values is not None:  # what it says
+            check_object_depth(read[1], max_values=options.max_values)
         if parsed.text and read is not None and is_vp_jwt(*read):  # vp+jwt, vp+sd-jwt
             return _verify_vp(parsed.text, options)
         if parsed.format == "sd-jwt" and parsed.text and read is not None:
@@ -108,6 +115,8 @@ def verify(data: str | bytes | Mapping[str, Any], options: VerifyOptions | None 
         if parsed.format != "json" or parsed.json is None:
             return verify_credential_input(parsed, options)
         document = parsed.json
+        if whole and options.max_values is not None:
+            check_object_depth(document, max_values=options.max_values)
     if "EnvelopedVerifiablePresentation" in types_of(document):
         return _verify_vp(enveloped_presentation_token(document), options)
     if "EnvelopedVerifiableCredential" in types_of(document):

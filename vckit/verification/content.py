@@ -31,7 +31,7 @@ from vckit.jose.claims import claim_date
 from vckit.jsonld import policy
 from vckit.jsonld.contexts import VC_V2_CONTEXT
 from vckit.jsonld.expansion import SealedLoader
-from vckit.ob.schema import schema_kind
+from vckit.ob.schema import Explaining, schema_kind
 from vckit.related_resources import digest_matches
 from vckit.report import FAIL, PASS, UNCHECKED, Check
 from vckit.status import revocation_list, status_list
@@ -296,7 +296,7 @@ def _revocation_list_entry(
     return Check("status", PASS, f"not in the issuer's revocation list {url} (unsigned JSON)")
 
 
-def schema(credential: Mapping[str, Any]) -> Check | None:
+def schema(credential: Mapping[str, Any], explaining: Explaining | None = None) -> Check | None:
     """OB 3.0 AchievementCredentials and CLR 2.0 ClrCredentials are validated against
     1EdTech's JSON Schema for their class (``vckit.ob.schema`` picks it from the type and the
     VC version); others are not checked. A CLR's nested credentials get their own check in
@@ -311,7 +311,7 @@ def schema(credential: Mapping[str, Any]) -> Check | None:
     else:
         return None
     try:
-        problems = openbadges.validate(credential)
+        problems = openbadges.validate(credential, explaining=explaining)
     except VckitError as exc:
         return Check("schema", UNCHECKED, f"schema validation could not run: {exc}")
     if not problems:
@@ -347,7 +347,7 @@ def content_checks(
             _status_fetcher(options) if options.fetch_status_list and options.verify_inner else None
         )
         found.append(status(credential, fetch, options.fetch_status_list))
-    schema_check = schema(credential)
+    schema_check = schema(credential, options.explaining or Explaining())
     if schema_check is not None:
         found.append(schema_check)
     return absence_checks(

@@ -16,6 +16,7 @@ from vckit.did.resolver import DidResolver
 from vckit.errors import InputError
 from vckit.jsonld.expansion import SealedLoader
 from vckit.keys.keypair import PublicKey
+from vckit.ob.schema import Explaining
 from vckit.report import Report
 
 MAX_CREDENTIALS = 50
@@ -67,6 +68,12 @@ class VerifyOptions:
     (not a DID URL, a document that cannot be fetched): the signature is checked with it, and
     *issuer-key* stays could-not-check, because the caller, not the issuer's document, says
     whose key it is. A ``kid`` that resolves (or fails) is judged as usual; this key is unused."""
+    max_values: int | None = None
+    """The most JSON values (objects, arrays, strings, numbers, booleans, nulls) one document
+    may hold, or it is refused as :class:`~vckit.errors.DocumentTooLargeError` before any
+    check runs (:func:`vckit.document.check_object_depth`). What verification costs grows with
+    the values: a service taking documents from anyone sets it; None: only the byte and depth
+    limits of :mod:`vckit.document` apply."""
     verify_inner: Callable[[Any, VerifyOptions], Report] | None = field(
         default=None, repr=False, compare=False
     )
@@ -74,6 +81,12 @@ class VerifyOptions:
     nested credential, a refreshed copy) is verified: :func:`vckit.verify` sets itself here,
     so the parts can verify what they find without importing the dispatcher (no import
     cycle). Callers leave it unset."""
+
+    explaining: Explaining | None = field(default=None, repr=False, compare=False)
+    """What is left of the JSON values the schema check may walk to list a rejected
+    document's problems (:class:`vckit.ob.schema.Explaining`): None, a fresh one for this
+    credential; ``vckit.verification.embedded`` sets one that all the credentials inside a
+    credential share. Callers leave it unset."""
 
     def __post_init__(self) -> None:
         if self.now is not None and self.now.tzinfo is None:

@@ -79,6 +79,7 @@ def options_for(
         always_disclosed=registry.always_disclosed if registry is not None else None,
         require_holder_binding=require_holder_binding,
         supplied_key=supplied_key,
+        max_values=settings.verify_max_values,
     )
 
 
