@@ -17,34 +17,11 @@ from typing import Any
 
 import pytest
 
-from tests import sd_scenarios as sc
-from vckit.errors import VckitError
-from vckit.verification import VerifyOptions, verify
+from tests.sd_reports import report_json
 
 CASES = json.loads(
     (Path(__file__).parents[2] / "vectors/sd-jwt/reports/cases.json").read_text("utf-8")
 )
-
-
-def attested(issuer: str) -> frozenset[str]:
-    return frozenset({"credentialStatus", "validUntil"}) if issuer == sc.ISSUER_DID else frozenset()
-
-
-def options(case: dict[str, Any]) -> VerifyOptions:
-    """As ``generate.py`` builds them: ``challenge``, ``domain``, ``attested`` (registry)."""
-    return VerifyOptions(
-        now=sc.NOW,
-        challenge=case.get("challenge"),
-        domain=case.get("domain"),
-        always_disclosed=attested if case.get("attested", True) else None,
-    )
-
-
-def report_json(token: str, case: dict[str, Any]) -> Any:
-    try:
-        return verify(token, options(case)).to_json()
-    except VckitError as exc:
-        return {"error": type(exc).__name__, "message": str(exc)}
 
 
 def test_the_corpus_holds_every_kind_of_verdict() -> None:

@@ -21,15 +21,14 @@ ROOT = Path(__file__).resolve().parents[4]
 sys.path.insert(0, str(ROOT))
 
 from tests import sd_scenarios as sc  # noqa: E402
+from tests.sd_reports import report_json  # noqa: E402
 from vckit import sdjwt as sd_jwt  # noqa: E402
 from vckit.disclosure.disclose import disclose_sd_jwt  # noqa: E402
-from vckit.errors import VckitError  # noqa: E402
 from vckit.keys import multibase  # noqa: E402
 from vckit.keys.keyfile import key_id  # noqa: E402
 from vckit.keys.keypair import KeyPair  # noqa: E402
 from vckit.sdjwt.compact import sign_jws  # noqa: E402
 from vckit.sdjwt.disclosures import disclosure_digest, encode_disclosure  # noqa: E402
-from vckit.verification import VerifyOptions, verify  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 NONCE = "n-7c1e"
@@ -38,20 +37,6 @@ KID = key_id(sc.ISSUER.public)
 OTHER = KeyPair.from_private_jwk(  # a key of the IETF vectors: neither issuer nor holder here
     json.loads((ROOT / "tests/vectors/sd-jwt/keys.json").read_text())["holder_private"]
 )
-
-
-def attested(issuer: str) -> frozenset[str]:
-    return frozenset({"credentialStatus", "validUntil"}) if issuer == sc.ISSUER_DID else frozenset()
-
-
-def options(case: dict[str, Any]) -> VerifyOptions:
-    """The options a case names: ``challenge``, ``domain``, ``attested`` (registry on)."""
-    return VerifyOptions(
-        now=sc.NOW,
-        challenge=case.get("challenge"),
-        domain=case.get("domain"),
-        always_disclosed=attested if case.get("attested", True) else None,
-    )
 
 
 def b64json(value: Any) -> str:
@@ -417,13 +402,6 @@ def cases() -> list[tuple[str, Callable[[], str], dict[str, Any]]]:
         ("empty-component", lambda: jwt + "~~" + disclosures[0] + "~", {}),
     ]
     return found
-
-
-def report_json(token: str, case: dict[str, Any]) -> Any:
-    try:
-        return verify(token, options(case)).to_json()
-    except VckitError as exc:
-        return {"error": type(exc).__name__, "message": str(exc)}
 
 
 def main() -> None:
