@@ -10,9 +10,10 @@ where a field is read, as a 422 naming the member (pydantic's ``AfterValidator``
 The message never quotes the value (it could not be encoded either).
 
 Text one party types and another reads must also be printable (:func:`is_printable`, the one
-rule: no bidi override or isolate, no zero-width or other invisible character, no control
-character): it is refused naming the field (:data:`PRINTABLE_RULE`), or, when it comes from a
-remote party and is kept anyway, reduced to its printable characters (:func:`printable_only`).
+rule: no bidi override or isolate, no zero-width space or other invisible character but the
+two joiners words are written with, no control character): it is refused naming the field
+(:data:`PRINTABLE_RULE`), or, when it comes from a remote party and is kept anyway, reduced to
+its printable characters (:func:`printable_only`).
 """
 
 from __future__ import annotations
