@@ -7,7 +7,8 @@ malformed key-encryption key, :mod:`servicekit.kek`) stops with one line naming 
 setting, not a traceback.
 
 ``--workers N`` (``ler serve ROLE --workers N``) runs N processes on one port (uvicorn's
-supervisor; the kernel spreads the connections). This process first builds the app once,
+supervisor), each accepting one connection at a time so that a burst of new connections is
+dealt out evenly (:mod:`servicekit.fair_accept`). This process first builds the app once,
 so the database is migrated and the demo seeded once, before any worker starts
 (:func:`prepare`); each worker then builds its own app (:func:`create_from_env`, the
 service named by ``LER_SERVE_SERVICE``). What a worker keeps in memory (the verifier's
@@ -116,7 +117,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     prepare(args.service)
     os.environ[SERVICE_ENV] = args.service  # the workers inherit it
-    uvicorn.run("servicekit.serve:create_from_env", workers=args.workers, **common)
+    uvicorn.run(
+        "servicekit.serve:create_from_env",
+        workers=args.workers,
+        loop="servicekit.fair_accept:FairAcceptLoop",
+        **common,
+    )
 
 
 if __name__ == "__main__":

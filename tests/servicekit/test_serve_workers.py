@@ -4,6 +4,7 @@ before the workers start, so none of them races another."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -106,3 +107,72 @@ def test_a_worker_count_out_of_range_is_refused(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and "1 to 64" in done.stderr
+
+
+def established_on(port: int) -> set[int]:
+    """The socket inodes of the established TCP connections whose local port is ``port``."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].rpartition(":")[2], 16)
+        if local_port == port and fields[3] == "01":  # 01: ESTABLISHED
+            found.add(int(fields[9]))
+    return found
+
+
+def sockets_of(pid: int) -> set[int]:
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                found.add(int(target[len("socket:[") : -1]))
+    return found
+
+
+BURST = 40
+
+
+def healthz_on(client: socket.socket, port: int) -> None:
+    client.sendall(f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    assert client.recv(64).startswith(b"HTTP/1.1 200")
+
+
+def wait_until_each_worker_answers(port: int, workers: list[int]) -> None:
+    """Until a connection of each worker has been answered: all of them accept by then."""
+    answered: set[int] = set()
+    deadline = time.monotonic() + STARTUP_LIMIT_S
+    while answered != set(workers) and time.monotonic() < deadline:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+            healthz_on(client, port)
+            mine = established_on(port)
+            answered |= {pid for pid in workers if sockets_of(pid) & mine}
+        time.sleep(0.05)
+    assert answered == set(workers), "not every worker answered"
+
+
+def test_a_burst_of_kept_alive_connections_is_shared_evenly_by_the_workers(tmp_path: Path) -> None:
+    """Clients that connect together (a balancer's pool, a load test) and keep their
+    connections: each worker gets a fair part (``servicekit.fair_accept``), where asyncio's own
+    loop let the first worker to wake take most of them (38 of 50 in bench/load.py)."""
+    port = free_port()
+    process = start("verifier", tmp_path, port, {"LER_REGISTRY": ""})
+    try:
+        workers = wait_for_workers(process, f"http://127.0.0.1:{port}", tmp_path / "verifier.log")
+        wait_until_each_worker_answers(port, workers)
+        clients = [socket.socket() for _ in range(BURST)]
+        for client in clients:
+            client.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                client.connect(("127.0.0.1", port))
+        for client in clients:  # an answer on each: every connection has been accepted
+            client.settimeout(30)
+            healthz_on(client, port)
+        connections = established_on(port)
+        held = sorted(len(sockets_of(pid) & connections) for pid in workers)
+        for client in clients:
+            client.close()
+        assert sum(held) == BURST
+        assert held[0] >= BURST * 0.35, f"the workers hold {held} of {BURST} connections"
+    finally:
+        stop(process)
