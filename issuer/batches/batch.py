@@ -13,12 +13,12 @@ The file's format, limits and row checks are in :mod:`issuer.batches.batch_csv`.
    committed, a crash loses no issued credential, and running the batch again
    (:func:`running_batches` at startup) issues no row twice. A row that cannot be issued
    stops the batch (state ``failed``, the row named; the rows before it are kept). The
-   group's credentials are signed in the issuer's signing pool when it has one
-   (:mod:`issuer.batches.signing`, ``LER_ISSUER_BATCH_WORKERS``): this process still builds
-   them and commits them, so all of the above holds whoever signs. Its transactions are
-   background ones (:meth:`servicekit.db.Database.transaction`): on SQLite a single write
-   (an issue, a revocation, a sign-in) waiting for the write lock goes in before the next
-   group, so it waits about one group, not the whole batch.
+   group's credentials are built and signed in the issuer's signing pool when it has one
+   (:mod:`issuer.batches.signing`, ``LER_ISSUER_BATCH_WORKERS``): this process still takes
+   their status positions and commits them, so all of the above holds whoever signs. Its
+   transactions are background ones (:meth:`servicekit.db.Database.transaction`): on SQLite a
+   single write (an issue, a revocation, a sign-in) waiting for the write lock goes in before
+   the next group, so it waits about one group, not the whole batch.
 3. :class:`BatchWorker` is the one background thread that runs batches in the order given.
    With several issuer processes on one database, a batch runs in the one process holding
    its lease (:class:`servicekit.worker.Lease`); one that dies mid-batch leaves the batch to

@@ -2,18 +2,24 @@
 
 Signing is what limits a batch (JSON-LD expansion, RDF, RDFC-1.0, the schema checks,
 Ed25519), and one Python process signs on one core. With ``LER_ISSUER_BATCH_WORKERS`` above 1
-(default: the cores this process may use) a batch group's credentials are checked and signed
-in that many worker processes (:class:`servicekit.process_pool.ProcessPool`); with 1 they are
-signed in the issuing process, as before.
+(default: the cores this process may use) a batch group's credentials are built, checked and
+signed in that many worker processes (:class:`servicekit.process_pool.ProcessPool`); with 1
+they are made in the issuing process, as before.
 
-The parent keeps everything that makes a batch safe: it reads the rows, takes the status
-indexes, builds each credential, and commits the group (each credential with its row's mark,
-in one transaction, :func:`issuer.batches.batch.issue_group`). A worker only turns an unsigned
-credential into a signed one (:func:`issuer.issuing.securing.check` and
-:func:`~issuer.issuing.securing.sign_with`: no database, no clock, no network): it commits
-nothing, so killing any process at any moment loses no credential a user was told is issued
-and issues none twice: a group whose transaction did not commit left nothing behind, its
-status indexes included, and the resumed batch issues its rows again.
+The parent keeps everything that makes a batch safe: it reads the rows, takes each row's
+status indexes in the group's transaction, and commits the group (each credential with its
+row's mark and its status entries, in one transaction,
+:func:`issuer.batches.batch.issue_group`). A worker gets a row's request and its status
+entries and gives back the signed credential as the store writes it (its id, its recipient,
+its text): it checks the request, builds the credential
+(:func:`issuer.issuing.issuance.compose_with`), checks and signs it
+(:func:`issuer.issuing.securing.check`, :func:`~issuer.issuing.securing.sign_with`) with no
+database, no clock (the group's time is given) and no network. Sending the request rather
+than the credential and getting text back keeps the messages small and leaves the parent
+only the database work. A worker commits nothing, so killing any process at any moment loses
+no credential a user was told is issued and issues none twice: a group whose transaction did
+not commit left nothing behind, its status indexes included, and the resumed batch issues its
+rows again.
 
 **Key material.** The key-encryption key never leaves the parent, and neither do the sealed
 keys. What a worker receives is the one key that signs the group, as a private JWK, over that
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import secrets
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -42,6 +49,7 @@ from issuer import store
 from issuer.installation import Installation
 from issuer.issuing import issuance, securing
 from issuer.organisations import catalogue
+from issuer.store.columns import dump_json
 from servicekit.db import Tx
 from servicekit.process_pool import Outcome, ProcessPool
 from vckit.keys.keypair import KeyPair
@@ -75,23 +83,25 @@ def pool_of(size: int) -> ProcessPool | None:
 class Group:
     """What every credential of one batch group shares, sent once to each worker."""
 
-    issuer: store.IssuerRecord
-    format: str
+    issuing: issuance.Issuing  # the issuer, the achievement, the format, their documents
     private_jwk: dict[str, str]
     method: str  # the verification method
-    created: datetime  # the proofs' time
+    now: datetime  # the credentials' issuance time and their proofs' time
     policy: tuple[str, ...]  # the disclosable learner-data fields
 
 
-def group_of(
-    issuer: store.IssuerRecord,
-    format: str,
-    signing: tuple[KeyPair, str],
-    created: datetime,
-    policy: tuple[str, ...],
-) -> Group:
+def group_of(issuing: issuance.Issuing, signing: tuple[KeyPair, str], now: datetime) -> Group:
     key, method = signing
-    return Group(issuer, format, key.to_private_jwk(), method, created, policy)
+    policy = catalogue.disclosable_of(issuing.achievement)
+    return Group(issuing, key.to_private_jwk(), method, now, policy)
+
+
+Item = tuple[issuance.IssueRequest, issuance.Allocated]
+"""What a worker gets per credential: the request and the status entries taken for it."""
+Made = tuple[str, str, str]
+"""What a worker gives back per credential: its id, its recipient (as stored) and the signed
+document as the store writes it (:func:`issuer.store.columns.dump_json` of a JSON-LD
+credential; a JWT or an SD-JWT as it is)."""
 
 
 def _ready(group: Group) -> tuple[Group, KeyPair]:
@@ -99,27 +109,34 @@ def _ready(group: Group) -> tuple[Group, KeyPair]:
     return group, KeyPair.from_private_jwk(group.private_jwk)
 
 
-def _sign_one(ready: tuple[Group, KeyPair], credential: dict[str, Any]) -> dict[str, Any] | str:
-    """In the worker: check and sign one credential, as :func:`securing.secure` does."""
+def _make_one(ready: tuple[Group, KeyPair], item: Item) -> Made:
+    """In the worker: check the request, build the credential, check and sign it, as
+    :func:`issuance.draft` does (the status entries were taken by the parent)."""
     group, key = ready
+    request, allocated = item
+    issuance.check_request_at(request, group.now)
+    credential, recipient = issuance.compose_with(group.now, group.issuing, request, allocated)
     securing.check(credential)
-    return securing.sign_with(
+    document = securing.sign_with(
         credential,
-        group.format,
-        group.issuer,
+        group.issuing.format,
+        group.issuing.issuer,
         key,
         group.method,
-        created=group.created,
+        created=group.now,
         policy=group.policy,
+    )
+    return (
+        credential["id"],
+        recipient,
+        document if isinstance(document, str) else dump_json(document),
     )
 
 
-def sign_all(
-    pool: ProcessPool, group: Group, chunks: Iterable[list[dict[str, Any]]]
-) -> list[Outcome[dict[str, Any] | str]]:
-    """Every credential of ``chunks`` checked and signed in the pool, in order (raises
+def make_all(pool: ProcessPool, group: Group, chunks: Iterable[list[Item]]) -> list[Outcome[Made]]:
+    """Every credential of ``chunks`` built, checked and signed in the pool, in order (raises
     :class:`servicekit.process_pool.PoolBroken` when a worker dies or hangs)."""
-    return pool.run(_ready, _sign_one, group, chunks)
+    return pool.run(_ready, _make_one, group, chunks)
 
 
 class RowNotSigned(Exception):
@@ -137,45 +154,47 @@ def draft_in_pool(
     stop: threading.Event | None,
     closes: float,
 ) -> list[tuple[int, store.CredentialRecord, issuance.Allocated]]:
-    """:func:`issuer.batches.batch.issue_group`'s drafts, signed in ``pool``: the credentials are
-    built here (status indexes taken in ``tx``) and sent a worker's share at a time as they are
-    built, so the first worker signs while the rest is built. A credential a worker could not
-    sign raises :class:`RowNotSigned` (the group is then issued row by row, in this process)."""
-    composed: list[tuple[int, dict[str, Any], str, issuance.Allocated]] = []
-    size = -(-len(requests) // pool.size)  # one message per worker: each hand-over costs a wake-up
+    """:func:`issuer.batches.batch.issue_group`'s drafts, made in ``pool``: here each row only
+    gets its status entries (taken in ``tx``); the workers build, check and sign the
+    credentials, a worker's share each, and send back what the store writes. The records'
+    documents are that stored text (for :func:`issuer.store.add_credentials`; nothing else
+    reads them). A share not sent yet when ``closes`` (``time.monotonic``) has passed or
+    ``stop`` is set is left for the next group (one row at least is made). A credential a
+    worker could not make raises :class:`RowNotSigned` (the group is then issued row by row,
+    in this process)."""
+    size = -(-len(requests) // pool.size)  # one message per worker: each costs a wake-up
+    sent: list[tuple[int, issuance.Allocated]] = []
 
-    def chunks() -> Iterator[list[dict[str, Any]]]:
-        chunk: list[dict[str, Any]] = []
-        for number, request in requests:
-            credential, recipient, allocated = issuance.compose(
-                tx, inst, issuing, request, entries=entries
-            )
-            composed.append((number, credential, recipient, allocated))
-            chunk.append(credential)
-            over = time.monotonic() > closes or (stop is not None and stop.is_set())
-            if len(chunk) == size or over:
-                yield chunk
-                chunk = []
-            if over:
-                return
-        if chunk:
-            yield chunk
+    def chunks() -> Iterator[list[Item]]:
+        for first in range(0, len(requests), size):
+            last = first + size
+            if time.monotonic() > closes or (stop is not None and stop.is_set()):
+                if sent:
+                    return  # the rest keep their entries in ``entries``: given back
+                last = first + 1  # over already: one row, as the issuing process would
+            share = []
+            for number, request in requests[first:last]:
+                allocated = issuance.take_entries(tx, inst, issuing, request, entries=entries)
+                sent.append((number, allocated))
+                share.append((request, allocated))
+            yield share
 
-    policy = catalogue.disclosable_of(issuing.achievement)
-    group = group_of(issuing.issuer, issuing.format, signing, inst.now(), policy)
-    outcomes = sign_all(pool, group, chunks())
+    group = group_of(issuing, signing, inst.now())
+    outcomes = make_all(pool, group, chunks())
     drafted = []
-    for (number, credential, recipient, allocated), outcome in zip(composed, outcomes, strict=True):
+    for (number, allocated), outcome in zip(sent, outcomes, strict=True):
         if not outcome.ok or outcome.value is None:
             raise RowNotSigned(f"row {number}: {outcome.error}")
-        record = securing.record_of(
-            inst,
-            issuing.issuer,
-            credential,
-            issuing.format,
-            outcome.value,
-            issuing.achievement.id,
-            recipient,
+        credential_id, recipient, document = outcome.value
+        record = store.CredentialRecord(
+            id=credential_id,
+            token=secrets.token_urlsafe(24),
+            issuer=issuing.issuer.slug,
+            achievement=issuing.achievement.id,
+            format=issuing.format,
+            recipient=recipient,
+            document=document,
+            issued=inst.stamp(),
         )
         drafted.append((number, record, allocated))
     return drafted

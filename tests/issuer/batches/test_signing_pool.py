@@ -14,7 +14,7 @@ import pytest
 
 from issuer import store
 from issuer.batches import batch, signing
-from issuer.issuing import securing
+from issuer.issuing import issuance, securing
 from issuer.organisations import catalogue
 from tests.issuer.batches.test_batch import ACHIEVEMENT, SLUG, learners
 from tests.issuer.conftest import AppFactory, authorized, verify_options
@@ -58,6 +58,29 @@ def test_the_pool_signs_exactly_what_the_process_would(issuer_app: AppFactory) -
     for item in issued[:3]:
         report = verify.verify(item.document, verify_options(client))
         assert report.verdict == "pass", report
+
+
+def test_the_workers_build_and_sign_the_issuing_process_only_stores(
+    issuer_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a pool, the issuing process neither builds, signs nor serializes a credential (the
+    work that kept the workers waiting): it takes the status positions and commits."""
+    inst = issuer_app(batch_workers=2).state.inst
+    record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(ROWS))
+
+    def not_here(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the issuing process did a worker's work")
+
+    for name in ("build_credential", "compose_with", "compose"):
+        monkeypatch.setattr(issuance, name, not_here)  # the workers have their own modules
+    monkeypatch.setattr(securing, "sign_with", not_here)
+    monkeypatch.setattr(securing, "check", not_here)
+    final = batch.run_batch(inst, record.id)
+    assert final is not None and (final.state, final.done) == ("done", ROWS)
+    with inst.db.transaction() as tx:
+        issued = store.list_credentials(tx, SLUG, limit=100)
+    assert len(issued) == ROWS
+    assert all(isinstance(item.document, dict) and "proof" in item.document for item in issued)
 
 
 def test_a_credential_the_pool_cannot_sign_fails_its_row_not_the_job(
