@@ -33,10 +33,18 @@ How it is built, and why:
 Chunks are sent as the caller's iterable yields them, each to a free worker, so the caller
 prepares the next chunk while the workers compute the previous ones. :meth:`ProcessPool.run`
 takes a lock: one call at a time per pool.
+
+**Work ahead.** :meth:`ProcessPool.submit` sends a job's chunks at once and returns: a busy
+worker queues them (it reads the next request when it has answered the one before, in the
+order sent), so the workers compute while the caller does something else (a batch commits
+one group while the next is signed); :meth:`~ProcessPool.results` waits for the job's
+answers, :meth:`~ProcessPool.discard` drops them. A queued request waits in the worker's
+socket buffer: submit small chunks, one job ahead, not many.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import json
@@ -74,6 +82,13 @@ class Outcome(Generic[R]):
     ok: bool
     value: R | None = None
     error: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work given to :meth:`ProcessPool.submit`: the numbers of its chunks' messages."""
+
+    numbers: tuple[int, ...]
 
 
 def _serve(conn: Connection) -> None:
@@ -135,6 +150,7 @@ class _Worker:
             theirs.close()  # the worker's end lives in the worker only
         self.conn = Connection(ours.detach())
         self.token: int | None = None  # the context this worker has
+        self.waiting: collections.deque[int] = collections.deque()  # sent, not answered yet
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -170,6 +186,8 @@ class ProcessPool:
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
         self._closed = False
+        self._answers: dict[int, list[Outcome[Any]]] = {}  # submitted work's, not collected yet
+        self._forgotten: set[int] = set()  # discarded jobs' messages still to be answered
 
     def pids(self) -> list[int]:
         """The process ids of the running workers."""
@@ -217,6 +235,7 @@ class ProcessPool:
         workers. Raises :class:`PoolBroken`; whatever iterating ``chunks`` raises passes
         through (after the workers' current chunks are collected)."""
         with self._lock:
+            self._drain()
             idle = self._ready_workers()
             token = next(self._numbers)
             busy: dict[Connection, tuple[_Worker, int, int]] = {}  # conn: worker, chunk, number
@@ -238,6 +257,82 @@ class ProcessPool:
                     with contextlib.suppress(PoolBroken):
                         self._collect(busy, answers)
             return [outcome for index in sorted(answers) for outcome in answers[index]]
+
+    def submit(
+        self,
+        prepare: Callable[[C], P],
+        task: Callable[[P, T], R],
+        context: C,
+        chunks: list[list[T]],
+    ) -> Job:
+        """Send every chunk now, each to the worker with the fewest chunks still to answer
+        (busy workers queue it: they answer in the order sent), and return at once;
+        :meth:`results` waits for the answers, :meth:`discard` drops them. What a worker
+        has queued sits in its socket's buffer, so keep chunks small (some kilobytes) and
+        submit ahead by one call, not many. Raises :class:`PoolBroken`."""
+        with self._lock:
+            workers = self._ready_workers()
+            token = next(self._numbers)
+            numbers = []
+            for chunk in chunks:
+                worker = min(workers, key=lambda w: len(w.waiting))
+                number = next(self._numbers)
+                given = None if worker.token == token else context
+                self._send(worker, (number, token, prepare, given, task, chunk))
+                worker.token = token
+                worker.waiting.append(number)
+                numbers.append(number)
+            return Job(tuple(numbers))
+
+    def results(self, job: Job) -> list[Outcome[Any]]:
+        """A submitted job's outcomes, in order, once its workers have answered (raises
+        :class:`PoolBroken`: then every worker with work outstanding is stopped)."""
+        with self._lock:
+            while any(number not in self._answers for number in job.numbers):
+                self._receive()
+            return [outcome for number in job.numbers for outcome in self._answers.pop(number)]
+
+    def discard(self, job: Job) -> None:
+        """Drop a submitted job's outcomes (the workers still compute them; a later call
+        reads and forgets them)."""
+        with self._lock:
+            for number in job.numbers:
+                if self._answers.pop(number, None) is None:
+                    self._forgotten.add(number)
+
+    def _drain(self) -> None:
+        """Wait until no worker has submitted work outstanding (its answers kept or dropped)."""
+        while any(worker.waiting for worker in self._workers):
+            self._receive()
+
+    def _receive(self) -> None:
+        """Read one answer to submitted work, from whichever worker answers first."""
+        busy = {w.conn: w for w in self._workers if w.waiting}
+        if not busy:
+            raise PoolBroken("no work outstanding: a worker that had some went away")
+        ready = wait(list(busy), timeout=self.timeout)
+        try:
+            if not ready:
+                raise PoolBroken(f"no answer from the pool's workers in {self.timeout:.0f} s")
+            worker = busy[cast(Connection, ready[0])]
+            try:
+                answered, outcomes = worker.conn.recv()
+            except (EOFError, OSError) as exc:
+                raise PoolBroken(
+                    f"a worker process died (exit code {worker.process.poll()})"
+                ) from exc
+            if answered != worker.waiting.popleft():
+                raise PoolBroken("a worker answered out of turn")
+        except PoolBroken:
+            for gone in busy.values():  # their queues are lost: start afresh
+                self._drop(gone)
+            self._answers.clear()
+            self._forgotten.clear()
+            raise
+        if answered in self._forgotten:
+            self._forgotten.discard(answered)
+        else:
+            self._answers[answered] = outcomes
 
     def _send(self, worker: _Worker, message: tuple[Any, ...]) -> None:
         try:

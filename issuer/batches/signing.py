@@ -21,6 +21,16 @@ no credential a user was told is issued and issues none twice: a group whose tra
 not commit left nothing behind, its status indexes included, and the resumed batch issues its
 rows again.
 
+**The next group, made ahead.** While a group's transaction writes and commits, the workers
+would wait. So, just before committing, the group gives the pool the next group's rows
+(:func:`make_ahead`), each with the status entries the next transaction will take if no other
+writer takes a position first (:func:`issuer.status.lists.peek_many`: read, not taken). The
+next group takes its entries itself, in its own transaction, and uses what was made ahead only
+when it carries exactly those entries (and the same rows, key and issuer:
+:meth:`Ahead.fits`); otherwise it drops it and makes its credentials again. Nothing made ahead
+is written by the group before, so the guarantee above is untouched: every credential is
+committed in the transaction that took its entries and marked its row.
+
 **Key material.** The key-encryption key never leaves the parent, and neither do the sealed
 keys. What a worker receives is the one key that signs the group, as a private JWK, over that
 worker's own pipe (an anonymous socket pair held by the parent and that worker only: never on
@@ -40,6 +50,7 @@ import os
 import secrets
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,9 +60,10 @@ from issuer import store
 from issuer.installation import Installation
 from issuer.issuing import issuance, securing
 from issuer.organisations import catalogue
+from issuer.status import lists as status_lists
 from issuer.store.columns import dump_json
 from servicekit.db import Tx
-from servicekit.process_pool import Outcome, ProcessPool
+from servicekit.process_pool import Job, Outcome, ProcessPool
 from vckit.keys.keypair import KeyPair
 
 _pools: dict[int, ProcessPool] = {}
@@ -153,15 +165,27 @@ def draft_in_pool(
     entries: dict[str, list[tuple[dict[str, Any], str, int]]],
     stop: threading.Event | None,
     closes: float,
+    ahead: Ahead | None = None,
 ) -> list[tuple[int, store.CredentialRecord, issuance.Allocated]]:
     """:func:`issuer.batches.batch.issue_group`'s drafts, made in ``pool``: here each row only
     gets its status entries (taken in ``tx``); the workers build, check and sign the
     credentials, a worker's share each, and send back what the store writes. The records'
     documents are that stored text (for :func:`issuer.store.add_credentials`; nothing else
     reads them). A share not sent yet when ``closes`` (``time.monotonic``) has passed or
-    ``stop`` is set is left for the next group (one row at least is made). A credential a
-    worker could not make raises :class:`RowNotSigned` (the group is then issued row by row,
-    in this process)."""
+    ``stop`` is set is left for the next group (one row at least is made). ``ahead``: these
+    rows made already (:func:`make_ahead`), used when they were built with the very entries
+    taken here, else dropped. A credential a worker could not make raises
+    :class:`RowNotSigned` (the group is then issued row by row, in this process)."""
+    if ahead is not None:
+        if ahead.fits(issuing, signing, requests, entries):
+            taken = [
+                (number, issuance.take_entries(tx, inst, issuing, request, entries=entries))
+                for number, request in requests
+            ]
+            if [allocated for _number, allocated in taken] == list(ahead.allocated):
+                return _drafts(inst, issuing, taken, pool.results(ahead.job))
+            raise RuntimeError("the entries taken are not the ones checked")  # cannot happen
+        pool.discard(ahead.job)
     size = -(-len(requests) // pool.size)  # one message per worker: each costs a wake-up
     sent: list[tuple[int, issuance.Allocated]] = []
 
@@ -180,9 +204,18 @@ def draft_in_pool(
             yield share
 
     group = group_of(issuing, signing, inst.now())
-    outcomes = make_all(pool, group, chunks())
+    return _drafts(inst, issuing, sent, make_all(pool, group, chunks()))
+
+
+def _drafts(
+    inst: Installation,
+    issuing: issuance.Issuing,
+    rows: list[tuple[int, issuance.Allocated]],
+    outcomes: list[Outcome[Made]],
+) -> list[tuple[int, store.CredentialRecord, issuance.Allocated]]:
+    """The records of what the workers made (:class:`RowNotSigned` for a row they could not)."""
     drafted = []
-    for (number, allocated), outcome in zip(sent, outcomes, strict=True):
+    for (number, allocated), outcome in zip(rows, outcomes, strict=True):
         if not outcome.ok or outcome.value is None:
             raise RowNotSigned(f"row {number}: {outcome.error}")
         credential_id, recipient, document = outcome.value
@@ -198,3 +231,102 @@ def draft_in_pool(
         )
         drafted.append((number, record, allocated))
     return drafted
+
+
+# --- the next group, made while this one commits ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A group's credentials given to the pool before its transaction (:func:`make_ahead`)."""
+
+    requests: tuple[tuple[int, issuance.IssueRequest], ...]  # its rows
+    issuing: issuance.Issuing
+    method: str
+    key: dict[str, str]  # the signing key, as a private JWK
+    allocated: tuple[issuance.Allocated, ...]  # each row's status entries, foreseen
+    job: Job
+
+    def fits(
+        self,
+        issuing: issuance.Issuing,
+        signing: tuple[KeyPair, str],
+        requests: list[tuple[int, issuance.IssueRequest]],
+        entries: dict[str, list[tuple[dict[str, Any], str, int]]],
+    ) -> bool:
+        """Whether these credentials are the group's: the same rows, issuer, achievement,
+        key, and the very status entries the group's transaction took (``entries``: the
+        next ones of each purpose are these, in this order)."""
+        foreseen: dict[str, list[tuple[dict[str, Any], str, int]]] = {}
+        for allocated in self.allocated:
+            for purpose, entry in allocated:
+                foreseen.setdefault(purpose, []).append(entry)
+        return (
+            list(self.requests) == requests
+            and self.issuing == issuing
+            and self.method == signing[1]
+            and self.key == signing[0].to_private_jwk()
+            and all(entries.get(p, [])[: len(taken)] == taken for p, taken in foreseen.items())
+        )
+
+
+class Pipeline:
+    """A batch's next group, made ahead: :func:`issuer.batches.batch.run_batch` carries it
+    from one group to the next; :meth:`drop` forgets what was not used."""
+
+    def __init__(self, pool: ProcessPool) -> None:
+        self.pool = pool
+        self.ahead: Ahead | None = None
+
+    def take(self) -> Ahead | None:
+        ahead, self.ahead = self.ahead, None
+        return ahead
+
+    def drop(self) -> None:
+        ahead = self.take()
+        if ahead is not None:
+            self.pool.discard(ahead.job)
+
+
+def make_ahead(
+    tx: Tx,
+    inst: Installation,
+    pool: ProcessPool,
+    issuing: issuance.Issuing,
+    signing: tuple[KeyPair, str],
+    requests: list[tuple[int, issuance.IssueRequest]],
+) -> Ahead | None:
+    """Give the next group's credentials to ``pool`` now, so the workers make them while this
+    group commits and the next one opens: built with the status entries the next group's
+    transaction will take if no other writer takes a position first
+    (:func:`issuer.status.lists.peek_many`). Nothing is written or taken here; the next group
+    takes its entries itself and uses these credentials only if they carry exactly those
+    (:meth:`Ahead.fits`), so what it commits is what it took, as without this. None when
+    there is nothing to foresee."""
+    wanted = Counter(
+        purpose
+        for _number, request in requests
+        for purpose in status_lists.purposes_for(ob=True, suspension=request.suspension)
+    )
+    foreseen = {}
+    for purpose, count in wanted.items():
+        found = status_lists.peek_many(
+            tx, inst, issuing.issuer.slug, purpose, count, issuing.status_signer
+        )
+        if found is None:
+            return None
+        foreseen[purpose] = found
+    if not foreseen:
+        return None
+    allocated: list[issuance.Allocated] = []
+    for _number, request in requests:
+        purposes = status_lists.purposes_for(ob=True, suspension=request.suspension)
+        allocated.append([(str(purpose), foreseen[purpose].pop(0)) for purpose in purposes])
+    items: list[Item] = [
+        (request, taken) for (_n, request), taken in zip(requests, allocated, strict=True)
+    ]
+    size = -(-len(items) // pool.size)  # one share per worker
+    shares = [items[first : first + size] for first in range(0, len(items), size)]
+    job = pool.submit(_ready, _make_one, group_of(issuing, signing, inst.now()), shares)
+    key, method = signing
+    return Ahead(tuple(requests), issuing, method, key.to_private_jwk(), tuple(allocated), job)

@@ -82,6 +82,35 @@ def test_a_hung_worker_is_an_error_not_a_hang(pool: ProcessPool) -> None:
     assert [o.value for o in pool.run(_prepare, _sleep, 0, iter([[0]]))] == [0]
 
 
+def test_submitted_work_runs_while_the_caller_goes_on(pool: ProcessPool) -> None:
+    """``submit`` returns at once; workers queue what they get while busy and answer in
+    order; ``results`` gives each job its own outcomes, and a discarded job's answers never
+    reach a later call."""
+    pool.start()
+    start = time.monotonic()
+    first = pool.submit(_prepare, _sleep, 0, [[2], [2]])
+    dropped = pool.submit(_prepare, _task, 7, [[-1], [2]])  # queued behind the sleeps
+    second = pool.submit(_prepare, _task, 1, [[1], [2], [3]])
+    assert time.monotonic() - start < 1.5  # nothing waited for the sleeping workers
+    pool.discard(dropped)
+    assert [o.value[0] for o in pool.results(second) if o.value] == [11, 12, 13]
+    assert [o.value for o in pool.results(first)] == [2, 2]
+    outcomes = pool.run(_prepare, _task, 2, iter([[1], [2]]))  # after the dropped answers
+    assert [o.value[0] for o in outcomes if o.value] == [21, 22]
+
+
+def test_a_worker_dying_with_work_queued_is_an_error_and_the_pool_recovers(
+    pool: ProcessPool,
+) -> None:
+    job = pool.submit(_same, _exit_at, 2, [[1, 2, 3]])
+    later = pool.submit(_prepare, _task, 1, [[1], [2]])
+    with pytest.raises(PoolBroken):
+        pool.results(job)
+    with pytest.raises(PoolBroken):  # its queue went with it
+        pool.results(later)
+    assert [o.value for o in pool.run(_prepare, _sleep, 0, iter([[0], [0]]))] == [0, 0]
+
+
 PARENT = """
 import sys, time
 sys.path.insert(0, sys.argv[1])

@@ -127,3 +127,69 @@ def test_the_workers_start_before_the_groups_write_transaction(
     assert final is not None and (final.state, final.done) == ("done", 2)
     # the job's first read runs before any pool; every group's transaction opens with it running
     assert running_at_open[0] == 0 and running_at_open[1] == size, running_at_open
+
+
+def _each_credential_has_the_entry_recorded_for_it(inst: Any, count: int) -> None:
+    """Every credential carries the status position recorded for it, and no two share one."""
+    with inst.db.transaction() as tx:
+        issued = store.list_credentials(tx, SLUG, limit=100)
+        rows = tx.all("SELECT list_id, idx, credential_id FROM status_entries")
+    recorded = {row["credential_id"]: (row["list_id"], int(row["idx"])) for row in rows}
+    assert len(issued) == count and len(recorded) == count
+    assert len(set(recorded.values())) == count
+    for item in issued:
+        assert isinstance(item.document, dict)
+        entry = item.document["credentialStatus"]
+        carried = (entry["statusListCredential"], int(entry["statusListIndex"]))
+        assert carried == recorded[item.id], item.id
+
+
+def test_the_next_group_is_made_while_this_one_commits(
+    issuer_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each group after the first was given to the workers before its transaction opened
+    (while the one before committed), with the status positions it then took."""
+    app = issuer_app(batch_workers=2)
+    inst = app.state.inst
+    record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(ROWS))
+    pool = signing.pool_of(2)
+    assert pool is not None
+    calls: list[str] = []
+
+    def counted(name: str) -> Any:
+        method = getattr(pool, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            calls.append(name)
+            return method(*args, **kwargs)
+
+        return call
+
+    for name in ("run", "submit"):
+        monkeypatch.setattr(pool, name, counted(name))
+    final = batch.run_batch(inst, record.id, chunk=4)
+    assert final is not None and (final.state, final.done) == ("done", ROWS)
+    assert calls == ["run", "submit", "submit"], calls  # groups 2 and 3 were made ahead
+    _each_credential_has_the_entry_recorded_for_it(inst, ROWS)
+    with inst.db.transaction() as tx:
+        last = store.list_credentials(tx, SLUG, limit=1)[0]
+    report = verify.verify(last.document, verify_options(authorized(app)))
+    assert report.verdict == "pass", report
+
+
+def test_a_position_taken_between_groups_is_not_signed_ahead(issuer_app: AppFactory) -> None:
+    """A write between two groups (a credential issued by hand) takes the position the next
+    group was made with: that group is made again with the positions it took."""
+    inst = issuer_app(batch_workers=2).state.inst
+    record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(8))
+    with inst.db.transaction() as tx:
+        pending = store.pending_batch_rows(tx, record.id)
+    pool = signing.pool_of(2)
+    assert pool is not None
+    pipeline = signing.Pipeline(pool)
+    assert batch.issue_group(inst, record, pending[:4], budget=60, pipeline=pipeline) == 4
+    assert pipeline.ahead is not None  # rows 5-8, made with the next four positions
+    by_hand = issuance.IssueRequest(SLUG, ACHIEVEMENT, recipient_did="did:example:by-hand")
+    issuance.issue_credential(inst, by_hand)  # takes the first of them
+    assert batch.issue_group(inst, record, pending[4:], budget=60, pipeline=pipeline) == 4
+    _each_credential_has_the_entry_recorded_for_it(inst, 9)
