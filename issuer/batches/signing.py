@@ -327,6 +327,6 @@ def make_ahead(
     ]
     size = -(-len(items) // pool.size)  # one share per worker
     shares = [items[first : first + size] for first in range(0, len(items), size)]
-    job = pool.submit(_ready, _make_one, group_of(issuing, signing, inst.now()), shares)
-    key, method = signing
-    return Ahead(tuple(requests), issuing, method, key.to_private_jwk(), tuple(allocated), job)
+    group = group_of(issuing, signing, inst.now())
+    job = pool.submit(_ready, _make_one, group, shares)
+    return Ahead(tuple(requests), issuing, group.method, group.private_jwk, tuple(allocated), job)
