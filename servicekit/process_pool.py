@@ -54,6 +54,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -151,6 +152,8 @@ class _Worker:
         self.conn = Connection(ours.detach())
         self.token: int | None = None  # the context this worker has
         self.waiting: collections.deque[int] = collections.deque()  # sent, not answered yet
+        self.ready = False  # it said READY: its modules are imported
+        self.since = time.monotonic()
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -163,13 +166,6 @@ class _Worker:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=2)
-
-
-def _started(worker: _Worker) -> bool:
-    try:
-        return bool(worker.conn.poll(START_TIMEOUT) and worker.conn.recv() == READY)
-    except (EOFError, OSError):
-        return False
 
 
 class ProcessPool:
@@ -203,26 +199,45 @@ class ProcessPool:
                 total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
         return total
 
-    def start(self) -> None:
+    def start(self, *, wait: bool = True) -> bool:
         """Start the workers that are missing now (a dead one is replaced), not in the next
         :meth:`run`: a caller about to hold a lock (a write transaction) starts them first.
-        Raises :class:`PoolBroken` when one does not start."""
+        With ``wait`` false it returns at once, True when every worker is ready (has
+        imported its modules, a second or so after it started): the caller can do the work
+        itself meanwhile. Raises :class:`PoolBroken` when one does not start (within
+        :data:`START_TIMEOUT`)."""
         with self._lock:
-            self._ready_workers()
+            self._spawn()
+            return self._await_ready(wait)
 
     def _ready_workers(self) -> list[_Worker]:
+        self._spawn()
+        self._await_ready(True)
+        return list(self._workers)
+
+    def _spawn(self) -> None:
         if self._closed:
             raise PoolBroken("the pool is closed")
         for worker in [w for w in self._workers if not w.alive()]:
             worker.stop()
             self._workers.remove(worker)
-        started = [_Worker(self._preload) for _ in range(self.size - len(self._workers))]
-        self._workers += started
-        for worker in started:  # they start side by side; each says when it is ready
-            if not _started(worker):
+        self._workers += [_Worker(self._preload) for _ in range(self.size - len(self._workers))]
+
+    def _await_ready(self, wait: bool) -> bool:
+        """Whether every worker is ready (they start side by side; each says when)."""
+        for worker in [w for w in self._workers if not w.ready]:
+            left = START_TIMEOUT - (time.monotonic() - worker.since)
+            try:
+                if worker.conn.poll(max(0.0, left) if wait else 0):
+                    worker.ready = worker.conn.recv() == READY
+                elif not wait and left > 0:
+                    return False  # still importing
+            except (EOFError, OSError):
+                pass
+            if not worker.ready:
                 self._drop(worker)
-                raise PoolBroken(f"a worker did not start (exit code {worker.process.returncode})")
-        return list(self._workers)
+                raise PoolBroken(f"a worker did not start (exit code {worker.process.poll()})")
+        return True
 
     def run(
         self,

@@ -236,10 +236,14 @@ def issue_group(
     marks are written together at its end (one statement run for each row: on PostgreSQL,
     pipelined). Raises what :func:`issuance.issue_credential` raises, and
     :class:`_AlreadyIssued` (a row marked by another worker, a credential id taken): then
-    nothing of the group is written."""
+    nothing of the group is written. With a signing pool, ``pipeline`` carries the next
+    group, made ahead while this one commits (:mod:`issuer.batches.signing`); while the
+    pool's workers are starting, the group is made in this process."""
     pool = signing_pool.pool_of(inst.batch_workers)
-    if pool is not None:
-        pool.start()  # before the write transaction: writers never wait for workers to start
+    if pool is not None and not pool.start(wait=False):  # before the write transaction
+        pool = None  # the workers are starting (a second or so): this group is made here
+    if pool is None and pipeline is not None:
+        pipeline.drop()  # a group made here uses nothing made ahead
     ahead = None if pipeline is None else pipeline.take()
     try:
         return _issue_group(inst, batch, rows, pool, stop, budget, pipeline, ahead)

@@ -82,6 +82,19 @@ def test_a_hung_worker_is_an_error_not_a_hang(pool: ProcessPool) -> None:
     assert [o.value for o in pool.run(_prepare, _sleep, 0, iter([[0]]))] == [0]
 
 
+def test_a_caller_need_not_wait_for_the_workers_to_start(pool: ProcessPool) -> None:
+    """``start(wait=False)`` returns at once, False while the workers import their modules
+    (the caller does the work itself meanwhile), True once they all can take work."""
+    begun = time.monotonic()
+    assert pool.start(wait=False) is False  # fresh interpreters: not ready in a few ms
+    assert time.monotonic() - begun < 0.5
+    while not pool.start(wait=False):
+        assert time.monotonic() - begun < 60, "the workers never became ready"
+        time.sleep(0.05)
+    assert len(pool.pids()) == 2
+    assert [o.value for o in pool.run(_prepare, _sleep, 0, iter([[0], [0]]))] == [0, 0]
+
+
 def test_submitted_work_runs_while_the_caller_goes_on(pool: ProcessPool) -> None:
     """``submit`` returns at once; workers queue what they get while busy and answer in
     order; ``results`` gives each job its own outcomes, and a discarded job's answers never

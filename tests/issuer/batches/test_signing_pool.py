@@ -16,12 +16,21 @@ from issuer import store
 from issuer.batches import batch, signing
 from issuer.issuing import issuance, securing
 from issuer.organisations import catalogue
+from servicekit.process_pool import ProcessPool
 from tests.issuer.batches.test_batch import ACHIEVEMENT, SLUG, learners
 from tests.issuer.conftest import AppFactory, authorized, verify_options
 from vckit import verification as verify
 
 ROWS = 12
 FORMAT = "eddsa-rdfc-2022"
+
+
+def _started(size: int) -> ProcessPool:
+    """The pool of ``size``, its workers ready (while they start, groups are made in-process)."""
+    pool = signing.pool_of(size)
+    assert pool is not None
+    pool.start()
+    return pool
 
 
 def test_the_pool_signs_exactly_what_the_process_would(issuer_app: AppFactory) -> None:
@@ -67,6 +76,7 @@ def test_the_workers_build_and_sign_the_issuing_process_only_stores(
     work that kept the workers waiting): it takes the status positions and commits."""
     inst = issuer_app(batch_workers=2).state.inst
     record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(ROWS))
+    _started(2)
 
     def not_here(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the issuing process did a worker's work")
@@ -88,6 +98,7 @@ def test_a_credential_the_pool_cannot_sign_fails_its_row_not_the_job(
 ) -> None:
     inst = issuer_app(batch_workers=2).state.inst
     record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(3))
+    _started(2)
     with inst.db.transaction() as tx:  # the achievement spoilt after the check: no criteria
         found = store.get_achievement(tx, SLUG, ACHIEVEMENT)
         assert found is not None
@@ -152,8 +163,7 @@ def test_the_next_group_is_made_while_this_one_commits(
     app = issuer_app(batch_workers=2)
     inst = app.state.inst
     record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(ROWS))
-    pool = signing.pool_of(2)
-    assert pool is not None
+    pool = _started(2)
     calls: list[str] = []
 
     def counted(name: str) -> Any:
@@ -184,9 +194,7 @@ def test_a_position_taken_between_groups_is_not_signed_ahead(issuer_app: AppFact
     record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(8))
     with inst.db.transaction() as tx:
         pending = store.pending_batch_rows(tx, record.id)
-    pool = signing.pool_of(2)
-    assert pool is not None
-    pipeline = signing.Pipeline(pool)
+    pipeline = signing.Pipeline(_started(2))
     assert batch.issue_group(inst, record, pending[:4], budget=60, pipeline=pipeline) == 4
     assert pipeline.ahead is not None  # rows 5-8, made with the next four positions
     by_hand = issuance.IssueRequest(SLUG, ACHIEVEMENT, recipient_did="did:example:by-hand")
