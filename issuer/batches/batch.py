@@ -271,6 +271,19 @@ def _issue_group(
         requests = [(number, request_for(batch, row)) for number, row in rows]
         entries = _status_entries(tx, inst, issuing, [request for _, request in requests])
         drafted: list[tuple[int, store.CredentialRecord, issuance.Allocated]] = []
+        given: list[bool] = []  # whether the next group went to the pool
+
+        def give_next() -> None:  # once this group's positions are all taken
+            if pool is None or pipeline is None or (stop is not None and stop.is_set()):
+                return
+            mine = {number for number, _row in rows}
+            following = store.pending_batch_rows(tx, batch.id, limit=2 * len(rows))
+            nexts = [(n, request_for(batch, row)) for n, row in following if n not in mine]
+            pipeline.ahead = signing_pool.make_ahead(
+                tx, inst, pool, issuing, signing, nexts[: len(rows)]
+            )
+            given.append(True)
+
         if pool is None:
             for number, request in requests:
                 record, allocated = issuance.draft(
@@ -282,7 +295,7 @@ def _issue_group(
         else:
             closes = start + budget
             drafted = signing_pool.draft_in_pool(
-                tx, inst, pool, issuing, signing, requests, entries, stop, closes, ahead
+                tx, inst, pool, issuing, signing, requests, entries, stop, closes, ahead, give_next
             )
         status_lists.give_back(tx, [entry for left in entries.values() for entry in left])
         try:
@@ -299,10 +312,8 @@ def _issue_group(
         if store.mark_batch_rows_issued(tx, batch.id, marks) != len(marks):
             raise _AlreadyIssued
         store.count_batch_done(tx, batch.id, len(marks))  # once for the group
-        if pool is not None and pipeline is not None and not (stop is not None and stop.is_set()):
-            following = store.pending_batch_rows(tx, batch.id, limit=len(rows))
-            nexts = [(number, request_for(batch, row)) for number, row in following]
-            pipeline.ahead = signing_pool.make_ahead(tx, inst, pool, issuing, signing, nexts)
+        if not given:
+            give_next()
     return len(drafted)
 
 

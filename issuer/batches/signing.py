@@ -22,9 +22,10 @@ not commit left nothing behind, its status indexes included, and the resumed bat
 rows again.
 
 **The next group, made ahead.** While a group's transaction writes and commits, the workers
-would wait. So, just before committing, the group gives the pool the next group's rows
-(:func:`make_ahead`), each with the status entries the next transaction will take if no other
-writer takes a position first (:func:`issuer.status.lists.peek_many`: read, not taken). The
+would wait. So a group gives the pool the next group's rows (:func:`make_ahead`) as soon as
+its own status positions are taken (when its own rows were made ahead; else once they are
+back), each with the status entries the next transaction will take if no other writer takes
+a position first (:func:`issuer.status.lists.peek_many`: read, not taken). The
 next group takes its entries itself, in its own transaction, and uses what was made ahead only
 when it carries exactly those entries (and the same rows, key and issuer:
 :meth:`Ahead.fits`); otherwise it drops it and makes its credentials again. Nothing made ahead
@@ -51,7 +52,7 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -166,6 +167,7 @@ def draft_in_pool(
     stop: threading.Event | None,
     closes: float,
     ahead: Ahead | None = None,
+    then: Callable[[], None] | None = None,
 ) -> list[tuple[int, store.CredentialRecord, issuance.Allocated]]:
     """:func:`issuer.batches.batch.issue_group`'s drafts, made in ``pool``: here each row only
     gets its status entries (taken in ``tx``); the workers build, check and sign the
@@ -174,7 +176,9 @@ def draft_in_pool(
     reads them). A share not sent yet when ``closes`` (``time.monotonic``) has passed or
     ``stop`` is set is left for the next group (one row at least is made). ``ahead``: these
     rows made already (:func:`make_ahead`), used when they were built with the very entries
-    taken here, else dropped. A credential a worker could not make raises
+    taken here, else dropped; when it is used, ``then`` is called once this group's entries
+    are taken, before waiting for the workers (the batch gives them the group after). A
+    credential a worker could not make raises
     :class:`RowNotSigned` (the group is then issued row by row, in this process)."""
     if ahead is not None:
         if ahead.fits(issuing, signing, requests, entries):
@@ -183,6 +187,8 @@ def draft_in_pool(
                 for number, request in requests
             ]
             if [allocated for _number, allocated in taken] == list(ahead.allocated):
+                if then is not None:
+                    then()
                 return _drafts(inst, issuing, taken, pool.results(ahead.job))
             raise RuntimeError("the entries taken are not the ones checked")  # cannot happen
         pool.discard(ahead.job)
