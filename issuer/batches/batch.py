@@ -273,12 +273,11 @@ def _issue_group(
         drafted: list[tuple[int, store.CredentialRecord, issuance.Allocated]] = []
         given: list[bool] = []  # whether the next group went to the pool
 
-        def give_next() -> None:  # once this group's positions are all taken
+        def give_next(made: set[int]) -> None:  # once the rows ``made`` have their positions
             if pool is None or pipeline is None or (stop is not None and stop.is_set()):
                 return
-            mine = {number for number, _row in rows}
             following = store.pending_batch_rows(tx, batch.id, limit=2 * len(rows))
-            nexts = [(n, request_for(batch, row)) for n, row in following if n not in mine]
+            nexts = [(n, request_for(batch, row)) for n, row in following if n not in made]
             pipeline.ahead = signing_pool.make_ahead(
                 tx, inst, pool, issuing, signing, nexts[: len(rows)]
             )
@@ -295,7 +294,17 @@ def _issue_group(
         else:
             closes = start + budget
             drafted = signing_pool.draft_in_pool(
-                tx, inst, pool, issuing, signing, requests, entries, stop, closes, ahead, give_next
+                tx,
+                inst,
+                pool,
+                issuing,
+                signing,
+                requests,
+                entries,
+                stop,
+                closes,
+                ahead,
+                lambda: give_next({number for number, _row in rows}),
             )
         status_lists.give_back(tx, [entry for left in entries.values() for entry in left])
         try:
@@ -313,7 +322,7 @@ def _issue_group(
             raise _AlreadyIssued
         store.count_batch_done(tx, batch.id, len(marks))  # once for the group
         if not given:
-            give_next()
+            give_next({number for number, _record, _allocated in drafted})
     return len(drafted)
 
 

@@ -201,3 +201,20 @@ def test_a_position_taken_between_groups_is_not_signed_ahead(issuer_app: AppFact
     issuance.issue_credential(inst, by_hand)  # takes the first of them
     assert batch.issue_group(inst, record, pending[4:], budget=60, pipeline=pipeline) == 4
     _each_credential_has_the_entry_recorded_for_it(inst, 9)
+
+
+def test_a_group_closed_by_its_budget_hands_its_left_rows_to_the_next(
+    issuer_app: AppFactory,
+) -> None:
+    """A group that made fewer rows than it was given (its time budget ran out) gives the
+    pool the rows it left, which the next group then takes with the positions foreseen."""
+    inst = issuer_app(batch_workers=2).state.inst
+    record = batch.create_batch(inst, SLUG, ACHIEVEMENT, learners(5))
+    with inst.db.transaction() as tx:
+        pending = store.pending_batch_rows(tx, record.id)
+    pipeline = signing.Pipeline(_started(2))
+    assert batch.issue_group(inst, record, pending, budget=0, pipeline=pipeline) == 1
+    assert pipeline.ahead is not None
+    assert [number for number, _ in pipeline.ahead.requests] == [n for n, _ in pending[1:]]
+    assert batch.issue_group(inst, record, pending[1:], budget=60, pipeline=pipeline) == 4
+    _each_credential_has_the_entry_recorded_for_it(inst, 5)
