@@ -41,7 +41,9 @@ parent does. This is the same exposure as today's in-process key cache (the pare
 parsed key for its lifetime), in processes that are the issuer's own children.
 
 One pool per process and size, started at the first batch and kept (its workers warm), closed
-when the process exits.
+when the process exits. While its workers start (fresh interpreters importing the issuer's
+modules: a second or so), the batch does not wait: its groups are made in the issuing
+process until they are ready.
 """
 
 from __future__ import annotations
