@@ -58,6 +58,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, Generic, TypeVar, cast
 
 C = TypeVar("C")  # the context a call's items share
@@ -70,6 +71,9 @@ DEFAULT_TIMEOUT = 120.0
 START_TIMEOUT = 120.0
 """Seconds a new worker may take to start (a fresh interpreter importing ``preload``)."""
 READY = "ready"
+QUEUED_BYTES = 64 * 1024
+"""The largest message :meth:`ProcessPool.submit` queues behind a busy worker's work: well
+within a socket's buffer (about 200 KiB on Linux), so queuing it never blocks."""
 
 
 class PoolBroken(Exception):
@@ -282,9 +286,11 @@ class ProcessPool:
     ) -> Job:
         """Send every chunk now, each to the worker with the fewest chunks still to answer
         (busy workers queue it: they answer in the order sent), and return at once;
-        :meth:`results` waits for the answers, :meth:`discard` drops them. What a worker
-        has queued sits in its socket's buffer, so keep chunks small (some kilobytes) and
-        submit ahead by one call, not many. Raises :class:`PoolBroken`."""
+        :meth:`results` waits for the answers, :meth:`discard` drops them. A queued chunk
+        waits in the worker's socket buffer; one larger than :data:`QUEUED_BYTES` (with the
+        context it carries) waits instead for the worker's answers: a send that filled the
+        buffer would block while the worker blocks sending an answer nobody reads. Submit
+        ahead by one call, not many. Raises :class:`PoolBroken`."""
         with self._lock:
             workers = self._ready_workers()
             token = next(self._numbers)
@@ -293,7 +299,10 @@ class ProcessPool:
                 worker = min(workers, key=lambda w: len(w.waiting))
                 number = next(self._numbers)
                 given = None if worker.token == token else context
-                self._send(worker, (number, token, prepare, given, task, chunk))
+                payload = ForkingPickler.dumps((number, token, prepare, given, task, chunk))
+                while worker.waiting and len(payload) > QUEUED_BYTES:
+                    self._receive()  # until this worker is idle (or the pool breaks)
+                self._send_bytes(worker, payload)
                 worker.token = token
                 worker.waiting.append(number)
                 numbers.append(number)
@@ -352,6 +361,14 @@ class ProcessPool:
     def _send(self, worker: _Worker, message: tuple[Any, ...]) -> None:
         try:
             worker.conn.send(message)
+        except (OSError, ValueError) as exc:
+            self._drop(worker)
+            raise PoolBroken(f"a worker went away ({exc})") from exc
+
+    def _send_bytes(self, worker: _Worker, payload: bytes | memoryview) -> None:
+        """:meth:`_send` of a message pickled already (the worker's ``recv`` reads either)."""
+        try:
+            worker.conn.send_bytes(payload)
         except (OSError, ValueError) as exc:
             self._drop(worker)
             raise PoolBroken(f"a worker went away ({exc})") from exc
