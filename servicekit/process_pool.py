@@ -39,7 +39,9 @@ worker queues them (it reads the next request when it has answered the one befor
 order sent), so the workers compute while the caller does something else (a batch commits
 one group while the next is signed); :meth:`~ProcessPool.results` waits for the job's
 answers, :meth:`~ProcessPool.discard` drops them. A queued request waits in the worker's
-socket buffer: submit small chunks, one job ahead, not many.
+socket buffer; one larger than :data:`QUEUED_BYTES` waits for the worker to be idle instead
+(else parent and worker could block each other, each sending). Submit one job ahead, not
+many.
 """
 
 from __future__ import annotations
