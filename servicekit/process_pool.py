@@ -33,10 +33,20 @@ How it is built, and why:
 Chunks are sent as the caller's iterable yields them, each to a free worker, so the caller
 prepares the next chunk while the workers compute the previous ones. :meth:`ProcessPool.run`
 takes a lock: one call at a time per pool.
+
+**Work ahead.** :meth:`ProcessPool.submit` sends a job's chunks at once and returns: a busy
+worker queues them (it reads the next request when it has answered the one before, in the
+order sent), so the workers compute while the caller does something else (a batch commits
+one group while the next is signed); :meth:`~ProcessPool.results` waits for the job's
+answers, :meth:`~ProcessPool.discard` drops them. A queued request waits in the worker's
+socket buffer; one larger than :data:`QUEUED_BYTES` waits for the worker to be idle instead
+(else parent and worker could block each other, each sending). Submit one job ahead, not
+many.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import json
@@ -46,9 +56,11 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, Generic, TypeVar, cast
 
 C = TypeVar("C")  # the context a call's items share
@@ -61,6 +73,9 @@ DEFAULT_TIMEOUT = 120.0
 START_TIMEOUT = 120.0
 """Seconds a new worker may take to start (a fresh interpreter importing ``preload``)."""
 READY = "ready"
+QUEUED_BYTES = 64 * 1024
+"""The largest message :meth:`ProcessPool.submit` queues behind a busy worker's work: well
+within a socket's buffer (about 200 KiB on Linux), so queuing it never blocks."""
 
 
 class PoolBroken(Exception):
@@ -74,6 +89,13 @@ class Outcome(Generic[R]):
     ok: bool
     value: R | None = None
     error: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work given to :meth:`ProcessPool.submit`: the numbers of its chunks' messages."""
+
+    numbers: tuple[int, ...]
 
 
 def _serve(conn: Connection) -> None:
@@ -135,6 +157,9 @@ class _Worker:
             theirs.close()  # the worker's end lives in the worker only
         self.conn = Connection(ours.detach())
         self.token: int | None = None  # the context this worker has
+        self.waiting: collections.deque[int] = collections.deque()  # sent, not answered yet
+        self.ready = False  # it said READY: its modules are imported
+        self.since = time.monotonic()
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -147,13 +172,6 @@ class _Worker:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=2)
-
-
-def _started(worker: _Worker) -> bool:
-    try:
-        return bool(worker.conn.poll(START_TIMEOUT) and worker.conn.recv() == READY)
-    except (EOFError, OSError):
-        return False
 
 
 class ProcessPool:
@@ -170,6 +188,8 @@ class ProcessPool:
         self._lock = threading.Lock()
         self._numbers = itertools.count(1)
         self._closed = False
+        self._answers: dict[int, list[Outcome[Any]]] = {}  # submitted work's, not collected yet
+        self._forgotten: set[int] = set()  # discarded jobs' messages still to be answered
 
     def pids(self) -> list[int]:
         """The process ids of the running workers."""
@@ -185,26 +205,45 @@ class ProcessPool:
                 total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
         return total
 
-    def start(self) -> None:
+    def start(self, *, wait: bool = True) -> bool:
         """Start the workers that are missing now (a dead one is replaced), not in the next
         :meth:`run`: a caller about to hold a lock (a write transaction) starts them first.
-        Raises :class:`PoolBroken` when one does not start."""
+        With ``wait`` false it returns at once, True when every worker is ready (has
+        imported its modules, a second or so after it started): the caller can do the work
+        itself meanwhile. Raises :class:`PoolBroken` when one does not start (within
+        :data:`START_TIMEOUT`)."""
         with self._lock:
-            self._ready_workers()
+            self._spawn()
+            return self._await_ready(wait)
 
     def _ready_workers(self) -> list[_Worker]:
+        self._spawn()
+        self._await_ready(True)
+        return list(self._workers)
+
+    def _spawn(self) -> None:
         if self._closed:
             raise PoolBroken("the pool is closed")
         for worker in [w for w in self._workers if not w.alive()]:
             worker.stop()
             self._workers.remove(worker)
-        started = [_Worker(self._preload) for _ in range(self.size - len(self._workers))]
-        self._workers += started
-        for worker in started:  # they start side by side; each says when it is ready
-            if not _started(worker):
+        self._workers += [_Worker(self._preload) for _ in range(self.size - len(self._workers))]
+
+    def _await_ready(self, wait: bool) -> bool:
+        """Whether every worker is ready (they start side by side; each says when)."""
+        for worker in [w for w in self._workers if not w.ready]:
+            left = START_TIMEOUT - (time.monotonic() - worker.since)
+            try:
+                if worker.conn.poll(max(0.0, left) if wait else 0):
+                    worker.ready = worker.conn.recv() == READY
+                elif not wait and left > 0:
+                    return False  # still importing
+            except (EOFError, OSError):
+                pass
+            if not worker.ready:
                 self._drop(worker)
-                raise PoolBroken(f"a worker did not start (exit code {worker.process.returncode})")
-        return list(self._workers)
+                raise PoolBroken(f"a worker did not start (exit code {worker.process.poll()})")
+        return True
 
     def run(
         self,
@@ -217,6 +256,7 @@ class ProcessPool:
         workers. Raises :class:`PoolBroken`; whatever iterating ``chunks`` raises passes
         through (after the workers' current chunks are collected)."""
         with self._lock:
+            self._drain()
             idle = self._ready_workers()
             token = next(self._numbers)
             busy: dict[Connection, tuple[_Worker, int, int]] = {}  # conn: worker, chunk, number
@@ -239,9 +279,98 @@ class ProcessPool:
                         self._collect(busy, answers)
             return [outcome for index in sorted(answers) for outcome in answers[index]]
 
+    def submit(
+        self,
+        prepare: Callable[[C], P],
+        task: Callable[[P, T], R],
+        context: C,
+        chunks: list[list[T]],
+    ) -> Job:
+        """Send every chunk now, each to the worker with the fewest chunks still to answer
+        (busy workers queue it: they answer in the order sent), and return at once;
+        :meth:`results` waits for the answers, :meth:`discard` drops them. A queued chunk
+        waits in the worker's socket buffer; one larger than :data:`QUEUED_BYTES` (with the
+        context it carries) waits instead for the worker's answers: a send that filled the
+        buffer would block while the worker blocks sending an answer nobody reads. Submit
+        ahead by one call, not many. Raises :class:`PoolBroken`."""
+        with self._lock:
+            workers = self._ready_workers()
+            token = next(self._numbers)
+            numbers = []
+            for chunk in chunks:
+                worker = min(workers, key=lambda w: len(w.waiting))
+                number = next(self._numbers)
+                given = None if worker.token == token else context
+                payload = ForkingPickler.dumps((number, token, prepare, given, task, chunk))
+                while worker.waiting and len(payload) > QUEUED_BYTES:
+                    self._receive()  # until this worker is idle (or the pool breaks)
+                self._send_bytes(worker, payload)
+                worker.token = token
+                worker.waiting.append(number)
+                numbers.append(number)
+            return Job(tuple(numbers))
+
+    def results(self, job: Job) -> list[Outcome[Any]]:
+        """A submitted job's outcomes, in order, once its workers have answered (raises
+        :class:`PoolBroken`: then every worker with work outstanding is stopped)."""
+        with self._lock:
+            while any(number not in self._answers for number in job.numbers):
+                self._receive()
+            return [outcome for number in job.numbers for outcome in self._answers.pop(number)]
+
+    def discard(self, job: Job) -> None:
+        """Drop a submitted job's outcomes (the workers still compute them; a later call
+        reads and forgets them)."""
+        with self._lock:
+            for number in job.numbers:
+                if self._answers.pop(number, None) is None:
+                    self._forgotten.add(number)
+
+    def _drain(self) -> None:
+        """Wait until no worker has submitted work outstanding (its answers kept or dropped)."""
+        while any(worker.waiting for worker in self._workers):
+            self._receive()
+
+    def _receive(self) -> None:
+        """Read one answer to submitted work, from whichever worker answers first."""
+        busy = {w.conn: w for w in self._workers if w.waiting}
+        if not busy:
+            raise PoolBroken("no work outstanding: a worker that had some went away")
+        ready = wait(list(busy), timeout=self.timeout)
+        try:
+            if not ready:
+                raise PoolBroken(f"no answer from the pool's workers in {self.timeout:.0f} s")
+            worker = busy[cast(Connection, ready[0])]
+            try:
+                answered, outcomes = worker.conn.recv()
+            except (EOFError, OSError) as exc:
+                raise PoolBroken(
+                    f"a worker process died (exit code {worker.process.poll()})"
+                ) from exc
+            if answered != worker.waiting.popleft():
+                raise PoolBroken("a worker answered out of turn")
+        except PoolBroken:
+            for gone in busy.values():  # their queues are lost: start afresh
+                self._drop(gone)
+            self._answers.clear()
+            self._forgotten.clear()
+            raise
+        if answered in self._forgotten:
+            self._forgotten.discard(answered)
+        else:
+            self._answers[answered] = outcomes
+
     def _send(self, worker: _Worker, message: tuple[Any, ...]) -> None:
         try:
             worker.conn.send(message)
+        except (OSError, ValueError) as exc:
+            self._drop(worker)
+            raise PoolBroken(f"a worker went away ({exc})") from exc
+
+    def _send_bytes(self, worker: _Worker, payload: bytes | memoryview) -> None:
+        """:meth:`_send` of a message pickled already (the worker's ``recv`` reads either)."""
+        try:
+            worker.conn.send_bytes(payload)
         except (OSError, ValueError) as exc:
             self._drop(worker)
             raise PoolBroken(f"a worker went away ({exc})") from exc

@@ -13,12 +13,14 @@ The file's format, limits and row checks are in :mod:`issuer.batches.batch_csv`.
    committed, a crash loses no issued credential, and running the batch again
    (:func:`running_batches` at startup) issues no row twice. A row that cannot be issued
    stops the batch (state ``failed``, the row named; the rows before it are kept). The
-   group's credentials are signed in the issuer's signing pool when it has one
-   (:mod:`issuer.batches.signing`, ``LER_ISSUER_BATCH_WORKERS``): this process still builds
-   them and commits them, so all of the above holds whoever signs. Its transactions are
-   background ones (:meth:`servicekit.db.Database.transaction`): on SQLite a single write
-   (an issue, a revocation, a sign-in) waiting for the write lock goes in before the next
-   group, so it waits about one group, not the whole batch.
+   group's credentials are built and signed in the issuer's signing pool when it has one
+   (:mod:`issuer.batches.signing`, ``LER_ISSUER_BATCH_WORKERS``): this process still takes
+   their status positions and commits them, so all of the above holds whoever signs (the
+   next group's credentials are made while a group commits, and used only when they carry
+   the positions the next group takes: :mod:`issuer.batches.signing`). Its
+   transactions are background ones (:meth:`servicekit.db.Database.transaction`): on SQLite a
+   single write (an issue, a revocation, a sign-in) waiting for the write lock goes in before
+   the next group, so it waits about one group, not the whole batch.
 3. :class:`BatchWorker` is the one background thread that runs batches in the order given.
    With several issuer processes on one database, a batch runs in the one process holding
    its lease (:class:`servicekit.worker.Lease`); one that dies mid-batch leaves the batch to
@@ -52,7 +54,7 @@ from issuer.issuing import issuance, securing
 from issuer.status import lists as status_lists
 from servicekit.db import ConflictError as DbConflict
 from servicekit.db import Tx
-from servicekit.process_pool import PoolBroken
+from servicekit.process_pool import PoolBroken, ProcessPool
 from servicekit.worker import Lease, QueueWorker
 
 log = logging.getLogger(__name__)
@@ -224,6 +226,7 @@ def issue_group(
     *,
     stop: threading.Event | None = None,
     budget: float = GROUP_SECONDS,
+    pipeline: signing_pool.Pipeline | None = None,
 ) -> int:
     """Issue the first rows of ``rows`` in ONE transaction: each credential with its row's
     mark, committed together (a group commit); returns how many were committed. The group
@@ -233,10 +236,33 @@ def issue_group(
     marks are written together at its end (one statement run for each row: on PostgreSQL,
     pipelined). Raises what :func:`issuance.issue_credential` raises, and
     :class:`_AlreadyIssued` (a row marked by another worker, a credential id taken): then
-    nothing of the group is written."""
+    nothing of the group is written. With a signing pool, ``pipeline`` carries the next
+    group, made ahead while this one commits (:mod:`issuer.batches.signing`); while the
+    pool's workers are starting, the group is made in this process."""
     pool = signing_pool.pool_of(inst.batch_workers)
-    if pool is not None:
-        pool.start()  # before the write transaction: writers never wait for workers to start
+    if pool is not None and not pool.start(wait=False):  # before the write transaction
+        pool = None  # the workers are starting (a second or so): this group is made here
+    if pool is None and pipeline is not None:
+        pipeline.drop()  # a group made here uses nothing made ahead
+    ahead = None if pipeline is None else pipeline.take()
+    try:
+        return _issue_group(inst, batch, rows, pool, stop, budget, pipeline, ahead)
+    except BaseException:
+        if pipeline is not None:
+            pipeline.drop()  # made ahead for a group that did not commit
+        raise
+
+
+def _issue_group(
+    inst: Installation,
+    batch: store.BatchRecord,
+    rows: list[tuple[int, dict[str, Any]]],
+    pool: ProcessPool | None,
+    stop: threading.Event | None,
+    budget: float,
+    pipeline: signing_pool.Pipeline | None,
+    ahead: signing_pool.Ahead | None,
+) -> int:
     start = time.monotonic()
     with inst.db.transaction(background=True) as tx:  # the writers waiting go first
         issuing = issuance.prepare(tx, inst, batch.issuer, batch.achievement, batch.format)
@@ -245,6 +271,18 @@ def issue_group(
         requests = [(number, request_for(batch, row)) for number, row in rows]
         entries = _status_entries(tx, inst, issuing, [request for _, request in requests])
         drafted: list[tuple[int, store.CredentialRecord, issuance.Allocated]] = []
+        given: list[bool] = []  # whether the next group went to the pool
+
+        def give_next(made: set[int]) -> None:  # once the rows ``made`` have their positions
+            if pool is None or pipeline is None or (stop is not None and stop.is_set()):
+                return
+            following = store.pending_batch_rows(tx, batch.id, limit=2 * len(rows))
+            nexts = [(n, request_for(batch, row)) for n, row in following if n not in made]
+            pipeline.ahead = signing_pool.make_ahead(
+                tx, inst, pool, issuing, signing, nexts[: len(rows)]
+            )
+            given.append(True)
+
         if pool is None:
             for number, request in requests:
                 record, allocated = issuance.draft(
@@ -256,7 +294,17 @@ def issue_group(
         else:
             closes = start + budget
             drafted = signing_pool.draft_in_pool(
-                tx, inst, pool, issuing, signing, requests, entries, stop, closes
+                tx,
+                inst,
+                pool,
+                issuing,
+                signing,
+                requests,
+                entries,
+                stop,
+                closes,
+                ahead,
+                lambda: give_next({number for number, _row in rows}),
             )
         status_lists.give_back(tx, [entry for left in entries.values() for entry in left])
         try:
@@ -273,6 +321,8 @@ def issue_group(
         if store.mark_batch_rows_issued(tx, batch.id, marks) != len(marks):
             raise _AlreadyIssued
         store.count_batch_done(tx, batch.id, len(marks))  # once for the group
+        if not given:
+            give_next({number for number, _record, _allocated in drafted})
     return len(drafted)
 
 
@@ -291,6 +341,22 @@ def run_batch(
     group that fails (a row that cannot be issued, a row another worker marked first) is
     rolled back whole and its rows are issued again one by one (:func:`issue_row`), so the
     failing row is named and every row before it is kept."""
+    pool = signing_pool.pool_of(inst.batch_workers)
+    pipeline = None if pool is None else signing_pool.Pipeline(pool)
+    try:
+        return _run_batch(inst, batch_id, stop, chunk, pipeline)
+    finally:
+        if pipeline is not None:
+            pipeline.drop()
+
+
+def _run_batch(
+    inst: Installation,
+    batch_id: str,
+    stop: threading.Event | None,
+    chunk: int,
+    pipeline: signing_pool.Pipeline | None,
+) -> store.BatchRecord | None:
     while stop is None or not stop.is_set():
         with inst.db.transaction(background=True) as tx:
             batch = store.get_batch(tx, batch_id)
@@ -301,7 +367,7 @@ def run_batch(
                 store.update_batch(tx, batch_id, state=DONE)
                 return store.get_batch(tx, batch_id)
         try:
-            issue_group(inst, batch, pending, stop=stop)
+            issue_group(inst, batch, pending, stop=stop, pipeline=pipeline)
             continue
         except (IssuerError, _AlreadyIssued):
             pass  # nothing of the group was written: row by row, to find the row

@@ -2,18 +2,35 @@
 
 Signing is what limits a batch (JSON-LD expansion, RDF, RDFC-1.0, the schema checks,
 Ed25519), and one Python process signs on one core. With ``LER_ISSUER_BATCH_WORKERS`` above 1
-(default: the cores this process may use) a batch group's credentials are checked and signed
-in that many worker processes (:class:`servicekit.process_pool.ProcessPool`); with 1 they are
-signed in the issuing process, as before.
+(default: the cores this process may use) a batch group's credentials are built, checked and
+signed in that many worker processes (:class:`servicekit.process_pool.ProcessPool`); with 1
+they are made in the issuing process, as before.
 
-The parent keeps everything that makes a batch safe: it reads the rows, takes the status
-indexes, builds each credential, and commits the group (each credential with its row's mark,
-in one transaction, :func:`issuer.batches.batch.issue_group`). A worker only turns an unsigned
-credential into a signed one (:func:`issuer.issuing.securing.check` and
-:func:`~issuer.issuing.securing.sign_with`: no database, no clock, no network): it commits
-nothing, so killing any process at any moment loses no credential a user was told is issued
-and issues none twice: a group whose transaction did not commit left nothing behind, its
-status indexes included, and the resumed batch issues its rows again.
+The parent keeps everything that makes a batch safe: it reads the rows, takes each row's
+status indexes in the group's transaction, and commits the group (each credential with its
+row's mark and its status entries, in one transaction,
+:func:`issuer.batches.batch.issue_group`). A worker gets a row's request and its status
+entries and gives back the signed credential as the store writes it (its id, its recipient,
+its text): it checks the request, builds the credential
+(:func:`issuer.issuing.issuance.compose_with`), checks and signs it
+(:func:`issuer.issuing.securing.check`, :func:`~issuer.issuing.securing.sign_with`) with no
+database, no clock (the group's time is given) and no network. Sending the request rather
+than the credential and getting text back keeps the messages small and leaves the parent
+only the database work. A worker commits nothing, so killing any process at any moment loses
+no credential a user was told is issued and issues none twice: a group whose transaction did
+not commit left nothing behind, its status indexes included, and the resumed batch issues its
+rows again.
+
+**The next group, made ahead.** While a group's transaction writes and commits, the workers
+would wait. So a group gives the pool the next group's rows (:func:`make_ahead`) as soon as
+its own status positions are taken (when its own rows were made ahead; else once they are
+back), each with the status entries the next transaction will take if no other writer takes
+a position first (:func:`issuer.status.lists.peek_many`: read, not taken). The
+next group takes its entries itself, in its own transaction, and uses what was made ahead only
+when it carries exactly those entries (and the same rows, key and issuer:
+:meth:`Ahead.fits`); otherwise it drops it and makes its credentials again. Nothing made ahead
+is written by the group before, so the guarantee above is untouched: every credential is
+committed in the transaction that took its entries and marked its row.
 
 **Key material.** The key-encryption key never leaves the parent, and neither do the sealed
 keys. What a worker receives is the one key that signs the group, as a private JWK, over that
@@ -24,16 +41,20 @@ parent does. This is the same exposure as today's in-process key cache (the pare
 parsed key for its lifetime), in processes that are the issuer's own children.
 
 One pool per process and size, started at the first batch and kept (its workers warm), closed
-when the process exits.
+when the process exits. While its workers start (fresh interpreters importing the issuer's
+modules: a second or so), the batch does not wait: its groups are made in the issuing
+process until they are ready.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import secrets
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -42,8 +63,10 @@ from issuer import store
 from issuer.installation import Installation
 from issuer.issuing import issuance, securing
 from issuer.organisations import catalogue
+from issuer.status import lists as status_lists
+from issuer.store.columns import dump_json
 from servicekit.db import Tx
-from servicekit.process_pool import Outcome, ProcessPool
+from servicekit.process_pool import Job, Outcome, ProcessPool
 from vckit.keys.keypair import KeyPair
 
 _pools: dict[int, ProcessPool] = {}
@@ -75,23 +98,25 @@ def pool_of(size: int) -> ProcessPool | None:
 class Group:
     """What every credential of one batch group shares, sent once to each worker."""
 
-    issuer: store.IssuerRecord
-    format: str
+    issuing: issuance.Issuing  # the issuer, the achievement, the format, their documents
     private_jwk: dict[str, str]
     method: str  # the verification method
-    created: datetime  # the proofs' time
+    now: datetime  # the credentials' issuance time and their proofs' time
     policy: tuple[str, ...]  # the disclosable learner-data fields
 
 
-def group_of(
-    issuer: store.IssuerRecord,
-    format: str,
-    signing: tuple[KeyPair, str],
-    created: datetime,
-    policy: tuple[str, ...],
-) -> Group:
+def group_of(issuing: issuance.Issuing, signing: tuple[KeyPair, str], now: datetime) -> Group:
     key, method = signing
-    return Group(issuer, format, key.to_private_jwk(), method, created, policy)
+    policy = catalogue.disclosable_of(issuing.achievement)
+    return Group(issuing, key.to_private_jwk(), method, now, policy)
+
+
+Item = tuple[issuance.IssueRequest, issuance.Allocated]
+"""What a worker gets per credential: the request and the status entries taken for it."""
+Made = tuple[str, str, str]
+"""What a worker gives back per credential: its id, its recipient (as stored) and the signed
+document as the store writes it (:func:`issuer.store.columns.dump_json` of a JSON-LD
+credential; a JWT or an SD-JWT as it is)."""
 
 
 def _ready(group: Group) -> tuple[Group, KeyPair]:
@@ -99,27 +124,34 @@ def _ready(group: Group) -> tuple[Group, KeyPair]:
     return group, KeyPair.from_private_jwk(group.private_jwk)
 
 
-def _sign_one(ready: tuple[Group, KeyPair], credential: dict[str, Any]) -> dict[str, Any] | str:
-    """In the worker: check and sign one credential, as :func:`securing.secure` does."""
+def _make_one(ready: tuple[Group, KeyPair], item: Item) -> Made:
+    """In the worker: check the request, build the credential, check and sign it, as
+    :func:`issuance.draft` does (the status entries were taken by the parent)."""
     group, key = ready
+    request, allocated = item
+    issuance.check_request_at(request, group.now)
+    credential, recipient = issuance.compose_with(group.now, group.issuing, request, allocated)
     securing.check(credential)
-    return securing.sign_with(
+    document = securing.sign_with(
         credential,
-        group.format,
-        group.issuer,
+        group.issuing.format,
+        group.issuing.issuer,
         key,
         group.method,
-        created=group.created,
+        created=group.now,
         policy=group.policy,
+    )
+    return (
+        credential["id"],
+        recipient,
+        document if isinstance(document, str) else dump_json(document),
     )
 
 
-def sign_all(
-    pool: ProcessPool, group: Group, chunks: Iterable[list[dict[str, Any]]]
-) -> list[Outcome[dict[str, Any] | str]]:
-    """Every credential of ``chunks`` checked and signed in the pool, in order (raises
+def make_all(pool: ProcessPool, group: Group, chunks: Iterable[list[Item]]) -> list[Outcome[Made]]:
+    """Every credential of ``chunks`` built, checked and signed in the pool, in order (raises
     :class:`servicekit.process_pool.PoolBroken` when a worker dies or hangs)."""
-    return pool.run(_ready, _sign_one, group, chunks)
+    return pool.run(_ready, _make_one, group, chunks)
 
 
 class RowNotSigned(Exception):
@@ -136,46 +168,173 @@ def draft_in_pool(
     entries: dict[str, list[tuple[dict[str, Any], str, int]]],
     stop: threading.Event | None,
     closes: float,
+    ahead: Ahead | None = None,
+    then: Callable[[], None] | None = None,
 ) -> list[tuple[int, store.CredentialRecord, issuance.Allocated]]:
-    """:func:`issuer.batches.batch.issue_group`'s drafts, signed in ``pool``: the credentials are
-    built here (status indexes taken in ``tx``) and sent a worker's share at a time as they are
-    built, so the first worker signs while the rest is built. A credential a worker could not
-    sign raises :class:`RowNotSigned` (the group is then issued row by row, in this process)."""
-    composed: list[tuple[int, dict[str, Any], str, issuance.Allocated]] = []
-    size = -(-len(requests) // pool.size)  # one message per worker: each hand-over costs a wake-up
+    """:func:`issuer.batches.batch.issue_group`'s drafts, made in ``pool``: here each row only
+    gets its status entries (taken in ``tx``); the workers build, check and sign the
+    credentials, a worker's share each, and send back what the store writes. The records'
+    documents are that stored text (for :func:`issuer.store.add_credentials`; nothing else
+    reads them). A share not sent yet when ``closes`` (``time.monotonic``) has passed or
+    ``stop`` is set is left for the next group (one row at least is made). ``ahead``: these
+    rows made already (:func:`make_ahead`), used when they were built with the very entries
+    taken here, else dropped; when it is used, ``then`` is called once this group's entries
+    are taken, before waiting for the workers (the batch gives them the group after). A
+    credential a worker could not make raises
+    :class:`RowNotSigned` (the group is then issued row by row, in this process)."""
+    if ahead is not None:
+        if ahead.fits(issuing, signing, requests, entries):
+            taken = [
+                (number, issuance.take_entries(tx, inst, issuing, request, entries=entries))
+                for number, request in requests
+            ]
+            if [allocated for _number, allocated in taken] == list(ahead.allocated):
+                if then is not None:
+                    then()
+                return _drafts(inst, issuing, taken, pool.results(ahead.job))
+            raise RuntimeError("the entries taken are not the ones checked")  # cannot happen
+        pool.discard(ahead.job)
+    size = -(-len(requests) // pool.size)  # one message per worker: each costs a wake-up
+    sent: list[tuple[int, issuance.Allocated]] = []
 
-    def chunks() -> Iterator[list[dict[str, Any]]]:
-        chunk: list[dict[str, Any]] = []
-        for number, request in requests:
-            credential, recipient, allocated = issuance.compose(
-                tx, inst, issuing, request, entries=entries
-            )
-            composed.append((number, credential, recipient, allocated))
-            chunk.append(credential)
-            over = time.monotonic() > closes or (stop is not None and stop.is_set())
-            if len(chunk) == size or over:
-                yield chunk
-                chunk = []
-            if over:
-                return
-        if chunk:
-            yield chunk
+    def chunks() -> Iterator[list[Item]]:
+        for first in range(0, len(requests), size):
+            last = first + size
+            if time.monotonic() > closes or (stop is not None and stop.is_set()):
+                if sent:
+                    return  # the rest keep their entries in ``entries``: given back
+                last = first + 1  # over already: one row, as the issuing process would
+            share = []
+            for number, request in requests[first:last]:
+                allocated = issuance.take_entries(tx, inst, issuing, request, entries=entries)
+                sent.append((number, allocated))
+                share.append((request, allocated))
+            yield share
 
-    policy = catalogue.disclosable_of(issuing.achievement)
-    group = group_of(issuing.issuer, issuing.format, signing, inst.now(), policy)
-    outcomes = sign_all(pool, group, chunks())
+    group = group_of(issuing, signing, inst.now())
+    return _drafts(inst, issuing, sent, make_all(pool, group, chunks()))
+
+
+def _drafts(
+    inst: Installation,
+    issuing: issuance.Issuing,
+    rows: list[tuple[int, issuance.Allocated]],
+    outcomes: list[Outcome[Made]],
+) -> list[tuple[int, store.CredentialRecord, issuance.Allocated]]:
+    """The records of what the workers made (:class:`RowNotSigned` for a row they could not)."""
     drafted = []
-    for (number, credential, recipient, allocated), outcome in zip(composed, outcomes, strict=True):
+    for (number, allocated), outcome in zip(rows, outcomes, strict=True):
         if not outcome.ok or outcome.value is None:
             raise RowNotSigned(f"row {number}: {outcome.error}")
-        record = securing.record_of(
-            inst,
-            issuing.issuer,
-            credential,
-            issuing.format,
-            outcome.value,
-            issuing.achievement.id,
-            recipient,
+        credential_id, recipient, document = outcome.value
+        record = store.CredentialRecord(
+            id=credential_id,
+            token=secrets.token_urlsafe(24),
+            issuer=issuing.issuer.slug,
+            achievement=issuing.achievement.id,
+            format=issuing.format,
+            recipient=recipient,
+            document=document,
+            issued=inst.stamp(),
         )
         drafted.append((number, record, allocated))
     return drafted
+
+
+# --- the next group, made while this one commits ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A group's credentials given to the pool before its transaction (:func:`make_ahead`)."""
+
+    requests: tuple[tuple[int, issuance.IssueRequest], ...]  # its rows
+    issuing: issuance.Issuing
+    method: str
+    key: dict[str, str]  # the signing key, as a private JWK
+    allocated: tuple[issuance.Allocated, ...]  # each row's status entries, foreseen
+    job: Job
+
+    def fits(
+        self,
+        issuing: issuance.Issuing,
+        signing: tuple[KeyPair, str],
+        requests: list[tuple[int, issuance.IssueRequest]],
+        entries: dict[str, list[tuple[dict[str, Any], str, int]]],
+    ) -> bool:
+        """Whether these credentials are the group's: the same rows, issuer, achievement,
+        key, and the very status entries the group's transaction took (``entries``: the
+        next ones of each purpose are these, in this order)."""
+        foreseen: dict[str, list[tuple[dict[str, Any], str, int]]] = {}
+        for allocated in self.allocated:
+            for purpose, entry in allocated:
+                foreseen.setdefault(purpose, []).append(entry)
+        return (
+            list(self.requests) == requests
+            and self.issuing == issuing
+            and self.method == signing[1]
+            and self.key == signing[0].to_private_jwk()
+            and all(entries.get(p, [])[: len(taken)] == taken for p, taken in foreseen.items())
+        )
+
+
+class Pipeline:
+    """A batch's next group, made ahead: :func:`issuer.batches.batch.run_batch` carries it
+    from one group to the next; :meth:`drop` forgets what was not used."""
+
+    def __init__(self, pool: ProcessPool) -> None:
+        self.pool = pool
+        self.ahead: Ahead | None = None
+
+    def take(self) -> Ahead | None:
+        ahead, self.ahead = self.ahead, None
+        return ahead
+
+    def drop(self) -> None:
+        ahead = self.take()
+        if ahead is not None:
+            self.pool.discard(ahead.job)
+
+
+def make_ahead(
+    tx: Tx,
+    inst: Installation,
+    pool: ProcessPool,
+    issuing: issuance.Issuing,
+    signing: tuple[KeyPair, str],
+    requests: list[tuple[int, issuance.IssueRequest]],
+) -> Ahead | None:
+    """Give the next group's credentials to ``pool`` now, so the workers make them while this
+    group commits and the next one opens: built with the status entries the next group's
+    transaction will take if no other writer takes a position first
+    (:func:`issuer.status.lists.peek_many`). Nothing is written or taken here; the next group
+    takes its entries itself and uses these credentials only if they carry exactly those
+    (:meth:`Ahead.fits`), so what it commits is what it took, as without this. None when
+    there is nothing to foresee."""
+    wanted = Counter(
+        purpose
+        for _number, request in requests
+        for purpose in status_lists.purposes_for(ob=True, suspension=request.suspension)
+    )
+    foreseen = {}
+    for purpose, count in wanted.items():
+        found = status_lists.peek_many(
+            tx, inst, issuing.issuer.slug, purpose, count, issuing.status_signer
+        )
+        if found is None:
+            return None
+        foreseen[purpose] = found
+    if not foreseen:
+        return None
+    allocated: list[issuance.Allocated] = []
+    for _number, request in requests:
+        purposes = status_lists.purposes_for(ob=True, suspension=request.suspension)
+        allocated.append([(str(purpose), foreseen[purpose].pop(0)) for purpose in purposes])
+    items: list[Item] = [
+        (request, taken) for (_n, request), taken in zip(requests, allocated, strict=True)
+    ]
+    size = -(-len(items) // pool.size)  # one share per worker
+    shares = [items[first : first + size] for first in range(0, len(items), size)]
+    group = group_of(issuing, signing, inst.now())
+    job = pool.submit(_ready, _make_one, group, shares)
+    return Ahead(tuple(requests), issuing, group.method, group.private_jwk, tuple(allocated), job)

@@ -70,6 +70,12 @@ class IssueRequest:
 
 def check_request(inst: Installation, request: IssueRequest) -> None:
     """Everything that can be checked without the database."""
+    check_request_at(request, inst.now())
+
+
+def check_request_at(request: IssueRequest, now: datetime) -> None:
+    """:func:`check_request` at the time ``now`` (no installation: a batch's signing workers
+    run it, :mod:`issuer.batches.signing`)."""
     if request.format not in FORMATS:
         raise InvalidRequestError(f"format {request.format!r}: use one of {', '.join(FORMATS)}")
     if (request.recipient_did is None) == (request.recipient_email is None):
@@ -85,7 +91,7 @@ def check_request(inst: Installation, request: IssueRequest) -> None:
     if request.recipient_name is not None:
         learner_data.check_name(request.recipient_name)
     if request.date_of_birth is not None:
-        learner_data.check_date_of_birth(request.date_of_birth, inst.now().date())
+        learner_data.check_date_of_birth(request.date_of_birth, now.date())
     if request.recipient_did is not None and not _DID.fullmatch(request.recipient_did):
         raise InvalidRequestError(f"recipient {request.recipient_did[:100]!r} is not a DID")
     if request.recipient_email is not None and not _EMAIL.fullmatch(request.recipient_email):
@@ -93,19 +99,20 @@ def check_request(inst: Installation, request: IssueRequest) -> None:
     if request.valid_until is not None:
         if request.valid_until.tzinfo is None:
             raise InvalidRequestError("valid_until needs a time zone")
-        if request.valid_until <= inst.now():
+        if request.valid_until <= now:
             raise InvalidRequestError("valid_until is not in the future")
 
 
 def build_credential(
-    inst: Installation,
+    now: datetime,
     issuing: Issuing,
     request: IssueRequest,
     credential_id: str,
     credential_status: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    """OB 3.0 AchievementCredential (unsigned) for the recipient; the issuer's profile and the
-    achievement carry their endorsements (:func:`issuer.issuing.endorse.embed`)."""
+    """OB 3.0 AchievementCredential (unsigned) for the recipient, issued at ``now``; the
+    issuer's profile and the achievement carry their endorsements
+    (:func:`issuer.issuing.endorse.embed`)."""
     identifiers = []
     if request.recipient_email is not None:
         identifiers.append(
@@ -125,11 +132,11 @@ def build_credential(
         credential_id,
         issuing.profile,
         issuing.achievement_document,
-        valid_from=inst.now(),
+        valid_from=now,
         subject_id=request.recipient_did,
         identifiers=identifiers,
         valid_until=request.valid_until,
-        awarded_date=inst.now(),
+        awarded_date=now,
         results=results,
     )
     credential["credentialStatus"] = (
@@ -219,7 +226,21 @@ def compose(
     check_request(inst, request)
     if request.grade is not None:  # before any status index is taken
         learner_data.grade_result(issuing.achievement.achievement, request.grade)
-    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    allocated = take_entries(t, inst, issuing, request, entries=entries)
+    credential, recipient = compose_with(inst.now(), issuing, request, allocated)
+    return credential, recipient, allocated
+
+
+def take_entries(
+    t: Tx,
+    inst: Installation,
+    issuing: Issuing,
+    request: IssueRequest,
+    *,
+    entries: dict[str, list[tuple[dict[str, Any], str, int]]] | None = None,
+) -> Allocated:
+    """The request's status entries: popped from ``entries`` (as :func:`draft` takes them),
+    else allocated one by one in ``t``."""
     purposes = status.purposes_for(ob=True, suspension=request.suspension)
     slug, signer = issuing.issuer.slug, issuing.status_signer
     allocated = [
@@ -228,11 +249,23 @@ def compose(
         else status.allocate(t, inst, slug, p, signer=signer)
         for p in purposes
     ]
-    credential = build_credential(inst, issuing, request, credential_id, [a[0] for a in allocated])
+    return list(zip(purposes, allocated, strict=True))
+
+
+def compose_with(
+    now: datetime, issuing: Issuing, request: IssueRequest, allocated: Allocated
+) -> tuple[dict[str, Any], str]:
+    """The unsigned credential of a checked request (a fresh id, issued at ``now``) with its
+    status entries taken already, and its recipient as stored: no database, no installation,
+    so a batch's signing workers build their credentials themselves
+    (:mod:`issuer.batches.signing`)."""
+    credential_id = f"urn:uuid:{uuid.uuid4()}"
+    status_entries = [entry for _purpose, (entry, _list_id, _index) in allocated]
+    credential = build_credential(now, issuing, request, credential_id, status_entries)
     recipient = (
         request.recipient_did or credential["credentialSubject"]["identifier"][0]["identityHash"]
     )
-    return credential, recipient, list(zip(purposes, allocated, strict=True))
+    return credential, recipient
 
 
 def issue_credential(

@@ -169,6 +169,26 @@ def allocate_many(
     return [(_entry(inst, record, i, purpose, "bitstring"), record.id, i) for i in indexes]
 
 
+def peek_many(
+    tx: Tx,
+    inst: Installation,
+    slug: str,
+    purpose: str,
+    count: int,
+    signer: str | None = None,
+) -> list[tuple[dict[str, Any], str, int]] | None:
+    """The entries :func:`allocate_many` would give next (when no other writer takes a
+    position first), taking none: what a batch signs ahead of its next group's transaction,
+    which then takes them and checks they are these. None when they would not all come from
+    the open list."""
+    record = store.latest_status_list(tx, slug, purpose, "bitstring", signer)
+    if record is None or record.next_index + count > record.size:
+        return None
+    positions = range(record.next_index, record.next_index + count)
+    indexes = [(position * record.stride) % record.size for position in positions]
+    return [(_entry(inst, record, i, purpose, "bitstring"), record.id, i) for i in indexes]
+
+
 def give_back(tx: Tx, unused: list[tuple[dict[str, Any], str, int]]) -> None:
     """Return entries :func:`allocate_many` took and nobody used, in the same transaction: they
     are the last positions taken from their lists (the transaction holds each list's row),
