@@ -9,10 +9,11 @@ connections stay where they landed: ``bench/load.py`` (50 clients, 2 workers) sa
 then 34 and 16, and the answers on the crowded worker waited three times as long (means of
 187 and 58 ms), which made the slowest percent of all answers.
 
-:class:`FairAcceptLoop` takes one connection per wake-up and then rests :data:`REST` seconds
-before it accepts again, as nginx's workers do by default (``multi_accept off``): during
-that rest the other workers take the next ones, so a burst is dealt out in turn (the same run:
-24 and 26, the means within 6 %). A lone connection is accepted at once, as before; one that
+:class:`FairAcceptLoop` takes one connection per wake-up, as nginx's workers do by default
+(``multi_accept off``), and then rests :data:`REST` seconds before it accepts again: during
+that rest the other workers take the next ones, so a burst is dealt out in turn (the next
+runs: 24 and 26, then 25 and 25, every client's mean within 6 % of the others'). A lone
+connection is accepted at once, as before; one that
 arrives while every worker rests waits at most :data:`REST`. Each worker still accepts up to
 ``1 / REST`` connections a second, far more than it can answer requests.
 
