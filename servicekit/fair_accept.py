@@ -6,8 +6,9 @@ new connection goes to whichever worker calls ``accept`` first. asyncio's event 
 with uvicorn), so a burst of clients arriving together -- a load balancer opening its pool, a
 load test starting -- lands mostly on the worker that happened to wake first. Kept-alive
 connections stay where they landed: ``bench/load.py`` (50 clients, 2 workers) saw 38 and 12,
-then 34 and 16, and the answers on the crowded worker waited three times as long (means of
-187 and 58 ms), which made the slowest percent of all answers.
+and the answers on the crowded worker waited three times as long (means of 187 and 58 ms),
+which made the slowest percent of all answers. Taking one connection per wake-up alone did
+not help (34 and 16): both workers wake together, and the quicker one comes back first.
 
 :class:`FairAcceptLoop` takes one connection per wake-up, as nginx's workers do by default
 (``multi_accept off``), and then rests :data:`REST` seconds before it accepts again: during
