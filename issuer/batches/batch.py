@@ -33,7 +33,6 @@ import logging
 import threading
 import time
 import uuid
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -207,11 +206,7 @@ def _status_entries(
     """The status entries of every request, taken ahead, a run per purpose
     (:func:`issuer.status.lists.allocate_many`); what a group closed early leaves unused goes
     back (:func:`issuer.status.lists.give_back`)."""
-    wanted = Counter(
-        purpose
-        for request in requests
-        for purpose in status_lists.purposes_for(ob=True, suspension=request.suspension)
-    )
+    wanted = issuance.purposes_wanted(requests)
     slug, signer = issuing.issuer.slug, issuing.status_signer
     return {
         purpose: status_lists.allocate_many(tx, inst, slug, purpose, count, signer)

@@ -53,7 +53,6 @@ import os
 import secrets
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -311,11 +310,7 @@ def make_ahead(
     takes its entries itself and uses these credentials only if they carry exactly those
     (:meth:`Ahead.fits`), so what it commits is what it took, as without this. None when
     there is nothing to foresee."""
-    wanted = Counter(
-        purpose
-        for _number, request in requests
-        for purpose in status_lists.purposes_for(ob=True, suspension=request.suspension)
-    )
+    wanted = issuance.purposes_wanted(request for _number, request in requests)
     foreseen = {}
     for purpose, count in wanted.items():
         found = status_lists.peek_many(
@@ -328,7 +323,7 @@ def make_ahead(
         return None
     allocated: list[issuance.Allocated] = []
     for _number, request in requests:
-        purposes = status_lists.purposes_for(ob=True, suspension=request.suspension)
+        purposes = issuance.purposes_of(request)
         allocated.append([(str(purpose), foreseen[purpose].pop(0)) for purpose in purposes])
     items: list[Item] = [
         (request, taken) for (_n, request), taken in zip(requests, allocated, strict=True)

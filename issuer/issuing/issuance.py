@@ -34,6 +34,8 @@ from __future__ import annotations
 import re
 import secrets
 import uuid
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -231,6 +233,17 @@ def compose(
     return credential, recipient, allocated
 
 
+def purposes_of(request: IssueRequest) -> list[status.Purpose]:
+    """The purposes of the status entries an Open Badge issued for ``request`` gets, in order."""
+    return status.purposes_for(ob=True, suspension=request.suspension)
+
+
+def purposes_wanted(requests: Iterable[IssueRequest]) -> Counter[status.Purpose]:
+    """How many status entries of each purpose ``requests`` need together (a batch group
+    takes them in one run per purpose)."""
+    return Counter(purpose for request in requests for purpose in purposes_of(request))
+
+
 def take_entries(
     t: Tx,
     inst: Installation,
@@ -241,7 +254,7 @@ def take_entries(
 ) -> Allocated:
     """The request's status entries: popped from ``entries`` (as :func:`draft` takes them),
     else allocated one by one in ``t``."""
-    purposes = status.purposes_for(ob=True, suspension=request.suspension)
+    purposes = purposes_of(request)
     slug, signer = issuing.issuer.slug, issuing.status_signer
     allocated = [
         entries[p].pop(0)
