@@ -159,3 +159,27 @@ def wait_all_gone(pids: list[int], seconds: float) -> list[int]:
     while any(running(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     return [pid for pid in pids if running(pid)]
+
+
+def tcp_sockets(local_port: int, *, established_only: bool = False) -> set[int]:
+    """The inodes of the IPv4 TCP sockets whose local port is ``local_port`` (Linux
+    ``/proc/net/tcp``); with ``established_only``, of the established connections only."""
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].rpartition(":")[2], 16) != local_port:
+            continue
+        if not established_only or fields[3] == "01":  # 01: ESTABLISHED
+            found.add(int(fields[9]))
+    return found
+
+
+def sockets_of(pid: int) -> set[int]:
+    """The inodes of the sockets process ``pid`` holds open (Linux ``/proc``)."""
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                found.add(int(target.removeprefix("socket:[").removesuffix("]")))
+    return found

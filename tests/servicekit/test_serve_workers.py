@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.paths import ROOT
+from tests.processes import sockets_of, tcp_sockets
 
 STARTUP_LIMIT_S = 90  # how long N workers may take to answer; not a speed test
 WORKERS = 2
@@ -109,27 +110,6 @@ def test_a_worker_count_out_of_range_is_refused(tmp_path: Path) -> None:
     assert done.returncode == 2 and "1 to 64" in done.stderr
 
 
-def established_on(port: int) -> set[int]:
-    """The socket inodes of the established TCP connections whose local port is ``port``."""
-    found = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        local_port = int(fields[1].rpartition(":")[2], 16)
-        if local_port == port and fields[3] == "01":  # 01: ESTABLISHED
-            found.add(int(fields[9]))
-    return found
-
-
-def sockets_of(pid: int) -> set[int]:
-    found = set()
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        with contextlib.suppress(OSError):
-            target = os.readlink(fd)
-            if target.startswith("socket:["):
-                found.add(int(target[len("socket:[") : -1]))
-    return found
-
-
 BURST = 40
 
 
@@ -145,7 +125,7 @@ def wait_until_each_worker_answers(port: int, workers: list[int]) -> None:
     while answered != set(workers) and time.monotonic() < deadline:
         with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
             healthz_on(client, port)
-            mine = established_on(port)
+            mine = tcp_sockets(port, established_only=True)
             answered |= {pid for pid in workers if sockets_of(pid) & mine}
         time.sleep(0.05)
     assert answered == set(workers), "not every worker answered"
@@ -168,7 +148,7 @@ def test_a_burst_of_kept_alive_connections_is_shared_evenly_by_the_workers(tmp_p
         for client in clients:  # an answer on each: every connection has been accepted
             client.settimeout(30)
             healthz_on(client, port)
-        connections = established_on(port)
+        connections = tcp_sockets(port, established_only=True)
         held = sorted(len(sockets_of(pid) & connections) for pid in workers)
         for client in clients:
             client.close()

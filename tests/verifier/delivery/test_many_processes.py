@@ -13,9 +13,7 @@ under the processes' own key-encryption key; only the deliverers run them to the
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import threading
 import time
 from collections import Counter
@@ -29,7 +27,7 @@ import pytest
 
 from servicekit.db import Database
 from servicekit.sealing import Kek, KeyRing
-from tests.processes import KEK, ServiceProcess, services, wait_until
+from tests.processes import KEK, ServiceProcess, services, sockets_of, tcp_sockets, wait_until
 from verifier import store
 from verifier.migrations import migrate
 
@@ -130,16 +128,10 @@ def delivered(db: Database, response_ids: list[str]) -> bool:
 
 def sender(processes: list[ServiceProcess], client_port: int) -> ServiceProcess:
     """The process whose socket has ``client_port`` as its local port (Linux ``/proc``)."""
-    inodes = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if int(fields[1].split(":")[1], 16) == client_port:
-            inodes.add(fields[9])
+    inodes = tcp_sockets(client_port)
     for process in processes:
-        for fd in Path(f"/proc/{process.pid}/fd").iterdir():
-            with contextlib.suppress(OSError):
-                if os.readlink(fd).removeprefix("socket:[").removesuffix("]") in inodes:
-                    return process
+        if sockets_of(process.pid) & inodes:
+            return process
     raise AssertionError(f"no process has a socket on port {client_port}")
 
 
