@@ -36,11 +36,20 @@ URL_VARIABLE = {
 }
 
 
+_given: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    """A loopback port free now and not given before in this test run: processes created
+    together bind only later, and the kernel may offer a port it just freed twice (an issuer
+    and a wallet once got the same one; the wallet then answered the issuer's ``/readyz``)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port: int = s.getsockname()[1]
+        if port not in _given:
+            _given.add(port)
+            return port
 
 
 def wait_until(check: Callable[[], bool], what: str, seconds: float) -> None:

@@ -17,17 +17,10 @@ import httpx
 import pytest
 
 from tests.paths import ROOT
-from tests.processes import sockets_of, tcp_sockets
+from tests.processes import free_port, sockets_of, tcp_sockets
 
 STARTUP_LIMIT_S = 90  # how long N workers may take to answer; not a speed test
 WORKERS = 2
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def workers_of(pid: int) -> list[int]:
